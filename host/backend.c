@@ -1,0 +1,20 @@
+#include "backend.h"
+
+#include <string.h>
+
+const struct backend_ops *const offload_backends[] = {&backend_serial, &backend_openmp,
+                                                      &backend_opencl};
+const size_t offload_backend_count = sizeof offload_backends / sizeof offload_backends[0];
+
+const struct backend_ops *backend_find(const char *name)
+{
+    for (size_t i = 0; i < offload_backend_count; i++)
+        if (strcmp(offload_backends[i]->name, name) == 0)
+            return offload_backends[i];
+    return NULL;
+}
+
+struct phase_times phase_times_none(void)
+{
+    return (struct phase_times){-1, -1, -1, -1, -1, -1};
+}

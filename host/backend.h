@@ -1,0 +1,84 @@
+#ifndef OFFLOAD_BACKEND_H
+#define OFFLOAD_BACKEND_H
+
+/* One interface for every backend: a const table of function pointers whose
+ * calls block until the result is in host memory (as BabelStream's Stream.h).
+ * Each backend lives in its own file and keeps its state behind a void *. */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "genotype.h"
+#include "status.h"
+
+enum offload_algorithm {
+    ALG_NAIVE, /* the tutorial's algorithm: same work as numba */
+    ALG_FAST   /* algorithmic shortcut: O(N) sumsqrt, O(cols) scores */
+};
+
+enum offload_memory_mode {
+    MEM_COPY,     /* device buffers, clEnqueueWrite/ReadBuffer */
+    MEM_PINNED,   /* CL_MEM_ALLOC_HOST_PTR staging, map/unmap */
+    MEM_ZERO_COPY /* CL_MEM_USE_HOST_PTR on the caller's buffers */
+};
+
+struct backend_config {
+    int threads;                 /* OpenMP threads; 0 = runtime default */
+    const char *device_selector; /* OpenCL "P.D" or name substring; NULL = first */
+    const char *kernel_dir;      /* OpenCL: read KERNEL.cl from here, not embedded */
+    enum offload_memory_mode memory;
+    int quiet;                   /* no diagnostics to stderr (used by compare) */
+};
+
+/* Seconds; a negative value means "not applicable to this backend". */
+struct phase_times {
+    double copy_in, kernel, copy_out;                   /* host monotonic clock */
+    double event_copy_in, event_kernel, event_copy_out; /* device profiling events */
+};
+
+/* What init found out, for reports. */
+struct backend_info {
+    char device[256];   /* e.g. "host CPU (2 threads)", "0.0 pthread-haswell-AMD EPYC" */
+    char platform[256]; /* OpenCL platform name and version; empty for host */
+    char driver[128];   /* driver version; empty for host */
+    int threads;        /* host threads used; 0 for a device */
+    int unified_memory; /* 1 when the device shares host memory */
+    double setup_s;     /* platform/context/queue creation */
+    double build_s;     /* program build; 0 for host backends */
+    int build_cached;   /* 1 from a binary cache, 0 compiled, -1 unknown */
+};
+
+struct backend_ops {
+    const char *name;    /* "serial", "openmp", "opencl" */
+    const char *summary; /* one line for --help and devices */
+    /* Print the devices this backend can use; returns OFFLOAD_UNAVAILABLE
+     * (after printing why and the fix) when it has none. */
+    enum offload_status (*list_devices)(FILE *out);
+    enum offload_status (*init)(const struct backend_config *cfg, void **state,
+                                struct backend_info *info);
+    enum offload_status (*run_sqrt)(void *state, const double *in, float *out, size_t n,
+                                    struct phase_times *t);
+    enum offload_status (*run_sumsqrt)(void *state, enum offload_algorithm alg, const double *in,
+                                       float *out, size_t n, struct phase_times *t);
+    enum offload_status (*run_scores)(void *state, enum offload_algorithm alg,
+                                      const struct genotype_matrix *m, int64_t *scores,
+                                      struct phase_times *t);
+    void (*fini)(void *state);
+};
+
+extern const struct backend_ops backend_serial;
+extern const struct backend_ops backend_openmp;
+extern const struct backend_ops backend_opencl;
+
+/* All backends, in the order reports list them. */
+extern const struct backend_ops *const offload_backends[];
+extern const size_t offload_backend_count;
+
+/* Backend by name, NULL if unknown. */
+const struct backend_ops *backend_find(const char *name);
+
+/* Phase times with every field "not applicable". */
+struct phase_times phase_times_none(void);
+
+#endif
