@@ -1,0 +1,130 @@
+/* Serial backend: plain C loops, one thread. It is the baseline every
+ * speedup is measured against, so it stays the straightforward code a
+ * learner would write (compiled with -O3, sqrt without errno). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "timing.h"
+
+struct serial_state {
+    int unused; /* nothing to keep; init still returns a state for symmetry */
+};
+
+static enum offload_status serial_list_devices(FILE *out)
+{
+    fprintf(out, "serial   host CPU, 1 thread\n");
+    return OFFLOAD_OK;
+}
+
+static enum offload_status serial_init(const struct backend_config *cfg, void **state,
+                                       struct backend_info *info)
+{
+    (void)cfg;
+    struct serial_state *s = calloc(1, sizeof *s);
+    if (!s) {
+        fprintf(stderr, "error: serial: out of memory\n");
+        return OFFLOAD_ERR_RUN;
+    }
+    memset(info, 0, sizeof *info);
+    snprintf(info->device, sizeof info->device, "host CPU, 1 thread");
+    info->threads = 1;
+    info->unified_memory = 1;
+    info->build_cached = -1;
+    *state = s;
+    return OFFLOAD_OK;
+}
+
+static enum offload_status serial_run_sqrt(void *state, const double *in, float *out, size_t n,
+                                           struct phase_times *t)
+{
+    (void)state;
+    *t = phase_times_none();
+    double t0 = offload_now();
+    for (size_t i = 0; i < n; i++)
+        out[i] = (float)sqrt(in[i]);
+    t->kernel = offload_now() - t0;
+    return OFFLOAD_OK;
+}
+
+static enum offload_status serial_run_sumsqrt(void *state, enum offload_algorithm alg,
+                                              const double *in, float *out, size_t n,
+                                              struct phase_times *t)
+{
+    (void)state;
+    *t = phase_times_none();
+    double t0 = offload_now();
+    switch (alg) {
+    case ALG_NAIVE:
+        for (size_t i = 0; i < n; i++) {
+            double sum = 0;
+            for (size_t j = 0; j < n; j++)
+                sum += sqrt(in[j]);
+            out[i] = (float)sum;
+        }
+        break;
+    case ALG_FAST: {
+        /* The inner sum does not depend on i: compute it once. */
+        double sum = 0;
+        for (size_t j = 0; j < n; j++)
+            sum += sqrt(in[j]);
+        for (size_t i = 0; i < n; i++)
+            out[i] = (float)sum;
+        break;
+    }
+    }
+    t->kernel = offload_now() - t0;
+    return OFFLOAD_OK;
+}
+
+static enum offload_status serial_run_scores(void *state, enum offload_algorithm alg,
+                                             const struct genotype_matrix *m, int64_t *scores,
+                                             struct phase_times *t)
+{
+    (void)state;
+    *t = phase_times_none();
+    double t0 = offload_now();
+    for (size_t r = 0; r < m->rows; r++) {
+        const int8_t *row = m->calls + r * m->cols;
+        int64_t score = 0;
+        switch (alg) {
+        case ALG_NAIVE:
+            for (size_t i = 0; i < m->cols; i++) {
+                if (row[i] == GENOTYPE_MISSING)
+                    continue;
+                for (size_t j = i + 1; j < m->cols; j++)
+                    score += row[j] != GENOTYPE_MISSING && row[j] != row[i];
+            }
+            break;
+        case ALG_FAST: {
+            /* Pairs of different known calls = n0*n1 + n0*n2 + n1*n2. */
+            int64_t count[3] = {0, 0, 0};
+            for (size_t i = 0; i < m->cols; i++)
+                if (row[i] >= 0 && row[i] <= 2)
+                    count[row[i]]++;
+            score = count[0] * count[1] + count[0] * count[2] + count[1] * count[2];
+            break;
+        }
+        }
+        scores[r] = score;
+    }
+    t->kernel = offload_now() - t0;
+    return OFFLOAD_OK;
+}
+
+static void serial_fini(void *state)
+{
+    free(state);
+}
+
+const struct backend_ops backend_serial = {
+    .name = "serial",
+    .summary = "plain C on one CPU thread (the reference)",
+    .list_devices = serial_list_devices,
+    .init = serial_init,
+    .run_sqrt = serial_run_sqrt,
+    .run_sumsqrt = serial_run_sumsqrt,
+    .run_scores = serial_run_scores,
+    .fini = serial_fini,
+};
