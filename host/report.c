@@ -1,0 +1,150 @@
+#include "report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *format_seconds(double s, char *buf, size_t len)
+{
+    if (!(s >= 0))
+        snprintf(buf, len, "-");
+    else if (s >= 1.0)
+        snprintf(buf, len, "%.3g s", s);
+    else if (s >= 1e-3)
+        snprintf(buf, len, "%.3g ms", s * 1e3);
+    else if (s >= 1e-6)
+        snprintf(buf, len, "%.3g us", s * 1e6);
+    else
+        snprintf(buf, len, "%.3g ns", s * 1e9);
+    return buf;
+}
+
+const char *format_bytes(double bytes, char *buf, size_t len)
+{
+    static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
+    int u = 0;
+    while (bytes >= 1000 && u < 4) {
+        bytes /= 1000;
+        u++;
+    }
+    snprintf(buf, len, u == 0 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
+    return buf;
+}
+
+static void report_phase(FILE *f, const char *label, const struct sample_stats *s)
+{
+    char a[32], b[32], c[32], d[32], e[32];
+    if (s->n == 0)
+        return;
+    fprintf(f, "%-10s min %s  median %s  mean %s +- %s  max %s\n", label,
+            format_seconds(s->min, a, sizeof a), format_seconds(s->median, b, sizeof b),
+            format_seconds(s->mean, c, sizeof c), format_seconds(s->sd, d, sizeof d),
+            format_seconds(s->max, e, sizeof e));
+}
+
+static void report_size(FILE *f, const struct kernel_input *in)
+{
+    char a[32], b[32];
+    switch (in->kernel) {
+    case KERNEL_SQRT:
+    case KERNEL_SUMSQRT:
+        fprintf(f, "size       N = %zu (in %s float64, out %s float32)\n", in->n,
+                format_bytes((double)in->n * 8, a, sizeof a),
+                format_bytes((double)in->n * 4, b, sizeof b));
+        break;
+    case KERNEL_SCORES:
+        fprintf(f, "size       %zu markers x %zu varieties (%s int8)\n", in->matrix->rows,
+                in->matrix->cols,
+                format_bytes((double)in->matrix->rows * (double)in->matrix->cols, a, sizeof a));
+        break;
+    }
+}
+
+void report_run(FILE *f, const char *backend_name, const struct backend_info *info,
+                const struct kernel_input *in, const struct run_settings *set,
+                const struct run_result *res)
+{
+    char a[32], b[32];
+    fprintf(f, "kernel     %s (%s)\n", kernel_name(in->kernel), algorithm_name(in->alg));
+    fprintf(f, "backend    %s: %s\n", backend_name, info->device);
+    if (info->platform[0])
+        fprintf(f, "platform   %s (driver %s)\n", info->platform, info->driver);
+    if (info->build_s > 0)
+        fprintf(f, "setup      %s, program build %s\n", format_seconds(info->setup_s, a, sizeof a),
+                format_seconds(info->build_s, b, sizeof b));
+    report_size(f, in);
+    fprintf(f, "runs       %zu timed after %d warm-up (first call %s)", res->samples, set->warmup,
+            format_seconds(res->warmup_total, a, sizeof a));
+    if (set->repeat <= 0)
+        fprintf(f, ", repeated for at least %s", format_seconds(set->min_time, b, sizeof b));
+    fputc('\n', f);
+    report_phase(f, "copy-in", &res->stats[PHASE_COPY_IN]);
+    report_phase(f, "kernel", &res->stats[PHASE_KERNEL]);
+    report_phase(f, "copy-out", &res->stats[PHASE_COPY_OUT]);
+    report_phase(f, "total", &res->stats[PHASE_TOTAL]);
+    if (res->stats[PHASE_KERNEL].outliers)
+        fprintf(f, "note       %zu of %zu kernel times are outliers: the machine was busy; the "
+                   "minimum is the figure to trust\n",
+                res->stats[PHASE_KERNEL].outliers, res->samples);
+    if (res->events_disagree)
+        fprintf(f, "note       device event timers disagree with the host clock; host times "
+                   "are shown\n");
+    fprintf(f, "checksum   %.10g\n", res->checksum);
+    if (res->check.ok) {
+        if (res->check.tolerance > 0)
+            fprintf(f, "check      OK: matches the serial reference (relative tolerance %.2g, "
+                       "largest error %.2g)\n",
+                    res->check.tolerance, res->check.max_error);
+        else
+            fprintf(f, "check      OK: matches the serial reference exactly\n");
+    } else {
+        fprintf(f, "check      FAILED: %zu values differ from the serial reference\n",
+                res->check.mismatches);
+    }
+}
+
+enum offload_status write_file_atomic(const char *path, int (*writer)(FILE *f, void *ctx),
+                                      void *ctx, char *err, size_t errlen)
+{
+    size_t len = strlen(path);
+    char *tmp = malloc(len + 16);
+    if (!tmp) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return OFFLOAD_ERR_RUN;
+    }
+    snprintf(tmp, len + 16, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot write %s: %s (check that the folder exists and is writable)",
+                 path, strerror(errno));
+        free(tmp);
+        return OFFLOAD_ERR_USAGE;
+    }
+    /* mkstemp makes the file private; give it the permissions of a normal file. */
+    mode_t mask = umask(0);
+    umask(mask);
+    (void)fchmod(fd, 0666 & ~mask);
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return OFFLOAD_ERR_RUN;
+    }
+    int failed = writer(f, ctx) != 0;
+    failed |= ferror(f) != 0;
+    failed |= fclose(f) != 0;
+    if (failed || rename(tmp, path) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s; the previous file, if any, is unchanged", path,
+                 errno ? strerror(errno) : "write failed");
+        unlink(tmp);
+        free(tmp);
+        return OFFLOAD_ERR_RUN;
+    }
+    free(tmp);
+    return OFFLOAD_OK;
+}

@@ -1,0 +1,28 @@
+#ifndef OFFLOAD_REPORT_H
+#define OFFLOAD_REPORT_H
+
+/* Human-readable output of runs and comparisons, and safe file writing. */
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "backend.h"
+#include "runner.h"
+
+/* "12.3 ms", "1.20 s", "850 us": seconds with a unit that fits. */
+const char *format_seconds(double s, char *buf, size_t len);
+/* "80.0 MB" (powers of 1000). */
+const char *format_bytes(double bytes, char *buf, size_t len);
+
+/* One run, as `offload run` prints it. */
+void report_run(FILE *f, const char *backend_name, const struct backend_info *info,
+                const struct kernel_input *in, const struct run_settings *set,
+                const struct run_result *res);
+
+/* Write a file through a temporary in the same folder renamed into place,
+ * so a failed or interrupted run never leaves a half-written file.
+ * writer returns 0 on success. */
+enum offload_status write_file_atomic(const char *path, int (*writer)(FILE *f, void *ctx),
+                                      void *ctx, char *err, size_t errlen);
+
+#endif

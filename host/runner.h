@@ -1,0 +1,67 @@
+#ifndef OFFLOAD_RUNNER_H
+#define OFFLOAD_RUNNER_H
+
+/* Runs one kernel on one initialised backend: warm-up, timed repeats,
+ * validation against the serial reference, statistics. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "reference.h"
+#include "stats.h"
+
+enum offload_kernel { KERNEL_SQRT, KERNEL_SUMSQRT, KERNEL_SCORES };
+#define KERNEL_COUNT 3
+
+const char *kernel_name(enum offload_kernel k);
+/* 0 on success, -1 for an unknown name. */
+int kernel_from_name(const char *name, enum offload_kernel *k);
+const char *algorithm_name(enum offload_algorithm a);
+
+struct kernel_input {
+    enum offload_kernel kernel;
+    enum offload_algorithm alg;
+    size_t n;                             /* sqrt, sumsqrt: element count */
+    const double *in;                     /* sqrt, sumsqrt: n float64 inputs */
+    const struct genotype_matrix *matrix; /* scores */
+};
+
+struct run_settings {
+    int repeat;       /* > 0: exactly this many timed runs */
+    double min_time;  /* else: repeat until this much time is spent ... */
+    int min_repeat;   /* ... with at least this many runs ... */
+    int max_repeat;   /* ... and at most this many */
+    int warmup;       /* untimed runs first (same sizes as the timed ones) */
+    int progress;     /* show progress on stderr when it is a terminal */
+};
+
+struct run_settings run_settings_default(void);
+
+#define RUN_MAX_SAMPLES 1000
+
+enum run_phase { PHASE_COPY_IN, PHASE_KERNEL, PHASE_COPY_OUT, PHASE_TOTAL };
+#define RUN_PHASE_COUNT 4
+
+struct run_result {
+    enum offload_status status;
+    size_t samples;
+    struct phase_times times[RUN_MAX_SAMPLES]; /* raw samples, per timed run */
+    double total[RUN_MAX_SAMPLES];             /* host time of each whole call */
+    double warmup_total;                       /* first (warm-up) call, seconds */
+    struct sample_stats stats[RUN_PHASE_COUNT]; /* n == 0 for phases not applicable */
+    int events_disagree; /* device event times were zero, negative or > wall time */
+    double checksum;     /* float64 sum of the output */
+    struct check_result check;
+};
+
+/* Output buffer size in bytes for a kernel input. */
+size_t kernel_output_bytes(const struct kernel_input *in);
+
+/* output: caller's buffer of kernel_output_bytes() (64-byte aligned), or
+ * NULL to let the runner allocate one. res is filled even on failure. */
+enum offload_status run_kernel(const struct backend_ops *ops, void *state,
+                               const struct kernel_input *in, const struct run_settings *set,
+                               void *output, struct run_result *res);
+
+#endif
