@@ -1,0 +1,200 @@
+/* Every kernel on one backend against the serial reference.
+ * Usage: test_backends BACKEND[:MEMORY]   (serial, openmp, opencl,
+ * opencl:pinned, opencl:zero-copy). Exits 77 (a ctest skip) when the backend
+ * cannot run on this machine, e.g. no OpenCL platform. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "genotype.h"
+#include "reference.h"
+#include "workload.h"
+
+#define SKIP_EXIT_CODE 77
+
+static const struct backend_ops *ops;
+static void *backend_state;
+
+static void run_sqrt_case(size_t n)
+{
+    double *in = workload_alloc(n * sizeof *in);
+    float *out = workload_alloc(n * sizeof *out);
+    assert_non_null(in);
+    assert_non_null(out);
+    workload_fill_uniform(in, n, n);
+    struct phase_times t;
+    assert_int_equal(ops->run_sqrt(backend_state, in, out, n, &t), OFFLOAD_OK);
+    assert_true(t.kernel >= 0);
+    struct check_result r = check_sqrt(in, out, n);
+    if (!r.ok)
+        check_print_failure(stderr, "sqrt", &r);
+    assert_true(r.ok);
+    workload_free(in);
+    workload_free(out);
+}
+
+static void test_sqrt(void **state)
+{
+    (void)state;
+    const size_t sizes[] = {1, 3, 1000, 100003, 10, 1000};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+        run_sqrt_case(sizes[i]);
+}
+
+static void run_sumsqrt_case(enum offload_algorithm alg, size_t n)
+{
+    double *in = workload_alloc(n * sizeof *in);
+    float *out = workload_alloc(n * sizeof *out);
+    workload_fill_uniform(in, n, n + 1);
+    struct phase_times t;
+    assert_int_equal(ops->run_sumsqrt(backend_state, alg, in, out, n, &t), OFFLOAD_OK);
+    struct check_result r = check_sumsqrt(in, out, n);
+    if (!r.ok)
+        check_print_failure(stderr, alg == ALG_FAST ? "sumsqrt fast" : "sumsqrt naive", &r);
+    assert_true(r.ok);
+    workload_free(in);
+    workload_free(out);
+}
+
+static void test_sumsqrt_naive(void **state)
+{
+    (void)state;
+    const size_t sizes[] = {1, 7, 513, 3001};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+        run_sumsqrt_case(ALG_NAIVE, sizes[i]);
+}
+
+static void test_sumsqrt_fast(void **state)
+{
+    (void)state;
+    const size_t sizes[] = {1, 1000, 100003, 2000000};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+        run_sumsqrt_case(ALG_FAST, sizes[i]);
+}
+
+static void fill_random_matrix(struct genotype_matrix *m, size_t rows, size_t cols,
+                               unsigned missing_percent, unsigned seed)
+{
+    srand(seed);
+    m->rows = rows;
+    m->cols = cols;
+    m->calls = malloc(rows * cols);
+    assert_non_null(m->calls);
+    for (size_t i = 0; i < rows * cols; i++)
+        m->calls[i] = (unsigned)rand() % 100 < missing_percent ? GENOTYPE_MISSING
+                                                               : (int8_t)(rand() % 3);
+}
+
+/* Scores must equal the tutorial's loop exactly. */
+static void run_scores_case(enum offload_algorithm alg, const struct genotype_matrix *m)
+{
+    int64_t *got = workload_alloc(m->rows * sizeof *got);
+    int64_t *want = malloc(m->rows * sizeof *want);
+    struct phase_times t;
+    assert_int_equal(ops->run_scores(backend_state, alg, m, got, &t), OFFLOAD_OK);
+    reference_scores(m, want);
+    for (size_t r = 0; r < m->rows; r++)
+        if (got[r] != want[r]) {
+            fprintf(stderr, "row %zu of %zux%zu: got %lld, want %lld\n", r, m->rows, m->cols,
+                    (long long)got[r], (long long)want[r]);
+            fail();
+        }
+    workload_free(got);
+    free(want);
+}
+
+static void test_scores_random(void **state)
+{
+    (void)state;
+    const size_t shapes[][2] = {{1, 1}, {3, 2}, {100, 17}, {1000, 260}, {7, 1000}, {64, 4099}};
+    const unsigned missing[] = {0, 20, 100};
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+        for (size_t k = 0; k < 3; k++) {
+            struct genotype_matrix m = {0};
+            fill_random_matrix(&m, shapes[s][0], shapes[s][1], missing[k],
+                               (unsigned)(100 * s + k));
+            run_scores_case(ALG_NAIVE, &m);
+            run_scores_case(ALG_FAST, &m);
+            free(m.calls);
+        }
+}
+
+static void test_scores_bundled_data(void **state)
+{
+    (void)state;
+    const double percents[] = {100, 5};
+    const int64_t best_scores[] = {21931, 21439};
+    const char *best_ids[] = {"MDC054122.001_13602", "MDC053363.000_9241"};
+    for (int p = 0; p < 2; p++) {
+        struct genotype_matrix m = {0};
+        struct genotype_load_options opt = genotype_default_options();
+        opt.percent = percents[p];
+        char err[512];
+        assert_int_equal(genotype_load_file(OFFLOAD_SOURCE_DATA_DIR "/AppleGenotypes.csv", &opt,
+                                            &m, err, sizeof err),
+                         OFFLOAD_OK);
+        for (int a = 0; a < 2; a++) {
+            int64_t *scores = workload_alloc(m.rows * sizeof *scores);
+            struct phase_times t;
+            assert_int_equal(ops->run_scores(backend_state, a ? ALG_FAST : ALG_NAIVE, &m, scores,
+                                             &t),
+                             OFFLOAD_OK);
+            assert_true(check_scores(&m, scores).ok);
+            size_t best = 0;
+            for (size_t r = 1; r < m.rows; r++)
+                if (scores[r] > scores[best])
+                    best = r;
+            assert_int_equal(scores[best], best_scores[p]);
+            assert_string_equal(m.row_ids[best], best_ids[p]);
+            workload_free(scores);
+        }
+        genotype_free(&m);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s serial|openmp|opencl[:copy|pinned|zero-copy]\n", argv[0]);
+        return 2;
+    }
+    char name[32];
+    snprintf(name, sizeof name, "%s", argv[1]);
+    struct backend_config cfg = {.threads = 0, .memory = MEM_COPY};
+    char *colon = strchr(name, ':');
+    if (colon) {
+        *colon = '\0';
+        const char *mode = colon + 1;
+        cfg.memory = strcmp(mode, "pinned") == 0      ? MEM_PINNED
+                     : strcmp(mode, "zero-copy") == 0 ? MEM_ZERO_COPY
+                                                      : MEM_COPY;
+    }
+    ops = backend_find(name);
+    if (!ops) {
+        fprintf(stderr, "unknown backend %s\n", name);
+        return 2;
+    }
+    struct backend_info info;
+    enum offload_status st = ops->init(&cfg, &backend_state, &info);
+    if (st == OFFLOAD_UNAVAILABLE) {
+        fprintf(stderr, "SKIPPED: backend %s cannot run on this machine (see above)\n", argv[1]);
+        return SKIP_EXIT_CODE;
+    }
+    if (st != OFFLOAD_OK)
+        return 1;
+    fprintf(stderr, "backend %s on %s\n", argv[1], info.device);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sqrt),          cmocka_unit_test(test_sumsqrt_naive),
+        cmocka_unit_test(test_sumsqrt_fast),  cmocka_unit_test(test_scores_random),
+        cmocka_unit_test(test_scores_bundled_data),
+    };
+    int failed = cmocka_run_group_tests_name(argv[1], tests, NULL, NULL);
+    ops->fini(backend_state);
+    return failed;
+}
