@@ -18,3 +18,16 @@ struct phase_times phase_times_none(void)
 {
     return (struct phase_times){-1, -1, -1, -1, -1, -1};
 }
+
+const char *memory_mode_name(enum offload_memory_mode m)
+{
+    switch (m) {
+    case MEM_COPY:
+        return "copy";
+    case MEM_PINNED:
+        return "pinned";
+    case MEM_ZERO_COPY:
+        return "zero-copy";
+    }
+    return "?";
+}

@@ -49,6 +49,21 @@ struct backend_info {
     int build_cached;   /* 1 from a binary cache, 0 compiled, -1 unknown */
 };
 
+/* Measured limits of one backend on one device, the ceilings each kernel
+ * result is compared with (see calibrate.c). Rates per second; 0 = not
+ * measured. */
+struct ceilings {
+    double stream_copy;    /* bytes/s moved by a[i] = b[i] (read + write counted) */
+    double stream_triad;   /* bytes/s moved by a[i] = b[i] + s*c[i] */
+    double sqrt_f64;       /* float64 square roots per second, whole device */
+    double sqrt_f32;       /* float32 square roots per second, whole device */
+    double launch_latency; /* seconds for an empty kernel launch to complete; 0 on the host */
+    struct {
+        double to_device, from_device; /* bytes/s; 0 when the mode costs nothing */
+        int zero_copy;                 /* 1 when no bytes move (shared memory) */
+    } transfer[3];                     /* indexed by enum offload_memory_mode */
+};
+
 struct backend_ops {
     const char *name;    /* "serial", "openmp", "opencl" */
     const char *summary; /* one line for --help and devices */
@@ -64,6 +79,8 @@ struct backend_ops {
     enum offload_status (*run_scores)(void *state, enum offload_algorithm alg,
                                       const struct genotype_matrix *m, int64_t *scores,
                                       struct phase_times *t);
+    /* Measure this backend's ceilings on its device (a second or two). */
+    enum offload_status (*calibrate)(void *state, struct ceilings *out);
     void (*fini)(void *state);
 };
 
@@ -75,8 +92,15 @@ extern const struct backend_ops backend_opencl;
 extern const struct backend_ops *const offload_backends[];
 extern const size_t offload_backend_count;
 
+/* "P.D" selectors of every OpenCL device (at most cap); 0 when there is
+ * no platform. Lets compare and sweep run every device. */
+size_t opencl_device_selectors(char (*selectors)[16], size_t cap);
+
 /* Backend by name, NULL if unknown. */
 const struct backend_ops *backend_find(const char *name);
+
+/* "copy", "pinned", "zero-copy". */
+const char *memory_mode_name(enum offload_memory_mode m);
 
 /* Phase times with every field "not applicable". */
 struct phase_times phase_times_none(void);

@@ -1,38 +1,22 @@
+/* The command line: options, help texts, dispatch, and helpers the commands
+ * share. Each command lives in cmd_*.c. */
 #include "cli.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
-#include "backend.h"
-#include "genotype.h"
+#include "calibrate.h"
+#include "commands.h"
 #include "parse.h"
 #include "report.h"
-#include "runner.h"
 #include "timing.h"
 #include "workload.h"
 
-#define DEFAULT_SQRT_N 10000000u
-#define DEFAULT_SUMSQRT_N 10000u
-#define DEFAULT_SEED 42u
-#define MAX_THREADS 4096
-#define MAX_POSITIONAL 8
-#define MAX_BACKENDS 8
 #define DATA_FILE_NAME "AppleGenotypes.csv"
-
-/* Which commands take an option: one bit per command. */
-enum command_bit { CMD_DEVICES = 1, CMD_RUN = 2, CMD_SCORES = 4, CMD_COMPARE = 8 };
-
-enum option_id {
-    OPT_HELP, OPT_BACKEND, OPT_BACKENDS, OPT_SIZE, OPT_THREADS, OPT_DATA, OPT_PERCENT, OPT_REPEAT,
-    OPT_MIN_TIME, OPT_SEED, OPT_ALGORITHM, OPT_MEMORY, OPT_KERNEL_DIR, OPT_OUT, OPT_COUNT
-};
 
 struct option_spec {
     enum option_id id;
@@ -41,51 +25,43 @@ struct option_spec {
     unsigned commands;
 };
 
-static const struct option_spec option_specs[] = {
-    {OPT_HELP, "help", 0, CMD_DEVICES | CMD_RUN | CMD_SCORES | CMD_COMPARE},
-    {OPT_BACKEND, "backend", 1, CMD_RUN | CMD_SCORES},
-    {OPT_BACKENDS, "backends", 1, CMD_COMPARE},
-    {OPT_SIZE, "size", 1, CMD_RUN | CMD_COMPARE},
-    {OPT_THREADS, "threads", 1, CMD_RUN | CMD_SCORES | CMD_COMPARE},
-    {OPT_DATA, "data", 1, CMD_RUN | CMD_COMPARE},
-    {OPT_PERCENT, "percent", 1, CMD_RUN | CMD_SCORES | CMD_COMPARE},
-    {OPT_REPEAT, "repeat", 1, CMD_RUN | CMD_SCORES | CMD_COMPARE},
-    {OPT_MIN_TIME, "min-time", 1, CMD_RUN | CMD_COMPARE},
-    {OPT_SEED, "seed", 1, CMD_RUN | CMD_COMPARE},
-    {OPT_ALGORITHM, "algorithm", 1, CMD_RUN | CMD_SCORES | CMD_COMPARE},
-    {OPT_MEMORY, "memory", 1, CMD_RUN | CMD_SCORES | CMD_COMPARE},
-    {OPT_KERNEL_DIR, "kernel-dir", 1, CMD_RUN | CMD_SCORES | CMD_COMPARE},
-    {OPT_OUT, "out", 1, CMD_SCORES},
-};
+#define ALL_COMMANDS (CMD_DEVICES | CMD_RUN | CMD_SCORES | CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE)
+#define TIMED_COMMANDS (CMD_RUN | CMD_COMPARE | CMD_SWEEP)
 
-struct cli {
-    const char *command;
-    unsigned command_bit;
-    const char *positional[MAX_POSITIONAL];
-    size_t npositional;
-    const char *value[OPT_COUNT]; /* raw option values, NULL when not given */
-    int given[OPT_COUNT];
-    /* Parsed values. */
-    uint64_t size;
-    int threads;
-    double percent;
-    int repeat;
-    double min_time;
-    uint64_t seed;
-    enum offload_memory_mode memory;
+static const struct option_spec option_specs[] = {
+    {OPT_HELP, "help", 0, ALL_COMMANDS},
+    {OPT_BACKEND, "backend", 1, CMD_RUN | CMD_SCORES},
+    {OPT_BACKENDS, "backends", 1, CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE},
+    {OPT_SIZE, "size", 1, CMD_RUN | CMD_COMPARE},
+    {OPT_SIZES, "sizes", 1, CMD_SWEEP},
+    {OPT_THREADS, "threads", 1, CMD_RUN | CMD_SCORES | CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE},
+    {OPT_DATA, "data", 1, CMD_RUN | CMD_COMPARE | CMD_SWEEP},
+    {OPT_PERCENT, "percent", 1, CMD_RUN | CMD_SCORES | CMD_COMPARE | CMD_SWEEP},
+    {OPT_REPEAT, "repeat", 1, TIMED_COMMANDS | CMD_SCORES},
+    {OPT_MIN_TIME, "min-time", 1, TIMED_COMMANDS},
+    {OPT_SEED, "seed", 1, TIMED_COMMANDS},
+    {OPT_ALGORITHM, "algorithm", 1, TIMED_COMMANDS | CMD_SCORES},
+    {OPT_MEMORY, "memory", 1, TIMED_COMMANDS | CMD_SCORES},
+    {OPT_KERNEL_DIR, "kernel-dir", 1, TIMED_COMMANDS | CMD_SCORES | CMD_CALIBRATE},
+    {OPT_OUT, "out", 1, CMD_SCORES},
+    {OPT_FORMAT, "format", 1, TIMED_COMMANDS},
+    {OPT_OUTPUT, "output", 1, TIMED_COMMANDS},
+    {OPT_RECALIBRATE, "recalibrate", 0, TIMED_COMMANDS | CMD_CALIBRATE},
 };
 
 static const char *const main_usage =
     "usage: offload COMMAND [options]\n"
     "\n"
     "Runs the same kernels on serial C, OpenMP threads and OpenCL devices, times\n"
-    "every phase, checks every result against the serial reference and shows\n"
-    "where parallel or offloaded compute pays off.\n"
+    "every phase, checks every result against the serial reference and says why\n"
+    "one backend wins: transfer-bound, memory-bound or compute-bound.\n"
     "\n"
     "commands:\n"
     "  compare [KERNEL...]  every backend side by side (default: all kernels)\n"
     "  run KERNEL           one kernel on one backend\n"
+    "  sweep KERNEL         time against size per backend, scaling exponent\n"
     "  scores [FILE]        the tutorial's genotype script: best-scoring marker\n"
+    "  calibrate            measure each backend's ceilings (bandwidth, sqrt/s)\n"
     "  devices              list backends and OpenCL devices\n"
     "  help [COMMAND]       this text, or a command's options\n"
     "\n"
@@ -98,13 +74,18 @@ static const char *const main_usage =
     "Exit status: 0 success, 1 run failed (device error or wrong result),\n"
     "2 usage or input error.\n";
 
-static const char *const common_options_help =
-    "  --threads T       OpenMP threads (default: OMP_NUM_THREADS or all cores)\n"
+static const char *const timing_help =
+    "  --threads T[,T..] OpenMP threads (default: OMP_NUM_THREADS or all cores);\n"
+    "                    compare and sweep take a list to show thread scaling\n"
     "  --repeat R        exactly R timed runs after the warm-up\n"
     "  --min-time S      otherwise repeat until S seconds are spent (default 0.2)\n"
     "  --algorithm A     naive (the tutorial's, default) or fast (algorithmic shortcut)\n"
     "  --memory M        OpenCL host memory: copy (default), pinned or zero-copy\n"
-    "  --kernel-dir DIR  OpenCL: read DIR/KERNEL.cl instead of the built-in kernels\n"
+    "  --kernel-dir DIR  OpenCL: read DIR/*.cl instead of the built-in kernels\n"
+    "  --seed S          input seed for sqrt and sumsqrt (default 42)\n"
+    "  --format F        table (default), csv or json\n"
+    "  --output FILE     write the csv/json export to FILE (replaced atomically)\n"
+    "  --recalibrate     measure the ceilings again instead of using the cache\n"
     "  --help            this text\n";
 
 static void print_command_help(FILE *f, unsigned command)
@@ -112,47 +93,81 @@ static void print_command_help(FILE *f, unsigned command)
     switch (command) {
     case CMD_RUN:
         fprintf(f, "usage: offload run KERNEL [options]\n\n"
-                   "Runs one kernel (sqrt, sumsqrt or scores) on one backend, times it and\n"
-                   "checks the result against the serial reference.\n\n"
+                   "Runs one kernel (sqrt, sumsqrt or scores) on one backend, times each phase,\n"
+                   "checks the result against the serial reference and says what bounds it.\n\n"
                    "options:\n"
                    "  --backend B       serial, openmp (default) or opencl[:SEL]; SEL is P.D\n"
                    "                    (platform.device, from 0) or part of the device name\n"
                    "  --size N          elements for sqrt (default 10M) and sumsqrt (default 10k);\n"
                    "                    accepts 10000000, 1e7, 10M, 64k, 1Mi\n"
-                   "  --seed S          input seed (default 42)\n"
                    "  --data FILE       scores: genotype table (default: bundled apple data)\n"
                    "  --percent P       scores: keep the first P%% of the data lines (default 100)\n"
                    "%s",
-                common_options_help);
+                timing_help);
         return;
     case CMD_SCORES:
         fprintf(f, "usage: offload scores [FILE] [options]\n\n"
                    "The tutorial's script as one command: reads a genotype table (markers x\n"
                    "varieties; calls 0/1/2 or A/AB/B, anything else missing), scores every\n"
-                   "marker and prints the best one.\n\n"
+                   "marker, checks the scores and prints the best one, with the time of each\n"
+                   "part of the run. With several percentages it also shows how the kernel\n"
+                   "scales and how much of the whole run it is.\n\n"
                    "options:\n"
                    "  FILE              genotype table (default: the bundled AppleGenotypes.csv)\n"
-                   "  --percent P       keep the first P%% of the data lines (default 100)\n"
+                   "  --percent P[,P..] keep the first P%% of the data lines (default 100);\n"
+                   "                    e.g. --percent 5,100 answers the tutorial's exercise\n"
                    "  --backend B       serial, openmp (default) or opencl[:SEL]\n"
+                   "  --threads T       OpenMP threads\n"
+                   "  --algorithm A     naive (default) or fast\n"
+                   "  --memory M        OpenCL host memory: copy, pinned or zero-copy\n"
+                   "  --kernel-dir DIR  OpenCL: read DIR/*.cl instead of the built-in kernels\n"
+                   "  --repeat R        time the scoring R times (default once, as the script)\n"
                    "  --out FILE        write id,score per marker row, in file order\n"
-                   "%s",
-                common_options_help);
+                   "  --help            this text\n");
         return;
     case CMD_COMPARE:
         fprintf(f, "usage: offload compare [KERNEL...] [options]\n\n"
-                   "Runs each kernel (default: sqrt sumsqrt scores) on every backend on the same\n"
-                   "input, checks every result and prints times and speedups side by side.\n"
+                   "Runs each kernel (default: sqrt sumsqrt scores) on every backend, device and\n"
+                   "OpenCL memory mode on the same input, checks every result and prints the\n"
+                   "phases, speedups, share of the measured ceiling and a verdict side by side.\n"
                    "A backend that cannot run here is reported and skipped.\n\n"
                    "options:\n"
-                   "  --backends LIST   comma list (default serial,openmp,opencl), e.g.\n"
-                   "                    serial,openmp,opencl:0.0,opencl:gpu\n"
+                   "  --backends LIST   comma list (default: serial, openmp and every OpenCL\n"
+                   "                    device), e.g. serial,openmp,opencl:0.0,opencl:gpu\n"
                    "  --size N          elements for sqrt and sumsqrt (default 10M and 10k)\n"
-                   "  --seed S          input seed (default 42)\n"
                    "  --data FILE       scores: genotype table (default: bundled apple data)\n"
                    "  --percent P       scores: keep the first P%% of the data lines\n"
-                   "  --algorithm A     naive, fast or both (default both)\n"
+                   "  (--algorithm also takes 'both', the default here; --memory defaults to\n"
+                   "  every mode)\n"
                    "%s",
-                common_options_help);
+                timing_help);
+        return;
+    case CMD_SWEEP:
+        fprintf(f, "usage: offload sweep KERNEL [options]\n\n"
+                   "Times one kernel over a range of sizes on each backend, fits the scaling\n"
+                   "exponent k (time ~ N^k) and says from which size OpenCL beats OpenMP end\n"
+                   "to end.\n\n"
+                   "options:\n"
+                   "  --sizes SPEC      sqrt/sumsqrt sizes: FROM:TO:xF (geometric), FROM:TO:+S\n"
+                   "                    or a list; default 1M:64M:x2 (sqrt), 1k:16k:x2 (sumsqrt)\n"
+                   "  --percent LIST    scores: percentages (default 5,25,50,100)\n"
+                   "  --backends LIST   as for compare (default serial,openmp,opencl)\n"
+                   "  --data FILE       scores: genotype table\n"
+                   "%s",
+                timing_help);
+        return;
+    case CMD_CALIBRATE:
+        fprintf(f, "usage: offload calibrate [options]\n\n"
+                   "Measures what each backend's device can do at best: memory bandwidth\n"
+                   "(STREAM copy and triad), float64 and float32 sqrt throughput, host<->device\n"
+                   "transfer bandwidth for each memory mode and kernel launch latency. Results\n"
+                   "are cached per device and used by run, compare and sweep for verdicts.\n\n"
+                   "options:\n"
+                   "  --backends LIST   default serial,openmp and every OpenCL device\n"
+                   "  --threads T       OpenMP threads\n"
+                   "  --recalibrate     measure again even when cached\n"
+                   "  --kernel-dir DIR  OpenCL: read DIR/*.cl instead of the built-in kernels\n"
+                   "  --help            this text\n");
         return;
     case CMD_DEVICES:
         fprintf(f, "usage: offload devices\n\n"
@@ -162,7 +177,7 @@ static void print_command_help(FILE *f, unsigned command)
     }
 }
 
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+int usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -175,24 +190,24 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 
 static unsigned command_from_name(const char *name)
 {
-    if (strcmp(name, "devices") == 0)
-        return CMD_DEVICES;
-    if (strcmp(name, "run") == 0)
-        return CMD_RUN;
-    if (strcmp(name, "scores") == 0)
-        return CMD_SCORES;
-    if (strcmp(name, "compare") == 0)
-        return CMD_COMPARE;
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } commands[] = {{"devices", CMD_DEVICES}, {"run", CMD_RUN},     {"scores", CMD_SCORES},
+                    {"compare", CMD_COMPARE}, {"sweep", CMD_SWEEP}, {"calibrate", CMD_CALIBRATE}};
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(name, commands[i].name) == 0)
+            return commands[i].bit;
     return 0;
 }
 
 /* Splits argv into options and positionals; checks each option belongs to
  * the command. Returns 0 or an exit code. */
-static int split_arguments(struct cli *c, int argc, char **argv)
+static int split_arguments(struct cli *c)
 {
     int only_positional = 0;
-    for (int i = 2; i < argc; i++) {
-        const char *arg = argv[i];
+    for (int i = 2; i < c->argc; i++) {
+        const char *arg = c->argv[i];
         if (only_positional || arg[0] != '-' || arg[1] == '\0') {
             if (c->npositional == MAX_POSITIONAL)
                 return usage_error("too many arguments to '%s'", c->command);
@@ -229,8 +244,8 @@ static int split_arguments(struct cli *c, int argc, char **argv)
         }
         if (eq)
             c->value[spec->id] = eq + 1;
-        else if (i + 1 < argc)
-            c->value[spec->id] = argv[++i];
+        else if (i + 1 < c->argc)
+            c->value[spec->id] = c->argv[++i];
         else
             return usage_error("option '--%s' needs a value", spec->name);
     }
@@ -243,28 +258,76 @@ static int option_error(const char *option, const char *message)
     return OFFLOAD_ERR_USAGE;
 }
 
+/* Lists are for commands that run several configurations. */
+static int list_allowed(const struct cli *c, enum option_id id)
+{
+    switch (c->command_bit) {
+    case CMD_COMPARE:
+    case CMD_SWEEP:
+        return id == OPT_THREADS || (id == OPT_PERCENT && c->command_bit == CMD_SWEEP);
+    case CMD_SCORES:
+        return id == OPT_PERCENT;
+    }
+    return 0;
+}
+
+static int parse_threads(struct cli *c)
+{
+    char err[256];
+    c->nthreads = 1;
+    c->threads[0] = 0;
+    if (!c->value[OPT_THREADS])
+        return 0;
+    uint64_t values[MAX_LIST];
+    size_t n = 0;
+    if (strchr(c->value[OPT_THREADS], ',') && !list_allowed(c, OPT_THREADS))
+        return option_error("threads", "takes one number here; lists are for compare and sweep");
+    for (const char *p = c->value[OPT_THREADS]; *p; p++)
+        if (*p == '-')
+            return option_error("threads", "must be at least 1 (negative given)");
+    if (parse_count_list(c->value[OPT_THREADS], 1, MAX_THREADS, values, MAX_LIST, &n, err,
+                         sizeof err))
+        return option_error("threads", err);
+    for (size_t i = 0; i < n; i++)
+        c->threads[i] = (int)values[i];
+    c->nthreads = n;
+    return 0;
+}
+
+static int parse_percents(struct cli *c)
+{
+    char err[256];
+    c->npercent = 1;
+    c->percent[0] = 100.0;
+    if (!c->value[OPT_PERCENT])
+        return 0;
+    if (strchr(c->value[OPT_PERCENT], ',') && !list_allowed(c, OPT_PERCENT))
+        return option_error("percent", "takes one number here; lists are for scores and sweep");
+    if (parse_double_list(c->value[OPT_PERCENT], 0.0, 100.0, 1, c->percent, MAX_LIST,
+                          &c->npercent, err, sizeof err))
+        return option_error("percent", err);
+    return 0;
+}
+
 /* Parses the option values shared by the commands into c. */
 static int parse_option_values(struct cli *c)
 {
     char err[256];
     long v;
-    c->threads = 0;
-    c->percent = 100.0;
     c->repeat = 0;
     c->min_time = -1;
     c->seed = DEFAULT_SEED;
     c->memory = MEM_COPY;
+    c->format = FORMAT_TABLE;
+    c->human = stdout;
     if (c->value[OPT_SIZE] &&
         parse_count(c->value[OPT_SIZE], 1, UINT64_C(1) << 40, &c->size, err, sizeof err))
         return option_error("size", err);
-    if (c->value[OPT_THREADS]) {
-        if (parse_int(c->value[OPT_THREADS], 1, MAX_THREADS, &v, err, sizeof err))
-            return option_error("threads", err);
-        c->threads = (int)v;
-    }
-    if (c->value[OPT_PERCENT] &&
-        parse_double(c->value[OPT_PERCENT], 0.0, 100.0, 1, &c->percent, err, sizeof err))
-        return option_error("percent", err);
+    int rc = parse_threads(c);
+    if (!rc)
+        rc = parse_percents(c);
+    if (rc)
+        return rc;
     if (c->value[OPT_REPEAT]) {
         if (parse_int(c->value[OPT_REPEAT], 1, RUN_MAX_SAMPLES, &v, err, sizeof err))
             return option_error("repeat", err);
@@ -297,22 +360,46 @@ static int parse_option_values(struct cli *c)
             return option_error("algorithm", both_ok ? "use naive, fast or both"
                                                      : "use naive or fast");
     }
+    const char *out = c->value[OPT_OUTPUT];
+    if (c->value[OPT_FORMAT]) {
+        const char *fmt = c->value[OPT_FORMAT];
+        if (strcmp(fmt, "table") == 0)
+            c->format = FORMAT_TABLE;
+        else if (strcmp(fmt, "csv") == 0)
+            c->format = FORMAT_CSV;
+        else if (strcmp(fmt, "json") == 0)
+            c->format = FORMAT_JSON;
+        else
+            return option_error("format", "use table, csv or json");
+    } else if (out) {
+        /* --output alone: the file name says the format. */
+        size_t len = strlen(out);
+        if (len > 4 && strcmp(out + len - 4, ".csv") == 0)
+            c->format = FORMAT_CSV;
+        else if (len > 5 && strcmp(out + len - 5, ".json") == 0)
+            c->format = FORMAT_JSON;
+        else
+            return option_error("output", "name a .csv or .json file, or give --format csv|json");
+    }
+    if (out && c->format == FORMAT_TABLE)
+        return usage_error("--output writes csv or json: add --format csv or --format json");
+    /* An export on stdout keeps stdout clean: tables go to stderr then. */
+    if (c->format != FORMAT_TABLE && !out)
+        c->human = stderr;
     return 0;
 }
 
-/* "opencl:0.1" -> backend opencl, selector "0.1". Returns NULL (after a
- * message) for an unknown backend. selector points into spec. */
-static const struct backend_ops *parse_backend_spec(const char *spec, char *name_buf,
-                                                    size_t name_len, const char **selector)
+const struct backend_ops *parse_backend_spec(const char *spec, const char **selector)
 {
     const char *colon = strchr(spec, ':');
     size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
+    char name[32];
     *selector = NULL;
-    if (len >= name_len)
-        len = name_len - 1;
-    memcpy(name_buf, spec, len);
-    name_buf[len] = '\0';
-    const struct backend_ops *ops = backend_find(name_buf);
+    if (len >= sizeof name)
+        len = sizeof name - 1;
+    memcpy(name, spec, len);
+    name[len] = '\0';
+    const struct backend_ops *ops = backend_find(name);
     if (!ops) {
         fprintf(stderr, "offload: unknown backend '%s': use serial, openmp or opencl[:SEL]\n",
                 spec);
@@ -331,16 +418,17 @@ static const struct backend_ops *parse_backend_spec(const char *spec, char *name
     return ops;
 }
 
-static struct backend_config make_config(const struct cli *c, const char *selector)
+struct backend_config make_config(const struct cli *c, int threads, const char *selector,
+                                  enum offload_memory_mode memory)
 {
-    return (struct backend_config){.threads = c->threads,
+    return (struct backend_config){.threads = threads,
                                    .device_selector = selector,
                                    .kernel_dir = c->value[OPT_KERNEL_DIR],
-                                   .memory = c->memory,
+                                   .memory = memory,
                                    .quiet = 0};
 }
 
-static struct run_settings make_settings(const struct cli *c)
+struct run_settings make_settings(const struct cli *c)
 {
     struct run_settings set = run_settings_default();
     if (c->repeat > 0)
@@ -348,6 +436,12 @@ static struct run_settings make_settings(const struct cli *c)
     if (c->min_time >= 0)
         set.min_time = c->min_time;
     return set;
+}
+
+enum offload_algorithm algorithm_option(const struct cli *c)
+{
+    const char *a = c->value[OPT_ALGORITHM];
+    return a && strcmp(a, "fast") == 0 ? ALG_FAST : ALG_NAIVE;
 }
 
 static int file_exists(const char *path)
@@ -383,17 +477,9 @@ static const char *default_data_path(char *buf, size_t len)
     return buf;
 }
 
-static int load_matrix(const char *path, double percent, struct genotype_matrix *m)
+const char *genotype_path(const struct cli *c, char *buf, size_t len)
 {
-    char err[512];
-    struct genotype_load_options opt = genotype_default_options();
-    opt.percent = percent;
-    enum offload_status st = genotype_load_file(path, &opt, m, err, sizeof err);
-    if (st != OFFLOAD_OK) {
-        fprintf(stderr, "offload: %s\n", err);
-        return offload_exit_code(st);
-    }
-    return 0;
+    return c->value[OPT_DATA] ? c->value[OPT_DATA] : default_data_path(buf, len);
 }
 
 /* Physical memory in bytes, 0 when unknown. */
@@ -403,22 +489,15 @@ static double physical_memory(void)
     return pages > 0 && page > 0 ? (double)pages * (double)page : 0;
 }
 
-/* Inputs of one kernel, owned here. */
-struct prepared_input {
-    struct kernel_input input;
-    double *values;
-    struct genotype_matrix matrix;
-};
-
-static void prepared_free(struct prepared_input *p)
+void prepared_free(struct prepared_input *p)
 {
     workload_free(p->values);
     genotype_free(&p->matrix);
     memset(p, 0, sizeof *p);
 }
 
-static int prepare_input(const struct cli *c, enum offload_kernel k, enum offload_algorithm alg,
-                         struct prepared_input *p)
+int prepare_input(const struct cli *c, enum offload_kernel k, enum offload_algorithm alg,
+                  uint64_t n, double percent, struct prepared_input *p)
 {
     memset(p, 0, sizeof *p);
     p->input.kernel = k;
@@ -426,14 +505,15 @@ static int prepare_input(const struct cli *c, enum offload_kernel k, enum offloa
     switch (k) {
     case KERNEL_SQRT:
     case KERNEL_SUMSQRT: {
-        uint64_t n = c->given[OPT_SIZE] ? c->size
-                                        : (k == KERNEL_SQRT ? DEFAULT_SQRT_N : DEFAULT_SUMSQRT_N);
-        /* 8 bytes in + 4 bytes out per element, and the check needs nothing more. */
+        if (n == 0)
+            n = k == KERNEL_SQRT ? DEFAULT_SQRT_N : DEFAULT_SUMSQRT_N;
+        /* 8 bytes in + 4 bytes out per element; the check needs nothing more. */
         double need = (double)n * 12.0, have = physical_memory();
         if (have > 0 && need > 0.8 * have) {
             char a[32], b[32];
-            fprintf(stderr, "offload: --size %llu needs %s of memory and this machine has %s: "
-                            "use a smaller --size\n",
+            fprintf(stderr,
+                    "offload: size %llu needs %s of memory and this machine has %s: use a "
+                    "smaller --size\n",
                     (unsigned long long)n, format_bytes(need, a, sizeof a),
                     format_bytes(have, b, sizeof b));
             return OFFLOAD_ERR_USAGE;
@@ -450,314 +530,67 @@ static int prepare_input(const struct cli *c, enum offload_kernel k, enum offloa
         return 0;
     }
     case KERNEL_SCORES: {
-        char path_buf[PATH_MAX + 64];
-        const char *path = c->value[OPT_DATA] ? c->value[OPT_DATA]
-                                              : default_data_path(path_buf, sizeof path_buf);
-        int rc = load_matrix(path, c->percent, &p->matrix);
+        char path_buf[PATH_MAX + 64], err[512];
+        const char *path = genotype_path(c, path_buf, sizeof path_buf);
+        struct genotype_load_options opt = genotype_default_options();
+        opt.percent = percent;
         p->input.matrix = &p->matrix;
-        return rc;
+        enum offload_status st = genotype_load_file(path, &opt, &p->matrix, err, sizeof err);
+        if (st != OFFLOAD_OK) {
+            fprintf(stderr, "offload: %s\n", err);
+            return offload_exit_code(st);
+        }
+        return 0;
     }
     }
     return OFFLOAD_ERR_RUN;
 }
 
-static enum offload_algorithm algorithm_option(const struct cli *c)
+int backend_ceilings(const struct cli *c, const struct backend_ops *ops, void *state,
+                     const struct backend_info *info, struct ceilings *out)
 {
-    const char *a = c->value[OPT_ALGORITHM];
-    return a && strcmp(a, "fast") == 0 ? ALG_FAST : ALG_NAIVE;
+    int from_cache = 0;
+    char path[1024];
+    int recalibrate = c->given[OPT_RECALIBRATE];
+    if (!recalibrate && !ceilings_load(ops->name, info, out)) {
+        fprintf(stderr, "offload: measuring the ceilings of %s on %s (once; cached in %s)\n",
+                ops->name, info->device,
+                ceilings_cache_dir(path, sizeof path) ? path : "no cache directory");
+    }
+    enum offload_status st = ceilings_get(ops, state, info, recalibrate, out, &from_cache);
+    return st == OFFLOAD_OK ? 0 : offload_exit_code(st);
 }
 
-static int command_devices(void)
-{
-    for (size_t i = 0; i < offload_backend_count; i++) {
-        enum offload_status st = offload_backends[i]->list_devices(stdout);
-        if (st != OFFLOAD_OK && st != OFFLOAD_UNAVAILABLE)
-            return offload_exit_code(st);
-    }
-    return 0;
-}
-
-static int command_run(struct cli *c)
-{
-    if (c->npositional != 1)
-        return usage_error("run needs one kernel: sqrt, sumsqrt or scores");
-    enum offload_kernel k;
-    if (kernel_from_name(c->positional[0], &k) != 0)
-        return usage_error("unknown kernel '%s': use sqrt, sumsqrt or scores", c->positional[0]);
-    if (k == KERNEL_SCORES && c->given[OPT_SIZE])
-        return usage_error("--size does not apply to scores: use --percent or --data");
-    if (k != KERNEL_SCORES && (c->given[OPT_DATA] || c->given[OPT_PERCENT]))
-        return usage_error("--data and --percent apply to scores only, not %s",
-                           c->positional[0]);
-    if (k == KERNEL_SQRT && c->given[OPT_ALGORITHM] && algorithm_option(c) == ALG_FAST)
-        return usage_error("sqrt has no fast algorithm: it is already O(N)");
-
-    char name[32];
-    const char *selector;
-    const struct backend_ops *ops =
-        parse_backend_spec(c->value[OPT_BACKEND] ? c->value[OPT_BACKEND] : "openmp", name,
-                           sizeof name, &selector);
-    if (!ops)
-        return OFFLOAD_ERR_USAGE;
-
-    struct prepared_input p;
-    int rc = prepare_input(c, k, algorithm_option(c), &p);
-    if (rc) {
-        prepared_free(&p);
-        return rc;
-    }
-    struct backend_config cfg = make_config(c, selector);
-    struct backend_info info;
-    void *state = NULL;
-    enum offload_status st = ops->init(&cfg, &state, &info);
-    if (st != OFFLOAD_OK) {
-        prepared_free(&p);
-        return offload_exit_code(st);
-    }
-    struct run_settings set = make_settings(c);
-    struct run_result *res = malloc(sizeof *res);
-    if (!res) {
-        ops->fini(state);
-        prepared_free(&p);
-        fprintf(stderr, "offload: out of memory\n");
-        return OFFLOAD_ERR_RUN;
-    }
-    st = run_kernel(ops, state, &p.input, &set, NULL, res);
-    if (st == OFFLOAD_OK || res->samples > 0)
-        report_run(stdout, ops->name, &info, &p.input, &set, res);
-    free(res);
-    ops->fini(state);
-    prepared_free(&p);
-    return offload_exit_code(st);
-}
-
-struct scores_output {
-    const struct genotype_matrix *m;
-    const int64_t *scores;
+struct export_job {
+    const struct result_set *set;
+    enum export_format format;
 };
 
-static int write_scores_csv(FILE *f, void *ctx)
+static int write_export(FILE *f, void *ctx)
 {
-    const struct scores_output *o = ctx;
-    if (fprintf(f, "id,score\n") < 0)
-        return -1;
-    for (size_t r = 0; r < o->m->rows; r++)
-        if (fprintf(f, "%s,%lld\n", o->m->row_ids[r], (long long)o->scores[r]) < 0)
-            return -1;
-    return 0;
+    const struct export_job *job = ctx;
+    return job->format == FORMAT_JSON ? export_json(f, job->set) : export_csv(f, job->set);
 }
 
-static int command_scores(struct cli *c, double process_start)
+int emit_results(const struct cli *c, const struct result_set *set)
 {
-    if (c->npositional > 1)
-        return usage_error("scores takes at most one file, got '%s' and '%s'", c->positional[0],
-                           c->positional[1]);
-    if (c->npositional == 1)
-        c->value[OPT_DATA] = c->positional[0];
-    char name[32];
-    const char *selector;
-    const struct backend_ops *ops =
-        parse_backend_spec(c->value[OPT_BACKEND] ? c->value[OPT_BACKEND] : "openmp", name,
-                           sizeof name, &selector);
-    if (!ops)
-        return OFFLOAD_ERR_USAGE;
-
-    double t_parse = offload_now();
-    struct prepared_input p;
-    int rc = prepare_input(c, KERNEL_SCORES, algorithm_option(c), &p);
-    if (rc) {
-        prepared_free(&p);
-        return rc;
+    if (c->format == FORMAT_TABLE)
+        return 0;
+    struct export_job job = {set, c->format};
+    const char *out = c->value[OPT_OUTPUT];
+    if (!out) {
+        int rc = write_export(stdout, &job);
+        fflush(stdout);
+        return rc ? OFFLOAD_ERR_RUN : 0;
     }
-    t_parse = offload_now() - t_parse;
-
-    struct backend_config cfg = make_config(c, selector);
-    struct backend_info info;
-    void *state = NULL;
-    enum offload_status st = ops->init(&cfg, &state, &info);
+    char err[512];
+    enum offload_status st = write_file_atomic(out, write_export, &job, err, sizeof err);
     if (st != OFFLOAD_OK) {
-        prepared_free(&p);
+        fprintf(stderr, "offload: %s\n", err);
         return offload_exit_code(st);
     }
-    /* Like the tutorial's script: score once, unless --repeat asks for more. */
-    struct run_settings set = make_settings(c);
-    set.warmup = 0;
-    set.repeat = c->repeat > 0 ? c->repeat : 1;
-    int64_t *scores = workload_alloc(p.matrix.rows * sizeof *scores);
-    struct run_result *res = malloc(sizeof *res);
-    if (!scores || !res) {
-        fprintf(stderr, "offload: out of memory\n");
-        st = OFFLOAD_ERR_RUN;
-    } else {
-        st = run_kernel(ops, state, &p.input, &set, scores, res);
-    }
-    if (st == OFFLOAD_OK) {
-        const struct genotype_matrix *m = &p.matrix;
-        size_t best = 0;
-        for (size_t r = 1; r < m->rows; r++)
-            if (scores[r] > scores[best])
-                best = r;
-        char a[32], b[32], d[32];
-        printf("Read %zu markers x %zu varieties from %s (%zu of %zu data lines kept by "
-               "--percent %g; %zu rows skipped)\n",
-               m->rows, m->cols, c->value[OPT_DATA] ? c->value[OPT_DATA] : "the bundled data",
-               m->lines_kept, m->data_lines, c->percent, m->rows_skipped);
-        printf("parse %s, score %s (%s: %s, %s algorithm), checked against the serial "
-               "reference\n",
-               format_seconds(t_parse, a, sizeof a),
-               format_seconds(res->stats[PHASE_KERNEL].min, b, sizeof b), ops->name, info.device,
-               algorithm_name(p.input.alg));
-        if (c->value[OPT_OUT]) {
-            char err[512];
-            struct scores_output out = {m, scores};
-            enum offload_status wst =
-                write_file_atomic(c->value[OPT_OUT], write_scores_csv, &out, err, sizeof err);
-            if (wst != OFFLOAD_OK) {
-                fprintf(stderr, "offload: %s\n", err);
-                st = wst;
-            } else {
-                printf("wrote %zu scores to %s\n", m->rows, c->value[OPT_OUT]);
-            }
-        }
-        printf("whole run %s\n", format_seconds(offload_now() - process_start, d, sizeof d));
-        printf("The best score %lld comes from pattern %s\n", (long long)scores[best],
-               m->row_ids[best]);
-    }
-    free(res);
-    workload_free(scores);
-    ops->fini(state);
-    prepared_free(&p);
-    return offload_exit_code(st);
-}
-
-/* One backend in a comparison. */
-struct compare_backend {
-    const struct backend_ops *ops;
-    char label[64];
-    const char *selector;
-    void *state;
-    struct backend_info info;
-    enum offload_status status;
-};
-
-static int command_compare(struct cli *c)
-{
-    enum offload_kernel kernels[KERNEL_COUNT];
-    size_t nkernels = 0;
-    if (c->npositional == 0) {
-        for (int k = 0; k < KERNEL_COUNT; k++)
-            kernels[nkernels++] = (enum offload_kernel)k;
-    }
-    for (size_t i = 0; i < c->npositional; i++) {
-        if (nkernels == KERNEL_COUNT)
-            return usage_error("too many kernels");
-        if (kernel_from_name(c->positional[i], &kernels[nkernels]) != 0)
-            return usage_error("unknown kernel '%s': use sqrt, sumsqrt or scores",
-                               c->positional[i]);
-        nkernels++;
-    }
-
-    /* Backends from --backends, each initialised once for all kernels. */
-    struct compare_backend backends[MAX_BACKENDS];
-    size_t nbackends = 0;
-    char list_buf[512];
-    snprintf(list_buf, sizeof list_buf, "%s",
-             c->value[OPT_BACKENDS] ? c->value[OPT_BACKENDS] : "serial,openmp,opencl");
-    for (char *save = NULL, *tok = strtok_r(list_buf, ",", &save); tok;
-         tok = strtok_r(NULL, ",", &save)) {
-        if (nbackends == MAX_BACKENDS)
-            return usage_error("at most 8 backends in --backends");
-        struct compare_backend *b = &backends[nbackends];
-        memset(b, 0, sizeof *b);
-        char name[32];
-        b->ops = parse_backend_spec(tok, name, sizeof name, &b->selector);
-        if (!b->ops)
-            return OFFLOAD_ERR_USAGE;
-        snprintf(b->label, sizeof b->label, "%s", tok);
-        nbackends++;
-    }
-    if (nbackends == 0)
-        return usage_error("--backends is empty");
-
-    const char *alg = c->value[OPT_ALGORITHM] ? c->value[OPT_ALGORITHM] : "both";
-    int run_naive = strcmp(alg, "fast") != 0, run_fast = strcmp(alg, "naive") != 0;
-
-    int worst = 0;
-    for (size_t i = 0; i < nbackends; i++) {
-        struct compare_backend *b = &backends[i];
-        struct backend_config cfg = make_config(c, b->selector);
-        b->status = b->ops->init(&cfg, &b->state, &b->info);
-        if (b->status == OFFLOAD_UNAVAILABLE)
-            printf("%s: unavailable here (see the message above); the other backends still run\n",
-                   b->label);
-        else if (b->status != OFFLOAD_OK)
-            worst = offload_exit_code(b->status) > worst ? offload_exit_code(b->status) : worst;
-    }
-
-    struct run_settings set = make_settings(c);
-    struct run_result *res = malloc(sizeof *res);
-    if (!res) {
-        fprintf(stderr, "offload: out of memory\n");
-        return OFFLOAD_ERR_RUN;
-    }
-    printf("%-8s %-6s %-14s %-34s %10s %10s %10s %9s %9s  %s\n", "kernel", "alg", "backend",
-           "device", "kernel", "median", "end-to-end", "vs serial", "vs openmp", "check");
-    for (size_t ki = 0; ki < nkernels && worst != OFFLOAD_ERR_USAGE; ki++) {
-        for (int a = 0; a < 2; a++) {
-            enum offload_algorithm algo = a == 0 ? ALG_NAIVE : ALG_FAST;
-            if ((algo == ALG_NAIVE && !run_naive) || (algo == ALG_FAST && !run_fast))
-                continue;
-            if (algo == ALG_FAST && kernels[ki] == KERNEL_SQRT)
-                continue; /* sqrt has one algorithm */
-            struct prepared_input p;
-            int rc = prepare_input(c, kernels[ki], algo, &p);
-            if (rc) {
-                prepared_free(&p);
-                worst = rc > worst ? rc : worst;
-                break;
-            }
-            double serial_min = -1, openmp_min = -1;
-            for (size_t i = 0; i < nbackends; i++) {
-                struct compare_backend *b = &backends[i];
-                if (b->status != OFFLOAD_OK)
-                    continue;
-                enum offload_status st = run_kernel(b->ops, b->state, &p.input, &set, NULL, res);
-                char t1[32], t2[32], t3[32], s1[16] = "-", s2[16] = "-";
-                if (st != OFFLOAD_OK) {
-                    printf("%-8s %-6s %-14s %-34.34s %10s %10s %10s %9s %9s  %s\n",
-                           kernel_name(kernels[ki]), algorithm_name(algo), b->label,
-                           b->info.device, "-", "-", "-", "-", "-",
-                           res->samples ? "FAILED: wrong result" : "FAILED: run error");
-                    worst = offload_exit_code(st) > worst ? offload_exit_code(st) : worst;
-                    continue;
-                }
-                double kmin = res->stats[PHASE_KERNEL].min, total = res->stats[PHASE_TOTAL].min;
-                if (b->ops == &backend_serial && serial_min < 0)
-                    serial_min = total;
-                if (b->ops == &backend_openmp && openmp_min < 0)
-                    openmp_min = total;
-                if (serial_min > 0)
-                    snprintf(s1, sizeof s1, "%.2fx", serial_min / total);
-                if (openmp_min > 0)
-                    snprintf(s2, sizeof s2, "%.2fx", openmp_min / total);
-                printf("%-8s %-6s %-14s %-34.34s %10s %10s %10s %9s %9s  %s\n",
-                       kernel_name(kernels[ki]), algorithm_name(algo), b->label, b->info.device,
-                       format_seconds(kmin, t1, sizeof t1),
-                       format_seconds(res->stats[PHASE_KERNEL].median, t2, sizeof t2),
-                       format_seconds(total, t3, sizeof t3), s1, s2, "OK");
-                fflush(stdout);
-            }
-            prepared_free(&p);
-        }
-    }
-    printf("\nkernel = best kernel time; end-to-end adds copies to and from the device;\n"
-           "speedups compare end-to-end times on the same input. Every result was checked\n"
-           "against the serial reference.\n");
-    free(res);
-    for (size_t i = 0; i < nbackends; i++)
-        if (backends[i].status == OFFLOAD_OK)
-            backends[i].ops->fini(backends[i].state);
-    return worst;
+    fprintf(c->human, "wrote %zu results to %s\n", set->count, out);
+    return 0;
 }
 
 int offload_main(int argc, char **argv)
@@ -789,11 +622,16 @@ int offload_main(int argc, char **argv)
     }
     struct cli c;
     memset(&c, 0, sizeof c);
+    c.argc = argc;
+    c.argv = argv;
+    c.process_start = process_start;
     c.command = cmd;
     c.command_bit = command_from_name(cmd);
     if (!c.command_bit)
-        return usage_error("unknown command '%s': use compare, run, scores or devices", cmd);
-    int rc = split_arguments(&c, argc, argv);
+        return usage_error("unknown command '%s': use compare, run, sweep, scores, calibrate or "
+                           "devices",
+                           cmd);
+    int rc = split_arguments(&c);
     if (rc)
         return rc;
     if (c.given[OPT_HELP]) {
@@ -803,17 +641,19 @@ int offload_main(int argc, char **argv)
     rc = parse_option_values(&c);
     if (rc)
         return rc;
-    switch (c.command_bit) {
+    switch ((enum command_bit)c.command_bit) {
     case CMD_DEVICES:
-        if (c.npositional)
-            return usage_error("devices takes no arguments, got '%s'", c.positional[0]);
-        return command_devices();
+        return command_devices(&c);
     case CMD_RUN:
         return command_run(&c);
     case CMD_SCORES:
-        return command_scores(&c, process_start);
+        return command_scores(&c);
     case CMD_COMPARE:
         return command_compare(&c);
+    case CMD_SWEEP:
+        return command_sweep(&c);
+    case CMD_CALIBRATE:
+        return command_calibrate(&c);
     }
     return OFFLOAD_ERR_USAGE;
 }

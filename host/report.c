@@ -63,9 +63,31 @@ static void report_size(FILE *f, const struct kernel_input *in)
     }
 }
 
+const char *describe_work(const struct kernel_input *in, char *buf, size_t len)
+{
+    struct kernel_work w = kernel_work_of(in);
+    char bytes[32];
+    double ops = w.ops;
+    const char *scale = "";
+    if (ops >= 1e9) {
+        ops /= 1e9;
+        scale = " G";
+    } else if (ops >= 1e6) {
+        ops /= 1e6;
+        scale = " M";
+    } else if (ops >= 1e3) {
+        ops /= 1e3;
+        scale = " k";
+    }
+    snprintf(buf, len, "moves %s, %.3g%s %s, %.3g %s per byte",
+             format_bytes(w.bytes, bytes, sizeof bytes), ops, scale, w.op_unit,
+             w.bytes > 0 ? w.ops / w.bytes : 0.0, w.op_unit);
+    return buf;
+}
+
 void report_run(FILE *f, const char *backend_name, const struct backend_info *info,
                 const struct kernel_input *in, const struct run_settings *set,
-                const struct run_result *res)
+                const struct run_result *res, const struct analysis *an)
 {
     char a[32], b[32];
     fprintf(f, "kernel     %s (%s)\n", kernel_name(in->kernel), algorithm_name(in->alg));
@@ -89,6 +111,11 @@ void report_run(FILE *f, const char *backend_name, const struct backend_info *in
         fprintf(f, "note       %zu of %zu kernel times are outliers: the machine was busy; the "
                    "minimum is the figure to trust\n",
                 res->stats[PHASE_KERNEL].outliers, res->samples);
+    if (res->samples > 1 && res->warmup_total > 2 * res->stats[PHASE_TOTAL].median)
+        fprintf(f, "note       the first (warm-up) call took %s, %.0fx a timed one: one-time "
+                   "costs (page faults, kernel compilation) are kept out of the figures\n",
+                format_seconds(res->warmup_total, a, sizeof a),
+                res->warmup_total / res->stats[PHASE_TOTAL].median);
     if (res->events_disagree)
         fprintf(f, "note       device event timers disagree with the host clock; host times "
                    "are shown\n");
@@ -103,7 +130,19 @@ void report_run(FILE *f, const char *backend_name, const struct backend_info *in
     } else {
         fprintf(f, "check      FAILED: %zu values differ from the serial reference\n",
                 res->check.mismatches);
+        return; /* a wrong result is never reported as a speed */
     }
+    if (!an)
+        return;
+    char work[128];
+    fprintf(f, "work       %s\n", describe_work(in, work, sizeof work));
+    fprintf(f, "rate       %.3g GB/s, %.3g G %s/s", an->gbps, an->gops, an->work.op_unit);
+    if (an->peak_gbps > 0)
+        fprintf(f, " (ceilings: %.3g GB/s memory", an->peak_gbps);
+    if (an->peak_gops > 0)
+        fprintf(f, ", %.3g G %s/s", an->peak_gops, an->work.op_unit);
+    fprintf(f, "%s\n", an->peak_gbps > 0 ? ")" : "");
+    fprintf(f, "verdict    %s: %s\n", verdict_name(an->verdict), an->reason);
 }
 
 enum offload_status write_file_atomic(const char *path, int (*writer)(FILE *f, void *ctx),

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "analysis.h"
 #include "backend.h"
 #include "runner.h"
 
@@ -14,10 +15,13 @@ const char *format_seconds(double s, char *buf, size_t len);
 /* "80.0 MB" (powers of 1000). */
 const char *format_bytes(double bytes, char *buf, size_t len);
 
-/* One run, as `offload run` prints it. */
+/* One run, as `offload run` prints it; a may be NULL (no verdict). */
 void report_run(FILE *f, const char *backend_name, const struct backend_info *info,
                 const struct kernel_input *in, const struct run_settings *set,
-                const struct run_result *res);
+                const struct run_result *res, const struct analysis *a);
+
+/* "moves 120 MB, 10 M sqrt, 0.083 sqrt per byte" for a kernel input. */
+const char *describe_work(const struct kernel_input *in, char *buf, size_t len);
 
 /* Write a file through a temporary in the same folder renamed into place,
  * so a failed or interrupted run never leaves a half-written file.

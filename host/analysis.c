@@ -1,0 +1,137 @@
+#include "analysis.h"
+
+#include <stdio.h>
+
+#include "report.h"
+
+const char *verdict_name(enum verdict v)
+{
+    switch (v) {
+    case VERDICT_TRANSFER:
+        return "transfer-bound";
+    case VERDICT_MEMORY:
+        return "memory-bound";
+    case VERDICT_COMPUTE:
+        return "compute-bound";
+    case VERDICT_LAUNCH:
+        return "launch-bound";
+    }
+    return "?";
+}
+
+struct kernel_work kernel_work_of(const struct kernel_input *in)
+{
+    struct kernel_work w = {0, 0, "sqrt"};
+    double n = (double)in->n;
+    switch (in->kernel) {
+    case KERNEL_SQRT:
+        w.bytes = 12.0 * n;
+        w.ops = n;
+        break;
+    case KERNEL_SUMSQRT:
+        w.bytes = 12.0 * n;
+        w.ops = in->alg == ALG_NAIVE ? n * n : n;
+        break;
+    case KERNEL_SCORES: {
+        double rows = (double)in->matrix->rows, cols = (double)in->matrix->cols;
+        w.op_unit = "compare";
+        w.bytes = rows * cols + 8.0 * rows;
+        w.ops = in->alg == ALG_NAIVE ? rows * cols * (cols + 1) / 2 : rows * cols;
+        break;
+    }
+    }
+    return w;
+}
+
+/* Below this many launch latencies a device kernel is mostly overhead. */
+#define LAUNCH_BOUND_FACTOR 10.0
+/* A host kernel this short is dominated by starting and joining threads. */
+#define HOST_OVERHEAD_SECONDS 20e-6
+
+struct analysis analyse_run(const struct kernel_input *in, const struct run_result *res,
+                            const struct backend_info *info, const struct ceilings *c)
+{
+    struct analysis a = {0};
+    a.work = kernel_work_of(in);
+    double kernel = res->stats[PHASE_KERNEL].min, total = res->stats[PHASE_TOTAL].min;
+    double copies = 0;
+    if (res->stats[PHASE_COPY_IN].n)
+        copies += res->stats[PHASE_COPY_IN].min;
+    if (res->stats[PHASE_COPY_OUT].n)
+        copies += res->stats[PHASE_COPY_OUT].min;
+    if (kernel > 0) {
+        a.gbps = a.work.bytes / kernel / 1e9;
+        a.gops = a.work.ops / kernel / 1e9;
+    }
+    a.ops_per_byte = a.work.bytes > 0 ? a.work.ops / a.work.bytes : 0;
+    a.transfer_share = total > 0 ? copies / total : 0;
+    int is_sqrt = in->kernel != KERNEL_SCORES;
+    if (c) {
+        a.peak_gbps = c->stream_triad / 1e9;
+        a.peak_gops = is_sqrt ? c->sqrt_f64 / 1e9 : 0;
+    }
+    double mem_frac = a.peak_gbps > 0 ? a.gbps / a.peak_gbps : 0;
+    double comp_frac = a.peak_gops > 0 ? a.gops / a.peak_gops : 0;
+    char t1[32], t2[32];
+
+    if (a.transfer_share >= 0.5) {
+        a.verdict = VERDICT_TRANSFER;
+        a.ceiling_fraction = mem_frac;
+        snprintf(a.reason, sizeof a.reason,
+                 "%.0f%% of the end-to-end time is copying data to and from the device "
+                 "(%s of %s)",
+                 100 * a.transfer_share, format_seconds(copies, t1, sizeof t1),
+                 format_seconds(total, t2, sizeof t2));
+        return a;
+    }
+    double launch = c ? c->launch_latency : 0;
+    if ((launch > 0 && kernel < LAUNCH_BOUND_FACTOR * launch) ||
+        (launch <= 0 && info->threads > 1 && kernel < HOST_OVERHEAD_SECONDS)) {
+        a.verdict = VERDICT_LAUNCH;
+        a.ceiling_fraction = mem_frac > comp_frac ? mem_frac : comp_frac;
+        if (launch > 0)
+            snprintf(a.reason, sizeof a.reason,
+                     "the kernel runs %s and launching an empty one takes %s: too little "
+                     "work to pay for the launch",
+                     format_seconds(kernel, t1, sizeof t1), format_seconds(launch, t2, sizeof t2));
+        else
+            snprintf(a.reason, sizeof a.reason,
+                     "the kernel runs %s: starting and joining threads costs about as much as "
+                     "the work",
+                     format_seconds(kernel, t1, sizeof t1));
+        return a;
+    }
+    if (!c || a.peak_gbps <= 0) {
+        /* No ceilings measured: judge by arithmetic intensity alone. */
+        a.verdict = a.ops_per_byte < 1 ? VERDICT_MEMORY : VERDICT_COMPUTE;
+        snprintf(a.reason, sizeof a.reason,
+                 "%.3g %s per byte moved (no ceilings measured: run offload calibrate)",
+                 a.ops_per_byte, a.work.op_unit);
+        return a;
+    }
+    if (is_sqrt && comp_frac > mem_frac) {
+        a.verdict = VERDICT_COMPUTE;
+        a.ceiling_fraction = comp_frac;
+        snprintf(a.reason, sizeof a.reason,
+                 "%.2f G sqrt/s is %.0f%% of the %.2f G/s float64 sqrt ceiling at %.3g sqrt "
+                 "per byte: the data sits in cache and the sqrt units are the limit",
+                 a.gops, 100 * comp_frac, a.peak_gops, a.ops_per_byte);
+    } else if (is_sqrt || mem_frac >= 0.5) {
+        a.verdict = VERDICT_MEMORY;
+        a.ceiling_fraction = mem_frac;
+        snprintf(a.reason, sizeof a.reason,
+                 "moves %.1f GB/s or %.0f%% of the %.1f GB/s memory ceiling at only %.3g %s "
+                 "per byte: more cores cannot make memory faster",
+                 a.gbps, 100 * mem_frac, a.peak_gbps, a.ops_per_byte, a.work.op_unit);
+    } else {
+        /* scores: no compare ceiling is measured, but memory is far from its
+         * limit, so the compares are what takes the time. */
+        a.verdict = VERDICT_COMPUTE;
+        a.ceiling_fraction = mem_frac;
+        snprintf(a.reason, sizeof a.reason,
+                 "%.2f G %ss/s while moving only %.3g GB/s (%.0f%% of the memory ceiling) at "
+                 "%.3g %ss per byte: the compares are the limit",
+                 a.gops, a.work.op_unit, a.gbps, 100 * mem_frac, a.ops_per_byte, a.work.op_unit);
+    }
+    return a;
+}

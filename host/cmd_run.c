@@ -1,0 +1,144 @@
+/* offload devices, run and calibrate. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "calibrate.h"
+#include "commands.h"
+#include "report.h"
+
+int command_devices(struct cli *c)
+{
+    if (c->npositional)
+        return usage_error("devices takes no arguments, got '%s'", c->positional[0]);
+    for (size_t i = 0; i < offload_backend_count; i++) {
+        enum offload_status st = offload_backends[i]->list_devices(stdout);
+        if (st != OFFLOAD_OK && st != OFFLOAD_UNAVAILABLE)
+            return offload_exit_code(st);
+    }
+    return 0;
+}
+
+int command_run(struct cli *c)
+{
+    if (c->npositional != 1)
+        return usage_error("run needs one kernel: sqrt, sumsqrt or scores");
+    enum offload_kernel k;
+    if (kernel_from_name(c->positional[0], &k) != 0)
+        return usage_error("unknown kernel '%s': use sqrt, sumsqrt or scores", c->positional[0]);
+    if (k == KERNEL_SCORES && c->given[OPT_SIZE])
+        return usage_error("--size does not apply to scores: use --percent or --data");
+    if (k != KERNEL_SCORES && (c->given[OPT_DATA] || c->given[OPT_PERCENT]))
+        return usage_error("--data and --percent apply to scores only, not %s", c->positional[0]);
+    if (k == KERNEL_SQRT && c->given[OPT_ALGORITHM] && algorithm_option(c) == ALG_FAST)
+        return usage_error("sqrt has no fast algorithm: it is already O(N)");
+
+    const char *selector;
+    const char *spec = c->value[OPT_BACKEND] ? c->value[OPT_BACKEND] : "openmp";
+    const struct backend_ops *ops = parse_backend_spec(spec, &selector);
+    if (!ops)
+        return OFFLOAD_ERR_USAGE;
+
+    struct prepared_input p;
+    int rc = prepare_input(c, k, algorithm_option(c), c->given[OPT_SIZE] ? c->size : 0,
+                           c->percent[0], &p);
+    if (rc) {
+        prepared_free(&p);
+        return rc;
+    }
+    struct backend_config cfg = make_config(c, c->threads[0], selector, c->memory);
+    struct result_record rec = {.command = "run", .kernel = k, .alg = p.input.alg};
+    snprintf(rec.backend, sizeof rec.backend, "%s", spec);
+    rec.has_memory = ops == &backend_opencl;
+    rec.memory = c->memory;
+    void *state = NULL;
+    enum offload_status st = ops->init(&cfg, &state, &rec.info);
+    if (st != OFFLOAD_OK) {
+        prepared_free(&p);
+        return offload_exit_code(st);
+    }
+    struct run_settings set = make_settings(c);
+    rec.run = malloc(sizeof *rec.run);
+    if (!rec.run) {
+        fprintf(stderr, "offload: out of memory\n");
+        rc = OFFLOAD_ERR_RUN;
+    } else {
+        st = run_kernel(ops, state, &p.input, &set, NULL, rec.run);
+        rc = offload_exit_code(st);
+    }
+    if (st == OFFLOAD_OK)
+        rc = backend_ceilings(c, ops, state, &rec.info, &rec.ceilings);
+    if (rec.run && st == OFFLOAD_OK) {
+        rec.has_ceilings = rc == 0;
+        rec.analysis = analyse_run(&p.input, rec.run, &rec.info,
+                                   rec.has_ceilings ? &rec.ceilings : NULL);
+        rec.size = k == KERNEL_SCORES ? p.matrix.rows : p.input.n;
+        rec.rows = p.matrix.rows;
+        rec.cols = p.matrix.cols;
+        rec.percent = c->percent[0];
+        report_run(c->human, ops->name, &rec.info, &p.input, &set, rec.run, &rec.analysis);
+        struct result_set results = {.argc = c->argc, .argv = c->argv};
+        if (result_set_add(&results, &rec) == 0) {
+            rec.run = NULL; /* owned by the set now */
+            int erc = emit_results(c, &results);
+            rc = rc ? rc : erc;
+        }
+        result_set_free(&results);
+    } else if (rec.run && rec.run->samples > 0) {
+        report_run(c->human, ops->name, &rec.info, &p.input, &set, rec.run, NULL);
+    }
+    free(rec.run);
+    ops->fini(state);
+    prepared_free(&p);
+    return rc;
+}
+
+int command_calibrate(struct cli *c)
+{
+    if (c->npositional)
+        return usage_error("calibrate takes no arguments, got '%s'", c->positional[0]);
+    char list[1024];
+    char selectors[16][16];
+    if (c->value[OPT_BACKENDS]) {
+        snprintf(list, sizeof list, "%s", c->value[OPT_BACKENDS]);
+    } else {
+        size_t n = opencl_device_selectors(selectors, 16);
+        snprintf(list, sizeof list, "serial,openmp");
+        if (n == 0)
+            strcat(list, ",opencl");
+        for (size_t i = 0; i < n; i++) {
+            strcat(list, ",opencl:");
+            strcat(list, selectors[i]);
+        }
+    }
+    int worst = 0;
+    for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        const char *selector;
+        const struct backend_ops *ops = parse_backend_spec(tok, &selector);
+        if (!ops)
+            return OFFLOAD_ERR_USAGE;
+        struct backend_config cfg = make_config(c, c->threads[0], selector, MEM_COPY);
+        struct backend_info info;
+        void *state = NULL;
+        enum offload_status st = ops->init(&cfg, &state, &info);
+        if (st == OFFLOAD_UNAVAILABLE) {
+            printf("%s: unavailable here (see above)\n\n", tok);
+            continue;
+        }
+        if (st != OFFLOAD_OK) {
+            worst = offload_exit_code(st) > worst ? offload_exit_code(st) : worst;
+            continue;
+        }
+        struct ceilings ceil;
+        int from_cache = 0;
+        st = ceilings_get(ops, state, &info, c->given[OPT_RECALIBRATE], &ceil, &from_cache);
+        if (st == OFFLOAD_OK)
+            ceilings_print(stdout, ops->name, &info, &ceil, from_cache);
+        else
+            worst = offload_exit_code(st) > worst ? offload_exit_code(st) : worst;
+        printf("\n");
+        ops->fini(state);
+    }
+    return worst;
+}

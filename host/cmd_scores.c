@@ -1,0 +1,194 @@
+/* offload scores: the tutorial's genotype script as one command, with the
+ * time of each part of the run and, for several percentages, the scaling. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "report.h"
+#include "stats.h"
+#include "timing.h"
+#include "workload.h"
+
+struct scores_output {
+    const struct genotype_matrix *m;
+    const int64_t *scores;
+};
+
+static int write_scores_csv(FILE *f, void *ctx)
+{
+    const struct scores_output *o = ctx;
+    if (fprintf(f, "id,score\n") < 0)
+        return -1;
+    for (size_t r = 0; r < o->m->rows; r++)
+        if (fprintf(f, "%s,%lld\n", o->m->row_ids[r], (long long)o->scores[r]) < 0)
+            return -1;
+    return 0;
+}
+
+/* Timings of one percentage. */
+struct scores_step {
+    double percent;
+    size_t rows, cols, lines_kept, data_lines, skipped;
+    double parse_s, score_s, kernel_min_s, output_s;
+    int64_t best_score;
+    char best_id[256];
+};
+
+/* Loads, scores (first call timed as the script does), checks and writes
+ * one percentage. Returns 0 or an exit code. */
+static int score_one_percent(struct cli *c, const struct backend_ops *ops, void *state,
+                             double percent, const struct run_settings *set,
+                             struct scores_step *step)
+{
+    memset(step, 0, sizeof *step);
+    step->percent = percent;
+    double t0 = offload_now();
+    struct prepared_input p;
+    int rc = prepare_input(c, KERNEL_SCORES, algorithm_option(c), 0, percent, &p);
+    if (rc) {
+        prepared_free(&p);
+        return rc;
+    }
+    step->parse_s = offload_now() - t0;
+    const struct genotype_matrix *m = &p.matrix;
+    step->rows = m->rows;
+    step->cols = m->cols;
+    step->lines_kept = m->lines_kept;
+    step->data_lines = m->data_lines;
+    step->skipped = m->rows_skipped;
+
+    int64_t *scores = workload_alloc(m->rows * sizeof *scores);
+    struct run_result *res = malloc(sizeof *res);
+    enum offload_status st = OFFLOAD_ERR_RUN;
+    if (!scores || !res)
+        fprintf(stderr, "offload: out of memory\n");
+    else
+        st = run_kernel(ops, state, &p.input, set, scores, res);
+    rc = offload_exit_code(st);
+    if (st == OFFLOAD_OK) {
+        /* The script scores once: that first call is the "score" phase. */
+        step->score_s = set->warmup > 0 ? res->warmup_total : res->total[0];
+        step->kernel_min_s = res->stats[PHASE_KERNEL].min;
+        size_t best = 0;
+        for (size_t r = 1; r < m->rows; r++)
+            if (scores[r] > scores[best])
+                best = r;
+        step->best_score = scores[best];
+        snprintf(step->best_id, sizeof step->best_id, "%s", m->row_ids[best]);
+        double t_out = offload_now();
+        if (c->value[OPT_OUT]) {
+            char err[512];
+            struct scores_output out = {m, scores};
+            enum offload_status wst =
+                write_file_atomic(c->value[OPT_OUT], write_scores_csv, &out, err, sizeof err);
+            if (wst != OFFLOAD_OK) {
+                fprintf(stderr, "offload: %s\n", err);
+                rc = offload_exit_code(wst);
+            } else {
+                printf("wrote %zu scores to %s\n", m->rows, c->value[OPT_OUT]);
+            }
+        }
+        printf("The best score %lld comes from pattern %s\n", (long long)step->best_score,
+               step->best_id);
+        fflush(stdout);
+        step->output_s = offload_now() - t_out;
+    }
+    free(res);
+    workload_free(scores);
+    prepared_free(&p);
+    return rc;
+}
+
+int command_scores(struct cli *c)
+{
+    if (c->npositional > 1)
+        return usage_error("scores takes at most one file, got '%s' and '%s'", c->positional[0],
+                           c->positional[1]);
+    if (c->npositional == 1)
+        c->value[OPT_DATA] = c->positional[0];
+    if (c->value[OPT_OUT] && c->npercent > 1)
+        return usage_error("--out writes the scores of one --percent, not %zu", c->npercent);
+    const char *selector;
+    const char *spec = c->value[OPT_BACKEND] ? c->value[OPT_BACKEND] : "openmp";
+    const struct backend_ops *ops = parse_backend_spec(spec, &selector);
+    if (!ops)
+        return OFFLOAD_ERR_USAGE;
+
+    double t_setup = offload_now();
+    double start_s = t_setup - c->process_start;
+    struct backend_config cfg = make_config(c, c->threads[0], selector, c->memory);
+    struct backend_info info;
+    void *state = NULL;
+    enum offload_status st = ops->init(&cfg, &state, &info);
+    if (st != OFFLOAD_OK)
+        return offload_exit_code(st);
+    t_setup = offload_now() - t_setup;
+
+    /* One percentage: score once like the script (or --repeat times). Several:
+     * the first call is the script's, then repeats time the kernel's scaling. */
+    struct run_settings set = make_settings(c);
+    if (c->npercent == 1) {
+        set.warmup = 0;
+        set.repeat = c->repeat > 0 ? c->repeat : 1;
+    }
+    struct scores_step steps[MAX_LIST];
+    int rc = 0;
+    size_t done = 0;
+    char path_buf[PATH_MAX + 64];
+    const char *path = genotype_path(c, path_buf, sizeof path_buf);
+    for (size_t i = 0; i < c->npercent && rc == 0; i++, done++) {
+        if (c->npercent > 1)
+            printf("--percent %g\n", c->percent[i]);
+        rc = score_one_percent(c, ops, state, c->percent[i], &set, &steps[i]);
+    }
+    ops->fini(state);
+    if (rc)
+        return rc;
+
+    char a[32], b[32], d[32], e[32], f[32], g[32];
+    const struct scores_step *last = &steps[done - 1];
+    printf("\nread %zu markers x %zu varieties from %s (%zu of %zu data lines kept; %zu rows "
+           "skipped)\n",
+           last->rows, last->cols, path, last->lines_kept, last->data_lines, last->skipped);
+    printf("scored on %s: %s with the %s algorithm; every score checked against the serial "
+           "reference\n",
+           spec, info.device, algorithm_name(algorithm_option(c)));
+    if (c->npercent > 1) {
+        printf("\n%8s %8s %10s %12s %12s  %s\n", "percent", "markers", "parse", "score (1st)",
+               "kernel min", "best");
+        double x[MAX_LIST], y[MAX_LIST];
+        for (size_t i = 0; i < done; i++) {
+            printf("%7g%% %8zu %10s %12s %12s  %lld %s\n", steps[i].percent, steps[i].rows,
+                   format_seconds(steps[i].parse_s, a, sizeof a),
+                   format_seconds(steps[i].score_s, b, sizeof b),
+                   format_seconds(steps[i].kernel_min_s, d, sizeof d),
+                   (long long)steps[i].best_score, steps[i].best_id);
+            x[i] = (double)steps[i].rows;
+            y[i] = steps[i].kernel_min_s;
+        }
+        const struct scores_step *first = &steps[0];
+        printf("kernel scaling %g%% -> %g%%: %.3gx the markers took %.3gx the kernel time "
+               "(time ~ markers^%.2f)\n",
+               first->percent, last->percent, (double)last->rows / (double)first->rows,
+               last->kernel_min_s / first->kernel_min_s,
+               stats_scaling_exponent(x, y, done));
+    }
+    double parse_all = 0, score_all = 0, output_all = 0;
+    for (size_t i = 0; i < done; i++) {
+        parse_all += steps[i].parse_s;
+        score_all += steps[i].score_s;
+        output_all += steps[i].output_s;
+    }
+    double whole = offload_now() - c->process_start;
+    printf("\nwhole run %s = start %s + backend setup %s + parse %s + score %s + output %s "
+           "(+ reporting)\n",
+           format_seconds(whole, a, sizeof a), format_seconds(start_s, b, sizeof b),
+           format_seconds(t_setup, d, sizeof d), format_seconds(parse_all, e, sizeof e),
+           format_seconds(score_all, f, sizeof f), format_seconds(output_all, g, sizeof g));
+    if (whole > score_all)
+        printf("scoring is %.0f%% of the run: if it took no time at all the whole run would be "
+               "at most %.2fx faster (Amdahl's law)\n",
+               100 * score_all / whole, whole / (whole - score_all));
+    return 0;
+}

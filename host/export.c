@@ -1,0 +1,292 @@
+#include "export.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+int result_set_add(struct result_set *set, const struct result_record *rec)
+{
+    if (set->count == set->cap) {
+        size_t cap = set->cap ? 2 * set->cap : 16;
+        struct result_record *items = realloc(set->items, cap * sizeof *items);
+        if (!items)
+            return -1;
+        set->items = items;
+        set->cap = cap;
+    }
+    set->items[set->count++] = *rec;
+    return 0;
+}
+
+void result_set_free(struct result_set *set)
+{
+    for (size_t i = 0; i < set->count; i++)
+        free(set->items[i].run);
+    free(set->items);
+    set->items = NULL;
+    set->count = set->cap = 0;
+}
+
+/* CSV text field: commas and line breaks become ';' and ' ' so a plain
+ * comma split (gnuplot, awk) reads every row. */
+static void csv_text(FILE *f, const char *s)
+{
+    for (; s && *s; s++)
+        fputc(*s == ',' ? ';' : (*s == '\n' || *s == '\r') ? ' ' : *s, f);
+    fputc(',', f);
+}
+
+/* A number, or an empty field when it does not apply. The C locale is in
+ * force (the tool never calls setlocale), so the decimal mark is '.'. */
+static void csv_number(FILE *f, double v, int applies)
+{
+    if (applies && isfinite(v))
+        fprintf(f, "%.9g", v);
+    fputc(',', f);
+}
+
+static const char *env_or_empty(const char *name)
+{
+    const char *v = getenv(name);
+    return v ? v : "";
+}
+
+static const char *const csv_columns =
+    "schema_version,tool_version,command,kernel,algorithm,backend,device,memory,threads,size,"
+    "rows,cols,percent,repeats,setup_s,build_s,copy_in_min_s,kernel_min_s,kernel_median_s,"
+    "kernel_mean_s,kernel_sd_s,copy_out_min_s,total_min_s,total_median_s,bytes,ops,op_unit,gbps,"
+    "gops,ops_per_byte,peak_gbps,peak_gops,ceiling_fraction,verdict,reason,check,platform,"
+    "driver,build_cached,omp_num_threads,omp_proc_bind,checksum,max_error\n";
+
+int export_csv(FILE *f, const struct result_set *set)
+{
+    fputs(csv_columns, f);
+    for (size_t i = 0; i < set->count; i++) {
+        const struct result_record *r = &set->items[i];
+        const struct run_result *run = r->run;
+        const struct analysis *a = &r->analysis;
+        int scores = r->kernel == KERNEL_SCORES;
+        fprintf(f, "%d,%s,%s,%s,%s,", EXPORT_SCHEMA_VERSION, OFFLOAD_VERSION, r->command,
+                kernel_name(r->kernel), algorithm_name(r->alg));
+        csv_text(f, r->backend);
+        csv_text(f, r->info.device);
+        csv_text(f, r->has_memory ? memory_mode_name(r->memory) : "-");
+        fprintf(f, "%d,%zu,", r->info.threads, r->size);
+        csv_number(f, (double)r->rows, scores);
+        csv_number(f, (double)r->cols, scores);
+        csv_number(f, r->percent, scores);
+        fprintf(f, "%zu,", run->samples);
+        csv_number(f, r->info.setup_s, 1);
+        csv_number(f, r->info.build_s, 1);
+        csv_number(f, run->stats[PHASE_COPY_IN].min, run->stats[PHASE_COPY_IN].n > 0);
+        csv_number(f, run->stats[PHASE_KERNEL].min, 1);
+        csv_number(f, run->stats[PHASE_KERNEL].median, 1);
+        csv_number(f, run->stats[PHASE_KERNEL].mean, 1);
+        csv_number(f, run->stats[PHASE_KERNEL].sd, 1);
+        csv_number(f, run->stats[PHASE_COPY_OUT].min, run->stats[PHASE_COPY_OUT].n > 0);
+        csv_number(f, run->stats[PHASE_TOTAL].min, 1);
+        csv_number(f, run->stats[PHASE_TOTAL].median, 1);
+        csv_number(f, a->work.bytes, 1);
+        csv_number(f, a->work.ops, 1);
+        csv_text(f, a->work.op_unit);
+        csv_number(f, a->gbps, 1);
+        csv_number(f, a->gops, 1);
+        csv_number(f, a->ops_per_byte, 1);
+        csv_number(f, a->peak_gbps, a->peak_gbps > 0);
+        csv_number(f, a->peak_gops, a->peak_gops > 0);
+        csv_number(f, a->ceiling_fraction, a->ceiling_fraction > 0);
+        csv_text(f, verdict_name(a->verdict));
+        csv_text(f, a->reason);
+        csv_text(f, run->check.ok ? "OK" : "FAILED");
+        csv_text(f, r->info.platform);
+        csv_text(f, r->info.driver);
+        fprintf(f, "%d,", r->info.build_cached);
+        csv_text(f, env_or_empty("OMP_NUM_THREADS"));
+        csv_text(f, env_or_empty("OMP_PROC_BIND"));
+        csv_number(f, run->checksum, 1);
+        fprintf(f, "%.9g\n", run->check.max_error);
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+static cJSON *json_stats(const struct sample_stats *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "n", (double)s->n);
+    cJSON_AddNumberToObject(o, "min", s->min);
+    cJSON_AddNumberToObject(o, "median", s->median);
+    cJSON_AddNumberToObject(o, "mean", s->mean);
+    cJSON_AddNumberToObject(o, "sd", s->sd);
+    cJSON_AddNumberToObject(o, "max", s->max);
+    cJSON_AddNumberToObject(o, "mad", s->mad);
+    cJSON_AddNumberToObject(o, "outliers", (double)s->outliers);
+    return o;
+}
+
+/* Raw samples of one phase; empty when the backend has no such phase. */
+static cJSON *json_samples(const struct run_result *run, enum run_phase p)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < run->samples; i++) {
+        const struct phase_times *t = &run->times[i];
+        double v = p == PHASE_COPY_IN    ? t->copy_in
+                   : p == PHASE_KERNEL   ? t->kernel
+                   : p == PHASE_COPY_OUT ? t->copy_out
+                                         : run->total[i];
+        if (v < 0)
+            break;
+        cJSON_AddItemToArray(a, cJSON_CreateNumber(v));
+    }
+    return a;
+}
+
+static cJSON *json_ceilings(const struct ceilings *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "stream_copy_bytes_per_s", c->stream_copy);
+    cJSON_AddNumberToObject(o, "stream_triad_bytes_per_s", c->stream_triad);
+    cJSON_AddNumberToObject(o, "sqrt_f64_per_s", c->sqrt_f64);
+    cJSON_AddNumberToObject(o, "sqrt_f32_per_s", c->sqrt_f32);
+    cJSON_AddNumberToObject(o, "launch_latency_s", c->launch_latency);
+    cJSON *modes = cJSON_AddObjectToObject(o, "transfer");
+    for (int m = 0; m < 3; m++) {
+        cJSON *t = cJSON_AddObjectToObject(modes, memory_mode_name((enum offload_memory_mode)m));
+        cJSON_AddBoolToObject(t, "zero_copy", c->transfer[m].zero_copy);
+        cJSON_AddNumberToObject(t, "to_device_bytes_per_s", c->transfer[m].to_device);
+        cJSON_AddNumberToObject(t, "from_device_bytes_per_s", c->transfer[m].from_device);
+    }
+    return o;
+}
+
+static cJSON *json_record(const struct result_record *r)
+{
+    const struct run_result *run = r->run;
+    const struct analysis *a = &r->analysis;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "command", r->command);
+    cJSON_AddStringToObject(o, "kernel", kernel_name(r->kernel));
+    cJSON_AddStringToObject(o, "algorithm", algorithm_name(r->alg));
+    cJSON_AddStringToObject(o, "backend", r->backend);
+    cJSON_AddStringToObject(o, "device", r->info.device);
+    cJSON_AddStringToObject(o, "platform", r->info.platform);
+    cJSON_AddStringToObject(o, "driver", r->info.driver);
+    if (r->has_memory)
+        cJSON_AddStringToObject(o, "memory", memory_mode_name(r->memory));
+    cJSON_AddBoolToObject(o, "unified_memory", r->info.unified_memory);
+    cJSON_AddNumberToObject(o, "threads", r->info.threads);
+    cJSON_AddNumberToObject(o, "size", (double)r->size);
+    if (r->kernel == KERNEL_SCORES) {
+        cJSON_AddNumberToObject(o, "rows", (double)r->rows);
+        cJSON_AddNumberToObject(o, "cols", (double)r->cols);
+        cJSON_AddNumberToObject(o, "percent", r->percent);
+    }
+    cJSON_AddNumberToObject(o, "setup_s", r->info.setup_s);
+    cJSON_AddNumberToObject(o, "build_s", r->info.build_s);
+    cJSON_AddNumberToObject(o, "build_cached", r->info.build_cached);
+    cJSON_AddNumberToObject(o, "warmup_s", run->warmup_total);
+    cJSON_AddNumberToObject(o, "repeats", (double)run->samples);
+    cJSON_AddStringToObject(o, "headline", "min");
+    static const char *const phase_names[RUN_PHASE_COUNT] = {"copy_in", "kernel", "copy_out",
+                                                             "total"};
+    cJSON *stats = cJSON_AddObjectToObject(o, "stats_s");
+    cJSON *samples = cJSON_AddObjectToObject(o, "samples_s");
+    for (int p = 0; p < RUN_PHASE_COUNT; p++) {
+        if (run->stats[p].n == 0)
+            continue;
+        cJSON_AddItemToObject(stats, phase_names[p], json_stats(&run->stats[p]));
+        cJSON_AddItemToObject(samples, phase_names[p], json_samples(run, (enum run_phase)p));
+    }
+    cJSON_AddBoolToObject(o, "event_timers_disagree", run->events_disagree);
+    cJSON *work = cJSON_AddObjectToObject(o, "work");
+    cJSON_AddNumberToObject(work, "bytes", a->work.bytes);
+    cJSON_AddNumberToObject(work, "ops", a->work.ops);
+    cJSON_AddStringToObject(work, "op_unit", a->work.op_unit);
+    cJSON_AddNumberToObject(work, "ops_per_byte", a->ops_per_byte);
+    cJSON *an = cJSON_AddObjectToObject(o, "analysis");
+    cJSON_AddNumberToObject(an, "gbps", a->gbps);
+    cJSON_AddNumberToObject(an, "gops", a->gops);
+    cJSON_AddNumberToObject(an, "peak_gbps", a->peak_gbps);
+    cJSON_AddNumberToObject(an, "peak_gops", a->peak_gops);
+    cJSON_AddNumberToObject(an, "ceiling_fraction", a->ceiling_fraction);
+    cJSON_AddNumberToObject(an, "transfer_share", a->transfer_share);
+    cJSON_AddStringToObject(an, "verdict", verdict_name(a->verdict));
+    cJSON_AddStringToObject(an, "reason", a->reason);
+    if (r->has_ceilings)
+        cJSON_AddItemToObject(o, "ceilings", json_ceilings(&r->ceilings));
+    cJSON *check = cJSON_AddObjectToObject(o, "check");
+    cJSON_AddBoolToObject(check, "ok", run->check.ok);
+    cJSON_AddNumberToObject(check, "mismatches", (double)run->check.mismatches);
+    cJSON_AddNumberToObject(check, "tolerance", run->check.tolerance);
+    cJSON_AddNumberToObject(check, "max_error", run->check.max_error);
+    cJSON_AddNumberToObject(o, "checksum", run->checksum);
+    return o;
+}
+
+/* CPU model from /proc/cpuinfo, "" where there is none. */
+static void cpu_model(char *buf, size_t len)
+{
+    buf[0] = '\0';
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (!f)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "model name", 10) == 0) {
+            const char *colon = strchr(line, ':');
+            if (colon) {
+                snprintf(buf, len, "%s", colon + 2);
+                buf[strcspn(buf, "\n")] = '\0';
+            }
+            break;
+        }
+    }
+    fclose(f);
+}
+
+int export_json(FILE *f, const struct result_set *set)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddNumberToObject(root, "schema_version", EXPORT_SCHEMA_VERSION);
+    cJSON_AddStringToObject(root, "tool", "offload");
+    cJSON_AddStringToObject(root, "tool_version", OFFLOAD_VERSION);
+    cJSON *argv = cJSON_AddArrayToObject(root, "command_line");
+    for (int i = 0; i < set->argc; i++)
+        cJSON_AddItemToArray(argv, cJSON_CreateString(set->argv[i]));
+    char when[32];
+    time_t now = time(NULL);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    cJSON_AddStringToObject(root, "created", when);
+    cJSON *host = cJSON_AddObjectToObject(root, "host");
+    struct utsname u;
+    if (uname(&u) == 0) {
+        cJSON_AddStringToObject(host, "system", u.sysname);
+        cJSON_AddStringToObject(host, "release", u.release);
+        cJSON_AddStringToObject(host, "machine", u.machine);
+    }
+    char cpu[256];
+    cpu_model(cpu, sizeof cpu);
+    cJSON_AddStringToObject(host, "cpu", cpu);
+    cJSON *env = cJSON_AddObjectToObject(root, "environment");
+    const char *vars[] = {"OMP_NUM_THREADS", "OMP_PROC_BIND", "OMP_PLACES", "POCL_CACHE_DIR"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v)
+            cJSON_AddStringToObject(env, vars[i], v);
+        else
+            cJSON_AddNullToObject(env, vars[i]);
+    }
+    cJSON *results = cJSON_AddArrayToObject(root, "results");
+    for (size_t i = 0; i < set->count; i++)
+        cJSON_AddItemToArray(results, json_record(&set->items[i]));
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!text)
+        return -1;
+    fputs(text, f);
+    fputc('\n', f);
+    cJSON_free(text);
+    return ferror(f) ? -1 : 0;
+}

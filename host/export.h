@@ -1,0 +1,51 @@
+#ifndef OFFLOAD_EXPORT_H
+#define OFFLOAD_EXPORT_H
+
+/* Results of a command kept for tables and exports (CSV, JSON). Exports are
+ * locale-independent and carry a schema version, the tool version, the
+ * command line, devices, drivers, thread counts and OpenMP settings. */
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "analysis.h"
+#include "backend.h"
+#include "runner.h"
+
+#define EXPORT_SCHEMA_VERSION 1
+
+struct result_record {
+    const char *command;         /* "run", "compare", "sweep" */
+    enum offload_kernel kernel;
+    enum offload_algorithm alg;
+    char backend[64];            /* label: serial, openmp, opencl:0.0 */
+    struct backend_info info;
+    int has_memory;              /* OpenCL: memory is meaningful */
+    enum offload_memory_mode memory;
+    size_t size;                 /* N, or marker rows for scores */
+    size_t rows, cols;           /* scores only */
+    double percent;              /* scores only */
+    struct run_result *run;      /* owned by the set */
+    struct analysis analysis;
+    int has_ceilings;
+    struct ceilings ceilings;
+};
+
+struct result_set {
+    struct result_record *items;
+    size_t count, cap;
+    int argc;
+    char **argv;
+};
+
+/* Appends a copy of rec; the set takes ownership of rec->run. 0 on success. */
+int result_set_add(struct result_set *set, const struct result_record *rec);
+void result_set_free(struct result_set *set);
+
+enum export_format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON };
+
+/* 0 on success. */
+int export_csv(FILE *f, const struct result_set *set);
+int export_json(FILE *f, const struct result_set *set);
+
+#endif

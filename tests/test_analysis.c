@@ -1,0 +1,251 @@
+/* Verdicts and exports from synthetic runs (no clock involved), so every
+ * rule and every exported field can be checked exactly. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "export.h"
+
+/* A run whose every sample has the given phase times (negative = none). */
+static struct run_result *fake_run(double copy_in, double kernel, double copy_out)
+{
+    struct run_result *r = calloc(1, sizeof *r);
+    r->status = OFFLOAD_OK;
+    r->samples = 3;
+    for (size_t i = 0; i < r->samples; i++) {
+        r->times[i] = phase_times_none();
+        r->times[i].copy_in = copy_in;
+        r->times[i].kernel = kernel * (1.0 + 0.1 * (double)i);
+        r->times[i].copy_out = copy_out;
+        r->total[i] = (copy_in > 0 ? copy_in : 0) + r->times[i].kernel +
+                      (copy_out > 0 ? copy_out : 0);
+    }
+    double v[3];
+    for (int p = 0; p < RUN_PHASE_COUNT; p++) {
+        size_t n = 0;
+        for (size_t i = 0; i < r->samples; i++) {
+            double x = p == PHASE_COPY_IN    ? r->times[i].copy_in
+                       : p == PHASE_KERNEL   ? r->times[i].kernel
+                       : p == PHASE_COPY_OUT ? r->times[i].copy_out
+                                             : r->total[i];
+            if (x >= 0)
+                v[n++] = x;
+        }
+        r->stats[p] = stats_compute(v, n);
+    }
+    r->check.ok = 1;
+    r->checksum = 123.5;
+    return r;
+}
+
+static const struct ceilings host_ceilings = {
+    .stream_copy = 20e9, .stream_triad = 24e9, .sqrt_f64 = 2e9, .sqrt_f32 = 8e9};
+
+static struct backend_info host_info(int threads)
+{
+    struct backend_info info = {.threads = threads, .build_cached = -1};
+    snprintf(info.device, sizeof info.device, "host CPU, %d threads", threads);
+    return info;
+}
+
+static void test_sqrt_memory_bound(void **state)
+{
+    (void)state;
+    struct kernel_input in = {.kernel = KERNEL_SQRT, .alg = ALG_NAIVE, .n = 10000000};
+    /* 120 MB in 6 ms = 20 GB/s: 83% of 24 GB/s; 1.67 G sqrt/s = 83% of 2 G/s:
+     * ties go to memory, and with 5 ms memory wins clearly. */
+    struct run_result *r = fake_run(-1, 5e-3, -1);
+    struct backend_info info = host_info(2);
+    struct analysis a = analyse_run(&in, r, &info, &host_ceilings);
+    assert_int_equal(a.verdict, VERDICT_MEMORY);
+    assert_true(a.gbps > 23.9 && a.gbps < 24.1);
+    assert_true(a.ceiling_fraction > 0.99 && a.ceiling_fraction < 1.01);
+    assert_non_null(strstr(a.reason, "memory ceiling"));
+    assert_null(strchr(a.reason, ','));
+    free(r);
+}
+
+static void test_sumsqrt_compute_bound(void **state)
+{
+    (void)state;
+    struct kernel_input in = {.kernel = KERNEL_SUMSQRT, .alg = ALG_NAIVE, .n = 10000};
+    struct run_result *r = fake_run(-1, 0.1, -1); /* 1e8 sqrt in 0.1 s = 1 G/s */
+    struct backend_info info = host_info(2);
+    struct analysis a = analyse_run(&in, r, &info, &host_ceilings);
+    assert_int_equal(a.verdict, VERDICT_COMPUTE);
+    assert_true(a.ops_per_byte > 833 && a.ops_per_byte < 834);
+    assert_true(a.ceiling_fraction > 0.49 && a.ceiling_fraction < 0.51);
+    assert_non_null(strstr(a.reason, "sqrt ceiling"));
+    free(r);
+}
+
+static void test_transfer_bound(void **state)
+{
+    (void)state;
+    struct kernel_input in = {.kernel = KERNEL_SQRT, .alg = ALG_NAIVE, .n = 10000000};
+    struct run_result *r = fake_run(10e-3, 5e-3, 5e-3);
+    struct backend_info info = host_info(0);
+    struct ceilings c = host_ceilings;
+    c.launch_latency = 10e-6;
+    struct analysis a = analyse_run(&in, r, &info, &c);
+    assert_int_equal(a.verdict, VERDICT_TRANSFER);
+    assert_true(a.transfer_share > 0.74 && a.transfer_share < 0.76);
+    assert_non_null(strstr(a.reason, "75% of the end-to-end time is copying"));
+    free(r);
+}
+
+static void test_launch_bound(void **state)
+{
+    (void)state;
+    struct kernel_input in = {.kernel = KERNEL_SUMSQRT, .alg = ALG_FAST, .n = 10000};
+    struct run_result *r = fake_run(1e-6, 50e-6, 1e-6);
+    struct backend_info info = host_info(0);
+    struct ceilings c = host_ceilings;
+    c.launch_latency = 10e-6;
+    assert_int_equal(analyse_run(&in, r, &info, &c).verdict, VERDICT_LAUNCH);
+    free(r);
+    /* host threads: a few microseconds of work is thread overhead */
+    r = fake_run(-1, 5e-6, -1);
+    info = host_info(2);
+    assert_int_equal(analyse_run(&in, r, &info, &host_ceilings).verdict, VERDICT_LAUNCH);
+    info = host_info(1);
+    assert_int_not_equal(analyse_run(&in, r, &info, &host_ceilings).verdict, VERDICT_LAUNCH);
+    free(r);
+}
+
+static void test_scores_work_and_no_ceilings(void **state)
+{
+    (void)state;
+    int8_t calls[2 * 4] = {0};
+    struct genotype_matrix m = {.rows = 2, .cols = 4, .calls = calls};
+    struct kernel_input in = {.kernel = KERNEL_SCORES, .alg = ALG_NAIVE, .matrix = &m};
+    struct kernel_work w = kernel_work_of(&in);
+    assert_true(w.ops == 2 * 4 * 5 / 2);
+    assert_true(w.bytes == 2 * 4 + 2 * 8);
+    assert_string_equal(w.op_unit, "compare");
+    in.alg = ALG_FAST;
+    assert_true(kernel_work_of(&in).ops == 8);
+    struct run_result *r = fake_run(-1, 1e-3, -1);
+    struct backend_info info = host_info(1);
+    struct analysis a = analyse_run(&in, r, &info, NULL);
+    assert_non_null(strstr(a.reason, "offload calibrate"));
+    free(r);
+}
+
+/* Count of comma-separated fields in a line. */
+static size_t csv_fields(const char *line, size_t len)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < len; i++)
+        n += line[i] == ',';
+    return n;
+}
+
+static void fill_set(struct result_set *set)
+{
+    static char *argv[] = {"offload", "compare", "sqrt"};
+    set->argc = 3;
+    set->argv = argv;
+    struct kernel_input in = {.kernel = KERNEL_SQRT, .alg = ALG_NAIVE, .n = 1000};
+    struct result_record rec = {.command = "compare", .kernel = KERNEL_SQRT, .alg = ALG_NAIVE,
+                                .size = 1000};
+    snprintf(rec.backend, sizeof rec.backend, "serial");
+    rec.info = host_info(1);
+    rec.run = fake_run(-1, 1e-6, -1);
+    rec.analysis = analyse_run(&in, rec.run, &rec.info, &host_ceilings);
+    rec.has_ceilings = 1;
+    rec.ceilings = host_ceilings;
+    assert_int_equal(result_set_add(set, &rec), 0);
+    /* an OpenCL record whose platform string has commas */
+    snprintf(rec.backend, sizeof rec.backend, "opencl:0.0");
+    snprintf(rec.info.platform, sizeof rec.info.platform, "PoCL, LLVM 15, SLEEF");
+    rec.info.threads = 0;
+    rec.has_memory = 1;
+    rec.memory = MEM_ZERO_COPY;
+    rec.run = fake_run(2e-6, 1e-6, 2e-6);
+    rec.analysis = analyse_run(&in, rec.run, &rec.info, &host_ceilings);
+    assert_int_equal(result_set_add(set, &rec), 0);
+}
+
+static void test_csv_export(void **state)
+{
+    (void)state;
+    struct result_set set = {0};
+    fill_set(&set);
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    assert_int_equal(export_csv(f, &set), 0);
+    fclose(f);
+    const char *line = text;
+    size_t header_fields = 0, lines = 0;
+    while (*line) {
+        const char *end = strchr(line, '\n');
+        assert_non_null(end);
+        size_t fields = csv_fields(line, (size_t)(end - line));
+        if (lines == 0)
+            header_fields = fields;
+        else
+            assert_int_equal(fields, header_fields);
+        lines++;
+        line = end + 1;
+    }
+    assert_int_equal(lines, 3);
+    assert_true(strncmp(text, "schema_version,tool_version,command,kernel", 42) == 0);
+    assert_non_null(strstr(text, ",zero-copy,"));
+    assert_non_null(strstr(text, "PoCL; LLVM 15; SLEEF"));
+    free(text);
+    result_set_free(&set);
+}
+
+static void test_json_round_trip(void **state)
+{
+    (void)state;
+    struct result_set set = {0};
+    fill_set(&set);
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    assert_int_equal(export_json(f, &set), 0);
+    fclose(f);
+    cJSON *root = cJSON_Parse(text);
+    assert_non_null(root);
+    assert_int_equal(cJSON_GetObjectItem(root, "schema_version")->valueint, EXPORT_SCHEMA_VERSION);
+    assert_string_equal(cJSON_GetObjectItem(root, "tool")->valuestring, "offload");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "command_line")), 3);
+    assert_non_null(cJSON_GetObjectItem(root, "environment"));
+    cJSON *results = cJSON_GetObjectItem(root, "results");
+    assert_int_equal(cJSON_GetArraySize(results), 2);
+    cJSON *first = cJSON_GetArrayItem(results, 0);
+    assert_string_equal(cJSON_GetObjectItem(first, "kernel")->valuestring, "sqrt");
+    cJSON *kernel = cJSON_GetObjectItem(cJSON_GetObjectItem(first, "stats_s"), "kernel");
+    assert_true(cJSON_GetObjectItem(kernel, "min")->valuedouble == 1e-6);
+    cJSON *samples = cJSON_GetObjectItem(cJSON_GetObjectItem(first, "samples_s"), "kernel");
+    assert_int_equal(cJSON_GetArraySize(samples), 3);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(first, "check"), "ok")));
+    assert_null(cJSON_GetObjectItem(cJSON_GetObjectItem(first, "stats_s"), "copy_in"));
+    cJSON *second = cJSON_GetArrayItem(results, 1);
+    assert_string_equal(cJSON_GetObjectItem(second, "memory")->valuestring, "zero-copy");
+    assert_non_null(cJSON_GetObjectItem(cJSON_GetObjectItem(second, "stats_s"), "copy_in"));
+    cJSON_Delete(root);
+    free(text);
+    result_set_free(&set);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sqrt_memory_bound),   cmocka_unit_test(test_sumsqrt_compute_bound),
+        cmocka_unit_test(test_transfer_bound),      cmocka_unit_test(test_launch_bound),
+        cmocka_unit_test(test_scores_work_and_no_ceilings),
+        cmocka_unit_test(test_csv_export),          cmocka_unit_test(test_json_round_trip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
