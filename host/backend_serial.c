@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "calibrate.h"
 #include "timing.h"
 
 struct serial_state {
@@ -113,6 +114,13 @@ static enum offload_status serial_run_scores(void *state, enum offload_algorithm
     return OFFLOAD_OK;
 }
 
+/* One thread: the ceilings the serial kernels can reach. */
+static enum offload_status serial_calibrate(void *state, struct ceilings *out)
+{
+    (void)state;
+    return host_calibrate(1, out);
+}
+
 static void serial_fini(void *state)
 {
     free(state);
@@ -126,5 +134,6 @@ const struct backend_ops backend_serial = {
     .run_sqrt = serial_run_sqrt,
     .run_sumsqrt = serial_run_sumsqrt,
     .run_scores = serial_run_scores,
+    .calibrate = serial_calibrate,
     .fini = serial_fini,
 };

@@ -1,0 +1,55 @@
+#ifndef OFFLOAD_CALIBRATE_H
+#define OFFLOAD_CALIBRATE_H
+
+/* Measured hardware ceilings ("offload calibrate"): what a backend's device
+ * can do at best (memory bandwidth, square roots per second, launch latency,
+ * host<->device transfers), cached per backend and device so later runs can
+ * compare their kernels with it without re-measuring. */
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "backend.h"
+#include "status.h"
+
+/* Ceilings of the host CPU on `threads` OpenMP threads (>= 1): STREAM copy and
+ * triad bandwidth on arrays far beyond the last-level cache, float64 and
+ * float32 sqrt throughput on cache-resident data. Launch latency is 0 and
+ * every memory mode is zero-copy (host memory needs no transfer). Best of
+ * several short repeats; about a second. */
+enum offload_status host_calibrate(int threads, struct ceilings *out);
+
+/* The ceilings of `ops` on the device described by `info`: from the cache
+ * when a valid entry exists and `recalibrate` is 0, else measured with
+ * ops->calibrate(state, ...) and written to the cache. *from_cache says which
+ * (may be NULL). A cache that cannot be written is warned about once per
+ * process; the measured values are still returned. */
+enum offload_status ceilings_get(const struct backend_ops *ops, void *state,
+                                 const struct backend_info *info, int recalibrate,
+                                 struct ceilings *out, int *from_cache);
+
+/* A readable block for one backend. `label` is the backend's name (as
+ * ops->name, which is also the cache key, so the cache path can be shown). */
+void ceilings_print(FILE *f, const char *label, const struct backend_info *info,
+                    const struct ceilings *c, int from_cache);
+
+/* The cache directory: $OFFLOAD_CACHE_DIR, else $XDG_CACHE_HOME/offload, else
+ * $HOME/.cache/offload. Returns buf, or NULL when none is set or it does not
+ * fit in len. Creates nothing. */
+const char *ceilings_cache_dir(char *buf, size_t len);
+
+/* The cache file of (backend, info->device, info->threads, info->driver):
+ * DIR/BACKEND-HASH.json. Returns buf, or NULL as ceilings_cache_dir. */
+const char *ceilings_cache_path(const char *backend, const struct backend_info *info, char *buf,
+                                size_t len);
+
+/* Reads the cache entry; 1 when it exists, parses, has this schema and tool
+ * version, matches the key exactly and holds sane values, else 0. */
+int ceilings_load(const char *backend, const struct backend_info *info, struct ceilings *out);
+
+/* Writes the cache entry atomically (temporary file, then rename), creating
+ * the directory. OFFLOAD_OK, or OFFLOAD_ERR_RUN after a message on stderr. */
+enum offload_status ceilings_store(const char *backend, const struct backend_info *info,
+                                   const struct ceilings *c);
+
+#endif

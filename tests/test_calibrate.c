@@ -1,0 +1,398 @@
+/* Ceilings: the cache (round trip, corrupt and mismatched entries, atomic
+ * rewrite), the host measurement and, where an OpenCL device exists, the
+ * device measurement. Rates are checked for sanity only, never for speed:
+ * the machine running the tests may be slow or busy. The cache lives in a
+ * fresh temporary directory (OFFLOAD_CACHE_DIR), never in the user's. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "calibrate.h"
+
+static char cache_dir[] = "/tmp/offload-test-calibrate-XXXXXX";
+
+/* ---- a fake backend whose calibration is known and counted -------------- */
+
+static int fake_calibrations;
+
+static struct ceilings fake_values(void)
+{
+    struct ceilings c = {0};
+    /* Values that need all 17 digits to round-trip, to catch lossy printing. */
+    c.stream_copy = 1.0e10 / 3.0;
+    c.stream_triad = 2.0e10 / 7.0;
+    c.sqrt_f64 = 0.1 + 0.2;
+    c.sqrt_f32 = 4.0e9 / 11.0;
+    c.launch_latency = 1.0 / 98765.0;
+    c.transfer[MEM_COPY].to_device = 9.87654321e9;
+    c.transfer[MEM_COPY].from_device = 1.23456789e9;
+    c.transfer[MEM_PINNED].to_device = 5.5e9;
+    c.transfer[MEM_PINNED].from_device = 6.25e9;
+    c.transfer[MEM_ZERO_COPY].zero_copy = 1;
+    return c;
+}
+
+static enum offload_status fake_calibrate(void *state, struct ceilings *out)
+{
+    (void)state;
+    fake_calibrations++;
+    *out = fake_values();
+    return OFFLOAD_OK;
+}
+
+static const struct backend_ops fake_backend = {
+    .name = "fake",
+    .summary = "test double",
+    .calibrate = fake_calibrate,
+};
+
+static struct backend_info fake_info(int threads)
+{
+    struct backend_info info = {0};
+    snprintf(info.device, sizeof info.device, "Test Device \"quoted\" \\ %s", "é");
+    snprintf(info.driver, sizeof info.driver, "1.2.3");
+    info.threads = threads;
+    return info;
+}
+
+static void assert_ceilings_equal(const struct ceilings *a, const struct ceilings *b)
+{
+    /* Bitwise-equal doubles: the cache must not lose a digit. */
+    assert_true(a->stream_copy == b->stream_copy);
+    assert_true(a->stream_triad == b->stream_triad);
+    assert_true(a->sqrt_f64 == b->sqrt_f64);
+    assert_true(a->sqrt_f32 == b->sqrt_f32);
+    assert_true(a->launch_latency == b->launch_latency);
+    for (int m = 0; m < 3; m++) {
+        assert_true(a->transfer[m].to_device == b->transfer[m].to_device);
+        assert_true(a->transfer[m].from_device == b->transfer[m].from_device);
+        assert_int_equal(a->transfer[m].zero_copy, b->transfer[m].zero_copy);
+    }
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* Files in the cache directory, to see no temporary file is left behind. */
+static int count_cache_files(void)
+{
+    DIR *d = opendir(cache_dir);
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n;
+}
+
+/* ---- cache -------------------------------------------------------------- */
+
+static void test_cache_dir_from_environment(void **state)
+{
+    (void)state;
+    char buf[4096];
+    assert_non_null(ceilings_cache_dir(buf, sizeof buf));
+    assert_string_equal(buf, cache_dir);
+    char tiny[4];
+    assert_null(ceilings_cache_dir(tiny, sizeof tiny)); /* does not fit: refused */
+
+    /* Without OFFLOAD_CACHE_DIR: XDG, then HOME (both restored after, as
+     * PoCL reads them too). */
+    const char *old_home = getenv("HOME"), *old_xdg = getenv("XDG_CACHE_HOME");
+    char *saved_home = old_home ? strdup(old_home) : NULL;
+    char *saved_xdg = old_xdg ? strdup(old_xdg) : NULL;
+    unsetenv("OFFLOAD_CACHE_DIR");
+    setenv("XDG_CACHE_HOME", "/x/cache", 1);
+    assert_string_equal(ceilings_cache_dir(buf, sizeof buf), "/x/cache/offload");
+    unsetenv("XDG_CACHE_HOME");
+    setenv("HOME", "/home/someone", 1);
+    assert_string_equal(ceilings_cache_dir(buf, sizeof buf), "/home/someone/.cache/offload");
+    unsetenv("HOME");
+    assert_null(ceilings_cache_dir(buf, sizeof buf));
+
+    if (saved_home)
+        setenv("HOME", saved_home, 1);
+    if (saved_xdg)
+        setenv("XDG_CACHE_HOME", saved_xdg, 1);
+    free(saved_home);
+    free(saved_xdg);
+    setenv("OFFLOAD_CACHE_DIR", cache_dir, 1);
+}
+
+static void test_store_and_load_round_trip(void **state)
+{
+    (void)state;
+    struct backend_info info = fake_info(3);
+    struct ceilings c = fake_values(), back;
+    assert_int_equal(ceilings_store("fake", &info, &c), OFFLOAD_OK);
+    memset(&back, 0, sizeof back);
+    assert_true(ceilings_load("fake", &info, &back));
+    assert_ceilings_equal(&c, &back);
+
+    /* Another key misses: threads, device, driver and backend each count. */
+    struct backend_info other = fake_info(4);
+    assert_false(ceilings_load("fake", &other, &back));
+    other = fake_info(3);
+    other.driver[0] = 'X';
+    assert_false(ceilings_load("fake", &other, &back));
+    other = fake_info(3);
+    other.device[0] = 'X';
+    assert_false(ceilings_load("fake", &other, &back));
+    assert_false(ceilings_load("fake2", &info, &back));
+
+    /* Impossible values are refused, not cached. */
+    struct ceilings bad = c;
+    bad.sqrt_f64 = INFINITY;
+    assert_int_equal(ceilings_store("fake", &info, &bad), OFFLOAD_ERR_RUN);
+    bad = c;
+    bad.stream_copy = -1;
+    assert_int_equal(ceilings_store("fake", &info, &bad), OFFLOAD_ERR_RUN);
+    assert_true(ceilings_load("fake", &info, &back));
+    assert_ceilings_equal(&c, &back);
+}
+
+static void test_get_measures_caches_and_remeasures(void **state)
+{
+    (void)state;
+    struct backend_info info = fake_info(5);
+    struct ceilings c, want = fake_values();
+    int from_cache = -1;
+    char path[4200];
+    assert_non_null(ceilings_cache_path("fake", &info, path, sizeof path));
+    unlink(path);
+    fake_calibrations = 0;
+
+    /* Miss: measured and stored. */
+    assert_int_equal(ceilings_get(&fake_backend, NULL, &info, 0, &c, &from_cache), OFFLOAD_OK);
+    assert_int_equal(from_cache, 0);
+    assert_int_equal(fake_calibrations, 1);
+    assert_ceilings_equal(&c, &want);
+    assert_int_equal(access(path, R_OK), 0);
+
+    /* Hit. */
+    memset(&c, 0, sizeof c);
+    assert_int_equal(ceilings_get(&fake_backend, NULL, &info, 0, &c, &from_cache), OFFLOAD_OK);
+    assert_int_equal(from_cache, 1);
+    assert_int_equal(fake_calibrations, 1);
+    assert_ceilings_equal(&c, &want);
+
+    /* recalibrate: measured again even though the cache is valid. */
+    assert_int_equal(ceilings_get(&fake_backend, NULL, &info, 1, &c, &from_cache), OFFLOAD_OK);
+    assert_int_equal(from_cache, 0);
+    assert_int_equal(fake_calibrations, 2);
+
+    /* Corrupt, truncated, old-schema and wrong-key files are ignored,
+     * measured again and rewritten. */
+    const char *broken[] = {
+        "this is not json",
+        "{\"schema_version\": 1, \"tool_version\": ",
+        "{\"schema_version\": 0}",
+        "[]",
+        "",
+    };
+    for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
+        write_text(path, broken[i]);
+        int before = fake_calibrations;
+        assert_int_equal(ceilings_get(&fake_backend, NULL, &info, 0, &c, &from_cache),
+                         OFFLOAD_OK);
+        assert_int_equal(from_cache, 0);
+        assert_int_equal(fake_calibrations, before + 1);
+        assert_ceilings_equal(&c, &want);
+        /* ...and the rewritten file is valid again. */
+        assert_int_equal(ceilings_get(&fake_backend, NULL, &info, 0, &c, &from_cache),
+                         OFFLOAD_OK);
+        assert_int_equal(from_cache, 1);
+        assert_int_equal(fake_calibrations, before + 1);
+    }
+
+    /* A valid file with a negative rate (hand-edited) is not believed. */
+    char *text = NULL;
+    {
+        FILE *f = fopen(path, "r");
+        assert_non_null(f);
+        text = calloc(1, 1 << 16);
+        assert_non_null(text);
+        size_t got = fread(text, 1, (1 << 16) - 1, f);
+        fclose(f);
+        assert_true(got > 0);
+    }
+    char *field = strstr(text, "\"sqrt_f64_per_s\":");
+    assert_non_null(field);
+    char *value = field + strlen("\"sqrt_f64_per_s\":");
+    while (*value == ' ' || *value == '\t')
+        value++;
+    *value = '-'; /* 0.3... becomes -.3...: a negative rate or invalid JSON, refused either way */
+    write_text(path, text);
+    free(text);
+    int before = fake_calibrations;
+    assert_int_equal(ceilings_get(&fake_backend, NULL, &info, 0, &c, &from_cache), OFFLOAD_OK);
+    assert_int_equal(from_cache, 0);
+    assert_int_equal(fake_calibrations, before + 1);
+
+    /* A different key is a different file: a miss. */
+    struct backend_info other = fake_info(6);
+    before = fake_calibrations;
+    assert_int_equal(ceilings_get(&fake_backend, NULL, &other, 0, &c, &from_cache), OFFLOAD_OK);
+    assert_int_equal(from_cache, 0);
+    assert_int_equal(fake_calibrations, before + 1);
+
+    /* Atomic writes leave no temporary files behind. */
+    DIR *d = opendir(cache_dir);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        assert_null(strstr(e->d_name, ".json."));
+    closedir(d);
+    assert_true(count_cache_files() >= 2);
+}
+
+static void test_print(void **state)
+{
+    (void)state;
+    struct backend_info info = fake_info(3);
+    struct ceilings c = fake_values();
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    ceilings_print(f, "fake", &info, &c, 1);
+    fclose(f);
+    assert_non_null(strstr(buf, "copy 3.33 GB/s"));
+    assert_non_null(strstr(buf, "triad 2.86 GB/s"));
+    assert_non_null(strstr(buf, "to device 9.88 GB/s, from device 1.23 GB/s"));
+    assert_non_null(strstr(buf, "zero-copy (no transfer)"));
+    assert_non_null(strstr(buf, "10.1 us"));
+    assert_non_null(strstr(buf, "from the cache"));
+    assert_non_null(strstr(buf, cache_dir));
+    free(buf);
+}
+
+/* ---- measurements ------------------------------------------------------- */
+
+static void assert_rates_sane(const struct ceilings *c)
+{
+    assert_true(isfinite(c->stream_copy) && c->stream_copy > 0 && c->stream_copy < 1e13);
+    assert_true(isfinite(c->stream_triad) && c->stream_triad > 0 && c->stream_triad < 1e13);
+    assert_true(isfinite(c->sqrt_f64) && c->sqrt_f64 > 0 && c->sqrt_f64 < 1e12);
+    assert_true(isfinite(c->sqrt_f32) && c->sqrt_f32 > 0 && c->sqrt_f32 < 1e12);
+}
+
+static void check_host(int threads)
+{
+    struct ceilings c;
+    assert_int_equal(host_calibrate(threads, &c), OFFLOAD_OK);
+    assert_rates_sane(&c);
+    assert_true(c.launch_latency == 0);
+    for (int m = 0; m < 3; m++) {
+        assert_int_equal(c.transfer[m].zero_copy, 1);
+        assert_true(c.transfer[m].to_device == 0 && c.transfer[m].from_device == 0);
+    }
+    print_message("host, %d thread(s): copy %.2f GB/s, triad %.2f GB/s, sqrt f64 %.2f G/s, "
+                  "f32 %.2f G/s\n",
+                  threads, c.stream_copy * 1e-9, c.stream_triad * 1e-9, c.sqrt_f64 * 1e-9,
+                  c.sqrt_f32 * 1e-9);
+}
+
+static void test_host_one_thread(void **state)
+{
+    (void)state;
+    check_host(1);
+}
+
+static void test_host_two_threads(void **state)
+{
+    (void)state;
+    check_host(2);
+}
+
+static void test_opencl(void **state)
+{
+    (void)state;
+    struct backend_config cfg = {.memory = MEM_COPY, .quiet = 1};
+    struct backend_info info;
+    memset(&info, 0, sizeof info);
+    void *cl = NULL;
+    enum offload_status st = backend_opencl.init(&cfg, &cl, &info);
+    if (st == OFFLOAD_UNAVAILABLE)
+        skip();
+    assert_int_equal(st, OFFLOAD_OK);
+
+    struct ceilings c;
+    st = backend_opencl.calibrate(cl, &c);
+    backend_opencl.fini(cl);
+    assert_int_equal(st, OFFLOAD_OK);
+    assert_rates_sane(&c);
+    assert_true(isfinite(c.launch_latency) && c.launch_latency > 0 && c.launch_latency < 1.0);
+    for (int m = 0; m < 3; m++) {
+        if (c.transfer[m].zero_copy) {
+            assert_true(c.transfer[m].to_device == 0 && c.transfer[m].from_device == 0);
+            continue;
+        }
+        /* A direction may be free (0) on its own; a rate is finite. */
+        assert_true(isfinite(c.transfer[m].to_device) && c.transfer[m].to_device >= 0 &&
+                    c.transfer[m].to_device < 1e13);
+        assert_true(isfinite(c.transfer[m].from_device) && c.transfer[m].from_device >= 0 &&
+                    c.transfer[m].from_device < 1e13);
+        assert_true(c.transfer[m].to_device > 0 || c.transfer[m].from_device > 0);
+    }
+    ceilings_print(stderr, "opencl", &info, &c, 0);
+}
+
+/* ---- setup -------------------------------------------------------------- */
+
+static int make_cache_dir(void **state)
+{
+    (void)state;
+    if (!mkdtemp(cache_dir))
+        return -1;
+    return setenv("OFFLOAD_CACHE_DIR", cache_dir, 1);
+}
+
+static int remove_cache_dir(void **state)
+{
+    (void)state;
+    DIR *d = opendir(cache_dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (e->d_name[0] == '.')
+                continue;
+            char path[4200];
+            snprintf(path, sizeof path, "%s/%s", cache_dir, e->d_name);
+            unlink(path);
+        }
+        closedir(d);
+    }
+    rmdir(cache_dir);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cache_dir_from_environment),
+        cmocka_unit_test(test_store_and_load_round_trip),
+        cmocka_unit_test(test_get_measures_caches_and_remeasures),
+        cmocka_unit_test(test_print),
+        cmocka_unit_test(test_host_one_thread),
+        cmocka_unit_test(test_host_two_threads),
+        cmocka_unit_test(test_opencl),
+    };
+    return cmocka_run_group_tests(tests, make_cache_dir, remove_cache_dir);
+}
