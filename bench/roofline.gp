@@ -53,15 +53,20 @@ do for [t = 1:2] {
     set border 3 lc rgb "#555555"
     set key outside right top vertical Left reverse samplen 2.5 spacing 1.3 width 1 \
         box lc rgb "#cccccc" font ",10"
-    plot keyentry with lines lc rgb "white" title "{/:Bold roof of each backend: peak bandwidth, peak rate}", \
-         for [i = 1:NR] RF[i] using 1:2 with lines lw 3 lc rgb RC[i] title RT[i], \
-         for [i = 1:NX] XF[i] using 1:2 with lines dt (2,3) lw 2 lc rgb XC[i] notitle, \
-         for [i = 1:NP] PF[i] using 1:2 with points pt PT[i] ps 1.7 lw 2 lc rgb PC[i] notitle, \
-         for [i = 1:NP] PF[i] using 1:(strcol(3) eq "FAILED" ? $2 : NaN) with points pt 2 ps 2.6 lw 2.5 lc rgb "#d62728" notitle, \
-         keyentry with lines lc rgb "white" title " ", \
-         keyentry with lines lc rgb "white" title "{/:Bold results (colour = backend)}", \
-         for [i = 1:NL] keyentry with points pt LP[i] ps 1.5 lw 2 lc rgb "#444444" title LT[i], \
-         keyentry with lines dt (2,3) lw 2 lc rgb "#777777" title "bandwidth only (no compute ceiling)", \
-         keyentry with points pt 2 ps 2 lw 2.5 lc rgb "#d62728" title (NFAILED > 0 ? "result FAILED its correctness check" : "")
+    # Built as a string: an empty iteration such as "for [i = 1:0] XF[i] using"
+    # does not parse, so each group is added only when it has members.
+    cmd = 'plot keyentry with lines lc rgb "white" title "{/:Bold roof of each backend: peak bandwidth, peak rate}"'
+    if (NR > 0) { cmd = cmd.', for [i = 1:NR] RF[i] using 1:2 with lines lw 3 lc rgb RC[i] title RT[i]' }
+    if (NX > 0) { cmd = cmd.', for [i = 1:NX] XF[i] using 1:2 with lines dt (2,3) lw 2 lc rgb XC[i] notitle' }
+    if (NP > 0) {
+        cmd = cmd.', for [i = 1:NP] PF[i] using 1:2 with points pt PT[i] ps 1.7 lw 2 lc rgb PC[i] notitle'
+        cmd = cmd.', for [i = 1:NP] PF[i] using 1:(strcol(3) eq "FAILED" ? $2 : NaN) with points pt 2 ps 2.6 lw 2.5 lc rgb "#d62728" notitle'
+    }
+    cmd = cmd.', keyentry with lines lc rgb "white" title " "'
+    cmd = cmd.', keyentry with lines lc rgb "white" title "{/:Bold results (colour = backend)}"'
+    if (NL > 0) { cmd = cmd.', for [i = 1:NL] keyentry with points pt LP[i] ps 1.5 lw 2 lc rgb "#444444" title LT[i]' }
+    if (NX > 0) { cmd = cmd.', keyentry with lines dt (2,3) lw 2 lc rgb "#777777" title "bandwidth only (no compute ceiling)"' }
+    cmd = cmd.', keyentry with points pt 2 ps 2 lw 2.5 lc rgb "#d62728" title (NFAILED > 0 ? "result FAILED its correctness check" : "")'
+    eval cmd
     set output
 }

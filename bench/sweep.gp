@@ -59,10 +59,16 @@ do for [t = 1:2] {
     set border 3 lc rgb "#555555"
     set key outside right top vertical Left reverse samplen 3 spacing 1.25 width 1 \
         title "{/:Bold backend}" box lc rgb "#cccccc"
-    plot for [i = 1:NS] SF[i] using 1:2 with linespoints lw 2.5 pt 7 ps 1.2 lc rgb SC[i] title ST[i], \
-         for [i = 1:NK] KF[i] using 1:3 with linespoints dt (7,4) lw 2 pt 6 ps 1 lc rgb KC[i] notitle, \
-         keyentry with linespoints lw 2.5 pt 7 ps 1.2 lc rgb "#444444" title "end-to-end (solid)", \
-         keyentry with linespoints dt (7,4) lw 2 pt 6 ps 1 lc rgb "#444444" title "kernel only (dashed)"
+    # Host-only sweeps have no copies, so no dashed kernel-only lines (and an
+    # empty "for [i = 1:0] KF[i]" does not parse).
+    if (NK > 0) {
+        plot for [i = 1:NS] SF[i] using 1:2 with linespoints lw 2.5 pt 7 ps 1.2 lc rgb SC[i] title ST[i], \
+             for [i = 1:NK] KF[i] using 1:3 with linespoints dt (7,4) lw 2 pt 6 ps 1 lc rgb KC[i] notitle, \
+             keyentry with linespoints lw 2.5 pt 7 ps 1.2 lc rgb "#444444" title "end-to-end (solid)", \
+             keyentry with linespoints dt (7,4) lw 2 pt 6 ps 1 lc rgb "#444444" title "kernel only (dashed)"
+    } else {
+        plot for [i = 1:NS] SF[i] using 1:2 with linespoints lw 2.5 pt 7 ps 1.2 lc rgb SC[i] title ST[i]
+    }
 
     # ---- bottom panel: where the end-to-end time goes ---------------------
     if (NB > 0) {

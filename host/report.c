@@ -95,8 +95,12 @@ void report_run(FILE *f, const char *backend_name, const struct backend_info *in
     if (info->platform[0])
         fprintf(f, "platform   %s (driver %s)\n", info->platform, info->driver);
     if (info->build_s > 0)
-        fprintf(f, "setup      %s, program build %s\n", format_seconds(info->setup_s, a, sizeof a),
-                format_seconds(info->build_s, b, sizeof b));
+        fprintf(f, "setup      %s, program build %s%s\n",
+                format_seconds(info->setup_s, a, sizeof a),
+                format_seconds(info->build_s, b, sizeof b),
+                info->build_cached == 1   ? " (from PoCL's kernel cache)"
+                : info->build_cached == 0 ? " (compiled now; cached for next time)"
+                                          : "");
     report_size(f, in);
     fprintf(f, "runs       %zu timed after %d warm-up (first call %s)", res->samples, set->warmup,
             format_seconds(res->warmup_total, a, sizeof a));

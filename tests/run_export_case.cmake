@@ -1,0 +1,42 @@
+cmake_minimum_required(VERSION 3.20)
+# A real sweep exported to CSV and JSON: the JSON parses and holds every
+# result; the CSV has one row per result and gnuplot draws it.
+file(REMOVE_RECURSE "${WORKDIR}")
+file(MAKE_DIRECTORY "${WORKDIR}")
+foreach(fmt csv json)
+  execute_process(COMMAND "${EXE}" sweep sqrt --sizes 10k,20k,40k --backends serial,openmp
+                          --repeat 2 --output "${WORKDIR}/sweep.${fmt}"
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "sweep --output sweep.${fmt} failed (${rc}):\n${out}\n${err}")
+  endif()
+endforeach()
+file(STRINGS "${WORKDIR}/sweep.csv" rows)
+list(LENGTH rows nrows)
+if(NOT nrows EQUAL 7)
+  message(FATAL_ERROR "expected a header and 6 rows in sweep.csv, got ${nrows} lines")
+endif()
+file(READ "${WORKDIR}/sweep.json" json)
+string(JSON nresults LENGTH "${json}" results)
+string(JSON first_kernel GET "${json}" results 0 kernel)
+string(JSON schema GET "${json}" schema_version)
+if(NOT nresults EQUAL 6 OR NOT first_kernel STREQUAL "sqrt" OR NOT schema EQUAL 1)
+  message(FATAL_ERROR "sweep.json: ${nresults} results, first kernel ${first_kernel}, schema ${schema}")
+endif()
+if(PYTHON)
+  execute_process(COMMAND "${PYTHON}" -m json.tool "${WORKDIR}/sweep.json"
+    RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "python's json module rejects sweep.json: ${err}")
+  endif()
+endif()
+find_program(GNUPLOT gnuplot)
+if(GNUPLOT)
+  execute_process(COMMAND bash "${CHARTS}" all "${WORKDIR}/sweep.csv" "${WORKDIR}/charts"
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0 OR NOT EXISTS "${WORKDIR}/charts/sweep-sqrt-naive.png"
+     OR NOT EXISTS "${WORKDIR}/charts/roofline.png")
+    message(FATAL_ERROR "charts.sh all failed (${rc}):\n${out}\n${err}")
+  endif()
+endif()
+message(STATUS "sweep exports parse (${nresults} results) and draw")
