@@ -7,6 +7,7 @@
  * measured again. Numbers are written with "%.17g" (exact round trip, '.'
  * whatever the locale) and parsed by cJSON, which handles the locale. */
 #include "calibrate.h"
+#include "fileio.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -21,6 +22,9 @@
 #include <unistd.h>
 
 #include "timing.h"
+
+/* A ceilings file is a few hundred bytes; anything huge is not ours. */
+#define CACHE_FILE_MAX_BYTES (1u << 20)
 
 #ifndef OFFLOAD_VERSION
 #define OFFLOAD_VERSION "unknown"
@@ -167,46 +171,6 @@ static int string_field_is(const cJSON *obj, const char *name, const char *want)
     return cJSON_IsString(item) && item->valuestring && strcmp(item->valuestring, want) == 0;
 }
 
-/* The whole file as a string; NULL if it cannot be read. */
-static char *read_whole_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *text = NULL;
-    size_t used = 0, cap = 0;
-    for (;;) {
-        if (cap - used < 1024) {
-            /* A ceilings file is a few hundred bytes; refuse anything huge. */
-            if (cap >= (1u << 20)) {
-                free(text);
-                fclose(f);
-                return NULL;
-            }
-            cap = cap ? cap * 2 : 4096;
-            char *grown = realloc(text, cap);
-            if (!grown) {
-                free(text);
-                fclose(f);
-                return NULL;
-            }
-            text = grown;
-        }
-        size_t got = fread(text + used, 1, cap - used - 1, f);
-        used += got;
-        if (got == 0)
-            break;
-    }
-    int failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        free(text);
-        return NULL;
-    }
-    text[used] = '\0';
-    return text;
-}
-
 static int parse_ceilings(const cJSON *root, const char *backend,
                           const struct backend_info *info, struct ceilings *out)
 {
@@ -253,7 +217,7 @@ int ceilings_load(const char *backend, const struct backend_info *info, struct c
     char path[4200];
     if (!ceilings_cache_path(backend, info, path, sizeof path))
         return 0;
-    char *text = read_whole_file(path);
+    char *text = read_whole_file(path, CACHE_FILE_MAX_BYTES, NULL);
     if (!text)
         return 0;
     cJSON *root = cJSON_Parse(text);
@@ -311,11 +275,16 @@ static char *ceilings_to_json(const char *backend, const struct backend_info *in
     return text;
 }
 
+static int write_text(FILE *f, void *text)
+{
+    return fputs(text, f) >= 0 && fputc('\n', f) != EOF ? 0 : -1;
+}
+
 /* Writes the entry; on failure returns 0 with the reason in why. */
 static int store_entry(const char *backend, const struct backend_info *info,
                        const struct ceilings *c, char *why, size_t why_len)
 {
-    char dir[4096], path[4200], tmp[4300];
+    char dir[4096], path[4200];
     if (!ceilings_cache_dir(dir, sizeof dir) ||
         !ceilings_cache_path(backend, info, path, sizeof path)) {
         snprintf(why, why_len, "no cache directory: set OFFLOAD_CACHE_DIR, XDG_CACHE_HOME or HOME");
@@ -334,26 +303,11 @@ static int store_entry(const char *backend, const struct backend_info *info,
         snprintf(why, why_len, "out of memory writing the ceilings cache");
         return 0;
     }
-    /* Temporary file in the same directory, so rename() is atomic. */
-    snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        snprintf(why, why_len, "cannot write to cache directory %s: %s", dir, strerror(errno));
-        free(text);
-        return 0;
-    }
-    FILE *f = fdopen(fd, "w");
-    int ok = f != NULL;
-    if (!f)
-        close(fd);
-    if (ok)
-        ok = fputs(text, f) >= 0 && fputc('\n', f) != EOF;
-    if (f && fclose(f) != 0)
-        ok = 0;
+    char err[4400];
+    enum offload_status st = write_file_atomic(path, write_text, text, err, sizeof err);
     free(text);
-    if (!ok || rename(tmp, path) != 0) {
-        snprintf(why, why_len, "cannot write cache file %s: %s", path, strerror(errno));
-        unlink(tmp);
+    if (st != OFFLOAD_OK) {
+        snprintf(why, why_len, "cache: %s", err);
         return 0;
     }
     return 1;

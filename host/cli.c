@@ -12,6 +12,7 @@
 #include "calibrate.h"
 #include "commands.h"
 #include "parse.h"
+#include "fileio.h"
 #include "report.h"
 #include "timing.h"
 #include "workload.h"

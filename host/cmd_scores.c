@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "fileio.h"
 #include "report.h"
 #include "stats.h"
 #include "timing.h"

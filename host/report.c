@@ -1,11 +1,8 @@
 #include "report.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 const char *format_seconds(double s, char *buf, size_t len)
 {
@@ -147,47 +144,4 @@ void report_run(FILE *f, const char *backend_name, const struct backend_info *in
         fprintf(f, ", %.3g G %s/s", an->peak_gops, an->work.op_unit);
     fprintf(f, "%s\n", an->peak_gbps > 0 ? ")" : "");
     fprintf(f, "verdict    %s: %s\n", verdict_name(an->verdict), an->reason);
-}
-
-enum offload_status write_file_atomic(const char *path, int (*writer)(FILE *f, void *ctx),
-                                      void *ctx, char *err, size_t errlen)
-{
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 16);
-    if (!tmp) {
-        snprintf(err, errlen, "%s: out of memory", path);
-        return OFFLOAD_ERR_RUN;
-    }
-    snprintf(tmp, len + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot write %s: %s (check that the folder exists and is writable)",
-                 path, strerror(errno));
-        free(tmp);
-        return OFFLOAD_ERR_USAGE;
-    }
-    /* mkstemp makes the file private; give it the permissions of a normal file. */
-    mode_t mask = umask(0);
-    umask(mask);
-    (void)fchmod(fd, 0666 & ~mask);
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return OFFLOAD_ERR_RUN;
-    }
-    int failed = writer(f, ctx) != 0;
-    failed |= ferror(f) != 0;
-    failed |= fclose(f) != 0;
-    if (failed || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "cannot write %s: %s; the previous file, if any, is unchanged", path,
-                 errno ? strerror(errno) : "write failed");
-        unlink(tmp);
-        free(tmp);
-        return OFFLOAD_ERR_RUN;
-    }
-    free(tmp);
-    return OFFLOAD_OK;
 }

@@ -1,7 +1,7 @@
 #ifndef OFFLOAD_REPORT_H
 #define OFFLOAD_REPORT_H
 
-/* Human-readable output of runs and comparisons, and safe file writing. */
+/* Human-readable output of runs and comparisons. */
 
 #include <stddef.h>
 #include <stdio.h>
@@ -22,11 +22,5 @@ void report_run(FILE *f, const char *backend_name, const struct backend_info *in
 
 /* "moves 120 MB, 10 M sqrt, 0.083 sqrt per byte" for a kernel input. */
 const char *describe_work(const struct kernel_input *in, char *buf, size_t len);
-
-/* Write a file through a temporary in the same folder renamed into place,
- * so a failed or interrupted run never leaves a half-written file.
- * writer returns 0 on success. */
-enum offload_status write_file_atomic(const char *path, int (*writer)(FILE *f, void *ctx),
-                                      void *ctx, char *err, size_t errlen);
 
 #endif
