@@ -120,7 +120,7 @@ struct analysis analyse_run(const struct kernel_input *in, const struct run_resu
         a.verdict = VERDICT_MEMORY;
         a.ceiling_fraction = mem_frac;
         snprintf(a.reason, sizeof a.reason,
-                 "moves %.1f GB/s or %.0f%% of the %.1f GB/s memory ceiling at only %.3g %s "
+                 "moves %.3g GB/s or %.0f%% of the %.3g GB/s memory ceiling at only %.3g %s "
                  "per byte: more cores cannot make memory faster",
                  a.gbps, 100 * mem_frac, a.peak_gbps, a.ops_per_byte, a.work.op_unit);
     } else {

@@ -249,6 +249,14 @@ static void print_group_table(FILE *f, const struct result_set *set, const long 
         snprintf(label, sizeof label, "%s%s%s", r->backend, r->has_memory ? " " : "",
                  r->has_memory ? memory_mode_name(r->memory) : "");
         fprintf(f, "    %-24s %s\n", label, r->analysis.reason);
+        if (r->run->events_disagree)
+            fprintf(f, "    %-24s note: the device's event timers disagreed with the host clock "
+                       "(zero or longer than the wall time); host times are shown\n",
+                    "");
+        if (r->run->stats[PHASE_KERNEL].outliers)
+            fprintf(f, "    %-24s note: %zu of %zu kernel times were outliers (a busy machine); "
+                       "the minimum is shown\n",
+                    "", r->run->stats[PHASE_KERNEL].outliers, r->run->samples);
     }
     if (fastest >= 0) {
         const struct result_record *r = &set->items[recs[fastest]];
