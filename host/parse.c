@@ -73,7 +73,10 @@ enum offload_status parse_count(const char *s, uint64_t min, uint64_t max, uint6
         snprintf(err, errlen, "'%s' is not a whole number", s);
         return OFFLOAD_ERR_USAGE;
     }
-    if (value < (double)min || value > (double)max) {
+    /* (double)max may round up (UINT64_MAX becomes 2^64, which does not
+     * convert to uint64_t): bound the double first, then the integer. */
+    if (value < (double)min || value > (double)max || value >= 0x1p64 ||
+        (uint64_t)value < min || (uint64_t)value > max) {
         snprintf(err, errlen, "count %s is out of range: use %llu to %llu", s,
                  (unsigned long long)min, (unsigned long long)max);
         return OFFLOAD_ERR_USAGE;

@@ -62,6 +62,34 @@ static void test_count_rejects(void **state)
     count_bad("1099511627777", "out of range");
 }
 
+/* Found by tests/fuzz/fuzz_parse: with max = UINT64_MAX, (double)max rounds
+ * up to 2^64, so a count of exactly 2^64 passed the range check and was
+ * converted to uint64_t, which is undefined (UBSan: float-cast-overflow). */
+static void test_count_full_range(void **state)
+{
+    (void)state;
+    uint64_t v = 7;
+    assert_int_equal(parse_count("1.8446744073709552e19", 0, UINT64_MAX, &v, err, sizeof err),
+                     OFFLOAD_ERR_USAGE);
+    assert_non_null(strstr(err, "out of range"));
+    assert_int_equal(v, 7);
+    assert_int_equal(parse_count("18446744073709551615.0", 0, UINT64_MAX, &v, err, sizeof err),
+                     OFFLOAD_ERR_USAGE);
+    /* Just below 2^64 still converts exactly. */
+    assert_int_equal(parse_count("1.8446744073709550e19", 0, UINT64_MAX, &v, err, sizeof err),
+                     OFFLOAD_OK);
+    assert_true(v == UINT64_C(18446744073709549568));
+    /* A max that double cannot hold rounds up: 2^53+3 becomes 2^53+4, which
+     * must not pass as a count. */
+    assert_int_equal(parse_count("9007199254740996.0", 1, UINT64_C(9007199254740995), &v, err,
+                                 sizeof err),
+                     OFFLOAD_ERR_USAGE);
+    assert_int_equal(parse_count("9007199254740994.0", 1, UINT64_C(9007199254740995), &v, err,
+                                 sizeof err),
+                     OFFLOAD_OK);
+    assert_true(v == UINT64_C(9007199254740994));
+}
+
 static void test_int(void **state)
 {
     (void)state;
@@ -135,6 +163,7 @@ int main(void)
         cmocka_unit_test(test_count_forms), cmocka_unit_test(test_count_rejects),
         cmocka_unit_test(test_int),         cmocka_unit_test(test_double),
         cmocka_unit_test(test_lists),       cmocka_unit_test(test_mul_overflow),
+        cmocka_unit_test(test_count_full_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
