@@ -3,21 +3,45 @@ cmake_minimum_required(VERSION 3.20)
 # with EXPECT_RC and print (stdout or stderr) something matching EXPECT_REGEX.
 # In ARGS, @DATA@, @FIXTURES@ and @WORK@ name the bundled data, the test
 # fixtures and the working directory; words are separated by spaces.
+#
+# Optional:
+#   REJECT_REGEX    the output must NOT match this regex
+#   WRAPPER         ;-list prefix command, e.g. valgrind and its options
+#   WRAPPER_FAIL_RC exit code by which WRAPPER reports its own errors (for
+#                   valgrind --error-exitcode=99: 99); fails the case even
+#                   when EXPECT_RC is nonzero
 file(REMOVE_RECURSE "${WORKDIR}")
 file(MAKE_DIRECTORY "${WORKDIR}")
 string(REPLACE "@DATA@" "${DATA}" ARGS "${ARGS}")
 string(REPLACE "@FIXTURES@" "${FIXTURES}" ARGS "${ARGS}")
 string(REPLACE "@WORK@" "${WORKDIR}" ARGS "${ARGS}")
 separate_arguments(argv UNIX_COMMAND "${ARGS}")
-execute_process(COMMAND "${EXE}" ${argv}
+execute_process(COMMAND ${WRAPPER} "${EXE}" ${argv}
   WORKING_DIRECTORY "${WORKDIR}"
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err
   TIMEOUT 300)
 set(all "${out}${err}")
+set(shown "${WRAPPER}")
+list(JOIN shown " " shown)
+if(shown)
+  set(shown "${shown} ")
+endif()
+if(DEFINED WRAPPER_FAIL_RC AND NOT "${WRAPPER_FAIL_RC}" STREQUAL ""
+   AND "${rc}" STREQUAL "${WRAPPER_FAIL_RC}")
+  list(GET WRAPPER 0 tool)
+  message(FATAL_ERROR "${shown}offload ${ARGS}\n${tool} reported errors (exit ${rc})\n--- stdout\n${out}\n--- stderr\n${err}")
+endif()
+# A sanitizer report fails the case whatever the exit code.
+if("${all}" MATCHES "ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer)|: runtime error: ")
+  message(FATAL_ERROR "${shown}offload ${ARGS}\nsanitizer report\n--- stdout\n${out}\n--- stderr\n${err}")
+endif()
 if(NOT "${rc}" STREQUAL "${EXPECT_RC}")
-  message(FATAL_ERROR "offload ${ARGS}\nexpected exit ${EXPECT_RC}, got '${rc}'\n--- stdout\n${out}\n--- stderr\n${err}")
+  message(FATAL_ERROR "${shown}offload ${ARGS}\nexpected exit ${EXPECT_RC}, got '${rc}'\n--- stdout\n${out}\n--- stderr\n${err}")
 endif()
 if(NOT "${all}" MATCHES "${EXPECT_REGEX}")
-  message(FATAL_ERROR "offload ${ARGS}\noutput does not match '${EXPECT_REGEX}'\n--- stdout\n${out}\n--- stderr\n${err}")
+  message(FATAL_ERROR "${shown}offload ${ARGS}\noutput does not match '${EXPECT_REGEX}'\n--- stdout\n${out}\n--- stderr\n${err}")
+endif()
+if(DEFINED REJECT_REGEX AND NOT "${REJECT_REGEX}" STREQUAL "" AND "${all}" MATCHES "${REJECT_REGEX}")
+  message(FATAL_ERROR "${shown}offload ${ARGS}\noutput matches '${REJECT_REGEX}', which it must not\n--- stdout\n${out}\n--- stderr\n${err}")
 endif()
 message(STATUS "exit ${rc}, output matches '${EXPECT_REGEX}'")
