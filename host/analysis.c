@@ -116,6 +116,14 @@ struct analysis analyse_run(const struct kernel_input *in, const struct run_resu
                  "%.2f G sqrt/s is %.0f%% of the %.2f G/s float64 sqrt ceiling at %.3g sqrt "
                  "per byte: the data sits in cache and the sqrt units are the limit",
                  a.gops, 100 * comp_frac, a.peak_gops, a.ops_per_byte);
+    } else if ((is_sqrt || mem_frac >= 0.5) && mem_frac > 1.0) {
+        /* Faster than main memory can deliver: the data came from cache. */
+        a.verdict = VERDICT_MEMORY;
+        a.ceiling_fraction = mem_frac;
+        snprintf(a.reason, sizeof a.reason,
+                 "moves %.3g GB/s or %.0f%% of the %.3g GB/s main-memory ceiling: its data fits "
+                 "in cache so cache bandwidth is the limit",
+                 a.gbps, 100 * mem_frac, a.peak_gbps);
     } else if (is_sqrt || mem_frac >= 0.5) {
         a.verdict = VERDICT_MEMORY;
         a.ceiling_fraction = mem_frac;

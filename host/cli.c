@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analysis.h"
 #include "calibrate.h"
 #include "commands.h"
 #include "parse.h"
@@ -490,6 +491,22 @@ static double physical_memory(void)
     return pages > 0 && page > 0 ? (double)pages * (double)page : 0;
 }
 
+/* Work beyond which one naive run takes minutes even at tens of G op/s. */
+#define LONG_RUN_OPS 1e12
+
+/* The O(N^2) kernels grow fast: say so before a run that will take long. */
+static void warn_long_run(const struct kernel_input *in)
+{
+    struct kernel_work w = kernel_work_of(in);
+    if (in->alg != ALG_NAIVE || w.ops < LONG_RUN_OPS)
+        return;
+    fprintf(stderr,
+            "offload: warning: naive %s here is %.3g %s operations, minutes or more per run "
+            "at a few G op/s (and there is a warm-up and repeats); --algorithm fast gives the "
+            "same result in O(%s)\n",
+            kernel_name(in->kernel), w.ops, w.op_unit, in->kernel == KERNEL_SCORES ? "cols" : "N");
+}
+
 void prepared_free(struct prepared_input *p)
 {
     workload_free(p->values);
@@ -528,6 +545,7 @@ int prepare_input(const struct cli *c, enum offload_kernel k, enum offload_algor
         workload_fill_uniform(p->values, (size_t)n, c->seed);
         p->input.n = (size_t)n;
         p->input.in = p->values;
+        warn_long_run(&p->input);
         return 0;
     }
     case KERNEL_SCORES: {
@@ -541,6 +559,7 @@ int prepare_input(const struct cli *c, enum offload_kernel k, enum offload_algor
             fprintf(stderr, "offload: %s\n", err);
             return offload_exit_code(st);
         }
+        warn_long_run(&p->input);
         return 0;
     }
     }

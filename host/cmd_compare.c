@@ -72,6 +72,11 @@ static int build_backend_list(const struct cli *c, int every_memory_mode,
         modes[0] = c->memory;
         nmodes = 1;
     }
+    size_t len = strlen(buf);
+    if (len == 0 || buf[0] == ',' || buf[len - 1] == ',' || strstr(buf, ",,"))
+        return usage_error("--backends '%s' has an empty item: list backends separated by "
+                           "single commas",
+                           buf);
     for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
          tok = strtok_r(NULL, ",", &save)) {
         const char *selector;
@@ -109,6 +114,17 @@ static int init_backends(const struct cli *c, struct bench_backend *list, size_t
     int worst = 0;
     for (size_t i = 0; i < n; i++) {
         struct bench_backend *b = &list[i];
+        /* Another memory mode of a device that could not start fails the
+         * same way: say it once. */
+        const struct bench_backend *twin = NULL;
+        for (size_t j = 0; j < i && !twin; j++)
+            if (list[j].ops == b->ops && strcmp(list[j].selector, b->selector) == 0 &&
+                list[j].status != OFFLOAD_OK)
+                twin = &list[j];
+        if (twin) {
+            b->status = twin->status;
+            continue;
+        }
         struct backend_config cfg =
             make_config(c, b->threads, b->selector[0] ? b->selector : NULL, b->memory);
         b->status = b->ops->init(&cfg, &b->state, &b->info);
@@ -128,6 +144,14 @@ static int init_backends(const struct cli *c, struct bench_backend *list, size_t
         b->has_ceilings = backend_ceilings(c, b->ops, b->state, &b->info, &b->ceilings) == 0;
     }
     return worst;
+}
+
+static int any_backend_ready(const struct bench_backend *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i].status == OFFLOAD_OK)
+            return 1;
+    return 0;
 }
 
 static void fini_backends(struct bench_backend *list, size_t n)
@@ -293,6 +317,10 @@ int command_compare(struct cli *c)
     int run_naive = strcmp(alg, "fast") != 0, run_fast = strcmp(alg, "naive") != 0;
 
     worst = init_backends(c, backends, nb);
+    if (!any_backend_ready(backends, nb)) {
+        fprintf(stderr, "offload: no backend could start; see the messages above\n");
+        return worst ? worst : OFFLOAD_ERR_RUN;
+    }
     struct result_set results = {.argc = c->argc, .argv = c->argv};
     for (size_t ki = 0; ki < nkernels; ki++) {
         for (int a = 0; a < 2; a++) {
@@ -335,7 +363,9 @@ int command_compare(struct cli *c)
             "\nTimes are the best of the timed runs after a warm-up; end-to-end adds the\n"
             "copies to and from the device. Speedups compare end-to-end times on the same\n"
             "input; 'ceiling' is the share of the limit named in the verdict, measured by\n"
-            "offload calibrate. Every result was checked against the serial reference.\n");
+            "offload calibrate. Every result was checked against the serial reference%s\n",
+            worst ? "; the\nruns marked FAILED gave a wrong result or an error and have no times."
+                  : ".");
 done:
     fini_backends(backends, nb);
     if (results.count) {
@@ -421,6 +451,10 @@ int command_sweep(struct cli *c)
     if (worst)
         return worst;
     worst = init_backends(c, backends, nb);
+    if (!any_backend_ready(backends, nb)) {
+        fprintf(stderr, "offload: no backend could start; see the messages above\n");
+        return worst ? worst : OFFLOAD_ERR_RUN;
+    }
     struct result_set results = {.argc = c->argc, .argv = c->argv};
     /* recs[point][backend]: record index or -1. */
     long recs[MAX_SWEEP_SIZES][MAX_BENCH_BACKENDS];

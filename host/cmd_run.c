@@ -38,6 +38,8 @@ int command_run(struct cli *c)
     const struct backend_ops *ops = parse_backend_spec(spec, &selector);
     if (!ops)
         return OFFLOAD_ERR_USAGE;
+    if (c->given[OPT_MEMORY] && ops != &backend_opencl)
+        return usage_error("--memory applies to the opencl backend, not %s", ops->name);
 
     struct prepared_input p;
     int rc = prepare_input(c, k, algorithm_option(c), c->given[OPT_SIZE] ? c->size : 0,
@@ -84,9 +86,9 @@ int command_run(struct cli *c)
             rc = rc ? rc : erc;
         }
         result_set_free(&results);
-    } else if (rec.run && rec.run->samples > 0) {
-        report_run(c->human, ops->name, &rec.info, &p.input, &set, rec.run, NULL);
     }
+    /* A failed run has printed why (the first mismatches or the device
+     * error); its times are never reported. */
     free(rec.run);
     ops->fini(state);
     prepared_free(&p);

@@ -115,6 +115,8 @@ int command_scores(struct cli *c)
     const struct backend_ops *ops = parse_backend_spec(spec, &selector);
     if (!ops)
         return OFFLOAD_ERR_USAGE;
+    if (c->given[OPT_MEMORY] && ops != &backend_opencl)
+        return usage_error("--memory applies to the opencl backend, not %s", ops->name);
 
     double t_setup = offload_now();
     double start_s = t_setup - c->process_start;

@@ -55,6 +55,12 @@ enum offload_status parse_count(const char *s, uint64_t min, uint64_t max, uint6
         *out = v;
         return OFFLOAD_OK;
     }
+    /* strtod also reads hexadecimal ("0x10"): counts are decimal only. */
+    if (strpbrk(s, "xX")) {
+        snprintf(err, errlen, "'%s' is not a count: use decimal digits such as 10000, 1e7 or 10M",
+                 s);
+        return OFFLOAD_ERR_USAGE;
+    }
     value = strtod(s, &end);
     if (end == s || errno == ERANGE || !isfinite(value)) {
         snprintf(err, errlen, "'%s' is not a count: use a whole number such as 10000, 1e7 or 10M",
