@@ -1,6 +1,7 @@
 #include "analysis.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "report.h"
 
@@ -41,6 +42,29 @@ struct kernel_work kernel_work_of(const struct kernel_input *in)
     }
     }
     return w;
+}
+
+/* Size of the largest cache, for telling "fits in cache" from "the
+ * ceiling is wrong": from sysfs as lscpu reads it (glibc's sysconf reports
+ * the whole socket's L3 on some virtual machines), 32 MiB when unknown. */
+static double last_level_cache_bytes(void)
+{
+    double largest = 0;
+    for (int index = 0; index < 8; index++) {
+        char path[96];
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/size", index);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        unsigned long value = 0;
+        char unit = 0;
+        if (fscanf(f, "%lu%c", &value, &unit) >= 1) {
+            double bytes = (double)value * (unit == 'K' ? 1024.0 : unit == 'M' ? 1048576.0 : 1.0);
+            largest = bytes > largest ? bytes : largest;
+        }
+        fclose(f);
+    }
+    return largest > 0 ? largest : 32.0 * 1024 * 1024;
 }
 
 /* Below this many launch latencies a device kernel is mostly overhead. */
@@ -116,7 +140,8 @@ struct analysis analyse_run(const struct kernel_input *in, const struct run_resu
                  "%.2f G sqrt/s is %.0f%% of the %.2f G/s float64 sqrt ceiling at %.3g sqrt "
                  "per byte: the data sits in cache and the sqrt units are the limit",
                  a.gops, 100 * comp_frac, a.peak_gops, a.ops_per_byte);
-    } else if ((is_sqrt || mem_frac >= 0.5) && mem_frac > 1.0) {
+    } else if ((is_sqrt || mem_frac >= 0.5) && mem_frac > 1.0 &&
+               a.work.bytes <= 2 * last_level_cache_bytes()) {
         /* Faster than main memory can deliver: the data came from cache. */
         a.verdict = VERDICT_MEMORY;
         a.ceiling_fraction = mem_frac;
@@ -140,6 +165,15 @@ struct analysis analyse_run(const struct kernel_input *in, const struct run_resu
                  "%.2f G %ss/s while moving only %.3g GB/s (%.0f%% of the memory ceiling) at "
                  "%.3g %ss per byte: the compares are the limit",
                  a.gops, a.work.op_unit, a.gbps, 100 * mem_frac, a.ops_per_byte, a.work.op_unit);
+    }
+    /* Well above a ceiling, with data too big for any cache: the ceiling
+     * was measured while something else loaded the machine. */
+    int over_memory = mem_frac > 1.1 && a.work.bytes > 2 * last_level_cache_bytes();
+    if (over_memory || comp_frac > 1.1) {
+        size_t used = strlen(a.reason);
+        snprintf(a.reason + used, sizeof a.reason - used,
+                 " (above the measured ceiling: it was probably measured on a busy machine; "
+                 "run offload calibrate --recalibrate)");
     }
     return a;
 }

@@ -41,7 +41,7 @@ struct analysis {
     double ceiling_fraction; /* share of the ceiling that limits it, 0 if unknown */
     double transfer_share;   /* copies / end-to-end time */
     enum verdict verdict;
-    char reason[256];        /* one sentence, no commas (CSV friendly) */
+    char reason[384];        /* one sentence, no commas (CSV friendly) */
 };
 
 /* c may be NULL when no ceilings are known. */

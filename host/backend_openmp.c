@@ -1,6 +1,10 @@
 /* OpenMP backend: the same kernels on CPU threads, written so the compiler
  * vectorises them (omp simd reductions let it reorder the float64 sum). */
+#if defined(__AVX__)
+#include <immintrin.h>
+#endif
 #include <math.h>
+#include <stdint.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,12 +44,42 @@ static enum offload_status openmp_init(const struct backend_config *cfg, void **
     return OFFLOAD_OK;
 }
 
+/* Outputs larger than this go around the caches (streaming stores): they
+ * would not fit anyway, and skipping the read-for-ownership of each output
+ * line saves a quarter of the memory traffic (16 -> 12 bytes per element). */
+#define STREAM_STORE_MIN_BYTES (8u << 20)
+
+#if defined(__AVX__)
+/* out[8b..8b+8) for every block b of 8 elements, with non-temporal stores;
+ * out must be 32-byte aligned. */
+static void sqrt_streaming(const double *in, float *out, size_t n, int threads)
+{
+    const size_t blocks = n / 8;
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (size_t b = 0; b < blocks; b++) {
+        __m256d lo = _mm256_sqrt_pd(_mm256_loadu_pd(in + 8 * b));
+        __m256d hi = _mm256_sqrt_pd(_mm256_loadu_pd(in + 8 * b + 4));
+        _mm256_stream_ps(out + 8 * b, _mm256_set_m128(_mm256_cvtpd_ps(hi), _mm256_cvtpd_ps(lo)));
+    }
+    for (size_t i = blocks * 8; i < n; i++)
+        out[i] = (float)sqrt(in[i]);
+    _mm_sfence(); /* streaming stores are weakly ordered: publish them */
+}
+#endif
+
 static enum offload_status openmp_run_sqrt(void *state, const double *in, float *out, size_t n,
                                            struct phase_times *t)
 {
     struct openmp_state *s = state;
     *t = phase_times_none();
     double t0 = offload_now();
+#if defined(__AVX__)
+    if (n * sizeof *out >= STREAM_STORE_MIN_BYTES && (uintptr_t)out % 32 == 0) {
+        sqrt_streaming(in, out, n, s->threads);
+        t->kernel = offload_now() - t0;
+        return OFFLOAD_OK;
+    }
+#endif
 #pragma omp parallel for simd schedule(static) num_threads(s->threads)
     for (size_t i = 0; i < n; i++)
         out[i] = (float)sqrt(in[i]);

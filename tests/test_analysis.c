@@ -72,6 +72,30 @@ static void test_sqrt_memory_bound(void **state)
     free(r);
 }
 
+static void test_above_ceiling(void **state)
+{
+    (void)state;
+    struct backend_info info = host_info(2);
+    /* 120 MB at 40 GB/s against a 24 GB/s ceiling: too big for a cache, so
+     * the ceiling itself is suspect. */
+    struct kernel_input big = {.kernel = KERNEL_SQRT, .alg = ALG_NAIVE, .n = 10000000};
+    struct run_result *r = fake_run(-1, 3e-3, -1);
+    struct analysis a = analyse_run(&big, r, &info, &host_ceilings);
+    assert_int_equal(a.verdict, VERDICT_MEMORY);
+    assert_non_null(strstr(a.reason, "offload calibrate --recalibrate"));
+    free(r);
+    /* 12 kB at 30 GB/s on one thread: it sat in cache. */
+    struct kernel_input small = {.kernel = KERNEL_SQRT, .alg = ALG_NAIVE, .n = 1000};
+    struct ceilings fast_sqrt = host_ceilings;
+    fast_sqrt.sqrt_f64 = 4e9;
+    info = host_info(1);
+    r = fake_run(-1, 4e-7, -1);
+    a = analyse_run(&small, r, &info, &fast_sqrt);
+    assert_non_null(strstr(a.reason, "fits in cache"));
+    assert_null(strstr(a.reason, "recalibrate"));
+    free(r);
+}
+
 static void test_sumsqrt_compute_bound(void **state)
 {
     (void)state;
@@ -242,7 +266,8 @@ static void test_json_round_trip(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sqrt_memory_bound),   cmocka_unit_test(test_sumsqrt_compute_bound),
+        cmocka_unit_test(test_sqrt_memory_bound),   cmocka_unit_test(test_above_ceiling),
+        cmocka_unit_test(test_sumsqrt_compute_bound),
         cmocka_unit_test(test_transfer_bound),      cmocka_unit_test(test_launch_bound),
         cmocka_unit_test(test_scores_work_and_no_ceilings),
         cmocka_unit_test(test_csv_export),          cmocka_unit_test(test_json_round_trip),
