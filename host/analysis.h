@@ -20,7 +20,8 @@ enum verdict {
 
 struct kernel_work {
     double bytes;        /* bytes the kernel must move at least once */
-    double ops;          /* operations of op_unit */
+    double ops;          /* the tutorial's operations of op_unit, whatever an
+                          * implementation does (rates stay comparable) */
     const char *op_unit; /* "sqrt" or "compare" */
 };
 
