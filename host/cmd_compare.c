@@ -146,6 +146,26 @@ static int init_backends(const struct cli *c, struct bench_backend *list, size_t
     return worst;
 }
 
+/* One line per backend and device, said once for all its memory modes. */
+static void print_backend_list(FILE *f, const struct bench_backend *list, size_t n)
+{
+    fprintf(f, "backends:\n");
+    for (size_t i = 0; i < n; i++) {
+        const struct bench_backend *b = &list[i];
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = strcmp(list[j].label, b->label) == 0;
+        if (seen || b->status != OFFLOAD_OK)
+            continue;
+        fprintf(f, "  %-16s %s", b->label, b->info.device);
+        if (b->info.platform[0])
+            fprintf(f, "; %s", b->info.platform);
+        if (b->has_memory && b->info.unified_memory)
+            fprintf(f, "; shares host memory (unified), so zero-copy moves no data");
+        fputc('\n', f);
+    }
+}
+
 static int any_backend_ready(const struct bench_backend *list, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -323,6 +343,7 @@ int command_compare(struct cli *c)
         fprintf(stderr, "offload: no backend could start; see the messages above\n");
         return worst ? worst : OFFLOAD_ERR_RUN;
     }
+    print_backend_list(c->human, backends, nb);
     struct result_set results = {.argc = c->argc, .argv = c->argv};
     for (size_t ki = 0; ki < nkernels; ki++) {
         for (int a = 0; a < 2; a++) {
@@ -457,6 +478,7 @@ int command_sweep(struct cli *c)
         fprintf(stderr, "offload: no backend could start; see the messages above\n");
         return worst ? worst : OFFLOAD_ERR_RUN;
     }
+    print_backend_list(c->human, backends, nb);
     struct result_set results = {.argc = c->argc, .argv = c->argv};
     /* recs[point][backend]: record index or -1. */
     long recs[MAX_SWEEP_SIZES][MAX_BENCH_BACKENDS];

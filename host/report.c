@@ -90,7 +90,8 @@ void report_run(FILE *f, const char *backend_name, const struct backend_info *in
     fprintf(f, "kernel     %s (%s)\n", kernel_name(in->kernel), algorithm_name(in->alg));
     fprintf(f, "backend    %s: %s\n", backend_name, info->device);
     if (info->platform[0])
-        fprintf(f, "platform   %s (driver %s)\n", info->platform, info->driver);
+        fprintf(f, "platform   %s (driver %s)%s\n", info->platform, info->driver,
+                info->unified_memory ? "; the device shares host memory (unified)" : "");
     if (info->build_s > 0)
         fprintf(f, "setup      %s, program build %s%s\n",
                 format_seconds(info->setup_s, a, sizeof a),
