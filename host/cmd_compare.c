@@ -158,8 +158,12 @@ static void print_backend_list(FILE *f, const struct bench_backend *list, size_t
         if (seen || b->status != OFFLOAD_OK)
             continue;
         fprintf(f, "  %-16s %s", b->label, b->info.device);
-        if (b->info.platform[0])
-            fprintf(f, "; %s", b->info.platform);
+        if (b->info.platform[0]) {
+            /* The platform's name without its long version string. */
+            const char *paren = strstr(b->info.platform, " (");
+            int name_len = paren ? (int)(paren - b->info.platform) : (int)strlen(b->info.platform);
+            fprintf(f, "; %.*s, driver %s", name_len, b->info.platform, b->info.driver);
+        }
         if (b->has_memory && b->info.unified_memory)
             fprintf(f, "; shares host memory (unified), so zero-copy moves no data");
         fputc('\n', f);
