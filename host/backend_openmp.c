@@ -111,10 +111,17 @@ static enum offload_status openmp_run_sumsqrt(void *state, enum offload_algorith
             out[i] = (float)sum_of_sqrt(in, n);
         break;
     case ALG_FAST: {
+        /* Each thread sums a contiguous slice with the vectorised loop
+         * (clang does not vectorise a combined "parallel for simd"
+         * reduction). */
         double sum = 0;
-#pragma omp parallel for simd reduction(+ : sum) schedule(static) num_threads(s->threads)
-        for (size_t j = 0; j < n; j++)
-            sum += sqrt(in[j]);
+#pragma omp parallel reduction(+ : sum) num_threads(s->threads)
+        {
+            size_t parts = (size_t)omp_get_num_threads(), part = (size_t)omp_get_thread_num();
+            size_t begin = n / parts * part + (part < n % parts ? part : n % parts);
+            size_t count = n / parts + (part < n % parts);
+            sum += sum_of_sqrt(in + begin, count);
+        }
 #pragma omp parallel for simd schedule(static) num_threads(s->threads)
         for (size_t i = 0; i < n; i++)
             out[i] = (float)sum;
