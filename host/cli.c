@@ -420,6 +420,18 @@ const struct backend_ops *parse_backend_spec(const char *spec, const char **sele
     return ops;
 }
 
+const struct backend_ops *backend_option(const struct cli *c, const char **spec,
+                                         const char **selector)
+{
+    *spec = c->value[OPT_BACKEND] ? c->value[OPT_BACKEND] : "openmp";
+    const struct backend_ops *ops = parse_backend_spec(*spec, selector);
+    if (ops && c->given[OPT_MEMORY] && ops != &backend_opencl) {
+        usage_error("--memory applies to the opencl backend, not %s", ops->name);
+        return NULL;
+    }
+    return ops;
+}
+
 struct backend_config make_config(const struct cli *c, int threads, const char *selector,
                                   enum offload_memory_mode memory)
 {

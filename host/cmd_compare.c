@@ -107,8 +107,41 @@ static int build_backend_list(const struct cli *c, int every_memory_mode,
     return 0;
 }
 
+/* One line per backend and device, said once for all its memory modes. */
+static void print_backend_list(FILE *f, const struct bench_backend *list, size_t n)
+{
+    fprintf(f, "backends:\n");
+    for (size_t i = 0; i < n; i++) {
+        const struct bench_backend *b = &list[i];
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = strcmp(list[j].label, b->label) == 0;
+        if (seen || b->status != OFFLOAD_OK)
+            continue;
+        fprintf(f, "  %-16s %s", b->label, b->info.device);
+        if (b->info.platform[0]) {
+            /* The platform's name without its long version string. */
+            const char *paren = strstr(b->info.platform, " (");
+            int name_len = paren ? (int)(paren - b->info.platform) : (int)strlen(b->info.platform);
+            fprintf(f, "; %.*s, driver %s", name_len, b->info.platform, b->info.driver);
+        }
+        if (b->has_memory && b->info.unified_memory)
+            fprintf(f, "; shares host memory (unified), so zero-copy moves no data");
+        fputc('\n', f);
+    }
+}
+
+static int any_backend_ready(const struct bench_backend *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i].status == OFFLOAD_OK)
+            return 1;
+    return 0;
+}
+
 /* Initialises every backend and gets its ceilings. A backend that cannot
- * run here is reported and skipped; returns the worst exit code. */
+ * run here is reported and skipped; the ones that started are listed.
+ * Returns the worst exit code. */
 static int init_backends(const struct cli *c, struct bench_backend *list, size_t n)
 {
     int worst = 0;
@@ -143,40 +176,14 @@ static int init_backends(const struct cli *c, struct bench_backend *list, size_t
         }
         b->has_ceilings = backend_ceilings(c, b->ops, b->state, &b->info, &b->ceilings) == 0;
     }
+    if (any_backend_ready(list, n))
+        print_backend_list(c->human, list, n);
+    else
+        fprintf(stderr, "offload: no backend could start; see the messages above\n");
     return worst;
 }
 
-/* One line per backend and device, said once for all its memory modes. */
-static void print_backend_list(FILE *f, const struct bench_backend *list, size_t n)
-{
-    fprintf(f, "backends:\n");
-    for (size_t i = 0; i < n; i++) {
-        const struct bench_backend *b = &list[i];
-        int seen = 0;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = strcmp(list[j].label, b->label) == 0;
-        if (seen || b->status != OFFLOAD_OK)
-            continue;
-        fprintf(f, "  %-16s %s", b->label, b->info.device);
-        if (b->info.platform[0]) {
-            /* The platform's name without its long version string. */
-            const char *paren = strstr(b->info.platform, " (");
-            int name_len = paren ? (int)(paren - b->info.platform) : (int)strlen(b->info.platform);
-            fprintf(f, "; %.*s, driver %s", name_len, b->info.platform, b->info.driver);
-        }
-        if (b->has_memory && b->info.unified_memory)
-            fprintf(f, "; shares host memory (unified), so zero-copy moves no data");
-        fputc('\n', f);
-    }
-}
 
-static int any_backend_ready(const struct bench_backend *list, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (list[i].status == OFFLOAD_OK)
-            return 1;
-    return 0;
-}
 
 static void fini_backends(struct bench_backend *list, size_t n)
 {
@@ -343,11 +350,8 @@ int command_compare(struct cli *c)
     int run_naive = strcmp(alg, "fast") != 0, run_fast = strcmp(alg, "naive") != 0;
 
     worst = init_backends(c, backends, nb);
-    if (!any_backend_ready(backends, nb)) {
-        fprintf(stderr, "offload: no backend could start; see the messages above\n");
+    if (!any_backend_ready(backends, nb))
         return worst ? worst : OFFLOAD_ERR_RUN;
-    }
-    print_backend_list(c->human, backends, nb);
     struct result_set results = {.argc = c->argc, .argv = c->argv};
     for (size_t ki = 0; ki < nkernels; ki++) {
         for (int a = 0; a < 2; a++) {
@@ -478,11 +482,8 @@ int command_sweep(struct cli *c)
     if (worst)
         return worst;
     worst = init_backends(c, backends, nb);
-    if (!any_backend_ready(backends, nb)) {
-        fprintf(stderr, "offload: no backend could start; see the messages above\n");
+    if (!any_backend_ready(backends, nb))
         return worst ? worst : OFFLOAD_ERR_RUN;
-    }
-    print_backend_list(c->human, backends, nb);
     struct result_set results = {.argc = c->argc, .argv = c->argv};
     /* recs[point][backend]: record index or -1. */
     long recs[MAX_SWEEP_SIZES][MAX_BENCH_BACKENDS];

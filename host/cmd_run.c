@@ -33,13 +33,10 @@ int command_run(struct cli *c)
     if (k == KERNEL_SQRT && c->given[OPT_ALGORITHM] && algorithm_option(c) == ALG_FAST)
         return usage_error("sqrt has no fast algorithm: it is already O(N)");
 
-    const char *selector;
-    const char *spec = c->value[OPT_BACKEND] ? c->value[OPT_BACKEND] : "openmp";
-    const struct backend_ops *ops = parse_backend_spec(spec, &selector);
+    const char *spec, *selector;
+    const struct backend_ops *ops = backend_option(c, &spec, &selector);
     if (!ops)
         return OFFLOAD_ERR_USAGE;
-    if (c->given[OPT_MEMORY] && ops != &backend_opencl)
-        return usage_error("--memory applies to the opencl backend, not %s", ops->name);
 
     struct prepared_input p;
     int rc = prepare_input(c, k, algorithm_option(c), c->given[OPT_SIZE] ? c->size : 0,

@@ -110,13 +110,10 @@ int command_scores(struct cli *c)
         c->value[OPT_DATA] = c->positional[0];
     if (c->value[OPT_OUT] && c->npercent > 1)
         return usage_error("--out writes the scores of one --percent, not %zu", c->npercent);
-    const char *selector;
-    const char *spec = c->value[OPT_BACKEND] ? c->value[OPT_BACKEND] : "openmp";
-    const struct backend_ops *ops = parse_backend_spec(spec, &selector);
+    const char *spec, *selector;
+    const struct backend_ops *ops = backend_option(c, &spec, &selector);
     if (!ops)
         return OFFLOAD_ERR_USAGE;
-    if (c->given[OPT_MEMORY] && ops != &backend_opencl)
-        return usage_error("--memory applies to the opencl backend, not %s", ops->name);
 
     double t_setup = offload_now();
     double start_s = t_setup - c->process_start;

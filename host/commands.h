@@ -65,6 +65,11 @@ __attribute__((format(printf, 1, 2))) int usage_error(const char *fmt, ...);
  * after a message for an unknown backend. */
 const struct backend_ops *parse_backend_spec(const char *spec, const char **selector);
 
+/* --backend of run and scores (default openmp), with --memory checked
+ * against it. NULL after a message on a usage error. */
+const struct backend_ops *backend_option(const struct cli *c, const char **spec,
+                                         const char **selector);
+
 struct backend_config make_config(const struct cli *c, int threads, const char *selector,
                                   enum offload_memory_mode memory);
 struct run_settings make_settings(const struct cli *c);
