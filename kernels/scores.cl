@@ -23,7 +23,7 @@ static uint count_trues(char16 negated)
 
 /* The tutorial's pairwise compare, made vector-friendly: every known call
  * is compared with the whole row 16 calls at a time (a masked vector for the
- * ragged end), four calls per pass so each load serves four compares. That
+ * ragged end), eight calls per pass so each load serves eight compares. That
  * counts every unordered pair twice and i == j never (equal calls do not
  * differ), so the sum is halved: twice the compares of the triangle, but
  * vector-wide. */
@@ -42,15 +42,19 @@ __kernel void scores_naive(__global const char *restrict calls, ulong rows, ulon
     const char16 tail_lanes = lane >= (char16)(char)(16 - cols % 16);
     const int masked_tail = vec_end > 0 && cols % 16 != 0;
     long twice = 0;
-    for (ulong i = 0; i < cols; i += 4) {
+    for (ulong i = 0; i < cols; i += 8) {
         const char v0 = row[i];
         const char v1 = i + 1 < cols ? row[i + 1] : -1;
         const char v2 = i + 2 < cols ? row[i + 2] : -1;
         const char v3 = i + 3 < cols ? row[i + 3] : -1;
-        uint c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+        const char v4 = i + 4 < cols ? row[i + 4] : -1;
+        const char v5 = i + 5 < cols ? row[i + 5] : -1;
+        const char v6 = i + 6 < cols ? row[i + 6] : -1;
+        const char v7 = i + 7 < cols ? row[i + 7] : -1;
+        uint c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
         for (ulong start = 0; start < vec_end; start += 16 * BLOCK_VECTORS) {
             const ulong end = min(start + 16 * BLOCK_VECTORS, vec_end);
-            char16 a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+            char16 a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
             for (ulong k = start; k < end; k += 16) {
                 const char16 x = vload16(0, row + k);
                 const char16 known = x >= (char16)0;
@@ -58,6 +62,10 @@ __kernel void scores_naive(__global const char *restrict calls, ulong rows, ulon
                 a1 += (x != (char16)v1) & known;
                 a2 += (x != (char16)v2) & known;
                 a3 += (x != (char16)v3) & known;
+                a4 += (x != (char16)v4) & known;
+                a5 += (x != (char16)v5) & known;
+                a6 += (x != (char16)v6) & known;
+                a7 += (x != (char16)v7) & known;
             }
             if (end == vec_end && masked_tail) {
                 /* One more true per lane at most: -128 still fits a char. */
@@ -67,11 +75,19 @@ __kernel void scores_naive(__global const char *restrict calls, ulong rows, ulon
                 a1 += (x != (char16)v1) & known;
                 a2 += (x != (char16)v2) & known;
                 a3 += (x != (char16)v3) & known;
+                a4 += (x != (char16)v4) & known;
+                a5 += (x != (char16)v5) & known;
+                a6 += (x != (char16)v6) & known;
+                a7 += (x != (char16)v7) & known;
             }
             c0 += count_trues(a0);
             c1 += count_trues(a1);
             c2 += count_trues(a2);
             c3 += count_trues(a3);
+            c4 += count_trues(a4);
+            c5 += count_trues(a5);
+            c6 += count_trues(a6);
+            c7 += count_trues(a7);
         }
         /* Rows shorter than one vector: call by call. */
         for (ulong k = masked_tail ? cols : vec_end; k < cols; k++) {
@@ -81,10 +97,15 @@ __kernel void scores_naive(__global const char *restrict calls, ulong rows, ulon
             c1 += known & (x != v1);
             c2 += known & (x != v2);
             c3 += known & (x != v3);
+            c4 += known & (x != v4);
+            c5 += known & (x != v5);
+            c6 += known & (x != v6);
+            c7 += known & (x != v7);
         }
         /* A missing call (or one past the end) as v pairs with nothing. */
         twice += (v0 >= 0 ? c0 : 0) + (v1 >= 0 ? c1 : 0) + (v2 >= 0 ? c2 : 0) +
-                 (v3 >= 0 ? c3 : 0);
+                 (v3 >= 0 ? c3 : 0) + (v4 >= 0 ? c4 : 0) + (v5 >= 0 ? c5 : 0) +
+                 (v6 >= 0 ? c6 : 0) + (v7 >= 0 ? c7 : 0);
     }
     scores[r] = twice / 2;
 }
