@@ -151,9 +151,10 @@ static void print_command_help(FILE *f, unsigned command)
                    "to end.\n\n"
                    "options:\n"
                    "  --sizes SPEC      sqrt/sumsqrt sizes: FROM:TO:xF (geometric), FROM:TO:+S\n"
-                   "                    or a list; default 1M:64M:x2 (sqrt), 1k:16k:x2 (sumsqrt)\n"
+                   "                    or a list; default 1M:32M:x2 (sqrt), 1k:16k:x2 (sumsqrt)\n"
                    "  --percent LIST    scores: percentages (default 5,25,50,100)\n"
-                   "  --backends LIST   as for compare (default serial,openmp,opencl)\n"
+                   "  --backends LIST   as for compare (default: serial, openmp and every\n"
+                   "                    OpenCL device, copy memory mode)\n"
                    "  --data FILE       scores: genotype table\n"
                    "%s",
                 timing_help);
