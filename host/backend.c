@@ -1,5 +1,6 @@
 #include "backend.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const struct backend_ops *const offload_backends[] = {&backend_serial, &backend_openmp,
@@ -30,4 +31,24 @@ const char *memory_mode_name(enum offload_memory_mode m)
         return "zero-copy";
     }
     return "?";
+}
+
+void host_cpu_model(char *buf, size_t len)
+{
+    buf[0] = '\0';
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (!f)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "model name", 10) == 0) {
+            const char *colon = strchr(line, ':');
+            if (colon) {
+                snprintf(buf, len, "%s", colon + 2);
+                buf[strcspn(buf, "\n")] = '\0';
+            }
+            break;
+        }
+    }
+    fclose(f);
 }

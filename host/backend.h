@@ -28,7 +28,7 @@ struct backend_config {
     const char *device_selector; /* OpenCL "P.D" or name substring; NULL = first */
     const char *kernel_dir;      /* OpenCL: read KERNEL.cl from here, not embedded */
     enum offload_memory_mode memory;
-    int quiet;                   /* no diagnostics to stderr (used by compare) */
+    int quiet;                   /* say nothing when the device is unavailable (tests) */
 };
 
 /* Seconds; a negative value means "not applicable to this backend". */
@@ -101,6 +101,11 @@ const struct backend_ops *backend_find(const char *name);
 
 /* "copy", "pinned", "zero-copy". */
 const char *memory_mode_name(enum offload_memory_mode m);
+
+/* The host CPU's model name from /proc/cpuinfo, "" where there is none.
+ * Host backends put it in their device name, which also keys the ceilings
+ * cache, so two machines sharing a home directory keep separate entries. */
+void host_cpu_model(char *buf, size_t len);
 
 /* Phase times with every field "not applicable". */
 struct phase_times phase_times_none(void);

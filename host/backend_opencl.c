@@ -998,6 +998,12 @@ static enum offload_status run_job(struct opencl_state *st, const struct job *jo
     t.event_copy_out = ev_b ? event_pair_time(ev_a, ev_b) : event_span(ev_a, ev_a);
     release_event(&ev_a);
     release_event(&ev_b);
+    /* A zero-copy buffer wraps the caller's memory, which must outlive it
+     * and which the caller may free after this call: never keep one. */
+    if (st->memory == MEM_ZERO_COPY) {
+        release_buffer(&st->buffers[SLOT_IN]);
+        release_buffer(&st->buffers[SLOT_OUT]);
+    }
 
     if (times)
         *times = t;

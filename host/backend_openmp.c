@@ -35,8 +35,10 @@ static enum offload_status openmp_init(const struct backend_config *cfg, void **
     }
     s->threads = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
     memset(info, 0, sizeof *info);
-    snprintf(info->device, sizeof info->device, "host CPU, %d thread%s", s->threads,
-             s->threads == 1 ? "" : "s");
+    char cpu[160];
+    host_cpu_model(cpu, sizeof cpu);
+    snprintf(info->device, sizeof info->device, "%s, %d thread%s", cpu[0] ? cpu : "host CPU",
+             s->threads, s->threads == 1 ? "" : "s");
     info->threads = s->threads;
     info->unified_memory = 1;
     info->build_cached = -1;

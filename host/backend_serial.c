@@ -29,7 +29,9 @@ static enum offload_status serial_init(const struct backend_config *cfg, void **
         return OFFLOAD_ERR_RUN;
     }
     memset(info, 0, sizeof *info);
-    snprintf(info->device, sizeof info->device, "host CPU, 1 thread");
+    char cpu[160];
+    host_cpu_model(cpu, sizeof cpu);
+    snprintf(info->device, sizeof info->device, "%s, 1 thread", cpu[0] ? cpu : "host CPU");
     info->threads = 1;
     info->unified_memory = 1;
     info->build_cached = -1;

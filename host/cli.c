@@ -421,6 +421,17 @@ const struct backend_ops *parse_backend_spec(const char *spec, const char **sele
     return ops;
 }
 
+int list_has_no_empty_item(const char *option, const char *list)
+{
+    size_t len = strlen(list);
+    if (len == 0 || list[0] == ',' || list[len - 1] == ',' || strstr(list, ",,")) {
+        usage_error("--%s '%s' has an empty item: list the items separated by single commas",
+                    option, list);
+        return 0;
+    }
+    return 1;
+}
+
 const struct backend_ops *backend_option(const struct cli *c, const char **spec,
                                          const char **selector)
 {

@@ -72,11 +72,8 @@ static int build_backend_list(const struct cli *c, int every_memory_mode,
         modes[0] = c->memory;
         nmodes = 1;
     }
-    size_t len = strlen(buf);
-    if (len == 0 || buf[0] == ',' || buf[len - 1] == ',' || strstr(buf, ",,"))
-        return usage_error("--backends '%s' has an empty item: list backends separated by "
-                           "single commas",
-                           buf);
+    if (!list_has_no_empty_item("backends", buf))
+        return OFFLOAD_ERR_USAGE;
     for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
          tok = strtok_r(NULL, ",", &save)) {
         const char *selector;
@@ -222,7 +219,7 @@ static long run_and_record(const struct cli *c, const char *command, struct benc
         /* A wrong or failed result is never shown as a speed. */
         fprintf(c->human, "  %-16s %-9s FAILED: %s\n", b->label,
                 b->has_memory ? memory_mode_name(b->memory) : "-",
-                rec.run->samples ? "wrong result (see above)" : "run error (see above)");
+                rec.run->check.mismatches ? "wrong result (see above)" : "run error (see above)");
         free(rec.run);
         *worst = offload_exit_code(st) > *worst ? offload_exit_code(st) : *worst;
         return -1;
@@ -348,6 +345,8 @@ int command_compare(struct cli *c)
         return worst;
     const char *alg = c->value[OPT_ALGORITHM] ? c->value[OPT_ALGORITHM] : "both";
     int run_naive = strcmp(alg, "fast") != 0, run_fast = strcmp(alg, "naive") != 0;
+    if (!run_naive && nkernels == 1 && kernels[0] == KERNEL_SQRT)
+        return usage_error("sqrt has no fast algorithm: it is already O(N)");
 
     worst = init_backends(c, backends, nb);
     if (!any_backend_ready(backends, nb))
@@ -437,8 +436,8 @@ static int parse_sizes(const char *spec, uint64_t *sizes, size_t *n)
         if (*n == MAX_SWEEP_SIZES)
             return usage_error("--sizes '%s' gives more than %d sizes", spec, MAX_SWEEP_SIZES);
         sizes[(*n)++] = s;
-        if (s > max / by)
-            break;
+        if (step[0] == 'x' ? s > max / by : s > max - by)
+            break; /* the next size would overflow */
     }
     return 0;
 }
@@ -555,9 +554,13 @@ int command_sweep(struct cli *c)
             y_total[m] = record_total(r);
             y_kernel[m++] = r->run->stats[PHASE_KERNEL].min;
         }
-        fprintf(f, "%-24s time ~ %s^k with k = %.2f end to end, %.2f for the kernel\n",
-                backends[i].label, k == KERNEL_SCORES ? "markers" : "N",
-                stats_scaling_exponent(x, y_total, m), stats_scaling_exponent(x, y_kernel, m));
+        if (m < 2)
+            fprintf(f, "%-24s a scaling exponent needs at least two sizes\n", backends[i].label);
+        else
+            fprintf(f, "%-24s time ~ %s^k with k = %.2f end to end, %.2f for the kernel\n",
+                    backends[i].label, k == KERNEL_SCORES ? "markers" : "N",
+                    stats_scaling_exponent(x, y_total, m),
+                    stats_scaling_exponent(x, y_kernel, m));
         if (backends[i].ops != &backend_opencl || openmp < 0)
             continue;
         /* Smallest size from which OpenCL is faster at every larger size. */

@@ -65,10 +65,10 @@ int command_run(struct cli *c)
         st = run_kernel(ops, state, &p.input, &set, NULL, rec.run);
         rc = offload_exit_code(st);
     }
-    if (st == OFFLOAD_OK)
-        rc = backend_ceilings(c, ops, state, &rec.info, &rec.ceilings);
     if (rec.run && st == OFFLOAD_OK) {
-        rec.has_ceilings = rc == 0;
+        /* Without ceilings the verdict falls back to arithmetic intensity;
+         * the run itself still succeeded. */
+        rec.has_ceilings = backend_ceilings(c, ops, state, &rec.info, &rec.ceilings) == 0;
         rec.analysis = analyse_run(&p.input, rec.run, &rec.info,
                                    rec.has_ceilings ? &rec.ceilings : NULL);
         rec.size = k == KERNEL_SCORES ? p.matrix.rows : p.input.n;
@@ -99,6 +99,8 @@ int command_calibrate(struct cli *c)
     char list[1024];
     char selectors[16][16];
     if (c->value[OPT_BACKENDS]) {
+        if (!list_has_no_empty_item("backends", c->value[OPT_BACKENDS]))
+            return OFFLOAD_ERR_USAGE;
         snprintf(list, sizeof list, "%s", c->value[OPT_BACKENDS]);
     } else {
         size_t n = opencl_device_selectors(selectors, 16);

@@ -16,13 +16,29 @@ struct scores_output {
     const int64_t *scores;
 };
 
+/* A CSV field: quoted (inner quotes doubled) when it holds a comma, a
+ * quote or a line break, as RFC 4180 says; tab- and space-separated inputs
+ * allow commas in marker ids. */
+static int write_csv_field(FILE *f, const char *text)
+{
+    if (!strpbrk(text, ",\"\r\n"))
+        return fputs(text, f) < 0 ? -1 : 0;
+    if (fputc('"', f) == EOF)
+        return -1;
+    for (const char *p = text; *p; p++)
+        if ((*p == '"' && fputc('"', f) == EOF) || fputc(*p, f) == EOF)
+            return -1;
+    return fputc('"', f) == EOF ? -1 : 0;
+}
+
 static int write_scores_csv(FILE *f, void *ctx)
 {
     const struct scores_output *o = ctx;
     if (fprintf(f, "id,score\n") < 0)
         return -1;
     for (size_t r = 0; r < o->m->rows; r++)
-        if (fprintf(f, "%s,%lld\n", o->m->row_ids[r], (long long)o->scores[r]) < 0)
+        if (write_csv_field(f, o->m->row_ids[r]) != 0 ||
+            fprintf(f, ",%lld\n", (long long)o->scores[r]) < 0)
             return -1;
     return 0;
 }

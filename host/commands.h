@@ -65,6 +65,9 @@ __attribute__((format(printf, 1, 2))) int usage_error(const char *fmt, ...);
  * after a message for an unknown backend. */
 const struct backend_ops *parse_backend_spec(const char *spec, const char **selector);
 
+/* 0 (after a usage message) when a comma list has an empty item. */
+int list_has_no_empty_item(const char *option, const char *list);
+
 /* --backend of run and scores (default openmp), with --memory checked
  * against it. NULL after a message on a usage error. */
 const struct backend_ops *backend_option(const struct cli *c, const char **spec,

@@ -30,14 +30,21 @@ void result_set_free(struct result_set *set)
     set->count = set->cap = 0;
 }
 
+/* Like csv_text, without the closing comma (for the last field). */
+static void csv_word(FILE *f, const char *s)
+{
+    for (; s && *s; s++)
+        fputc(*s == ',' ? ';' : (*s == '\n' || *s == '\r') ? ' ' : *s, f);
+}
+
 /* CSV text field: commas and line breaks become ';' and ' ' so a plain
  * comma split (gnuplot, awk) reads every row. */
 static void csv_text(FILE *f, const char *s)
 {
-    for (; s && *s; s++)
-        fputc(*s == ',' ? ';' : (*s == '\n' || *s == '\r') ? ' ' : *s, f);
+    csv_word(f, s);
     fputc(',', f);
 }
+
 
 /* A number, or an empty field when it does not apply. The C locale is in
  * force (the tool never calls setlocale), so the decimal mark is '.'. */
@@ -59,7 +66,8 @@ static const char *const csv_columns =
     "rows,cols,percent,repeats,setup_s,build_s,copy_in_min_s,kernel_min_s,kernel_median_s,"
     "kernel_mean_s,kernel_sd_s,copy_out_min_s,total_min_s,total_median_s,bytes,ops,op_unit,gbps,"
     "gops,ops_per_byte,peak_gbps,peak_gops,ceiling_fraction,verdict,reason,check,platform,"
-    "driver,build_cached,omp_num_threads,omp_proc_bind,checksum,max_error\n";
+    "driver,build_cached,omp_num_threads,omp_proc_bind,checksum,max_error,omp_places,"
+    "command_line\n";
 
 int export_csv(FILE *f, const struct result_set *set)
 {
@@ -107,7 +115,14 @@ int export_csv(FILE *f, const struct result_set *set)
         csv_text(f, env_or_empty("OMP_NUM_THREADS"));
         csv_text(f, env_or_empty("OMP_PROC_BIND"));
         csv_number(f, run->checksum, 1);
-        fprintf(f, "%.9g\n", run->check.max_error);
+        fprintf(f, "%.9g,", run->check.max_error);
+        csv_text(f, env_or_empty("OMP_PLACES"));
+        for (int a = 0; a < set->argc; a++) {
+            char word[256];
+            snprintf(word, sizeof word, "%s%s", a ? " " : "", set->argv[a]);
+            csv_word(f, word);
+        }
+        fputc('\n', f);
     }
     return ferror(f) ? -1 : 0;
 }
@@ -225,26 +240,6 @@ static cJSON *json_record(const struct result_record *r)
     return o;
 }
 
-/* CPU model from /proc/cpuinfo, "" where there is none. */
-static void cpu_model(char *buf, size_t len)
-{
-    buf[0] = '\0';
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (!f)
-        return;
-    char line[512];
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, "model name", 10) == 0) {
-            const char *colon = strchr(line, ':');
-            if (colon) {
-                snprintf(buf, len, "%s", colon + 2);
-                buf[strcspn(buf, "\n")] = '\0';
-            }
-            break;
-        }
-    }
-    fclose(f);
-}
 
 int export_json(FILE *f, const struct result_set *set)
 {
@@ -267,7 +262,7 @@ int export_json(FILE *f, const struct result_set *set)
         cJSON_AddStringToObject(host, "machine", u.machine);
     }
     char cpu[256];
-    cpu_model(cpu, sizeof cpu);
+    host_cpu_model(cpu, sizeof cpu);
     cJSON_AddStringToObject(host, "cpu", cpu);
     cJSON *env = cJSON_AddObjectToObject(root, "environment");
     const char *vars[] = {"OMP_NUM_THREADS", "OMP_PROC_BIND", "OMP_PLACES", "POCL_CACHE_DIR"};

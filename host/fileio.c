@@ -34,6 +34,7 @@ char *read_whole_file(const char *path, size_t max_bytes, size_t *length)
             }
             text = grown;
         }
+        errno = 0;
         size_t got = fread(text + used, 1, cap - used - 1, f);
         used += got;
         if (got == 0) {
@@ -84,6 +85,7 @@ enum offload_status write_file_atomic(const char *path, int (*writer)(FILE *f, v
         free(tmp);
         return OFFLOAD_ERR_RUN;
     }
+    errno = 0; /* so a writer that fails without errno is not blamed on an old one */
     int failed = writer(f, ctx) != 0;
     failed |= ferror(f) != 0;
     failed |= fclose(f) != 0;

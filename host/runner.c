@@ -171,11 +171,27 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
 
     enum offload_status st = OFFLOAD_OK;
     struct phase_times t;
+    /* The output is poisoned (NaN floats, -1 scores: never a right answer)
+     * before the warm-up and again before the timed calls, and checked after
+     * each, so a kernel that writes nothing on later calls cannot pass on
+     * an earlier call's results. */
+    memset(output, 0xFF, out_bytes);
     for (int w = 0; w < set->warmup && st == OFFLOAD_OK; w++) {
         double t0 = offload_now();
         st = call_backend(ops, state, in, output, &t);
         if (w == 0)
             res->warmup_total = offload_now() - t0;
+    }
+    if (st == OFFLOAD_OK && set->warmup > 0) {
+        res->check = check_output(in, output);
+        if (!res->check.ok) {
+            char label[96];
+            snprintf(label, sizeof label, "%s (%s), warm-up call", what, algorithm_name(in->alg));
+            check_print_failure(stderr, label, &res->check);
+            workload_free(owned);
+            return res->status;
+        }
+        memset(output, 0xFF, out_bytes);
     }
     double started = offload_now(), spent = 0;
     while (st == OFFLOAD_OK && res->samples < RUN_MAX_SAMPLES) {
