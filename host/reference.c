@@ -16,6 +16,16 @@ static void note_mismatch(struct check_result *r, size_t i, double got, double w
     r->ok = 0;
 }
 
+/* Relative error of one value against r->tolerance; NaN always fails. */
+static void compare_relative(struct check_result *r, size_t i, double got, double want)
+{
+    double err = want != 0 ? fabs(got - want) / want : fabs(got);
+    if (!(err <= r->tolerance))
+        note_mismatch(r, i, got, want);
+    if (err > r->max_error || err != err)
+        r->max_error = err;
+}
+
 struct check_result check_sqrt(const double *in, const float *out, size_t n)
 {
     /* sqrt is correctly rounded in IEEE double (OpenCL requires it for
@@ -23,15 +33,8 @@ struct check_result check_sqrt(const double *in, const float *out, size_t n)
      * backend should be exact; one float ulp is allowed for devices that
      * flush or round differently. */
     struct check_result r = {.ok = 1, .tolerance = FLT_EPSILON};
-    for (size_t i = 0; i < n; i++) {
-        double want = (float)sqrt(in[i]);
-        double got = out[i];
-        double err = want != 0 ? fabs(got - want) / want : fabs(got);
-        if (!(err <= r.tolerance))
-            note_mismatch(&r, i, got, want);
-        if (err > r.max_error || err != err)
-            r.max_error = err;
-    }
+    for (size_t i = 0; i < n; i++)
+        compare_relative(&r, i, out[i], (float)sqrt(in[i]));
     return r;
 }
 
@@ -66,14 +69,8 @@ struct check_result check_sumsqrt(const double *in, const float *out, size_t n)
 {
     struct check_result r = {.ok = 1, .tolerance = sumsqrt_tolerance(n)};
     double want = reference_sumsqrt(in, n);
-    for (size_t i = 0; i < n; i++) {
-        double got = out[i];
-        double err = want != 0 ? fabs(got - want) / want : fabs(got);
-        if (!(err <= r.tolerance))
-            note_mismatch(&r, i, got, want);
-        if (err > r.max_error || err != err)
-            r.max_error = err;
-    }
+    for (size_t i = 0; i < n; i++)
+        compare_relative(&r, i, out[i], want);
     return r;
 }
 
