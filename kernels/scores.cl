@@ -21,6 +21,20 @@ static uint count_trues(char16 negated)
  * fewer horizontal sums (about 10% faster on PoCL than blocks of 14). */
 #define BLOCK_VECTORS 127
 
+/* Adds, lane by lane, one -1 to each accumulator a0..a7 where the call x is
+ * known and differs from v0..v7 (used for whole vectors and the masked tail). */
+#define COUNT_DIFFERENT_KNOWN(x, known)      \
+    do {                                     \
+        a0 += ((x) != (char16)v0) & (known); \
+        a1 += ((x) != (char16)v1) & (known); \
+        a2 += ((x) != (char16)v2) & (known); \
+        a3 += ((x) != (char16)v3) & (known); \
+        a4 += ((x) != (char16)v4) & (known); \
+        a5 += ((x) != (char16)v5) & (known); \
+        a6 += ((x) != (char16)v6) & (known); \
+        a7 += ((x) != (char16)v7) & (known); \
+    } while (0)
+
 /* The tutorial's pairwise compare, made vector-friendly: every known call
  * is compared with the whole row 16 calls at a time (a masked vector for the
  * ragged end), eight calls per pass so each load serves eight compares. That
@@ -58,27 +72,13 @@ __kernel void scores_naive(__global const char *restrict calls, ulong rows, ulon
             for (ulong k = start; k < end; k += 16) {
                 const char16 x = vload16(0, row + k);
                 const char16 known = x >= (char16)0;
-                a0 += (x != (char16)v0) & known;
-                a1 += (x != (char16)v1) & known;
-                a2 += (x != (char16)v2) & known;
-                a3 += (x != (char16)v3) & known;
-                a4 += (x != (char16)v4) & known;
-                a5 += (x != (char16)v5) & known;
-                a6 += (x != (char16)v6) & known;
-                a7 += (x != (char16)v7) & known;
+                COUNT_DIFFERENT_KNOWN(x, known);
             }
             if (end == vec_end && masked_tail) {
                 /* One more true per lane at most: -128 still fits a char. */
                 const char16 x = vload16(0, row + cols - 16);
                 const char16 known = (x >= (char16)0) & tail_lanes;
-                a0 += (x != (char16)v0) & known;
-                a1 += (x != (char16)v1) & known;
-                a2 += (x != (char16)v2) & known;
-                a3 += (x != (char16)v3) & known;
-                a4 += (x != (char16)v4) & known;
-                a5 += (x != (char16)v5) & known;
-                a6 += (x != (char16)v6) & known;
-                a7 += (x != (char16)v7) & known;
+                COUNT_DIFFERENT_KNOWN(x, known);
             }
             c0 += count_trues(a0);
             c1 += count_trues(a1);
