@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "backend.h"
-#include "calibrate.h"
+#include "ceilings.h"
 
 static char cache_dir[] = "/tmp/offload-test-calibrate-XXXXXX";
 

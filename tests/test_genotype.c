@@ -1,4 +1,4 @@
-/* Unit tests for the genotype table loader (host/genotype.c). */
+/* Unit tests for the genotype table loader (host/io/genotype.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

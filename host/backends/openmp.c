@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "backend.h"
-#include "calibrate.h"
+#include "ceilings.h"
 #include "timing.h"
 
 struct openmp_state {

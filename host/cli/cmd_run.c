@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "analysis.h"
-#include "calibrate.h"
+#include "ceilings.h"
 #include "commands.h"
 #include "report.h"
 

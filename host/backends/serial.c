@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "backend.h"
-#include "calibrate.h"
+#include "ceilings.h"
 #include "timing.h"
 
 struct serial_state {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calibrate.h"
+#include "ceilings.h"
 #include "timing.h"
 
 /* STREAM's rule: each array at least 4x the last-level cache. 2^24 doubles

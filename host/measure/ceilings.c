@@ -6,7 +6,7 @@
  * from another schema or tool version, or with insane values is ignored and
  * measured again. Numbers are written with "%.17g" (exact round trip, '.'
  * whatever the locale) and parsed by cJSON, which handles the locale. */
-#include "calibrate.h"
+#include "ceilings.h"
 #include "fileio.h"
 
 #include <cjson/cJSON.h>

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "analysis.h"
-#include "calibrate.h"
+#include "ceilings.h"
 #include "commands.h"
 #include "parse.h"
 #include "fileio.h"
