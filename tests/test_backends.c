@@ -29,7 +29,8 @@ static void run_sqrt_case(size_t n)
     assert_non_null(out);
     workload_fill_uniform(in, n, n);
     struct phase_times t;
-    assert_int_equal(ops->run_sqrt(backend_state, in, out, n, &t), OFFLOAD_OK);
+    struct kernel_input kin = {.kernel = KERNEL_SQRT, .alg = ALG_NAIVE, .n = n, .in = in};
+    assert_int_equal(ops->run[KERNEL_SQRT](backend_state, &kin, out, &t), OFFLOAD_OK);
     assert_true(t.kernel >= 0);
     struct check_result r = check_sqrt(in, out, n);
     if (!r.ok)
@@ -54,7 +55,8 @@ static void run_sumsqrt_case(enum offload_algorithm alg, size_t n)
     float *out = workload_alloc(n * sizeof *out);
     workload_fill_uniform(in, n, n + 1);
     struct phase_times t;
-    assert_int_equal(ops->run_sumsqrt(backend_state, alg, in, out, n, &t), OFFLOAD_OK);
+    struct kernel_input kin = {.kernel = KERNEL_SUMSQRT, .alg = alg, .n = n, .in = in};
+    assert_int_equal(ops->run[KERNEL_SUMSQRT](backend_state, &kin, out, &t), OFFLOAD_OK);
     struct check_result r = check_sumsqrt(in, out, n);
     if (!r.ok)
         check_print_failure(stderr, alg == ALG_FAST ? "sumsqrt fast" : "sumsqrt naive", &r);
@@ -98,7 +100,8 @@ static void run_scores_case(enum offload_algorithm alg, const struct genotype_ma
     int64_t *got = workload_alloc(m->rows * sizeof *got);
     int64_t *want = malloc(m->rows * sizeof *want);
     struct phase_times t;
-    assert_int_equal(ops->run_scores(backend_state, alg, m, got, &t), OFFLOAD_OK);
+    struct kernel_input kin = {.kernel = KERNEL_SCORES, .alg = alg, .matrix = m};
+    assert_int_equal(ops->run[KERNEL_SCORES](backend_state, &kin, got, &t), OFFLOAD_OK);
     reference_scores(m, want);
     for (size_t r = 0; r < m->rows; r++)
         if (got[r] != want[r]) {
@@ -143,9 +146,9 @@ static void test_scores_bundled_data(void **state)
         for (int a = 0; a < 2; a++) {
             int64_t *scores = workload_alloc(m.rows * sizeof *scores);
             struct phase_times t;
-            assert_int_equal(ops->run_scores(backend_state, a ? ALG_FAST : ALG_NAIVE, &m, scores,
-                                             &t),
-                             OFFLOAD_OK);
+            struct kernel_input kin = {
+                .kernel = KERNEL_SCORES, .alg = a ? ALG_FAST : ALG_NAIVE, .matrix = &m};
+            assert_int_equal(ops->run[KERNEL_SCORES](backend_state, &kin, scores, &t), OFFLOAD_OK);
             assert_true(check_scores(&m, scores).ok);
             size_t best = 0;
             for (size_t r = 1; r < m.rows; r++)

@@ -150,10 +150,10 @@ static void test_mul_overflow(void **state)
 {
     (void)state;
     size_t out = 0;
-    assert_true(mul_overflows_size(1000, 1000, &out));
+    assert_true(size_mul_fits(1000, 1000, &out));
     assert_int_equal(out, 1000000);
-    assert_false(mul_overflows_size(SIZE_MAX / 2 + 1, 2, &out));
-    assert_true(mul_overflows_size(0, SIZE_MAX, &out));
+    assert_false(size_mul_fits(SIZE_MAX / 2 + 1, 2, &out));
+    assert_true(size_mul_fits(0, SIZE_MAX, &out));
     assert_int_equal(out, 0);
 }
 

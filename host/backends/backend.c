@@ -3,8 +3,19 @@
 #include <stdio.h>
 #include <string.h>
 
-const struct backend_ops *const offload_backends[] = {&backend_serial, &backend_openmp,
-                                                      &backend_opencl};
+/* The registry: one line per backend (each defined in its own file). */
+extern const struct backend_ops backend_serial, backend_openmp;
+#ifdef OFFLOAD_HAVE_OPENCL
+extern const struct backend_ops backend_opencl;
+#endif
+
+const struct backend_ops *const offload_backends[] = {
+    &backend_serial,
+    &backend_openmp,
+#ifdef OFFLOAD_HAVE_OPENCL
+    &backend_opencl,
+#endif
+};
 const size_t offload_backend_count = sizeof offload_backends / sizeof offload_backends[0];
 
 const struct backend_ops *backend_find(const char *name)
@@ -31,24 +42,4 @@ const char *memory_mode_name(enum offload_memory_mode m)
         return "zero-copy";
     }
     return "?";
-}
-
-void host_cpu_model(char *buf, size_t len)
-{
-    buf[0] = '\0';
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (!f)
-        return;
-    char line[512];
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, "model name", 10) == 0) {
-            const char *colon = strchr(line, ':');
-            if (colon) {
-                snprintf(buf, len, "%s", colon + 2);
-                buf[strcspn(buf, "\n")] = '\0';
-            }
-            break;
-        }
-    }
-    fclose(f);
 }

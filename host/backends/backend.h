@@ -9,13 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "genotype.h"
+#include "kernels.h"
 #include "status.h"
-
-enum offload_algorithm {
-    ALG_NAIVE, /* the tutorial's algorithm: same work as numba */
-    ALG_FAST   /* algorithmic shortcut: O(N) sumsqrt, O(cols) scores */
-};
 
 enum offload_memory_mode {
     MEM_COPY,     /* device buffers, clEnqueueWrite/ReadBuffer */
@@ -64,48 +59,49 @@ struct ceilings {
     } transfer[3];                     /* indexed by enum offload_memory_mode */
 };
 
+/* What a backend can do. Commands ask these, never which backend it is. */
+struct backend_caps {
+    int reference;        /* the plain reference backend: speedups are "vs" it */
+    int threads;          /* runs on host threads: takes --threads, one run per count */
+    int device_selectors; /* has devices, chosen as NAME:SEL; list_selectors lists them */
+    int memory_modes;     /* host memory modes (--memory copy|pinned|zero-copy) apply */
+    int copies;           /* has copy-in and copy-out phases */
+    int launch_latency;   /* kernels are launched: calibration measures the latency */
+};
+
+/* A kernel call: input in host memory, output into out (a 64-byte aligned
+ * buffer of kernel_output_bytes(in)), phases timed into *t. */
+typedef enum offload_status (*backend_run_fn)(void *state, const struct kernel_input *in,
+                                               void *out, struct phase_times *t);
+
 struct backend_ops {
     const char *name;    /* "serial", "openmp", "opencl" */
     const char *summary; /* one line for --help and devices */
+    struct backend_caps caps;
     /* Print the devices this backend can use; returns OFFLOAD_UNAVAILABLE
      * (after printing why and the fix) when it has none. */
     enum offload_status (*list_devices)(FILE *out);
+    /* With caps.device_selectors: the selectors of every device (at most
+     * cap), so compare and sweep can run each; 0 when there is none. */
+    size_t (*list_selectors)(char (*selectors)[16], size_t cap);
     enum offload_status (*init)(const struct backend_config *cfg, void **state,
                                 struct backend_info *info);
-    enum offload_status (*run_sqrt)(void *state, const double *in, float *out, size_t n,
-                                    struct phase_times *t);
-    enum offload_status (*run_sumsqrt)(void *state, enum offload_algorithm alg, const double *in,
-                                       float *out, size_t n, struct phase_times *t);
-    enum offload_status (*run_scores)(void *state, enum offload_algorithm alg,
-                                      const struct genotype_matrix *m, int64_t *scores,
-                                      struct phase_times *t);
+    /* One function per kernel, indexed by enum offload_kernel. */
+    backend_run_fn run[KERNEL_COUNT];
     /* Measure this backend's ceilings on its device (a second or two). */
     enum offload_status (*calibrate)(void *state, struct ceilings *out);
     void (*fini)(void *state);
 };
 
-extern const struct backend_ops backend_serial;
-extern const struct backend_ops backend_openmp;
-extern const struct backend_ops backend_opencl;
-
-/* All backends, in the order reports list them. */
+/* All backends built in, in the order reports list them. */
 extern const struct backend_ops *const offload_backends[];
 extern const size_t offload_backend_count;
-
-/* "P.D" selectors of every OpenCL device (at most cap); 0 when there is
- * no platform. Lets compare and sweep run every device. */
-size_t opencl_device_selectors(char (*selectors)[16], size_t cap);
 
 /* Backend by name, NULL if unknown. */
 const struct backend_ops *backend_find(const char *name);
 
 /* "copy", "pinned", "zero-copy". */
 const char *memory_mode_name(enum offload_memory_mode m);
-
-/* The host CPU's model name from /proc/cpuinfo, "" where there is none.
- * Host backends put it in their device name, which also keys the ceilings
- * cache, so two machines sharing a home directory keep separate entries. */
-void host_cpu_model(char *buf, size_t len);
 
 /* Phase times with every field "not applicable". */
 struct phase_times phase_times_none(void);

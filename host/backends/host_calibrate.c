@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ceilings.h"
+#include "host_calibrate.h"
 #include "timing.h"
 
 /* STREAM's rule: each array at least 4x the last-level cache. 2^24 doubles
@@ -118,7 +118,7 @@ static enum offload_status measure_stream(int threads, struct ceilings *out)
 {
     struct stream_arrays s = {0};
     if (!stream_alloc(&s, threads)) {
-        fprintf(stderr, "error: calibrate: cannot allocate 3 x %zu MiB for the bandwidth test\n",
+        fprintf(stderr, "offload: calibrate: cannot allocate 3 x %zu MiB for the bandwidth test\n",
                 (size_t)STREAM_MIN_ELEMENTS * sizeof(double) >> 20);
         return OFFLOAD_ERR_RUN;
     }
@@ -136,7 +136,7 @@ static enum offload_status measure_stream(int threads, struct ceilings *out)
     size_t n = s.n;
     stream_free(&s);
     if (!ok || !(best_copy > 0) || !(best_triad > 0)) {
-        fprintf(stderr, "error: calibrate: the bandwidth test computed wrong values or "
+        fprintf(stderr, "offload: calibrate: the bandwidth test computed wrong values or "
                         "took no measurable time\n");
         return OFFLOAD_ERR_RUN;
     }
@@ -256,7 +256,7 @@ enum offload_status host_calibrate(int threads, struct ceilings *out)
     out->sqrt_f64 = measure_sqrt(sqrt_f64_pass, SQRT_BLOCK_BYTES / sizeof(double), threads);
     out->sqrt_f32 = measure_sqrt(sqrt_f32_pass, SQRT_BLOCK_BYTES / sizeof(float), threads);
     if (!(out->sqrt_f64 > 0) || !(out->sqrt_f32 > 0)) {
-        fprintf(stderr, "error: calibrate: the sqrt test computed wrong values or took no "
+        fprintf(stderr, "offload: calibrate: the sqrt test computed wrong values or took no "
                         "measurable time\n");
         return OFFLOAD_ERR_RUN;
     }

@@ -10,7 +10,8 @@
 #include <string.h>
 
 #include "backend.h"
-#include "ceilings.h"
+#include "host_calibrate.h"
+#include "hostinfo.h"
 #include "timing.h"
 
 struct openmp_state {
@@ -30,7 +31,7 @@ static enum offload_status openmp_init(const struct backend_config *cfg, void **
 {
     struct openmp_state *s = calloc(1, sizeof *s);
     if (!s) {
-        fprintf(stderr, "error: openmp: out of memory\n");
+        fprintf(stderr, "offload: openmp: out of memory\n");
         return OFFLOAD_ERR_RUN;
     }
     s->threads = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
@@ -69,10 +70,13 @@ static void sqrt_streaming(const double *in, float *out, size_t n, int threads)
 }
 #endif
 
-static enum offload_status openmp_run_sqrt(void *state, const double *in, float *out, size_t n,
-                                           struct phase_times *t)
+static enum offload_status openmp_run_sqrt(void *state, const struct kernel_input *kin,
+                                           void *output, struct phase_times *t)
 {
     struct openmp_state *s = state;
+    const double *in = kin->in;
+    float *out = output;
+    size_t n = kin->n;
     *t = phase_times_none();
     double t0 = offload_now();
 #if defined(__AVX__)
@@ -99,14 +103,16 @@ static inline double sum_of_sqrt(const double *in, size_t n)
     return sum;
 }
 
-static enum offload_status openmp_run_sumsqrt(void *state, enum offload_algorithm alg,
-                                              const double *in, float *out, size_t n,
-                                              struct phase_times *t)
+static enum offload_status openmp_run_sumsqrt(void *state, const struct kernel_input *kin,
+                                              void *output, struct phase_times *t)
 {
     struct openmp_state *s = state;
+    const double *in = kin->in;
+    float *out = output;
+    size_t n = kin->n;
     *t = phase_times_none();
     double t0 = offload_now();
-    switch (alg) {
+    switch (kin->alg) {
     case ALG_NAIVE:
 #pragma omp parallel for schedule(static) num_threads(s->threads)
         for (size_t i = 0; i < n; i++)
@@ -195,16 +201,17 @@ static int64_t row_score_fast(const int8_t *row, size_t cols)
     return n0 * n1 + n0 * n2 + n1 * n2;
 }
 
-static enum offload_status openmp_run_scores(void *state, enum offload_algorithm alg,
-                                             const struct genotype_matrix *m, int64_t *scores,
-                                             struct phase_times *t)
+static enum offload_status openmp_run_scores(void *state, const struct kernel_input *kin,
+                                             void *output, struct phase_times *t)
 {
     struct openmp_state *s = state;
+    const struct genotype_matrix *m = kin->matrix;
+    int64_t *scores = output;
     *t = phase_times_none();
     double t0 = offload_now();
     const size_t cols = m->cols;
     int out_of_memory = 0;
-    switch (alg) {
+    switch (kin->alg) {
     case ALG_NAIVE:
 #pragma omp parallel num_threads(s->threads)
     {
@@ -229,7 +236,7 @@ static enum offload_status openmp_run_scores(void *state, enum offload_algorithm
         break;
     }
     if (out_of_memory) {
-        fprintf(stderr, "error: openmp: out of memory for a %zu-column row buffer\n", cols);
+        fprintf(stderr, "offload: openmp: out of memory for a %zu-column row buffer\n", cols);
         return OFFLOAD_ERR_RUN;
     }
     t->kernel = offload_now() - t0;
@@ -251,11 +258,12 @@ static void openmp_fini(void *state)
 const struct backend_ops backend_openmp = {
     .name = "openmp",
     .summary = "OpenMP threads on the host CPU",
+    .caps = {.threads = 1},
     .list_devices = openmp_list_devices,
     .init = openmp_init,
-    .run_sqrt = openmp_run_sqrt,
-    .run_sumsqrt = openmp_run_sumsqrt,
-    .run_scores = openmp_run_scores,
+    .run = {[KERNEL_SQRT] = openmp_run_sqrt,
+            [KERNEL_SUMSQRT] = openmp_run_sumsqrt,
+            [KERNEL_SCORES] = openmp_run_scores},
     .calibrate = openmp_calibrate,
     .fini = openmp_fini,
 };

@@ -6,7 +6,8 @@
 #include <string.h>
 
 #include "backend.h"
-#include "ceilings.h"
+#include "host_calibrate.h"
+#include "hostinfo.h"
 #include "timing.h"
 
 struct serial_state {
@@ -25,7 +26,7 @@ static enum offload_status serial_init(const struct backend_config *cfg, void **
     (void)cfg;
     struct serial_state *s = calloc(1, sizeof *s);
     if (!s) {
-        fprintf(stderr, "error: serial: out of memory\n");
+        fprintf(stderr, "offload: serial: out of memory\n");
         return OFFLOAD_ERR_RUN;
     }
     memset(info, 0, sizeof *info);
@@ -39,10 +40,13 @@ static enum offload_status serial_init(const struct backend_config *cfg, void **
     return OFFLOAD_OK;
 }
 
-static enum offload_status serial_run_sqrt(void *state, const double *in, float *out, size_t n,
-                                           struct phase_times *t)
+static enum offload_status serial_run_sqrt(void *state, const struct kernel_input *kin,
+                                           void *output, struct phase_times *t)
 {
     (void)state;
+    const double *in = kin->in;
+    float *out = output;
+    size_t n = kin->n;
     *t = phase_times_none();
     double t0 = offload_now();
     for (size_t i = 0; i < n; i++)
@@ -51,14 +55,16 @@ static enum offload_status serial_run_sqrt(void *state, const double *in, float 
     return OFFLOAD_OK;
 }
 
-static enum offload_status serial_run_sumsqrt(void *state, enum offload_algorithm alg,
-                                              const double *in, float *out, size_t n,
-                                              struct phase_times *t)
+static enum offload_status serial_run_sumsqrt(void *state, const struct kernel_input *kin,
+                                              void *output, struct phase_times *t)
 {
     (void)state;
+    const double *in = kin->in;
+    float *out = output;
+    size_t n = kin->n;
     *t = phase_times_none();
     double t0 = offload_now();
-    switch (alg) {
+    switch (kin->alg) {
     case ALG_NAIVE:
         for (size_t i = 0; i < n; i++) {
             double sum = 0;
@@ -81,17 +87,18 @@ static enum offload_status serial_run_sumsqrt(void *state, enum offload_algorith
     return OFFLOAD_OK;
 }
 
-static enum offload_status serial_run_scores(void *state, enum offload_algorithm alg,
-                                             const struct genotype_matrix *m, int64_t *scores,
-                                             struct phase_times *t)
+static enum offload_status serial_run_scores(void *state, const struct kernel_input *kin,
+                                             void *output, struct phase_times *t)
 {
     (void)state;
+    const struct genotype_matrix *m = kin->matrix;
+    int64_t *scores = output;
     *t = phase_times_none();
     double t0 = offload_now();
     for (size_t r = 0; r < m->rows; r++) {
         const int8_t *row = m->calls + r * m->cols;
         int64_t score = 0;
-        switch (alg) {
+        switch (kin->alg) {
         case ALG_NAIVE:
             for (size_t i = 0; i < m->cols; i++) {
                 if (row[i] == GENOTYPE_MISSING)
@@ -131,11 +138,12 @@ static void serial_fini(void *state)
 const struct backend_ops backend_serial = {
     .name = "serial",
     .summary = "plain C on one CPU thread (the reference)",
+    .caps = {.reference = 1},
     .list_devices = serial_list_devices,
     .init = serial_init,
-    .run_sqrt = serial_run_sqrt,
-    .run_sumsqrt = serial_run_sumsqrt,
-    .run_scores = serial_run_scores,
+    .run = {[KERNEL_SQRT] = serial_run_sqrt,
+            [KERNEL_SUMSQRT] = serial_run_sumsqrt,
+            [KERNEL_SCORES] = serial_run_scores},
     .calibrate = serial_calibrate,
     .fini = serial_fini,
 };

@@ -1,5 +1,5 @@
-/* The command line: options, help texts, dispatch, and helpers the commands
- * share. Each command lives in cmd_*.c. */
+/* The command line: options, help texts and dispatch. Each command lives in
+ * cmd_*.c; the helpers they share live in common.c. */
 #include "cli.h"
 
 #include <limits.h>
@@ -9,16 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analysis.h"
-#include "ceilings.h"
 #include "commands.h"
 #include "parse.h"
-#include "fileio.h"
-#include "report.h"
 #include "timing.h"
-#include "workload.h"
-
-#define DATA_FILE_NAME "AppleGenotypes.csv"
 
 struct option_spec {
     enum option_id id;
@@ -51,7 +44,7 @@ static const struct option_spec option_specs[] = {
     {OPT_RECALIBRATE, "recalibrate", 0, TIMED_COMMANDS | CMD_CALIBRATE},
 };
 
-static const char *const main_usage =
+static const char *const main_usage_head =
     "usage: offload COMMAND [options]\n"
     "\n"
     "Runs the same kernels on serial C, OpenMP threads and OpenCL devices, times\n"
@@ -67,14 +60,42 @@ static const char *const main_usage =
     "  devices              list backends and OpenCL devices\n"
     "  help [COMMAND]       this text, or a command's options\n"
     "\n"
-    "kernels:\n"
-    "  sqrt     out[i] = sqrt(in[i]), float64 in, float32 out: memory-bound\n"
-    "  sumsqrt  out[i] = sum_j sqrt(in[j]): O(N^2) work on O(N) data, compute-bound\n"
-    "  scores   pairs of differing known genotype calls per marker row\n"
+    "kernels:\n";
+
+static const char *const main_usage_tail =
     "\n"
     "Run 'offload help COMMAND' or 'offload COMMAND --help' for its options.\n"
     "Exit status: 0 success, 1 run failed (device error or wrong result),\n"
     "2 usage or input error.\n";
+
+/* The main help, its kernel list from the kernel table. */
+static void print_main_usage(FILE *f)
+{
+    fputs(main_usage_head, f);
+    for (int k = 0; k < KERNEL_COUNT; k++)
+        fprintf(f, "  %-8s %s\n", offload_kernels[k]->name, offload_kernels[k]->help);
+    fputs(main_usage_tail, f);
+}
+
+/* "--size N  elements for sqrt (default 10M) and sumsqrt (default 10k)",
+ * from the kernels that take a size. */
+static void print_size_help(FILE *f)
+{
+    fprintf(f, "  --size N          elements for");
+    int first = 1;
+    for (int k = 0; k < KERNEL_COUNT; k++) {
+        const struct kernel_spec *spec = offload_kernels[k];
+        if (spec->input != INPUT_VALUES)
+            continue;
+        uint64_t size = spec->default_size;
+        const char *unit = size % 1000000 == 0 ? "M" : size % 1000 == 0 ? "k" : "";
+        uint64_t scaled = *unit == 'M' ? size / 1000000 : *unit == 'k' ? size / 1000 : size;
+        fprintf(f, "%s %s (default %llu%s)", first ? "" : ",", spec->name,
+                (unsigned long long)scaled, unit);
+        first = 0;
+    }
+    fprintf(f, ";\n                    accepts 10000000, 1e7, 10M, 64k, 1Mi\n");
+}
 
 static const char *const timing_help =
     "  --threads T[,T..] OpenMP threads (default: OMP_NUM_THREADS or all cores);\n"
@@ -92,17 +113,19 @@ static const char *const timing_help =
 
 static void print_command_help(FILE *f, unsigned command)
 {
+    char kernels[KERNEL_NAME_LIST_MAX];
+    kernel_name_list(kernels, sizeof kernels);
     switch (command) {
     case CMD_RUN:
         fprintf(f, "usage: offload run KERNEL [options]\n\n"
-                   "Runs one kernel (sqrt, sumsqrt or scores) on one backend, times each phase,\n"
+                   "Runs one kernel (%s) on one backend, times each phase,\n"
                    "checks the result against the serial reference and says what bounds it.\n\n"
                    "options:\n"
                    "  --backend B       serial, openmp (default) or opencl[:SEL]; SEL is P.D\n"
-                   "                    (platform.device, from 0) or part of the device name\n"
-                   "  --size N          elements for sqrt (default 10M) and sumsqrt (default 10k);\n"
-                   "                    accepts 10000000, 1e7, 10M, 64k, 1Mi\n"
-                   "  --data FILE       scores: genotype table (default: bundled apple data)\n"
+                   "                    (platform.device, from 0) or part of the device name\n",
+                kernels);
+        print_size_help(f);
+        fprintf(f, "  --data FILE       scores: genotype table (default: bundled apple data)\n"
                    "  --percent P       scores: keep the first P%% of the data lines (default 100)\n"
                    "%s",
                 timing_help);
@@ -129,15 +152,16 @@ static void print_command_help(FILE *f, unsigned command)
         return;
     case CMD_COMPARE:
         fprintf(f, "usage: offload compare [KERNEL...] [options]\n\n"
-                   "Runs each kernel (default: sqrt sumsqrt scores) on every backend, device and\n"
-                   "OpenCL memory mode on the same input, checks every result and prints the\n"
-                   "phases, speedups, share of the measured ceiling and a verdict side by side.\n"
-                   "A backend that cannot run here is reported and skipped.\n\n"
+                   "Runs each kernel (default: every one of %s) on every backend,\n"
+                   "device and OpenCL memory mode on the same input, checks every result and\n"
+                   "prints the phases, speedups, share of the measured ceiling and a verdict side\n"
+                   "by side. A backend that cannot run here is reported and skipped.\n\n"
                    "options:\n"
                    "  --backends LIST   comma list (default: serial, openmp and every OpenCL\n"
-                   "                    device), e.g. serial,openmp,opencl:0.0,opencl:gpu\n"
-                   "  --size N          elements for sqrt and sumsqrt (default 10M and 10k)\n"
-                   "  --data FILE       scores: genotype table (default: bundled apple data)\n"
+                   "                    device), e.g. serial,openmp,opencl:0.0,opencl:gpu\n",
+                kernels);
+        print_size_help(f);
+        fprintf(f, "  --data FILE       scores: genotype table (default: bundled apple data)\n"
                    "  --percent P       scores: keep the first P%% of the data lines\n"
                    "  (--algorithm also takes 'both', the default here; --memory defaults to\n"
                    "  every mode)\n"
@@ -150,8 +174,15 @@ static void print_command_help(FILE *f, unsigned command)
                    "exponent k (time ~ N^k) and says from which size OpenCL beats OpenMP end\n"
                    "to end.\n\n"
                    "options:\n"
-                   "  --sizes SPEC      sqrt/sumsqrt sizes: FROM:TO:xF (geometric), FROM:TO:+S\n"
-                   "                    or a list; default 1M:32M:x2 (sqrt), 1k:16k:x2 (sumsqrt)\n"
+                   "  --sizes SPEC      sizes: FROM:TO:xF (geometric), FROM:TO:+S or a list;\n"
+                   "                    default");
+        for (int k = 0, first = 1; k < KERNEL_COUNT; k++)
+            if (offload_kernels[k]->sweep_sizes) {
+                fprintf(f, "%s %s (%s)", first ? "" : ",", offload_kernels[k]->sweep_sizes,
+                        offload_kernels[k]->name);
+                first = 0;
+            }
+        fprintf(f, "\n"
                    "  --percent LIST    scores: percentages (default 5,25,50,100)\n"
                    "  --backends LIST   as for compare (default: serial, openmp and every\n"
                    "                    OpenCL device, copy memory mode)\n"
@@ -180,17 +211,6 @@ static void print_command_help(FILE *f, unsigned command)
     }
 }
 
-int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "offload: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nRun 'offload --help' for usage.\n");
-    va_end(ap);
-    return OFFLOAD_ERR_USAGE;
-}
-
 static unsigned command_from_name(const char *name)
 {
     static const struct {
@@ -206,7 +226,7 @@ static unsigned command_from_name(const char *name)
 
 /* Splits argv into options and positionals; checks each option belongs to
  * the command. Returns 0 or an exit code. */
-static int split_arguments(struct cli *c)
+static enum offload_status split_arguments(struct cli *c)
 {
     int only_positional = 0;
     for (int i = 2; i < c->argc; i++) {
@@ -252,10 +272,10 @@ static int split_arguments(struct cli *c)
         else
             return usage_error("option '--%s' needs a value", spec->name);
     }
-    return 0;
+    return OFFLOAD_OK;
 }
 
-static int option_error(const char *option, const char *message)
+static enum offload_status option_error(const char *option, const char *message)
 {
     fprintf(stderr, "offload: --%s: %s\n", option, message);
     return OFFLOAD_ERR_USAGE;
@@ -271,16 +291,16 @@ static int list_allowed(const struct cli *c, enum option_id id)
     case CMD_SCORES:
         return id == OPT_PERCENT;
     }
-    return 0;
+    return OFFLOAD_OK;
 }
 
-static int parse_threads(struct cli *c)
+static enum offload_status parse_threads(struct cli *c)
 {
     char err[256];
     c->nthreads = 1;
     c->threads[0] = 0;
     if (!c->value[OPT_THREADS])
-        return 0;
+        return OFFLOAD_OK;
     uint64_t values[MAX_LIST];
     size_t n = 0;
     if (strchr(c->value[OPT_THREADS], ',') && !list_allowed(c, OPT_THREADS))
@@ -294,26 +314,26 @@ static int parse_threads(struct cli *c)
     for (size_t i = 0; i < n; i++)
         c->threads[i] = (int)values[i];
     c->nthreads = n;
-    return 0;
+    return OFFLOAD_OK;
 }
 
-static int parse_percents(struct cli *c)
+static enum offload_status parse_percents(struct cli *c)
 {
     char err[256];
     c->npercent = 1;
     c->percent[0] = 100.0;
     if (!c->value[OPT_PERCENT])
-        return 0;
+        return OFFLOAD_OK;
     if (strchr(c->value[OPT_PERCENT], ',') && !list_allowed(c, OPT_PERCENT))
         return option_error("percent", "takes one number here; lists are for scores and sweep");
     if (parse_double_list(c->value[OPT_PERCENT], 0.0, 100.0, 1, c->percent, MAX_LIST,
                           &c->npercent, err, sizeof err))
         return option_error("percent", err);
-    return 0;
+    return OFFLOAD_OK;
 }
 
 /* Parses the option values shared by the commands into c. */
-static int parse_option_values(struct cli *c)
+static enum offload_status parse_option_values(struct cli *c)
 {
     char err[256];
     long v;
@@ -326,7 +346,7 @@ static int parse_option_values(struct cli *c)
     if (c->value[OPT_SIZE] &&
         parse_count(c->value[OPT_SIZE], 1, UINT64_C(1) << 40, &c->size, err, sizeof err))
         return option_error("size", err);
-    int rc = parse_threads(c);
+    enum offload_status rc = parse_threads(c);
     if (!rc)
         rc = parse_percents(c);
     if (rc)
@@ -389,264 +409,19 @@ static int parse_option_values(struct cli *c)
     /* An export on stdout keeps stdout clean: tables go to stderr then. */
     if (c->format != FORMAT_TABLE && !out)
         c->human = stderr;
-    return 0;
-}
-
-const struct backend_ops *parse_backend_spec(const char *spec, const char **selector)
-{
-    const char *colon = strchr(spec, ':');
-    size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
-    char name[32];
-    *selector = NULL;
-    if (len >= sizeof name)
-        len = sizeof name - 1;
-    memcpy(name, spec, len);
-    name[len] = '\0';
-    const struct backend_ops *ops = backend_find(name);
-    if (!ops) {
-        fprintf(stderr, "offload: unknown backend '%s': use serial, openmp or opencl[:SEL]\n",
-                spec);
-        return NULL;
-    }
-    if (colon) {
-        if (ops != &backend_opencl || colon[1] == '\0') {
-            fprintf(stderr,
-                    "offload: backend '%s': only opencl takes a device, as opencl:P.D or "
-                    "opencl:NAME\n",
-                    spec);
-            return NULL;
-        }
-        *selector = colon + 1;
-    }
-    return ops;
-}
-
-int list_has_no_empty_item(const char *option, const char *list)
-{
-    size_t len = strlen(list);
-    if (len == 0 || list[0] == ',' || list[len - 1] == ',' || strstr(list, ",,")) {
-        usage_error("--%s '%s' has an empty item: list the items separated by single commas",
-                    option, list);
-        return 0;
-    }
-    return 1;
-}
-
-const struct backend_ops *backend_option(const struct cli *c, const char **spec,
-                                         const char **selector)
-{
-    *spec = c->value[OPT_BACKEND] ? c->value[OPT_BACKEND] : "openmp";
-    const struct backend_ops *ops = parse_backend_spec(*spec, selector);
-    if (ops && c->given[OPT_MEMORY] && ops != &backend_opencl) {
-        usage_error("--memory applies to the opencl backend, not %s", ops->name);
-        return NULL;
-    }
-    return ops;
-}
-
-struct backend_config make_config(const struct cli *c, int threads, const char *selector,
-                                  enum offload_memory_mode memory)
-{
-    return (struct backend_config){.threads = threads,
-                                   .device_selector = selector,
-                                   .kernel_dir = c->value[OPT_KERNEL_DIR],
-                                   .memory = memory,
-                                   .quiet = 0};
-}
-
-struct run_settings make_settings(const struct cli *c)
-{
-    struct run_settings set = run_settings_default();
-    if (c->repeat > 0)
-        set.repeat = c->repeat;
-    if (c->min_time >= 0)
-        set.min_time = c->min_time;
-    return set;
-}
-
-enum offload_algorithm algorithm_option(const struct cli *c)
-{
-    const char *a = c->value[OPT_ALGORITHM];
-    return a && strcmp(a, "fast") == 0 ? ALG_FAST : ALG_NAIVE;
-}
-
-static int file_exists(const char *path)
-{
-    return access(path, R_OK) == 0;
-}
-
-/* The bundled genotype file: $OFFLOAD_DATA_DIR, then next to an installed
- * binary (../share/offload), then the install prefix, then the source tree. */
-static const char *default_data_path(char *buf, size_t len)
-{
-    const char *env = getenv("OFFLOAD_DATA_DIR");
-    if (env && *env) {
-        snprintf(buf, len, "%s/%s", env, DATA_FILE_NAME);
-        return buf;
-    }
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            snprintf(buf, len, "%s/../share/offload/%s", exe, DATA_FILE_NAME);
-            if (file_exists(buf))
-                return buf;
-        }
-    }
-    snprintf(buf, len, "%s/%s", OFFLOAD_INSTALL_DATA_DIR, DATA_FILE_NAME);
-    if (file_exists(buf))
-        return buf;
-    snprintf(buf, len, "%s/%s", OFFLOAD_SOURCE_DATA_DIR, DATA_FILE_NAME);
-    return buf;
-}
-
-const char *genotype_path(const struct cli *c, char *buf, size_t len)
-{
-    return c->value[OPT_DATA] ? c->value[OPT_DATA] : default_data_path(buf, len);
-}
-
-/* Physical memory in bytes, 0 when unknown. */
-static double physical_memory(void)
-{
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    return pages > 0 && page > 0 ? (double)pages * (double)page : 0;
-}
-
-/* Work beyond which one naive run takes minutes even at tens of G op/s. */
-#define LONG_RUN_OPS 1e12
-
-/* The O(N^2) kernels grow fast: say so before a run that will take long. */
-static void warn_long_run(const struct kernel_input *in)
-{
-    struct kernel_work w = kernel_work_of(in);
-    if (in->alg != ALG_NAIVE || w.ops < LONG_RUN_OPS)
-        return;
-    fprintf(stderr,
-            "offload: warning: naive %s here is %.3g %s operations, minutes or more per run "
-            "at a few G op/s (and there is a warm-up and repeats); --algorithm fast gives the "
-            "same result in O(%s)\n",
-            kernel_name(in->kernel), w.ops, w.op_unit, in->kernel == KERNEL_SCORES ? "cols" : "N");
-}
-
-void prepared_free(struct prepared_input *p)
-{
-    workload_free(p->values);
-    genotype_free(&p->matrix);
-    memset(p, 0, sizeof *p);
-}
-
-int prepare_input(const struct cli *c, enum offload_kernel k, enum offload_algorithm alg,
-                  uint64_t n, double percent, struct prepared_input *p)
-{
-    memset(p, 0, sizeof *p);
-    p->input.kernel = k;
-    p->input.alg = alg;
-    switch (k) {
-    case KERNEL_SQRT:
-    case KERNEL_SUMSQRT: {
-        if (n == 0)
-            n = k == KERNEL_SQRT ? DEFAULT_SQRT_N : DEFAULT_SUMSQRT_N;
-        /* 8 bytes in + 4 bytes out per element; the check needs nothing more. */
-        double need = (double)n * 12.0, have = physical_memory();
-        if (have > 0 && need > 0.8 * have) {
-            char a[32], b[32];
-            fprintf(stderr,
-                    "offload: size %llu needs %s of memory and this machine has %s: use a "
-                    "smaller --size\n",
-                    (unsigned long long)n, format_bytes(need, a, sizeof a),
-                    format_bytes(have, b, sizeof b));
-            return OFFLOAD_ERR_USAGE;
-        }
-        p->values = workload_alloc((size_t)n * sizeof(double));
-        if (!p->values) {
-            fprintf(stderr, "offload: cannot allocate %llu input values: use a smaller --size\n",
-                    (unsigned long long)n);
-            return OFFLOAD_ERR_RUN;
-        }
-        workload_fill_uniform(p->values, (size_t)n, c->seed);
-        p->input.n = (size_t)n;
-        p->input.in = p->values;
-        warn_long_run(&p->input);
-        return 0;
-    }
-    case KERNEL_SCORES: {
-        char path_buf[PATH_MAX + 64], err[512];
-        const char *path = genotype_path(c, path_buf, sizeof path_buf);
-        struct genotype_load_options opt = genotype_default_options();
-        opt.percent = percent;
-        p->input.matrix = &p->matrix;
-        enum offload_status st = genotype_load_file(path, &opt, &p->matrix, err, sizeof err);
-        if (st != OFFLOAD_OK) {
-            fprintf(stderr, "offload: %s\n", err);
-            return offload_exit_code(st);
-        }
-        warn_long_run(&p->input);
-        return 0;
-    }
-    }
-    return OFFLOAD_ERR_RUN;
-}
-
-int backend_ceilings(const struct cli *c, const struct backend_ops *ops, void *state,
-                     const struct backend_info *info, struct ceilings *out)
-{
-    int from_cache = 0;
-    char path[1024];
-    int recalibrate = c->given[OPT_RECALIBRATE];
-    if (!recalibrate && !ceilings_load(ops->name, info, out)) {
-        fprintf(stderr, "offload: measuring the ceilings of %s on %s (once; cached in %s)\n",
-                ops->name, info->device,
-                ceilings_cache_dir(path, sizeof path) ? path : "no cache directory");
-    }
-    enum offload_status st = ceilings_get(ops, state, info, recalibrate, out, &from_cache);
-    return st == OFFLOAD_OK ? 0 : offload_exit_code(st);
-}
-
-struct export_job {
-    const struct result_set *set;
-    enum export_format format;
-};
-
-static int write_export(FILE *f, void *ctx)
-{
-    const struct export_job *job = ctx;
-    return job->format == FORMAT_JSON ? export_json(f, job->set) : export_csv(f, job->set);
-}
-
-int emit_results(const struct cli *c, const struct result_set *set)
-{
-    if (c->format == FORMAT_TABLE)
-        return 0;
-    struct export_job job = {set, c->format};
-    const char *out = c->value[OPT_OUTPUT];
-    if (!out) {
-        int rc = write_export(stdout, &job);
-        fflush(stdout);
-        return rc ? OFFLOAD_ERR_RUN : 0;
-    }
-    char err[512];
-    enum offload_status st = write_file_atomic(out, write_export, &job, err, sizeof err);
-    if (st != OFFLOAD_OK) {
-        fprintf(stderr, "offload: %s\n", err);
-        return offload_exit_code(st);
-    }
-    fprintf(c->human, "wrote %zu results to %s\n", set->count, out);
-    return 0;
+    return OFFLOAD_OK;
 }
 
 int offload_main(int argc, char **argv)
 {
     double process_start = offload_now();
     if (argc < 2) {
-        fputs(main_usage, stderr);
+        print_main_usage(stderr);
         return OFFLOAD_ERR_USAGE;
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-        fputs(main_usage, stdout);
+        print_main_usage(stdout);
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {
@@ -655,7 +430,7 @@ int offload_main(int argc, char **argv)
     }
     if (strcmp(cmd, "help") == 0) {
         if (argc == 2) {
-            fputs(main_usage, stdout);
+            print_main_usage(stdout);
             return 0;
         }
         unsigned bit = command_from_name(argv[2]);
@@ -675,15 +450,15 @@ int offload_main(int argc, char **argv)
         return usage_error("unknown command '%s': use compare, run, sweep, scores, calibrate or "
                            "devices",
                            cmd);
-    int rc = split_arguments(&c);
-    if (rc)
+    enum offload_status rc = split_arguments(&c);
+    if (rc != OFFLOAD_OK)
         return rc;
     if (c.given[OPT_HELP]) {
         print_command_help(stdout, c.command_bit);
         return 0;
     }
     rc = parse_option_values(&c);
-    if (rc)
+    if (rc != OFFLOAD_OK)
         return rc;
     switch ((enum command_bit)c.command_bit) {
     case CMD_DEVICES:

@@ -22,16 +22,20 @@ int command_devices(struct cli *c)
 int command_run(struct cli *c)
 {
     if (c->npositional != 1)
-        return usage_error("run needs one kernel: sqrt, sumsqrt or scores");
+        return kernel_needed_error("run");
     enum offload_kernel k;
-    if (kernel_from_name(c->positional[0], &k) != 0)
-        return usage_error("unknown kernel '%s': use sqrt, sumsqrt or scores", c->positional[0]);
-    if (k == KERNEL_SCORES && c->given[OPT_SIZE])
-        return usage_error("--size does not apply to scores: use --percent or --data");
-    if (k != KERNEL_SCORES && (c->given[OPT_DATA] || c->given[OPT_PERCENT]))
-        return usage_error("--data and --percent apply to scores only, not %s", c->positional[0]);
-    if (k == KERNEL_SQRT && c->given[OPT_ALGORITHM] && algorithm_option(c) == ALG_FAST)
-        return usage_error("sqrt has no fast algorithm: it is already O(N)");
+    if (kernel_from_name(c->positional[0], &k) != OFFLOAD_OK)
+        return unknown_kernel_error(c->positional[0]);
+    const struct kernel_spec *ks = kernel_spec_of(k);
+    if (ks->input == INPUT_GENOTYPES && c->given[OPT_SIZE])
+        return usage_error("--size does not apply to %s: use --percent or --data", ks->name);
+    char names[KERNEL_NAME_LIST_MAX];
+    if (ks->input != INPUT_GENOTYPES && (c->given[OPT_DATA] || c->given[OPT_PERCENT]))
+        return usage_error("--data and --percent apply to %s only, not %s",
+                           kernel_names_reading(INPUT_GENOTYPES, names, sizeof names),
+                           ks->name);
+    if (!ks->has_fast && c->given[OPT_ALGORITHM] && algorithm_option(c) == ALG_FAST)
+        return usage_error("%s has no fast algorithm: %s", ks->name, ks->fast_order);
 
     const char *spec, *selector;
     const struct backend_ops *ops = backend_option(c, &spec, &selector);
@@ -39,24 +43,25 @@ int command_run(struct cli *c)
         return OFFLOAD_ERR_USAGE;
 
     struct prepared_input p;
-    int rc = prepare_input(c, k, algorithm_option(c), c->given[OPT_SIZE] ? c->size : 0,
-                           c->percent[0], &p);
-    if (rc) {
+    enum offload_status st = prepare_input(c, k, algorithm_option(c),
+                                           c->given[OPT_SIZE] ? c->size : 0, c->percent[0], &p);
+    if (st != OFFLOAD_OK) {
         prepared_free(&p);
-        return rc;
+        return offload_exit_code(st);
     }
     struct backend_config cfg = make_config(c, c->threads[0], selector, c->memory);
     struct result_record rec = {.command = "run", .kernel = k, .alg = p.input.alg};
     snprintf(rec.backend, sizeof rec.backend, "%s", spec);
-    rec.has_memory = ops == &backend_opencl;
+    rec.has_memory = ops->caps.memory_modes;
     rec.memory = c->memory;
     void *state = NULL;
-    enum offload_status st = ops->init(&cfg, &state, &rec.info);
+    st = ops->init(&cfg, &state, &rec.info);
     if (st != OFFLOAD_OK) {
         prepared_free(&p);
         return offload_exit_code(st);
     }
     struct run_settings set = make_settings(c);
+    int rc = 0;
     rec.run = malloc(sizeof *rec.run);
     if (!rec.run) {
         fprintf(stderr, "offload: out of memory\n");
@@ -68,18 +73,19 @@ int command_run(struct cli *c)
     if (rec.run && st == OFFLOAD_OK) {
         /* Without ceilings the verdict falls back to arithmetic intensity;
          * the run itself still succeeded. */
-        rec.has_ceilings = backend_ceilings(c, ops, state, &rec.info, &rec.ceilings) == 0;
+        rec.has_ceilings =
+            backend_ceilings(c, ops, state, &rec.info, &rec.ceilings) == OFFLOAD_OK;
         rec.analysis = analyse_run(&p.input, rec.run, &rec.info,
                                    rec.has_ceilings ? &rec.ceilings : NULL);
-        rec.size = k == KERNEL_SCORES ? p.matrix.rows : p.input.n;
+        rec.size = prepared_size(&p);
         rec.rows = p.matrix.rows;
         rec.cols = p.matrix.cols;
         rec.percent = c->percent[0];
         report_run(c->human, ops->name, &rec.info, &p.input, &set, rec.run, &rec.analysis);
         struct result_set results = {.argc = c->argc, .argv = c->argv};
-        if (result_set_add(&results, &rec) == 0) {
+        if (result_set_add(&results, &rec) == OFFLOAD_OK) {
             rec.run = NULL; /* owned by the set now */
-            int erc = emit_results(c, &results);
+            int erc = offload_exit_code(emit_results(c, &results));
             rc = rc ? rc : erc;
         }
         result_set_free(&results);
@@ -97,20 +103,12 @@ int command_calibrate(struct cli *c)
     if (c->npositional)
         return usage_error("calibrate takes no arguments, got '%s'", c->positional[0]);
     char list[1024];
-    char selectors[16][16];
     if (c->value[OPT_BACKENDS]) {
-        if (!list_has_no_empty_item("backends", c->value[OPT_BACKENDS]))
+        if (check_list_items("backends", c->value[OPT_BACKENDS]) != OFFLOAD_OK)
             return OFFLOAD_ERR_USAGE;
         snprintf(list, sizeof list, "%s", c->value[OPT_BACKENDS]);
     } else {
-        size_t n = opencl_device_selectors(selectors, 16);
-        snprintf(list, sizeof list, "serial,openmp");
-        if (n == 0)
-            strcat(list, ",opencl");
-        for (size_t i = 0; i < n; i++) {
-            strcat(list, ",opencl:");
-            strcat(list, selectors[i]);
-        }
+        default_backend_list(list, sizeof list);
     }
     int worst = 0;
     for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok;

@@ -62,10 +62,10 @@ static int score_one_percent(struct cli *c, const struct backend_ops *ops, void 
     step->percent = percent;
     double t0 = offload_now();
     struct prepared_input p;
-    int rc = prepare_input(c, KERNEL_SCORES, algorithm_option(c), 0, percent, &p);
-    if (rc) {
+    enum offload_status st = prepare_input(c, KERNEL_SCORES, algorithm_option(c), 0, percent, &p);
+    if (st != OFFLOAD_OK) {
         prepared_free(&p);
-        return rc;
+        return offload_exit_code(st);
     }
     step->parse_s = offload_now() - t0;
     const struct genotype_matrix *m = &p.matrix;
@@ -77,12 +77,12 @@ static int score_one_percent(struct cli *c, const struct backend_ops *ops, void 
 
     int64_t *scores = workload_alloc(m->rows * sizeof *scores);
     struct run_result *res = malloc(sizeof *res);
-    enum offload_status st = OFFLOAD_ERR_RUN;
+    st = OFFLOAD_ERR_RUN;
     if (!scores || !res)
         fprintf(stderr, "offload: out of memory\n");
     else
         st = run_kernel(ops, state, &p.input, set, scores, res);
-    rc = offload_exit_code(st);
+    int rc = offload_exit_code(st);
     if (st == OFFLOAD_OK) {
         /* The script scores once: that first call is the "score" phase. */
         step->score_s = set->warmup > 0 ? res->warmup_total : res->total[0];

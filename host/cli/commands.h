@@ -1,8 +1,8 @@
 #ifndef OFFLOAD_COMMANDS_H
 #define OFFLOAD_COMMANDS_H
 
-/* Shared by the command-line parser (cli.c) and the commands
- * (cmd_run.c, cmd_scores.c, cmd_compare.c). */
+/* The commands (cmd_*.c), called by the dispatcher (cli.c), and the helpers
+ * they share (common.c). */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -13,8 +13,6 @@
 #include "genotype.h"
 #include "runner.h"
 
-#define DEFAULT_SQRT_N 10000000u
-#define DEFAULT_SUMSQRT_N 10000u
 #define DEFAULT_SEED 42u
 #define MAX_THREADS 4096
 #define MAX_POSITIONAL 8
@@ -59,19 +57,32 @@ struct cli {
     FILE *human; /* where tables go: stdout, or stderr when an export takes stdout */
 };
 
-__attribute__((format(printf, 1, 2))) int usage_error(const char *fmt, ...);
+/* Prints "offload: MESSAGE" and where to find usage; OFFLOAD_ERR_USAGE. */
+__attribute__((format(printf, 1, 2))) enum offload_status usage_error(const char *fmt, ...);
+
+/* "unknown kernel 'x': use sqrt, sumsqrt or scores" and "COMMAND needs one
+ * kernel: ..." from the kernel table; OFFLOAD_ERR_USAGE. */
+enum offload_status unknown_kernel_error(const char *name);
+enum offload_status kernel_needed_error(const char *command);
 
 /* "opencl:0.1" -> backend opencl, selector "0.1" (points into spec). NULL
  * after a message for an unknown backend. */
 const struct backend_ops *parse_backend_spec(const char *spec, const char **selector);
 
-/* 0 (after a usage message) when a comma list has an empty item. */
-int list_has_no_empty_item(const char *option, const char *list);
+/* OFFLOAD_ERR_USAGE (after a message) when a comma list has an empty item. */
+enum offload_status check_list_items(const char *option, const char *list);
 
 /* --backend of run and scores (default openmp), with --memory checked
  * against it. NULL after a message on a usage error. */
 const struct backend_ops *backend_option(const struct cli *c, const char **spec,
                                          const char **selector);
+
+/* The default --backends list: every backend built in, each device of a
+ * backend with several. */
+void default_backend_list(char *buf, size_t len);
+
+/* The backend with caps.reference (speedups are "vs" it); NULL if none. */
+const struct backend_ops *reference_backend(void);
 
 struct backend_config make_config(const struct cli *c, int threads, const char *selector,
                                   enum offload_memory_mode memory);
@@ -85,23 +96,30 @@ struct prepared_input {
     struct genotype_matrix matrix;
 };
 
-/* n: elements for sqrt/sumsqrt (0 = the kernel's default); percent: for
- * scores. Returns 0 or an exit code after a message. */
-int prepare_input(const struct cli *c, enum offload_kernel k, enum offload_algorithm alg,
-                  uint64_t n, double percent, struct prepared_input *p);
+/* n: elements for INPUT_VALUES kernels (0 = the kernel's default); percent:
+ * for INPUT_GENOTYPES. Prints why on failure. */
+enum offload_status prepare_input(const struct cli *c, enum offload_kernel k,
+                                  enum offload_algorithm alg, uint64_t n, double percent,
+                                  struct prepared_input *p);
 void prepared_free(struct prepared_input *p);
+
+/* The size a record reports: N, or marker rows. */
+size_t prepared_size(const struct prepared_input *p);
+/* "N = 10000" or "1286 markers x 260 varieties"; returns buf. */
+const char *describe_size(const struct prepared_input *p, char *buf, size_t len);
 
 /* The genotype file to read: --data / FILE, else the bundled one. */
 const char *genotype_path(const struct cli *c, char *buf, size_t len);
 
-/* Writes a result set as --format asks (csv/json to --output or stdout).
- * Returns 0 or an exit code. */
-int emit_results(const struct cli *c, const struct result_set *set);
+/* Writes a result set as --format asks (csv/json to --output or stdout). */
+enum offload_status emit_results(const struct cli *c, const struct result_set *set);
 
 /* Ceilings of an initialised backend, from the cache or measured now. */
-int backend_ceilings(const struct cli *c, const struct backend_ops *ops, void *state,
-                     const struct backend_info *info, struct ceilings *out);
+enum offload_status backend_ceilings(const struct cli *c, const struct backend_ops *ops,
+                                     void *state, const struct backend_info *info,
+                                     struct ceilings *out);
 
+/* Each returns the process exit code. */
 int command_devices(struct cli *c);
 int command_run(struct cli *c);
 int command_calibrate(struct cli *c);

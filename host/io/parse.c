@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int mul_overflows_size(size_t a, size_t b, size_t *out)
+int size_mul_fits(size_t a, size_t b, size_t *out)
 {
     if (a != 0 && b > SIZE_MAX / a)
         return 0;

@@ -30,7 +30,8 @@ enum offload_status parse_double_list(const char *s, double min, double max, int
                                       double *out, size_t cap, size_t *count, char *err,
                                       size_t errlen);
 
-/* a*b with overflow check; returns 0 on overflow. */
-int mul_overflows_size(size_t a, size_t b, size_t *out);
+/* *out = a*b; 1 when the product fits in size_t, 0 (and *out untouched) when
+ * it overflows. */
+int size_mul_fits(size_t a, size_t b, size_t *out);
 
 #endif

@@ -124,7 +124,7 @@ struct check_result check_scores(const struct genotype_matrix *m, const int64_t 
 
 void check_print_failure(FILE *f, const char *what, const struct check_result *r)
 {
-    fprintf(f, "error: %s: %zu values differ from the serial reference", what, r->mismatches);
+    fprintf(f, "offload: %s: %zu values differ from the serial reference", what, r->mismatches);
     if (r->tolerance > 0)
         fprintf(f, " (relative tolerance %.3g, largest error %.3g)", r->tolerance, r->max_error);
     fprintf(f, "; first:\n");

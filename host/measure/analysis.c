@@ -3,7 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report.h"
+#include "hostinfo.h"
+#include "units.h"
 
 const char *verdict_name(enum verdict v)
 {
@@ -20,53 +21,6 @@ const char *verdict_name(enum verdict v)
     return "?";
 }
 
-struct kernel_work kernel_work_of(const struct kernel_input *in)
-{
-    struct kernel_work w = {0, 0, "sqrt"};
-    double n = (double)in->n;
-    switch (in->kernel) {
-    case KERNEL_SQRT:
-        w.bytes = 12.0 * n;
-        w.ops = n;
-        break;
-    case KERNEL_SUMSQRT:
-        w.bytes = 12.0 * n;
-        w.ops = in->alg == ALG_NAIVE ? n * n : n;
-        break;
-    case KERNEL_SCORES: {
-        double rows = (double)in->matrix->rows, cols = (double)in->matrix->cols;
-        w.op_unit = "compare";
-        w.bytes = rows * cols + 8.0 * rows;
-        w.ops = in->alg == ALG_NAIVE ? rows * cols * (cols + 1) / 2 : rows * cols;
-        break;
-    }
-    }
-    return w;
-}
-
-/* Size of the largest cache, for telling "fits in cache" from "the
- * ceiling is wrong": from sysfs as lscpu reads it (glibc's sysconf reports
- * the whole socket's L3 on some virtual machines), 32 MiB when unknown. */
-static double last_level_cache_bytes(void)
-{
-    double largest = 0;
-    for (int index = 0; index < 8; index++) {
-        char path[96];
-        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/size", index);
-        FILE *f = fopen(path, "r");
-        if (!f)
-            continue;
-        unsigned long value = 0;
-        char unit = 0;
-        if (fscanf(f, "%lu%c", &value, &unit) >= 1) {
-            double bytes = (double)value * (unit == 'K' ? 1024.0 : unit == 'M' ? 1048576.0 : 1.0);
-            largest = bytes > largest ? bytes : largest;
-        }
-        fclose(f);
-    }
-    return largest > 0 ? largest : 32.0 * 1024 * 1024;
-}
-
 /* STREAM counts no write-allocate traffic, so a kernel with streaming
  * stores can beat the triad's figure by up to 4/3 (32 -> 24 bytes moved per
  * 24 counted); only beyond that is the measured ceiling itself suspect. */
@@ -77,28 +31,111 @@ static double last_level_cache_bytes(void)
 /* A host kernel this short is dominated by starting and joining threads. */
 #define HOST_OVERHEAD_SECONDS 20e-6
 
-struct analysis analyse_run(const struct kernel_input *in, const struct run_result *res,
-                            const struct backend_info *info, const struct ceilings *c)
+/* Rates and shares of a run, before any verdict. */
+static struct analysis measure_rates(const struct kernel_input *in, const struct run_result *res,
+                                     const struct ceilings *c, double *copies)
 {
     struct analysis a = {0};
     a.work = kernel_work_of(in);
     double kernel = res->stats[PHASE_KERNEL].min, total = res->stats[PHASE_TOTAL].min;
-    double copies = 0;
+    *copies = 0;
     if (res->stats[PHASE_COPY_IN].n)
-        copies += res->stats[PHASE_COPY_IN].min;
+        *copies += res->stats[PHASE_COPY_IN].min;
     if (res->stats[PHASE_COPY_OUT].n)
-        copies += res->stats[PHASE_COPY_OUT].min;
+        *copies += res->stats[PHASE_COPY_OUT].min;
     if (kernel > 0) {
         a.gbps = a.work.bytes / kernel / 1e9;
         a.gops = a.work.ops / kernel / 1e9;
     }
     a.ops_per_byte = a.work.bytes > 0 ? a.work.ops / a.work.bytes : 0;
-    a.transfer_share = total > 0 ? copies / total : 0;
-    int is_sqrt = in->kernel != KERNEL_SCORES;
+    a.transfer_share = total > 0 ? *copies / total : 0;
     if (c) {
         a.peak_gbps = c->stream_triad / 1e9;
-        a.peak_gops = is_sqrt ? c->sqrt_f64 / 1e9 : 0;
+        a.peak_gops = kernel_spec_of(in->kernel)->op_ceiling == OPS_SQRT_F64 ? c->sqrt_f64 / 1e9
+                                                                             : 0;
     }
+    return a;
+}
+
+/* Launch-bound when the kernel is shorter than a few launches (devices) or
+ * than starting threads (host); 1 when it is, with the sentence written. */
+static int judge_launch(struct analysis *a, double kernel, double launch,
+                        const struct backend_info *info, double mem_frac, double comp_frac)
+{
+    char t1[32], t2[32];
+    if (!((launch > 0 && kernel < LAUNCH_BOUND_FACTOR * launch) ||
+          (launch <= 0 && info->threads > 1 && kernel < HOST_OVERHEAD_SECONDS)))
+        return 0;
+    a->verdict = VERDICT_LAUNCH;
+    a->ceiling_fraction = mem_frac > comp_frac ? mem_frac : comp_frac;
+    if (launch > 0)
+        snprintf(a->reason, sizeof a->reason,
+                 "the kernel runs %s and launching an empty one takes %s: too little "
+                 "work to pay for the launch",
+                 format_seconds(kernel, t1, sizeof t1), format_seconds(launch, t2, sizeof t2));
+    else
+        snprintf(a->reason, sizeof a->reason,
+                 "the kernel runs %s: starting and joining threads costs about as much as "
+                 "the work",
+                 format_seconds(kernel, t1, sizeof t1));
+    return 1;
+}
+
+/* Memory- or compute-bound, judged against the measured ceilings. */
+static void judge_ceilings(struct analysis *a, int sqrt_bound, double mem_frac, double comp_frac)
+{
+    if (sqrt_bound && comp_frac > mem_frac) {
+        a->verdict = VERDICT_COMPUTE;
+        a->ceiling_fraction = comp_frac;
+        snprintf(a->reason, sizeof a->reason,
+                 "%.2f G sqrt/s is %.0f%% of the %.2f G/s float64 sqrt ceiling at %.3g sqrt "
+                 "per byte: the data sits in cache and the sqrt units are the limit",
+                 a->gops, 100 * comp_frac, a->peak_gops, a->ops_per_byte);
+    } else if ((sqrt_bound || mem_frac >= 0.5) && mem_frac > 1.0 &&
+               a->work.bytes <= 2 * host_last_level_cache_bytes()) {
+        /* Faster than main memory can deliver: the data came from cache. */
+        a->verdict = VERDICT_MEMORY;
+        a->ceiling_fraction = mem_frac;
+        snprintf(a->reason, sizeof a->reason,
+                 "moves %.3g GB/s or %.0f%% of the %.3g GB/s main-memory ceiling: its data fits "
+                 "in cache so cache bandwidth is the limit",
+                 a->gbps, 100 * mem_frac, a->peak_gbps);
+    } else if (sqrt_bound || mem_frac >= 0.5) {
+        a->verdict = VERDICT_MEMORY;
+        a->ceiling_fraction = mem_frac;
+        snprintf(a->reason, sizeof a->reason,
+                 "moves %.3g GB/s or %.0f%% of the %.3g GB/s memory ceiling at only %.3g %s "
+                 "per byte: more cores cannot make memory faster",
+                 a->gbps, 100 * mem_frac, a->peak_gbps, a->ops_per_byte, a->work.op_unit);
+    } else {
+        /* No compare ceiling is measured, but memory is far from its limit,
+         * so the compares are what takes the time. */
+        a->verdict = VERDICT_COMPUTE;
+        a->ceiling_fraction = 0; /* no ceiling for compares */
+        snprintf(a->reason, sizeof a->reason,
+                 "%.2f G %ss/s while moving only %.3g GB/s (%.0f%% of the memory ceiling) at "
+                 "%.3g %ss per byte: the compares are the limit",
+                 a->gops, a->work.op_unit, a->gbps, 100 * mem_frac, a->ops_per_byte,
+                 a->work.op_unit);
+    }
+    /* Well above a ceiling, with data too big for any cache: the ceiling
+     * was measured while something else loaded the machine. */
+    int over_memory =
+        mem_frac > STALE_MEMORY_FACTOR && a->work.bytes > 2 * host_last_level_cache_bytes();
+    if (over_memory || comp_frac > 1.1) {
+        size_t used = strlen(a->reason);
+        snprintf(a->reason + used, sizeof a->reason - used,
+                 " (above the measured ceiling: it was probably measured on a busy machine; "
+                 "run offload calibrate --recalibrate)");
+    }
+}
+
+struct analysis analyse_run(const struct kernel_input *in, const struct run_result *res,
+                            const struct backend_info *info, const struct ceilings *c)
+{
+    double copies;
+    struct analysis a = measure_rates(in, res, c, &copies);
+    double kernel = res->stats[PHASE_KERNEL].min, total = res->stats[PHASE_TOTAL].min;
     double mem_frac = a.peak_gbps > 0 ? a.gbps / a.peak_gbps : 0;
     double comp_frac = a.peak_gops > 0 ? a.gops / a.peak_gops : 0;
     char t1[32], t2[32];
@@ -113,23 +150,8 @@ struct analysis analyse_run(const struct kernel_input *in, const struct run_resu
                  format_seconds(total, t2, sizeof t2));
         return a;
     }
-    double launch = c ? c->launch_latency : 0;
-    if ((launch > 0 && kernel < LAUNCH_BOUND_FACTOR * launch) ||
-        (launch <= 0 && info->threads > 1 && kernel < HOST_OVERHEAD_SECONDS)) {
-        a.verdict = VERDICT_LAUNCH;
-        a.ceiling_fraction = mem_frac > comp_frac ? mem_frac : comp_frac;
-        if (launch > 0)
-            snprintf(a.reason, sizeof a.reason,
-                     "the kernel runs %s and launching an empty one takes %s: too little "
-                     "work to pay for the launch",
-                     format_seconds(kernel, t1, sizeof t1), format_seconds(launch, t2, sizeof t2));
-        else
-            snprintf(a.reason, sizeof a.reason,
-                     "the kernel runs %s: starting and joining threads costs about as much as "
-                     "the work",
-                     format_seconds(kernel, t1, sizeof t1));
+    if (judge_launch(&a, kernel, c ? c->launch_latency : 0, info, mem_frac, comp_frac))
         return a;
-    }
     if (!c || a.peak_gbps <= 0) {
         /* No ceilings measured: judge by arithmetic intensity alone. */
         a.verdict = a.ops_per_byte < 1 ? VERDICT_MEMORY : VERDICT_COMPUTE;
@@ -138,48 +160,7 @@ struct analysis analyse_run(const struct kernel_input *in, const struct run_resu
                  a.ops_per_byte, a.work.op_unit);
         return a;
     }
-    if (is_sqrt && comp_frac > mem_frac) {
-        a.verdict = VERDICT_COMPUTE;
-        a.ceiling_fraction = comp_frac;
-        snprintf(a.reason, sizeof a.reason,
-                 "%.2f G sqrt/s is %.0f%% of the %.2f G/s float64 sqrt ceiling at %.3g sqrt "
-                 "per byte: the data sits in cache and the sqrt units are the limit",
-                 a.gops, 100 * comp_frac, a.peak_gops, a.ops_per_byte);
-    } else if ((is_sqrt || mem_frac >= 0.5) && mem_frac > 1.0 &&
-               a.work.bytes <= 2 * last_level_cache_bytes()) {
-        /* Faster than main memory can deliver: the data came from cache. */
-        a.verdict = VERDICT_MEMORY;
-        a.ceiling_fraction = mem_frac;
-        snprintf(a.reason, sizeof a.reason,
-                 "moves %.3g GB/s or %.0f%% of the %.3g GB/s main-memory ceiling: its data fits "
-                 "in cache so cache bandwidth is the limit",
-                 a.gbps, 100 * mem_frac, a.peak_gbps);
-    } else if (is_sqrt || mem_frac >= 0.5) {
-        a.verdict = VERDICT_MEMORY;
-        a.ceiling_fraction = mem_frac;
-        snprintf(a.reason, sizeof a.reason,
-                 "moves %.3g GB/s or %.0f%% of the %.3g GB/s memory ceiling at only %.3g %s "
-                 "per byte: more cores cannot make memory faster",
-                 a.gbps, 100 * mem_frac, a.peak_gbps, a.ops_per_byte, a.work.op_unit);
-    } else {
-        /* scores: no compare ceiling is measured, but memory is far from its
-         * limit, so the compares are what takes the time. */
-        a.verdict = VERDICT_COMPUTE;
-        a.ceiling_fraction = 0; /* no ceiling for compares */
-        snprintf(a.reason, sizeof a.reason,
-                 "%.2f G %ss/s while moving only %.3g GB/s (%.0f%% of the memory ceiling) at "
-                 "%.3g %ss per byte: the compares are the limit",
-                 a.gops, a.work.op_unit, a.gbps, 100 * mem_frac, a.ops_per_byte, a.work.op_unit);
-    }
-    /* Well above a ceiling, with data too big for any cache: the ceiling
-     * was measured while something else loaded the machine. */
-    int over_memory =
-        mem_frac > STALE_MEMORY_FACTOR && a.work.bytes > 2 * last_level_cache_bytes();
-    if (over_memory || comp_frac > 1.1) {
-        size_t used = strlen(a.reason);
-        snprintf(a.reason + used, sizeof a.reason - used,
-                 " (above the measured ceiling: it was probably measured on a busy machine; "
-                 "run offload calibrate --recalibrate)");
-    }
+    judge_ceilings(&a, kernel_spec_of(in->kernel)->op_ceiling == OPS_SQRT_F64, mem_frac,
+                   comp_frac);
     return a;
 }

@@ -1,10 +1,9 @@
 #ifndef OFFLOAD_ANALYSIS_H
 #define OFFLOAD_ANALYSIS_H
 
-/* Why a backend is as fast as it is: the work each kernel does (bytes and
- * operations, written down per kernel as BabelStream's benchmark.h does),
- * the rates a run reached, the share of the measured ceiling, and a verdict
- * with one sentence saying why. */
+/* Why a backend is as fast as it is: the work each kernel does (from the
+ * kernel table), the rates a run reached, the share of the measured ceiling,
+ * and a verdict with one sentence saying why. */
 
 #include <stddef.h>
 
@@ -17,20 +16,6 @@ enum verdict {
     VERDICT_COMPUTE,  /* limited by arithmetic (sqrt, compares) */
     VERDICT_LAUNCH    /* so little work that launch/thread overhead dominates */
 };
-
-struct kernel_work {
-    double bytes;        /* bytes the kernel must move at least once */
-    double ops;          /* the tutorial's operations of op_unit, whatever an
-                          * implementation does (rates stay comparable) */
-    const char *op_unit; /* "sqrt" or "compare" */
-};
-
-/* sqrt: 8 bytes read + 4 written per element, one sqrt each.
- * sumsqrt naive: the same 12 bytes per element (re-reads hit cache), N^2 sqrt;
- * fast: N sqrt. scores naive: rows*cols bytes read + 8 per score written,
- * rows*cols*(cols+1)/2 pair
- * compares (the tutorial's j starts at i); fast: rows*cols counted calls. */
-struct kernel_work kernel_work_of(const struct kernel_input *in);
 
 struct analysis {
     struct kernel_work work;

@@ -212,19 +212,20 @@ static int parse_ceilings(const cJSON *root, const char *backend,
     return 1;
 }
 
-int ceilings_load(const char *backend, const struct backend_info *info, struct ceilings *out)
+enum offload_status ceilings_load(const char *backend, const struct backend_info *info,
+                                  struct ceilings *out)
 {
     char path[4200];
     if (!ceilings_cache_path(backend, info, path, sizeof path))
-        return 0;
+        return OFFLOAD_UNAVAILABLE;
     char *text = read_whole_file(path, CACHE_FILE_MAX_BYTES, NULL);
     if (!text)
-        return 0;
+        return OFFLOAD_UNAVAILABLE;
     cJSON *root = cJSON_Parse(text);
     free(text);
     int ok = cJSON_IsObject(root) && parse_ceilings(root, backend, info, out);
     cJSON_Delete(root);
-    return ok;
+    return ok ? OFFLOAD_OK : OFFLOAD_UNAVAILABLE;
 }
 
 /* UTC time of measurement, ISO 8601. */
@@ -335,7 +336,7 @@ enum offload_status ceilings_get(const struct backend_ops *ops, void *state,
 
     if (from_cache)
         *from_cache = 0;
-    if (!recalibrate && ceilings_load(ops->name, info, out)) {
+    if (!recalibrate && ceilings_load(ops->name, info, out) == OFFLOAD_OK) {
         if (from_cache)
             *from_cache = 1;
         return OFFLOAD_OK;
@@ -357,7 +358,7 @@ enum offload_status ceilings_get(const struct backend_ops *ops, void *state,
     char why[4600];
     if (!store_entry(ops->name, info, &measured, why, sizeof why) && !cache_warning_given) {
         cache_warning_given = 1;
-        fprintf(stderr, "warning: ceilings are not cached (%s); they will be measured again\n",
+        fprintf(stderr, "offload: warning: ceilings are not cached (%s); they will be measured again\n",
                 why);
     }
     return OFFLOAD_OK;

@@ -12,13 +12,6 @@
 #include "backend.h"
 #include "status.h"
 
-/* Ceilings of the host CPU on `threads` OpenMP threads (>= 1): STREAM copy and
- * triad bandwidth on arrays far beyond the last-level cache, float64 and
- * float32 sqrt throughput on cache-resident data. Launch latency is 0 and
- * every memory mode is zero-copy (host memory needs no transfer). Best of
- * several short repeats; about a second. */
-enum offload_status host_calibrate(int threads, struct ceilings *out);
-
 /* The ceilings of `ops` on the device described by `info`: from the cache
  * when a valid entry exists and `recalibrate` is 0, else measured with
  * ops->calibrate(state, ...) and written to the cache. *from_cache says which
@@ -43,9 +36,11 @@ const char *ceilings_cache_dir(char *buf, size_t len);
 const char *ceilings_cache_path(const char *backend, const struct backend_info *info, char *buf,
                                 size_t len);
 
-/* Reads the cache entry; 1 when it exists, parses, has this schema and tool
- * version, matches the key exactly and holds sane values, else 0. */
-int ceilings_load(const char *backend, const struct backend_info *info, struct ceilings *out);
+/* Reads the cache entry: OFFLOAD_OK when it exists, parses, has this schema
+ * and tool version, matches the key exactly and holds sane values, else
+ * OFFLOAD_UNAVAILABLE (measure them). */
+enum offload_status ceilings_load(const char *backend, const struct backend_info *info,
+                                  struct ceilings *out);
 
 /* Writes the cache entry atomically (temporary file, then rename), creating
  * the directory. OFFLOAD_OK, or OFFLOAD_ERR_RUN after a message on stderr. */

@@ -8,100 +8,11 @@
 #include "timing.h"
 #include "workload.h"
 
-static const char *const kernel_names[KERNEL_COUNT] = {"sqrt", "sumsqrt", "scores"};
-
-const char *kernel_name(enum offload_kernel k)
-{
-    return kernel_names[k];
-}
-
-int kernel_from_name(const char *name, enum offload_kernel *k)
-{
-    for (int i = 0; i < KERNEL_COUNT; i++)
-        if (strcmp(name, kernel_names[i]) == 0) {
-            *k = (enum offload_kernel)i;
-            return 0;
-        }
-    return -1;
-}
-
-const char *algorithm_name(enum offload_algorithm a)
-{
-    switch (a) {
-    case ALG_NAIVE:
-        return "naive";
-    case ALG_FAST:
-        return "fast";
-    }
-    return "?";
-}
-
 struct run_settings run_settings_default(void)
 {
     return (struct run_settings){
         .repeat = 0, .min_time = 0.2, .min_repeat = 3, .max_repeat = 100, .warmup = 1,
         .progress = 1};
-}
-
-size_t kernel_output_bytes(const struct kernel_input *in)
-{
-    switch (in->kernel) {
-    case KERNEL_SQRT:
-    case KERNEL_SUMSQRT:
-        return in->n * sizeof(float);
-    case KERNEL_SCORES:
-        return in->matrix->rows * sizeof(int64_t);
-    }
-    return 0;
-}
-
-static enum offload_status call_backend(const struct backend_ops *ops, void *state,
-                                        const struct kernel_input *in, void *output,
-                                        struct phase_times *t)
-{
-    switch (in->kernel) {
-    case KERNEL_SQRT:
-        return ops->run_sqrt(state, in->in, output, in->n, t);
-    case KERNEL_SUMSQRT:
-        return ops->run_sumsqrt(state, in->alg, in->in, output, in->n, t);
-    case KERNEL_SCORES:
-        return ops->run_scores(state, in->alg, in->matrix, output, t);
-    }
-    return OFFLOAD_ERR_RUN;
-}
-
-static double output_checksum(const struct kernel_input *in, const void *output)
-{
-    double sum = 0;
-    switch (in->kernel) {
-    case KERNEL_SQRT:
-    case KERNEL_SUMSQRT: {
-        const float *f = output;
-        for (size_t i = 0; i < in->n; i++)
-            sum += f[i];
-        break;
-    }
-    case KERNEL_SCORES: {
-        const int64_t *s = output;
-        for (size_t i = 0; i < in->matrix->rows; i++)
-            sum += (double)s[i];
-        break;
-    }
-    }
-    return sum;
-}
-
-static struct check_result check_output(const struct kernel_input *in, const void *output)
-{
-    switch (in->kernel) {
-    case KERNEL_SQRT:
-        return check_sqrt(in->in, output, in->n);
-    case KERNEL_SUMSQRT:
-        return check_sumsqrt(in->in, output, in->n);
-    case KERNEL_SCORES:
-        return check_scores(in->matrix, output);
-    }
-    return (struct check_result){0};
 }
 
 /* Phase time of one sample, negative when the backend has no such phase. */
@@ -161,7 +72,7 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
     if (!output) {
         owned = output = workload_alloc(out_bytes);
         if (!owned) {
-            fprintf(stderr, "error: cannot allocate %zu bytes for the output of %s\n", out_bytes,
+            fprintf(stderr, "offload: cannot allocate %zu bytes for the output of %s\n", out_bytes,
                     kernel_name(in->kernel));
             return res->status;
         }
@@ -178,12 +89,12 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
     memset(output, 0xFF, out_bytes);
     for (int w = 0; w < set->warmup && st == OFFLOAD_OK; w++) {
         double t0 = offload_now();
-        st = call_backend(ops, state, in, output, &t);
+        st = ops->run[in->kernel](state, in, output, &t);
         if (w == 0)
             res->warmup_total = offload_now() - t0;
     }
     if (st == OFFLOAD_OK && set->warmup > 0) {
-        res->check = check_output(in, output);
+        res->check = kernel_spec_of(in->kernel)->check(in, output);
         if (!res->check.ok) {
             char label[96];
             snprintf(label, sizeof label, "%s (%s), warm-up call", what, algorithm_name(in->alg));
@@ -201,7 +112,7 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
             (spent >= set->min_time || res->samples >= (size_t)set->max_repeat))
             break;
         double t0 = offload_now();
-        st = call_backend(ops, state, in, output, &res->times[res->samples]);
+        st = ops->run[in->kernel](state, in, output, &res->times[res->samples]);
         res->total[res->samples] = offload_now() - t0;
         res->events_disagree |= events_disagree(&res->times[res->samples]);
         res->samples++;
@@ -225,8 +136,8 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
         }
         res->stats[p] = stats_compute(values, count);
     }
-    res->checksum = output_checksum(in, output);
-    res->check = check_output(in, output);
+    res->checksum = kernel_spec_of(in->kernel)->checksum(in, output);
+    res->check = kernel_spec_of(in->kernel)->check(in, output);
     res->status = res->check.ok ? OFFLOAD_OK : OFFLOAD_ERR_RUN;
     if (!res->check.ok) {
         char label[96];

@@ -11,22 +11,6 @@
 #include "reference.h"
 #include "stats.h"
 
-enum offload_kernel { KERNEL_SQRT, KERNEL_SUMSQRT, KERNEL_SCORES };
-#define KERNEL_COUNT 3
-
-const char *kernel_name(enum offload_kernel k);
-/* 0 on success, -1 for an unknown name. */
-int kernel_from_name(const char *name, enum offload_kernel *k);
-const char *algorithm_name(enum offload_algorithm a);
-
-struct kernel_input {
-    enum offload_kernel kernel;
-    enum offload_algorithm alg;
-    size_t n;                             /* sqrt, sumsqrt: element count */
-    const double *in;                     /* sqrt, sumsqrt: n float64 inputs */
-    const struct genotype_matrix *matrix; /* scores */
-};
-
 struct run_settings {
     int repeat;       /* > 0: exactly this many timed runs */
     double min_time;  /* else: repeat until this much time is spent ... */
@@ -54,9 +38,6 @@ struct run_result {
     double checksum;     /* float64 sum of the output */
     struct check_result check;
 };
-
-/* Output buffer size in bytes for a kernel input. */
-size_t kernel_output_bytes(const struct kernel_input *in);
 
 /* output: caller's buffer of kernel_output_bytes() (64-byte aligned), or
  * NULL to let the runner allocate one. res is filled even on failure. */

@@ -7,18 +7,22 @@
 #include <sys/utsname.h>
 #include <time.h>
 
-int result_set_add(struct result_set *set, const struct result_record *rec)
+#include "hostinfo.h"
+
+enum offload_status result_set_add(struct result_set *set, const struct result_record *rec)
 {
     if (set->count == set->cap) {
         size_t cap = set->cap ? 2 * set->cap : 16;
         struct result_record *items = realloc(set->items, cap * sizeof *items);
-        if (!items)
-            return -1;
+        if (!items) {
+            fprintf(stderr, "offload: out of memory keeping results\n");
+            return OFFLOAD_ERR_RUN;
+        }
         set->items = items;
         set->cap = cap;
     }
     set->items[set->count++] = *rec;
-    return 0;
+    return OFFLOAD_OK;
 }
 
 void result_set_free(struct result_set *set)
@@ -69,14 +73,14 @@ static const char *const csv_columns =
     "driver,build_cached,omp_num_threads,omp_proc_bind,checksum,max_error,omp_places,"
     "command_line\n";
 
-int export_csv(FILE *f, const struct result_set *set)
+enum offload_status export_csv(FILE *f, const struct result_set *set)
 {
     fputs(csv_columns, f);
     for (size_t i = 0; i < set->count; i++) {
         const struct result_record *r = &set->items[i];
         const struct run_result *run = r->run;
         const struct analysis *a = &r->analysis;
-        int scores = r->kernel == KERNEL_SCORES;
+        int scores = kernel_spec_of(r->kernel)->input == INPUT_GENOTYPES;
         fprintf(f, "%d,%s,%s,%s,%s,", EXPORT_SCHEMA_VERSION, OFFLOAD_VERSION, r->command,
                 kernel_name(r->kernel), algorithm_name(r->alg));
         csv_text(f, r->backend);
@@ -124,7 +128,7 @@ int export_csv(FILE *f, const struct result_set *set)
         }
         fputc('\n', f);
     }
-    return ferror(f) ? -1 : 0;
+    return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }
 
 static cJSON *json_stats(const struct sample_stats *s)
@@ -193,7 +197,7 @@ static cJSON *json_record(const struct result_record *r)
     cJSON_AddBoolToObject(o, "unified_memory", r->info.unified_memory);
     cJSON_AddNumberToObject(o, "threads", r->info.threads);
     cJSON_AddNumberToObject(o, "size", (double)r->size);
-    if (r->kernel == KERNEL_SCORES) {
+    if (kernel_spec_of(r->kernel)->input == INPUT_GENOTYPES) {
         cJSON_AddNumberToObject(o, "rows", (double)r->rows);
         cJSON_AddNumberToObject(o, "cols", (double)r->cols);
         cJSON_AddNumberToObject(o, "percent", r->percent);
@@ -241,7 +245,7 @@ static cJSON *json_record(const struct result_record *r)
 }
 
 
-int export_json(FILE *f, const struct result_set *set)
+enum offload_status export_json(FILE *f, const struct result_set *set)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddNumberToObject(root, "schema_version", EXPORT_SCHEMA_VERSION);
@@ -279,9 +283,9 @@ int export_json(FILE *f, const struct result_set *set)
     char *text = cJSON_Print(root);
     cJSON_Delete(root);
     if (!text)
-        return -1;
+        return OFFLOAD_ERR_RUN;
     fputs(text, f);
     fputc('\n', f);
     cJSON_free(text);
-    return ferror(f) ? -1 : 0;
+    return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }

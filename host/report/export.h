@@ -38,14 +38,13 @@ struct result_set {
     char **argv;
 };
 
-/* Appends a copy of rec; the set takes ownership of rec->run. 0 on success. */
-int result_set_add(struct result_set *set, const struct result_record *rec);
+/* Appends a copy of rec; the set takes ownership of rec->run. */
+enum offload_status result_set_add(struct result_set *set, const struct result_record *rec);
 void result_set_free(struct result_set *set);
 
 enum export_format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON };
 
-/* 0 on success. */
-int export_csv(FILE *f, const struct result_set *set);
-int export_json(FILE *f, const struct result_set *set);
+enum offload_status export_csv(FILE *f, const struct result_set *set);
+enum offload_status export_json(FILE *f, const struct result_set *set);
 
 #endif

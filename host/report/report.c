@@ -4,33 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *format_seconds(double s, char *buf, size_t len)
-{
-    if (!(s >= 0))
-        snprintf(buf, len, "-");
-    else if (s >= 1.0)
-        snprintf(buf, len, "%.3g s", s);
-    else if (s >= 1e-3)
-        snprintf(buf, len, "%.3g ms", s * 1e3);
-    else if (s >= 1e-6)
-        snprintf(buf, len, "%.3g us", s * 1e6);
-    else
-        snprintf(buf, len, "%.3g ns", s * 1e9);
-    return buf;
-}
-
-const char *format_bytes(double bytes, char *buf, size_t len)
-{
-    static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
-    int u = 0;
-    while (bytes >= 1000 && u < 4) {
-        bytes /= 1000;
-        u++;
-    }
-    snprintf(buf, len, u == 0 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
-    return buf;
-}
-
 static void report_phase(FILE *f, const char *label, const struct sample_stats *s)
 {
     char a[32], b[32], c[32], d[32], e[32];
@@ -44,15 +17,15 @@ static void report_phase(FILE *f, const char *label, const struct sample_stats *
 
 static void report_size(FILE *f, const struct kernel_input *in)
 {
+    const struct kernel_spec *spec = kernel_spec_of(in->kernel);
     char a[32], b[32];
-    switch (in->kernel) {
-    case KERNEL_SQRT:
-    case KERNEL_SUMSQRT:
-        fprintf(f, "size       N = %zu (in %s float64, out %s float32)\n", in->n,
-                format_bytes((double)in->n * 8, a, sizeof a),
-                format_bytes((double)in->n * 4, b, sizeof b));
+    switch (spec->input) {
+    case INPUT_VALUES:
+        fprintf(f, "size       N = %zu (in %s %s, out %s %s)\n", in->n,
+                format_bytes((double)in->n * sizeof *in->in, a, sizeof a), spec->input_type,
+                format_bytes((double)kernel_output_bytes(in), b, sizeof b), spec->output_type);
         break;
-    case KERNEL_SCORES:
+    case INPUT_GENOTYPES:
         fprintf(f, "size       %zu markers x %zu varieties (%s int8)\n", in->matrix->rows,
                 in->matrix->cols,
                 format_bytes((double)in->matrix->rows * (double)in->matrix->cols, a, sizeof a));

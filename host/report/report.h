@@ -9,11 +9,8 @@
 #include "analysis.h"
 #include "backend.h"
 #include "runner.h"
+#include "units.h"
 
-/* "12.3 ms", "1.20 s", "850 us": seconds with a unit that fits. */
-const char *format_seconds(double s, char *buf, size_t len);
-/* "80.0 MB" (powers of 1000). */
-const char *format_bytes(double bytes, char *buf, size_t len);
 
 /* One run, as `offload run` prints it; a may be NULL (no verdict). */
 void report_run(FILE *f, const char *backend_name, const struct backend_info *info,

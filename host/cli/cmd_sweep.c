@@ -1,0 +1,249 @@
+/* offload sweep: one kernel over a range of sizes on every backend, the
+ * scaling exponent of each and the size from which a device backend beats
+ * the threaded host. */
+#include <stdio.h>
+#include <string.h>
+
+#include "bench.h"
+#include "parse.h"
+#include "stats.h"
+#include "units.h"
+
+#define MAX_SWEEP_SIZES 32
+
+/* The points of a sweep: sizes for INPUT_VALUES kernels, percentages of the
+ * table for INPUT_GENOTYPES kernels. */
+struct sweep_points {
+    size_t count;
+    uint64_t sizes[MAX_SWEEP_SIZES];
+    double percents[MAX_LIST];
+};
+
+/* Results of a sweep: recs[point][backend] is a record index or -1. */
+struct sweep_results {
+    struct result_set set;
+    long recs[MAX_SWEEP_SIZES][MAX_BENCH_BACKENDS];
+    double xs[MAX_SWEEP_SIZES]; /* size of each point: N or markers */
+    size_t done;                /* points that ran */
+};
+
+/* --sizes: FROM:TO:xF, FROM:TO:+S or a comma list. */
+static enum offload_status parse_sizes(const char *spec, uint64_t *sizes, size_t *n)
+{
+    char err[256];
+    const uint64_t max = UINT64_C(1) << 40;
+    *n = 0;
+    if (!strchr(spec, ':')) {
+        if (parse_count_list(spec, 1, max, sizes, MAX_SWEEP_SIZES, n, err, sizeof err))
+            return usage_error("--sizes: %s", err);
+        return OFFLOAD_OK;
+    }
+    char from[64], to[64], step[64];
+    if (sscanf(spec, "%63[^:]:%63[^:]:%63s", from, to, step) != 3 ||
+        (step[0] != 'x' && step[0] != '+'))
+        return usage_error("--sizes '%s': use FROM:TO:xFACTOR, FROM:TO:+STEP or a list, e.g. "
+                           "1k:64k:x2",
+                           spec);
+    uint64_t lo, hi, by;
+    if (parse_count(from, 1, max, &lo, err, sizeof err) ||
+        parse_count(to, 1, max, &hi, err, sizeof err) ||
+        parse_count(step + 1, 1, max, &by, err, sizeof err))
+        return usage_error("--sizes '%s': %s", spec, err);
+    if (hi < lo)
+        return usage_error("--sizes '%s': the range goes down; put the smaller size first", spec);
+    if (step[0] == 'x' && by < 2)
+        return usage_error("--sizes '%s': the factor must be at least 2", spec);
+    for (uint64_t s = lo; s <= hi; s = step[0] == 'x' ? s * by : s + by) {
+        if (*n == MAX_SWEEP_SIZES)
+            return usage_error("--sizes '%s' gives more than %d sizes", spec, MAX_SWEEP_SIZES);
+        sizes[(*n)++] = s;
+        if (step[0] == 'x' ? s > max / by : s > max - by)
+            break; /* the next size would overflow */
+    }
+    return OFFLOAD_OK;
+}
+
+/* The points to run, from --sizes / --percent or the kernel's defaults. */
+static enum offload_status choose_points(const struct cli *c, const struct kernel_spec *spec,
+                                         struct sweep_points *pts)
+{
+    char names[KERNEL_NAME_LIST_MAX];
+    switch (spec->input) {
+    case INPUT_GENOTYPES: {
+        if (c->given[OPT_SIZES])
+            return usage_error("%s sweeps over --percent, not --sizes", spec->name);
+        static const double default_percents[] = {5, 25, 50, 100};
+        if (c->given[OPT_PERCENT]) {
+            memcpy(pts->percents, c->percent, c->npercent * sizeof *pts->percents);
+            pts->count = c->npercent;
+        } else {
+            memcpy(pts->percents, default_percents, sizeof default_percents);
+            pts->count = 4;
+        }
+        return OFFLOAD_OK;
+    }
+    case INPUT_VALUES:
+        if (c->given[OPT_PERCENT] || c->given[OPT_DATA])
+            return usage_error("--percent and --data apply to %s only",
+                               kernel_names_reading(INPUT_GENOTYPES, names, sizeof names));
+        return parse_sizes(c->value[OPT_SIZES] ? c->value[OPT_SIZES] : spec->sweep_sizes,
+                           pts->sizes, &pts->count);
+    }
+    return OFFLOAD_ERR_USAGE;
+}
+
+/* Runs every point on every started backend; stops at the first input that
+ * cannot be prepared. Returns the worst exit code. */
+static int run_points(const struct cli *c, enum offload_kernel k, const struct sweep_points *pts,
+                      struct bench_backend *backends, size_t nb, struct sweep_results *out)
+{
+    const int by_percent = kernel_spec_of(k)->input == INPUT_GENOTYPES;
+    enum offload_algorithm alg = algorithm_option(c);
+    int worst = 0;
+    for (size_t pi = 0; pi < pts->count; pi++) {
+        struct prepared_input p;
+        double percent = by_percent ? pts->percents[pi] : 100;
+        enum offload_status st =
+            prepare_input(c, k, alg, by_percent ? 0 : pts->sizes[pi], percent, &p);
+        if (st != OFFLOAD_OK) {
+            prepared_free(&p);
+            int rc = offload_exit_code(st);
+            worst = rc > worst ? rc : worst;
+            break;
+        }
+        out->xs[pi] = (double)prepared_size(&p);
+        for (size_t i = 0; i < nb; i++) {
+            out->recs[pi][i] = -1;
+            if (backends[i].status == OFFLOAD_OK)
+                out->recs[pi][i] =
+                    run_and_record(c, "sweep", &backends[i], &p, percent, &out->set, &worst);
+        }
+        prepared_free(&p);
+        out->done++;
+    }
+    return worst;
+}
+
+/* The table: best end-to-end time per point and backend. */
+static void print_sweep_table(FILE *f, enum offload_kernel k, enum offload_algorithm alg,
+                              const struct bench_backend *backends, size_t nb,
+                              const struct sweep_results *r)
+{
+    const char *size_name = kernel_spec_of(k)->size_name;
+    fprintf(f, "\n%s (%s): best end-to-end time per %s\n", kernel_name(k), algorithm_name(alg),
+            size_name);
+    fprintf(f, "%12s", size_name);
+    for (size_t i = 0; i < nb; i++) {
+        char label[80];
+        snprintf(label, sizeof label, "%s%s%s", backends[i].label,
+                 backends[i].has_memory ? "/" : "",
+                 backends[i].has_memory ? memory_mode_name(backends[i].memory) : "");
+        if (backends[i].status == OFFLOAD_OK)
+            fprintf(f, " %16s", label);
+    }
+    fputc('\n', f);
+    for (size_t pi = 0; pi < r->done; pi++) {
+        fprintf(f, "%12.0f", r->xs[pi]);
+        for (size_t i = 0; i < nb; i++) {
+            char t[32];
+            if (backends[i].status != OFFLOAD_OK)
+                continue;
+            fprintf(f, " %16s",
+                    r->recs[pi][i] >= 0
+                        ? format_seconds(record_total(&r->set.items[r->recs[pi][i]]), t, sizeof t)
+                        : "FAILED");
+        }
+        fputc('\n', f);
+    }
+}
+
+/* Smallest point from which backend i is faster than backend base at every
+ * larger point; -1 if none. */
+static long break_even_point(const struct sweep_results *r, size_t i, size_t base)
+{
+    long from = -1;
+    for (long pi = (long)r->done - 1; pi >= 0; pi--) {
+        long o = r->recs[pi][i], m = r->recs[pi][base];
+        if (o < 0 || m < 0 || record_total(&r->set.items[o]) >= record_total(&r->set.items[m]))
+            break;
+        from = pi;
+    }
+    return from;
+}
+
+/* Scaling exponents and where a device backend starts to beat the threaded
+ * host backend. */
+static void print_scaling(FILE *f, enum offload_kernel k, const struct bench_backend *backends,
+                          size_t nb, const struct sweep_results *r)
+{
+    const char *size_name = kernel_spec_of(k)->size_name;
+    long threaded = -1;
+    for (size_t i = 0; i < nb; i++)
+        if (backends[i].status == OFFLOAD_OK && backends[i].ops->caps.threads)
+            threaded = (long)i;
+    for (size_t i = 0; i < nb; i++) {
+        if (backends[i].status != OFFLOAD_OK)
+            continue;
+        double y_total[MAX_SWEEP_SIZES], y_kernel[MAX_SWEEP_SIZES], x[MAX_SWEEP_SIZES];
+        size_t m = 0;
+        for (size_t pi = 0; pi < r->done; pi++) {
+            if (r->recs[pi][i] < 0)
+                continue;
+            const struct result_record *rec = &r->set.items[r->recs[pi][i]];
+            x[m] = r->xs[pi];
+            y_total[m] = record_total(rec);
+            y_kernel[m++] = rec->run->stats[PHASE_KERNEL].min;
+        }
+        if (m < 2)
+            fprintf(f, "%-24s a scaling exponent needs at least two sizes\n", backends[i].label);
+        else
+            fprintf(f, "%-24s time ~ %s^k with k = %.2f end to end, %.2f for the kernel\n",
+                    backends[i].label, size_name, stats_scaling_exponent(x, y_total, m),
+                    stats_scaling_exponent(x, y_kernel, m));
+        if (!backends[i].ops->caps.device_selectors || threaded < 0)
+            continue;
+        long from = break_even_point(r, i, (size_t)threaded);
+        if (from >= 0)
+            fprintf(f, "%-24s beats %s end to end from %s = %.0f on\n", "",
+                    backends[threaded].label, size_name, r->xs[from]);
+        else
+            fprintf(f, "%-24s never beats %s end to end in this range\n", "",
+                    backends[threaded].label);
+    }
+}
+
+int command_sweep(struct cli *c)
+{
+    if (c->npositional != 1)
+        return kernel_needed_error("sweep");
+    enum offload_kernel k;
+    if (kernel_from_name(c->positional[0], &k) != OFFLOAD_OK)
+        return unknown_kernel_error(c->positional[0]);
+    const struct kernel_spec *spec = kernel_spec_of(k);
+    if (!spec->has_fast && algorithm_option(c) == ALG_FAST)
+        return usage_error("%s has no fast algorithm: %s", spec->name, spec->fast_order);
+    struct sweep_points pts = {0};
+    enum offload_status st = choose_points(c, spec, &pts);
+    if (st != OFFLOAD_OK)
+        return offload_exit_code(st);
+    struct bench_backend backends[MAX_BENCH_BACKENDS];
+    size_t nb = 0;
+    st = build_backend_list(c, 0, backends, &nb);
+    if (st != OFFLOAD_OK)
+        return offload_exit_code(st);
+    int worst = init_backends(c, backends, nb);
+    if (!any_backend_ready(backends, nb))
+        return worst ? worst : OFFLOAD_ERR_RUN;
+    struct sweep_results results = {.set = {.argc = c->argc, .argv = c->argv}};
+    int rc = run_points(c, k, &pts, backends, nb, &results);
+    worst = rc > worst ? rc : worst;
+    fini_backends(backends, nb);
+    print_sweep_table(c->human, k, algorithm_option(c), backends, nb, &results);
+    print_scaling(c->human, k, backends, nb, &results);
+    if (results.set.count) {
+        rc = offload_exit_code(emit_results(c, &results.set));
+        worst = worst ? worst : rc;
+    }
+    result_set_free(&results.set);
+    return worst;
+}
