@@ -7,7 +7,11 @@ execute_process(COMMAND "${CMAKE_COMMAND}" --install "${BUILD}" --prefix "${PREF
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "cmake --install failed: ${err}")
 endif()
-foreach(backend serial opencl)
+set(backends serial)
+if(OPENCL)
+  list(APPEND backends opencl)
+endif()
+foreach(backend IN LISTS backends)
   execute_process(COMMAND "${PREFIX}/bin/offload" scores --percent 5 --backend ${backend}
     WORKING_DIRECTORY / RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT rc EQUAL 0 OR NOT out MATCHES "The best score 21439 comes from pattern MDC053363.000_9241"

@@ -31,21 +31,37 @@ enum offload_status usage_error(const char *fmt, ...)
 }
 
 
-/* "serial, openmp or opencl[:SEL]" from the registry; with devices_only,
- * the backends that take a device selector ("opencl"). */
-static const char *backend_name_list(char *buf, size_t len, int devices_only)
+/* Which backends a list of names holds. */
+enum backend_filter { ALL_BACKENDS, DEVICE_BACKENDS, MEMORY_MODE_BACKENDS };
+
+static int backend_passes(const struct backend_ops *ops, enum backend_filter filter)
+{
+    switch (filter) {
+    case ALL_BACKENDS:
+        return 1;
+    case DEVICE_BACKENDS:
+        return ops->caps.device_selectors;
+    case MEMORY_MODE_BACKENDS:
+        return ops->caps.memory_modes;
+    }
+    return 0;
+}
+
+/* "serial, openmp or opencl[:SEL]" from the registry, or the backends that
+ * pass the filter (without [:SEL]); "" when none does. */
+static const char *backend_name_list(char *buf, size_t len, enum backend_filter filter)
 {
     const struct backend_ops *names[16];
     size_t n = 0;
     for (size_t i = 0; i < offload_backend_count && n < 16; i++)
-        if (!devices_only || offload_backends[i]->caps.device_selectors)
+        if (backend_passes(offload_backends[i], filter))
             names[n++] = offload_backends[i];
-    snprintf(buf, len, "%s", n ? "" : "none in this build");
+    buf[0] = '\0';
     for (size_t i = 0; i < n; i++) {
         size_t used = strlen(buf);
         snprintf(buf + used, len - used, "%s%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ",
                  names[i]->name,
-                 names[i]->caps.device_selectors && !devices_only ? "[:SEL]" : "");
+                 filter == ALL_BACKENDS && names[i]->caps.device_selectors ? "[:SEL]" : "");
     }
     return buf;
 }
@@ -63,14 +79,17 @@ const struct backend_ops *parse_backend_spec(const char *spec, const char **sele
     const struct backend_ops *ops = backend_find(name);
     if (!ops) {
         usage_error("unknown backend '%s': use %s", spec,
-                    backend_name_list(names, sizeof names, 0));
+                    backend_name_list(names, sizeof names, ALL_BACKENDS));
         return NULL;
     }
     if (colon) {
         if (!ops->caps.device_selectors || colon[1] == '\0') {
-            usage_error("backend '%s': only %s takes a device, as NAME:P.D (platform.device) "
-                        "or NAME:PART-OF-ITS-NAME",
-                        spec, backend_name_list(names, sizeof names, 1));
+            if (!*backend_name_list(names, sizeof names, DEVICE_BACKENDS))
+                usage_error("backend '%s': no backend in this build takes a device", spec);
+            else
+                usage_error("backend '%s': only %s takes a device, as NAME:P.D "
+                            "(platform.device) or NAME:PART-OF-ITS-NAME",
+                            spec, names);
             return NULL;
         }
         *selector = colon + 1;
@@ -94,7 +113,11 @@ const struct backend_ops *backend_option(const struct cli *c, const char **spec,
     *spec = c->value[OPT_BACKEND] ? c->value[OPT_BACKEND] : "openmp";
     const struct backend_ops *ops = parse_backend_spec(*spec, selector);
     if (ops && c->given[OPT_MEMORY] && !ops->caps.memory_modes) {
-        usage_error("--memory applies to the opencl backend, not %s", ops->name);
+        char names[256];
+        if (!*backend_name_list(names, sizeof names, MEMORY_MODE_BACKENDS))
+            usage_error("--memory applies to no backend in this build");
+        else
+            usage_error("--memory applies to the %s backend, not %s", names, ops->name);
         return NULL;
     }
     return ops;
