@@ -49,7 +49,7 @@ static const char *const main_usage_head =
     "\n"
     "Runs the same kernels on serial C, OpenMP threads and OpenCL devices, times\n"
     "every phase, checks every result against the serial reference and says why\n"
-    "one backend wins: transfer-bound, memory-bound or compute-bound.\n"
+    "one backend wins: transfer-bound, memory-bound, compute-bound or launch-bound.\n"
     "\n"
     "commands:\n"
     "  compare [KERNEL...]  every backend side by side (default: all kernels)\n"
@@ -59,6 +59,7 @@ static const char *const main_usage_head =
     "  calibrate            measure each backend's ceilings (bandwidth, sqrt/s)\n"
     "  devices              list backends and OpenCL devices\n"
     "  help [COMMAND]       this text, or a command's options\n"
+    "  version              version and licence (also --version, -V)\n"
     "\n"
     "kernels:\n";
 
@@ -424,13 +425,21 @@ int offload_main(int argc, char **argv)
         print_main_usage(stdout);
         return 0;
     }
-    if (strcmp(cmd, "--version") == 0) {
-        printf("offload %s\n", OFFLOAD_VERSION);
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0 || strcmp(cmd, "version") == 0) {
+        printf("offload %s\n"
+               "MIT licence (see LICENSE); bundled apple data MIT, Gary Barker, Christopher\n"
+               "Woods, University of Bristol\n",
+               OFFLOAD_VERSION);
         return 0;
     }
     if (strcmp(cmd, "help") == 0) {
         if (argc == 2) {
             print_main_usage(stdout);
+            return 0;
+        }
+        if (strcmp(argv[2], "help") == 0) {
+            printf("usage: offload help [COMMAND]\n\nPrints the overview, or the options of "
+                   "COMMAND (the same as 'offload COMMAND --help').\n");
             return 0;
         }
         unsigned bit = command_from_name(argv[2]);
