@@ -86,7 +86,8 @@ static const char *const timing_help =
     "  --kernel-dir DIR  OpenCL: read DIR/*.cl instead of the built-in kernels\n"
     "  --seed S          input seed for sqrt and sumsqrt (default 42)\n"
     "  --format F        table (default), csv or json\n"
-    "  --output FILE     write the csv/json export to FILE (replaced atomically)\n"
+    "  --output FILE     write the csv/json export to FILE (replaced atomically; - for\n"
+    "                    standard output)\n"
     "  --recalibrate     measure the ceilings again instead of using the cache\n"
     "  --help            this text\n";
 
@@ -124,7 +125,8 @@ static void print_command_help(FILE *f, unsigned command)
                    "  --memory M        OpenCL host memory: copy, pinned or zero-copy\n"
                    "  --kernel-dir DIR  OpenCL: read DIR/*.cl instead of the built-in kernels\n"
                    "  --repeat R        time the scoring R times (default once, as the script)\n"
-                   "  --out FILE        write id,score per marker row, in file order\n"
+                   "  --out FILE        write id,score per marker row, in file order (- for\n"
+                   "                    standard output)\n"
                    "  --help            this text\n");
         return;
     case CMD_COMPARE:
@@ -312,6 +314,21 @@ static int parse_percents(struct cli *c)
     return 0;
 }
 
+/* A destination that cannot be written fails now, not after the run. */
+static int check_output_paths(const struct cli *c)
+{
+    static const enum option_id outputs[] = {OPT_OUTPUT, OPT_OUT};
+    char err[PATH_MAX + 256];
+    for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++) {
+        const char *path = c->value[outputs[i]];
+        if (path && output_path_check(path, err, sizeof err) != OFFLOAD_OK) {
+            fprintf(stderr, "offload: %s\n", err);
+            return OFFLOAD_ERR_USAGE;
+        }
+    }
+    return 0;
+}
+
 /* Parses the option values shared by the commands into c. */
 static int parse_option_values(struct cli *c)
 {
@@ -387,9 +404,11 @@ static int parse_option_values(struct cli *c)
     if (out && c->format == FORMAT_TABLE)
         return usage_error("--output writes csv or json: add --format csv or --format json");
     /* An export on stdout keeps stdout clean: tables go to stderr then. */
-    if (c->format != FORMAT_TABLE && !out)
+    if ((c->format != FORMAT_TABLE && !out) || (out && output_is_stdout(out)))
         c->human = stderr;
-    return 0;
+    if (c->value[OPT_OUT] && output_is_stdout(c->value[OPT_OUT]))
+        c->human = stderr;
+    return check_output_paths(c);
 }
 
 const struct backend_ops *parse_backend_spec(const char *spec, const char **selector)
@@ -622,18 +641,16 @@ int emit_results(const struct cli *c, const struct result_set *set)
         return 0;
     struct export_job job = {set, c->format};
     const char *out = c->value[OPT_OUTPUT];
-    if (!out) {
-        int rc = write_export(stdout, &job);
-        fflush(stdout);
-        return rc ? OFFLOAD_ERR_RUN : 0;
-    }
-    char err[512];
-    enum offload_status st = write_file_atomic(out, write_export, &job, err, sizeof err);
+    char err[PATH_MAX + 256];
+    enum offload_status st =
+        write_file_atomic(out ? out : "-", write_export, &job, err, sizeof err);
     if (st != OFFLOAD_OK) {
         fprintf(stderr, "offload: %s\n", err);
         return offload_exit_code(st);
     }
-    fprintf(c->human, "wrote %zu results to %s\n", set->count, out);
+    if (out)
+        fprintf(c->human, "wrote %zu results to %s\n", set->count,
+                output_is_stdout(out) ? "standard output" : out);
     return 0;
 }
 
