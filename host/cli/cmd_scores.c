@@ -93,7 +93,9 @@ static int score_one_percent(struct cli *c, const struct backend_ops *ops, void 
             if (scores[r] > scores[best])
                 best = r;
         step->best_score = scores[best];
-        snprintf(step->best_id, sizeof step->best_id, "%s", m->row_ids[best]);
+        /* Every score 0: no pattern is best, naming the first would mislead. */
+        snprintf(step->best_id, sizeof step->best_id, "%s",
+                 step->best_score > 0 ? m->row_ids[best] : "-");
         double t_out = offload_now();
         if (c->value[OPT_OUT]) {
             char err[PATH_MAX + 256];
@@ -109,8 +111,11 @@ static int score_one_percent(struct cli *c, const struct backend_ops *ops, void 
                                                             : c->value[OPT_OUT]);
             }
         }
-        fprintf(h, "The best score %lld comes from pattern %s\n", (long long)step->best_score,
-                step->best_id);
+        if (step->best_score > 0)
+            fprintf(h, "The best score %lld comes from pattern %s\n",
+                    (long long)step->best_score, step->best_id);
+        else
+            fprintf(h, "No marker distinguishes any two varieties (every score is 0)\n");
         fflush(h);
         step->output_s = offload_now() - t_out;
     }
