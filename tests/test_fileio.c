@@ -235,10 +235,18 @@ static void assert_char_device(const char *path)
     assert_true(S_ISCHR(sb.st_mode));
 }
 
+/* Minimal containers may lack a device node: that is a skip, not a failure. */
+static void need_device(const char *path)
+{
+    if (access(path, F_OK) != 0)
+        skip();
+}
+
 static void test_dev_null_written_not_replaced(void **state)
 {
     (void)state;
     char err[512];
+    need_device("/dev/null");
     assert_char_device("/dev/null");
     assert_int_equal(output_path_check("/dev/null", err, sizeof err), OFFLOAD_OK);
     assert_int_equal(write_file_atomic("/dev/null", write_hello, NULL, err, sizeof err),
@@ -250,6 +258,7 @@ static void test_dev_full_reports_no_space(void **state)
 {
     (void)state;
     char err[512] = "";
+    need_device("/dev/full");
     assert_char_device("/dev/full");
     assert_int_equal(write_file_atomic("/dev/full", write_hello, NULL, err, sizeof err),
                      OFFLOAD_ERR_RUN);
