@@ -807,6 +807,164 @@ static void test_defaults_and_free(void **state)
     assert_int_equal(strlen(tiny), 7);
 }
 
+/* ---- RFC 4180 quoting (as Python's csv module reads it) ------------------- */
+
+/* Parses text that must load; the matrix is left for the caller to free. */
+static void parse_ok(const char *text, struct genotype_matrix *m)
+{
+    char err[256];
+    enum offload_status st = parse_str(text, 100, NULL, m, err, sizeof err);
+    if (st != OFFLOAD_OK)
+        fail_msg("%s", err);
+}
+
+static void assert_same_matrix(const struct genotype_matrix *a, const struct genotype_matrix *b)
+{
+    assert_int_equal(a->rows, b->rows);
+    assert_int_equal(a->cols, b->cols);
+    assert_int_equal(a->missing_calls, b->missing_calls);
+    assert_memory_equal(a->calls, b->calls, a->rows * a->cols);
+    for (size_t r = 0; r < a->rows; r++)
+        assert_string_equal(a->row_ids[r], b->row_ids[r]);
+    for (size_t c = 0; c < a->cols; c++)
+        assert_string_equal(a->col_names[c], b->col_names[c]);
+}
+
+/* R's write.csv quotes every string and writes NA bare: the same table. */
+static void test_quoted_r_write_csv(void **state)
+{
+    (void)state;
+    struct genotype_matrix q, u;
+    parse_ok("\"code\",\"v1\",\"v2\",\"v3\"\r\n\"m1\",\"A\",\"AB\",\"B\"\r\n"
+             "\"m2\",\"B\",\"B\",NA\r\n", &q);
+    parse_ok("code,v1,v2,v3\nm1,A,AB,B\nm2,B,B,NA\n", &u);
+    assert_int_equal(q.delimiter, ',');
+    assert_same_matrix(&q, &u);
+    int64_t best_q, best_u;
+    size_t row_q, row_u;
+    best_score(&q, &best_q, &row_q);
+    best_score(&u, &best_u, &row_u);
+    assert_int_equal(best_q, 3);
+    assert_int_equal(best_q, best_u);
+    assert_int_equal(row_q, row_u);
+    genotype_free(&q);
+    genotype_free(&u);
+}
+
+/* Delimiters, spaces and doubled quotes inside quotes are data. */
+static void test_quoted_names_with_delimiters(void **state)
+{
+    (void)state;
+    struct genotype_matrix m;
+    parse_ok("code,\"Granny, Smith\",\"say \"\"hi\"\"\",\"\"\n\"m,1\",A,\"B\",1\n", &m);
+    assert_int_equal(m.delimiter, ',');
+    assert_int_equal(m.cols, 3);
+    assert_string_equal(m.col_names[0], "Granny, Smith");
+    assert_string_equal(m.col_names[1], "say \"hi\"");
+    assert_string_equal(m.col_names[2], "");
+    assert_int_equal(m.rows, 1);
+    assert_string_equal(m.row_ids[0], "m,1");
+    assert_int_equal(at(&m, 0, 0), 0);
+    assert_int_equal(at(&m, 0, 1), 2);
+    assert_int_equal(at(&m, 0, 2), 1);
+    genotype_free(&m);
+}
+
+static void test_quoted_tab_and_space_tables(void **state)
+{
+    (void)state;
+    struct genotype_matrix m;
+    parse_ok("code\t\"v 1\"\t\"v,2\"\n\"m\t1\"\t\"A\"\tB\n", &m);
+    assert_int_equal(m.delimiter, '\t');
+    assert_int_equal(m.cols, 2);
+    assert_string_equal(m.col_names[0], "v 1");
+    assert_string_equal(m.col_names[1], "v,2");
+    assert_string_equal(m.row_ids[0], "m\t1");
+    assert_int_equal(at(&m, 0, 0), 0);
+    genotype_free(&m);
+
+    parse_ok("code \"Granny Smith\"  Gala\n\"m 1\" \"AB\" B\n", &m);
+    assert_int_equal(m.delimiter, ' ');
+    assert_int_equal(m.cols, 2);
+    assert_string_equal(m.col_names[0], "Granny Smith");
+    assert_string_equal(m.col_names[1], "Gala");
+    assert_string_equal(m.row_ids[0], "m 1");
+    assert_int_equal(at(&m, 0, 0), 1);
+    assert_int_equal(at(&m, 0, 1), 2);
+    genotype_free(&m);
+}
+
+/* The delimiter is detected outside quotes only. */
+static void test_delimiter_detected_outside_quotes(void **state)
+{
+    (void)state;
+    struct genotype_matrix m;
+    parse_ok("code \"a,b\" c\nm1 A B\n", &m);
+    assert_int_equal(m.delimiter, ' ');
+    assert_string_equal(m.col_names[0], "a,b");
+    genotype_free(&m);
+    parse_ok("code,\"a\tb\",c\nm1,A,B\n", &m);
+    assert_int_equal(m.delimiter, ',');
+    assert_string_equal(m.col_names[0], "a\tb");
+    genotype_free(&m);
+}
+
+/* As Python's csv: a quote inside an unquoted field is data, and text after
+ * a closing quote is appended. */
+static void test_quotes_mid_field(void **state)
+{
+    (void)state;
+    struct genotype_matrix m;
+    parse_ok("code,v\"1,v2\nm\"1,A,B\n\"m\"2,\"A\"B,B\n", &m);
+    assert_string_equal(m.col_names[0], "v\"1");
+    assert_string_equal(m.row_ids[0], "m\"1");
+    assert_string_equal(m.row_ids[1], "m2");
+    assert_int_equal(at(&m, 1, 0), 1); /* "A"B reads as AB */
+    genotype_free(&m);
+}
+
+/* A quote left open runs to the end of its line: that row has too few
+ * fields and is skipped with a warning; the next line is read as usual. */
+static void test_unterminated_quote(void **state)
+{
+    (void)state;
+    struct genotype_matrix m;
+    struct capture cap;
+    char err[256];
+    capture_open(&cap);
+    assert_int_equal(parse_str("code,v1,v2\n\"m1,A,B\nm2,A,B\n", 100, &cap, &m, err, sizeof err),
+                     OFFLOAD_OK);
+    assert_int_equal(m.rows, 1);
+    assert_string_equal(m.row_ids[0], "m2");
+    assert_non_null(strstr(capture_text(&cap), "t.csv:2: 1 field, expected 3"));
+    capture_close(&cap);
+    genotype_free(&m);
+}
+
+/* No known call anywhere: every score would be 0, which deserves a word. */
+static void test_no_known_calls_warns(void **state)
+{
+    (void)state;
+    struct genotype_matrix m;
+    struct capture cap;
+    char err[256];
+    capture_open(&cap);
+    assert_int_equal(parse_str("code,v1,v2\nm1,x,y\nm2,NA,-\n", 100, &cap, &m, err, sizeof err),
+                     OFFLOAD_OK);
+    assert_int_equal(m.missing_calls, 4);
+    assert_non_null(strstr(capture_text(&cap), "t.csv: no row has a known call"));
+    capture_close(&cap);
+    genotype_free(&m);
+
+    /* One known call is enough to stay quiet. */
+    capture_open(&cap);
+    assert_int_equal(parse_str("code,v1,v2\nm1,x,y\nm2,NA,1\n", 100, &cap, &m, err, sizeof err),
+                     OFFLOAD_OK);
+    assert_null(strstr(capture_text(&cap), "no row has a known call"));
+    capture_close(&cap);
+    genotype_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -834,6 +992,13 @@ int main(void)
         cmocka_unit_test(test_load_file_errors),
         cmocka_unit_test(test_load_file_unreadable),
         cmocka_unit_test(test_defaults_and_free),
+        cmocka_unit_test(test_quoted_r_write_csv),
+        cmocka_unit_test(test_quoted_names_with_delimiters),
+        cmocka_unit_test(test_quoted_tab_and_space_tables),
+        cmocka_unit_test(test_delimiter_detected_outside_quotes),
+        cmocka_unit_test(test_quotes_mid_field),
+        cmocka_unit_test(test_unterminated_quote),
+        cmocka_unit_test(test_no_known_calls_warns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

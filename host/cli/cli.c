@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "fileio.h"
 #include "parse.h"
 #include "timing.h"
 
@@ -108,7 +109,8 @@ static const char *const timing_help =
     "  --kernel-dir DIR  OpenCL: read DIR/*.cl instead of the built-in kernels\n"
     "  --seed S          input seed for sqrt and sumsqrt (default 42)\n"
     "  --format F        table (default), csv or json\n"
-    "  --output FILE     write the csv/json export to FILE (replaced atomically)\n"
+    "  --output FILE     write the csv/json export to FILE (replaced atomically; - for\n"
+    "                    standard output)\n"
     "  --recalibrate     measure the ceilings again instead of using the cache\n"
     "  --help            this text\n";
 
@@ -148,7 +150,8 @@ static void print_command_help(FILE *f, unsigned command)
                    "  --memory M        OpenCL host memory: copy, pinned or zero-copy\n"
                    "  --kernel-dir DIR  OpenCL: read DIR/*.cl instead of the built-in kernels\n"
                    "  --repeat R        time the scoring R times (default once, as the script)\n"
-                   "  --out FILE        write id,score per marker row, in file order\n"
+                   "  --out FILE        write id,score per marker row, in file order (- for\n"
+                   "                    standard output)\n"
                    "  --help            this text\n");
         return;
     case CMD_COMPARE:
@@ -333,6 +336,21 @@ static enum offload_status parse_percents(struct cli *c)
     return OFFLOAD_OK;
 }
 
+/* A destination that cannot be written fails now, not after the run. */
+static enum offload_status check_output_paths(const struct cli *c)
+{
+    static const enum option_id outputs[] = {OPT_OUTPUT, OPT_OUT};
+    char err[PATH_MAX + 256];
+    for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++) {
+        const char *path = c->value[outputs[i]];
+        if (path && output_path_check(path, err, sizeof err) != OFFLOAD_OK) {
+            fprintf(stderr, "offload: %s\n", err);
+            return OFFLOAD_ERR_USAGE;
+        }
+    }
+    return OFFLOAD_OK;
+}
+
 /* Parses the option values shared by the commands into c. */
 static enum offload_status parse_option_values(struct cli *c)
 {
@@ -408,9 +426,11 @@ static enum offload_status parse_option_values(struct cli *c)
     if (out && c->format == FORMAT_TABLE)
         return usage_error("--output writes csv or json: add --format csv or --format json");
     /* An export on stdout keeps stdout clean: tables go to stderr then. */
-    if (c->format != FORMAT_TABLE && !out)
+    if ((c->format != FORMAT_TABLE && !out) || (out && output_is_stdout(out)))
         c->human = stderr;
-    return OFFLOAD_OK;
+    if (c->value[OPT_OUT] && output_is_stdout(c->value[OPT_OUT]))
+        c->human = stderr;
+    return check_output_paths(c);
 }
 
 int offload_main(int argc, char **argv)

@@ -58,6 +58,7 @@ static int score_one_percent(struct cli *c, const struct backend_ops *ops, void 
                              double percent, const struct run_settings *set,
                              struct scores_step *step)
 {
+    FILE *h = c->human;
     memset(step, 0, sizeof *step);
     step->percent = percent;
     double t0 = offload_now();
@@ -92,10 +93,12 @@ static int score_one_percent(struct cli *c, const struct backend_ops *ops, void 
             if (scores[r] > scores[best])
                 best = r;
         step->best_score = scores[best];
-        snprintf(step->best_id, sizeof step->best_id, "%s", m->row_ids[best]);
+        /* Every score 0: no pattern is best, naming the first would mislead. */
+        snprintf(step->best_id, sizeof step->best_id, "%s",
+                 step->best_score > 0 ? m->row_ids[best] : "-");
         double t_out = offload_now();
         if (c->value[OPT_OUT]) {
-            char err[512];
+            char err[PATH_MAX + 256];
             struct scores_output out = {m, scores};
             enum offload_status wst =
                 write_file_atomic(c->value[OPT_OUT], write_scores_csv, &out, err, sizeof err);
@@ -103,12 +106,17 @@ static int score_one_percent(struct cli *c, const struct backend_ops *ops, void 
                 fprintf(stderr, "offload: %s\n", err);
                 rc = offload_exit_code(wst);
             } else {
-                printf("wrote %zu scores to %s\n", m->rows, c->value[OPT_OUT]);
+                fprintf(h, "wrote %zu scores to %s\n", m->rows,
+                        output_is_stdout(c->value[OPT_OUT]) ? "standard output"
+                                                            : c->value[OPT_OUT]);
             }
         }
-        printf("The best score %lld comes from pattern %s\n", (long long)step->best_score,
-               step->best_id);
-        fflush(stdout);
+        if (step->best_score > 0)
+            fprintf(h, "The best score %lld comes from pattern %s\n",
+                    (long long)step->best_score, step->best_id);
+        else
+            fprintf(h, "No marker distinguishes any two varieties (every score is 0)\n");
+        fflush(h);
         step->output_s = offload_now() - t_out;
     }
     free(res);
@@ -131,6 +139,7 @@ int command_scores(struct cli *c)
     if (!ops)
         return OFFLOAD_ERR_USAGE;
 
+    FILE *h = c->human;
     double t_setup = offload_now();
     double start_s = t_setup - c->process_start;
     struct backend_config cfg = make_config(c, c->threads[0], selector, c->memory);
@@ -155,7 +164,7 @@ int command_scores(struct cli *c)
     const char *path = genotype_path(c, path_buf, sizeof path_buf);
     for (size_t i = 0; i < c->npercent && rc == 0; i++, done++) {
         if (c->npercent > 1)
-            printf("--percent %g\n", c->percent[i]);
+            fprintf(h, "--percent %g\n", c->percent[i]);
         rc = score_one_percent(c, ops, state, c->percent[i], &set, &steps[i]);
     }
     ops->fini(state);
@@ -164,47 +173,47 @@ int command_scores(struct cli *c)
 
     char a[32], b[32], d[32], e[32], f[32], g[32];
     const struct scores_step *last = &steps[done - 1];
-    printf("\nread %zu markers x %zu varieties from %s (%zu of %zu data lines kept; %zu rows "
-           "skipped)\n",
-           last->rows, last->cols, path, last->lines_kept, last->data_lines, last->skipped);
-    printf("scored on %s: %s with the %s algorithm; every score checked against the serial "
-           "reference\n",
-           spec, info.device, algorithm_name(algorithm_option(c)));
+    fprintf(h, "\nread %zu markers x %zu varieties from %s (%zu of %zu data lines kept; %zu rows "
+            "skipped)\n",
+            last->rows, last->cols, path, last->lines_kept, last->data_lines, last->skipped);
+    fprintf(h, "scored on %s: %s with the %s algorithm; every score checked against the serial "
+            "reference\n",
+            spec, info.device, algorithm_name(algorithm_option(c)));
     if (c->npercent > 1) {
-        printf("\n%8s %8s %10s %12s %12s  %s\n", "percent", "markers", "parse", "score (1st)",
-               "kernel min", "best");
+        fprintf(h, "\n%8s %8s %10s %12s %12s  %s\n", "percent", "markers", "parse", "score (1st)",
+                "kernel min", "best");
         double x[MAX_LIST], y[MAX_LIST];
         for (size_t i = 0; i < done; i++) {
-            printf("%7g%% %8zu %10s %12s %12s  %lld %s\n", steps[i].percent, steps[i].rows,
-                   format_seconds(steps[i].parse_s, a, sizeof a),
-                   format_seconds(steps[i].score_s, b, sizeof b),
-                   format_seconds(steps[i].kernel_min_s, d, sizeof d),
-                   (long long)steps[i].best_score, steps[i].best_id);
+            fprintf(h, "%7g%% %8zu %10s %12s %12s  %lld %s\n", steps[i].percent, steps[i].rows,
+                    format_seconds(steps[i].parse_s, a, sizeof a),
+                    format_seconds(steps[i].score_s, b, sizeof b),
+                    format_seconds(steps[i].kernel_min_s, d, sizeof d),
+                    (long long)steps[i].best_score, steps[i].best_id);
             x[i] = (double)steps[i].rows;
             y[i] = steps[i].kernel_min_s;
         }
         const struct scores_step *first = &steps[0];
-        printf("kernel scaling %g%% -> %g%%: %.3gx the markers took %.3gx the kernel time "
-               "(time ~ markers^%.2f)\n",
-               first->percent, last->percent, (double)last->rows / (double)first->rows,
-               last->kernel_min_s / first->kernel_min_s,
-               stats_scaling_exponent(x, y, done));
+        fprintf(h, "kernel scaling %g%% -> %g%%: %.3gx the markers took %.3gx the kernel time "
+                "(time ~ markers^%.2f)\n",
+                first->percent, last->percent, (double)last->rows / (double)first->rows,
+                last->kernel_min_s / first->kernel_min_s,
+                stats_scaling_exponent(x, y, done));
     }
     /* The script reads one file and scores it once: split that run (the last
      * percentage). Timing repeats and score checks are this tool's extras. */
     double script = start_s + t_setup + last->parse_s + last->score_s + last->output_s;
     double whole = offload_now() - c->process_start;
-    printf("\nthe script's run at %g%%: %s = start %s + backend setup %s + parse %s + score %s + "
-           "output %s\n",
-           last->percent, format_seconds(script, a, sizeof a),
-           format_seconds(start_s, b, sizeof b), format_seconds(t_setup, d, sizeof d),
-           format_seconds(last->parse_s, e, sizeof e), format_seconds(last->score_s, f, sizeof f),
-           format_seconds(last->output_s, g, sizeof g));
+    fprintf(h, "\nthe script's run at %g%%: %s = start %s + backend setup %s + parse %s + "
+            "score %s + output %s\n",
+            last->percent, format_seconds(script, a, sizeof a),
+            format_seconds(start_s, b, sizeof b), format_seconds(t_setup, d, sizeof d),
+            format_seconds(last->parse_s, e, sizeof e), format_seconds(last->score_s, f, sizeof f),
+            format_seconds(last->output_s, g, sizeof g));
     if (script > last->score_s)
-        printf("scoring is %.0f%% of it: if scoring took no time at all the run would be at most "
-               "%.2fx faster (Amdahl's law)\n",
-               100 * last->score_s / script, script / (script - last->score_s));
-    printf("this process: %s in all, checks and timing repeats included\n",
-           format_seconds(whole, a, sizeof a));
+        fprintf(h, "scoring is %.0f%% of it: if scoring took no time at all the run would be at "
+                "most %.2fx faster (Amdahl's law)\n",
+                100 * last->score_s / script, script / (script - last->score_s));
+    fprintf(h, "this process: %s in all, checks and timing repeats included\n",
+            format_seconds(whole, a, sizeof a));
     return 0;
 }

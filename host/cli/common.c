@@ -327,18 +327,16 @@ enum offload_status emit_results(const struct cli *c, const struct result_set *s
         return OFFLOAD_OK;
     struct export_job job = {set, c->format};
     const char *out = c->value[OPT_OUTPUT];
-    if (!out) {
-        int rc = write_export(stdout, &job);
-        fflush(stdout);
-        return rc ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
-    }
-    char err[512];
-    enum offload_status st = write_file_atomic(out, write_export, &job, err, sizeof err);
+    char err[PATH_MAX + 256];
+    enum offload_status st =
+        write_file_atomic(out ? out : "-", write_export, &job, err, sizeof err);
     if (st != OFFLOAD_OK) {
         fprintf(stderr, "offload: %s\n", err);
         return st;
     }
-    fprintf(c->human, "wrote %zu results to %s\n", set->count, out);
+    if (out)
+        fprintf(c->human, "wrote %zu results to %s\n", set->count,
+                output_is_stdout(out) ? "standard output" : out);
     return OFFLOAD_OK;
 }
 

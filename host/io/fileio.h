@@ -1,9 +1,10 @@
 #ifndef OFFLOAD_FILEIO_H
 #define OFFLOAD_FILEIO_H
 
-/* Whole-file reads and atomic writes shared by the loader of kernels, the
+/* Whole-file reads and safe writes shared by the loader of kernels, the
  * ceilings cache and the exports. */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -14,10 +15,28 @@
  * max_bytes, EISDIR for a directory, ENOMEM, or fopen/fread's error. */
 char *read_whole_file(const char *path, size_t max_bytes, size_t *length);
 
-/* Write a file through a temporary in the same folder renamed into place,
- * so a failed or interrupted run never leaves a half-written file and the
- * previous one stays intact. writer returns 0 on success. The file gets the
- * usual permissions (0666 less the umask). */
+/* True for "-" and the names of standard output (/dev/stdout, /dev/fd/1,
+ * /proc/self/fd/1): an export there takes stdout from the tables. */
+bool output_is_stdout(const char *path);
+
+/* Whether write_file_atomic could write path, checked before any work: the
+ * folder exists and takes new files, the path is not a directory, a FIFO
+ * or device is writable. Writes nothing. OFFLOAD_ERR_USAGE with a message
+ * naming the problem and the fix in err. */
+enum offload_status output_path_check(const char *path, char *err, size_t errlen);
+
+/* Writes through writer (which returns 0 on success), choosing by what path
+ * is now:
+ *  - a regular file or a new path: a temporary file in the same folder,
+ *    flushed, fsync'd and renamed into place, so a failed or interrupted
+ *    run never leaves a half-written file and the previous one stays
+ *    intact with its permission bits (a new file gets 0666 less the umask).
+ *    A symlink is followed and its target replaced; the link stays. SIGINT,
+ *    SIGTERM and SIGHUP during the write remove the temporary file;
+ *  - "-" and names of standard output: the stdout stream;
+ *  - anything else (FIFO, /dev/null, /dev/full, /dev/fd/N): opened and
+ *    written in place, never replaced or removed.
+ * Every write, flush, fsync and close is checked. One write at a time. */
 enum offload_status write_file_atomic(const char *path, int (*writer)(FILE *f, void *ctx),
                                       void *ctx, char *err, size_t errlen);
 

@@ -96,9 +96,24 @@ static bool next_line(const char **pos, const char *buf_end, struct line *ln)
     return true;
 }
 
-/* Field splitter over one line. For ',' and '\t' every delimiter starts a new
- * field (so "a,b," has three, the last empty); for ' ' fields are runs of
- * non-whitespace. */
+/* End of the quoted part that opens at q (*q == '"'): just past the closing
+ * quote, or end when the quote is left open ("" inside is an escaped '"'). */
+static const char *skip_quoted(const char *q, const char *end)
+{
+    for (q++; (q = memchr(q, '"', (size_t)(end - q))) != NULL; q += 2)
+        if (q + 1 == end || q[1] != '"')
+            return q + 1;
+    return end;
+}
+
+/* Field splitter over one line, reading RFC 4180 quotes as Python's csv
+ * module does: a field that starts with '"' holds delimiters and spaces up
+ * to the closing quote, "" inside is one '"', text after the closing quote
+ * is appended, a '"' inside an unquoted field is data. Unlike Python, the
+ * space around a field is trimmed (so a quote after it still opens a quoted
+ * field) and fields do not span lines. For ',' and '\t' every delimiter
+ * outside quotes starts a field ("a,b," has three); for ' ' fields are runs
+ * of non-whitespace. Fields come back raw; field_value decodes them. */
 struct fields {
     const char *p, *end;
     char delim;
@@ -117,20 +132,27 @@ static bool next_field(struct fields *f, const char **s, const char **e)
 {
     if (f->done)
         return false;
+    const char *p = f->p;
     if (f->delim == ' ') {
-        while (f->p < f->end && is_ws(*f->p))
-            f->p++;
-        if (f->p == f->end) {
+        while (p < f->end && is_ws(*p))
+            p++;
+        if (p == f->end) {
             f->done = true;
             return false;
         }
-        *s = f->p;
-        while (f->p < f->end && !is_ws(*f->p))
-            f->p++;
-        *e = f->p;
+        *s = p;
+        if (*p == '"')
+            p = skip_quoted(p, f->end);
+        while (p < f->end && !is_ws(*p))
+            p++;
+        *e = f->p = p;
         return true;
     }
-    const char *q = memchr(f->p, f->delim, (size_t)(f->end - f->p));
+    while (p < f->end && *p != f->delim && is_ws(*p))
+        p++;
+    if (p < f->end && *p == '"')
+        p = skip_quoted(p, f->end);
+    const char *q = memchr(p, f->delim, (size_t)(f->end - p));
     *s = f->p;
     if (q) {
         *e = q;
@@ -145,7 +167,7 @@ static bool next_field(struct fields *f, const char **s, const char **e)
 
 static size_t count_fields(const struct line *ln, char delim)
 {
-    if (delim != ' ') {
+    if (delim != ' ' && !memchr(ln->start, '"', (size_t)(ln->end - ln->start))) {
         /* Every delimiter starts a field; a plain counting loop vectorises,
          * which keeps a line of millions of fields cheap. */
         size_t n = 1;
@@ -162,20 +184,68 @@ static size_t count_fields(const struct line *ln, char delim)
     return n;
 }
 
-static char *dup_range(const char *s, const char *e)
+/* The delimiter of a header: tab if a tab lies outside quotes, else comma if
+ * a comma does, else runs of spaces. A quote opens a quoted name only at the
+ * start of a field, after any of the three. */
+static char detect_delimiter(const struct line *h)
 {
-    size_t n = (size_t)(e - s);
-    char *r = malloc(n + 1);
-    if (r) {
-        memcpy(r, s, n);
-        r[n] = '\0';
+    bool tab = false, comma = false, field_start = true;
+    for (const char *p = h->start; p < h->end; p++) {
+        if (*p == '"' && field_start) {
+            p = skip_quoted(p, h->end) - 1;
+            field_start = false;
+            continue;
+        }
+        tab |= *p == '\t';
+        comma |= *p == ',';
+        field_start = *p == ',' || is_ws(*p);
     }
+    return tab ? '\t' : comma ? ',' : ' ';
+}
+
+/* Decodes raw field [s, e) into out (room for e - s bytes): unquoted as it
+ * is; quoted without its quotes, "" as '"', and text after the closing quote
+ * appended. Returns the length. */
+static size_t field_value(const char *s, const char *e, char *out)
+{
+    size_t n = 0;
+    if (s == e || *s != '"') {
+        memcpy(out, s, (size_t)(e - s));
+        return (size_t)(e - s);
+    }
+    for (const char *p = s + 1; p < e;) {
+        if (*p != '"') {
+            out[n++] = *p++;
+        } else if (p + 1 < e && p[1] == '"') {
+            out[n++] = '"';
+            p += 2;
+        } else {
+            memcpy(out + n, p + 1, (size_t)(e - p - 1));
+            return n + (size_t)(e - p - 1);
+        }
+    }
+    return n;
+}
+
+static char *dup_field(const char *s, const char *e)
+{
+    char *r = malloc((size_t)(e - s) + 1);
+    if (r)
+        r[field_value(s, e, r)] = '\0';
     return r;
 }
 
-/* 0/1/2 or A/AB/B in any case; anything else is missing. */
+/* 0/1/2 or A/AB/B in any case, quoted or not; anything else is missing. */
 static int8_t decode_call(const char *s, const char *e)
 {
+    char buf[8];
+    if (s < e && *s == '"') {
+        if (e - s > (ptrdiff_t)sizeof buf)
+            return GENOTYPE_MISSING;
+        e = buf + field_value(s, e, buf);
+        s = buf;
+        trim(&s, &e);
+    }
     size_t n = (size_t)(e - s);
     if (n == 1) {
         switch (s[0]) {
@@ -292,28 +362,31 @@ static enum offload_status oom(struct genotype_matrix *m, const char *name, size
     return OFFLOAD_ERR_USAGE;
 }
 
-enum offload_status genotype_parse_buffer(const char *buf, size_t len, const char *name,
-                                          const struct genotype_load_options *opt,
-                                          struct genotype_matrix *m, char *err, size_t errlen)
-{
-    struct genotype_load_options defaults = genotype_default_options();
-    if (!opt)
-        opt = &defaults;
-    if (!name)
-        name = "<input>";
-    if (err && errlen)
-        err[0] = '\0';
-    memset(m, 0, sizeof *m);
-    if (!buf)
-        len = 0;
+/* What the passes over a table share: where its parts are and what the
+ * earlier passes found. */
+struct table_scan {
+    const char *name;
+    const struct genotype_load_options *opt;
+    const char *data_start, *end; /* the lines after the header */
+    struct line header;
+    size_t header_lineno;
+    char delim;
+    size_t hfields, cols;
+    size_t data_lines, keep; /* non-blank data lines; those --percent keeps */
+    size_t good, skipped;    /* kept lines with the right field count; others */
+};
 
-    if (!(opt->percent > 0.0 && opt->percent <= 100.0)) {
-        set_err(err, errlen, "%s: --percent %g is out of range; use a value above 0 and at most 100",
-                name, opt->percent);
+/* Rejects a --percent out of range and binary input (a NUL), before any
+ * line logic. */
+static enum offload_status check_buffer(const struct table_scan *t, const char *buf, size_t len,
+                                        char *err, size_t errlen)
+{
+    if (!(t->opt->percent > 0.0 && t->opt->percent <= 100.0)) {
+        set_err(err, errlen,
+                "%s: --percent %g is out of range; use a value above 0 and at most 100", t->name,
+                t->opt->percent);
         return OFFLOAD_ERR_USAGE;
     }
-
-    /* A NUL means a binary file; reject it before any line logic. */
     const char *nul = len ? memchr(buf, '\0', len) : NULL;
     if (nul) {
         size_t line = 1;
@@ -322,156 +395,169 @@ enum offload_status genotype_parse_buffer(const char *buf, size_t len, const cha
         set_err(err, errlen,
                 "%s:%zu: contains a NUL byte: this is not a text genotype table; pass a CSV, "
                 "tab- or space-separated text file",
-                name, line);
+                t->name, line);
         return OFFLOAD_ERR_USAGE;
     }
+    return OFFLOAD_OK;
+}
 
+/* Finds the header (the first non-blank line), its delimiter and fields. */
+static enum offload_status read_header(struct table_scan *t, const char *buf, size_t len,
+                                       char *err, size_t errlen)
+{
     const char *pos = buf, *end = buf + len;
-    struct line ln, header;
-    size_t lineno = 0, header_lineno = 0;
+    struct line ln;
+    size_t lineno = 0;
     bool have_header = false;
-    while (next_line(&pos, end, &ln)) {
+    while (!have_header && next_line(&pos, end, &ln)) {
         lineno++;
-        if (!is_blank(ln.start, ln.end)) {
-            header = ln;
-            header_lineno = lineno;
-            have_header = true;
-            break;
-        }
+        have_header = !is_blank(ln.start, ln.end);
     }
     if (!have_header) {
         set_err(err, errlen,
                 "%s: empty file: a genotype table needs a header line `code,<variety names>` "
                 "followed by one line per marker",
-                name);
+                t->name);
         return OFFLOAD_ERR_USAGE;
     }
-
-    char delim = ' ';
-    if (memchr(header.start, '\t', (size_t)(header.end - header.start)))
-        delim = '\t';
-    else if (memchr(header.start, ',', (size_t)(header.end - header.start)))
-        delim = ',';
-    size_t hfields = count_fields(&header, delim);
-    if (hfields < 2) {
+    t->header = ln;
+    t->header_lineno = lineno;
+    t->data_start = pos;
+    t->end = end;
+    t->delim = detect_delimiter(&ln);
+    t->hfields = count_fields(&ln, t->delim);
+    if (t->hfields < 2) {
         set_err(err, errlen,
                 "%s:%zu: header has no variety columns (%zu field, delimiter detected: %s); "
                 "the first line must be `code,<variety names>` separated by commas, tabs or spaces",
-                name, header_lineno, hfields, delim_name(delim));
+                t->name, lineno, t->hfields, delim_name(t->delim));
         return OFFLOAD_ERR_USAGE;
     }
-    size_t cols = hfields - 1;
+    t->cols = t->hfields - 1;
+    return OFFLOAD_OK;
+}
 
-    /* Pass 1: count data lines so --percent can be applied. */
-    const char *data_start = pos;
-    size_t data_lines = 0;
-    while (next_line(&pos, end, &ln))
+/* Pass 1: count data lines so --percent can be applied. */
+static enum offload_status count_data_lines(struct table_scan *t, char *err, size_t errlen)
+{
+    const char *pos = t->data_start;
+    struct line ln;
+    while (next_line(&pos, t->end, &ln))
         if (!is_blank(ln.start, ln.end))
-            data_lines++;
-    if (data_lines == 0) {
+            t->data_lines++;
+    if (t->data_lines == 0) {
         set_err(err, errlen,
                 "%s: no data lines after the header: add one line per marker, "
                 "`<marker id>%s<call>...` with calls 0/1/2 or A/AB/B",
-                name, delim == '\t' ? "<tab>" : delim == ',' ? "," : " ");
+                t->name, t->delim == '\t' ? "<tab>" : t->delim == ',' ? "," : " ");
         return OFFLOAD_ERR_USAGE;
     }
-    size_t keep = lines_for_percent(data_lines, opt->percent);
-    if (keep == 0) {
+    t->keep = lines_for_percent(t->data_lines, t->opt->percent);
+    if (t->keep == 0) {
         /* Smallest percentage that keeps one line, rounded up to 3 decimals. */
-        double need = ceil(100.0 / (double)data_lines * 1000.0) / 1000.0;
-        set_err(err, errlen, "%s: --percent %g keeps 0 of %zu data lines; use at least %g%%", name,
-                opt->percent, data_lines, need);
+        double need = ceil(100.0 / (double)t->data_lines * 1000.0) / 1000.0;
+        set_err(err, errlen, "%s: --percent %g keeps 0 of %zu data lines; use at least %g%%",
+                t->name, t->opt->percent, t->data_lines, need);
         return OFFLOAD_ERR_USAGE;
     }
+    return OFFLOAD_OK;
+}
 
-    /* Pass 2: check the field count of each kept line and warn about the bad
-     * ones, so that the matrix is allocated for exactly the rows kept (a
-     * wrongly delimited wide file then fails as "no usable rows", not as a
-     * huge allocation). */
-    FILE *w = opt->warnings;
-    size_t seen = 0, printed = 0, good = 0, skipped = 0;
-    pos = data_start;
-    lineno = header_lineno;
-    while (seen < keep && next_line(&pos, end, &ln)) {
+/* Pass 2: check the field count of each kept line and warn about the bad
+ * ones, so that the matrix is allocated for exactly the rows kept (a
+ * wrongly delimited wide file then fails as "no usable rows", not as a
+ * huge allocation). */
+static enum offload_status check_field_counts(struct table_scan *t, char *err, size_t errlen)
+{
+    FILE *w = t->opt->warnings;
+    size_t seen = 0, printed = 0, lineno = t->header_lineno;
+    const char *pos = t->data_start;
+    struct line ln;
+    while (seen < t->keep && next_line(&pos, t->end, &ln)) {
         lineno++;
         if (is_blank(ln.start, ln.end))
             continue;
         seen++;
-        size_t n = count_fields(&ln, delim);
-        if (n == hfields) {
-            good++;
+        size_t n = count_fields(&ln, t->delim);
+        if (n == t->hfields) {
+            t->good++;
             continue;
         }
-        skipped++;
-        if (w && printed < opt->max_warnings) {
+        t->skipped++;
+        if (w && printed < t->opt->max_warnings) {
             fprintf(w,
                     "warning: %s:%zu: %zu field%s, expected %zu (header has %zu varieties); "
                     "row skipped\n",
-                    name, lineno, n, n == 1 ? "" : "s", hfields, cols);
+                    t->name, lineno, n, n == 1 ? "" : "s", t->hfields, t->cols);
             printed++;
         }
     }
-    if (w && skipped > printed)
-        fprintf(w, "warning: %s: %zu more row%s skipped for a wrong field count\n", name,
-                skipped - printed, skipped - printed == 1 ? "" : "s");
-    if (good == 0) {
+    if (w && t->skipped > printed)
+        fprintf(w, "warning: %s: %zu more row%s skipped for a wrong field count\n", t->name,
+                t->skipped - printed, t->skipped - printed == 1 ? "" : "s");
+    if (t->good == 0) {
         set_err(err, errlen,
                 "%s: no usable rows: all %zu kept lines have the wrong field count; check the "
                 "delimiter (detected: %s) and that every line has a marker id plus %zu calls",
-                name, keep, delim_name(delim), cols);
+                t->name, t->keep, delim_name(t->delim), t->cols);
         return OFFLOAD_ERR_USAGE;
     }
+    return OFFLOAD_OK;
+}
 
-    if (good > SIZE_MAX / cols || good > SIZE_MAX / sizeof(size_t))
-        return oom(m, name, good, cols, err, errlen);
-    m->data_lines = data_lines;
-    m->lines_kept = keep;
-    m->rows_skipped = skipped;
-    m->delimiter = delim;
-    m->cols = cols;
-    m->col_names = calloc(cols, sizeof *m->col_names);
-    m->row_ids = calloc(good, sizeof *m->row_ids);
-    m->calls = malloc(good * cols);
-    size_t *row_line = malloc(good * sizeof *row_line);
-    if (!m->col_names || !m->row_ids || !m->calls || !row_line) {
-        free(row_line);
-        return oom(m, name, good, cols, err, errlen);
-    }
-
+/* Allocates the matrix for the good rows and reads the variety names.
+ * *row_line gets room for the line number of each row. False when out of
+ * memory (the caller frees). */
+static bool alloc_matrix(const struct table_scan *t, struct genotype_matrix *m, size_t **row_line)
+{
+    *row_line = NULL;
+    if (t->good > SIZE_MAX / t->cols || t->good > SIZE_MAX / sizeof(size_t))
+        return false;
+    m->data_lines = t->data_lines;
+    m->lines_kept = t->keep;
+    m->rows_skipped = t->skipped;
+    m->delimiter = t->delim;
+    m->cols = t->cols;
+    m->col_names = calloc(t->cols, sizeof *m->col_names);
+    m->row_ids = calloc(t->good, sizeof *m->row_ids);
+    m->calls = malloc(t->good * t->cols);
+    *row_line = malloc(t->good * sizeof **row_line);
+    if (!m->col_names || !m->row_ids || !m->calls || !*row_line)
+        return false;
     struct fields f;
     const char *s, *e;
-    fields_init(&f, &header, delim);
+    fields_init(&f, &t->header, t->delim);
     next_field(&f, &s, &e); /* first header field names the id column */
-    for (size_t c = 0; c < cols && next_field(&f, &s, &e); c++) {
-        m->col_names[c] = dup_range(s, e);
-        if (!m->col_names[c]) {
-            free(row_line);
-            return oom(m, name, good, cols, err, errlen);
-        }
-    }
+    for (size_t c = 0; c < t->cols && next_field(&f, &s, &e); c++)
+        if (!(m->col_names[c] = dup_field(s, e)))
+            return false;
+    return true;
+}
 
-    /* Pass 3: fill the matrix from the lines that passed the count check. */
-    seen = 0;
-    pos = data_start;
-    lineno = header_lineno;
-    while (seen < keep && m->rows < good && next_line(&pos, end, &ln)) {
+/* Pass 3: fill the matrix from the lines that passed the count check.
+ * False when out of memory. */
+static bool fill_rows(const struct table_scan *t, struct genotype_matrix *m, size_t *row_line)
+{
+    size_t seen = 0, lineno = t->header_lineno;
+    const char *pos = t->data_start;
+    struct line ln;
+    while (seen < t->keep && m->rows < t->good && next_line(&pos, t->end, &ln)) {
         lineno++;
         if (is_blank(ln.start, ln.end))
             continue;
         seen++;
-        if (count_fields(&ln, delim) != hfields)
+        if (count_fields(&ln, t->delim) != t->hfields)
             continue;
         size_t r = m->rows;
-        int8_t *out = m->calls + r * cols;
-        fields_init(&f, &ln, delim);
+        int8_t *out = m->calls + r * t->cols;
+        struct fields f;
+        const char *s, *e;
+        fields_init(&f, &ln, t->delim);
         next_field(&f, &s, &e);
-        m->row_ids[r] = dup_range(s, e);
-        if (!m->row_ids[r]) {
-            free(row_line);
-            return oom(m, name, good, cols, err, errlen);
-        }
+        if (!(m->row_ids[r] = dup_field(s, e)))
+            return false;
         m->rows++; /* row id owned from here on, so genotype_free releases it */
-        for (size_t c = 0; c < cols && next_field(&f, &s, &e); c++) {
+        for (size_t c = 0; c < t->cols && next_field(&f, &s, &e); c++) {
             int8_t v = decode_call(s, e);
             if (v == GENOTYPE_MISSING)
                 m->missing_calls++;
@@ -479,12 +565,86 @@ enum offload_status genotype_parse_buffer(const char *buf, size_t len, const cha
         }
         row_line[r] = lineno;
     }
+    return true;
+}
 
-    bool ok = warn_duplicate_ids(m, row_line, name, w);
+enum offload_status genotype_parse_buffer(const char *buf, size_t len, const char *name,
+                                          const struct genotype_load_options *opt,
+                                          struct genotype_matrix *m, char *err, size_t errlen)
+{
+    struct genotype_load_options defaults = genotype_default_options();
+    struct table_scan t;
+    memset(&t, 0, sizeof t);
+    t.opt = opt ? opt : &defaults;
+    t.name = name ? name : "<input>";
+    if (err && errlen)
+        err[0] = '\0';
+    memset(m, 0, sizeof *m);
+    if (!buf)
+        len = 0;
+
+    enum offload_status st = check_buffer(&t, buf, len, err, errlen);
+    if (st == OFFLOAD_OK)
+        st = read_header(&t, buf, len, err, errlen);
+    if (st == OFFLOAD_OK)
+        st = count_data_lines(&t, err, errlen);
+    if (st == OFFLOAD_OK)
+        st = check_field_counts(&t, err, errlen);
+    if (st != OFFLOAD_OK)
+        return st;
+
+    size_t *row_line;
+    bool ok = alloc_matrix(&t, m, &row_line) && fill_rows(&t, m, row_line);
+    ok = ok && warn_duplicate_ids(m, row_line, t.name, t.opt->warnings);
     free(row_line);
     if (!ok)
-        return oom(m, name, m->rows, cols, err, errlen);
+        return oom(m, t.name, t.good, t.cols, err, errlen);
+    FILE *w = t.opt->warnings;
+    if (w && m->missing_calls == m->rows * m->cols)
+        fprintf(w,
+                "warning: %s: no row has a known call, so every score is 0; calls must be "
+                "0/1/2 or A/AB/B (in any case), one per variety\n",
+                t.name);
     return OFFLOAD_OK;
+}
+
+/* Reads fp to its end into a buffer of cap bytes or more. NULL with a
+ * message in err on a read error, out of memory or over the size limit. */
+static char *read_to_eof(FILE *fp, const char *path, size_t cap, size_t *len, char *err,
+                         size_t errlen)
+{
+    char *buf = malloc(cap);
+    size_t n = 0, got = 1;
+    int read_errno = 0;
+    while (buf && got > 0 && (uint64_t)n <= GENOTYPE_MAX_FILE_BYTES) {
+        if (n == cap) {
+            cap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
+            char *grown = realloc(buf, cap);
+            if (!grown)
+                free(buf);
+            buf = grown;
+            if (!buf)
+                break;
+        }
+        got = fread(buf + n, 1, cap - n, fp);
+        read_errno = got == 0 ? errno : 0;
+        n += got;
+    }
+    if (!buf)
+        set_err(err, errlen, "%s: out of memory reading %zu bytes; free memory or use a smaller "
+                "file", path, cap);
+    else if ((uint64_t)n > GENOTYPE_MAX_FILE_BYTES)
+        set_err(err, errlen, "%s: file is over the 4 GiB limit; pass a smaller genotype table",
+                path);
+    else if (ferror(fp))
+        set_err(err, errlen, "%s: read error: %s; check the file and the disk", path,
+                strerror(read_errno));
+    else {
+        *len = n;
+        return buf;
+    }
+    free(buf);
+    return NULL;
 }
 
 enum offload_status genotype_load_file(const char *path, const struct genotype_load_options *opt,
@@ -511,8 +671,8 @@ enum offload_status genotype_load_file(const char *path, const struct genotype_l
     }
     if (S_ISDIR(st.st_mode)) {
         fclose(fp);
-        set_err(err, errlen, "%s: is a directory, not a genotype table; pass the path of a CSV file",
-                path);
+        set_err(err, errlen,
+                "%s: is a directory, not a genotype table; pass the path of a CSV file", path);
         return OFFLOAD_ERR_USAGE;
     }
     if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > GENOTYPE_MAX_FILE_BYTES) {
@@ -524,57 +684,12 @@ enum offload_status genotype_load_file(const char *path, const struct genotype_l
     }
 
     /* Read to EOF rather than trusting st_size: pipes report 0 and files grow. */
-    size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
-    size_t len = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        fclose(fp);
-        set_err(err, errlen, "%s: out of memory reading %zu bytes; free memory or use a smaller file",
-                path, cap);
-        return OFFLOAD_ERR_USAGE;
-    }
-    for (;;) {
-        if (len == cap) {
-            if ((uint64_t)cap > GENOTYPE_MAX_FILE_BYTES) {
-                free(buf);
-                fclose(fp);
-                set_err(err, errlen, "%s: file is over the 4 GiB limit; pass a smaller genotype table",
-                        path);
-                return OFFLOAD_ERR_USAGE;
-            }
-            size_t ncap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
-            char *nb = realloc(buf, ncap);
-            if (!nb) {
-                free(buf);
-                fclose(fp);
-                set_err(err, errlen,
-                        "%s: out of memory reading %zu bytes; free memory or use a smaller file",
-                        path, ncap);
-                return OFFLOAD_ERR_USAGE;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + len, 1, cap - len, fp);
-        len += got;
-        if (got == 0) {
-            if (ferror(fp)) {
-                int e = errno;
-                free(buf);
-                fclose(fp);
-                set_err(err, errlen, "%s: read error: %s; check the file and the disk", path,
-                        strerror(e));
-                return OFFLOAD_ERR_USAGE;
-            }
-            break;
-        }
-    }
+    size_t len;
+    char *buf = read_to_eof(fp, path, S_ISREG(st.st_mode) && st.st_size > 0 ?
+                            (size_t)st.st_size + 1 : 65536, &len, err, errlen);
     fclose(fp);
-    if ((uint64_t)len > GENOTYPE_MAX_FILE_BYTES) {
-        free(buf);
-        set_err(err, errlen, "%s: file is over the 4 GiB limit; pass a smaller genotype table", path);
+    if (!buf)
         return OFFLOAD_ERR_USAGE;
-    }
     enum offload_status s = genotype_parse_buffer(buf, len, path, opt, m, err, errlen);
     free(buf);
     return s;

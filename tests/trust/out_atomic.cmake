@@ -1,5 +1,6 @@
 cmake_minimum_required(VERSION 3.20)
-# scores --out FILE writes a temporary file and renames it: a run that fails
+# scores --out FILE writes a temporary file and renames it (through a
+# symlink: the target, keeping the link): a run that fails
 # leaves a previous FILE byte-identical, and no run leaves FILE.tmp.* behind.
 # Args: EXE, WORKDIR, FIXTURES, BROKEN_KERNELS (optional: kernels that fail
 # to build, for a run that fails after the input was read).
@@ -53,9 +54,8 @@ if(EXISTS "${WORKDIR}/no")
   message(FATAL_ERROR "missing folder: ${WORKDIR}/no was created")
 endif()
 
-# --out naming a directory: the scores are written to the temporary file,
-# the rename fails, the temporary file is removed and the folder is kept.
-run("out is a directory" 1 "cannot write .*a-directory.*the previous file, if any, is unchanged"
+# --out naming a directory: refused before the run (exit 2), the folder kept.
+run("out is a directory" 2 "cannot write .*a-directory: it is a directory; name a file"
     scores "${FIXTURES}/tabs.tsv" --backend serial --out "${WORKDIR}/a-directory")
 if(NOT IS_DIRECTORY "${WORKDIR}/a-directory")
   message(FATAL_ERROR "out is a directory: ${WORKDIR}/a-directory was replaced")
@@ -75,4 +75,19 @@ run("good run" 0 "wrote 2 scores to"
 file(READ "${out_file}" text)
 if(NOT text MATCHES "^id,score\nm1,")
   message(FATAL_ERROR "good run: unexpected ${out_file}:\n${text}")
+endif()
+
+# --out through a symlink: the target is replaced, the link stays a link.
+set(target "${WORKDIR}/target.csv")
+set(link "${WORKDIR}/link.csv")
+file(WRITE "${target}" "id,score\nprevious,42\n")
+file(CREATE_LINK "target.csv" "${link}" SYMBOLIC)
+run("through a symlink" 0 "wrote 2 scores to .*link.csv"
+    scores "${FIXTURES}/tabs.tsv" --backend serial --out "${link}")
+if(NOT IS_SYMLINK "${link}")
+  message(FATAL_ERROR "through a symlink: ${link} is no longer a symlink")
+endif()
+file(READ "${target}" text)
+if(NOT text MATCHES "^id,score\nm1,3\nm2,0\n$")
+  message(FATAL_ERROR "through a symlink: ${target} was not replaced:\n${text}")
 endif()
