@@ -328,8 +328,8 @@ static void test_wrong_field_count(void **state)
     assert_string_equal(m.row_ids[2], "m5");
     assert_int_equal(at(&m, 2, 2), 1);
     assert_string_equal(capture_text(&cap),
-                        "warning: t.csv:4: 3 fields, expected 4 (header has 3 varieties); row skipped\n"
-                        "warning: t.csv:6: 5 fields, expected 4 (header has 3 varieties); row skipped\n");
+                        "offload: warning: t.csv:4: 3 fields, expected 4 (header has 3 varieties); row skipped\n"
+                        "offload: warning: t.csv:6: 5 fields, expected 4 (header has 3 varieties); row skipped\n");
     genotype_free(&m);
     capture_close(&cap);
 }
@@ -365,7 +365,7 @@ static void test_warning_limit_and_summary(void **state)
     o.max_warnings = 0;
     assert_int_equal(genotype_parse_buffer(t, n, "t.csv", &o, &m, err, sizeof err), OFFLOAD_OK);
     assert_string_equal(capture_text(&cap),
-                        "warning: t.csv: 30 more rows skipped for a wrong field count\n");
+                        "offload: warning: t.csv: 30 more rows skipped for a wrong field count\n");
     genotype_free(&m);
     capture_close(&cap);
 }

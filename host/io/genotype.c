@@ -344,7 +344,7 @@ static bool warn_duplicate_ids(const struct genotype_matrix *m, const size_t *ro
     free(t);
     if (repeated_ids > 0)
         fprintf(out,
-                "warning: %s: %zu marker id%s appear%s more than once (first: %s at line %zu, "
+                "offload: warning: %s: %zu marker id%s appear%s more than once (first: %s at line %zu, "
                 "already at line %zu); rows are kept and reported by position\n",
                 name, repeated_ids, repeated_ids == 1 ? "" : "s", repeated_ids == 1 ? "s" : "",
                 m->row_ids[first_row], row_line[first_row], row_line[first_prev]);
@@ -486,14 +486,14 @@ static enum offload_status check_field_counts(struct table_scan *t, char *err, s
         t->skipped++;
         if (w && printed < t->opt->max_warnings) {
             fprintf(w,
-                    "warning: %s:%zu: %zu field%s, expected %zu (header has %zu varieties); "
+                    "offload: warning: %s:%zu: %zu field%s, expected %zu (header has %zu varieties); "
                     "row skipped\n",
                     t->name, lineno, n, n == 1 ? "" : "s", t->hfields, t->cols);
             printed++;
         }
     }
     if (w && t->skipped > printed)
-        fprintf(w, "warning: %s: %zu more row%s skipped for a wrong field count\n", t->name,
+        fprintf(w, "offload: warning: %s: %zu more row%s skipped for a wrong field count\n", t->name,
                 t->skipped - printed, t->skipped - printed == 1 ? "" : "s");
     if (t->good == 0) {
         set_err(err, errlen,
@@ -602,7 +602,7 @@ enum offload_status genotype_parse_buffer(const char *buf, size_t len, const cha
     FILE *w = t.opt->warnings;
     if (w && m->missing_calls == m->rows * m->cols)
         fprintf(w,
-                "warning: %s: no row has a known call, so every score is 0; calls must be "
+                "offload: warning: %s: no row has a known call, so every score is 0; calls must be "
                 "0/1/2 or A/AB/B (in any case), one per variety\n",
                 t.name);
     return OFFLOAD_OK;
