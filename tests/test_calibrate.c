@@ -263,6 +263,38 @@ static void test_get_measures_caches_and_remeasures(void **state)
     assert_true(count_cache_files() >= 2);
 }
 
+/* The fuzzer's seeds: the valid ones are accepted (so the fuzzer reaches
+ * the accepting path), the broken ones refused. */
+static void test_parse_fuzz_seeds(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        int accepted;
+    } seeds[] = {{"valid.json", 1},       {"device.json", 1},   {"truncated.json", 0},
+                 {"negative.json", 0},    {"schema2.json", 0},  {"threads_string.json", 0},
+                 {"nan.json", 0}};
+    struct backend_info info = {0};
+    strcpy(info.device, "fuzz device, 2 threads");
+    strcpy(info.driver, "fuzz driver");
+    info.threads = 2;
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/fuzz/corpus_ceilings/%s", OFFLOAD_TESTS_DIR,
+                 seeds[i].name);
+        FILE *f = fopen(path, "rb");
+        assert_non_null(f);
+        char text[8192];
+        size_t n = fread(text, 1, sizeof text - 1, f);
+        fclose(f);
+        text[n] = '\0';
+        struct ceilings c;
+        enum offload_status st = ceilings_parse(text, "openmp", &info, &c);
+        if ((st == OFFLOAD_OK) != seeds[i].accepted)
+            fail_msg("%s: %s", seeds[i].name, st == OFFLOAD_OK ? "accepted" : "refused");
+    }
+}
+
 static void test_print(void **state)
 {
     (void)state;
@@ -393,6 +425,7 @@ int main(void)
         cmocka_unit_test(test_cache_dir_from_environment),
         cmocka_unit_test(test_store_and_load_round_trip),
         cmocka_unit_test(test_get_measures_caches_and_remeasures),
+        cmocka_unit_test(test_parse_fuzz_seeds),
         cmocka_unit_test(test_print),
         cmocka_unit_test(test_host_one_thread),
         cmocka_unit_test(test_host_two_threads),

@@ -221,8 +221,15 @@ enum offload_status ceilings_load(const char *backend, const struct backend_info
     char *text = read_whole_file(path, CACHE_FILE_MAX_BYTES, NULL);
     if (!text)
         return OFFLOAD_UNAVAILABLE;
-    cJSON *root = cJSON_Parse(text);
+    enum offload_status st = ceilings_parse(text, backend, info, out);
     free(text);
+    return st;
+}
+
+enum offload_status ceilings_parse(const char *text, const char *backend,
+                                   const struct backend_info *info, struct ceilings *out)
+{
+    cJSON *root = cJSON_Parse(text);
     int ok = cJSON_IsObject(root) && parse_ceilings(root, backend, info, out);
     cJSON_Delete(root);
     return ok ? OFFLOAD_OK : OFFLOAD_UNAVAILABLE;

@@ -42,6 +42,10 @@ const char *ceilings_cache_path(const char *backend, const struct backend_info *
 enum offload_status ceilings_load(const char *backend, const struct backend_info *info,
                                   struct ceilings *out);
 
+/* The same for the text of an entry (a saved file is input too: fuzzed). */
+enum offload_status ceilings_parse(const char *text, const char *backend,
+                                   const struct backend_info *info, struct ceilings *out);
+
 /* Writes the cache entry atomically (temporary file, then rename), creating
  * the directory. OFFLOAD_OK, or OFFLOAD_ERR_RUN after a message on stderr. */
 enum offload_status ceilings_store(const char *backend, const struct backend_info *info,
