@@ -79,7 +79,8 @@ static enum offload_status calib_create_kernels(struct opencl_state *st, struct 
         *wanted[i].slot = clCreateKernel(st->program, wanted[i].name, &err);
         if (!CL_OK("clCreateKernel", err)) {
             *wanted[i].slot = NULL;
-            fprintf(stderr, "offload: opencl: kernel %s is missing from the program (calibrate.cl)\n",
+            fprintf(stderr,
+                    "offload: opencl: kernel %s is missing from the program (calibrate.cl)\n",
                     wanted[i].name);
             return OFFLOAD_ERR_RUN;
         }
@@ -221,8 +222,8 @@ static enum offload_status calib_stream(struct opencl_state *st, const struct ca
         calib_read_element(st, b, n - 1, &last) != OFFLOAD_OK)
         goto done;
     if (first != 4.0 || last != 4.0 || !(best_copy > 0) || !(best_triad > 0)) {
-        fprintf(stderr, "offload: opencl: calibrate: the bandwidth kernels computed wrong values or "
-                        "took no measurable time\n");
+        fprintf(stderr, "offload: opencl: calibrate: the bandwidth kernels computed wrong values "
+                        "or took no measurable time\n");
         goto done;
     }
     out->stream_copy = 16.0 * (double)n / best_copy;
@@ -301,7 +302,8 @@ static enum offload_status calib_sqrt(struct opencl_state *st, cl_kernel k, size
     }
     /* Every sqrt is of a number >= 1, so the sum is at least their count. */
     if (!(value >= sqrts_per_iteration * iterations * 0.5)) {
-        fprintf(stderr, "offload: opencl: calibrate: the sqrt kernel computed a wrong sum (%g)\n", value);
+        fprintf(stderr, "offload: opencl: calibrate: the sqrt kernel computed a wrong sum (%g)\n",
+                value);
         goto done;
     }
     *rate = (double)global * (double)iterations * sqrts_per_iteration / best;
@@ -399,8 +401,8 @@ static enum offload_status calib_transfers(struct opencl_state *st, struct ceili
     if ((cl_ulong)bytes > st->max_alloc)
         bytes = (size_t)st->max_alloc / 64 * 64;
     if (bytes < (1u << 20)) {
-        fprintf(stderr, "offload: opencl: calibrate: the device's largest buffer is too small for the "
-                        "transfer test\n");
+        fprintf(stderr, "offload: opencl: calibrate: the device's largest buffer is too small for "
+                        "the transfer test\n");
         return OFFLOAD_ERR_RUN;
     }
     /* 64-byte aligned and written before any timing (see DESIGN.md). */

@@ -265,8 +265,8 @@ enum offload_status select_device(const struct device_list *list, const char *se
         return OFFLOAD_OK;
     if (matches == 0) {
         fprintf(stderr,
-                "offload: opencl: no device name contains \"%s\"; pick one by P.D index or by a name "
-                "substring:\n",
+                "offload: opencl: no device name contains \"%s\"; pick one by P.D index or by a "
+                "name substring:\n",
                 selector);
         print_device_names(list, 0, NULL);
     } else {

@@ -31,7 +31,8 @@ static char *read_kernel_source(const char *path, size_t *length)
 {
     char *text = read_whole_file(path, KERNEL_SOURCE_MAX_BYTES, length);
     if (!text)
-        fprintf(stderr, "offload: opencl: cannot read kernel source %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "offload: opencl: cannot read kernel source %s: %s\n", path,
+                strerror(errno));
     return text;
 }
 
@@ -176,7 +177,8 @@ enum offload_status create_kernels(struct opencl_state *st)
         cl_int err;
         st->kernels[k] = clCreateKernel(st->program, kernel_names[k], &err);
         if (!CL_OK("clCreateKernel", err)) {
-            fprintf(stderr, "offload: opencl: kernel %s is missing from the program\n", kernel_names[k]);
+            fprintf(stderr, "offload: opencl: kernel %s is missing from the program\n",
+                    kernel_names[k]);
             st->kernels[k] = NULL;
             return OFFLOAD_ERR_RUN;
         }

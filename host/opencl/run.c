@@ -124,83 +124,125 @@ static enum offload_status check_device_memory(const struct opencl_state *st,
     return OFFLOAD_OK;
 }
 
+/* The job's input and output buffers in st->memory's mode, and its scratch
+ * buffer when it has one; OFFLOAD_ERR_RUN (after reporting) on failure. */
+static enum offload_status job_buffers(struct opencl_state *st, const struct job *job,
+                                       cl_mem *in, cl_mem *out, cl_mem *scratch)
+{
+    *in = *out = *scratch = NULL;
+    switch (st->memory) {
+    case MEM_COPY:
+        *in = slot_buffer(st, SLOT_IN, CL_MEM_READ_ONLY, job->in_bytes, NULL);
+        *out = *in ? slot_buffer(st, SLOT_OUT, CL_MEM_WRITE_ONLY, job->out_bytes, NULL) : NULL;
+        break;
+    case MEM_PINNED:
+        *in = slot_buffer(st, SLOT_IN, CL_MEM_READ_ONLY | CL_MEM_ALLOC_HOST_PTR, job->in_bytes,
+                          NULL);
+        *out = *in ? slot_buffer(st, SLOT_OUT, CL_MEM_WRITE_ONLY | CL_MEM_ALLOC_HOST_PTR,
+                                 job->out_bytes, NULL)
+                   : NULL;
+        break;
+    case MEM_ZERO_COPY:
+        *in = slot_buffer(st, SLOT_IN, CL_MEM_READ_ONLY | CL_MEM_USE_HOST_PTR, job->in_bytes,
+                          job->in);
+        *out = *in ? slot_buffer(st, SLOT_OUT, CL_MEM_WRITE_ONLY | CL_MEM_USE_HOST_PTR,
+                                 job->out_bytes, job->out)
+                   : NULL;
+        break;
+    }
+    if (!*in || !*out)
+        return OFFLOAD_ERR_RUN;
+    if (job->scratch_bytes) {
+        *scratch = slot_buffer(st, SLOT_SCRATCH, CL_MEM_READ_WRITE, job->scratch_bytes, NULL);
+        if (!*scratch)
+            return OFFLOAD_ERR_RUN;
+    }
+    return OFFLOAD_OK;
+}
+
+/* Enqueues the copy in: a write for MEM_COPY, else map + memcpy + unmap, the
+ * two commands' events in ev_a and ev_b. 0 (after reporting) on failure,
+ * never leaving the buffer mapped. */
+static int enqueue_copy_in(struct opencl_state *st, const struct job *job, cl_mem in,
+                           cl_event *ev_a, cl_event *ev_b)
+{
+    cl_int err;
+    void *mapped;
+    switch (st->memory) {
+    case MEM_COPY:
+        return CL_OK("clEnqueueWriteBuffer", clEnqueueWriteBuffer(st->queue, in, CL_FALSE, 0,
+                                                                  job->in_bytes, job->in, 0, NULL,
+                                                                  ev_a));
+    case MEM_PINNED:
+    case MEM_ZERO_COPY:
+        /* WRITE_INVALIDATE_REGION: the device's old contents are not wanted,
+         * so no read-back happens (and none lands in the caller's buffer). */
+        mapped = clEnqueueMapBuffer(st->queue, in, CL_TRUE, CL_MAP_WRITE_INVALIDATE_REGION, 0,
+                                    job->in_bytes, 0, NULL, ev_a, &err);
+        if (!CL_OK("clEnqueueMapBuffer", err))
+            return 0;
+        /* With USE_HOST_PTR the map normally returns the caller's pointer. */
+        if (mapped != job->in)
+            memcpy(mapped, job->in, job->in_bytes);
+        err = clEnqueueUnmapMemObject(st->queue, in, mapped, 0, NULL, ev_b);
+        return CL_OK("clEnqueueUnmapMemObject", err);
+    }
+    return 0;
+}
+
+/* The copy out, as enqueue_copy_in does the copy in. */
+static int enqueue_copy_out(struct opencl_state *st, const struct job *job, cl_mem out,
+                            cl_event *ev_a, cl_event *ev_b)
+{
+    cl_int err;
+    void *mapped;
+    switch (st->memory) {
+    case MEM_COPY:
+        return CL_OK("clEnqueueReadBuffer", clEnqueueReadBuffer(st->queue, out, CL_FALSE, 0,
+                                                                job->out_bytes, job->out, 0, NULL,
+                                                                ev_a));
+    case MEM_PINNED:
+    case MEM_ZERO_COPY:
+        mapped = clEnqueueMapBuffer(st->queue, out, CL_TRUE, CL_MAP_READ, 0, job->out_bytes, 0,
+                                    NULL, ev_a, &err);
+        if (!CL_OK("clEnqueueMapBuffer", err))
+            return 0;
+        if (mapped != job->out)
+            memcpy(job->out, mapped, job->out_bytes);
+        err = clEnqueueUnmapMemObject(st->queue, out, mapped, 0, NULL, ev_b);
+        return CL_OK("clEnqueueUnmapMemObject", err);
+    }
+    return 0;
+}
+
+/* Device time of a copy: one command, or a map and its unmap. */
+static double copy_event_time(cl_event a, cl_event b)
+{
+    return b ? event_pair_time(a, b) : event_span(a, a);
+}
+
 /* Copy in, run, copy out, each phase finished before its clock stops. */
 static enum offload_status run_job(struct opencl_state *st, const struct job *job,
                                    struct phase_times *times)
 {
     struct phase_times t = {-1, -1, -1, -1, -1, -1};
     cl_event ev_a = NULL, ev_b = NULL;
-    void *mapped = NULL;
-    cl_mem mapped_mem = NULL;
-    cl_int err;
 
     enum offload_status status = check_device_memory(st, job);
     if (status != OFFLOAD_OK)
         return status;
     status = OFFLOAD_ERR_RUN;
 
-    cl_mem in = NULL, out = NULL, scratch = NULL;
-    switch (st->memory) {
-    case MEM_COPY:
-        in = slot_buffer(st, SLOT_IN, CL_MEM_READ_ONLY, job->in_bytes, NULL);
-        out = in ? slot_buffer(st, SLOT_OUT, CL_MEM_WRITE_ONLY, job->out_bytes, NULL) : NULL;
-        break;
-    case MEM_PINNED:
-        in = slot_buffer(st, SLOT_IN, CL_MEM_READ_ONLY | CL_MEM_ALLOC_HOST_PTR, job->in_bytes,
-                         NULL);
-        out = in ? slot_buffer(st, SLOT_OUT, CL_MEM_WRITE_ONLY | CL_MEM_ALLOC_HOST_PTR,
-                               job->out_bytes, NULL)
-                 : NULL;
-        break;
-    case MEM_ZERO_COPY:
-        in = slot_buffer(st, SLOT_IN, CL_MEM_READ_ONLY | CL_MEM_USE_HOST_PTR, job->in_bytes,
-                         job->in);
-        out = in ? slot_buffer(st, SLOT_OUT, CL_MEM_WRITE_ONLY | CL_MEM_USE_HOST_PTR,
-                               job->out_bytes, job->out)
-                 : NULL;
-        break;
-    }
-    if (!in || !out)
+    cl_mem in, out, scratch;
+    if (job_buffers(st, job, &in, &out, &scratch) != OFFLOAD_OK)
         goto fail;
-    if (job->scratch_bytes) {
-        scratch = slot_buffer(st, SLOT_SCRATCH, CL_MEM_READ_WRITE, job->scratch_bytes, NULL);
-        if (!scratch)
-            goto fail;
-    }
 
     /* Copy in. */
     double t0 = offload_now();
-    switch (st->memory) {
-    case MEM_COPY:
-        if (!CL_OK("clEnqueueWriteBuffer", clEnqueueWriteBuffer(st->queue, in, CL_FALSE, 0,
-                                                                job->in_bytes, job->in, 0, NULL,
-                                                                &ev_a)))
-            goto fail;
-        break;
-    case MEM_PINNED:
-    case MEM_ZERO_COPY:
-        /* WRITE_INVALIDATE_REGION: the device's old contents are not wanted,
-         * so no read-back happens (and none lands in the caller's buffer). */
-        mapped = clEnqueueMapBuffer(st->queue, in, CL_TRUE, CL_MAP_WRITE_INVALIDATE_REGION, 0,
-                                    job->in_bytes, 0, NULL, &ev_a, &err);
-        if (!CL_OK("clEnqueueMapBuffer", err)) {
-            mapped = NULL;
-            goto fail;
-        }
-        mapped_mem = in;
-        /* With USE_HOST_PTR the map normally returns the caller's pointer. */
-        if (mapped != job->in)
-            memcpy(mapped, job->in, job->in_bytes);
-        err = clEnqueueUnmapMemObject(st->queue, in, mapped, 0, NULL, &ev_b);
-        mapped = NULL;
-        if (!CL_OK("clEnqueueUnmapMemObject", err))
-            goto fail;
-        break;
-    }
-    if (!CL_OK("clFinish", clFinish(st->queue)))
+    if (!enqueue_copy_in(st, job, in, &ev_a, &ev_b) || !CL_OK("clFinish", clFinish(st->queue)))
         goto fail;
     t.copy_in = offload_now() - t0;
-    t.event_copy_in = ev_b ? event_pair_time(ev_a, ev_b) : event_span(ev_a, ev_a);
+    t.event_copy_in = copy_event_time(ev_a, ev_b);
     release_event(&ev_a);
     release_event(&ev_b);
 
@@ -219,34 +261,10 @@ static enum offload_status run_job(struct opencl_state *st, const struct job *jo
 
     /* Copy out. */
     t0 = offload_now();
-    switch (st->memory) {
-    case MEM_COPY:
-        if (!CL_OK("clEnqueueReadBuffer", clEnqueueReadBuffer(st->queue, out, CL_FALSE, 0,
-                                                              job->out_bytes, job->out, 0, NULL,
-                                                              &ev_a)))
-            goto fail;
-        break;
-    case MEM_PINNED:
-    case MEM_ZERO_COPY:
-        mapped = clEnqueueMapBuffer(st->queue, out, CL_TRUE, CL_MAP_READ, 0, job->out_bytes, 0,
-                                    NULL, &ev_a, &err);
-        if (!CL_OK("clEnqueueMapBuffer", err)) {
-            mapped = NULL;
-            goto fail;
-        }
-        mapped_mem = out;
-        if (mapped != job->out)
-            memcpy(job->out, mapped, job->out_bytes);
-        err = clEnqueueUnmapMemObject(st->queue, out, mapped, 0, NULL, &ev_b);
-        mapped = NULL;
-        if (!CL_OK("clEnqueueUnmapMemObject", err))
-            goto fail;
-        break;
-    }
-    if (!CL_OK("clFinish", clFinish(st->queue)))
+    if (!enqueue_copy_out(st, job, out, &ev_a, &ev_b) || !CL_OK("clFinish", clFinish(st->queue)))
         goto fail;
     t.copy_out = offload_now() - t0;
-    t.event_copy_out = ev_b ? event_pair_time(ev_a, ev_b) : event_span(ev_a, ev_a);
+    t.event_copy_out = copy_event_time(ev_a, ev_b);
     release_event(&ev_a);
     release_event(&ev_b);
     /* A zero-copy buffer wraps the caller's memory, which must outlive it
@@ -261,9 +279,6 @@ static enum offload_status run_job(struct opencl_state *st, const struct job *jo
     return OFFLOAD_OK;
 
 fail:
-    if (mapped)
-        CL_OK("clEnqueueUnmapMemObject",
-              clEnqueueUnmapMemObject(st->queue, mapped_mem, mapped, 0, NULL, NULL));
     CL_OK("clFinish", clFinish(st->queue));
     release_event(&ev_a);
     release_event(&ev_b);
@@ -481,7 +496,8 @@ enum offload_status opencl_run_sumsqrt(void *state, const struct kernel_input *k
     }
     if (!size_mul_fits(n, sizeof(double), &job.in_bytes) ||
         !size_mul_fits(n, sizeof(float), &job.out_bytes)) {
-        fprintf(stderr, "offload: opencl: %s of %zu elements overflows the address space\n", job.what, n);
+        fprintf(stderr, "offload: opencl: %s of %zu elements overflows the address space\n",
+                job.what, n);
         return OFFLOAD_ERR_USAGE;
     }
     if (alg == ALG_FAST) {
@@ -520,8 +536,8 @@ enum offload_status opencl_run_scores(void *state, const struct kernel_input *ki
     }
     if (!size_mul_fits(m->rows, m->cols, &job.in_bytes) ||
         !size_mul_fits(m->rows, sizeof(cl_long), &job.out_bytes)) {
-        fprintf(stderr, "offload: opencl: a %zu x %zu matrix overflows the address space\n", m->rows,
-                m->cols);
+        fprintf(stderr, "offload: opencl: a %zu x %zu matrix overflows the address space\n",
+                m->rows, m->cols);
         return OFFLOAD_ERR_USAGE;
     }
     return run_job(st, &job, t);
