@@ -1,0 +1,494 @@
+/* OpenCL backend: `offload calibrate`, the measured ceilings. */
+
+#include "opencl_internal.h"
+
+#include "timing.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ==== calibrate: measured ceilings ========================================
+ * Everything `offload calibrate` measures on an OpenCL device lives in this
+ * section (kernels in kernels/calibrate.cl). Its kernels and buffers are
+ * created here and released before returning; the run_* code (run.c) is not
+ * involved, so tuning those kernels cannot change a ceiling. Every time is
+ * the host clock around enqueue + clFinish, best of several repeats: on a
+ * shared machine the fastest run is the one least disturbed. */
+
+enum {
+    CALIB_STREAM_MAX_ELEMENTS = 1 << 24, /* 128 MiB per array, as on the host */
+    CALIB_STREAM_REPEATS = 5,
+    CALIB_CPU_ELEMENTS_PER_ITEM = 1024, /* a vectorisable run per work-item (see sqrt.cl) */
+    CALIB_SQRT_REPEATS = 4,
+    CALIB_SQRT_F64_PER_ITERATION = 32, /* 8 x double4, see calibrate.cl */
+    CALIB_SQRT_F32_PER_ITERATION = 64, /* 8 x float8 */
+    CALIB_LAUNCH_WARMUPS = 5,
+    CALIB_LAUNCHES = 50,
+    CALIB_TRANSFER_BYTES = 64 << 20,
+    CALIB_TRANSFER_REPEATS = 4
+};
+
+/* Seconds a timed sqrt launch should last: long against launch overhead,
+ * short against GPU watchdogs and the ~1-2 s budget of a calibration. */
+static const double CALIB_SQRT_TARGET_S = 0.02;
+
+/* A transfer costing less than this fraction of a host memcpy of the same
+ * bytes moves nothing (map/unmap of shared memory): it is reported as
+ * zero-copy, never as an absurd bandwidth. */
+static const double CALIB_NEGLIGIBLE_FRACTION = 0.01;
+
+struct calib_kernels {
+    cl_kernel empty, copy, triad, sqrt_f64, sqrt_f32;
+};
+
+static void calib_release_kernel(cl_kernel *k)
+{
+    if (*k)
+        CL_OK("clReleaseKernel", clReleaseKernel(*k));
+    *k = NULL;
+}
+
+static void calib_release_kernels(struct calib_kernels *ck)
+{
+    calib_release_kernel(&ck->empty);
+    calib_release_kernel(&ck->copy);
+    calib_release_kernel(&ck->triad);
+    calib_release_kernel(&ck->sqrt_f64);
+    calib_release_kernel(&ck->sqrt_f32);
+}
+
+static void calib_release_mem(cl_mem *m)
+{
+    if (*m)
+        CL_OK("clReleaseMemObject", clReleaseMemObject(*m));
+    *m = NULL;
+}
+
+static enum offload_status calib_create_kernels(struct opencl_state *st, struct calib_kernels *ck)
+{
+    struct {
+        cl_kernel *slot;
+        const char *name;
+    } wanted[] = {{&ck->empty, "calibrate_empty"},
+                  {&ck->copy, "calibrate_copy"},
+                  {&ck->triad, "calibrate_triad"},
+                  {&ck->sqrt_f64, "calibrate_sqrt_f64"},
+                  {&ck->sqrt_f32, "calibrate_sqrt_f32"}};
+    for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++) {
+        cl_int err;
+        *wanted[i].slot = clCreateKernel(st->program, wanted[i].name, &err);
+        if (!CL_OK("clCreateKernel", err)) {
+            *wanted[i].slot = NULL;
+            fprintf(stderr,
+                    "offload: opencl: kernel %s is missing from the program (calibrate.cl)\n",
+                    wanted[i].name);
+            return OFFLOAD_ERR_RUN;
+        }
+    }
+    return OFFLOAD_OK;
+}
+
+/* Work-group size: `want`, capped by what the device and kernel allow. */
+static enum offload_status calib_local_size(const struct opencl_state *st, cl_kernel k,
+                                            size_t want, size_t *local)
+{
+    size_t kernel_max = 0;
+    if (!CL_OK("clGetKernelWorkGroupInfo(CL_KERNEL_WORK_GROUP_SIZE)",
+               clGetKernelWorkGroupInfo(k, st->device, CL_KERNEL_WORK_GROUP_SIZE,
+                                        sizeof kernel_max, &kernel_max, NULL)))
+        return OFFLOAD_ERR_RUN;
+    size_t l = want;
+    if (kernel_max && kernel_max < l)
+        l = kernel_max;
+    if (st->max_wg < l)
+        l = st->max_wg;
+    if (st->max_item0 < l)
+        l = st->max_item0;
+    *local = l ? l : 1;
+    return OFFLOAD_OK;
+}
+
+/* One launch, finished, timed on the host clock. */
+static enum offload_status calib_launch(struct opencl_state *st, cl_kernel k, size_t global,
+                                        size_t local, double *seconds)
+{
+    double t0 = offload_now();
+    if (!CL_OK("clEnqueueNDRangeKernel",
+               clEnqueueNDRangeKernel(st->queue, k, 1, NULL, &global, &local, 0, NULL, NULL)) ||
+        !CL_OK("clFinish", clFinish(st->queue)))
+        return OFFLOAD_ERR_RUN;
+    *seconds = offload_now() - t0;
+    return OFFLOAD_OK;
+}
+
+static enum offload_status calib_fill(struct opencl_state *st, cl_mem m, double value,
+                                      size_t bytes)
+{
+    return CL_OK("clEnqueueFillBuffer", clEnqueueFillBuffer(st->queue, m, &value, sizeof value,
+                                                            0, bytes, 0, NULL, NULL))
+               ? OFFLOAD_OK
+               : OFFLOAD_ERR_RUN;
+}
+
+/* Reads element i of a double buffer back (blocking). */
+static enum offload_status calib_read_element(struct opencl_state *st, cl_mem m, size_t i,
+                                              double *value)
+{
+    return CL_OK("clEnqueueReadBuffer",
+                 clEnqueueReadBuffer(st->queue, m, CL_TRUE, i * sizeof *value, sizeof *value,
+                                     value, 0, NULL, NULL))
+               ? OFFLOAD_OK
+               : OFFLOAD_ERR_RUN;
+}
+
+/* STREAM copy (c = a) and triad (b = a + 3c) on device buffers. */
+static enum offload_status calib_stream(struct opencl_state *st, const struct calib_kernels *ck,
+                                        struct ceilings *out)
+{
+    /* Three arrays within one allocation's limit and a quarter of the
+     * device's memory (buffers of earlier runs may still be held). */
+    cl_ulong n64 = CALIB_STREAM_MAX_ELEMENTS;
+    if (n64 > st->max_alloc / sizeof(cl_double))
+        n64 = st->max_alloc / sizeof(cl_double);
+    if (n64 > st->global_mem / (4 * 3 * sizeof(cl_double)))
+        n64 = st->global_mem / (4 * 3 * sizeof(cl_double));
+    if (n64 < 1024) {
+        fprintf(stderr, "offload: opencl: calibrate: the device's memory is too small for the "
+                        "bandwidth test\n");
+        return OFFLOAD_ERR_RUN;
+    }
+    const size_t n = (size_t)n64;
+    const size_t bytes = n * sizeof(cl_double);
+    cl_mem a = NULL, b = NULL, c = NULL;
+    enum offload_status status = OFFLOAD_ERR_RUN;
+    cl_int err;
+
+    a = clCreateBuffer(st->context, CL_MEM_READ_WRITE, bytes, NULL, &err);
+    if (!CL_OK("clCreateBuffer", err)) {
+        a = NULL;
+        goto done;
+    }
+    b = clCreateBuffer(st->context, CL_MEM_READ_WRITE, bytes, NULL, &err);
+    if (!CL_OK("clCreateBuffer", err)) {
+        b = NULL;
+        goto done;
+    }
+    c = clCreateBuffer(st->context, CL_MEM_READ_WRITE, bytes, NULL, &err);
+    if (!CL_OK("clCreateBuffer", err)) {
+        c = NULL;
+        goto done;
+    }
+    /* Filling also makes the driver commit (touch) the memory. */
+    if (calib_fill(st, a, 1.0, bytes) != OFFLOAD_OK ||
+        calib_fill(st, b, 0.0, bytes) != OFFLOAD_OK ||
+        calib_fill(st, c, 0.0, bytes) != OFFLOAD_OK ||
+        !CL_OK("clFinish", clFinish(st->queue)))
+        goto done;
+
+    cl_ulong n_arg = n64;
+    cl_ulong per_item = st->is_cpu ? CALIB_CPU_ELEMENTS_PER_ITEM : 1;
+    cl_double scalar = 3.0;
+    size_t items = (size_t)((n64 + per_item - 1) / per_item);
+    size_t local_copy, local_triad;
+    if (calib_local_size(st, ck->copy, st->is_cpu ? 64 : 256, &local_copy) != OFFLOAD_OK ||
+        calib_local_size(st, ck->triad, st->is_cpu ? 64 : 256, &local_triad) != OFFLOAD_OK)
+        goto done;
+    if (!SET_ARG(ck->copy, 0, a) || !SET_ARG(ck->copy, 1, c) || !SET_ARG(ck->copy, 2, n_arg) ||
+        !SET_ARG(ck->copy, 3, per_item) || !SET_ARG(ck->triad, 0, a) ||
+        !SET_ARG(ck->triad, 1, b) || !SET_ARG(ck->triad, 2, c) ||
+        !SET_ARG(ck->triad, 3, scalar) || !SET_ARG(ck->triad, 4, n_arg) ||
+        !SET_ARG(ck->triad, 5, per_item))
+        goto done;
+
+    /* Interleaved like STREAM; round 0 (the same NDRanges) only warms up,
+     * which keeps PoCL's per-local-size compile out of the timing. */
+    double best_copy = 1e300, best_triad = 1e300;
+    for (int r = 0; r <= CALIB_STREAM_REPEATS; r++) {
+        double tc, tt;
+        if (calib_launch(st, ck->copy, round_up(items, local_copy), local_copy, &tc) !=
+                OFFLOAD_OK ||
+            calib_launch(st, ck->triad, round_up(items, local_triad), local_triad, &tt) !=
+                OFFLOAD_OK)
+            goto done;
+        if (r == 0)
+            continue;
+        best_copy = tc < best_copy ? tc : best_copy;
+        best_triad = tt < best_triad ? tt : best_triad;
+    }
+
+    /* Check the kernels did their work: b = 1 + 3 * 1 everywhere. */
+    double first = 0, last = 0;
+    if (calib_read_element(st, b, 0, &first) != OFFLOAD_OK ||
+        calib_read_element(st, b, n - 1, &last) != OFFLOAD_OK)
+        goto done;
+    if (first != 4.0 || last != 4.0 || !(best_copy > 0) || !(best_triad > 0)) {
+        fprintf(stderr, "offload: opencl: calibrate: the bandwidth kernels computed wrong values "
+                        "or took no measurable time\n");
+        goto done;
+    }
+    out->stream_copy = 16.0 * (double)n / best_copy;
+    out->stream_triad = 24.0 * (double)n / best_triad;
+    status = OFFLOAD_OK;
+
+done:
+    calib_release_mem(&a);
+    calib_release_mem(&b);
+    calib_release_mem(&c);
+    return status;
+}
+
+/* Square roots per second of one sqrt kernel: grows the iteration count
+ * until a launch lasts about CALIB_SQRT_TARGET_S, then keeps the fastest of
+ * CALIB_SQRT_REPEATS launches. */
+static enum offload_status calib_sqrt(struct opencl_state *st, cl_kernel k, size_t elem_bytes,
+                                      double sqrts_per_iteration, double *rate)
+{
+    /* Work-items: enough groups for every compute unit (CPU drivers run a
+     * group per thread; GPUs need many resident groups to hide latency). */
+    size_t local;
+    if (calib_local_size(st, k, st->is_cpu ? 8 : 256, &local) != OFFLOAD_OK)
+        return OFFLOAD_ERR_RUN;
+    size_t groups = (size_t)st->compute_units * (st->is_cpu ? 4 : 16);
+    size_t global = groups * local;
+
+    enum offload_status status = OFFLOAD_ERR_RUN;
+    cl_int err;
+    cl_mem results = clCreateBuffer(st->context, CL_MEM_WRITE_ONLY, global * elem_bytes, NULL,
+                                    &err);
+    if (!CL_OK("clCreateBuffer", err))
+        return OFFLOAD_ERR_RUN;
+
+    cl_uint iterations = 16;
+    double t = 0;
+    if (!SET_ARG(k, 0, results) || !SET_ARG(k, 1, iterations) ||
+        calib_launch(st, k, global, local, &t) != OFFLOAD_OK) /* warm-up, same NDRange */
+        goto done;
+    do {
+        iterations *= 4;
+        if (!SET_ARG(k, 1, iterations) || calib_launch(st, k, global, local, &t) != OFFLOAD_OK)
+            goto done;
+    } while (t < CALIB_SQRT_TARGET_S / 4 && iterations < (1u << 28));
+    if (t > 0 && t < CALIB_SQRT_TARGET_S) {
+        double scaled = (double)iterations * CALIB_SQRT_TARGET_S / t;
+        iterations = scaled < (double)(1u << 30) ? (cl_uint)scaled + 1 : (1u << 30);
+    }
+    if (!SET_ARG(k, 1, iterations))
+        goto done;
+    double best = 1e300;
+    for (int r = 0; r < CALIB_SQRT_REPEATS; r++) {
+        if (calib_launch(st, k, global, local, &t) != OFFLOAD_OK)
+            goto done;
+        best = t < best ? t : best;
+    }
+    if (!(best > 0)) {
+        fprintf(stderr, "offload: opencl: calibrate: the sqrt kernel took no measurable time\n");
+        goto done;
+    }
+    /* The results are stored by every work-item, so no compiler can drop
+     * the loop; reading one back confirms the kernel ran. */
+    unsigned char first[8] = {0};
+    if (!CL_OK("clEnqueueReadBuffer", clEnqueueReadBuffer(st->queue, results, CL_TRUE, 0,
+                                                          elem_bytes, first, 0, NULL, NULL)))
+        goto done;
+    double value = 0;
+    if (elem_bytes == sizeof(cl_double)) {
+        cl_double d;
+        memcpy(&d, first, sizeof d);
+        value = d;
+    } else {
+        cl_float f;
+        memcpy(&f, first, sizeof f);
+        value = f;
+    }
+    /* Every sqrt is of a number >= 1, so the sum is at least their count. */
+    if (!(value >= sqrts_per_iteration * iterations * 0.5)) {
+        fprintf(stderr, "offload: opencl: calibrate: the sqrt kernel computed a wrong sum (%g)\n",
+                value);
+        goto done;
+    }
+    *rate = (double)global * (double)iterations * sqrts_per_iteration / best;
+    status = OFFLOAD_OK;
+
+done:
+    calib_release_mem(&results);
+    return status;
+}
+
+/* Seconds from enqueueing an empty kernel to clFinish returning, the
+ * fixed cost of every launch: the minimum over CALIB_LAUNCHES. */
+static enum offload_status calib_launch_latency(struct opencl_state *st, cl_kernel empty,
+                                                double *latency)
+{
+    double best = 1e300, t;
+    for (int i = 0; i < CALIB_LAUNCH_WARMUPS + CALIB_LAUNCHES; i++) {
+        if (calib_launch(st, empty, 1, 1, &t) != OFFLOAD_OK)
+            return OFFLOAD_ERR_RUN;
+        if (i >= CALIB_LAUNCH_WARMUPS && t < best)
+            best = t;
+    }
+    /* A clock step is the least a measurement can honestly claim. */
+    double tick = offload_clock_tick();
+    *latency = best > tick ? best : tick;
+    return OFFLOAD_OK;
+}
+
+enum calib_direction { CALIB_TO_DEVICE, CALIB_FROM_DEVICE };
+
+/* One transfer of `bytes` between host and mem as the memory mode does it
+ * in run_job: write/read for MEM_COPY, map + memcpy + unmap otherwise (the
+ * memcpy skipped when the map returns the host pointer itself). */
+static enum offload_status calib_transfer_once(struct opencl_state *st,
+                                               enum offload_memory_mode mode,
+                                               enum calib_direction dir, cl_mem mem,
+                                               unsigned char *host, size_t bytes,
+                                               double *seconds)
+{
+    cl_int err;
+    double t0 = offload_now();
+    switch (mode) {
+    case MEM_COPY:
+        if (dir == CALIB_TO_DEVICE
+                ? !CL_OK("clEnqueueWriteBuffer", clEnqueueWriteBuffer(st->queue, mem, CL_TRUE, 0,
+                                                                      bytes, host, 0, NULL, NULL))
+                : !CL_OK("clEnqueueReadBuffer", clEnqueueReadBuffer(st->queue, mem, CL_TRUE, 0,
+                                                                    bytes, host, 0, NULL, NULL)))
+            return OFFLOAD_ERR_RUN;
+        break;
+    case MEM_PINNED:
+    case MEM_ZERO_COPY: {
+        cl_map_flags flags =
+            dir == CALIB_TO_DEVICE ? CL_MAP_WRITE_INVALIDATE_REGION : CL_MAP_READ;
+        void *mapped =
+            clEnqueueMapBuffer(st->queue, mem, CL_TRUE, flags, 0, bytes, 0, NULL, NULL, &err);
+        if (!CL_OK("clEnqueueMapBuffer", err))
+            return OFFLOAD_ERR_RUN;
+        if (mapped != host) {
+            if (dir == CALIB_TO_DEVICE)
+                memcpy(mapped, host, bytes);
+            else
+                memcpy(host, mapped, bytes);
+        }
+        if (!CL_OK("clEnqueueUnmapMemObject",
+                   clEnqueueUnmapMemObject(st->queue, mem, mapped, 0, NULL, NULL)))
+            return OFFLOAD_ERR_RUN;
+        break;
+    }
+    }
+    if (!CL_OK("clFinish", clFinish(st->queue)))
+        return OFFLOAD_ERR_RUN;
+    *seconds = offload_now() - t0;
+    return OFFLOAD_OK;
+}
+
+/* Best host memcpy time of `bytes`: the yardstick for "negligible". */
+static double calib_memcpy_time(unsigned char *dst, const unsigned char *src, size_t bytes)
+{
+    double best = 1e300;
+    for (int r = 0; r < 3; r++) {
+        double t0 = offload_now();
+        memcpy(dst, src, bytes);
+        double t = offload_now() - t0;
+        best = t < best ? t : best;
+    }
+    /* The copy is read back, so it cannot be dropped as dead stores. */
+    return dst[bytes / 2] == src[bytes / 2] ? best : -1;
+}
+
+/* Transfer rates of every memory mode, as run_job moves the bytes. */
+static enum offload_status calib_transfers(struct opencl_state *st, struct ceilings *out)
+{
+    size_t bytes = CALIB_TRANSFER_BYTES;
+    if ((cl_ulong)bytes > st->max_alloc)
+        bytes = (size_t)st->max_alloc / 64 * 64;
+    if (bytes < (1u << 20)) {
+        fprintf(stderr, "offload: opencl: calibrate: the device's largest buffer is too small for "
+                        "the transfer test\n");
+        return OFFLOAD_ERR_RUN;
+    }
+    /* 64-byte aligned and written before any timing (see DESIGN.md). */
+    unsigned char *host = aligned_alloc(64, bytes);
+    unsigned char *scratch = aligned_alloc(64, bytes);
+    enum offload_status status = OFFLOAD_ERR_RUN;
+    cl_mem mem = NULL;
+    if (!host || !scratch) {
+        fprintf(stderr, "offload: opencl: calibrate: out of host memory for the transfer test\n");
+        goto done;
+    }
+    for (size_t i = 0; i < bytes; i++)
+        host[i] = (unsigned char)(i * 131u);
+    memset(scratch, 0, bytes);
+    double memcpy_s = calib_memcpy_time(scratch, host, bytes);
+    if (!(memcpy_s > 0)) {
+        fprintf(stderr, "offload: opencl: calibrate: host memcpy took no measurable time\n");
+        goto done;
+    }
+
+    static const cl_mem_flags mode_flags[3] = {
+        [MEM_COPY] = CL_MEM_READ_WRITE,
+        [MEM_PINNED] = CL_MEM_READ_WRITE | CL_MEM_ALLOC_HOST_PTR,
+        [MEM_ZERO_COPY] = CL_MEM_READ_WRITE | CL_MEM_USE_HOST_PTR,
+    };
+    for (int m = MEM_COPY; m <= MEM_ZERO_COPY; m++) {
+        enum offload_memory_mode mode = (enum offload_memory_mode)m;
+        cl_int err;
+        mem = clCreateBuffer(st->context, mode_flags[mode], bytes,
+                             mode == MEM_ZERO_COPY ? host : NULL, &err);
+        if (!CL_OK("clCreateBuffer", err)) {
+            mem = NULL;
+            goto done;
+        }
+        double best[2] = {1e300, 1e300};
+        for (int r = 0; r <= CALIB_TRANSFER_REPEATS; r++) {
+            for (int d = CALIB_TO_DEVICE; d <= CALIB_FROM_DEVICE; d++) {
+                double t;
+                if (calib_transfer_once(st, mode, (enum calib_direction)d, mem, host, bytes,
+                                        &t) != OFFLOAD_OK)
+                    goto done;
+                if (r > 0 && t < best[d]) /* round 0 warms up (first touch, pinning) */
+                    best[d] = t;
+            }
+        }
+        calib_release_mem(&mem);
+
+        double rate[2];
+        for (int d = 0; d < 2; d++)
+            rate[d] = best[d] < CALIB_NEGLIGIBLE_FRACTION * memcpy_s ? 0
+                                                                       : (double)bytes / best[d];
+        out->transfer[mode].to_device = rate[CALIB_TO_DEVICE];
+        out->transfer[mode].from_device = rate[CALIB_FROM_DEVICE];
+        out->transfer[mode].zero_copy = rate[0] == 0 && rate[1] == 0;
+    }
+    status = OFFLOAD_OK;
+
+done:
+    calib_release_mem(&mem);
+    free(host);
+    free(scratch);
+    return status;
+}
+
+enum offload_status opencl_calibrate(void *state, struct ceilings *out)
+{
+    struct opencl_state *st = state;
+    struct calib_kernels ck = {0};
+    memset(out, 0, sizeof *out);
+
+    /* Finish whatever a run left queued, so it is not timed here. */
+    enum offload_status status =
+        CL_OK("clFinish", clFinish(st->queue)) ? calib_create_kernels(st, &ck) : OFFLOAD_ERR_RUN;
+    if (status == OFFLOAD_OK)
+        status = calib_launch_latency(st, ck.empty, &out->launch_latency);
+    if (status == OFFLOAD_OK)
+        status = calib_stream(st, &ck, out);
+    if (status == OFFLOAD_OK)
+        status = calib_sqrt(st, ck.sqrt_f64, sizeof(cl_double), CALIB_SQRT_F64_PER_ITERATION,
+                            &out->sqrt_f64);
+    if (status == OFFLOAD_OK)
+        status = calib_sqrt(st, ck.sqrt_f32, sizeof(cl_float), CALIB_SQRT_F32_PER_ITERATION,
+                            &out->sqrt_f32);
+    if (status == OFFLOAD_OK)
+        status = calib_transfers(st, out);
+
+    calib_release_kernels(&ck);
+    return status;
+}

@@ -1,0 +1,125 @@
+/* OpenCL backend internals, shared by the files of host/opencl/ only.
+ *
+ * When you change this folder:
+ * - calls point one way: backend_opencl.c (init/fini, ops table) -> devices.c, program.c,
+ *   run.c, calibrate.c -> helpers.c; never back up, never sideways between those four;
+ * - only what two files use is declared here; everything else stays `static`;
+ * - messages are checked by tests/trust: change one only with its test. */
+
+#ifndef OFFLOAD_OPENCL_INTERNAL_H
+#define OFFLOAD_OPENCL_INTERNAL_H
+
+#include "backend.h"
+
+#ifndef CL_TARGET_OPENCL_VERSION
+#define CL_TARGET_OPENCL_VERSION 120
+#endif
+#include <CL/cl.h>
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* ---- error reporting (helpers.c) ------------------------------------------ */
+
+int cl_succeeded(cl_int err, const char *call, const char *func, const char *file, int line);
+
+/* CL_OK("clFinish", clFinish(q)) or, for calls that report through &err,
+ * CL_OK("clCreateBuffer", err). The expression is evaluated once. */
+#define CL_OK(call, err) cl_succeeded((err), (call), __func__, __FILE__, __LINE__)
+
+#define SET_ARG(kernel, index, value) \
+    CL_OK("clSetKernelArg", clSetKernelArg((kernel), (index), sizeof(value), &(value)))
+#define SET_LOCAL_ARG(kernel, index, bytes) \
+    CL_OK("clSetKernelArg", clSetKernelArg((kernel), (index), (bytes), NULL))
+
+/* ---- state ---------------------------------------------------------------- */
+
+enum kernel_id {
+    K_SQRT,
+    K_SUMSQRT_NAIVE,
+    K_SUMSQRT_PARTIAL,
+    K_SUMSQRT_BROADCAST,
+    K_SCORES_NAIVE,
+    K_SCORES_FAST,
+    K_COUNT
+};
+
+/* Device buffers by role; each is kept until a call needs another size. */
+enum buffer_slot { SLOT_IN, SLOT_OUT, SLOT_SCRATCH, SLOT_COUNT };
+
+struct cached_buffer {
+    cl_mem mem;
+    size_t bytes;
+    cl_mem_flags flags;
+    const void *host_ptr; /* the caller's pointer for CL_MEM_USE_HOST_PTR */
+};
+
+struct opencl_state {
+    cl_platform_id platform;
+    cl_device_id device;
+    cl_context context;
+    cl_command_queue queue;
+    cl_program program;
+    cl_kernel kernels[K_COUNT];
+    size_t kernel_max_wg[K_COUNT];   /* CL_KERNEL_WORK_GROUP_SIZE */
+    size_t kernel_multiple[K_COUNT]; /* CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE */
+
+    /* Device limits, read once. */
+    cl_ulong max_alloc, global_mem, local_mem;
+    size_t max_wg, max_item0;
+    cl_uint compute_units;
+    int is_cpu;
+
+    enum offload_memory_mode memory;
+    struct cached_buffer buffers[SLOT_COUNT];
+};
+
+/* ---- small helpers (helpers.c) -------------------------------------------- */
+
+char *device_string_alloc(cl_device_id dev, cl_device_info what, const char *call);
+int device_string(cl_device_id dev, cl_device_info what, char *buf, size_t len, const char *call);
+int platform_string(cl_platform_id p, cl_platform_info what, char *buf, size_t len,
+                    const char *call);
+size_t round_up(size_t value, size_t multiple);
+
+/* ---- devices (devices.c) -------------------------------------------------- */
+
+struct device_entry {
+    cl_platform_id platform;
+    cl_device_id device;
+    cl_uint platform_index, device_index;
+    char name[200];
+};
+
+struct device_list {
+    struct device_entry *items;
+    size_t count;
+};
+
+enum offload_status enumerate_devices(struct device_list *list, FILE *no_platform_out);
+int device_has_fp64(cl_device_id dev);
+enum offload_status select_device(const struct device_list *list, const char *selector,
+                                  const struct device_entry **chosen);
+enum offload_status opencl_list_devices(FILE *out);
+size_t opencl_list_selectors(char (*selectors)[16], size_t cap);
+
+/* ---- program (program.c) -------------------------------------------------- */
+
+enum offload_status build_program(struct opencl_state *st, const char *kernel_dir, int *cached);
+enum offload_status create_kernels(struct opencl_state *st);
+
+/* ---- runs (run.c) --------------------------------------------------------- */
+
+void release_buffers(struct opencl_state *st);
+enum offload_status opencl_run_sqrt(void *state, const struct kernel_input *kin, void *out,
+                                    struct phase_times *t);
+enum offload_status opencl_run_sumsqrt(void *state, const struct kernel_input *kin, void *out,
+                                       struct phase_times *t);
+enum offload_status opencl_run_scores(void *state, const struct kernel_input *kin, void *scores,
+                                      struct phase_times *t);
+
+/* ---- calibrate (calibrate.c) ---------------------------------------------- */
+
+enum offload_status opencl_calibrate(void *state, struct ceilings *out);
+
+#endif
