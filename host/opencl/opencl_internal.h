@@ -34,15 +34,19 @@ int cl_succeeded(cl_int err, const char *call, const char *func, const char *fil
 
 /* ---- state ---------------------------------------------------------------- */
 
-enum kernel_id {
-    K_SQRT,
-    K_SUMSQRT_NAIVE,
-    K_SUMSQRT_PARTIAL,
-    K_SUMSQRT_BROADCAST,
-    K_SCORES_NAIVE,
-    K_SCORES_FAST,
-    K_COUNT
-};
+/* The OpenCL kernels the runs launch: id and __kernel name, one line each
+ * (a new kernel adds its line here and its run function in run.c). */
+#define OPENCL_KERNELS(X)                                                                         \
+    X(K_SQRT, "sqrt_f64")                                                                          \
+    X(K_SUMSQRT_NAIVE, "sumsqrt_naive")                                                            \
+    X(K_SUMSQRT_PARTIAL, "sumsqrt_partial")                                                        \
+    X(K_SUMSQRT_BROADCAST, "sumsqrt_broadcast")                                                    \
+    X(K_SCORES_NAIVE, "scores_naive")                                                              \
+    X(K_SCORES_FAST, "scores_fast")
+
+#define OPENCL_KERNEL_ID(id, name) id,
+enum kernel_id { OPENCL_KERNELS(OPENCL_KERNEL_ID) K_COUNT };
+#undef OPENCL_KERNEL_ID
 
 /* Device buffers by role; each is kept until a call needs another size. */
 enum buffer_slot { SLOT_IN, SLOT_OUT, SLOT_SCRATCH, SLOT_COUNT };

@@ -15,14 +15,9 @@
 /* Kernel sources are a few kB; refuse anything absurd from --kernel-dir. */
 #define KERNEL_SOURCE_MAX_BYTES (16u << 20)
 
-static const char *const kernel_names[K_COUNT] = {
-    [K_SQRT] = "sqrt_f64",
-    [K_SUMSQRT_NAIVE] = "sumsqrt_naive",
-    [K_SUMSQRT_PARTIAL] = "sumsqrt_partial",
-    [K_SUMSQRT_BROADCAST] = "sumsqrt_broadcast",
-    [K_SCORES_NAIVE] = "scores_naive",
-    [K_SCORES_FAST] = "scores_fast",
-};
+#define OPENCL_KERNEL_NAME(id, name) [id] = name,
+static const char *const kernel_names[K_COUNT] = {OPENCL_KERNELS(OPENCL_KERNEL_NAME)};
+#undef OPENCL_KERNEL_NAME
 
 /* ---- program build ------------------------------------------------------ */
 
