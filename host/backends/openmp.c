@@ -11,6 +11,7 @@
 
 #include "backend.h"
 #include "host_calibrate.h"
+#include "row_scores.h"
 #include "hostinfo.h"
 #include "timing.h"
 
@@ -140,67 +141,6 @@ static enum offload_status openmp_run_sumsqrt(void *state, const struct kernel_i
     return OFFLOAD_OK;
 }
 
-/* Largest multiple of the vector width whose byte counters cannot wrap:
- * each of the 32 byte lanes gets at most 224/32 = 7 increments per block,
- * and the block's total (at most 224) still fits a byte. */
-#define SCORE_BLOCK 224
-#define SCORE_PAD 32
-
-/* Pairs (i < j) of known, different calls in one row, the tutorial's
- * pairwise compare made vector-friendly: the row is copied into `pad`,
- * padded with missing calls to a multiple of 32 bytes, and every known call
- * is compared with the whole padded row, four calls per pass so each load
- * serves four compares. That counts each unordered pair twice (and i == j
- * never, since equal calls do not differ), so the sum is halved. Twice the
- * compares of the tutorial's triangle, but no ragged loop tails. */
-static int64_t row_score_naive(const int8_t *row, size_t cols, int8_t *pad)
-{
-    const size_t padded = (cols + SCORE_PAD - 1) / SCORE_PAD * SCORE_PAD;
-    memcpy(pad, row, cols);
-    memset(pad + cols, GENOTYPE_MISSING, padded - cols + 4);
-    int64_t twice = 0;
-    for (size_t i = 0; i < cols; i += 4) {
-        const int8_t v0 = pad[i], v1 = pad[i + 1], v2 = pad[i + 2], v3 = pad[i + 3];
-        for (size_t start = 0; start < padded; start += SCORE_BLOCK) {
-            const size_t end = start + SCORE_BLOCK < padded ? start + SCORE_BLOCK : padded;
-            uint8_t c0 = 0, c1 = 0, c2 = 0, c3 = 0;
-#pragma omp simd reduction(+ : c0, c1, c2, c3) aligned(pad : 64)
-            for (size_t k = start; k < end; k++) {
-                const int8_t x = pad[k];
-                const uint8_t known = x >= 0;
-                c0 += (uint8_t)(x != v0) & known;
-                c1 += (uint8_t)(x != v1) & known;
-                c2 += (uint8_t)(x != v2) & known;
-                c3 += (uint8_t)(x != v3) & known;
-            }
-            /* A missing call (or padding) as v pairs with nothing. */
-            twice += (v0 >= 0 ? c0 : 0) + (v1 >= 0 ? c1 : 0) + (v2 >= 0 ? c2 : 0) +
-                     (v3 >= 0 ? c3 : 0);
-        }
-    }
-    return twice / 2;
-}
-
-/* n0*n1 + n0*n2 + n1*n2 with byte counters, flushed every SCORE_BLOCK. */
-static int64_t row_score_fast(const int8_t *row, size_t cols)
-{
-    int64_t n0 = 0, n1 = 0, n2 = 0;
-    for (size_t start = 0; start < cols; start += SCORE_BLOCK) {
-        const size_t end = start + SCORE_BLOCK < cols ? start + SCORE_BLOCK : cols;
-        uint8_t c0 = 0, c1 = 0, c2 = 0;
-#pragma omp simd reduction(+ : c0, c1, c2)
-        for (size_t k = start; k < end; k++) {
-            c0 += row[k] == 0;
-            c1 += row[k] == 1;
-            c2 += row[k] == 2;
-        }
-        n0 += c0;
-        n1 += c1;
-        n2 += c2;
-    }
-    return n0 * n1 + n0 * n2 + n1 * n2;
-}
-
 static enum offload_status openmp_run_scores(void *state, const struct kernel_input *kin,
                                              void *output, struct phase_times *t)
 {
@@ -210,13 +150,14 @@ static enum offload_status openmp_run_scores(void *state, const struct kernel_in
     *t = phase_times_none();
     double t0 = offload_now();
     const size_t cols = m->cols;
+    const int avx2 = row_scores_use_avx2();
     int out_of_memory = 0;
     switch (kin->alg) {
     case ALG_NAIVE:
 #pragma omp parallel num_threads(s->threads)
     {
         /* Each thread pads rows in a buffer of its own. */
-        int8_t *pad = aligned_alloc(64, (cols + SCORE_PAD + 64) / 64 * 64);
+        int8_t *pad = aligned_alloc(64, row_score_pad_bytes(cols));
         if (!pad) {
 #pragma omp atomic write
             out_of_memory = 1;
@@ -225,14 +166,14 @@ static enum offload_status openmp_run_scores(void *state, const struct kernel_in
 #pragma omp for schedule(dynamic, 16)
         for (size_t r = 0; r < m->rows; r++)
             if (pad)
-                scores[r] = row_score_naive(m->calls + r * cols, cols, pad);
+                scores[r] = row_score_naive(m->calls + r * cols, cols, pad, avx2);
         free(pad);
     }
         break;
     case ALG_FAST:
 #pragma omp parallel for schedule(static) num_threads(s->threads)
         for (size_t r = 0; r < m->rows; r++)
-            scores[r] = row_score_fast(m->calls + r * cols, cols);
+            scores[r] = row_score_fast(m->calls + r * cols, cols, avx2);
         break;
     }
     if (out_of_memory) {
