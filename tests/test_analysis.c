@@ -48,9 +48,11 @@ static struct run_result *fake_run(double copy_in, double kernel, double copy_ou
 static const struct ceilings host_ceilings = {
     .stream_copy = 20e9, .stream_triad = 24e9, .sqrt_f64 = 2e9, .sqrt_f32 = 8e9};
 
+/* A host with a 32 MiB last-level cache. */
 static struct backend_info host_info(int threads)
 {
-    struct backend_info info = {.threads = threads, .build_cached = -1};
+    struct backend_info info = {.threads = threads, .build_cached = -1,
+                                .cache_bytes = 32.0 * 1024 * 1024};
     snprintf(info.device, sizeof info.device, "host CPU, %d threads", threads);
     return info;
 }
@@ -59,15 +61,31 @@ static void test_sqrt_memory_bound(void **state)
 {
     (void)state;
     struct kernel_input in = {.kernel = KERNEL_SQRT, .alg = ALG_NAIVE, .n = 10000000};
-    /* 120 MB in 6 ms = 20 GB/s: 83% of 24 GB/s; 1.67 G sqrt/s = 83% of 2 G/s:
-     * ties go to memory, and with 5 ms memory wins clearly. */
+    /* 120 MB in 5 ms = 24 GB/s: the memory ceiling. With 2 G sqrt/s the
+     * sqrt units also predict 5 ms: both are near their limit (the roofline
+     * names memory first on a tie). */
     struct run_result *r = fake_run(-1, 5e-3, -1);
     struct backend_info info = host_info(2);
     struct analysis a = analyse_run(&in, r, &info, &host_ceilings);
     assert_int_equal(a.verdict, VERDICT_MEMORY);
+    assert_int_equal(a.near_both, 1);
     assert_true(a.gbps > 23.9 && a.gbps < 24.1);
     assert_true(a.ceiling_fraction > 0.99 && a.ceiling_fraction < 1.01);
+    assert_true(a.predicted_memory_s > 4.99e-3 && a.predicted_memory_s < 5.01e-3);
+    assert_true(a.predicted_ops_s > 4.99e-3 && a.predicted_ops_s < 5.01e-3);
+    assert_non_null(strstr(a.reason, "both are near their limit"));
+    assert_null(strchr(a.reason, ','));
+    free(r);
+    /* With sqrt units 4x faster, memory alone predicts the time. */
+    struct ceilings fast_sqrt = host_ceilings;
+    fast_sqrt.sqrt_f64 = 8e9;
+    r = fake_run(-1, 5e-3, -1);
+    a = analyse_run(&in, r, &info, &fast_sqrt);
+    assert_int_equal(a.verdict, VERDICT_MEMORY);
+    assert_int_equal(a.near_both, 0);
     assert_non_null(strstr(a.reason, "memory ceiling"));
+    assert_non_null(strstr(a.reason, "more bandwidth"));
+    assert_null(strstr(a.reason, "cache"));
     assert_null(strchr(a.reason, ','));
     free(r);
 }
@@ -107,6 +125,17 @@ static void test_sumsqrt_compute_bound(void **state)
     assert_true(a.ops_per_byte > 833 && a.ops_per_byte < 834);
     assert_true(a.ceiling_fraction > 0.49 && a.ceiling_fraction < 0.51);
     assert_non_null(strstr(a.reason, "sqrt ceiling"));
+    /* 120 kB fits the 32 MiB cache; naive has a faster algorithm. */
+    assert_non_null(strstr(a.reason, "sits in cache"));
+    assert_non_null(strstr(a.reason, "--algorithm fast"));
+    assert_null(strchr(a.reason, ','));
+    free(r);
+    /* Without a known cache size nothing is said about caches. */
+    info.cache_bytes = 0;
+    r = fake_run(-1, 0.1, -1);
+    a = analyse_run(&in, r, &info, &host_ceilings);
+    assert_int_equal(a.verdict, VERDICT_COMPUTE);
+    assert_null(strstr(a.reason, "cache"));
     free(r);
 }
 
@@ -122,6 +151,14 @@ static void test_transfer_bound(void **state)
     assert_int_equal(a.verdict, VERDICT_TRANSFER);
     assert_true(a.transfer_share > 0.74 && a.transfer_share < 0.76);
     assert_non_null(strstr(a.reason, "75% of the end-to-end time is copying"));
+    assert_non_null(strstr(a.reason, "keeping the data on the device"));
+    free(r);
+    /* A device sharing host memory: zero-copy would help. */
+    info.unified_memory = 1;
+    r = fake_run(10e-3, 5e-3, 5e-3);
+    a = analyse_run(&in, r, &info, &c);
+    assert_int_equal(a.verdict, VERDICT_TRANSFER);
+    assert_non_null(strstr(a.reason, "--memory zero-copy"));
     free(r);
 }
 
@@ -133,7 +170,10 @@ static void test_launch_bound(void **state)
     struct backend_info info = host_info(0);
     struct ceilings c = host_ceilings;
     c.launch_latency = 10e-6;
-    assert_int_equal(analyse_run(&in, r, &info, &c).verdict, VERDICT_LAUNCH);
+    struct analysis a = analyse_run(&in, r, &info, &c);
+    assert_int_equal(a.verdict, VERDICT_LAUNCH);
+    assert_non_null(strstr(a.reason, "a bigger N"));
+    assert_true(a.predicted_launch_s == 10e-6);
     free(r);
     /* host threads: a few microseconds of work is thread overhead */
     r = fake_run(-1, 5e-6, -1);
@@ -160,6 +200,30 @@ static void test_scores_work_and_no_ceilings(void **state)
     struct backend_info info = host_info(1);
     struct analysis a = analyse_run(&in, r, &info, NULL);
     assert_non_null(strstr(a.reason, "offload calibrate"));
+    free(r);
+    /* Ceilings without a compare ceiling: memory far from its limit, so
+     * the compares are the limit, and the sentence says none was measured. */
+    in.alg = ALG_NAIVE;
+    r = fake_run(-1, 1e-3, -1);
+    a = analyse_run(&in, r, &info, &host_ceilings);
+    assert_int_equal(a.verdict, VERDICT_COMPUTE);
+    assert_non_null(strstr(a.reason, "no int8 compare ceiling measured"));
+    free(r);
+}
+
+/* sqrt: no faster algorithm exists, so none is suggested. */
+static void test_no_algorithm_advice_for_sqrt(void **state)
+{
+    (void)state;
+    struct kernel_input in = {.kernel = KERNEL_SQRT, .alg = ALG_NAIVE, .n = 100000};
+    struct ceilings slow_sqrt = host_ceilings;
+    slow_sqrt.sqrt_f64 = 0.1e9; /* sqrt predicts 1 ms, memory 50 us */
+    struct run_result *r = fake_run(-1, 1.2e-3, -1);
+    struct backend_info info = host_info(1);
+    struct analysis a = analyse_run(&in, r, &info, &slow_sqrt);
+    assert_int_equal(a.verdict, VERDICT_COMPUTE);
+    assert_non_null(strstr(a.reason, "more cores or wider vectors"));
+    assert_null(strstr(a.reason, "--algorithm"));
     free(r);
 }
 
@@ -266,7 +330,8 @@ static void test_json_round_trip(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sqrt_memory_bound),   cmocka_unit_test(test_above_ceiling),
+        cmocka_unit_test(test_sqrt_memory_bound),
+        cmocka_unit_test(test_no_algorithm_advice_for_sqrt),   cmocka_unit_test(test_above_ceiling),
         cmocka_unit_test(test_sumsqrt_compute_bound),
         cmocka_unit_test(test_transfer_bound),      cmocka_unit_test(test_launch_bound),
         cmocka_unit_test(test_scores_work_and_no_ceilings),

@@ -39,6 +39,7 @@ struct backend_info {
     char driver[128];   /* driver version; empty for host */
     int threads;        /* host threads used; 0 for a device */
     int unified_memory; /* 1 when the device shares host memory */
+    double cache_bytes; /* largest cache of the device (host: last level); 0 unknown */
     double setup_s;     /* platform/context/queue creation */
     double build_s;     /* program build; 0 for host backends */
     int build_cached;   /* 1 from a binary cache, 0 compiled, -1 unknown */

@@ -43,6 +43,7 @@ static enum offload_status openmp_init(const struct backend_config *cfg, void **
              s->threads, s->threads == 1 ? "" : "s");
     info->threads = s->threads;
     info->unified_memory = 1;
+    info->cache_bytes = host_last_level_cache_bytes();
     info->build_cached = -1;
     *state = s;
     return OFFLOAD_OK;

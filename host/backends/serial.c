@@ -35,6 +35,7 @@ static enum offload_status serial_init(const struct backend_config *cfg, void **
     snprintf(info->device, sizeof info->device, "%s, 1 thread", cpu[0] ? cpu : "host CPU");
     info->threads = 1;
     info->unified_memory = 1;
+    info->cache_bytes = host_last_level_cache_bytes();
     info->build_cached = -1;
     *state = s;
     return OFFLOAD_OK;

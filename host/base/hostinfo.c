@@ -43,7 +43,7 @@ double host_last_level_cache_bytes(void)
         }
         fclose(f);
     }
-    return largest > 0 ? largest : 32.0 * 1024 * 1024;
+    return largest;
 }
 
 double host_physical_memory(void)

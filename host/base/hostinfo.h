@@ -10,7 +10,7 @@
  * cache, so two machines sharing a home directory keep separate entries. */
 void host_cpu_model(char *buf, size_t len);
 
-/* Size of the largest cache in bytes, 32 MiB when unknown. */
+/* Size of the largest cache in bytes, 0 when unknown. */
 double host_last_level_cache_bytes(void);
 
 /* Physical memory in bytes, 0 when unknown. */

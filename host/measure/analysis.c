@@ -57,6 +57,19 @@ static struct analysis measure_rates(const struct kernel_input *in, const struct
     return a;
 }
 
+/* Two limits whose predicted times are this close are both near. */
+#define NEAR_FRACTION 0.85
+
+/* What would make a kernel bound by its operations faster. */
+static const char *ops_help(const struct kernel_input *in)
+{
+    const struct kernel_spec *spec = kernel_spec_of(in->kernel);
+    if (in->alg == ALG_NAIVE && spec->has_fast)
+        return "more cores or wider vectors would help and a better algorithm (--algorithm "
+               "fast) would help most";
+    return "more cores or wider vectors would help";
+}
+
 /* Launch-bound when the kernel is shorter than a few launches (devices) or
  * than starting threads (host); 1 when it is, with the sentence written. */
 static int judge_launch(struct analysis *a, double kernel, double launch,
@@ -70,64 +83,145 @@ static int judge_launch(struct analysis *a, double kernel, double launch,
     a->ceiling_fraction = mem_frac > comp_frac ? mem_frac : comp_frac;
     if (launch > 0)
         snprintf(a->reason, sizeof a->reason,
-                 "the kernel runs %s and launching an empty one takes %s: too little "
-                 "work to pay for the launch",
+                 "the kernel runs %s and launching an empty one takes %s: too little work to "
+                 "pay for the launch; a bigger N (more work per launch) would help",
                  format_seconds(kernel, t1, sizeof t1), format_seconds(launch, t2, sizeof t2));
     else
         snprintf(a->reason, sizeof a->reason,
                  "the kernel runs %s: starting and joining threads costs about as much as "
-                 "the work",
+                 "the work; a bigger N or fewer threads would help",
                  format_seconds(kernel, t1, sizeof t1));
     return 1;
 }
 
-/* Memory- or compute-bound, judged against the measured ceilings. */
-static void judge_ceilings(struct analysis *a, int sqrt_bound, double mem_frac, double comp_frac)
+/* "float64 sqrt" or "int8 compare": the ceiling of the kernel's operations. */
+static const char *ops_ceiling_name(const struct kernel_input *in)
 {
-    if (sqrt_bound && comp_frac > mem_frac) {
-        a->verdict = VERDICT_COMPUTE;
-        a->ceiling_fraction = comp_frac;
-        snprintf(a->reason, sizeof a->reason,
-                 "%.2f G sqrt/s is %.0f%% of the %.2f G/s float64 sqrt ceiling at %.3g sqrt "
-                 "per byte: the data sits in cache and the sqrt units are the limit",
-                 a->gops, 100 * comp_frac, a->peak_gops, a->ops_per_byte);
-    } else if ((sqrt_bound || mem_frac >= 0.5) && mem_frac > 1.0 &&
-               a->work.bytes <= 2 * host_last_level_cache_bytes()) {
+    switch (kernel_spec_of(in->kernel)->op_ceiling) {
+    case OPS_SQRT_F64:
+        return "float64 sqrt";
+    case OPS_COMPARE:
+        return "int8 compare";
+    }
+    return "?";
+}
+
+static void judge_memory(struct analysis *a, const struct backend_info *info, double mem_frac)
+{
+    char b[32], t1[32], t2[32];
+    a->verdict = VERDICT_MEMORY;
+    a->ceiling_fraction = mem_frac;
+    int in_cache = info->cache_bytes > 0 && a->work.bytes <= info->cache_bytes;
+    if (mem_frac > 1.0 && in_cache) {
         /* Faster than main memory can deliver: the data came from cache. */
-        a->verdict = VERDICT_MEMORY;
-        a->ceiling_fraction = mem_frac;
         snprintf(a->reason, sizeof a->reason,
-                 "moves %.3g GB/s or %.0f%% of the %.3g GB/s main-memory ceiling: its data fits "
-                 "in cache so cache bandwidth is the limit",
-                 a->gbps, 100 * mem_frac, a->peak_gbps);
-    } else if (sqrt_bound || mem_frac >= 0.5) {
-        a->verdict = VERDICT_MEMORY;
-        a->ceiling_fraction = mem_frac;
+                 "moves %.3g GB/s or %.0f%% of the %.3g GB/s main-memory ceiling: its %s "
+                 "working set fits in cache so cache bandwidth is the limit; a bigger N would "
+                 "show main memory",
+                 a->gbps, 100 * mem_frac, a->peak_gbps, format_bytes(a->work.bytes, b, sizeof b));
+    } else if (a->predicted_ops_s > 0) {
+        snprintf(a->reason, sizeof a->reason,
+                 "moves %.3g GB/s or %.0f%% of the %.3g GB/s memory ceiling: at %.3g %s per "
+                 "byte memory needs %s and the %s units %s; more bandwidth or fewer bytes per "
+                 "result would help and more cores would not",
+                 a->gbps, 100 * mem_frac, a->peak_gbps, a->ops_per_byte, a->work.op_unit,
+                 format_seconds(a->predicted_memory_s, t1, sizeof t1), a->work.op_unit,
+                 format_seconds(a->predicted_ops_s, t2, sizeof t2));
+    } else {
         snprintf(a->reason, sizeof a->reason,
                  "moves %.3g GB/s or %.0f%% of the %.3g GB/s memory ceiling at only %.3g %s "
-                 "per byte: more cores cannot make memory faster",
+                 "per byte: more cores cannot make memory faster; more bandwidth would help",
                  a->gbps, 100 * mem_frac, a->peak_gbps, a->ops_per_byte, a->work.op_unit);
-    } else {
-        /* No compare ceiling is measured, but memory is far from its limit,
-         * so the compares are what takes the time. */
-        a->verdict = VERDICT_COMPUTE;
-        a->ceiling_fraction = 0; /* no ceiling for compares */
+    }
+}
+
+static void judge_ops(struct analysis *a, const struct kernel_input *in,
+                      const struct backend_info *info, double mem_frac, double comp_frac)
+{
+    char b[32], t1[32], t2[32], where[96] = "";
+    a->verdict = VERDICT_COMPUTE;
+    if (info->cache_bytes > 0 && a->work.bytes <= info->cache_bytes)
+        snprintf(where, sizeof where, " (its %s input sits in cache)",
+                 format_bytes(a->work.bytes, b, sizeof b));
+    if (a->predicted_ops_s <= 0) {
+        /* No ceiling for these operations: memory is far from its limit,
+         * so the operations are what takes the time. */
+        a->ceiling_fraction = 0;
         snprintf(a->reason, sizeof a->reason,
                  "%.2f G %ss/s while moving only %.3g GB/s (%.0f%% of the memory ceiling) at "
-                 "%.3g %ss per byte: the compares are the limit",
+                 "%.3g %ss per byte: the %ss are the limit (no %s ceiling measured); %s",
                  a->gops, a->work.op_unit, a->gbps, 100 * mem_frac, a->ops_per_byte,
-                 a->work.op_unit);
+                 a->work.op_unit, a->work.op_unit, ops_ceiling_name(in), ops_help(in));
+        return;
     }
+    a->ceiling_fraction = comp_frac;
+    snprintf(a->reason, sizeof a->reason,
+             "%.2f G %s/s is %.0f%% of the %.3g G/s %s ceiling: at %.3g %s per byte the %s "
+             "units need %s and memory %s%s; %s",
+             a->gops, a->work.op_unit, 100 * comp_frac, a->peak_gops, ops_ceiling_name(in),
+             a->ops_per_byte, a->work.op_unit, a->work.op_unit,
+             format_seconds(a->predicted_ops_s, t1, sizeof t1),
+             format_seconds(a->predicted_memory_s, t2, sizeof t2), where, ops_help(in));
+}
+
+/* Memory and operations predict times within 15% of each other: neither
+ * alone is the limit. The verdict names the slower one. */
+static void judge_both(struct analysis *a, const struct kernel_input *in, double mem_frac,
+                       double comp_frac)
+{
+    char t1[32], t2[32];
+    int memory_first = a->predicted_memory_s >= a->predicted_ops_s;
+    a->near_both = 1;
+    a->verdict = memory_first ? VERDICT_MEMORY : VERDICT_COMPUTE;
+    a->ceiling_fraction = memory_first ? mem_frac : comp_frac;
+    snprintf(a->reason, sizeof a->reason,
+             "memory (%s at %.3g GB/s) and the %s units (%s at %.3g G/s) predict times within "
+             "15%% of each other: both are near their limit at %.0f%% and %.0f%%; only more "
+             "bandwidth and more cores together would help",
+             format_seconds(a->predicted_memory_s, t1, sizeof t1), a->peak_gbps,
+             ops_ceiling_name(in), format_seconds(a->predicted_ops_s, t2, sizeof t2),
+             a->peak_gops, 100 * mem_frac, 100 * comp_frac);
+}
+
+/* Memory- or compute-bound, judged against the measured ceilings. */
+static void judge_ceilings(struct analysis *a, const struct kernel_input *in,
+                           const struct backend_info *info, double mem_frac, double comp_frac)
+{
+    double tm = a->predicted_memory_s, to = a->predicted_ops_s;
+    int in_cache = info->cache_bytes > 0 && a->work.bytes <= info->cache_bytes;
+    if (tm > 0 && to > 0 && !(mem_frac > 1.0 && in_cache) &&
+        (tm < to ? tm / to : to / tm) >= NEAR_FRACTION)
+        judge_both(a, in, mem_frac, comp_frac);
+    else if (to > 0 ? tm >= to : mem_frac >= 0.5)
+        judge_memory(a, info, mem_frac);
+    else
+        judge_ops(a, in, info, mem_frac, comp_frac);
     /* Well above a ceiling, with data too big for any cache: the ceiling
      * was measured while something else loaded the machine. */
-    int over_memory =
-        mem_frac > STALE_MEMORY_FACTOR && a->work.bytes > 2 * host_last_level_cache_bytes();
+    int over_memory = mem_frac > STALE_MEMORY_FACTOR && !in_cache;
     if (over_memory || comp_frac > 1.1) {
         size_t used = strlen(a->reason);
         snprintf(a->reason + used, sizeof a->reason - used,
                  " (above the measured ceiling: it was probably measured on a busy machine; "
                  "run offload calibrate --recalibrate)");
     }
+}
+
+/* What copies cost and what would help. */
+static void judge_transfer(struct analysis *a, const struct backend_info *info, double copies,
+                           double total, double mem_frac)
+{
+    char t1[32], t2[32];
+    a->verdict = VERDICT_TRANSFER;
+    a->ceiling_fraction = mem_frac;
+    snprintf(a->reason, sizeof a->reason,
+             "%.0f%% of the end-to-end time is copying data to and from the device (%s of %s); "
+             "%s",
+             100 * a->transfer_share, format_seconds(copies, t1, sizeof t1),
+             format_seconds(total, t2, sizeof t2),
+             info->unified_memory
+                 ? "the device shares host memory so zero-copy (--memory zero-copy) would help"
+                 : "keeping the data on the device between kernels would help");
 }
 
 struct analysis analyse_run(const struct kernel_input *in, const struct run_result *res,
@@ -138,16 +232,15 @@ struct analysis analyse_run(const struct kernel_input *in, const struct run_resu
     double kernel = res->stats[PHASE_KERNEL].min, total = res->stats[PHASE_TOTAL].min;
     double mem_frac = a.peak_gbps > 0 ? a.gbps / a.peak_gbps : 0;
     double comp_frac = a.peak_gops > 0 ? a.gops / a.peak_gops : 0;
-    char t1[32], t2[32];
+    if (a.peak_gbps > 0)
+        a.predicted_memory_s = a.work.bytes / (a.peak_gbps * 1e9);
+    if (a.peak_gops > 0)
+        a.predicted_ops_s = a.work.ops / (a.peak_gops * 1e9);
+    if (c && c->launch_latency > 0)
+        a.predicted_launch_s = c->launch_latency;
 
     if (a.transfer_share >= 0.5) {
-        a.verdict = VERDICT_TRANSFER;
-        a.ceiling_fraction = mem_frac;
-        snprintf(a.reason, sizeof a.reason,
-                 "%.0f%% of the end-to-end time is copying data to and from the device "
-                 "(%s of %s)",
-                 100 * a.transfer_share, format_seconds(copies, t1, sizeof t1),
-                 format_seconds(total, t2, sizeof t2));
+        judge_transfer(&a, info, copies, total, mem_frac);
         return a;
     }
     if (judge_launch(&a, kernel, c ? c->launch_latency : 0, info, mem_frac, comp_frac))
@@ -160,7 +253,6 @@ struct analysis analyse_run(const struct kernel_input *in, const struct run_resu
                  a.ops_per_byte, a.work.op_unit);
         return a;
     }
-    judge_ceilings(&a, kernel_spec_of(in->kernel)->op_ceiling == OPS_SQRT_F64, mem_frac,
-                   comp_frac);
+    judge_ceilings(&a, in, info, mem_frac, comp_frac);
     return a;
 }

@@ -26,11 +26,19 @@ struct analysis {
     double peak_gops;        /* ceiling for work.op_unit, 0 if none measured */
     double ceiling_fraction; /* share of the ceiling that limits it, 0 if unknown */
     double transfer_share;   /* copies / end-to-end time */
+    /* The roofline: the kernel time each ceiling predicts (work / rate),
+     * seconds; 0 when that ceiling is unknown. */
+    double predicted_memory_s, predicted_ops_s, predicted_launch_s;
+    int near_both;           /* memory and operations predict within 15% */
     enum verdict verdict;
-    char reason[384];        /* one sentence, no commas (CSV friendly) */
+    char reason[512];        /* one sentence with what would help, no commas (CSV) */
 };
 
-/* c may be NULL when no ceilings are known. */
+/* c may be NULL when no ceilings are known. The verdict names the limit
+ * whose predicted time is largest (a roofline): copies when they are half
+ * the end-to-end time, launches when the kernel is shorter than a few of
+ * them, else memory or operations, "both" when they predict within 15%.
+ * "In cache" is said only when the bytes fit info->cache_bytes. */
 struct analysis analyse_run(const struct kernel_input *in, const struct run_result *res,
                             const struct backend_info *info, const struct ceilings *c);
 

@@ -131,6 +131,13 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
     }
     if (read_device_limits(st, &info->unified_memory) != OFFLOAD_OK)
         goto fail;
+    /* Only for the "fits in cache" sentence: a device that does not say
+     * keeps 0 (unknown) and no sentence claims a cache. */
+    cl_ulong cache = 0;
+    info->cache_bytes = 0;
+    if (clGetDeviceInfo(st->device, CL_DEVICE_GLOBAL_MEM_CACHE_SIZE, sizeof cache, &cache,
+                        NULL) == CL_SUCCESS)
+        info->cache_bytes = (double)cache;
 
     cl_int err;
     cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)st->platform,
