@@ -211,6 +211,60 @@ static void test_scores_work_and_no_ceilings(void **state)
     free(r);
 }
 
+/* Each kernel is judged against the ceiling of its own access pattern and
+ * operation: sqrt against the convert mix, scores against the compare
+ * ceiling (naive) and read bandwidth (fast). */
+static void test_pattern_ceilings(void **state)
+{
+    (void)state;
+    struct ceilings c = host_ceilings;
+    c.convert_f64_f32 = 40e9;
+    c.stream_read = 30e9;
+    c.compare_i8 = 80e9;
+    c.sqrt_f64 = 8e9;
+    struct backend_info info = host_info(2);
+    /* sqrt 10M: 120 MB in 4 ms = 30 GB/s, 75% of the 40 GB/s convert ceiling
+     * (125% of triad, which it no longer is judged against). */
+    struct kernel_input sq = {.kernel = KERNEL_SQRT, .alg = ALG_NAIVE, .n = 10000000};
+    struct run_result *r = fake_run(-1, 4e-3, -1);
+    struct analysis a = analyse_run(&sq, r, &info, &c);
+    assert_int_equal(a.verdict, VERDICT_MEMORY);
+    assert_true(a.peak_gbps > 39.9 && a.peak_gbps < 40.1);
+    assert_true(a.ceiling_fraction > 0.74 && a.ceiling_fraction < 0.76);
+    assert_null(strstr(a.reason, "recalibrate"));
+    free(r);
+    /* scores naive 1000 x 260: 33.9 M compares in 0.5 ms = 67.8 G/s, 85% of 80. */
+    int8_t *calls = calloc(1000 * 260, 1);
+    struct genotype_matrix m = {.rows = 1000, .cols = 260, .calls = calls};
+    struct kernel_input sc = {.kernel = KERNEL_SCORES, .alg = ALG_NAIVE, .matrix = &m};
+    r = fake_run(-1, 0.5e-3, -1);
+    a = analyse_run(&sc, r, &info, &c);
+    assert_int_equal(a.verdict, VERDICT_COMPUTE);
+    assert_true(a.peak_gops > 79.9 && a.peak_gops < 80.1);
+    assert_true(a.ceiling_fraction > 0.84 && a.ceiling_fraction < 0.86);
+    assert_non_null(strstr(a.reason, "int8 compare ceiling"));
+    assert_null(strchr(a.reason, ','));
+    free(r);
+    /* scores fast: 268 kB read in 20 us = 13.4 GB/s, 45% of the read ceiling,
+     * no operation ceiling: the instructions per byte are the limit. */
+    sc.alg = ALG_FAST;
+    r = fake_run(-1, 20e-6, -1);
+    info = host_info(1); /* one thread: no thread start-up to be launch-bound on */
+    info.cache_bytes = 0;
+    a = analyse_run(&sc, r, &info, &c);
+    assert_true(a.peak_gbps > 29.9 && a.peak_gbps < 30.1);
+    assert_true(a.peak_gops == 0);
+    assert_int_equal(a.verdict, VERDICT_COMPUTE);
+    assert_non_null(strstr(a.reason, "no ceiling bounds its compares"));
+    free(r);
+    /* ... and 25 GB/s (83%) is memory-bound. */
+    r = fake_run(-1, 10.72e-6, -1);
+    a = analyse_run(&sc, r, &info, &c);
+    assert_int_equal(a.verdict, VERDICT_MEMORY);
+    free(r);
+    free(calls);
+}
+
 /* sqrt: no faster algorithm exists, so none is suggested. */
 static void test_no_algorithm_advice_for_sqrt(void **state)
 {
@@ -331,7 +385,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sqrt_memory_bound),
-        cmocka_unit_test(test_no_algorithm_advice_for_sqrt),   cmocka_unit_test(test_above_ceiling),
+        cmocka_unit_test(test_no_algorithm_advice_for_sqrt),
+        cmocka_unit_test(test_pattern_ceilings),   cmocka_unit_test(test_above_ceiling),
         cmocka_unit_test(test_sumsqrt_compute_bound),
         cmocka_unit_test(test_transfer_bound),      cmocka_unit_test(test_launch_bound),
         cmocka_unit_test(test_scores_work_and_no_ceilings),

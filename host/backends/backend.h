@@ -40,6 +40,7 @@ struct backend_info {
     int threads;        /* host threads used; 0 for a device */
     int unified_memory; /* 1 when the device shares host memory */
     double cache_bytes; /* largest cache of the device (host: last level); 0 unknown */
+    int host_threads;   /* the device is the host CPU on this many threads; 0 another */
     double setup_s;     /* platform/context/queue creation */
     double build_s;     /* program build; 0 for host backends */
     int build_cached;   /* 1 from a binary cache, 0 compiled, -1 unknown */
@@ -51,8 +52,14 @@ struct backend_info {
 struct ceilings {
     double stream_copy;    /* bytes/s moved by a[i] = b[i] (read + write counted) */
     double stream_triad;   /* bytes/s moved by a[i] = b[i] + s*c[i] */
+    double stream_read;    /* bytes/s read by sum += a[i]; 0 = not measured */
+    double convert_f64_f32; /* bytes/s of out_f32[i] = in_f64[i] (8 read + 4 written,
+                             * the sqrt kernel's mix), best of plain and streaming
+                             * stores; 0 = not measured */
     double sqrt_f64;       /* float64 square roots per second, whole device */
     double sqrt_f32;       /* float32 square roots per second, whole device */
+    double compare_i8;     /* the tutorial's int8 pair compares per second (the naive
+                            * scores loop on cache-resident rows); 0 = not measured */
     double launch_latency; /* seconds for an empty kernel launch to complete; 0 on the host */
     struct {
         double to_device, from_device; /* bytes/s; 0 when the mode costs nothing */

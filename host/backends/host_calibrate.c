@@ -9,7 +9,12 @@
 #include <string.h>
 
 #include "host_calibrate.h"
+#include "row_scores.h"
 #include "timing.h"
+
+#if defined(__AVX__)
+#include <immintrin.h>
+#endif
 
 /* STREAM's rule: each array at least 4x the last-level cache. 2^24 doubles
  * is 128 MiB per array, 4x the 32 MiB L3 of a Zen 3 CCX, and allocating and
@@ -100,6 +105,78 @@ static double stream_triad_pass(const struct stream_arrays *s, int threads)
     return offload_now() - t0;
 }
 
+/* sum += a: 8 bytes read per element, nothing written. */
+static double stream_read_pass(const struct stream_arrays *s, int threads, double *sum)
+{
+    const double *restrict a = s->a;
+    const size_t n = s->n;
+    double total = 0;
+    double t0 = offload_now();
+#pragma omp parallel for simd schedule(static) num_threads(threads) reduction(+ : total)
+    for (size_t i = 0; i < n; i++)
+        total += a[i];
+    double t = offload_now() - t0;
+    *sum = total;
+    return t;
+}
+
+/* out_f32 = (float)a, into c's space: the sqrt kernel's mix (8 bytes read,
+ * 4 written per element) without the sqrt. With streaming stores the
+ * written lines are not read first, so the hardware moves what is counted;
+ * plain stores also read each written line (write-allocate). The faster of
+ * the two is the ceiling: it is what a kernel with this mix can reach. */
+static double convert_pass(const struct stream_arrays *s, int threads, int streaming)
+{
+    const double *restrict a = s->a;
+    float *restrict out = (float *)s->c;
+    const size_t n = s->n;
+    double t0 = offload_now();
+#if defined(__AVX__)
+    if (streaming) {
+        const size_t blocks = n / 8;
+#pragma omp parallel for schedule(static) num_threads(threads)
+        for (size_t b = 0; b < blocks; b++) {
+            __m256d lo = _mm256_loadu_pd(a + 8 * b), hi = _mm256_loadu_pd(a + 8 * b + 4);
+            _mm256_stream_ps(out + 8 * b,
+                             _mm256_set_m128(_mm256_cvtpd_ps(hi), _mm256_cvtpd_ps(lo)));
+        }
+        for (size_t i = blocks * 8; i < n; i++)
+            out[i] = (float)a[i];
+        _mm_sfence();
+        return offload_now() - t0;
+    }
+#else
+    (void)streaming;
+#endif
+#pragma omp parallel for simd schedule(static) num_threads(threads)
+    for (size_t i = 0; i < n; i++)
+        out[i] = (float)a[i];
+    return offload_now() - t0;
+}
+
+/* The read and convert passes, best of STREAM_REPEATS after a warm-up;
+ * afterwards c holds floats, so they run after the copy/triad check. */
+static int measure_read_and_convert(struct stream_arrays *s, int threads, struct ceilings *out)
+{
+    double best_read = INFINITY, best_convert = INFINITY, sum = 0;
+    for (int r = 0; r <= STREAM_REPEATS; r++) {
+        double tr = stream_read_pass(s, threads, &sum);
+        double tc = fmin(convert_pass(s, threads, 0), convert_pass(s, threads, 1));
+        if (r == 0)
+            continue;
+        best_read = fmin(best_read, tr);
+        best_convert = fmin(best_convert, tc);
+    }
+    const float *f = (const float *)s->c;
+    /* a is all 1.0: the sum is n, the converted values 1.0f. */
+    if (sum != (double)s->n || f[0] != 1.0f || f[s->n - 1] != 1.0f || !(best_read > 0) ||
+        !(best_convert > 0))
+        return 0;
+    out->stream_read = 8.0 * (double)s->n / best_read;
+    out->convert_f64_f32 = 12.0 * (double)s->n / best_convert;
+    return 1;
+}
+
 /* Checks the arrays hold what copy and triad must leave (a = 1, c = 1,
  * b = 4): this reads the results, so no pass can be optimised away, and
  * a wrong loop is caught instead of timed. */
@@ -132,7 +209,7 @@ static enum offload_status measure_stream(int threads, struct ceilings *out)
         best_copy = fmin(best_copy, tc);
         best_triad = fmin(best_triad, tt);
     }
-    int ok = stream_results_ok(&s);
+    int ok = stream_results_ok(&s) && measure_read_and_convert(&s, threads, out);
     size_t n = s.n;
     stream_free(&s);
     if (!ok || !(best_copy > 0) || !(best_triad > 0)) {
@@ -243,6 +320,65 @@ static double measure_sqrt(sqrt_pass_fn pass, size_t block_elements, int threads
     return (double)threads * (double)reps * (double)block_elements / best;
 }
 
+/* ---- int8 pair compares -------------------------------------------------- */
+
+/* The naive scores loop stripped to its core: each thread scores its own
+ * cache-resident row of COMPARE_COLS calls (a tenth missing) over and over
+ * with the OpenMP backend's row scorer, counted in the tutorial's unit
+ * (cols * (cols + 1) / 2 pair compares per row). */
+enum { COMPARE_COLS = 256, COMPARE_REPEATS = 4 };
+
+static double compare_pass(int threads, long reps, int64_t *checksum)
+{
+    int64_t total = 0;
+    double t0 = 0;
+    const int avx2 = row_scores_use_avx2();
+#pragma omp parallel num_threads(threads) reduction(+ : total)
+    {
+        _Alignas(64) int8_t row[COMPARE_COLS];
+        int8_t *pad = aligned_alloc(64, row_score_pad_bytes(COMPARE_COLS));
+        for (size_t i = 0; i < COMPARE_COLS; i++)
+            row[i] = i % 10 == 9 ? -1 : (int8_t)(i * 7 % 3);
+#pragma omp barrier
+#pragma omp master
+        t0 = offload_now();
+        for (long r = 0; pad && r < reps; r++)
+            total += row_score_naive(row, COMPARE_COLS, pad, avx2);
+        free(pad);
+    }
+    double t = offload_now() - t0;
+    *checksum = total;
+    return t;
+}
+
+/* Tutorial pair compares per second; 0 when the check fails. */
+static double measure_compare(int threads)
+{
+    int64_t checksum = 0;
+    long reps = 64;
+    double t = compare_pass(threads, reps, &checksum);
+    while (t < SQRT_PASS_TARGET_S / 4 && reps < (1L << 30)) {
+        reps *= 4;
+        t = compare_pass(threads, reps, &checksum);
+    }
+    if (t > 0 && t < SQRT_PASS_TARGET_S)
+        reps = (long)((double)reps * SQRT_PASS_TARGET_S / t) + 1;
+    /* Every row scores the same: the first pass's sum per row is the truth. */
+    double best = INFINITY;
+    for (int i = 0; i < COMPARE_REPEATS; i++) {
+        int64_t sum = 0;
+        t = compare_pass(threads, reps, &sum);
+        if (i > 0 && sum != checksum)
+            return 0;
+        checksum = sum;
+        best = fmin(best, t);
+    }
+    if (checksum <= 0 || !(best > 0) || !isfinite(best))
+        return 0;
+    const double pairs = (double)COMPARE_COLS * (COMPARE_COLS + 1) / 2;
+    return (double)threads * (double)reps * pairs / best;
+}
+
 /* ---- entry point -------------------------------------------------------- */
 
 enum offload_status host_calibrate(int threads, struct ceilings *out)
@@ -255,9 +391,10 @@ enum offload_status host_calibrate(int threads, struct ceilings *out)
         return st;
     out->sqrt_f64 = measure_sqrt(sqrt_f64_pass, SQRT_BLOCK_BYTES / sizeof(double), threads);
     out->sqrt_f32 = measure_sqrt(sqrt_f32_pass, SQRT_BLOCK_BYTES / sizeof(float), threads);
-    if (!(out->sqrt_f64 > 0) || !(out->sqrt_f32 > 0)) {
-        fprintf(stderr, "offload: calibrate: the sqrt test computed wrong values or took no "
-                        "measurable time\n");
+    out->compare_i8 = measure_compare(threads);
+    if (!(out->sqrt_f64 > 0) || !(out->sqrt_f32 > 0) || !(out->compare_i8 > 0)) {
+        fprintf(stderr, "offload: calibrate: the sqrt or compare test computed wrong values or "
+                        "took no measurable time\n");
         return OFFLOAD_ERR_RUN;
     }
     /* Host memory is the kernels' memory: nothing to launch or transfer. */

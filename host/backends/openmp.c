@@ -44,6 +44,7 @@ static enum offload_status openmp_init(const struct backend_config *cfg, void **
     info->threads = s->threads;
     info->unified_memory = 1;
     info->cache_bytes = host_last_level_cache_bytes();
+    info->host_threads = s->threads;
     info->build_cached = -1;
     *state = s;
     return OFFLOAD_OK;

@@ -36,6 +36,7 @@ static enum offload_status serial_init(const struct backend_config *cfg, void **
     info->threads = 1;
     info->unified_memory = 1;
     info->cache_bytes = host_last_level_cache_bytes();
+    info->host_threads = 1;
     info->build_cached = -1;
     *state = s;
     return OFFLOAD_OK;

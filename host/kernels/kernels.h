@@ -28,9 +28,17 @@ enum kernel_input_kind {
     INPUT_GENOTYPES /* a genotype matrix read from a table; sized by --percent */
 };
 
+/* How a kernel moves its bytes, which picks the memory ceiling it is judged
+ * against (each measured with that access pattern). */
+enum memory_pattern {
+    MEMORY_CONVERT, /* read float64, write float32: 8 + 4 bytes per element */
+    MEMORY_READ     /* read only (the few bytes written are counted, not timed apart) */
+};
+
 /* The ceiling that bounds a kernel's operations (memory always bounds its
  * bytes). */
 enum op_ceiling {
+    OPS_NONE,     /* no operation ceiling applies: judged against memory */
     OPS_SQRT_F64, /* float64 square roots per second */
     OPS_COMPARE   /* int8 pair compares per second */
 };
@@ -65,7 +73,9 @@ struct kernel_spec {
     int has_fast;             /* a fast algorithm exists */
     const char *naive_order;  /* "O(N^2)": how the naive work grows */
     const char *fast_order;   /* "O(N)": how the fast one grows; else why there is none */
-    enum op_ceiling op_ceiling;
+    enum memory_pattern memory_pattern;
+    enum op_ceiling op_ceiling;      /* bounds the naive algorithm's operations */
+    enum op_ceiling fast_op_ceiling; /* bounds the fast one's */
     /* Bytes and operations of an input (written down in kernels.c). */
     struct kernel_work (*work)(const struct kernel_input *in);
     /* Compares an output with the serial reference, in O(data). */

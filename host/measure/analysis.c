@@ -31,6 +31,36 @@ const char *verdict_name(enum verdict v)
 /* A host kernel this short is dominated by starting and joining threads. */
 #define HOST_OVERHEAD_SECONDS 20e-6
 
+/* Bytes/s of the kernel's access pattern; STREAM triad where the pattern
+ * was not measured (a device that measures STREAM only). */
+static double memory_ceiling(enum memory_pattern p, const struct ceilings *c)
+{
+    double measured = 0;
+    switch (p) {
+    case MEMORY_CONVERT:
+        measured = c->convert_f64_f32;
+        break;
+    case MEMORY_READ:
+        measured = c->stream_read;
+        break;
+    }
+    return measured > 0 ? measured : c->stream_triad;
+}
+
+/* Operations/s of the kernel's operation; 0 when not measured. */
+static double ops_ceiling(enum op_ceiling o, const struct ceilings *c)
+{
+    switch (o) {
+    case OPS_NONE:
+        return 0;
+    case OPS_SQRT_F64:
+        return c->sqrt_f64;
+    case OPS_COMPARE:
+        return c->compare_i8;
+    }
+    return 0;
+}
+
 /* Rates and shares of a run, before any verdict. */
 static struct analysis measure_rates(const struct kernel_input *in, const struct run_result *res,
                                      const struct ceilings *c, double *copies)
@@ -50,9 +80,10 @@ static struct analysis measure_rates(const struct kernel_input *in, const struct
     a.ops_per_byte = a.work.bytes > 0 ? a.work.ops / a.work.bytes : 0;
     a.transfer_share = total > 0 ? *copies / total : 0;
     if (c) {
-        a.peak_gbps = c->stream_triad / 1e9;
-        a.peak_gops = kernel_spec_of(in->kernel)->op_ceiling == OPS_SQRT_F64 ? c->sqrt_f64 / 1e9
-                                                                             : 0;
+        a.peak_gbps = memory_ceiling(kernel_spec_of(in->kernel)->memory_pattern, c) / 1e9;
+        const struct kernel_spec *spec = kernel_spec_of(in->kernel);
+        a.peak_gops =
+            ops_ceiling(in->alg == ALG_FAST ? spec->fast_op_ceiling : spec->op_ceiling, c) / 1e9;
     }
     return a;
 }
@@ -73,14 +104,14 @@ static const char *ops_help(const struct kernel_input *in)
 /* Launch-bound when the kernel is shorter than a few launches (devices) or
  * than starting threads (host); 1 when it is, with the sentence written. */
 static int judge_launch(struct analysis *a, double kernel, double launch,
-                        const struct backend_info *info, double mem_frac, double comp_frac)
+                        const struct backend_info *info)
 {
     char t1[32], t2[32];
     if (!((launch > 0 && kernel < LAUNCH_BOUND_FACTOR * launch) ||
           (launch <= 0 && info->threads > 1 && kernel < HOST_OVERHEAD_SECONDS)))
         return 0;
     a->verdict = VERDICT_LAUNCH;
-    a->ceiling_fraction = mem_frac > comp_frac ? mem_frac : comp_frac;
+    a->ceiling_fraction = 0; /* the limit is the launch: no share of a ceiling */
     if (launch > 0)
         snprintf(a->reason, sizeof a->reason,
                  "the kernel runs %s and launching an empty one takes %s: too little work to "
@@ -94,10 +125,19 @@ static int judge_launch(struct analysis *a, double kernel, double launch,
     return 1;
 }
 
+/* The kernel's operation ceiling for its algorithm. */
+static enum op_ceiling ops_ceiling_of(const struct kernel_input *in)
+{
+    const struct kernel_spec *spec = kernel_spec_of(in->kernel);
+    return in->alg == ALG_FAST ? spec->fast_op_ceiling : spec->op_ceiling;
+}
+
 /* "float64 sqrt" or "int8 compare": the ceiling of the kernel's operations. */
 static const char *ops_ceiling_name(const struct kernel_input *in)
 {
-    switch (kernel_spec_of(in->kernel)->op_ceiling) {
+    switch (ops_ceiling_of(in)) {
+    case OPS_NONE:
+        return "operation";
     case OPS_SQRT_F64:
         return "float64 sqrt";
     case OPS_COMPARE:
@@ -113,7 +153,9 @@ static void judge_memory(struct analysis *a, const struct backend_info *info, do
     a->ceiling_fraction = mem_frac;
     int in_cache = info->cache_bytes > 0 && a->work.bytes <= info->cache_bytes;
     if (mem_frac > 1.0 && in_cache) {
-        /* Faster than main memory can deliver: the data came from cache. */
+        /* Faster than main memory can deliver: the data came from cache,
+         * whose bandwidth is not measured: no share is shown. */
+        a->ceiling_fraction = 0;
         snprintf(a->reason, sizeof a->reason,
                  "moves %.3g GB/s or %.0f%% of the %.3g GB/s main-memory ceiling: its %s "
                  "working set fits in cache so cache bandwidth is the limit; a bigger N would "
@@ -143,6 +185,16 @@ static void judge_ops(struct analysis *a, const struct kernel_input *in,
     if (info->cache_bytes > 0 && a->work.bytes <= info->cache_bytes)
         snprintf(where, sizeof where, " (its %s input sits in cache)",
                  format_bytes(a->work.bytes, b, sizeof b));
+    if (a->predicted_ops_s <= 0 && ops_ceiling_of(in) == OPS_NONE) {
+        /* Judged against memory only, and far from it. */
+        a->ceiling_fraction = mem_frac;
+        snprintf(a->reason, sizeof a->reason,
+                 "reaches only %.0f%% of the %.3g GB/s memory ceiling and no ceiling bounds its "
+                 "%ss: the instructions per byte are the limit; more cores or wider vectors "
+                 "would help",
+                 100 * mem_frac, a->peak_gbps, a->work.op_unit);
+        return;
+    }
     if (a->predicted_ops_s <= 0) {
         /* No ceiling for these operations: memory is far from its limit,
          * so the operations are what takes the time. */
@@ -243,7 +295,7 @@ struct analysis analyse_run(const struct kernel_input *in, const struct run_resu
         judge_transfer(&a, info, copies, total, mem_frac);
         return a;
     }
-    if (judge_launch(&a, kernel, c ? c->launch_latency : 0, info, mem_frac, comp_frac))
+    if (judge_launch(&a, kernel, c ? c->launch_latency : 0, info))
         return a;
     if (!c || a.peak_gbps <= 0) {
         /* No ceilings measured: judge by arithmetic intensity alone. */

@@ -31,7 +31,7 @@
 #endif
 
 /* Bump when the meaning of a field or the way it is measured changes. */
-enum { CEILINGS_SCHEMA_VERSION = 1 };
+enum { CEILINGS_SCHEMA_VERSION = 2 };
 
 enum { MEMORY_MODE_COUNT = 3 }; /* entries of struct ceilings.transfer */
 
@@ -144,8 +144,9 @@ static int rate_ok(double x)
  * either zero-copy (rates 0) or moves bytes at a positive rate. */
 static int ceilings_sane(const struct ceilings *c)
 {
-    if (!rate_ok(c->stream_copy) || !rate_ok(c->stream_triad) || !rate_ok(c->sqrt_f64) ||
-        !rate_ok(c->sqrt_f32) || !rate_ok(c->launch_latency))
+    if (!rate_ok(c->stream_copy) || !rate_ok(c->stream_triad) || !rate_ok(c->stream_read) ||
+        !rate_ok(c->convert_f64_f32) || !rate_ok(c->sqrt_f64) || !rate_ok(c->sqrt_f32) ||
+        !rate_ok(c->compare_i8) || !rate_ok(c->launch_latency))
         return 0;
     for (size_t m = 0; m < MEMORY_MODE_COUNT; m++) {
         if (!rate_ok(c->transfer[m].to_device) || !rate_ok(c->transfer[m].from_device))
@@ -190,8 +191,11 @@ static int parse_ceilings(const cJSON *root, const char *backend,
     struct ceilings c = {0};
     if (!get_number(ceil, "stream_copy_bytes_per_s", &c.stream_copy) ||
         !get_number(ceil, "stream_triad_bytes_per_s", &c.stream_triad) ||
+        !get_number(ceil, "read_bytes_per_s", &c.stream_read) ||
+        !get_number(ceil, "convert_f64_f32_bytes_per_s", &c.convert_f64_f32) ||
         !get_number(ceil, "sqrt_f64_per_s", &c.sqrt_f64) ||
         !get_number(ceil, "sqrt_f32_per_s", &c.sqrt_f32) ||
+        !get_number(ceil, "compare_i8_per_s", &c.compare_i8) ||
         !get_number(ceil, "launch_latency_s", &c.launch_latency))
         return 0;
     const cJSON *transfer = cJSON_GetObjectItemCaseSensitive(ceil, "transfer");
@@ -266,8 +270,11 @@ static char *ceilings_to_json(const char *backend, const struct backend_info *in
              cJSON_AddStringToObject(key, "driver", info->driver) &&
              add_exact_number(ceil, "stream_copy_bytes_per_s", c->stream_copy) &&
              add_exact_number(ceil, "stream_triad_bytes_per_s", c->stream_triad) &&
+             add_exact_number(ceil, "read_bytes_per_s", c->stream_read) &&
+             add_exact_number(ceil, "convert_f64_f32_bytes_per_s", c->convert_f64_f32) &&
              add_exact_number(ceil, "sqrt_f64_per_s", c->sqrt_f64) &&
              add_exact_number(ceil, "sqrt_f32_per_s", c->sqrt_f32) &&
+             add_exact_number(ceil, "compare_i8_per_s", c->compare_i8) &&
              add_exact_number(ceil, "launch_latency_s", c->launch_latency);
     cJSON *transfer = ok ? cJSON_AddObjectToObject(ceil, "transfer") : NULL;
     ok = ok && transfer;
@@ -387,10 +394,16 @@ void ceilings_print(FILE *f, const char *label, const struct backend_info *info,
     fprintf(f, "%s ceilings on %s\n", label, info->device[0] ? info->device : "(unknown device)");
     if (info->driver[0])
         fprintf(f, "  driver            %s\n", info->driver);
-    fprintf(f, "  memory bandwidth  copy %.2f GB/s, triad %.2f GB/s\n", c->stream_copy * 1e-9,
+    fprintf(f, "  memory bandwidth  copy %.2f GB/s, triad %.2f GB/s", c->stream_copy * 1e-9,
             c->stream_triad * 1e-9);
-    fprintf(f, "  sqrt throughput   f64 %.2f G/s, f32 %.2f G/s\n", c->sqrt_f64 * 1e-9,
+    if (c->stream_read > 0)
+        fprintf(f, ", read %.2f GB/s", c->stream_read * 1e-9);
+    if (c->convert_f64_f32 > 0)
+        fprintf(f, ", f64->f32 %.2f GB/s", c->convert_f64_f32 * 1e-9);
+    fprintf(f, "\n  sqrt throughput   f64 %.2f G/s, f32 %.2f G/s\n", c->sqrt_f64 * 1e-9,
             c->sqrt_f32 * 1e-9);
+    if (c->compare_i8 > 0)
+        fprintf(f, "  int8 compares     %.1f G pair compares/s\n", c->compare_i8 * 1e-9);
     if (c->launch_latency > 0)
         fprintf(f, "  launch latency    %.1f us\n", c->launch_latency * 1e6);
     else

@@ -133,6 +133,9 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
         goto fail;
     /* Only for the "fits in cache" sentence: a device that does not say
      * keeps 0 (unknown) and no sentence claims a cache. */
+    /* A CPU device sharing host memory is the host CPU on its compute units:
+     * judged against the host's ceilings too (see backend_ceilings). */
+    info->host_threads = st->is_cpu && info->unified_memory ? (int)st->compute_units : 0;
     cl_ulong cache = 0;
     info->cache_bytes = 0;
     if (clGetDeviceInfo(st->device, CL_DEVICE_GLOBAL_MEM_CACHE_SIZE, sizeof cache, &cache,
