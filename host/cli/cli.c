@@ -215,8 +215,10 @@ static enum offload_status parse_format(struct cli *c)
     }
     if (out && c->format == FORMAT_TABLE && !scores)
         return usage_error("--output writes csv or json: add --format csv or --format json");
-    /* An export on stdout keeps stdout clean: tables go to stderr then. */
-    if ((c->format != FORMAT_TABLE && !out) || (out && output_is_stdout(out)))
+    /* An export on stdout keeps stdout clean: tables go to stderr then
+     * (for scores, any --format puts its per-marker table there). */
+    int export_on_stdout = (c->format != FORMAT_TABLE || (scores && fmt)) && !out;
+    if (export_on_stdout || (out && output_is_stdout(out)))
         c->human = stderr;
     return check_output_path(c);
 }

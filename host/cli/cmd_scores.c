@@ -88,13 +88,13 @@ static int write_scores_table(FILE *f, void *ctx)
     return 0;
 }
 
-/* Where the per-marker table goes: --output, else standard output for
- * --format csv or json, else nowhere. */
+/* Where the per-marker table goes: --output, else standard output when
+ * --format is given, else nowhere (the report alone, as the script). */
 static const char *scores_destination(const struct cli *c)
 {
     if (c->value[OPT_OUTPUT])
         return c->value[OPT_OUTPUT];
-    return c->format != FORMAT_TABLE ? "-" : NULL;
+    return c->given[OPT_FORMAT] ? "-" : NULL;
 }
 
 /* Writes the per-marker table as --format says; returns an exit code. */

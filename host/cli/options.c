@@ -134,8 +134,9 @@ static const struct option_spec options[] = {
      "(the table then goes to standard error)",
      NULL},
     {OPT_FORMAT, "format", NULL, 'f', "F", VALUE_FORMAT, CMD_SCORES,
-     "the per-marker id,score table as table (aligned columns), csv or json; without "
-     "--output it goes to standard output and the report to standard error",
+     "write the per-marker id,score table as table (aligned columns), csv or json; without "
+     "--output it goes to standard output and the report to standard error. Without --format "
+     "and --output scores prints the report only",
      NULL},
     {OPT_OUTPUT, "output", NULL, 'o', "FILE", VALUE_FILE, TIMED_COMMANDS | CMD_DEVICES,
      "write the csv or json export to FILE (replaced atomically; - for standard output); "
