@@ -7,6 +7,18 @@ execute_process(COMMAND "${CMAKE_COMMAND}" --install "${BUILD}" --prefix "${PREF
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "cmake --install failed: ${err}")
 endif()
+# The man page and both completions are installed where man, bash-completion
+# and zsh look for them.
+foreach(doc share/man/man1/offload.1 share/bash-completion/completions/offload
+            share/zsh/site-functions/_offload)
+  if(NOT EXISTS "${PREFIX}/${doc}")
+    message(FATAL_ERROR "cmake --install did not install ${doc}")
+  endif()
+endforeach()
+file(READ "${PREFIX}/share/bash-completion/completions/offload" bash_completion)
+if(NOT bash_completion MATCHES "complete -F _offload offload")
+  message(FATAL_ERROR "the installed bash completion does not complete offload")
+endif()
 set(backends serial)
 if(OPENCL)
   list(APPEND backends opencl)
@@ -19,4 +31,5 @@ foreach(backend IN LISTS backends)
     message(FATAL_ERROR "installed offload (${backend}) exit ${rc}:\n${out}\n${err}")
   endif()
 endforeach()
-message(STATUS "installed offload runs from / with its bundled data and built-in kernels")
+message(STATUS "installed offload runs from / with its bundled data and built-in kernels, "
+               "man page and completions")

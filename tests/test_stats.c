@@ -32,6 +32,37 @@ static void test_even_count_and_outlier(void **state)
     assert_true(s.max == 9.0);
 }
 
+static size_t outliers_of(const double *x, size_t n)
+{
+    return stats_compute(x, n).outliers;
+}
+
+/* hyperfine's own cases (src/outlier_detection.rs): ten standard deviations
+ * (1.4826 * MAD each) from the median, and a MAD of 0 handled. */
+static void test_outliers_as_hyperfine(void **state)
+{
+    (void)state;
+    const double two[] = {1000.0, 0.0};
+    assert_int_equal(outliers_of(two, 2), 0);
+    const double low_variance[] = {-0.2, 0.0, 0.2};
+    assert_int_equal(outliers_of(low_variance, 3), 0);
+    const double one_of_four[] = {-0.2, 0.0, 0.2, 4.0};
+    assert_int_equal(outliers_of(one_of_four, 4), 1);
+    const double one_of_five[] = {0.5, 0.30, 0.29, 0.31, 0.30};
+    assert_int_equal(outliers_of(one_of_five, 5), 1);
+    double normal[12] = {2.33269488,  1.42195907, -0.57527698, -0.31293437,
+                         2.2948158,   0.75813273, -1.0712388,  -0.96394741,
+                         -1.15897446, 1.10976285, 20.0,        -500.0};
+    assert_int_equal(outliers_of(normal, 10), 0);
+    assert_int_equal(outliers_of(normal, 12), 2);
+    const double mad_zero[] = {10, 10, 10, 10, 10, 10, 10, 100, 100};
+    assert_int_equal(outliers_of(mad_zero, 8), 1);
+    assert_int_equal(outliers_of(mad_zero, 9), 2);
+    /* Three standard deviations (the old limit) is not an outlier. */
+    const double three_sd[] = {1.0, 1.1, 0.9, 1.0, 1.0 + 3.5 * 1.4826 * 0.1};
+    assert_int_equal(outliers_of(three_sd, 5), 0);
+}
+
 static void test_empty_and_single(void **state)
 {
     (void)state;
@@ -63,6 +94,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_values),
         cmocka_unit_test(test_even_count_and_outlier),
+        cmocka_unit_test(test_outliers_as_hyperfine),
         cmocka_unit_test(test_empty_and_single),
         cmocka_unit_test(test_scaling_exponent),
     };

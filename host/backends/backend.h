@@ -77,6 +77,21 @@ struct backend_caps {
     int launch_latency;   /* kernels are launched: calibration measures the latency */
 };
 
+/* One device of a backend, for 'offload devices --format csv|json'. Strings
+ * are "" and numbers 0 where the backend cannot say. */
+struct device_description {
+    char selector[16];     /* what NAME:SEL takes, "P.D"; "" without devices */
+    int platform_index;    /* -1 without platforms */
+    int device_index;      /* -1 without devices */
+    char name[256];
+    char type[32];         /* "CPU", "GPU", "accelerator", ... */
+    char platform[256];    /* platform name */
+    char driver[128];      /* driver version */
+    uint64_t max_alloc;    /* bytes, largest single buffer */
+    uint64_t memory;       /* bytes of device (global) memory */
+    unsigned compute_units;
+};
+
 /* A kernel call: input in host memory, output into out (a 64-byte aligned
  * buffer of kernel_output_bytes(in)), phases timed into *t. */
 typedef enum offload_status (*backend_run_fn)(void *state, const struct kernel_input *in,
@@ -99,6 +114,11 @@ struct backend_ops {
     /* Measure this backend's ceilings on its device (a second or two). */
     enum offload_status (*calibrate)(void *state, struct ceilings *out);
     void (*fini)(void *state);
+    /* Optional (NULL: the command describes the backend from init's
+     * backend_info): every device, at most cap, into out; *n how many.
+     * OFFLOAD_UNAVAILABLE (after a message on stderr) when it has none. */
+    enum offload_status (*describe_devices)(struct device_description *out, size_t cap,
+                                            size_t *n);
 };
 
 /* All backends built in, in the order reports list them. */
@@ -110,6 +130,12 @@ const struct backend_ops *backend_find(const char *name);
 
 /* "copy", "pinned", "zero-copy". */
 const char *memory_mode_name(enum offload_memory_mode m);
+
+#ifdef OFFLOAD_HAVE_OPENCL
+/* The OpenCL backend's describe_devices (host/opencl/describe.c). */
+enum offload_status opencl_describe_devices(struct device_description *out, size_t cap,
+                                            size_t *n);
+#endif
 
 /* Phase times with every field "not applicable". */
 struct phase_times phase_times_none(void);

@@ -31,8 +31,8 @@ enum offload_status build_backend_list(const struct cli *c, int every_memory_mod
 {
     char buf[1024];
     *n = 0;
-    if (c->value[OPT_BACKENDS])
-        snprintf(buf, sizeof buf, "%s", c->value[OPT_BACKENDS]);
+    if (c->value[OPT_BACKEND])
+        snprintf(buf, sizeof buf, "%s", c->value[OPT_BACKEND]);
     else
         default_backend_list(buf, sizeof buf);
     enum offload_memory_mode modes[3] = {MEM_COPY, MEM_PINNED, MEM_ZERO_COPY};
@@ -103,6 +103,22 @@ int any_backend_ready(const struct bench_backend *list, size_t n)
         if (list[i].status == OFFLOAD_OK)
             return 1;
     return 0;
+}
+
+size_t backends_ready(const struct bench_backend *list, size_t n)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++)
+        count += list[i].status == OFFLOAD_OK;
+    return count;
+}
+
+size_t backends_unavailable(const struct bench_backend *list, size_t n)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++)
+        count += list[i].status == OFFLOAD_UNAVAILABLE;
+    return count;
 }
 
 /* Initialises every backend and gets its ceilings. A backend that cannot

@@ -36,6 +36,9 @@ enum offload_status build_backend_list(const struct cli *c, int every_memory_mod
  * Returns the worst exit code. */
 int init_backends(const struct cli *c, struct bench_backend *list, size_t n);
 int any_backend_ready(const struct bench_backend *list, size_t n);
+/* How many started, and how many were unavailable here (for exit status 3). */
+size_t backends_ready(const struct bench_backend *list, size_t n);
+size_t backends_unavailable(const struct bench_backend *list, size_t n);
 void fini_backends(struct bench_backend *list, size_t n);
 
 /* Runs one prepared input on one backend and appends the record. Returns

@@ -4,6 +4,7 @@
 
 #include "analysis.h"
 #include "bench.h"
+#include "progress.h"
 #include "report.h"
 
 /* Which configured backends serve as a baseline for speedups. */
@@ -106,6 +107,52 @@ static void print_group_table(FILE *f, const struct result_set *set, const long 
     }
 }
 
+/* One kernel and algorithm on every started backend: its table. Returns 0
+ * or the exit code of an input that could not be prepared (which ends the
+ * command); run failures go to *worst. */
+static int compare_group(struct cli *c, enum offload_kernel k, enum offload_algorithm algo,
+                         struct bench_backend *backends, size_t nb, struct result_set *results,
+                         struct progress *pg, int *worst)
+{
+    struct prepared_input p;
+    enum offload_status st =
+        prepare_input(c, k, algo, c->given[OPT_SIZE] ? c->size : 0, c->percent[0], &p);
+    if (st != OFFLOAD_OK) {
+        prepared_free(&p);
+        return offload_exit_code(st);
+    }
+    char work[160], size[64];
+    describe_size(&p, size, sizeof size);
+    fprintf(c->human, "\n%s (%s), %s: %s\n", kernel_name(k), algorithm_name(algo), size,
+            describe_work(&p.input, work, sizeof work));
+    long recs[MAX_BENCH_BACKENDS];
+    size_t backend_of[MAX_BENCH_BACKENDS], n = 0;
+    for (size_t i = 0; i < nb; i++) {
+        if (backends[i].status != OFFLOAD_OK)
+            continue;
+        char what[160];
+        snprintf(what, sizeof what, "%s %s on %s%s%s", kernel_name(k), algorithm_name(algo),
+                 backends[i].label, backends[i].has_memory ? " " : "",
+                 backends[i].has_memory ? memory_mode_name(backends[i].memory) : "");
+        c->progress_label = progress_step(pg, what, 1);
+        backend_of[n] = i;
+        recs[n++] =
+            run_and_record(c, "compare", &backends[i], &p, c->percent[0], results, worst);
+    }
+    c->progress_label = NULL;
+    progress_clear(pg);
+    print_group_table(c->human, results, recs, n, backends, backend_of);
+    fflush(c->human);
+    prepared_free(&p);
+    return 0;
+}
+
+/* Which algorithms of kernel k run: bit 0 naive, bit 1 fast. */
+static int algorithms_of(enum offload_kernel k, int run_naive, int run_fast)
+{
+    return (run_naive ? 1 : 0) | (run_fast && kernel_spec_of(k)->has_fast ? 2 : 0);
+}
+
 int command_compare(struct cli *c)
 {
     enum offload_kernel kernels[KERNEL_COUNT];
@@ -136,55 +183,38 @@ int command_compare(struct cli *c)
     worst = init_backends(c, backends, nb);
     if (!any_backend_ready(backends, nb))
         return worst ? worst : OFFLOAD_ERR_RUN;
-    struct result_set results = {.argc = c->argc, .argv = c->argv};
+    size_t groups = 0;
     for (size_t ki = 0; ki < nkernels; ki++) {
-        for (int a = 0; a < 2; a++) {
-            enum offload_algorithm algo = a == 0 ? ALG_NAIVE : ALG_FAST;
-            if ((algo == ALG_NAIVE && !run_naive) || (algo == ALG_FAST && !run_fast))
-                continue;
-            if (algo == ALG_FAST && !kernel_spec_of(kernels[ki])->has_fast)
-                continue; /* one algorithm only */
-            struct prepared_input p;
-            enum offload_status st = prepare_input(
-                c, kernels[ki], algo, c->given[OPT_SIZE] ? c->size : 0, c->percent[0], &p);
-            if (st != OFFLOAD_OK) {
-                prepared_free(&p);
-                int rc = offload_exit_code(st);
-                worst = rc > worst ? rc : worst;
-                goto done;
-            }
-            char work[160], size[64];
-            describe_size(&p, size, sizeof size);
-            fprintf(c->human, "\n%s (%s), %s: %s\n", kernel_name(kernels[ki]),
-                    algorithm_name(algo), size, describe_work(&p.input, work, sizeof work));
-            long recs[MAX_BENCH_BACKENDS];
-            size_t backend_of[MAX_BENCH_BACKENDS], n = 0;
-            for (size_t i = 0; i < nb; i++) {
-                if (backends[i].status != OFFLOAD_OK)
-                    continue;
-                backend_of[n] = i;
-                recs[n++] = run_and_record(c, "compare", &backends[i], &p, c->percent[0],
-                                           &results, &worst);
-            }
-            print_group_table(c->human, &results, recs, n, backends, backend_of);
-            fflush(c->human);
-            prepared_free(&p);
-        }
+        int algs = algorithms_of(kernels[ki], run_naive, run_fast);
+        groups += (size_t)((algs & 1) + (algs >> 1));
     }
-    fprintf(c->human,
-            "\nTimes are the best of the timed runs after a warm-up; end-to-end adds the\n"
-            "copies to and from the device. Speedups compare end-to-end times on the same\n"
-            "input; 'ceiling' is the share of the limit named in the verdict, measured by\n"
-            "offload calibrate. Every result was checked against the serial reference%s\n",
-            worst ? "; the\nruns marked FAILED gave a wrong result or an error and have no times."
-                  : ".");
-done:
+    struct progress pg;
+    size_t steps = groups * backends_ready(backends, nb);
+    progress_begin(&pg, steps, (double)steps);
+    struct result_set results = {.argc = c->argc, .argv = c->argv};
+    int rc = 0;
+    for (size_t ki = 0; ki < nkernels && !rc; ki++) {
+        int algs = algorithms_of(kernels[ki], run_naive, run_fast);
+        for (int a = 0; a < 2 && !rc; a++)
+            if (algs & (1 << a))
+                rc = compare_group(c, kernels[ki], a == 0 ? ALG_NAIVE : ALG_FAST, backends, nb,
+                                   &results, &pg, &worst);
+    }
+    worst = rc > worst ? rc : worst;
+    if (!rc)
+        fprintf(c->human,
+                "\nTimes are the best of the timed runs after a warm-up; end-to-end adds the\n"
+                "copies to and from the device. Speedups compare end-to-end times on the same\n"
+                "input; 'ceiling' is the share of the limit named in the verdict, measured by\n"
+                "offload calibrate. Every result was checked against the serial reference%s\n",
+                worst ? "; the\nruns marked FAILED gave a wrong result or an error and have no "
+                        "times."
+                      : ".");
     fini_backends(backends, nb);
     if (results.count) {
-        int rc = offload_exit_code(emit_results(c, &results));
-        worst = worst ? worst : rc;
+        int erc = offload_exit_code(emit_results(c, &results));
+        worst = worst ? worst : erc;
     }
     result_set_free(&results);
-    return worst;
+    return partial_exit(worst, backends_unavailable(backends, nb), backends_ready(backends, nb));
 }
-

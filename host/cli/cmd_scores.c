@@ -1,5 +1,6 @@
 /* offload scores: the tutorial's genotype script as one command, with the
  * time of each part of the run and, for several percentages, the scaling. */
+#include <cjson/cJSON.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@
 struct scores_output {
     const struct genotype_matrix *m;
     const int64_t *scores;
+    const char *path; /* the genotype table */
+    double percent;
 };
 
 /* A CSV field: quoted (inner quotes doubled) when it holds a comma, a
@@ -40,6 +43,77 @@ static int write_scores_csv(FILE *f, void *ctx)
         if (write_csv_field(f, o->m->row_ids[r]) != 0 ||
             fprintf(f, ",%lld\n", (long long)o->scores[r]) < 0)
             return -1;
+    return 0;
+}
+
+/* The same table as JSON, with where it came from. */
+static int write_scores_json(FILE *f, void *ctx)
+{
+    const struct scores_output *o = ctx;
+    cJSON *root = cJSON_CreateObject(), *list = NULL;
+    int ok = root && cJSON_AddNumberToObject(root, "schema_version", 1) &&
+             cJSON_AddStringToObject(root, "tool_version", OFFLOAD_VERSION) &&
+             cJSON_AddStringToObject(root, "file", o->path) &&
+             cJSON_AddNumberToObject(root, "percent", o->percent) &&
+             (list = cJSON_AddArrayToObject(root, "scores")) != NULL;
+    for (size_t r = 0; ok && r < o->m->rows; r++) {
+        cJSON *row = cJSON_CreateObject();
+        ok = row && cJSON_AddStringToObject(row, "id", o->m->row_ids[r]) &&
+             cJSON_AddNumberToObject(row, "score", (double)o->scores[r]) &&
+             cJSON_AddItemToArray(list, row);
+        if (row && !ok)
+            cJSON_Delete(row);
+    }
+    char *text = ok ? cJSON_Print(root) : NULL;
+    ok = text && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
+    cJSON_free(text);
+    cJSON_Delete(root);
+    return ok ? 0 : -1;
+}
+
+/* Aligned columns for reading: id, then score. */
+static int write_scores_table(FILE *f, void *ctx)
+{
+    const struct scores_output *o = ctx;
+    int width = 2;
+    for (size_t r = 0; r < o->m->rows; r++) {
+        size_t len = strlen(o->m->row_ids[r]);
+        width = len > (size_t)width ? (len > 200 ? 200 : (int)len) : width;
+    }
+    if (fprintf(f, "%-*s %12s\n", width, "id", "score") < 0)
+        return -1;
+    for (size_t r = 0; r < o->m->rows; r++)
+        if (fprintf(f, "%-*s %12lld\n", width, o->m->row_ids[r], (long long)o->scores[r]) < 0)
+            return -1;
+    return 0;
+}
+
+/* Where the per-marker table goes: --output, else standard output when
+ * --format is given, else nowhere (the report alone, as the script). */
+static const char *scores_destination(const struct cli *c)
+{
+    if (c->value[OPT_OUTPUT])
+        return c->value[OPT_OUTPUT];
+    return c->given[OPT_FORMAT] ? "-" : NULL;
+}
+
+/* Writes the per-marker table as --format says; returns an exit code. */
+static int write_scores(const struct cli *c, struct scores_output *out)
+{
+    const char *dest = scores_destination(c);
+    if (!dest)
+        return 0;
+    char err[PATH_MAX + 256];
+    int (*writer)(FILE *, void *) = c->format == FORMAT_JSON    ? write_scores_json
+                                    : c->format == FORMAT_TABLE ? write_scores_table
+                                                                : write_scores_csv;
+    enum offload_status st = write_file_atomic(dest, writer, out, err, sizeof err);
+    if (st != OFFLOAD_OK) {
+        fprintf(stderr, "offload: %s\n", err);
+        return offload_exit_code(st);
+    }
+    fprintf(c->human, "wrote %zu scores to %s\n", out->m->rows,
+            output_is_stdout(dest) ? "standard output" : dest);
     return 0;
 }
 
@@ -97,20 +171,10 @@ static int score_one_percent(struct cli *c, const struct backend_ops *ops, void 
         snprintf(step->best_id, sizeof step->best_id, "%s",
                  step->best_score > 0 ? m->row_ids[best] : "-");
         double t_out = offload_now();
-        if (c->value[OPT_OUT]) {
-            char err[PATH_MAX + 256];
-            struct scores_output out = {m, scores};
-            enum offload_status wst =
-                write_file_atomic(c->value[OPT_OUT], write_scores_csv, &out, err, sizeof err);
-            if (wst != OFFLOAD_OK) {
-                fprintf(stderr, "offload: %s\n", err);
-                rc = offload_exit_code(wst);
-            } else {
-                fprintf(h, "wrote %zu scores to %s\n", m->rows,
-                        output_is_stdout(c->value[OPT_OUT]) ? "standard output"
-                                                            : c->value[OPT_OUT]);
-            }
-        }
+        char path_buf[PATH_MAX + 64];
+        struct scores_output out = {m, scores, genotype_path(c, path_buf, sizeof path_buf),
+                                    percent};
+        rc = write_scores(c, &out);
         if (step->best_score > 0)
             fprintf(h, "The best score %lld comes from pattern %s\n",
                     (long long)step->best_score, step->best_id);
@@ -132,8 +196,13 @@ int command_scores(struct cli *c)
                            c->positional[1]);
     if (c->npositional == 1)
         c->value[OPT_DATA] = c->positional[0];
-    if (c->value[OPT_OUT] && c->npercent > 1)
-        return usage_error("--out writes the scores of one --percent, not %zu", c->npercent);
+    if (scores_destination(c) && c->npercent > 1) {
+        if (c->given[OPT_OUTPUT])
+            return usage_error("--%s writes the scores of one --percent, not %zu",
+                               c->spelled[OPT_OUTPUT], c->npercent);
+        return usage_error("--format %s writes the scores of one --percent, not %zu",
+                           c->value[OPT_FORMAT], c->npercent);
+    }
     const char *spec, *selector;
     const struct backend_ops *ops = backend_option(c, &spec, &selector);
     if (!ops)

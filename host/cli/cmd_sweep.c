@@ -6,6 +6,7 @@
 
 #include "bench.h"
 #include "parse.h"
+#include "progress.h"
 #include "stats.h"
 #include "units.h"
 
@@ -94,12 +95,19 @@ static enum offload_status choose_points(const struct cli *c, const struct kerne
 
 /* Runs every point on every started backend; stops at the first input that
  * cannot be prepared. Returns the worst exit code. */
-static int run_points(const struct cli *c, enum offload_kernel k, const struct sweep_points *pts,
+static int run_points(struct cli *c, enum offload_kernel k, const struct sweep_points *pts,
                       struct bench_backend *backends, size_t nb, struct sweep_results *out)
 {
     const int by_percent = kernel_spec_of(k)->input == INPUT_GENOTYPES;
     enum offload_algorithm alg = algorithm_option(c);
     int worst = 0;
+    /* Each point's share of the work grows with its size. */
+    double all = 0;
+    for (size_t pi = 0; pi < pts->count; pi++)
+        all += by_percent ? pts->percents[pi] : (double)pts->sizes[pi];
+    struct progress pg;
+    size_t ready = backends_ready(backends, nb);
+    progress_begin(&pg, pts->count * ready, all * (double)ready);
     for (size_t pi = 0; pi < pts->count; pi++) {
         struct prepared_input p;
         double percent = by_percent ? pts->percents[pi] : 100;
@@ -112,15 +120,24 @@ static int run_points(const struct cli *c, enum offload_kernel k, const struct s
             break;
         }
         out->xs[pi] = (double)prepared_size(&p);
+        double weight = by_percent ? pts->percents[pi] : (double)pts->sizes[pi];
         for (size_t i = 0; i < nb; i++) {
             out->recs[pi][i] = -1;
-            if (backends[i].status == OFFLOAD_OK)
-                out->recs[pi][i] =
-                    run_and_record(c, "sweep", &backends[i], &p, percent, &out->set, &worst);
+            if (backends[i].status != OFFLOAD_OK)
+                continue;
+            char what[160];
+            snprintf(what, sizeof what, "%s %s, %s = %.0f, on %s", kernel_name(k),
+                     algorithm_name(alg), kernel_spec_of(k)->size_name, out->xs[pi],
+                     backends[i].label);
+            c->progress_label = progress_step(&pg, what, weight);
+            out->recs[pi][i] =
+                run_and_record(c, "sweep", &backends[i], &p, percent, &out->set, &worst);
         }
         prepared_free(&p);
         out->done++;
     }
+    c->progress_label = NULL;
+    progress_clear(&pg);
     return worst;
 }
 
@@ -245,5 +262,5 @@ int command_sweep(struct cli *c)
         worst = worst ? worst : rc;
     }
     result_set_free(&results.set);
-    return worst;
+    return partial_exit(worst, backends_unavailable(backends, nb), backends_ready(backends, nb));
 }

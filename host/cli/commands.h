@@ -17,6 +17,7 @@
 #define MAX_THREADS 4096
 #define MAX_POSITIONAL 8
 #define MAX_LIST 32
+#define MAX_WARMUP 100
 
 enum command_bit {
     CMD_DEVICES = 1,
@@ -27,11 +28,19 @@ enum command_bit {
     CMD_CALIBRATE = 32
 };
 
+/* --backend and --backends are one option (OPT_BACKEND), as are scores'
+ * --out and --output (OPT_OUTPUT). */
 enum option_id {
-    OPT_HELP, OPT_BACKEND, OPT_BACKENDS, OPT_SIZE, OPT_SIZES, OPT_THREADS, OPT_DATA, OPT_PERCENT,
-    OPT_REPEAT, OPT_MIN_TIME, OPT_SEED, OPT_ALGORITHM, OPT_MEMORY, OPT_KERNEL_DIR, OPT_OUT,
-    OPT_FORMAT, OPT_OUTPUT, OPT_RECALIBRATE, OPT_COUNT
+    OPT_HELP, OPT_BACKEND, OPT_SIZE, OPT_SIZES, OPT_THREADS, OPT_DATA, OPT_PERCENT, OPT_REPEAT,
+    OPT_MIN_TIME, OPT_WARMUP, OPT_SEED, OPT_ALGORITHM, OPT_MEMORY, OPT_KERNEL_DIR, OPT_FORMAT,
+    OPT_OUTPUT, OPT_RECALIBRATE, OPT_COUNT
 };
+
+/* Exit status 3: some backends or devices could not start here, the others
+ * ran and are reported (compare, sweep, calibrate). A failed run (1) or a
+ * usage error (2) wins over it. Not an enum offload_status: no call fails
+ * with "partial", a command ends with it. */
+#define EXIT_PARTIAL 3
 
 struct cli {
     int argc;
@@ -43,6 +52,7 @@ struct cli {
     size_t npositional;
     const char *value[OPT_COUNT]; /* raw option values, NULL when not given */
     int given[OPT_COUNT];
+    const char *spelled[OPT_COUNT]; /* the long name given ("out" for --out), for messages */
     /* Parsed values. */
     uint64_t size;
     int threads[MAX_LIST]; /* --threads list; threads[0] = 0 means default */
@@ -50,15 +60,24 @@ struct cli {
     double percent[MAX_LIST]; /* --percent list, 100 by default */
     size_t npercent;
     int repeat;
+    int warmup; /* -1: the command's default */
     double min_time;
     uint64_t seed;
     enum offload_memory_mode memory;
     enum export_format format;
     FILE *human; /* where tables go: stdout, or stderr when an export takes stdout */
+    const char *progress_label; /* the progress line of the run going on, or NULL */
 };
 
-/* Prints "offload: MESSAGE" and where to find usage; OFFLOAD_ERR_USAGE. */
+/* Prints "offload: MESSAGE" and where to find usage ('offload help
+ * COMMAND' once usage_command has named the command); OFFLOAD_ERR_USAGE. */
 __attribute__((format(printf, 1, 2))) enum offload_status usage_error(const char *fmt, ...);
+void usage_command(const char *command);
+
+/* The exit code of a command that starts several backends: worst when
+ * something failed, else EXIT_PARTIAL when some were unavailable and others
+ * ran, 1 when none ran, 0 when all did. */
+int partial_exit(int worst, size_t unavailable, size_t ran);
 
 /* "unknown kernel 'x': use sqrt, sumsqrt or scores" and "COMMAND needs one
  * kernel: ..." from the kernel table; OFFLOAD_ERR_USAGE. */
@@ -72,8 +91,8 @@ const struct backend_ops *parse_backend_spec(const char *spec, const char **sele
 /* OFFLOAD_ERR_USAGE (after a message) when a comma list has an empty item. */
 enum offload_status check_list_items(const char *option, const char *list);
 
-/* --backend of run and scores (default openmp), with --memory checked
- * against it. NULL after a message on a usage error. */
+/* --backend of run and scores (default openmp; a list is a usage error),
+ * with --memory checked against it. NULL after a message on a usage error. */
 const struct backend_ops *backend_option(const struct cli *c, const char **spec,
                                          const char **selector);
 

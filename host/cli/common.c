@@ -14,10 +14,19 @@
 #include "commands.h"
 #include "fileio.h"
 #include "hostinfo.h"
+#include "options.h"
 #include "units.h"
 #include "workload.h"
 
 #define DATA_FILE_NAME "AppleGenotypes.csv"
+
+/* The command being parsed, for "Run 'offload help COMMAND'". */
+static const char *usage_of;
+
+void usage_command(const char *command)
+{
+    usage_of = command;
+}
 
 enum offload_status usage_error(const char *fmt, ...)
 {
@@ -25,9 +34,19 @@ enum offload_status usage_error(const char *fmt, ...)
     va_start(ap, fmt);
     fprintf(stderr, "offload: ");
     vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nRun 'offload --help' for usage.\n");
+    if (usage_of)
+        fprintf(stderr, "\nRun 'offload help %s' for its options.\n", usage_of);
+    else
+        fprintf(stderr, "\nRun 'offload --help' for usage.\n");
     va_end(ap);
     return OFFLOAD_ERR_USAGE;
+}
+
+int partial_exit(int worst, size_t unavailable, size_t ran)
+{
+    if (worst || !unavailable)
+        return worst;
+    return ran ? EXIT_PARTIAL : OFFLOAD_ERR_RUN;
 }
 
 
@@ -78,7 +97,14 @@ const struct backend_ops *parse_backend_spec(const char *spec, const char **sele
     name[len] = '\0';
     const struct backend_ops *ops = backend_find(name);
     if (!ops) {
-        usage_error("unknown backend '%s': use %s", spec,
+        struct suggestion s;
+        suggest_init(&s, name, strlen(name));
+        for (size_t i = 0; i < offload_backend_count; i++)
+            suggest_consider(&s, offload_backends[i]->name);
+        char near[64] = "";
+        if (s.best)
+            snprintf(near, sizeof near, "did you mean '%s'? ", s.best);
+        usage_error("unknown backend '%s': %suse %s", spec, near,
                     backend_name_list(names, sizeof names, ALL_BACKENDS));
         return NULL;
     }
@@ -140,6 +166,9 @@ struct run_settings make_settings(const struct cli *c)
         set.repeat = c->repeat;
     if (c->min_time >= 0)
         set.min_time = c->min_time;
+    if (c->warmup >= 0)
+        set.warmup = c->warmup;
+    set.progress_label = c->progress_label;
     return set;
 }
 
@@ -423,6 +452,13 @@ const struct backend_ops *reference_backend(void)
 enum offload_status unknown_kernel_error(const char *name)
 {
     char names[KERNEL_NAME_LIST_MAX];
+    struct suggestion s;
+    suggest_init(&s, name, strlen(name));
+    for (int k = 0; k < KERNEL_COUNT; k++)
+        suggest_consider(&s, offload_kernels[k]->name);
+    if (s.best)
+        return usage_error("unknown kernel '%s': did you mean '%s'? use %s", name, s.best,
+                           kernel_name_list(names, sizeof names));
     return usage_error("unknown kernel '%s': use %s", name,
                        kernel_name_list(names, sizeof names));
 }

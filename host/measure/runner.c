@@ -51,14 +51,18 @@ static void show_progress(const struct run_settings *set, const char *what, size
 {
     if (!set->progress || !isatty(STDERR_FILENO))
         return;
-    fprintf(stderr, "\r  %s: run %zu, %.1f s ", what, done, elapsed);
+    if (set->progress_label && *set->progress_label)
+        fprintf(stderr, "\r\033[K%s: run %zu, %.1f s", set->progress_label, done, elapsed);
+    else
+        fprintf(stderr, "\r\033[K  %s: run %zu, %.1f s", what, done, elapsed);
     fflush(stderr);
 }
 
+/* Erases the line (ANSI erase to end of line: only ever sent to a terminal). */
 static void clear_progress(const struct run_settings *set)
 {
     if (set->progress && isatty(STDERR_FILENO))
-        fprintf(stderr, "\r%60s\r", "");
+        fprintf(stderr, "\r\033[K");
 }
 
 enum offload_status run_kernel(const struct backend_ops *ops, void *state,

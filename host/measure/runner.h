@@ -18,6 +18,7 @@ struct run_settings {
     int max_repeat;   /* ... and at most this many */
     int warmup;       /* untimed runs first (same sizes as the timed ones) */
     int progress;     /* show progress on stderr when it is a terminal */
+    const char *progress_label; /* a command's "[3/12] ..." line, else NULL */
 };
 
 struct run_settings run_settings_default(void);

@@ -1,5 +1,6 @@
 #include "stats.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,11 +43,14 @@ struct sample_stats stats_compute(const double *samples, size_t n)
         sorted[i] = fabs(sorted[i] - s.median);
     qsort(sorted, n, sizeof *sorted, compare_doubles);
     s.mad = sorted_median(sorted, n);
-    /* Modified z-score test as hyperfine does: 1.4826*MAD estimates sigma.
-     * Below 5 samples the MAD says too little to call anything an outlier. */
-    double limit = 3.0 * 1.4826 * s.mad;
+    /* hyperfine's outlier test (src/outlier_detection.rs, after Iglewicz and
+     * Hoaglin): the modified z-score |x - median| / MAD above 1.4826 * 10,
+     * i.e. more than ten standard deviations when 1.4826 * MAD estimates
+     * sigma. A MAD of 0 (most samples equal) counts as DBL_EPSILON, so any
+     * sample off the common value is one; there is no minimum sample count. */
+    double mad = s.mad > 0 ? s.mad : DBL_EPSILON;
     for (size_t i = 0; i < n; i++)
-        if (n >= 5 && s.mad > 0 && fabs(samples[i] - s.median) > limit)
+        if (fabs(samples[i] - s.median) / mad > STATS_OUTLIER_THRESHOLD)
             s.outliers++;
     free(sorted);
     return s;

@@ -9,8 +9,12 @@ struct sample_stats {
     size_t n;
     double min, max, median, mean, sd;
     double mad;       /* median absolute deviation */
-    size_t outliers;  /* samples with |x - median| > 3 * 1.4826 * MAD (hyperfine's test), counted from 5 samples on */
+    size_t outliers;  /* |x - median| / MAD > STATS_OUTLIER_THRESHOLD, as hyperfine counts */
 };
+
+/* hyperfine's limit on the modified z-score |x - median| / MAD: 1.4826 * MAD
+ * estimates the standard deviation, and an outlier is ten of them away. */
+#define STATS_OUTLIER_THRESHOLD (1.4826 * 10.0)
 
 /* n may be 0 (all fields 0). Does not modify samples. */
 struct sample_stats stats_compute(const double *samples, size_t n);

@@ -190,4 +190,5 @@ const struct backend_ops backend_opencl = {
             [KERNEL_SCORES] = opencl_run_scores},
     .calibrate = opencl_calibrate,
     .fini = opencl_fini,
+    .describe_devices = opencl_describe_devices,
 };

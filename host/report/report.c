@@ -73,8 +73,11 @@ void report_run(FILE *f, const char *backend_name, const struct backend_info *in
                 : info->build_cached == 0 ? " (compiled now; cached for next time)"
                                           : "");
     report_size(f, in);
-    fprintf(f, "runs       %zu timed after %d warm-up (first call %s)", res->samples, set->warmup,
-            format_seconds(res->warmup_total, a, sizeof a));
+    if (set->warmup > 0)
+        fprintf(f, "runs       %zu timed after %d warm-up (first call %s)", res->samples,
+                set->warmup, format_seconds(res->warmup_total, a, sizeof a));
+    else
+        fprintf(f, "runs       %zu timed, no warm-up (the first call is timed)", res->samples);
     if (set->repeat <= 0)
         fprintf(f, ", repeated for at least %s", format_seconds(set->min_time, b, sizeof b));
     fputc('\n', f);

@@ -1,0 +1,286 @@
+/* The table of commands and options, their lookup, and did-you-mean. */
+#include "options.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define ALL_COMMANDS (CMD_DEVICES | CMD_RUN | CMD_SCORES | CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE)
+#define TIMED_COMMANDS (CMD_RUN | CMD_COMPARE | CMD_SWEEP)
+#define BENCH_COMMANDS (CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE)
+
+static const struct command_spec commands[] = {
+    {"compare", CMD_COMPARE, "[KERNEL...] [options]", VALUE_KERNEL,
+     "every backend side by side (default: all kernels)",
+     "Runs each kernel (default: every one of {kernels}) on every backend, device and OpenCL "
+     "memory mode on the same input, checks every result and prints the phases, speedups, "
+     "share of the measured ceiling and a verdict side by side. A backend that cannot run "
+     "here is reported and skipped (exit status 3 when the others ran)."},
+    {"run", CMD_RUN, "KERNEL [options]", VALUE_KERNEL, "one kernel on one backend",
+     "Runs one kernel ({kernels}) on one backend, times each phase, checks the result "
+     "against the serial reference and says what bounds it."},
+    {"sweep", CMD_SWEEP, "KERNEL [options]", VALUE_KERNEL,
+     "time against size per backend, scaling exponent",
+     "Times one kernel over a range of sizes on each backend, fits the scaling exponent k "
+     "(time ~ N^k) and says from which size OpenCL beats OpenMP end to end."},
+    {"scores", CMD_SCORES, "[FILE] [options]", VALUE_FILE,
+     "the tutorial's genotype script: best-scoring marker",
+     "The tutorial's script as one command: reads a genotype table FILE (markers x varieties; "
+     "calls 0/1/2 or A/AB/B, anything else missing; default: the bundled AppleGenotypes.csv), "
+     "scores every marker, checks the scores and prints the best one, with the time of each "
+     "part of the run. With several percentages it also shows how the kernel scales and how "
+     "much of the whole run it is."},
+    {"calibrate", CMD_CALIBRATE, "[options]", VALUE_NONE,
+     "measure each backend's ceilings (bandwidth, sqrt/s)",
+     "Measures what each backend's device can do at best: memory bandwidth (STREAM copy and "
+     "triad), float64 and float32 sqrt throughput, host<->device transfer bandwidth for each "
+     "memory mode and kernel launch latency. Results are cached per device and used by run, "
+     "compare and sweep for verdicts."},
+    {"devices", CMD_DEVICES, "[options]", VALUE_NONE, "list backends and OpenCL devices",
+     "Lists the backends and every OpenCL platform and device with the index (P.D) that "
+     "--backend opencl:P.D takes; --format csv or json gives one row per device for "
+     "scripts."},
+    {"help", 0, "[COMMAND]", VALUE_COMMAND, "this text, or a command's options",
+     "Prints the overview, or the options of COMMAND (the same as 'offload COMMAND --help')."},
+    {"version", 0, "", VALUE_NONE, "version and licence (also --version, -V)",
+     "Prints the version and the licence."},
+};
+
+/* "elements for sqrt (default 10M), sumsqrt (default 10k); ..." */
+static void size_help(char *buf, size_t len)
+{
+    size_t used = (size_t)snprintf(buf, len, "elements for");
+    int first = 1;
+    for (int k = 0; k < KERNEL_COUNT && used < len; k++) {
+        const struct kernel_spec *spec = offload_kernels[k];
+        if (spec->input != INPUT_VALUES)
+            continue;
+        uint64_t size = spec->default_size;
+        const char *unit = size % 1000000 == 0 ? "M" : size % 1000 == 0 ? "k" : "";
+        uint64_t scaled = *unit == 'M' ? size / 1000000 : *unit == 'k' ? size / 1000 : size;
+        used += (size_t)snprintf(buf + used, len - used, "%s %s (default %llu%s)",
+                                 first ? "" : ",", spec->name, (unsigned long long)scaled, unit);
+        first = 0;
+    }
+    if (used < len)
+        snprintf(buf + used, len - used, "; accepts 10000000, 1e7, 10M, 64k, 1Mi");
+}
+
+/* "sizes: FROM:TO:xF ...; default 1M:64M:x2 (sqrt), ..." */
+static void sizes_help(char *buf, size_t len)
+{
+    size_t used = (size_t)snprintf(buf, len, "sizes: FROM:TO:xF (geometric), FROM:TO:+S or a "
+                                             "list; default");
+    for (int k = 0, first = 1; k < KERNEL_COUNT && used < len; k++)
+        if (offload_kernels[k]->sweep_sizes) {
+            used += (size_t)snprintf(buf + used, len - used, "%s %s (%s)", first ? "" : ",",
+                                     offload_kernels[k]->sweep_sizes, offload_kernels[k]->name);
+            first = 0;
+        }
+}
+
+static const struct option_spec options[] = {
+    {OPT_BACKEND, "backend", "backends", 'b', "B", VALUE_BACKEND, CMD_RUN | CMD_SCORES,
+     "serial, openmp (default) or opencl[:SEL]; SEL is P.D (platform.device, from 0, as "
+     "'offload devices' shows) or part of the device name. One backend: lists are for "
+     "compare, sweep and calibrate",
+     NULL},
+    {OPT_BACKEND, "backends", "backend", 'b', "LIST", VALUE_BACKEND, BENCH_COMMANDS,
+     "comma list of serial, openmp and opencl[:SEL] (default: serial, openmp and every OpenCL "
+     "device), e.g. serial,openmp,opencl:0.0,opencl:gpu",
+     NULL},
+    {OPT_SIZE, "size", NULL, 0, "N", VALUE_NUMBER, CMD_RUN | CMD_COMPARE, NULL, size_help},
+    {OPT_SIZES, "sizes", NULL, 0, "SPEC", VALUE_NUMBER, CMD_SWEEP, NULL, sizes_help},
+    {OPT_DATA, "data", NULL, 0, "FILE", VALUE_FILE, TIMED_COMMANDS,
+     "scores: genotype table (default: the bundled apple data)", NULL},
+    {OPT_PERCENT, "percent", NULL, 0, "P", VALUE_NUMBER, CMD_RUN | CMD_COMPARE,
+     "scores: keep the first P% of the data lines (default 100)", NULL},
+    {OPT_PERCENT, "percent", NULL, 0, "P[,P..]", VALUE_NUMBER, CMD_SCORES,
+     "keep the first P% of the data lines (default 100); e.g. --percent 5,100 answers the "
+     "tutorial's exercise",
+     NULL},
+    {OPT_PERCENT, "percent", NULL, 0, "LIST", VALUE_NUMBER, CMD_SWEEP,
+     "scores: the percentages to sweep (default 5,25,50,100)", NULL},
+    {OPT_THREADS, "threads", NULL, 't', "T", VALUE_NUMBER, CMD_RUN | CMD_SCORES | CMD_CALIBRATE,
+     "OpenMP threads (default: OMP_NUM_THREADS or all cores)", NULL},
+    {OPT_THREADS, "threads", NULL, 't', "T[,T..]", VALUE_NUMBER, CMD_COMPARE | CMD_SWEEP,
+     "OpenMP threads (default: OMP_NUM_THREADS or all cores); a list such as 1,2,4 shows "
+     "thread scaling",
+     NULL},
+    {OPT_REPEAT, "repeat", NULL, 'r', "R", VALUE_NUMBER, TIMED_COMMANDS,
+     "exactly R timed runs after the warm-up", NULL},
+    {OPT_REPEAT, "repeat", NULL, 'r', "R", VALUE_NUMBER, CMD_SCORES,
+     "time the scoring R times (default once, as the script)", NULL},
+    {OPT_MIN_TIME, "min-time", NULL, 0, "S", VALUE_NUMBER, TIMED_COMMANDS,
+     "otherwise repeat until S seconds are spent (default 0.2)", NULL},
+    {OPT_WARMUP, "warmup", NULL, 0, "N", VALUE_NUMBER, TIMED_COMMANDS,
+     "untimed calls with the same sizes before the timed ones (default 1; 0 times the first "
+     "call too)",
+     NULL},
+    {OPT_ALGORITHM, "algorithm", NULL, 0, "A", VALUE_ALGORITHM, CMD_RUN | CMD_SWEEP | CMD_SCORES,
+     "naive (the tutorial's, default) or fast (algorithmic shortcut)", NULL},
+    {OPT_ALGORITHM, "algorithm", NULL, 0, "A", VALUE_ALGORITHM, CMD_COMPARE,
+     "naive (the tutorial's), fast (algorithmic shortcut) or both (default)", NULL},
+    {OPT_MEMORY, "memory", NULL, 0, "M", VALUE_MEMORY, CMD_RUN | CMD_SWEEP | CMD_SCORES,
+     "OpenCL host memory: copy (default), pinned or zero-copy", NULL},
+    {OPT_MEMORY, "memory", NULL, 0, "M", VALUE_MEMORY, CMD_COMPARE,
+     "OpenCL host memory: copy, pinned or zero-copy (default: every mode)", NULL},
+    {OPT_KERNEL_DIR, "kernel-dir", NULL, 0, "DIR", VALUE_DIR,
+     TIMED_COMMANDS | CMD_SCORES | CMD_CALIBRATE,
+     "OpenCL: read DIR/*.cl instead of the built-in kernels", NULL},
+    {OPT_SEED, "seed", NULL, 0, "S", VALUE_NUMBER, TIMED_COMMANDS,
+     "input seed for sqrt and sumsqrt (default 42)", NULL},
+    {OPT_FORMAT, "format", NULL, 'f', "F", VALUE_FORMAT, TIMED_COMMANDS | CMD_DEVICES,
+     "table (default), csv or json; csv and json go to --output, else to standard output "
+     "(the table then goes to standard error)",
+     NULL},
+    {OPT_FORMAT, "format", NULL, 'f', "F", VALUE_FORMAT, CMD_SCORES,
+     "write the per-marker id,score table as table (aligned columns), csv or json; without "
+     "--output it goes to standard output and the report to standard error. Without --format "
+     "and --output scores prints the report only",
+     NULL},
+    {OPT_OUTPUT, "output", NULL, 'o', "FILE", VALUE_FILE, TIMED_COMMANDS | CMD_DEVICES,
+     "write the csv or json export to FILE (replaced atomically; - for standard output); "
+     "without --format the name says which: .csv or .json",
+     NULL},
+    {OPT_OUTPUT, "output", "out", 'o', "FILE", VALUE_FILE, CMD_SCORES,
+     "write the per-marker id,score table to FILE, in file order (replaced atomically; - for "
+     "standard output): as --format says, else json for a .json name, else csv",
+     NULL},
+    {OPT_RECALIBRATE, "recalibrate", NULL, 0, NULL, VALUE_NONE, TIMED_COMMANDS | CMD_CALIBRATE,
+     "measure the ceilings again instead of using the cache", NULL},
+    {OPT_HELP, "help", NULL, 'h', NULL, VALUE_NONE, ALL_COMMANDS, "this text", NULL},
+};
+
+const struct command_spec *command_table(size_t *count)
+{
+    *count = sizeof commands / sizeof commands[0];
+    return commands;
+}
+
+const struct option_spec *option_table(size_t *count)
+{
+    *count = sizeof options / sizeof options[0];
+    return options;
+}
+
+const struct command_spec *command_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static int same_name(const char *full, const char *name, size_t len)
+{
+    return full && strlen(full) == len && strncmp(full, name, len) == 0;
+}
+
+const struct option_spec *option_find_long(unsigned command, const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+        if ((options[i].commands & command) &&
+            (same_name(options[i].name, name, len) || same_name(options[i].alias, name, len)))
+            return &options[i];
+    return NULL;
+}
+
+const struct option_spec *option_find_short(unsigned command, char letter)
+{
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+        if ((options[i].commands & command) && options[i].short_name == letter)
+            return &options[i];
+    return NULL;
+}
+
+const struct option_spec *option_find_any(const char *name, size_t len)
+{
+    return option_find_long(ALL_COMMANDS, name, len);
+}
+
+const char *option_help(const struct option_spec *o, char *buf, size_t len)
+{
+    if (o->help)
+        return o->help;
+    o->help_fn(buf, len);
+    return buf;
+}
+
+const char *expand_kernels(const char *text, char *buf, size_t len)
+{
+    static const char key[] = "{kernels}";
+    const char *at = strstr(text, key);
+    if (!at)
+        return text;
+    char kernels[KERNEL_NAME_LIST_MAX];
+    kernel_name_list(kernels, sizeof kernels);
+    snprintf(buf, len, "%.*s%s%s", (int)(at - text), text, kernels, at + sizeof key - 1);
+    return buf;
+}
+
+size_t edit_distance(const char *a, size_t alen, const char *b, size_t blen)
+{
+    enum { MAX = 64 };
+    if (alen >= MAX || blen >= MAX)
+        return (size_t)-1;
+    size_t d[MAX][MAX];
+    for (size_t i = 0; i <= alen; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= blen; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= alen; i++)
+        for (size_t j = 1; j <= blen; j++) {
+            size_t cost = a[i - 1] != b[j - 1];
+            size_t best = d[i - 1][j - 1] + cost;
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1; /* two neighbours swapped */
+            d[i][j] = best;
+        }
+    return d[alen][blen];
+}
+
+void suggest_init(struct suggestion *s, const char *word, size_t len)
+{
+    *s = (struct suggestion){.word = word, .len = len, .best = NULL, .distance = (size_t)-1};
+}
+
+void suggest_consider(struct suggestion *s, const char *candidate)
+{
+    size_t d = edit_distance(s->word, s->len, candidate, strlen(candidate));
+    /* A word of two letters is two edits from any other: ask for one. */
+    size_t limit = s->len > 3 ? 2 : 1;
+    /* A started name ("--rep") is as good as a near miss. */
+    if (d > limit && s->len >= 3 && strncmp(candidate, s->word, s->len) == 0)
+        d = limit;
+    if (d <= limit && d < s->distance) {
+        s->best = candidate;
+        s->distance = d;
+    }
+}
+
+const char *suggest_option(unsigned command, const char *name, size_t len)
+{
+    struct suggestion s;
+    suggest_init(&s, name, len);
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+        if (options[i].commands & command) {
+            suggest_consider(&s, options[i].name);
+            if (options[i].alias)
+                suggest_consider(&s, options[i].alias);
+        }
+    return s.best;
+}
+
+const char *suggest_command(const char *name)
+{
+    struct suggestion s;
+    suggest_init(&s, name, strlen(name));
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        suggest_consider(&s, commands[i].name);
+    return s.best;
+}

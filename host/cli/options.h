@@ -1,0 +1,89 @@
+#ifndef OFFLOAD_OPTIONS_H
+#define OFFLOAD_OPTIONS_H
+
+/* The one table of commands and options. The parser (cli.c), --help
+ * (help.c), the man page and the shell completions (docgen.c) all read it,
+ * so they cannot drift apart. */
+
+#include <stddef.h>
+
+#include "commands.h"
+
+/* What an option's value or a command's operands are, for completions. */
+enum value_kind {
+    VALUE_NONE,      /* a flag */
+    VALUE_NUMBER,    /* a count, size, time or list of them */
+    VALUE_BACKEND,   /* a backend, or a comma list of them */
+    VALUE_FORMAT,    /* table, csv, json */
+    VALUE_MEMORY,    /* copy, pinned, zero-copy */
+    VALUE_ALGORITHM, /* naive, fast (and both for compare) */
+    VALUE_FILE,      /* a file name */
+    VALUE_DIR,       /* a folder */
+    VALUE_KERNEL,    /* kernel names (operands) */
+    VALUE_COMMAND    /* command names (operands of help) */
+};
+
+struct command_spec {
+    const char *name;
+    unsigned bit; /* enum command_bit; 0 for help and version */
+    const char *operands;    /* after the name in the synopsis, e.g. "KERNEL [options]" */
+    enum value_kind operand; /* what the operands are */
+    const char *summary;     /* one line for the overview */
+    /* What it does; "{kernels}" stands for the kernel list. */
+    const char *description;
+};
+
+struct option_spec {
+    enum option_id id;
+    const char *name;  /* long name without "--" */
+    const char *alias; /* a second long name for the same option, or NULL */
+    char short_name;   /* 0 when none */
+    const char *metavar; /* NULL for a flag */
+    enum value_kind value;
+    unsigned commands; /* the commands this row (and its help) applies to */
+    const char *help;  /* NULL: help_fn writes it from the kernel table */
+    void (*help_fn)(char *buf, size_t len);
+};
+
+/* Every command, in the order the overview lists them. */
+const struct command_spec *command_table(size_t *count);
+/* Every option row; one option may have a row per group of commands. */
+const struct option_spec *option_table(size_t *count);
+
+/* A command by name (help and version included); NULL when unknown. */
+const struct command_spec *command_find(const char *name);
+
+/* The row of option NAME (long name or alias, len characters) or short
+ * letter for a command; NULL when the command has no such option. */
+const struct option_spec *option_find_long(unsigned command, const char *name, size_t len);
+const struct option_spec *option_find_short(unsigned command, char letter);
+/* Some command's row of a long name, to say where an option belongs. */
+const struct option_spec *option_find_any(const char *name, size_t len);
+
+/* The help text of a row (help or help_fn). */
+const char *option_help(const struct option_spec *o, char *buf, size_t len);
+/* "{kernels}" in text replaced by the kernel list. */
+const char *expand_kernels(const char *text, char *buf, size_t len);
+
+/* Did-you-mean: feed candidates; best keeps the closest one within an edit
+ * distance of 2 (optimal string alignment: insertions, deletions,
+ * substitutions and swaps of neighbours), or a candidate that starts with
+ * the word. NULL when none is close. */
+struct suggestion {
+    const char *word;
+    size_t len;
+    const char *best;
+    size_t distance;
+};
+void suggest_init(struct suggestion *s, const char *word, size_t len);
+void suggest_consider(struct suggestion *s, const char *candidate);
+
+/* Optimal string alignment distance between a[0..alen) and b[0..blen). */
+size_t edit_distance(const char *a, size_t alen, const char *b, size_t blen);
+
+/* The closest long option of a command to name[0..len), NULL if none. */
+const char *suggest_option(unsigned command, const char *name, size_t len);
+/* The closest command name, NULL if none. */
+const char *suggest_command(const char *name);
+
+#endif
