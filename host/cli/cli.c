@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "fileio.h"
 #include "parse.h"
+#include "provenance.h"
 #include "timing.h"
 
 struct option_spec {
@@ -446,10 +447,11 @@ int offload_main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0 || strcmp(cmd, "version") == 0) {
-        printf("offload %s\n"
-               "MIT licence (see LICENSE); bundled apple data MIT, Gary Barker, Christopher\n"
-               "Woods, University of Bristol\n",
-               OFFLOAD_VERSION);
+        struct provenance prov;
+        provenance_collect(&prov);
+        provenance_print(stdout, &prov);
+        printf("MIT licence (see LICENSE); bundled apple data MIT, Gary Barker, Christopher\n"
+               "Woods, University of Bristol\n");
         return 0;
     }
     if (strcmp(cmd, "help") == 0) {
