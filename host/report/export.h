@@ -12,7 +12,11 @@
 #include "backend.h"
 #include "runner.h"
 
-#define EXPORT_SCHEMA_VERSION 1
+/* 2: provenance (the "build" object, host cores, memory and OS; in CSV the
+ * git_commit, compiler, build, host_cpu and calibrated columns) and each
+ * result's calibration time. `offload report` reads 1 and 2. */
+#define EXPORT_SCHEMA_VERSION 2
+#define EXPORT_SCHEMA_OLDEST 1
 
 struct result_record {
     const char *command;         /* "run", "compare", "sweep" */
