@@ -22,7 +22,8 @@ struct option_spec {
     unsigned commands;
 };
 
-#define ALL_COMMANDS (CMD_DEVICES | CMD_RUN | CMD_SCORES | CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE)
+#define ALL_COMMANDS                                                                          \
+    (CMD_DEVICES | CMD_RUN | CMD_SCORES | CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE | CMD_REPORT)
 #define TIMED_COMMANDS (CMD_RUN | CMD_COMPARE | CMD_SWEEP)
 
 static const struct option_spec option_specs[] = {
@@ -41,9 +42,10 @@ static const struct option_spec option_specs[] = {
     {OPT_MEMORY, "memory", 1, TIMED_COMMANDS | CMD_SCORES},
     {OPT_KERNEL_DIR, "kernel-dir", 1, TIMED_COMMANDS | CMD_SCORES | CMD_CALIBRATE},
     {OPT_OUT, "out", 1, CMD_SCORES},
-    {OPT_FORMAT, "format", 1, TIMED_COMMANDS},
-    {OPT_OUTPUT, "output", 1, TIMED_COMMANDS},
+    {OPT_FORMAT, "format", 1, TIMED_COMMANDS | CMD_REPORT},
+    {OPT_OUTPUT, "output", 1, TIMED_COMMANDS | CMD_REPORT},
     {OPT_RECALIBRATE, "recalibrate", 0, TIMED_COMMANDS | CMD_CALIBRATE},
+    {OPT_BASELINE, "baseline", 1, CMD_COMPARE},
 };
 
 static const char *const main_usage_head =
@@ -59,6 +61,7 @@ static const char *const main_usage_head =
     "  sweep KERNEL         time against size per backend, scaling exponent\n"
     "  scores [FILE]        the tutorial's genotype script: best-scoring marker\n"
     "  calibrate            measure each backend's ceilings (bandwidth, sqrt/s)\n"
+    "  report FILE...       saved runs (JSON exports) side by side, nothing run\n"
     "  devices              list backends and OpenCL devices\n"
     "  help [COMMAND]       this text, or a command's options\n"
     "  version              version and licence (also --version, -V)\n"
@@ -109,8 +112,8 @@ static const char *const timing_help =
     "  --memory M        OpenCL host memory: copy (default), pinned or zero-copy\n"
     "  --kernel-dir DIR  OpenCL: read DIR/*.cl instead of the built-in kernels\n"
     "  --seed S          input seed for sqrt and sumsqrt (default 42)\n"
-    "  --format F        table (default), csv or json\n"
-    "  --output FILE     write the csv/json export to FILE (replaced atomically; - for\n"
+    "  --format F        table (default), markdown, csv or json\n"
+    "  --output FILE     write the export to FILE (replaced atomically; - for\n"
     "                    standard output)\n"
     "  --recalibrate     measure the ceilings again instead of using the cache\n"
     "  --help            this text\n";
@@ -162,8 +165,10 @@ static void print_command_help(FILE *f, unsigned command)
                    "prints the phases, speedups, share of the measured ceiling and a verdict side\n"
                    "by side. A backend that cannot run here is reported and skipped.\n\n"
                    "options:\n"
-                   "  --backends LIST   comma list (default: serial, openmp and every OpenCL\n"
-                   "                    device), e.g. serial,openmp,opencl:0.0,opencl:gpu\n",
+                   "  --backends LIST   comma list (default, or 'all': serial, openmp and every\n"
+                   "                    OpenCL device), e.g. serial,openmp,opencl:0.0,opencl:gpu\n"
+                   "  --baseline FILE   also show each row beside the same row of a saved JSON\n"
+                   "                    export, with the speedup and both verdicts\n",
                 kernels);
         print_size_help(f);
         fprintf(f, "  --data FILE       scores: genotype table (default: bundled apple data)\n"
@@ -208,6 +213,9 @@ static void print_command_help(FILE *f, unsigned command)
                    "  --kernel-dir DIR  OpenCL: read DIR/*.cl instead of the built-in kernels\n"
                    "  --help            this text\n");
         return;
+    case CMD_REPORT:
+        report_help(f);
+        return;
     case CMD_DEVICES:
         fprintf(f, "usage: offload devices\n\n"
                    "Lists the backends and every OpenCL platform and device with the index\n"
@@ -222,7 +230,8 @@ static unsigned command_from_name(const char *name)
         const char *name;
         unsigned bit;
     } commands[] = {{"devices", CMD_DEVICES}, {"run", CMD_RUN},     {"scores", CMD_SCORES},
-                    {"compare", CMD_COMPARE}, {"sweep", CMD_SWEEP}, {"calibrate", CMD_CALIBRATE}};
+                    {"compare", CMD_COMPARE}, {"sweep", CMD_SWEEP}, {"calibrate", CMD_CALIBRATE},
+                    {"report", CMD_REPORT}};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(name, commands[i].name) == 0)
             return commands[i].bit;
@@ -412,8 +421,10 @@ static enum offload_status parse_option_values(struct cli *c)
             c->format = FORMAT_CSV;
         else if (strcmp(fmt, "json") == 0)
             c->format = FORMAT_JSON;
+        else if (strcmp(fmt, "markdown") == 0)
+            c->format = FORMAT_MARKDOWN;
         else
-            return option_error("format", "use table, csv or json");
+            return option_error("format", "use table, markdown, csv or json");
     } else if (out) {
         /* --output alone: the file name says the format. */
         size_t len = strlen(out);
@@ -421,11 +432,15 @@ static enum offload_status parse_option_values(struct cli *c)
             c->format = FORMAT_CSV;
         else if (len > 5 && strcmp(out + len - 5, ".json") == 0)
             c->format = FORMAT_JSON;
+        else if (len > 3 && strcmp(out + len - 3, ".md") == 0)
+            c->format = FORMAT_MARKDOWN;
         else
-            return option_error("output", "name a .csv or .json file, or give --format csv|json");
+            return option_error("output", "name a .csv, .json or .md file, or give --format "
+                                          "csv|json|markdown");
     }
     if (out && c->format == FORMAT_TABLE)
-        return usage_error("--output writes csv or json: add --format csv or --format json");
+        return usage_error("--output writes csv, json or markdown: add --format csv, json or "
+                           "markdown");
     /* An export on stdout keeps stdout clean: tables go to stderr then. */
     if ((c->format != FORMAT_TABLE && !out) || (out && output_is_stdout(out)))
         c->human = stderr;
@@ -478,8 +493,8 @@ int offload_main(int argc, char **argv)
     c.command = cmd;
     c.command_bit = command_from_name(cmd);
     if (!c.command_bit)
-        return usage_error("unknown command '%s': use compare, run, sweep, scores, calibrate or "
-                           "devices",
+        return usage_error("unknown command '%s': use compare, run, sweep, scores, calibrate, "
+                           "devices or report",
                            cmd);
     enum offload_status rc = split_arguments(&c);
     if (rc != OFFLOAD_OK)
@@ -504,6 +519,8 @@ int offload_main(int argc, char **argv)
         return command_sweep(&c);
     case CMD_CALIBRATE:
         return command_calibrate(&c);
+    case CMD_REPORT:
+        return command_report(&c);
     }
     return OFFLOAD_ERR_USAGE;
 }

@@ -133,9 +133,16 @@ int command_compare(struct cli *c)
         return usage_error("%s has no fast algorithm: %s", kernel_name(kernels[0]),
                            kernel_spec_of(kernels[0])->fast_order);
 
+    /* A bad baseline fails now, not after the runs. */
+    struct saved_run base;
+    enum offload_status bst = baseline_load(c, &base);
+    if (bst != OFFLOAD_OK)
+        return offload_exit_code(bst);
     worst = init_backends(c, backends, nb);
-    if (!any_backend_ready(backends, nb))
+    if (!any_backend_ready(backends, nb)) {
+        saved_run_free(&base);
         return worst ? worst : OFFLOAD_ERR_RUN;
+    }
     struct result_set results = {.argc = c->argc, .argv = c->argv};
     for (size_t ki = 0; ki < nkernels; ki++) {
         for (int a = 0; a < 2; a++) {
@@ -180,6 +187,9 @@ int command_compare(struct cli *c)
                   : ".");
 done:
     fini_backends(backends, nb);
+    bst = baseline_show(c, &base, &results);
+    worst = worst ? worst : offload_exit_code(bst);
+    saved_run_free(&base);
     if (results.count) {
         int rc = offload_exit_code(emit_results(c, &results));
         worst = worst ? worst : rc;

@@ -103,7 +103,7 @@ int command_calibrate(struct cli *c)
     if (c->npositional)
         return usage_error("calibrate takes no arguments, got '%s'", c->positional[0]);
     char list[1024];
-    if (c->value[OPT_BACKENDS]) {
+    if (c->value[OPT_BACKENDS] && strcmp(c->value[OPT_BACKENDS], "all") != 0) {
         if (check_list_items("backends", c->value[OPT_BACKENDS]) != OFFLOAD_OK)
             return OFFLOAD_ERR_USAGE;
         snprintf(list, sizeof list, "%s", c->value[OPT_BACKENDS]);

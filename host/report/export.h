@@ -46,7 +46,7 @@ struct result_set {
 enum offload_status result_set_add(struct result_set *set, const struct result_record *rec);
 void result_set_free(struct result_set *set);
 
-enum export_format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON };
+enum export_format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON, FORMAT_MARKDOWN };
 
 enum offload_status export_csv(FILE *f, const struct result_set *set);
 enum offload_status export_json(FILE *f, const struct result_set *set);
