@@ -147,8 +147,9 @@ static void table_groups(FILE *f, const struct saved_run *runs, size_t n,
             for (size_t r = 0; r < n; r++) {
                 const struct saved_row *x = &runs[r].rows[m->matched[order[k]][r]];
                 char label[128];
+                int has_memory = strcmp(x->memory, "-") != 0;
                 snprintf(label, sizeof label, "#%zu %s%s%s", r + 1, x->backend,
-                         strcmp(x->memory, "-") ? " " : "", strcmp(x->memory, "-") ? x->memory : "");
+                         has_memory ? " " : "", has_memory ? x->memory : "");
                 fprintf(f, "    %-28s %s\n", label, x->reason);
             }
     }
