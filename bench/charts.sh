@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# charts.sh: turn an offload CSV export into charts with gnuplot.
+# charts.sh: turn offload CSV exports into charts with gnuplot.
 #
-#   bench/charts.sh sweep    EXPORT.csv OUTDIR   time vs size, one chart per kernel
-#   bench/charts.sh roofline EXPORT.csv OUTDIR   roofline of every result
-#   bench/charts.sh all      EXPORT.csv OUTDIR   both, as far as the data allows
+#   bench/charts.sh sweep    EXPORT.csv... OUTDIR   time vs size, one chart per kernel
+#   bench/charts.sh roofline EXPORT.csv... OUTDIR   roofline of every result
+#   bench/charts.sh all      EXPORT.csv... OUTDIR   both, as far as the data allows
 #
-# Each chart is written as PNG and SVG. Only bash, awk and gnuplot are used:
-# awk checks the export (schema version 1), splits it into small per-series
+# Several exports (a laptop's and a workstation's) draw on the same charts,
+# each series labelled with its export's name. Each chart is written as PNG
+# and SVG. Only bash, awk and gnuplot are used:
+# awk checks each export (schema version 1 or 2), splits it into small per-series
 # data files in a temporary folder and writes the gnuplot variables for
 # bench/sweep.gp and bench/roofline.gp, which do the drawing.
 set -euo pipefail
@@ -17,10 +19,13 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 usage() {
     cat <<EOF
-usage: $prog COMMAND EXPORT.csv OUTDIR
+usage: $prog COMMAND EXPORT.csv [EXPORT.csv...] OUTDIR
 
-Draws charts from a CSV export of 'offload compare' or 'offload sweep'
-(schema version 1) with gnuplot; every chart is written as .png and .svg.
+Draws charts from CSV exports of 'offload compare' or 'offload sweep'
+(schema version 1 or 2) with gnuplot; every chart is written as .png and
+.svg. Series are labelled by backend, OpenCL device and memory mode; with
+several exports (e.g. laptop.csv and workstation.csv) each label starts
+with the export's file name, so the machines share one chart.
 
 commands:
   sweep     OUTDIR/sweep-KERNEL-ALGORITHM.png|svg for every kernel and
@@ -52,13 +57,17 @@ sweep | roofline | all) ;;
 *) usage_error "unknown command '$1' (expected sweep, roofline or all)" ;;
 esac
 cmd=$1
-[ $# -eq 3 ] || usage_error "'$cmd' takes EXPORT.csv and OUTDIR (got $(($# - 1)) argument(s))"
-export_file=$2
-outdir=$3
+[ $# -ge 3 ] || usage_error "'$cmd' takes EXPORT.csv and OUTDIR (got $(($# - 1)) argument(s))"
+shift
+exports=("${@:1:$#-1}")
+outdir=${!#}
+export_names=${exports[*]}
 
-[ -e "$export_file" ] || die "$export_file: no such file"
-[ -f "$export_file" ] || die "$export_file: not a regular file"
-[ -r "$export_file" ] || die "$export_file: cannot read it"
+for export_file in "${exports[@]}"; do
+    [ -e "$export_file" ] || die "$export_file: no such file"
+    [ -f "$export_file" ] || die "$export_file: not a regular file"
+    [ -r "$export_file" ] || die "$export_file: cannot read it"
+done
 command -v gnuplot >/dev/null 2>&1 ||
     die "gnuplot is not installed (Debian: apt-get install gnuplot-nox)"
 for gp in sweep.gp roofline.gp; do
@@ -74,11 +83,28 @@ else
 fi
 trap 'exit 130' INT TERM
 
-# --- 1. Check the export and keep the columns the charts need -------------
-# data.tsv columns: 1 kernel 2 algorithm 3 backend 4 memory 5 threads 6 size
+# --- 1. Check each export and keep the columns the charts need ------------
+# data.tsv columns: 1 kernel 2 algorithm 3 series (machine: backend [device])
+# 4 memory 5 threads 6 size
 # 7 cols 8 copy_in 9 kernel 10 copy_out 11 total 12 ops_per_byte 13 gops
 # 14 peak_gbps 15 peak_gops 16 op_unit 17 check 18 repeats 19 command
-awk -F, -v file="$export_file" -v out="$tmp/data.tsv" -v prog="$prog" '
+# The machine label of an export: its file name without .csv, made unique.
+machine_label() { # INDEX FILE
+    local name=${2##*/} j
+    name=${name%.csv}
+    for ((j = 0; j < $1; j++)); do
+        [ "${labels[j]}" != "$name" ] || { name="$name #$(($1 + 1))"; break; }
+    done
+    printf '%s' "$name"
+}
+: >"$tmp/data.tsv"
+labels=()
+for i in "${!exports[@]}"; do
+export_file=${exports[i]}
+labels[i]=$(machine_label "$i" "$export_file")
+machine=""
+[ "${#exports[@]}" -eq 1 ] || machine=${labels[i]}
+awk -F, -v file="$export_file" -v out="$tmp/data.tsv" -v prog="$prog" -v machine="$machine" '
 function fail(msg) { printf "%s: error: %s: %s\n", prog, file, msg > "/dev/stderr"; bad = 1; exit 1 }
 { sub(/\r$/, "") }
 NR == 1 {
@@ -100,16 +126,22 @@ NR == 1 {
 {
     if (NF != nf) fail("line " NR ": " NF " fields where the header has " nf)
     v = $col["schema_version"]
-    if (v != "1") fail("line " NR ": schema_version " v " is not supported (this script reads version 1)")
+    if (v != "1" && v != "2") fail("line " NR ": schema_version " v " is not supported (this script reads versions 1 and 2)")
     if ($col["kernel"] == "" || $col["backend"] == "") fail("line " NR ": empty kernel or backend")
     if ($col["size"] !~ /^[0-9.eE+]+$/ || $col["size"] + 0 <= 0) fail("line " NR ": size \"" $col["size"] "\" is not a positive number")
     rows++
+    # A series is a backend on one device of one machine: OpenCL rows (with
+    # a platform) name their device, several exports name their machine.
+    series = $col["backend"]
+    if (("platform" in col) && $col["platform"] != "" && $col["device"] != "")
+        series = series " [" substr($col["device"], 1, 28) "]"
+    if (machine != "") series = machine ": " series
     printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-        $col["kernel"], $col["algorithm"], $col["backend"], $col["memory"], $col["threads"],
+        $col["kernel"], $col["algorithm"], series, $col["memory"], $col["threads"],
         $col["size"], $col["cols"], $col["copy_in_min_s"], $col["kernel_min_s"],
         $col["copy_out_min_s"], $col["total_min_s"], $col["ops_per_byte"], $col["gops"],
         $col["peak_gbps"], $col["peak_gops"], $col["op_unit"], $col["check"],
-        $col["repeats"], $col["command"] > out
+        $col["repeats"], $col["command"] >> out
 }
 END {
     if (bad) exit 1
@@ -117,6 +149,7 @@ END {
     if (rows == 0) fail("no result rows after the header")
     close(out)
 }' "$export_file" || exit 1
+done
 
 failed=$(awk -F'\t' '$17 == "FAILED"' "$tmp/data.tsv" | wc -l)
 [ "$failed" -eq 0 ] ||
@@ -414,11 +447,11 @@ roofline_chart() {
 case "$cmd" in
 sweep)
     sweep_charts ||
-        die "$export_file: no kernel was measured at two or more sizes (run 'offload sweep' for a sweep chart)"
+        die "$export_names: no kernel was measured at two or more sizes (run 'offload sweep' for a sweep chart)"
     ;;
 roofline)
     roofline_chart ||
-        die "$export_file: no row has both ops_per_byte and gops above zero: nothing to put on a roofline"
+        die "$export_names: no row has both ops_per_byte and gops above zero: nothing to put on a roofline"
     ;;
 all)
     done_any=0
@@ -428,6 +461,6 @@ all)
     if roofline_chart; then done_any=1; else
         echo "$prog: note: no roofline: no row has both ops_per_byte and gops above zero" >&2
     fi
-    [ "$done_any" -eq 1 ] || die "$export_file: nothing could be charted"
+    [ "$done_any" -eq 1 ] || die "$export_names: nothing could be charted"
     ;;
 esac

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "backend.h"
 #include "ceilings.h"
 #include "host_calibrate.h"
+#include "provenance.h"
 
 static char cache_dir[] = "/tmp/offload-test-calibrate-XXXXXX";
 
@@ -174,6 +176,46 @@ static void test_store_and_load_round_trip(void **state)
     assert_ceilings_equal(&c, &back);
 }
 
+/* The build is part of the key: in the file, in its name, and a file
+ * written by another build is not read. */
+static void test_cache_keyed_by_build(void **state)
+{
+    (void)state;
+    struct backend_info info = fake_info(7);
+    struct ceilings c = fake_values(), back;
+    assert_int_equal(ceilings_store("fake", &info, &c), OFFLOAD_OK);
+    char path[4200], other[4200];
+    assert_non_null(ceilings_cache_path("fake", &info, path, sizeof path));
+    assert_non_null(ceilings_cache_path_build("fake", &info, provenance_build_key(), other,
+                                              sizeof other));
+    assert_string_equal(path, other);
+    assert_non_null(
+        ceilings_cache_path_build("fake", &info, "portable x86-64 Debug", other, sizeof other));
+    assert_string_not_equal(path, other);
+
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char text[8192];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    cJSON *root = cJSON_Parse(text);
+    assert_non_null(root);
+    const cJSON *key = cJSON_GetObjectItemCaseSensitive(root, "key");
+    const cJSON *build = cJSON_GetObjectItemCaseSensitive(key, "build");
+    assert_true(cJSON_IsString(build));
+    assert_string_equal(build->valuestring, provenance_build_key());
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(root, "schema_version")->valueint, 2);
+    cJSON_Delete(root);
+    assert_int_equal(ceilings_parse(text, "fake", &info, &back), OFFLOAD_OK);
+    assert_true(back.measured[0] != '\0');
+    assert_int_not_equal(ceilings_parse_build(text, "fake", &info, "portable x86-64 Debug", &back),
+                         OFFLOAD_OK);
+    /* Its measurement time survives a load. */
+    assert_int_equal(ceilings_load("fake", &info, &back), OFFLOAD_OK);
+    assert_non_null(strstr(text, back.measured));
+}
+
 static void test_get_measures_caches_and_remeasures(void **state)
 {
     (void)state;
@@ -278,8 +320,8 @@ static void test_parse_fuzz_seeds(void **state)
         const char *name;
         int accepted;
     } seeds[] = {{"valid.json", 1},       {"device.json", 1},   {"truncated.json", 0},
-                 {"negative.json", 0},    {"schema_future.json", 0},  {"threads_string.json", 0},
-                 {"nan.json", 0}};
+                 {"negative.json", 0},    {"threads_string.json", 0},
+                 {"nan.json", 0},         {"schema1.json", 0},  {"schema3.json", 0}};
     struct backend_info info = {0};
     strcpy(info.device, "fuzz device, 2 threads");
     strcpy(info.driver, "fuzz driver");
@@ -295,9 +337,17 @@ static void test_parse_fuzz_seeds(void **state)
         fclose(f);
         text[n] = '\0';
         struct ceilings c;
-        enum offload_status st = ceilings_parse(text, "openmp", &info, &c);
+        /* The seeds hold build "fuzz build", as the fuzz target expects. */
+        enum offload_status st = ceilings_parse_build(text, "openmp", &info, "fuzz build", &c);
         if ((st == OFFLOAD_OK) != seeds[i].accepted)
             fail_msg("%s: %s", seeds[i].name, st == OFFLOAD_OK ? "accepted" : "refused");
+        if (st == OFFLOAD_OK)
+            assert_string_equal(c.measured, "2026-11-30T18:40:58Z");
+        /* Another build's entry is a miss. */
+        if (seeds[i].accepted)
+            assert_int_not_equal(
+                ceilings_parse_build(text, "openmp", &info, "native x86-64-v4 Release", &c),
+                OFFLOAD_OK);
     }
 }
 
@@ -318,6 +368,7 @@ static void test_print(void **state)
     assert_non_null(strstr(buf, "zero-copy (no transfer)"));
     assert_non_null(strstr(buf, "10.1 us"));
     assert_non_null(strstr(buf, "from the cache"));
+    assert_null(strstr(buf, "measured  ")); /* no time known: none shown */
     assert_non_null(strstr(buf, cache_dir));
     free(buf);
 }
@@ -436,6 +487,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cache_dir_from_environment),
         cmocka_unit_test(test_store_and_load_round_trip),
+        cmocka_unit_test(test_cache_keyed_by_build),
         cmocka_unit_test(test_get_measures_caches_and_remeasures),
         cmocka_unit_test(test_parse_fuzz_seeds),
         cmocka_unit_test(test_print),

@@ -101,6 +101,30 @@ odd="$work/out dir's charts"
 run_ok odd-path roofline "$fixtures/compare.csv" "$odd"
 check_images "$odd" roofline
 
+# Two machines on one chart: a schema 1 and a schema 2 export, each series
+# labelled with its export's name.
+multi=$work/multi
+mkdir -p "$multi"
+cp "$fixtures/sweep.csv" "$multi/laptop.csv"
+cp "$fixtures/sweep_v2.csv" "$multi/workstation.csv"
+run_ok two-exports sweep "$multi/laptop.csv" "$multi/workstation.csv" "$work/two"
+check_images "$work/two" sweep-sqrt-naive
+for label in "laptop: serial" "laptop: openmp" "workstation: serial" "workstation: openmp"; do
+    if grep -q "$label" "$work/two/sweep-sqrt-naive.svg"; then
+        pass "two exports: the sqrt chart has a series '$label'"
+    else
+        fail "two exports: the sqrt chart has no series '$label'"
+    fi
+done
+run_ok two-exports-roofline roofline "$multi/laptop.csv" "$multi/workstation.csv" "$work/two-roof"
+check_images "$work/two-roof" roofline
+if grep -q "workstation: openmp" "$work/two-roof/roofline.svg"; then
+    pass "two exports: the roofline names each machine's roof"
+else
+    fail "two exports: the roofline does not name 'workstation: openmp'"
+fi
+run_fails two-exports-one-missing "no such file" sweep "$multi/laptop.csv" "$multi/nope.csv" "$work/x"
+
 # --- usage ------------------------------------------------------------------
 if bash "$charts" --help >"$work/help.out" 2>&1 && grep -q "^usage:" "$work/help.out"; then
     pass "--help prints usage and exits 0"
@@ -117,7 +141,7 @@ row=$(sed -n 2p "$fixtures/compare.csv")
 printf '%s\n' "$header" >"$bad/header-only.csv"
 printf '%s\n%s\n' "${header/schema_version/version}" "$row" >"$bad/bad-header.csv"
 printf '%s\n%s\n' "${header/,gops,/,gflops,}" "$row" >"$bad/missing-column.csv"
-printf '%s\n%s\n' "$header" "2${row#1}" >"$bad/schema-2.csv"
+printf '%s\n%s\n' "$header" "3${row#1}" >"$bad/schema-3.csv"
 printf '%s\n%s\n' "$header" "${row%,*}" >"$bad/short-row.csv"
 printf 'kernel,backend,time\nsqrt,serial,0.1\n' >"$bad/other.csv"
 
@@ -127,7 +151,7 @@ run_fails header-only "no result rows" all "$bad/header-only.csv" "$work/x"
 run_fails bad-header "must start with schema_version" roofline "$bad/bad-header.csv" "$work/x"
 run_fails other-csv "must start with schema_version" sweep "$bad/other.csv" "$work/x"
 run_fails missing-column "lacks required column.*gops" roofline "$bad/missing-column.csv" "$work/x"
-run_fails schema-2 "schema_version 2 is not supported" roofline "$bad/schema-2.csv" "$work/x"
+run_fails schema-3 "schema_version 3 is not supported" roofline "$bad/schema-3.csv" "$work/x"
 run_fails short-row "line 2: 35 fields" roofline "$bad/short-row.csv" "$work/x"
 run_fails sweep-one-size "two or more sizes" sweep "$fixtures/compare.csv" "$work/x"
 run_fails unknown-command "unknown command 'pie'" pie "$fixtures/compare.csv" "$work/x"

@@ -65,6 +65,7 @@ struct ceilings {
         double to_device, from_device; /* bytes/s; 0 when the mode costs nothing */
         int zero_copy;                 /* 1 when no bytes move (shared memory) */
     } transfer[3];                     /* indexed by enum offload_memory_mode */
+    char measured[32];                 /* UTC time of measurement (ISO 8601), "" unknown */
 };
 
 /* What a backend can do. Commands ask these, never which backend it is. */

@@ -31,7 +31,8 @@ enum offload_status build_backend_list(const struct cli *c, int every_memory_mod
 {
     char buf[1024];
     *n = 0;
-    if (c->value[OPT_BACKEND])
+    /* 'all' is the default spelled out: every backend and every device. */
+    if (c->value[OPT_BACKEND] && strcmp(c->value[OPT_BACKEND], "all") != 0)
         snprintf(buf, sizeof buf, "%s", c->value[OPT_BACKEND]);
     else
         default_backend_list(buf, sizeof buf);

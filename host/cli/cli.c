@@ -16,6 +16,7 @@
 #include "help.h"
 #include "options.h"
 #include "parse.h"
+#include "provenance.h"
 #include "timing.h"
 
 /* "unknown option '--thread' for 'run': did you mean --threads?", or which
@@ -194,6 +195,8 @@ static enum offload_status parse_format(struct cli *c)
 {
     const char *out = c->value[OPT_OUTPUT], *fmt = c->value[OPT_FORMAT];
     int scores = c->command_bit == CMD_SCORES;
+    /* Markdown is a report of runs: not the tables of scores or devices. */
+    int markdown_ok = !scores && c->command_bit != CMD_DEVICES;
     c->format = FORMAT_TABLE;
     c->human = stdout;
     if (fmt) {
@@ -203,18 +206,31 @@ static enum offload_status parse_format(struct cli *c)
             c->format = FORMAT_CSV;
         else if (strcmp(fmt, "json") == 0)
             c->format = FORMAT_JSON;
+        else if (strcmp(fmt, "markdown") == 0)
+            c->format = FORMAT_MARKDOWN;
         else
-            return option_error("format", "use table, csv or json");
+            return option_error("format", "use table, markdown, csv or json");
     } else if (out) {
         if (ends_with(out, ".json"))
             c->format = FORMAT_JSON;
+        else if (ends_with(out, ".md") && markdown_ok)
+            c->format = FORMAT_MARKDOWN;
         else if (ends_with(out, ".csv") || scores)
             c->format = FORMAT_CSV;
+        else if (markdown_ok)
+            return option_error("output", "name a .csv, .json or .md file, or give --format "
+                                          "csv|json|markdown");
         else
             return option_error("output", "name a .csv or .json file, or give --format csv|json");
     }
     if (out && c->format == FORMAT_TABLE && !scores)
-        return usage_error("--output writes csv or json: add --format csv or --format json");
+        return usage_error(markdown_ok ? "--output writes csv, json or markdown: add --format "
+                                         "csv, json or markdown"
+                                       : "--output writes csv or json: add --format csv or "
+                                         "--format json");
+    if (c->format == FORMAT_MARKDOWN && !markdown_ok)
+        return option_error("format", "markdown is for run, compare, sweep and report; use "
+                                      "table, csv or json here");
     /* An export on stdout keeps stdout clean: tables go to stderr then
      * (for scores, any --format puts its per-marker table there). */
     int export_on_stdout = (c->format != FORMAT_TABLE || (scores && fmt)) && !out;
@@ -307,10 +323,11 @@ static enum offload_status parse_option_values(struct cli *c)
 
 static int print_version(void)
 {
-    printf("offload %s\n"
-           "MIT licence (see LICENSE); bundled apple data MIT, Gary Barker, Christopher\n"
-           "Woods, University of Bristol\n",
-           OFFLOAD_VERSION);
+    struct provenance prov;
+    provenance_collect(&prov);
+    provenance_print(stdout, &prov);
+    printf("MIT licence (see LICENSE); bundled apple data MIT, Gary Barker, Christopher\n"
+           "Woods, University of Bristol\n");
     return 0;
 }
 
@@ -321,7 +338,7 @@ static enum offload_status unknown_command(const char *name)
     if (near)
         return usage_error("unknown command '%s': did you mean '%s'?", name, near);
     return usage_error("unknown command '%s': use compare, run, sweep, scores, calibrate, "
-                       "devices, help or version",
+                       "report, devices, help or version",
                        name);
 }
 
@@ -354,6 +371,8 @@ static int run_command(struct cli *c)
         return command_sweep(c);
     case CMD_CALIBRATE:
         return command_calibrate(c);
+    case CMD_REPORT:
+        return command_report(c);
     }
     return OFFLOAD_ERR_USAGE;
 }

@@ -180,9 +180,16 @@ int command_compare(struct cli *c)
         return usage_error("%s has no fast algorithm: %s", kernel_name(kernels[0]),
                            kernel_spec_of(kernels[0])->fast_order);
 
+    /* A bad baseline fails now, not after the runs. */
+    struct saved_run base;
+    enum offload_status bst = baseline_load(c, &base);
+    if (bst != OFFLOAD_OK)
+        return offload_exit_code(bst);
     worst = init_backends(c, backends, nb);
-    if (!any_backend_ready(backends, nb))
+    if (!any_backend_ready(backends, nb)) {
+        saved_run_free(&base);
         return worst ? worst : OFFLOAD_ERR_RUN;
+    }
     size_t groups = 0;
     for (size_t ki = 0; ki < nkernels; ki++) {
         int algs = algorithms_of(kernels[ki], run_naive, run_fast);
@@ -211,6 +218,9 @@ int command_compare(struct cli *c)
                         "times."
                       : ".");
     fini_backends(backends, nb);
+    bst = baseline_show(c, &base, &results);
+    worst = worst ? worst : offload_exit_code(bst);
+    saved_run_free(&base);
     if (results.count) {
         int erc = offload_exit_code(emit_results(c, &results));
         worst = worst ? worst : erc;

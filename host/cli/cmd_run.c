@@ -130,7 +130,7 @@ int command_calibrate(struct cli *c)
     if (c->npositional)
         return usage_error("calibrate takes no arguments, got '%s'", c->positional[0]);
     char list[1024];
-    if (c->value[OPT_BACKEND]) {
+    if (c->value[OPT_BACKEND] && strcmp(c->value[OPT_BACKEND], "all") != 0) {
         if (check_list_items("backends", c->value[OPT_BACKEND]) != OFFLOAD_OK)
             return OFFLOAD_ERR_USAGE;
         snprintf(list, sizeof list, "%s", c->value[OPT_BACKEND]);

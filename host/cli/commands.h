@@ -12,6 +12,7 @@
 #include "export.h"
 #include "genotype.h"
 #include "runner.h"
+#include "saved.h"
 
 #define DEFAULT_SEED 42u
 #define MAX_THREADS 4096
@@ -25,7 +26,8 @@ enum command_bit {
     CMD_SCORES = 4,
     CMD_COMPARE = 8,
     CMD_SWEEP = 16,
-    CMD_CALIBRATE = 32
+    CMD_CALIBRATE = 32,
+    CMD_REPORT = 64
 };
 
 /* --backend and --backends are one option (OPT_BACKEND), as are scores'
@@ -33,7 +35,7 @@ enum command_bit {
 enum option_id {
     OPT_HELP, OPT_BACKEND, OPT_SIZE, OPT_SIZES, OPT_THREADS, OPT_DATA, OPT_PERCENT, OPT_REPEAT,
     OPT_MIN_TIME, OPT_WARMUP, OPT_SEED, OPT_ALGORITHM, OPT_MEMORY, OPT_KERNEL_DIR, OPT_FORMAT,
-    OPT_OUTPUT, OPT_RECALIBRATE, OPT_COUNT
+    OPT_OUTPUT, OPT_RECALIBRATE, OPT_BASELINE, OPT_COUNT
 };
 
 /* Exit status 3: some backends or devices could not start here, the others
@@ -145,5 +147,14 @@ int command_calibrate(struct cli *c);
 int command_scores(struct cli *c);
 int command_compare(struct cli *c);
 int command_sweep(struct cli *c);
+int command_report(struct cli *c);
+
+
+/* compare --baseline FILE: the saved run, read before anything runs
+ * (an empty run without the option; OFFLOAD_ERR_USAGE after a message on
+ * bad input), and the table of this run's rows beside it. */
+enum offload_status baseline_load(const struct cli *c, struct saved_run *out);
+enum offload_status baseline_show(const struct cli *c, const struct saved_run *base,
+                                  const struct result_set *set);
 
 #endif

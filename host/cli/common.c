@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "fileio.h"
 #include "hostinfo.h"
+#include "markdown.h"
 #include "options.h"
 #include "units.h"
 #include "workload.h"
@@ -397,8 +398,9 @@ struct export_job {
 static int write_export(FILE *f, void *ctx)
 {
     const struct export_job *job = ctx;
-    enum offload_status st =
-        job->format == FORMAT_JSON ? export_json(f, job->set) : export_csv(f, job->set);
+    enum offload_status st = job->format == FORMAT_JSON       ? export_json(f, job->set)
+                             : job->format == FORMAT_MARKDOWN ? export_markdown(f, job->set)
+                                                              : export_csv(f, job->set);
     return st == OFFLOAD_OK ? 0 : -1;
 }
 

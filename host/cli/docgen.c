@@ -33,7 +33,7 @@ static const char *kind_words(enum value_kind kind, char *buf, size_t len)
             used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? " " : "", cmds[i].name);
         return buf;
     case VALUE_FORMAT:
-        return "table csv json";
+        return "table markdown csv json";
     case VALUE_MEMORY:
         return "copy pinned zero-copy";
     case VALUE_ALGORITHM:

@@ -4,7 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ALL_COMMANDS (CMD_DEVICES | CMD_RUN | CMD_SCORES | CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE)
+#define ALL_COMMANDS                                                                          \
+    (CMD_DEVICES | CMD_RUN | CMD_SCORES | CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE | CMD_REPORT)
 #define TIMED_COMMANDS (CMD_RUN | CMD_COMPARE | CMD_SWEEP)
 #define BENCH_COMMANDS (CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE)
 
@@ -35,6 +36,14 @@ static const struct command_spec commands[] = {
      "triad), float64 and float32 sqrt throughput, host<->device transfer bandwidth for each "
      "memory mode and kernel launch latency. Results are cached per device and used by run, "
      "compare and sweep for verdicts."},
+    {"report", CMD_REPORT, "FILE... [options]", VALUE_FILE,
+     "saved runs (JSON exports) side by side, nothing run",
+     "Shows saved runs side by side without running anything: each FILE is a JSON export "
+     "(offload compare|run|sweep --format json --output FILE). Rows match on kernel, "
+     "algorithm, size, backend (without its device selector; for a device backend, with the "
+     "device's name) and memory mode; each run gets a column group with its machine and "
+     "build, and 'vs #1' is the end-to-end speedup over the first FILE. Rows that are not in "
+     "every file are listed apart, not compared."},
     {"devices", CMD_DEVICES, "[options]", VALUE_NONE, "list backends and OpenCL devices",
      "Lists the backends and every OpenCL platform and device with the index (P.D) that "
      "--backend opencl:P.D takes; --format csv or json gives one row per device for "
@@ -85,8 +94,8 @@ static const struct option_spec options[] = {
      "compare, sweep and calibrate",
      NULL},
     {OPT_BACKEND, "backends", "backend", 'b', "LIST", VALUE_BACKEND, BENCH_COMMANDS,
-     "comma list of serial, openmp and opencl[:SEL] (default: serial, openmp and every OpenCL "
-     "device), e.g. serial,openmp,opencl:0.0,opencl:gpu",
+     "comma list of serial, openmp and opencl[:SEL] (default, or 'all': serial, openmp and "
+     "every OpenCL device), e.g. serial,openmp,opencl:0.0,opencl:gpu",
      NULL},
     {OPT_SIZE, "size", NULL, 0, "N", VALUE_NUMBER, CMD_RUN | CMD_COMPARE, NULL, size_help},
     {OPT_SIZES, "sizes", NULL, 0, "SPEC", VALUE_NUMBER, CMD_SWEEP, NULL, sizes_help},
@@ -129,18 +138,26 @@ static const struct option_spec options[] = {
      "OpenCL: read DIR/*.cl instead of the built-in kernels", NULL},
     {OPT_SEED, "seed", NULL, 0, "S", VALUE_NUMBER, TIMED_COMMANDS,
      "input seed for sqrt and sumsqrt (default 42)", NULL},
-    {OPT_FORMAT, "format", NULL, 'f', "F", VALUE_FORMAT, TIMED_COMMANDS | CMD_DEVICES,
-     "table (default), csv or json; csv and json go to --output, else to standard output "
-     "(the table then goes to standard error)",
+    {OPT_FORMAT, "format", NULL, 'f', "F", VALUE_FORMAT, TIMED_COMMANDS | CMD_REPORT,
+     "table (default), markdown, csv or json; markdown, csv and json go to --output, else to "
+     "standard output (the table then goes to standard error)",
+     NULL},
+    {OPT_FORMAT, "format", NULL, 'f', "F", VALUE_FORMAT, CMD_DEVICES,
+     "table (default), csv or json; csv and json go to --output, else to standard output",
      NULL},
     {OPT_FORMAT, "format", NULL, 'f', "F", VALUE_FORMAT, CMD_SCORES,
      "write the per-marker id,score table as table (aligned columns), csv or json; without "
      "--output it goes to standard output and the report to standard error. Without --format "
      "and --output scores prints the report only",
      NULL},
-    {OPT_OUTPUT, "output", NULL, 'o', "FILE", VALUE_FILE, TIMED_COMMANDS | CMD_DEVICES,
-     "write the csv or json export to FILE (replaced atomically; - for standard output); "
-     "without --format the name says which: .csv or .json",
+    {OPT_OUTPUT, "output", NULL, 'o', "FILE", VALUE_FILE,
+     TIMED_COMMANDS | CMD_DEVICES | CMD_REPORT,
+     "write the export to FILE (replaced atomically; - for standard output); without "
+     "--format the name says which: .csv, .json or .md (markdown)",
+     NULL},
+    {OPT_BASELINE, "baseline", NULL, 0, "FILE", VALUE_FILE, CMD_COMPARE,
+     "show each row beside the same row of a saved JSON export (offload compare --format "
+     "json --output FILE), with the ratio and both verdicts",
      NULL},
     {OPT_OUTPUT, "output", "out", 'o', "FILE", VALUE_FILE, CMD_SCORES,
      "write the per-marker id,score table to FILE, in file order (replaced atomically; - for "

@@ -1,5 +1,5 @@
 /* Ceilings cache and report. One JSON file per (backend, device, threads,
- * driver) under the cache directory, named BACKEND-<FNV-1a of the key>.json
+ * driver, build) under the cache directory, named BACKEND-<FNV-1a of the key>.json
  * and holding the key itself, so a hash collision or a renamed device reads
  * as a miss. Files are replaced atomically (temporary file + rename), so a
  * crash or a concurrent run never leaves half a file; anything unreadable,
@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "provenance.h"
 #include "timing.h"
 
 /* A ceilings file is a few hundred bytes; anything huge is not ours. */
@@ -30,7 +31,9 @@
 #define OFFLOAD_VERSION "unknown"
 #endif
 
-/* Bump when the meaning of a field or the way it is measured changes. */
+/* Bump when the meaning of a field or the way it is measured changes.
+ * 2: the key holds the build (native or portable, ISA level, build type);
+ * read, f64->f32 mix and int8 compare ceilings. */
 enum { CEILINGS_SCHEMA_VERSION = 2 };
 
 enum { MEMORY_MODE_COUNT = 3 }; /* entries of struct ceilings.transfer */
@@ -69,13 +72,19 @@ static uint64_t fnv1a64(const char *s)
 const char *ceilings_cache_path(const char *backend, const struct backend_info *info, char *buf,
                                 size_t len)
 {
+    return ceilings_cache_path_build(backend, info, provenance_build_key(), buf, len);
+}
+
+const char *ceilings_cache_path_build(const char *backend, const struct backend_info *info,
+                                      const char *build, char *buf, size_t len)
+{
     char dir[4096];
     if (!ceilings_cache_dir(dir, sizeof dir))
         return NULL;
     /* Newlines cannot appear in the fields, so the joined key is unambiguous. */
-    char key[1024];
-    snprintf(key, sizeof key, "%s\n%s\n%d\n%s", backend, info->device, info->threads,
-             info->driver);
+    char key[1200];
+    snprintf(key, sizeof key, "%s\n%s\n%d\n%s\n%s", backend, info->device, info->threads,
+             info->driver, build);
     int n = snprintf(buf, len, "%s/%s-%016" PRIx64 ".json", dir, backend, fnv1a64(key));
     return n >= 0 && (size_t)n < len ? buf : NULL;
 }
@@ -173,7 +182,8 @@ static int string_field_is(const cJSON *obj, const char *name, const char *want)
 }
 
 static int parse_ceilings(const cJSON *root, const char *backend,
-                          const struct backend_info *info, struct ceilings *out)
+                          const struct backend_info *info, const char *build,
+                          struct ceilings *out)
 {
     double schema = 0, threads = 0;
     const cJSON *key = cJSON_GetObjectItemCaseSensitive(root, "key");
@@ -185,10 +195,13 @@ static int parse_ceilings(const cJSON *root, const char *backend,
     if (!string_field_is(key, "backend", backend) ||
         !string_field_is(key, "device", info->device) ||
         !string_field_is(key, "driver", info->driver) || !get_number(key, "threads", &threads) ||
-        threads != info->threads)
+        threads != info->threads || !string_field_is(key, "build", build))
         return 0;
 
     struct ceilings c = {0};
+    const cJSON *measured = cJSON_GetObjectItemCaseSensitive(root, "measured");
+    if (cJSON_IsString(measured) && measured->valuestring)
+        snprintf(c.measured, sizeof c.measured, "%s", measured->valuestring);
     if (!get_number(ceil, "stream_copy_bytes_per_s", &c.stream_copy) ||
         !get_number(ceil, "stream_triad_bytes_per_s", &c.stream_triad) ||
         !get_number(ceil, "read_bytes_per_s", &c.stream_read) ||
@@ -233,8 +246,15 @@ enum offload_status ceilings_load(const char *backend, const struct backend_info
 enum offload_status ceilings_parse(const char *text, const char *backend,
                                    const struct backend_info *info, struct ceilings *out)
 {
+    return ceilings_parse_build(text, backend, info, provenance_build_key(), out);
+}
+
+enum offload_status ceilings_parse_build(const char *text, const char *backend,
+                                         const struct backend_info *info, const char *build,
+                                         struct ceilings *out)
+{
     cJSON *root = cJSON_Parse(text);
-    int ok = cJSON_IsObject(root) && parse_ceilings(root, backend, info, out);
+    int ok = cJSON_IsObject(root) && parse_ceilings(root, backend, info, build, out);
     cJSON_Delete(root);
     return ok ? OFFLOAD_OK : OFFLOAD_UNAVAILABLE;
 }
@@ -254,7 +274,10 @@ static char *ceilings_to_json(const char *backend, const struct backend_info *in
                               const struct ceilings *c)
 {
     char measured[64];
-    utc_now(measured, sizeof measured);
+    if (c->measured[0])
+        snprintf(measured, sizeof measured, "%s", c->measured);
+    else
+        utc_now(measured, sizeof measured);
     /* Members in reading order: what wrote it, the key, then the values. */
     cJSON *root = cJSON_CreateObject();
     int ok = root && cJSON_AddNumberToObject(root, "schema_version", CEILINGS_SCHEMA_VERSION) &&
@@ -268,6 +291,7 @@ static char *ceilings_to_json(const char *backend, const struct backend_info *in
              cJSON_AddStringToObject(key, "device", info->device) &&
              cJSON_AddNumberToObject(key, "threads", info->threads) &&
              cJSON_AddStringToObject(key, "driver", info->driver) &&
+             cJSON_AddStringToObject(key, "build", provenance_build_key()) &&
              add_exact_number(ceil, "stream_copy_bytes_per_s", c->stream_copy) &&
              add_exact_number(ceil, "stream_triad_bytes_per_s", c->stream_triad) &&
              add_exact_number(ceil, "read_bytes_per_s", c->stream_read) &&
@@ -363,6 +387,7 @@ enum offload_status ceilings_get(const struct backend_ops *ops, void *state,
     enum offload_status st = ops->calibrate(state, &measured);
     if (st != OFFLOAD_OK)
         return st;
+    utc_now(measured.measured, sizeof measured.measured);
     if (!ceilings_sane(&measured)) {
         fprintf(stderr, "offload: %s calibration gave impossible values\n", ops->name);
         return OFFLOAD_ERR_RUN;
@@ -419,6 +444,8 @@ void ceilings_print(FILE *f, const char *label, const struct backend_info *info,
         print_transfer_direction(f, "from device", c->transfer[m].from_device);
         fprintf(f, "\n");
     }
+    if (c->measured[0])
+        fprintf(f, "  measured          %s, build %s\n", c->measured, provenance_build_key());
     char path[4200];
     const char *where = ceilings_cache_path(label, info, path, sizeof path);
     if (from_cache)

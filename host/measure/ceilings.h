@@ -31,10 +31,15 @@ void ceilings_print(FILE *f, const char *label, const struct backend_info *info,
  * fit in len. Creates nothing. */
 const char *ceilings_cache_dir(char *buf, size_t len);
 
-/* The cache file of (backend, info->device, info->threads, info->driver):
- * DIR/BACKEND-HASH.json. Returns buf, or NULL as ceilings_cache_dir. */
+/* The cache file of (backend, info->device, info->threads, info->driver,
+ * build): DIR/BACKEND-HASH.json. Returns buf, or NULL as ceilings_cache_dir.
+ * The build is this binary's provenance_build_key(): a portable build never
+ * reuses the ceilings a native build measured. */
 const char *ceilings_cache_path(const char *backend, const struct backend_info *info, char *buf,
                                 size_t len);
+/* The same for another build's key (tests, and reading another build's cache). */
+const char *ceilings_cache_path_build(const char *backend, const struct backend_info *info,
+                                      const char *build, char *buf, size_t len);
 
 /* Reads the cache entry: OFFLOAD_OK when it exists, parses, has this schema
  * and tool version, matches the key exactly and holds sane values, else
@@ -42,9 +47,14 @@ const char *ceilings_cache_path(const char *backend, const struct backend_info *
 enum offload_status ceilings_load(const char *backend, const struct backend_info *info,
                                   struct ceilings *out);
 
-/* The same for the text of an entry (a saved file is input too: fuzzed). */
+/* The same for the text of an entry (a saved file is input too: fuzzed).
+ * out->measured gets the entry's "measured" time. */
 enum offload_status ceilings_parse(const char *text, const char *backend,
                                    const struct backend_info *info, struct ceilings *out);
+/* The same with the build key given instead of this binary's own. */
+enum offload_status ceilings_parse_build(const char *text, const char *backend,
+                                         const struct backend_info *info, const char *build,
+                                         struct ceilings *out);
 
 /* Writes the cache entry atomically (temporary file, then rename), creating
  * the directory. OFFLOAD_OK, or OFFLOAD_ERR_RUN after a message on stderr. */

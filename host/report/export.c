@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "hostinfo.h"
+#include "provenance.h"
 
 enum offload_status result_set_add(struct result_set *set, const struct result_record *rec)
 {
@@ -71,10 +72,12 @@ static const char *const csv_columns =
     "kernel_mean_s,kernel_sd_s,copy_out_min_s,total_min_s,total_median_s,bytes,ops,op_unit,gbps,"
     "gops,ops_per_byte,peak_gbps,peak_gops,ceiling_fraction,verdict,reason,check,platform,"
     "driver,build_cached,omp_num_threads,omp_proc_bind,checksum,max_error,omp_places,"
-    "command_line\n";
+    "git_commit,compiler,build,host_cpu,calibrated,command_line\n";
 
 enum offload_status export_csv(FILE *f, const struct result_set *set)
 {
+    struct provenance prov;
+    provenance_collect(&prov);
     fputs(csv_columns, f);
     for (size_t i = 0; i < set->count; i++) {
         const struct result_record *r = &set->items[i];
@@ -121,6 +124,11 @@ enum offload_status export_csv(FILE *f, const struct result_set *set)
         csv_number(f, run->checksum, 1);
         fprintf(f, "%.9g,", run->check.max_error);
         csv_text(f, env_or_empty("OMP_PLACES"));
+        csv_text(f, prov.git_commit);
+        csv_text(f, prov.compiler);
+        csv_text(f, prov.build);
+        csv_text(f, prov.cpu);
+        csv_text(f, r->has_ceilings ? r->ceilings.measured : "");
         for (int a = 0; a < set->argc; a++) {
             char word[256];
             snprintf(word, sizeof word, "%s%s", a ? " " : "", set->argv[a]);
@@ -165,6 +173,8 @@ static cJSON *json_samples(const struct run_result *run, enum run_phase p)
 static cJSON *json_ceilings(const struct ceilings *c)
 {
     cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "measured", c->measured);
+    cJSON_AddStringToObject(o, "build", provenance_build_key());
     cJSON_AddNumberToObject(o, "stream_copy_bytes_per_s", c->stream_copy);
     cJSON_AddNumberToObject(o, "stream_triad_bytes_per_s", c->stream_triad);
     cJSON_AddNumberToObject(o, "sqrt_f64_per_s", c->sqrt_f64);
@@ -245,6 +255,23 @@ static cJSON *json_record(const struct result_record *r)
 }
 
 
+/* The build half of the provenance; the host half is in "host". */
+static void json_provenance(cJSON *root, const struct provenance *p)
+{
+    cJSON *b = cJSON_AddObjectToObject(root, "build");
+    cJSON_AddStringToObject(b, "tool_version", p->tool_version);
+    cJSON_AddStringToObject(b, "git_commit", p->git_commit);
+    cJSON_AddStringToObject(b, "compiler", p->compiler);
+    cJSON_AddStringToObject(b, "flags", p->build);
+    cJSON_AddBoolToObject(b, "native", p->native);
+    cJSON_AddStringToObject(b, "isa", p->isa);
+    cJSON_AddStringToObject(b, "build_type", p->build_type);
+    if (p->opencl_headers[0])
+        cJSON_AddStringToObject(b, "opencl", p->opencl_headers);
+    else
+        cJSON_AddNullToObject(b, "opencl");
+}
+
 enum offload_status export_json(FILE *f, const struct result_set *set)
 {
     cJSON *root = cJSON_CreateObject();
@@ -265,9 +292,13 @@ enum offload_status export_json(FILE *f, const struct result_set *set)
         cJSON_AddStringToObject(host, "release", u.release);
         cJSON_AddStringToObject(host, "machine", u.machine);
     }
-    char cpu[256];
-    host_cpu_model(cpu, sizeof cpu);
-    cJSON_AddStringToObject(host, "cpu", cpu);
+    struct provenance prov;
+    provenance_collect(&prov);
+    cJSON_AddStringToObject(host, "cpu", prov.cpu);
+    cJSON_AddNumberToObject(host, "cores", prov.cores);
+    cJSON_AddNumberToObject(host, "memory_bytes", prov.memory_bytes);
+    cJSON_AddStringToObject(host, "os", prov.os);
+    json_provenance(root, &prov);
     cJSON *env = cJSON_AddObjectToObject(root, "environment");
     const char *vars[] = {"OMP_NUM_THREADS", "OMP_PROC_BIND", "OMP_PLACES", "POCL_CACHE_DIR"};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {

@@ -12,7 +12,11 @@
 #include "backend.h"
 #include "runner.h"
 
-#define EXPORT_SCHEMA_VERSION 1
+/* 2: provenance (the "build" object, host cores, memory and OS; in CSV the
+ * git_commit, compiler, build, host_cpu and calibrated columns) and each
+ * result's calibration time. `offload report` reads 1 and 2. */
+#define EXPORT_SCHEMA_VERSION 2
+#define EXPORT_SCHEMA_OLDEST 1
 
 struct result_record {
     const char *command;         /* "run", "compare", "sweep" */
@@ -42,7 +46,7 @@ struct result_set {
 enum offload_status result_set_add(struct result_set *set, const struct result_record *rec);
 void result_set_free(struct result_set *set);
 
-enum export_format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON };
+enum export_format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON, FORMAT_MARKDOWN };
 
 enum offload_status export_csv(FILE *f, const struct result_set *set);
 enum offload_status export_json(FILE *f, const struct result_set *set);

@@ -1,0 +1,41 @@
+#ifndef OFFLOAD_MATCH_H
+#define OFFLOAD_MATCH_H
+
+/* Which rows of several saved runs measure the same thing, so they can be
+ * shown side by side: same kernel, algorithm and size (N, or rows x cols),
+ * same backend kind (the label without its device selector: opencl:0.1 and
+ * opencl:1.0 are both opencl) and memory mode, and for a device backend the
+ * same device name. A host backend's device is the host CPU, which is what
+ * differs between a laptop and a workstation, so it is not part of the key.
+ * A row without a partner in every run is listed apart, never compared. */
+
+#include <stddef.h>
+
+#include "saved.h"
+
+#define MATCH_MAX_RUNS 8
+
+struct match_set {
+    /* matched[i][f]: the row of run f in the i-th matched row, in the order
+     * of the first run's rows. */
+    size_t (*matched)[MATCH_MAX_RUNS];
+    size_t nmatched;
+    /* Rows left over: run and row. */
+    struct match_leftover {
+        size_t run, row;
+    } *leftover;
+    size_t nleftover;
+};
+
+/* 1 when two rows measure the same thing (the key above). */
+int saved_rows_match(const struct saved_row *a, const struct saved_row *b);
+
+/* 1 when two rows belong to one table: same kernel, algorithm and size. */
+int saved_rows_same_group(const struct saved_row *a, const struct saved_row *b);
+
+/* Pairs the rows of runs[0..n): the k-th row of a key in one run goes with
+ * the k-th row of that key in every other. n is 1..MATCH_MAX_RUNS. */
+enum offload_status match_runs(const struct saved_run *runs, size_t n, struct match_set *out);
+void match_free(struct match_set *m);
+
+#endif

@@ -1,0 +1,474 @@
+/* Saved runs side by side, as a table, markdown, CSV or JSON. Every format
+ * shows the same things: each run's provenance, the matched rows grouped by
+ * kernel, algorithm and size with one column group per run, the end-to-end
+ * speedup of each run over the first, and the rows not in every run. */
+#include "runs_report.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "markdown.h"
+#include "units.h"
+
+/* Speedup of run f over run 0 for matched row i: 2.00x = twice as fast. */
+static double ratio(const struct saved_run *runs, const struct match_set *m, size_t i, size_t f)
+{
+    const struct saved_row *first = &runs[0].rows[m->matched[i][0]];
+    const struct saved_row *r = &runs[f].rows[m->matched[i][f]];
+    return r->total_s > 0 ? first->total_s / r->total_s : 0;
+}
+
+static const char *seconds_or_dash(double s, char *buf, size_t len)
+{
+    return s >= 0 ? format_seconds(s, buf, len) : "-";
+}
+
+/* "AMD EPYC, 2 cores, 25.3 GB, Linux 6.1 x86_64" */
+static const char *host_line(const struct saved_run *r, char *buf, size_t len)
+{
+    int n = snprintf(buf, len, "%s", r->cpu[0] ? r->cpu : "unknown CPU");
+    if (r->cores > 0 && n >= 0 && (size_t)n < len)
+        n += snprintf(buf + n, len - (size_t)n, ", %d cores", r->cores);
+    if (r->memory_bytes > 0 && n >= 0 && (size_t)n < len)
+        n += snprintf(buf + n, len - (size_t)n, ", %.1f GB", r->memory_bytes / 1e9);
+    if (r->os[0] && n >= 0 && (size_t)n < len)
+        snprintf(buf + n, len - (size_t)n, ", %s", r->os);
+    return buf;
+}
+
+static const char *build_line(const struct saved_run *r, char *buf, size_t len)
+{
+    if (!r->build[0])
+        snprintf(buf, len, "not recorded (schema %d export)", r->schema);
+    else
+        snprintf(buf, len, "%s, %s, commit %s", r->build, r->compiler, r->git_commit);
+    return buf;
+}
+
+/* Indices of matched rows in group order: each group (kernel, algorithm,
+ * size) once, at its first row, with all its rows. Returns the count. */
+static size_t group_order(const struct saved_run *runs, const struct match_set *m, size_t *order)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->nmatched; i++) {
+        const struct saved_row *ri = &runs[0].rows[m->matched[i][0]];
+        int seen = 0;
+        for (size_t k = 0; k < n && !seen; k++)
+            seen = saved_rows_same_group(&runs[0].rows[m->matched[order[k]][0]], ri);
+        if (seen)
+            continue;
+        for (size_t j = i; j < m->nmatched; j++)
+            if (saved_rows_same_group(&runs[0].rows[m->matched[j][0]], ri))
+                order[n++] = j;
+    }
+    return n;
+}
+
+/* The end of the group that starts at order[start]. */
+static size_t group_end(const struct saved_run *runs, const struct match_set *m,
+                        const size_t *order, size_t norder, size_t start)
+{
+    const struct saved_row *g = &runs[0].rows[m->matched[order[start]][0]];
+    size_t end = start + 1;
+    while (end < norder && saved_rows_same_group(&runs[0].rows[m->matched[order[end]][0]], g))
+        end++;
+    return end;
+}
+
+/* ---- table ---------------------------------------------------------------- */
+
+static void table_runs(FILE *f, const struct saved_run *runs, size_t n)
+{
+    char a[512], b[512];
+    fprintf(f, "saved runs (vs #1: end-to-end speedup over run #1; 2.00x = twice as fast):\n");
+    for (size_t r = 0; r < n; r++) {
+        fprintf(f, "  #%zu %s: %s, created %s\n", r + 1, runs[r].name, runs[r].command,
+                runs[r].created[0] ? runs[r].created : "unknown");
+        fprintf(f, "     host        %s\n", host_line(&runs[r], a, sizeof a));
+        fprintf(f, "     build       %s\n", build_line(&runs[r], b, sizeof b));
+        fprintf(f, "     calibrated  %s\n", runs[r].calibrated[0] ? runs[r].calibrated
+                                                                   : "unknown");
+    }
+}
+
+static void table_header(FILE *f, const struct saved_run *runs, size_t n)
+{
+    fprintf(f, "  %-16s %-9s", "", "");
+    for (size_t r = 0; r < n; r++) {
+        char title[64];
+        snprintf(title, sizeof title, "#%zu %.40s", r + 1, runs[r].name);
+        fprintf(f, " | %-*.*s", r ? 72 : 65, r ? 72 : 65, title);
+    }
+    fprintf(f, "\n  %-16s %-9s", "backend", "memory");
+    for (size_t r = 0; r < n; r++) {
+        fprintf(f, " | %9s %9s %9s %10s %8s", "copy-in", "kernel", "copy-out", "end-to-end",
+                "GB/s");
+        if (r)
+            fprintf(f, " %6s", "vs #1");
+        fprintf(f, "  %-14s", "verdict");
+    }
+    fputc('\n', f);
+}
+
+static void table_row(FILE *f, const struct saved_run *runs, size_t n, const struct match_set *m,
+                      size_t i)
+{
+    const struct saved_row *first = &runs[0].rows[m->matched[i][0]];
+    fprintf(f, "  %-16s %-9s", first->backend, first->memory);
+    for (size_t r = 0; r < n; r++) {
+        const struct saved_row *x = &runs[r].rows[m->matched[i][r]];
+        char t1[32], t2[32], t3[32], t4[32];
+        fprintf(f, " | %9s %9s %9s %10s %8.3g", seconds_or_dash(x->copy_in_s, t1, sizeof t1),
+                seconds_or_dash(x->kernel_s, t2, sizeof t2),
+                seconds_or_dash(x->copy_out_s, t3, sizeof t3),
+                seconds_or_dash(x->total_s, t4, sizeof t4), x->gbps);
+        if (r)
+            fprintf(f, " %5.2fx", ratio(runs, m, i, r));
+        fprintf(f, "  %-14s", x->check_ok ? x->verdict : "FAILED");
+    }
+    fputc('\n', f);
+}
+
+static void table_groups(FILE *f, const struct saved_run *runs, size_t n,
+                         const struct match_set *m, const size_t *order, size_t norder)
+{
+    for (size_t start = 0, end; start < norder; start = end) {
+        end = group_end(runs, m, order, norder, start);
+        const struct saved_row *g = &runs[0].rows[m->matched[order[start]][0]];
+        char size[64];
+        fprintf(f, "\n%s (%s), %s\n", g->kernel, g->algorithm,
+                saved_row_size(g, size, sizeof size));
+        table_header(f, runs, n);
+        for (size_t k = start; k < end; k++)
+            table_row(f, runs, n, m, order[k]);
+        fprintf(f, "  why:\n");
+        for (size_t k = start; k < end; k++)
+            for (size_t r = 0; r < n; r++) {
+                const struct saved_row *x = &runs[r].rows[m->matched[order[k]][r]];
+                char label[128];
+                int has_memory = strcmp(x->memory, "-") != 0;
+                snprintf(label, sizeof label, "#%zu %s%s%s", r + 1, x->backend,
+                         has_memory ? " " : "", has_memory ? x->memory : "");
+                fprintf(f, "    %-28s %s\n", label, x->reason);
+            }
+    }
+}
+
+static void table_leftovers(FILE *f, const struct saved_run *runs, const struct match_set *m)
+{
+    if (m->nleftover == 0)
+        return;
+    fprintf(f, "\nnot in every file (listed, not compared):\n");
+    for (size_t i = 0; i < m->nleftover; i++) {
+        const struct saved_row *x = &runs[m->leftover[i].run].rows[m->leftover[i].row];
+        char size[64], t[32];
+        fprintf(f, "  #%zu  %s (%s), %s: %-16s %-9s end-to-end %s  %s\n", m->leftover[i].run + 1,
+                x->kernel, x->algorithm, saved_row_size(x, size, sizeof size), x->backend,
+                x->memory, format_seconds(x->total_s, t, sizeof t),
+                x->check_ok ? x->verdict : "FAILED");
+    }
+}
+
+static enum offload_status report_table(FILE *f, const struct saved_run *runs, size_t n,
+                                        const struct match_set *m, const size_t *order,
+                                        size_t norder)
+{
+    table_runs(f, runs, n);
+    if (m->nmatched == 0)
+        fprintf(f, "\nno row is in every file: nothing to compare side by side\n");
+    table_groups(f, runs, n, m, order, norder);
+    table_leftovers(f, runs, m);
+    return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
+}
+
+/* ---- CSV: one line per run and row, matched or not -------------------- */
+
+/* Commas and line breaks become ';' and ' ', as in the exports. */
+static void csv_field(FILE *f, const char *s)
+{
+    for (; *s; s++)
+        fputc(*s == ',' ? ';' : (*s == '\n' || *s == '\r') ? ' ' : *s, f);
+    fputc(',', f);
+}
+
+static void csv_line(FILE *f, const struct saved_run *runs, size_t run,
+                     const struct saved_row *x, int matched, double vs_first)
+{
+    csv_field(f, x->kernel);
+    csv_field(f, x->algorithm);
+    fprintf(f, "%zu,", x->size);
+    if (x->rows || x->cols)
+        fprintf(f, "%zu,%zu,", x->rows, x->cols);
+    else
+        fputs(",,", f);
+    csv_field(f, x->backend);
+    csv_field(f, x->memory);
+    csv_field(f, x->device);
+    fprintf(f, "%d,%zu,", matched, run + 1);
+    csv_field(f, runs[run].name);
+    const double times[] = {x->copy_in_s, x->kernel_s, x->copy_out_s, x->total_s};
+    for (size_t t = 0; t < 4; t++)
+        if (times[t] >= 0)
+            fprintf(f, "%.9g,", times[t]);
+        else
+            fputc(',', f);
+    fprintf(f, "%.9g,", x->gbps);
+    csv_field(f, x->check_ok ? x->verdict : "FAILED");
+    if (matched)
+        fprintf(f, "%.9g\n", vs_first);
+    else
+        fputc('\n', f);
+}
+
+static enum offload_status report_csv(FILE *f, const struct saved_run *runs, size_t n,
+                                      const struct match_set *m, const size_t *order,
+                                      size_t norder)
+{
+    fputs("kernel,algorithm,size,rows,cols,backend,memory,device,in_every_file,file_index,file,"
+          "copy_in_s,kernel_s,copy_out_s,total_s,gbps,verdict,vs_first\n",
+          f);
+    for (size_t k = 0; k < norder; k++)
+        for (size_t r = 0; r < n; r++)
+            csv_line(f, runs, r, &runs[r].rows[m->matched[order[k]][r]], 1,
+                     ratio(runs, m, order[k], r));
+    for (size_t i = 0; i < m->nleftover; i++)
+        csv_line(f, runs, m->leftover[i].run,
+                 &runs[m->leftover[i].run].rows[m->leftover[i].row], 0, 0);
+    return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+static cJSON *json_run(const struct saved_run *r, size_t index)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "index", (double)index + 1);
+    cJSON_AddStringToObject(o, "file", r->name);
+    cJSON_AddNumberToObject(o, "schema_version", r->schema);
+    cJSON_AddStringToObject(o, "command", r->command);
+    cJSON_AddStringToObject(o, "created", r->created);
+    cJSON *host = cJSON_AddObjectToObject(o, "host");
+    cJSON_AddStringToObject(host, "cpu", r->cpu);
+    cJSON_AddNumberToObject(host, "cores", r->cores);
+    cJSON_AddNumberToObject(host, "memory_bytes", r->memory_bytes);
+    cJSON_AddStringToObject(host, "os", r->os);
+    cJSON *build = cJSON_AddObjectToObject(o, "build");
+    cJSON_AddStringToObject(build, "flags", r->build);
+    cJSON_AddStringToObject(build, "compiler", r->compiler);
+    cJSON_AddStringToObject(build, "git_commit", r->git_commit);
+    cJSON_AddStringToObject(o, "calibrated", r->calibrated);
+    return o;
+}
+
+static cJSON *json_row(const struct saved_row *x, size_t run)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "file", (double)run + 1);
+    cJSON_AddStringToObject(o, "backend", x->backend);
+    cJSON_AddStringToObject(o, "device", x->device);
+    cJSON_AddStringToObject(o, "memory", x->memory);
+    if (x->copy_in_s >= 0)
+        cJSON_AddNumberToObject(o, "copy_in_s", x->copy_in_s);
+    cJSON_AddNumberToObject(o, "kernel_s", x->kernel_s);
+    if (x->copy_out_s >= 0)
+        cJSON_AddNumberToObject(o, "copy_out_s", x->copy_out_s);
+    cJSON_AddNumberToObject(o, "total_s", x->total_s);
+    cJSON_AddNumberToObject(o, "gbps", x->gbps);
+    cJSON_AddStringToObject(o, "verdict", x->check_ok ? x->verdict : "FAILED");
+    cJSON_AddStringToObject(o, "reason", x->reason);
+    return o;
+}
+
+static void json_group_key(cJSON *o, const struct saved_row *g)
+{
+    cJSON_AddStringToObject(o, "kernel", g->kernel);
+    cJSON_AddStringToObject(o, "algorithm", g->algorithm);
+    cJSON_AddNumberToObject(o, "size", (double)g->size);
+    if (g->rows || g->cols) {
+        cJSON_AddNumberToObject(o, "rows", (double)g->rows);
+        cJSON_AddNumberToObject(o, "cols", (double)g->cols);
+    }
+}
+
+static enum offload_status report_json(FILE *f, const struct saved_run *runs, size_t n,
+                                       const struct match_set *m, const size_t *order,
+                                       size_t norder)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "tool", "offload");
+    cJSON_AddStringToObject(root, "report", "saved runs side by side");
+    cJSON *files = cJSON_AddArrayToObject(root, "files");
+    for (size_t r = 0; r < n; r++)
+        cJSON_AddItemToArray(files, json_run(&runs[r], r));
+    cJSON *groups = cJSON_AddArrayToObject(root, "groups");
+    for (size_t start = 0, end; start < norder; start = end) {
+        end = group_end(runs, m, order, norder, start);
+        cJSON *g = cJSON_CreateObject();
+        json_group_key(g, &runs[0].rows[m->matched[order[start]][0]]);
+        cJSON *rows = cJSON_AddArrayToObject(g, "rows");
+        for (size_t k = start; k < end; k++) {
+            cJSON *row = cJSON_CreateArray();
+            for (size_t r = 0; r < n; r++) {
+                cJSON *x = json_row(&runs[r].rows[m->matched[order[k]][r]], r);
+                cJSON_AddNumberToObject(x, "vs_first", ratio(runs, m, order[k], r));
+                cJSON_AddItemToArray(row, x);
+            }
+            cJSON_AddItemToArray(rows, row);
+        }
+        cJSON_AddItemToArray(groups, g);
+    }
+    cJSON *left = cJSON_AddArrayToObject(root, "not_in_every_file");
+    for (size_t i = 0; i < m->nleftover; i++) {
+        const struct saved_row *x = &runs[m->leftover[i].run].rows[m->leftover[i].row];
+        cJSON *o = json_row(x, m->leftover[i].run);
+        json_group_key(o, x);
+        cJSON_AddItemToArray(left, o);
+    }
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!text)
+        return OFFLOAD_ERR_RUN;
+    fprintf(f, "%s\n", text);
+    cJSON_free(text);
+    return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
+}
+
+/* ---- markdown ----------------------------------------------------------- */
+
+static void md_runs(FILE *f, const struct saved_run *runs, size_t n)
+{
+    char a[512], b[512];
+    fprintf(f, "## offload report: %zu saved run%s\n\n", n, n == 1 ? "" : "s");
+    fprintf(f, "| # | file | command | created | host | build | calibrated |\n"
+               "|---|---|---|---|---|---|---|\n");
+    for (size_t r = 0; r < n; r++) {
+        const char *cells[] = {runs[r].name, runs[r].command, runs[r].created,
+                               host_line(&runs[r], a, sizeof a), build_line(&runs[r], b, sizeof b),
+                               runs[r].calibrated[0] ? runs[r].calibrated : "unknown"};
+        fprintf(f, "| %zu |", r + 1);
+        for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {
+            fputc(' ', f);
+            markdown_cell(f, cells[c]);
+            fputs(" |", f);
+        }
+        fputc('\n', f);
+    }
+    fprintf(f, "\n*vs #1* is the end-to-end speedup over run #1 (2.00x: twice as fast).\n");
+}
+
+static void md_group_header(FILE *f, size_t n)
+{
+    fputs("| backend | memory |", f);
+    for (size_t r = 0; r < n; r++) {
+        fprintf(f, " #%zu copy-in | #%zu kernel | #%zu copy-out | #%zu end-to-end | #%zu GB/s |",
+                r + 1, r + 1, r + 1, r + 1, r + 1);
+        if (r)
+            fprintf(f, " #%zu vs #1 |", r + 1);
+        fprintf(f, " #%zu verdict |", r + 1);
+    }
+    fputs("\n|---|---|", f);
+    for (size_t r = 0; r < n; r++)
+        fputs(r ? "---:|---:|---:|---:|---:|---:|---|" : "---:|---:|---:|---:|---:|---|", f);
+    fputc('\n', f);
+}
+
+static void md_row(FILE *f, const struct saved_run *runs, size_t n, const struct match_set *m,
+                   size_t i)
+{
+    const struct saved_row *first = &runs[0].rows[m->matched[i][0]];
+    fputs("| ", f);
+    markdown_cell(f, first->backend);
+    fprintf(f, " | %s |", first->memory);
+    for (size_t r = 0; r < n; r++) {
+        const struct saved_row *x = &runs[r].rows[m->matched[i][r]];
+        char t1[32], t2[32], t3[32], t4[32];
+        fprintf(f, " %s | %s | %s | %s | %.3g |", seconds_or_dash(x->copy_in_s, t1, sizeof t1),
+                seconds_or_dash(x->kernel_s, t2, sizeof t2),
+                seconds_or_dash(x->copy_out_s, t3, sizeof t3),
+                seconds_or_dash(x->total_s, t4, sizeof t4), x->gbps);
+        if (r)
+            fprintf(f, " %.2fx |", ratio(runs, m, i, r));
+        fprintf(f, " %s |", x->check_ok ? x->verdict : "FAILED");
+    }
+    fputc('\n', f);
+}
+
+static void md_groups(FILE *f, const struct saved_run *runs, size_t n, const struct match_set *m,
+                      const size_t *order, size_t norder)
+{
+    for (size_t start = 0, end; start < norder; start = end) {
+        end = group_end(runs, m, order, norder, start);
+        const struct saved_row *g = &runs[0].rows[m->matched[order[start]][0]];
+        char size[64];
+        fprintf(f, "\n### %s (%s), %s\n\n", g->kernel, g->algorithm,
+                saved_row_size(g, size, sizeof size));
+        md_group_header(f, n);
+        for (size_t k = start; k < end; k++)
+            md_row(f, runs, n, m, order[k]);
+        fputc('\n', f);
+        for (size_t k = start; k < end; k++)
+            for (size_t r = 0; r < n; r++) {
+                const struct saved_row *x = &runs[r].rows[m->matched[order[k]][r]];
+                fprintf(f, "- #%zu **", r + 1);
+                markdown_cell(f, x->backend);
+                fprintf(f, "%s%s**: ", strcmp(x->memory, "-") ? " " : "",
+                        strcmp(x->memory, "-") ? x->memory : "");
+                markdown_cell(f, x->reason);
+                fputc('\n', f);
+            }
+    }
+}
+
+static void md_leftovers(FILE *f, const struct saved_run *runs, const struct match_set *m)
+{
+    if (m->nleftover == 0)
+        return;
+    fprintf(f, "\n### Not in every file (listed, not compared)\n\n"
+               "| # | kernel | size | backend | memory | end-to-end | verdict |\n"
+               "|---|---|---|---|---|---:|---|\n");
+    for (size_t i = 0; i < m->nleftover; i++) {
+        const struct saved_row *x = &runs[m->leftover[i].run].rows[m->leftover[i].row];
+        char size[64], t[32];
+        fprintf(f, "| %zu | %s (%s) | %s | ", m->leftover[i].run + 1, x->kernel, x->algorithm,
+                saved_row_size(x, size, sizeof size));
+        markdown_cell(f, x->backend);
+        fprintf(f, " | %s | %s | %s |\n", x->memory, format_seconds(x->total_s, t, sizeof t),
+                x->check_ok ? x->verdict : "FAILED");
+    }
+}
+
+/* ---- entry -------------------------------------------------------------- */
+
+enum offload_status report_runs(FILE *f, const struct saved_run *runs, size_t n,
+                                const struct match_set *m, enum export_format format)
+{
+    size_t *order = calloc(m->nmatched + 1, sizeof *order);
+    if (!order) {
+        fprintf(stderr, "offload: out of memory\n");
+        return OFFLOAD_ERR_RUN;
+    }
+    size_t norder = group_order(runs, m, order);
+    enum offload_status st = OFFLOAD_OK;
+    switch (format) {
+    case FORMAT_TABLE:
+        st = report_table(f, runs, n, m, order, norder);
+        break;
+    case FORMAT_CSV:
+        st = report_csv(f, runs, n, m, order, norder);
+        break;
+    case FORMAT_JSON:
+        st = report_json(f, runs, n, m, order, norder);
+        break;
+    case FORMAT_MARKDOWN:
+        md_runs(f, runs, n);
+        if (m->nmatched == 0)
+            fprintf(f, "\nNo row is in every file: nothing to compare side by side.\n");
+        md_groups(f, runs, n, m, order, norder);
+        md_leftovers(f, runs, m);
+        st = ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
+        break;
+    }
+    free(order);
+    return st;
+}

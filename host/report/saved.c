@@ -1,0 +1,283 @@
+/* Saved runs read back from JSON exports (schema 1 and 2), and live results
+ * put in the same shape. */
+#include "saved.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+#include "provenance.h"
+
+/* An export holds raw samples; a few hundred MB is far beyond any real one. */
+#define SAVED_MAX_BYTES (512u << 20)
+
+static void copy_string(char *dst, size_t len, const cJSON *obj, const char *name)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+    snprintf(dst, len, "%s", cJSON_IsString(item) && item->valuestring ? item->valuestring : "");
+}
+
+static double number_or(const cJSON *obj, const char *name, double fallback)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+    return cJSON_IsNumber(item) ? item->valuedouble : fallback;
+}
+
+/* The minimum of one phase from stats_s, or -1 when the phase is absent. */
+static double phase_min(const cJSON *rec, const char *phase)
+{
+    const cJSON *stats = cJSON_GetObjectItemCaseSensitive(rec, "stats_s");
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(stats, phase);
+    return cJSON_IsObject(p) ? number_or(p, "min", -1) : -1;
+}
+
+/* "opencl:0.1" -> "opencl"; "openmp/2t" stays (a thread count is not a device). */
+static void backend_kind(const char *label, char *kind, size_t len)
+{
+    snprintf(kind, len, "%s", label);
+    char *colon = strchr(kind, ':');
+    if (!colon)
+        return;
+    const char *slash = strchr(colon, '/');
+    memmove(colon, slash ? slash : "", (slash ? strlen(slash) : 0) + 1);
+}
+
+static int parse_row(const cJSON *rec, struct saved_row *r)
+{
+    if (!cJSON_IsObject(rec))
+        return 0;
+    memset(r, 0, sizeof *r);
+    copy_string(r->kernel, sizeof r->kernel, rec, "kernel");
+    copy_string(r->algorithm, sizeof r->algorithm, rec, "algorithm");
+    copy_string(r->backend, sizeof r->backend, rec, "backend");
+    copy_string(r->device, sizeof r->device, rec, "device");
+    copy_string(r->memory, sizeof r->memory, rec, "memory");
+    if (!r->memory[0])
+        snprintf(r->memory, sizeof r->memory, "-");
+    char platform[256];
+    copy_string(platform, sizeof platform, rec, "platform");
+    r->on_device = platform[0] != '\0';
+    backend_kind(r->backend, r->kind, sizeof r->kind);
+    r->size = (size_t)number_or(rec, "size", 0);
+    r->rows = (size_t)number_or(rec, "rows", 0);
+    r->cols = (size_t)number_or(rec, "cols", 0);
+    r->copy_in_s = phase_min(rec, "copy_in");
+    r->kernel_s = phase_min(rec, "kernel");
+    r->copy_out_s = phase_min(rec, "copy_out");
+    r->total_s = phase_min(rec, "total");
+    const cJSON *an = cJSON_GetObjectItemCaseSensitive(rec, "analysis");
+    r->gbps = number_or(an, "gbps", 0);
+    copy_string(r->verdict, sizeof r->verdict, an, "verdict");
+    copy_string(r->reason, sizeof r->reason, an, "reason");
+    const cJSON *check = cJSON_GetObjectItemCaseSensitive(rec, "check");
+    r->check_ok = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(check, "ok"));
+    return r->kernel[0] && r->backend[0] && r->total_s > 0;
+}
+
+/* Provenance of the whole file: host, build (schema 2) and calibration. */
+static void parse_header(const cJSON *root, const cJSON *results, struct saved_run *out)
+{
+    copy_string(out->created, sizeof out->created, root, "created");
+    const cJSON *argv = cJSON_GetObjectItemCaseSensitive(root, "command_line");
+    const cJSON *cmd = cJSON_GetArrayItem(argv, 1);
+    snprintf(out->command, sizeof out->command, "%s",
+             cJSON_IsString(cmd) && cmd->valuestring ? cmd->valuestring : "?");
+    const cJSON *host = cJSON_GetObjectItemCaseSensitive(root, "host");
+    copy_string(out->cpu, sizeof out->cpu, host, "cpu");
+    copy_string(out->os, sizeof out->os, host, "os");
+    if (!out->os[0]) {
+        char sys[64], rel[64];
+        copy_string(sys, sizeof sys, host, "system");
+        copy_string(rel, sizeof rel, host, "release");
+        snprintf(out->os, sizeof out->os, "%s%s%s", sys, *rel ? " " : "", rel);
+    }
+    out->cores = (int)number_or(host, "cores", 0);
+    out->memory_bytes = number_or(host, "memory_bytes", 0);
+    const cJSON *build = cJSON_GetObjectItemCaseSensitive(root, "build");
+    copy_string(out->build, sizeof out->build, build, "flags");
+    copy_string(out->compiler, sizeof out->compiler, build, "compiler");
+    copy_string(out->git_commit, sizeof out->git_commit, build, "git_commit");
+    const cJSON *rec;
+    cJSON_ArrayForEach(rec, results)
+    {
+        char when[32];
+        const cJSON *ceil = cJSON_GetObjectItemCaseSensitive(rec, "ceilings");
+        copy_string(when, sizeof when, ceil, "measured");
+        if (strcmp(when, out->calibrated) > 0) /* ISO 8601 sorts as text */
+            snprintf(out->calibrated, sizeof out->calibrated, "%s", when);
+    }
+}
+
+static enum offload_status bad_input(const char *name, const char *problem, const char *fix)
+{
+    fprintf(stderr, "offload: %s: %s: %s\n", name, problem, fix);
+    return OFFLOAD_ERR_USAGE;
+}
+
+static const char *const rerun_fix =
+    "save a run with 'offload compare|run|sweep --format json --output FILE.json'";
+
+/* The checks of the top level: a JSON export of a schema this build reads. */
+static enum offload_status check_root(const char *text, const cJSON *root, const char *name,
+                                      int *schema)
+{
+    if (!root) {
+        while (isspace((unsigned char)*text))
+            text++;
+        if (strncmp(text, "schema_version,", 15) == 0)
+            return bad_input(name, "this is a CSV export; report reads JSON exports",
+                             "export the run again with --format json");
+        return bad_input(name, "not JSON", rerun_fix);
+    }
+    const cJSON *tool = cJSON_GetObjectItemCaseSensitive(root, "tool");
+    const cJSON *version = cJSON_GetObjectItemCaseSensitive(root, "schema_version");
+    if (!cJSON_IsObject(root) || !cJSON_IsString(tool) || strcmp(tool->valuestring, "offload") ||
+        !cJSON_IsNumber(version))
+        return bad_input(name, "JSON, but not an offload export", rerun_fix);
+    *schema = version->valueint;
+    if (*schema < EXPORT_SCHEMA_OLDEST || *schema > EXPORT_SCHEMA_VERSION) {
+        char problem[128];
+        snprintf(problem, sizeof problem, "schema version %d; this offload reads %d to %d",
+                 *schema, EXPORT_SCHEMA_OLDEST, EXPORT_SCHEMA_VERSION);
+        return bad_input(name, problem,
+                         *schema > EXPORT_SCHEMA_VERSION
+                             ? "use the offload that wrote it, or a newer one"
+                             : "export the run again with this offload");
+    }
+    if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "results")))
+        return bad_input(name, "no \"results\" array", rerun_fix);
+    return OFFLOAD_OK;
+}
+
+enum offload_status saved_run_parse(const char *text, const char *name, struct saved_run *out)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->name, sizeof out->name, "%s", name);
+    cJSON *root = cJSON_Parse(text);
+    enum offload_status st = check_root(text, root, name, &out->schema);
+    const cJSON *results = cJSON_GetObjectItemCaseSensitive(root, "results");
+    size_t n = st == OFFLOAD_OK ? (size_t)cJSON_GetArraySize(results) : 0;
+    if (st == OFFLOAD_OK && n == 0)
+        st = bad_input(name, "the export holds no results", rerun_fix);
+    if (st == OFFLOAD_OK && !(out->rows = calloc(n, sizeof *out->rows))) {
+        fprintf(stderr, "offload: out of memory reading %s\n", name);
+        st = OFFLOAD_ERR_RUN;
+    }
+    const cJSON *rec;
+    size_t i = 0;
+    if (st == OFFLOAD_OK) {
+        cJSON_ArrayForEach(rec, results)
+        {
+            if (!parse_row(rec, &out->rows[out->count])) {
+                char problem[64];
+                snprintf(problem, sizeof problem, "result %zu lacks its kernel, backend or times",
+                         i + 1);
+                st = bad_input(name, problem, rerun_fix);
+                break;
+            }
+            out->count++;
+            i++;
+        }
+    }
+    if (st == OFFLOAD_OK)
+        parse_header(root, results, out);
+    cJSON_Delete(root);
+    if (st != OFFLOAD_OK)
+        saved_run_free(out);
+    return st;
+}
+
+enum offload_status saved_run_load(const char *path, struct saved_run *out)
+{
+    memset(out, 0, sizeof *out);
+    char *text = read_whole_file(path, SAVED_MAX_BYTES, NULL);
+    if (!text) {
+        char problem[160];
+        snprintf(problem, sizeof problem, "cannot read it (%s)", strerror(errno));
+        return bad_input(path, problem,
+                         errno == ENOENT ? "check the name, or save a run with 'offload compare "
+                                           "--format json --output FILE.json'"
+                                         : "name a JSON export file");
+    }
+    enum offload_status st = saved_run_parse(text, path, out);
+    free(text);
+    return st;
+}
+
+static void row_from_record(const struct result_record *rec, struct saved_row *r)
+{
+    const struct run_result *run = rec->run;
+    memset(r, 0, sizeof *r);
+    snprintf(r->kernel, sizeof r->kernel, "%s", kernel_name(rec->kernel));
+    snprintf(r->algorithm, sizeof r->algorithm, "%s", algorithm_name(rec->alg));
+    snprintf(r->backend, sizeof r->backend, "%s", rec->backend);
+    snprintf(r->device, sizeof r->device, "%s", rec->info.device);
+    snprintf(r->memory, sizeof r->memory, "%s", rec->has_memory ? memory_mode_name(rec->memory)
+                                                                : "-");
+    r->on_device = rec->info.platform[0] != '\0';
+    backend_kind(r->backend, r->kind, sizeof r->kind);
+    r->size = rec->size;
+    if (kernel_spec_of(rec->kernel)->input == INPUT_GENOTYPES) {
+        r->rows = rec->rows;
+        r->cols = rec->cols;
+    }
+    r->copy_in_s = run->stats[PHASE_COPY_IN].n ? run->stats[PHASE_COPY_IN].min : -1;
+    r->kernel_s = run->stats[PHASE_KERNEL].min;
+    r->copy_out_s = run->stats[PHASE_COPY_OUT].n ? run->stats[PHASE_COPY_OUT].min : -1;
+    r->total_s = run->stats[PHASE_TOTAL].min;
+    r->gbps = rec->analysis.gbps;
+    snprintf(r->verdict, sizeof r->verdict, "%s", verdict_name(rec->analysis.verdict));
+    snprintf(r->reason, sizeof r->reason, "%s", rec->analysis.reason);
+    r->check_ok = run->check.ok;
+}
+
+enum offload_status saved_run_from_results(const struct result_set *set, const char *name,
+                                           struct saved_run *out)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->name, sizeof out->name, "%s", name);
+    out->schema = EXPORT_SCHEMA_VERSION;
+    out->rows = calloc(set->count ? set->count : 1, sizeof *out->rows);
+    if (!out->rows) {
+        fprintf(stderr, "offload: out of memory\n");
+        return OFFLOAD_ERR_RUN;
+    }
+    for (size_t i = 0; i < set->count; i++) {
+        row_from_record(&set->items[i], &out->rows[out->count++]);
+        const struct result_record *rec = &set->items[i];
+        if (rec->has_ceilings && strcmp(rec->ceilings.measured, out->calibrated) > 0)
+            snprintf(out->calibrated, sizeof out->calibrated, "%s", rec->ceilings.measured);
+    }
+    snprintf(out->command, sizeof out->command, "%s",
+             set->count ? set->items[0].command : "?");
+    snprintf(out->created, sizeof out->created, "now");
+    struct provenance p;
+    provenance_collect(&p);
+    snprintf(out->cpu, sizeof out->cpu, "%s", p.cpu);
+    snprintf(out->os, sizeof out->os, "%s", p.os);
+    out->cores = p.cores;
+    out->memory_bytes = p.memory_bytes;
+    snprintf(out->build, sizeof out->build, "%s", p.build);
+    snprintf(out->compiler, sizeof out->compiler, "%s", p.compiler);
+    snprintf(out->git_commit, sizeof out->git_commit, "%s", p.git_commit);
+    return OFFLOAD_OK;
+}
+
+void saved_run_free(struct saved_run *run)
+{
+    free(run->rows);
+    run->rows = NULL;
+    run->count = 0;
+}
+
+const char *saved_row_size(const struct saved_row *r, char *buf, size_t len)
+{
+    if (r->rows || r->cols)
+        snprintf(buf, len, "%zu markers x %zu varieties", r->rows, r->cols);
+    else
+        snprintf(buf, len, "N = %zu", r->size);
+    return buf;
+}
