@@ -23,6 +23,23 @@ string(JSON schema GET "${json}" schema_version)
 if(NOT nresults EQUAL 6 OR NOT first_kernel STREQUAL "sqrt" OR NOT schema EQUAL 2)
   message(FATAL_ERROR "sweep.json: ${nresults} results, first kernel ${first_kernel}, schema ${schema}")
 endif()
+# The sweep's conclusions travel with it: an exponent per backend (both
+# phases) in the JSON, and the same numbers in the CSV columns.
+string(JSON nconcl LENGTH "${json}" conclusions)
+string(JSON concl_backend GET "${json}" conclusions 1 backend)
+string(JSON k_total GET "${json}" conclusions 1 scaling_exponent end_to_end)
+string(JSON k_kernel GET "${json}" conclusions 1 scaling_exponent kernel)
+if(NOT nconcl EQUAL 2 OR NOT concl_backend STREQUAL "openmp" OR NOT k_total MATCHES "^-?[0-9]"
+   OR NOT k_kernel MATCHES "^-?[0-9]")
+  message(FATAL_ERROR "sweep.json conclusions: ${nconcl} entries, second ${concl_backend} "
+                      "with k = ${k_total} / ${k_kernel}")
+endif()
+list(GET rows 0 csv_header)
+list(GET rows 6 csv_last)
+if(NOT csv_header MATCHES "scaling_exponent_total,scaling_exponent_kernel,break_even_versus,break_even_size"
+   OR NOT csv_last MATCHES ",-?[0-9.e+-]+,-?[0-9.e+-]+,,,")
+  message(FATAL_ERROR "sweep.csv lacks the scaling exponents:\n${csv_header}\n${csv_last}")
+endif()
 if(PYTHON)
   execute_process(COMMAND "${PYTHON}" -m json.tool "${WORKDIR}/sweep.json"
     RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)

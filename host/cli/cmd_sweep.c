@@ -1,6 +1,7 @@
 /* offload sweep: one kernel over a range of sizes on every backend, the
  * scaling exponent of each and the size from which a device backend beats
  * the threaded host. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -190,42 +191,62 @@ static long break_even_point(const struct sweep_results *r, size_t i, size_t bas
 
 /* Scaling exponents and where a device backend starts to beat the threaded
  * host backend. */
-static void print_scaling(FILE *f, enum offload_kernel k, const struct bench_backend *backends,
-                          size_t nb, const struct sweep_results *r)
+/* One backend's conclusion: its scaling exponents and, for a device backend
+ * with a threaded host backend beside it, the break-even size. */
+static struct sweep_conclusion conclude(const struct bench_backend *backends, size_t i,
+                                        long threaded, const struct sweep_results *r)
+{
+    struct sweep_conclusion k = {.exponent_total = NAN, .exponent_kernel = NAN};
+    snprintf(k.backend, sizeof k.backend, "%s", backends[i].label);
+    double y_total[MAX_SWEEP_SIZES], y_kernel[MAX_SWEEP_SIZES], x[MAX_SWEEP_SIZES];
+    size_t m = 0;
+    for (size_t pi = 0; pi < r->done; pi++) {
+        if (r->recs[pi][i] < 0)
+            continue;
+        const struct result_record *rec = &r->set.items[r->recs[pi][i]];
+        x[m] = r->xs[pi];
+        y_total[m] = record_total(rec);
+        y_kernel[m++] = rec->run->stats[PHASE_KERNEL].min;
+    }
+    if (m >= 2) {
+        k.exponent_total = stats_scaling_exponent(x, y_total, m);
+        k.exponent_kernel = stats_scaling_exponent(x, y_kernel, m);
+    }
+    if (backends[i].ops->caps.device_selectors && threaded >= 0) {
+        snprintf(k.versus, sizeof k.versus, "%s", backends[threaded].label);
+        long from = break_even_point(r, i, (size_t)threaded);
+        k.break_even = from >= 0 ? r->xs[from] : 0;
+    }
+    return k;
+}
+
+/* Scaling exponents and where a device backend starts to beat the threaded
+ * host backend: printed, and kept with the results for the exports. */
+static void conclude_scaling(FILE *f, enum offload_kernel k, const struct bench_backend *backends,
+                             size_t nb, struct sweep_results *r)
 {
     const char *size_name = kernel_spec_of(k)->size_name;
     long threaded = -1;
     for (size_t i = 0; i < nb; i++)
         if (backends[i].status == OFFLOAD_OK && backends[i].ops->caps.threads)
             threaded = (long)i;
-    for (size_t i = 0; i < nb; i++) {
+    for (size_t i = 0; i < nb && r->set.nconclusions < MAX_CONCLUSIONS; i++) {
         if (backends[i].status != OFFLOAD_OK)
             continue;
-        double y_total[MAX_SWEEP_SIZES], y_kernel[MAX_SWEEP_SIZES], x[MAX_SWEEP_SIZES];
-        size_t m = 0;
-        for (size_t pi = 0; pi < r->done; pi++) {
-            if (r->recs[pi][i] < 0)
-                continue;
-            const struct result_record *rec = &r->set.items[r->recs[pi][i]];
-            x[m] = r->xs[pi];
-            y_total[m] = record_total(rec);
-            y_kernel[m++] = rec->run->stats[PHASE_KERNEL].min;
-        }
-        if (m < 2)
-            fprintf(f, "%-24s a scaling exponent needs at least two sizes\n", backends[i].label);
+        struct sweep_conclusion c = conclude(backends, i, threaded, r);
+        r->set.conclusions[r->set.nconclusions++] = c;
+        if (!isfinite(c.exponent_total))
+            fprintf(f, "%-24s a scaling exponent needs at least two sizes\n", c.backend);
         else
             fprintf(f, "%-24s time ~ %s^k with k = %.2f end to end, %.2f for the kernel\n",
-                    backends[i].label, size_name, stats_scaling_exponent(x, y_total, m),
-                    stats_scaling_exponent(x, y_kernel, m));
-        if (!backends[i].ops->caps.device_selectors || threaded < 0)
+                    c.backend, size_name, c.exponent_total, c.exponent_kernel);
+        if (!c.versus[0])
             continue;
-        long from = break_even_point(r, i, (size_t)threaded);
-        if (from >= 0)
-            fprintf(f, "%-24s beats %s end to end from %s = %.0f on\n", "",
-                    backends[threaded].label, size_name, r->xs[from]);
+        if (c.break_even > 0)
+            fprintf(f, "%-24s beats %s end to end from %s = %.0f on\n", "", c.versus, size_name,
+                    c.break_even);
         else
-            fprintf(f, "%-24s never beats %s end to end in this range\n", "",
-                    backends[threaded].label);
+            fprintf(f, "%-24s never beats %s end to end in this range\n", "", c.versus);
     }
 }
 
@@ -256,7 +277,7 @@ int command_sweep(struct cli *c)
     worst = rc > worst ? rc : worst;
     fini_backends(backends, nb);
     print_sweep_table(c->human, k, algorithm_option(c), backends, nb, &results);
-    print_scaling(c->human, k, backends, nb, &results);
+    conclude_scaling(c->human, k, backends, nb, &results);
     if (results.set.count) {
         rc = offload_exit_code(emit_results(c, &results.set));
         worst = worst ? worst : rc;

@@ -72,7 +72,31 @@ static const char *const csv_columns =
     "kernel_mean_s,kernel_sd_s,copy_out_min_s,total_min_s,total_median_s,bytes,ops,op_unit,gbps,"
     "gops,ops_per_byte,peak_gbps,peak_gops,ceiling_fraction,verdict,reason,check,platform,"
     "driver,build_cached,omp_num_threads,omp_proc_bind,checksum,max_error,omp_places,"
-    "git_commit,compiler,build,host_cpu,calibrated,command_line\n";
+    "git_commit,compiler,build,host_cpu,calibrated,scaling_exponent_total,"
+    "scaling_exponent_kernel,break_even_versus,break_even_size,command_line\n";
+
+/* The sweep conclusion about a record's backend, NULL when none. */
+static const struct sweep_conclusion *conclusion_of(const struct result_set *set,
+                                                    const struct result_record *r)
+{
+    for (size_t i = 0; i < set->nconclusions; i++)
+        if (strcmp(set->conclusions[i].backend, r->backend) == 0)
+            return &set->conclusions[i];
+    return NULL;
+}
+
+/* The four conclusion columns of a record (empty where none applies;
+ * "never" when a compared backend never won in the range). */
+static void csv_conclusion(FILE *f, const struct sweep_conclusion *k)
+{
+    csv_number(f, k ? k->exponent_total : 0, k && isfinite(k->exponent_total));
+    csv_number(f, k ? k->exponent_kernel : 0, k && isfinite(k->exponent_kernel));
+    csv_text(f, k ? k->versus : "");
+    if (k && k->versus[0] && k->break_even > 0)
+        csv_number(f, k->break_even, 1);
+    else
+        csv_text(f, k && k->versus[0] ? "never" : "");
+}
 
 enum offload_status export_csv(FILE *f, const struct result_set *set)
 {
@@ -129,6 +153,7 @@ enum offload_status export_csv(FILE *f, const struct result_set *set)
         csv_text(f, prov.build);
         csv_text(f, prov.cpu);
         csv_text(f, r->has_ceilings ? r->ceilings.measured : "");
+        csv_conclusion(f, conclusion_of(set, r));
         for (int a = 0; a < set->argc; a++) {
             char word[256];
             snprintf(word, sizeof word, "%s%s", a ? " " : "", set->argv[a]);
@@ -255,6 +280,40 @@ static cJSON *json_record(const struct result_record *r)
 }
 
 
+/* A number, or null where it is not a number (too few sizes). */
+static void json_number_or_null(cJSON *o, const char *name, double x)
+{
+    if (isfinite(x))
+        cJSON_AddNumberToObject(o, name, x);
+    else
+        cJSON_AddNullToObject(o, name);
+}
+
+/* "conclusions": per backend, the scaling exponents and the break-even. */
+static void json_conclusions(cJSON *root, const struct result_set *set)
+{
+    cJSON *list = cJSON_AddArrayToObject(root, "conclusions");
+    for (size_t i = 0; i < set->nconclusions; i++) {
+        const struct sweep_conclusion *k = &set->conclusions[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "backend", k->backend);
+        cJSON *e = cJSON_AddObjectToObject(o, "scaling_exponent");
+        json_number_or_null(e, "end_to_end", k->exponent_total);
+        json_number_or_null(e, "kernel", k->exponent_kernel);
+        if (k->versus[0]) {
+            cJSON *b = cJSON_AddObjectToObject(o, "break_even");
+            cJSON_AddStringToObject(b, "versus", k->versus);
+            if (k->break_even > 0)
+                cJSON_AddNumberToObject(b, "size", k->break_even);
+            else
+                cJSON_AddNullToObject(b, "size");
+            cJSON_AddStringToObject(b, "text", k->break_even > 0 ? "beats it from this size on"
+                                                                  : "never in this range");
+        }
+        cJSON_AddItemToArray(list, o);
+    }
+}
+
 /* The build half of the provenance; the host half is in "host". */
 static void json_provenance(cJSON *root, const struct provenance *p)
 {
@@ -311,6 +370,8 @@ enum offload_status export_json(FILE *f, const struct result_set *set)
     cJSON *results = cJSON_AddArrayToObject(root, "results");
     for (size_t i = 0; i < set->count; i++)
         cJSON_AddItemToArray(results, json_record(&set->items[i]));
+    if (set->nconclusions)
+        json_conclusions(root, set);
     char *text = cJSON_Print(root);
     cJSON_Delete(root);
     if (!text)

@@ -35,11 +35,27 @@ struct result_record {
     struct ceilings ceilings;
 };
 
+/* What a sweep concluded for one backend: the scaling exponents and, for a
+ * device backend, from which size it beats the threaded host end to end. */
+struct sweep_conclusion {
+    char backend[64];       /* the label its records carry */
+    double exponent_total;  /* time ~ size^k end to end; NaN with fewer than 2 sizes */
+    double exponent_kernel; /* the same for the kernel phase */
+    char versus[64];        /* the backend it was compared with; "" when none */
+    double break_even;      /* smallest size from which it wins at every larger size;
+                             * 0 = never in this range */
+};
+
+#define MAX_CONCLUSIONS 32
+
 struct result_set {
     struct result_record *items;
     size_t count, cap;
     int argc;
     char **argv;
+    /* Conclusions over the records (sweep); none for other commands. */
+    struct sweep_conclusion conclusions[MAX_CONCLUSIONS];
+    size_t nconclusions;
 };
 
 /* Appends a copy of rec; the set takes ownership of rec->run. */
