@@ -174,7 +174,9 @@ static int score_one_percent(struct cli *c, const struct backend_ops *ops, void 
         char path_buf[PATH_MAX + 64];
         struct scores_output out = {m, scores, genotype_path(c, path_buf, sizeof path_buf),
                                     percent};
-        rc = write_scores(c, &out);
+        /* Several percentages export their steps instead (command_scores). */
+        if (c->npercent == 1)
+            rc = write_scores(c, &out);
         if (step->best_score > 0)
             fprintf(h, "The best score %lld comes from pattern %s\n",
                     (long long)step->best_score, step->best_id);
@@ -189,6 +191,106 @@ static int score_one_percent(struct cli *c, const struct backend_ops *ops, void 
     return rc;
 }
 
+/* What several percentages conclude: each step, the kernel's scaling and
+ * the split of the script's run (the last percentage) with Amdahl's bound. */
+struct steps_output {
+    const char *path;
+    const struct scores_step *steps;
+    size_t n;
+    double exponent; /* kernel time ~ markers^exponent; NaN with one step */
+    double script_s, start_s, setup_s; /* the script's run and its parts */
+};
+
+static double scoring_share(const struct steps_output *o)
+{
+    return o->script_s > 0 ? o->steps[o->n - 1].score_s / o->script_s : 0;
+}
+
+/* If scoring took no time at all, the run would be at most this much faster. */
+static double amdahl_bound(const struct steps_output *o)
+{
+    double rest = o->script_s - o->steps[o->n - 1].score_s;
+    return rest > 0 ? o->script_s / rest : 0;
+}
+
+static int write_steps_csv(FILE *f, void *ctx)
+{
+    const struct steps_output *o = ctx;
+    if (fprintf(f, "percent,markers,varieties,parse_s,score_s,kernel_min_s,best_score,best_id,"
+                   "kernel_scaling_exponent,script_s,scoring_share,amdahl_max_speedup\n") < 0)
+        return -1;
+    for (size_t i = 0; i < o->n; i++) {
+        const struct scores_step *s = &o->steps[i];
+        if (fprintf(f, "%.9g,%zu,%zu,%.9g,%.9g,%.9g,%lld,", s->percent, s->rows, s->cols,
+                    s->parse_s, s->score_s, s->kernel_min_s, (long long)s->best_score) < 0 ||
+            write_csv_field(f, s->best_id) != 0 ||
+            fprintf(f, ",%.9g,%.9g,%.9g,%.9g\n", o->exponent, o->script_s, scoring_share(o),
+                    amdahl_bound(o)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int write_steps_json(FILE *f, void *ctx)
+{
+    const struct steps_output *o = ctx;
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddNumberToObject(root, "schema_version", 1);
+    cJSON_AddStringToObject(root, "tool_version", OFFLOAD_VERSION);
+    cJSON_AddStringToObject(root, "file", o->path);
+    cJSON *list = cJSON_AddArrayToObject(root, "percents");
+    for (size_t i = 0; i < o->n; i++) {
+        const struct scores_step *s = &o->steps[i];
+        cJSON *row = cJSON_CreateObject();
+        cJSON_AddNumberToObject(row, "percent", s->percent);
+        cJSON_AddNumberToObject(row, "markers", (double)s->rows);
+        cJSON_AddNumberToObject(row, "varieties", (double)s->cols);
+        cJSON_AddNumberToObject(row, "parse_s", s->parse_s);
+        cJSON_AddNumberToObject(row, "score_s", s->score_s);
+        cJSON_AddNumberToObject(row, "kernel_min_s", s->kernel_min_s);
+        cJSON_AddNumberToObject(row, "best_score", (double)s->best_score);
+        cJSON_AddStringToObject(row, "best_id", s->best_id);
+        cJSON_AddItemToArray(list, row);
+    }
+    cJSON_AddNumberToObject(root, "kernel_scaling_exponent", o->exponent);
+    cJSON *script = cJSON_AddObjectToObject(root, "script");
+    const struct scores_step *last = &o->steps[o->n - 1];
+    cJSON_AddNumberToObject(script, "percent", last->percent);
+    cJSON_AddNumberToObject(script, "total_s", o->script_s);
+    cJSON_AddNumberToObject(script, "start_s", o->start_s);
+    cJSON_AddNumberToObject(script, "setup_s", o->setup_s);
+    cJSON_AddNumberToObject(script, "parse_s", last->parse_s);
+    cJSON_AddNumberToObject(script, "score_s", last->score_s);
+    cJSON_AddNumberToObject(script, "output_s", last->output_s);
+    cJSON_AddNumberToObject(script, "scoring_share", scoring_share(o));
+    cJSON_AddNumberToObject(script, "amdahl_max_speedup", amdahl_bound(o));
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    int ok = text && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
+    cJSON_free(text);
+    return ok ? 0 : -1;
+}
+
+/* Several percentages: the steps table and the Amdahl answer, as --format
+ * says (an aligned table is the report itself, so table means csv here). */
+static int write_steps(const struct cli *c, const struct steps_output *o)
+{
+    const char *dest = scores_destination(c);
+    if (!dest)
+        return 0;
+    char err[PATH_MAX + 256];
+    enum offload_status st =
+        write_file_atomic(dest, c->format == FORMAT_JSON ? write_steps_json : write_steps_csv,
+                          (void *)o, err, sizeof err);
+    if (st != OFFLOAD_OK) {
+        fprintf(stderr, "offload: %s\n", err);
+        return offload_exit_code(st);
+    }
+    fprintf(c->human, "wrote %zu percentages and the Amdahl answer to %s\n", o->n,
+            output_is_stdout(dest) ? "standard output" : dest);
+    return 0;
+}
+
 int command_scores(struct cli *c)
 {
     if (c->npositional > 1)
@@ -196,13 +298,6 @@ int command_scores(struct cli *c)
                            c->positional[1]);
     if (c->npositional == 1)
         c->value[OPT_DATA] = c->positional[0];
-    if (scores_destination(c) && c->npercent > 1) {
-        if (c->given[OPT_OUTPUT])
-            return usage_error("--%s writes the scores of one --percent, not %zu",
-                               c->spelled[OPT_OUTPUT], c->npercent);
-        return usage_error("--format %s writes the scores of one --percent, not %zu",
-                           c->value[OPT_FORMAT], c->npercent);
-    }
     const char *spec, *selector;
     const struct backend_ops *ops = backend_option(c, &spec, &selector);
     if (!ops)
@@ -284,5 +379,14 @@ int command_scores(struct cli *c)
                 100 * last->score_s / script, script / (script - last->score_s));
     fprintf(h, "this process: %s in all, checks and timing repeats included\n",
             format_seconds(whole, a, sizeof a));
-    return 0;
+    if (c->npercent == 1)
+        return 0;
+    double x[MAX_LIST], y[MAX_LIST];
+    for (size_t i = 0; i < done; i++) {
+        x[i] = (double)steps[i].rows;
+        y[i] = steps[i].kernel_min_s;
+    }
+    struct steps_output out = {path, steps, done, stats_scaling_exponent(x, y, done), script,
+                               start_s, t_setup};
+    return write_steps(c, &out);
 }
