@@ -1,28 +1,30 @@
 #!/usr/bin/env bash
-# run.sh: the one command for the offload vs numba benchmark.
+# run.sh: the one command for the offload vs numba benchmark, in two builds.
 #
 #   bench/run.sh [bench.py options]      e.g. bench/run.sh --quick
 #                                             bench/run.sh --markdown bench/RESULTS.md
 #
-# 1. builds offload in Release in build-bench/ at the repository root
-#    (set OFFLOAD_BENCH_BUILD=build to reuse an existing build/ instead, or
-#    an absolute path for a folder elsewhere; it must be a Release build);
+# 1. builds offload in Release twice at the repository root: build-bench/
+#    (-march=native, the default) and build-bench-v3/ (-march=x86-64-v3,
+#    AVX2 without AVX-512), so code that is fast on one CPU generation and
+#    slow on another shows;
 # 2. finds a Python with numba: `python3` if it imports numba, else
 #    /usr/bin/python3, else stops with the fix;
-# 3. runs bench/bench.py with that Python and the arguments given.
+# 3. runs bench/bench.py with each build in turn (each one interleaves its
+#    own offload and numba runs, so every ratio comes from one run), then
+#    bench/parse.sh (the genotype loader) when it is there, and prints every
+#    target side by side with PASS/FAIL for both builds.
 #
-# Environment: OFFLOAD_BENCH_BUILD (build folder name, default build-bench),
-# OFFLOAD_BENCH_JOBS (parallel build jobs, default: number of cores).
+# With --markdown FILE, each build's section goes to FILE.native.md and
+# FILE.x86-64-v3.md and the side-by-side table to FILE.
+# Environment: OFFLOAD_BENCH_JOBS (parallel build jobs, default: number of cores),
+# OFFLOAD_BENCH_BUILDS ("native v3" by default; "native" for one build).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
-build_name=${OFFLOAD_BENCH_BUILD:-build-bench}
-case "$build_name" in
-/*) build=$build_name ;;
-*) build="$repo/$build_name" ;;
-esac
 jobs=${OFFLOAD_BENCH_JOBS:-$(nproc 2>/dev/null || echo 2)}
+builds=${OFFLOAD_BENCH_BUILDS:-native v3}
 
 case "${1:-}" in
 -h|--help)
@@ -50,24 +52,90 @@ case "${1:-}" in
 -h|--help) exec "$py" "$here/bench.py" --help ;;
 esac
 
-# --- Build offload (Release) ----------------------------------------------
-if [ -f "$build/CMakeCache.txt" ]; then
-    type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build/CMakeCache.txt")
-    if [ "$type" != "Release" ]; then
-        if [ "$build_name" = build-bench ]; then
-            echo "run.sh: $build is a '$type' build; reconfiguring as Release" >&2
-        else
-            echo "run.sh: $build is a '$type' build, not Release; use the default" \
-                 "build-bench (unset OFFLOAD_BENCH_BUILD) or reconfigure it" >&2
-            exit 2
-        fi
-    fi
-fi
-echo "run.sh: building offload (Release) in $build" >&2
-cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" --target offload -j "$jobs" >/dev/null
-offload="$build/offload"
-[ -x "$offload" ] || { echo "run.sh: no $offload after the build" >&2; exit 2; }
+# --markdown FILE is split per build; every other argument goes to bench.py.
+markdown=""
+args=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --markdown) markdown=$2; shift 2 ;;
+    --markdown=*) markdown=${1#--markdown=}; shift ;;
+    *) args+=("$1"); shift ;;
+    esac
+done
 
-echo "run.sh: $py bench/bench.py --offload $offload $*" >&2
-exec "$py" "$here/bench.py" --offload "$offload" "$@"
+# --- Build offload (Release), one folder per build --------------------------
+build_dir() { # label -> folder
+    case "$1" in
+    native) echo "$repo/build-bench" ;;
+    v3) echo "$repo/build-bench-v3" ;;
+    *) echo "run.sh: unknown build '$1' in OFFLOAD_BENCH_BUILDS (use native and v3)" >&2; exit 2 ;;
+    esac
+}
+build_flags() { # label -> cmake arguments
+    case "$1" in
+    native) echo "-DOFFLOAD_NATIVE=ON" ;;
+    v3) echo "-DOFFLOAD_NATIVE=OFF -DCMAKE_C_FLAGS=-march=x86-64-v3" ;;
+    esac
+}
+label_of() { case "$1" in native) echo native ;; v3) echo x86-64-v3 ;; esac; }
+
+summaries=()
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for b in $builds; do
+    dir=$(build_dir "$b")
+    echo "run.sh: building offload ($(label_of "$b"), Release) in $dir" >&2
+    # shellcheck disable=SC2046
+    cmake -S "$repo" -B "$dir" -DCMAKE_BUILD_TYPE=Release -DOFFLOAD_TESTS=OFF \
+        $(build_flags "$b") >/dev/null
+    cmake --build "$dir" --target offload -j "$jobs" >/dev/null
+    [ -x "$dir/offload" ] || { echo "run.sh: no $dir/offload after the build" >&2; exit 2; }
+done
+
+for b in $builds; do
+    dir=$(build_dir "$b")
+    label=$(label_of "$b")
+    extra=()
+    [ -n "$markdown" ] && extra+=(--markdown "${markdown%.md}.$label.md")
+    echo "run.sh: $py bench/bench.py --offload $dir/offload --label $label ${args[*]:-}" >&2
+    "$py" "$here/bench.py" --offload "$dir/offload" --label "$label" \
+        --summary-json "$tmp/$label.json" ${args[@]+"${args[@]}"} ${extra[@]+"${extra[@]}"}
+    summaries+=("$tmp/$label.json")
+    if [ -x "$here/parse.sh" ]; then
+        echo "run.sh: bench/parse.sh with $label" >&2
+        OFFLOAD_PARSE_BUILD="$dir" "$here/parse.sh" >"$tmp/parse-$label.txt" 2>&1 || true
+        cat "$tmp/parse-$label.txt"
+    fi
+done
+
+# --- Every target, both builds side by side ----------------------------------
+"$py" - "$markdown" "${summaries[@]}" <<'PY'
+import json, os, sys
+md_out, files = sys.argv[1], sys.argv[2:]
+runs = [json.load(open(f)) for f in files]
+labels = [r["label"] for r in runs]
+names = []
+for r in runs:
+    for t in r["targets"]:
+        if t[0] not in names:
+            names.append(t[0])
+head = ["target", "required"] + [f"{l}: measured" for l in labels] + [f"{l}" for l in labels]
+rows = []
+for n in names:
+    got = [next((t for t in r["targets"] if t[0] == n), None) for r in runs]
+    need = next(t[2] for t in got if t)
+    rows.append([n, need] + [t[1] if t else "-" for t in got] + [t[3] if t else "-" for t in got])
+w = [max(len(str(r[i])) for r in [head] + rows) for i in range(len(head))]
+print("\nTargets, both builds (each column from one bench.py run)")
+print("  ".join(h.ljust(w[i]) for i, h in enumerate(head)))
+for r in rows:
+    print("  ".join(str(c).ljust(w[i]) for i, c in enumerate(r)))
+for r in runs:
+    fails = sum(1 for t in r["targets"] if t[3] == "FAIL")
+    print(f"{r['label']}: {len(r['targets']) - fails} of {len(r['targets'])} targets pass")
+if md_out:
+    with open(md_out, "w") as f:
+        f.write("| " + " | ".join(head) + " |\n|" + "---|" * len(head) + "\n")
+        for r in rows:
+            f.write("| " + " | ".join(str(c).replace("|", "\\|") for c in r) + " |\n")
+PY
