@@ -10,10 +10,11 @@ cmake_minimum_required(VERSION 3.20)
 #      temporary file left.
 #   3. `offload COMPARE` (unless empty) with COMPARE_FAULT (default FAULT):
 #      exit 1, EXPECT_REGEX, and the serial and openmp rows with times.
+# Neither faulted run may print REJECT_REGEX (optional).
 # Any run with a sanitizer report or an OpenCL object left unreleased (the
 # shim says "offload_clfault: not released") fails the case.
 # Args: EXE, SHIM, WORKDIR, CONTROL, FAULT, EXPECT_REGEX, RUN, OUTPUT,
-# COMPARE, COMPARE_FAULT.
+# COMPARE, COMPARE_FAULT, REJECT_REGEX.
 file(REMOVE_RECURSE "${WORKDIR}")
 file(MAKE_DIRECTORY "${WORKDIR}")
 separate_arguments(control_argv UNIX_COMMAND "${CONTROL}")
@@ -47,6 +48,9 @@ function(expect_failure)
   endif()
   if(NOT all MATCHES "${EXPECT_REGEX}")
     message(FATAL_ERROR "output does not match '${EXPECT_REGEX}'\n${shown}")
+  endif()
+  if(REJECT_REGEX AND all MATCHES "${REJECT_REGEX}")
+    message(FATAL_ERROR "output matches '${REJECT_REGEX}', which it must not\n${shown}")
   endif()
 endfunction()
 
