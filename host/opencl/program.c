@@ -152,7 +152,10 @@ enum offload_status build_program(struct opencl_state *st, const char *kernel_di
 
     err = clBuildProgram(st->program, 1, &st->device, "", NULL, NULL);
     if (!CL_OK("clBuildProgram", err)) {
-        print_build_log(st);
+        /* Only a failed compile has a log; after other errors (out of
+         * memory) asking for one adds a second, misleading error. */
+        if (err == CL_BUILD_PROGRAM_FAILURE)
+            print_build_log(st);
         status = OFFLOAD_ERR_RUN;
         goto done;
     }

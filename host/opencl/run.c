@@ -280,6 +280,17 @@ static enum offload_status run_job(struct opencl_state *st, const struct job *jo
 
 fail:
     CL_OK("clFinish", clFinish(st->queue));
+    /* A failed clFinish need not have waited: a transfer or kernel still
+     * held may use the caller's memory, which is freed after we return.
+     * Its own error, if any, repeats the one reported. */
+    cl_event pending[2];
+    cl_uint npending = 0;
+    if (ev_a)
+        pending[npending++] = ev_a;
+    if (ev_b)
+        pending[npending++] = ev_b;
+    if (npending)
+        clWaitForEvents(npending, pending);
     release_event(&ev_a);
     release_event(&ev_b);
     /* After a failure the cached buffers may be in any state: drop them. */
