@@ -18,11 +18,20 @@ enum offload_memory_mode {
     MEM_ZERO_COPY /* CL_MEM_USE_HOST_PTR on the caller's buffers */
 };
 
+/* OpenCL work-group strategy (host/opencl/run.c). Forcing one runs a
+ * device's kernels the other way, e.g. the GPU path on a CPU driver. */
+enum opencl_path {
+    OPENCL_PATH_AUTO, /* from the device type: CPU path on CPU devices, else GPU path */
+    OPENCL_PATH_CPU,  /* long runs of elements per work-item, large groups */
+    OPENCL_PATH_GPU   /* one element per work-item, groups of 256, strided reductions */
+};
+
 struct backend_config {
     int threads;                 /* OpenMP threads; 0 = runtime default */
     const char *device_selector; /* OpenCL "P.D" or name substring; NULL = first */
     const char *kernel_dir;      /* OpenCL: read KERNEL.cl from here, not embedded */
     enum offload_memory_mode memory;
+    enum opencl_path opencl_path; /* OpenCL only; AUTO (0) by default */
     int quiet;                   /* say nothing when the device is unavailable (tests) */
 };
 

@@ -43,6 +43,8 @@ static const struct option_spec option_specs[] = {
     {OPT_FORMAT, "format", 1, TIMED_COMMANDS},
     {OPT_OUTPUT, "output", 1, TIMED_COMMANDS},
     {OPT_RECALIBRATE, "recalibrate", 0, TIMED_COMMANDS | CMD_CALIBRATE},
+    {OPT_OPENCL_PATH, "opencl-path", 1, TIMED_COMMANDS | CMD_SCORES | CMD_CALIBRATE},
+    {OPT_NO_CALIBRATE, "no-calibrate", 0, TIMED_COMMANDS},
 };
 
 static const char *const main_usage_head =
@@ -107,11 +109,15 @@ static const char *const timing_help =
     "  --algorithm A     naive (the tutorial's, default) or fast (algorithmic shortcut)\n"
     "  --memory M        OpenCL host memory: copy (default), pinned or zero-copy\n"
     "  --kernel-dir DIR  OpenCL: read DIR/*.cl instead of the built-in kernels\n"
+    "  --opencl-path P   OpenCL work-groups: cpu (long runs per work-item) or gpu (one\n"
+    "                    element each, groups of 256); default: from the device type\n"
     "  --seed S          input seed for sqrt and sumsqrt (default 42)\n"
     "  --format F        table (default), csv or json\n"
     "  --output FILE     write the csv/json export to FILE (replaced atomically; - for\n"
     "                    standard output)\n"
     "  --recalibrate     measure the ceilings again instead of using the cache\n"
+    "  --no-calibrate    neither measure nor read the ceilings (slow devices): verdicts\n"
+    "                    then say that no ceilings were measured\n"
     "  --help            this text\n";
 
 static void print_command_help(FILE *f, unsigned command)
@@ -149,6 +155,7 @@ static void print_command_help(FILE *f, unsigned command)
                    "  --algorithm A     naive (default) or fast\n"
                    "  --memory M        OpenCL host memory: copy, pinned or zero-copy\n"
                    "  --kernel-dir DIR  OpenCL: read DIR/*.cl instead of the built-in kernels\n"
+                   "  --opencl-path P   OpenCL work-groups: cpu or gpu (default: device type)\n"
                    "  --repeat R        time the scoring R times (default once, as the script)\n"
                    "  --out FILE        write id,score per marker row, in file order (- for\n"
                    "                    standard output)\n"
@@ -205,6 +212,7 @@ static void print_command_help(FILE *f, unsigned command)
                    "  --threads T       OpenMP threads\n"
                    "  --recalibrate     measure again even when cached\n"
                    "  --kernel-dir DIR  OpenCL: read DIR/*.cl instead of the built-in kernels\n"
+                   "  --opencl-path P   OpenCL work-groups: cpu or gpu (default: device type)\n"
                    "  --help            this text\n");
         return;
     case CMD_DEVICES:
@@ -394,6 +402,14 @@ static enum offload_status parse_option_values(struct cli *c)
         else
             return option_error("memory", "use copy, pinned or zero-copy");
     }
+    if (c->value[OPT_OPENCL_PATH]) {
+        const char *path = c->value[OPT_OPENCL_PATH];
+        if (strcmp(path, "cpu") != 0 && strcmp(path, "gpu") != 0)
+            return option_error("opencl-path", "use cpu or gpu");
+        c->opencl_path = path[0] == 'c' ? OPENCL_PATH_CPU : OPENCL_PATH_GPU;
+    }
+    if (c->given[OPT_NO_CALIBRATE] && c->given[OPT_RECALIBRATE])
+        return usage_error("--no-calibrate and --recalibrate conflict: give one of them");
     if (c->value[OPT_ALGORITHM]) {
         const char *a = c->value[OPT_ALGORITHM];
         int both_ok = c->command_bit == CMD_COMPARE;

@@ -30,7 +30,7 @@ enum command_bit {
 enum option_id {
     OPT_HELP, OPT_BACKEND, OPT_BACKENDS, OPT_SIZE, OPT_SIZES, OPT_THREADS, OPT_DATA, OPT_PERCENT,
     OPT_REPEAT, OPT_MIN_TIME, OPT_SEED, OPT_ALGORITHM, OPT_MEMORY, OPT_KERNEL_DIR, OPT_OUT,
-    OPT_FORMAT, OPT_OUTPUT, OPT_RECALIBRATE, OPT_COUNT
+    OPT_FORMAT, OPT_OUTPUT, OPT_RECALIBRATE, OPT_OPENCL_PATH, OPT_NO_CALIBRATE, OPT_COUNT
 };
 
 struct cli {
@@ -53,6 +53,7 @@ struct cli {
     double min_time;
     uint64_t seed;
     enum offload_memory_mode memory;
+    enum opencl_path opencl_path; /* --opencl-path, AUTO by default */
     enum export_format format;
     FILE *human; /* where tables go: stdout, or stderr when an export takes stdout */
 };

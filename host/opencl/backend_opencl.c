@@ -9,6 +9,7 @@
 #include "timing.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* ---- init / fini -------------------------------------------------------- */
 
@@ -33,7 +34,8 @@ static void opencl_fini(void *state)
     free(st);
 }
 
-static enum offload_status read_device_limits(struct opencl_state *st, int *unified)
+static enum offload_status read_device_limits(struct opencl_state *st, enum opencl_path path,
+                                              int *unified)
 {
     cl_device_type type = 0;
     cl_bool host_unified = CL_FALSE;
@@ -63,7 +65,8 @@ static enum offload_status read_device_limits(struct opencl_state *st, int *unif
                clGetDeviceInfo(dev, CL_DEVICE_HOST_UNIFIED_MEMORY, sizeof host_unified,
                                &host_unified, NULL)))
         return OFFLOAD_ERR_RUN;
-    st->is_cpu = (type & CL_DEVICE_TYPE_CPU) != 0;
+    st->cpu_path = path == OPENCL_PATH_AUTO ? (type & CL_DEVICE_TYPE_CPU) != 0
+                                            : path == OPENCL_PATH_CPU;
     st->max_item0 = item_sizes[0] ? item_sizes[0] : 1;
     if (st->compute_units == 0)
         st->compute_units = 1;
@@ -129,8 +132,15 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
         opencl_fini(st);
         return OFFLOAD_UNAVAILABLE;
     }
-    if (read_device_limits(st, &info->unified_memory) != OFFLOAD_OK)
+    if (read_device_limits(st, cfg->opencl_path, &info->unified_memory) != OFFLOAD_OK)
         goto fail;
+    /* A forced path is part of the device line, so reports show it and its
+     * ceilings (measured the same way) get their own cache entry. */
+    if (cfg->opencl_path != OPENCL_PATH_AUTO) {
+        size_t used = strlen(info->device);
+        snprintf(info->device + used, sizeof info->device - used, " (%s path)",
+                 st->cpu_path ? "cpu" : "gpu");
+    }
 
     cl_int err;
     cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)st->platform,

@@ -186,12 +186,12 @@ static enum offload_status calib_stream(struct opencl_state *st, const struct ca
         goto done;
 
     cl_ulong n_arg = n64;
-    cl_ulong per_item = st->is_cpu ? CALIB_CPU_ELEMENTS_PER_ITEM : 1;
+    cl_ulong per_item = st->cpu_path ? CALIB_CPU_ELEMENTS_PER_ITEM : 1;
     cl_double scalar = 3.0;
     size_t items = (size_t)((n64 + per_item - 1) / per_item);
     size_t local_copy, local_triad;
-    if (calib_local_size(st, ck->copy, st->is_cpu ? 64 : 256, &local_copy) != OFFLOAD_OK ||
-        calib_local_size(st, ck->triad, st->is_cpu ? 64 : 256, &local_triad) != OFFLOAD_OK)
+    if (calib_local_size(st, ck->copy, st->cpu_path ? 64 : 256, &local_copy) != OFFLOAD_OK ||
+        calib_local_size(st, ck->triad, st->cpu_path ? 64 : 256, &local_triad) != OFFLOAD_OK)
         goto done;
     if (!SET_ARG(ck->copy, 0, a) || !SET_ARG(ck->copy, 1, c) || !SET_ARG(ck->copy, 2, n_arg) ||
         !SET_ARG(ck->copy, 3, per_item) || !SET_ARG(ck->triad, 0, a) ||
@@ -246,9 +246,9 @@ static enum offload_status calib_sqrt(struct opencl_state *st, cl_kernel k, size
     /* Work-items: enough groups for every compute unit (CPU drivers run a
      * group per thread; GPUs need many resident groups to hide latency). */
     size_t local;
-    if (calib_local_size(st, k, st->is_cpu ? 8 : 256, &local) != OFFLOAD_OK)
+    if (calib_local_size(st, k, st->cpu_path ? 8 : 256, &local) != OFFLOAD_OK)
         return OFFLOAD_ERR_RUN;
-    size_t groups = (size_t)st->compute_units * (st->is_cpu ? 4 : 16);
+    size_t groups = (size_t)st->compute_units * (st->cpu_path ? 4 : 16);
     size_t global = groups * local;
 
     enum offload_status status = OFFLOAD_ERR_RUN;
