@@ -112,6 +112,11 @@ const struct backend_ops *backend_find(const char *name);
 /* "copy", "pinned", "zero-copy". */
 const char *memory_mode_name(enum offload_memory_mode m);
 
+/* 1 when OFFLOAD_CALIBRATE_SMALL is set (and not "0"): calibrate with tiny
+ * sizes and single repeats, for simulators such as Oclgrind and for quick
+ * checks. The figures mean nothing, so they are never cached. */
+int calibrate_small(void);
+
 /* Phase times with every field "not applicable". */
 struct phase_times phase_times_none(void);
 
