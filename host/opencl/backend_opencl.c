@@ -34,8 +34,11 @@ static void opencl_fini(void *state)
     free(st);
 }
 
+/* Reads the limits into st, chooses the work-group path and records both
+ * in info: a forced path is part of the device line, so reports show it and
+ * its ceilings (measured the same way) get their own cache entry. */
 static enum offload_status read_device_limits(struct opencl_state *st, enum opencl_path path,
-                                              int *unified)
+                                              struct backend_info *info)
 {
     cl_device_type type = 0;
     cl_bool host_unified = CL_FALSE;
@@ -70,7 +73,12 @@ static enum offload_status read_device_limits(struct opencl_state *st, enum open
     st->max_item0 = item_sizes[0] ? item_sizes[0] : 1;
     if (st->compute_units == 0)
         st->compute_units = 1;
-    *unified = host_unified == CL_TRUE;
+    info->unified_memory = host_unified == CL_TRUE;
+    if (path != OPENCL_PATH_AUTO) {
+        size_t used = strlen(info->device);
+        snprintf(info->device + used, sizeof info->device - used, " (%s path)",
+                 st->cpu_path ? "cpu" : "gpu");
+    }
     return OFFLOAD_OK;
 }
 
@@ -132,15 +140,8 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
         opencl_fini(st);
         return OFFLOAD_UNAVAILABLE;
     }
-    if (read_device_limits(st, cfg->opencl_path, &info->unified_memory) != OFFLOAD_OK)
+    if (read_device_limits(st, cfg->opencl_path, info) != OFFLOAD_OK)
         goto fail;
-    /* A forced path is part of the device line, so reports show it and its
-     * ceilings (measured the same way) get their own cache entry. */
-    if (cfg->opencl_path != OPENCL_PATH_AUTO) {
-        size_t used = strlen(info->device);
-        snprintf(info->device + used, sizeof info->device - used, " (%s path)",
-                 st->cpu_path ? "cpu" : "gpu");
-    }
 
     cl_int err;
     cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)st->platform,
