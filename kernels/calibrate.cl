@@ -19,6 +19,15 @@ __kernel void calibrate_empty(void)
 {
 }
 
+/* a = value: sets up the bandwidth tests' arrays (see calib_filled_buffer). */
+__kernel void calibrate_fill(__global double *a, double value, ulong n, ulong per_item)
+{
+    ulong begin = (ulong)get_global_id(0) * per_item;
+    ulong end = min(begin + per_item, n);
+    for (ulong i = begin; i < end; i++)
+        a[i] = value;
+}
+
 /* c = a: 16 bytes per element. */
 __kernel void calibrate_copy(__global const double *restrict a, __global double *restrict c,
                              ulong n, ulong per_item)

@@ -6,14 +6,17 @@
  * the known calls of each value once, since pairs that differ are
  * n0*n1 + n0*n2 + n1*n2. Both give exactly the same integers. */
 
-/* Lanes of a char16 of -1/0 masks summed: minus the number of trues. */
+/* Lanes of a char16 of -1/0 masks summed: minus the number of trues. Each
+ * lane is at least -128, so negated it reads as an unsigned byte 0..128;
+ * the bytes are summed inside two 64-bit words (no vector shuffles, which
+ * Oclgrind 21.10 reports as uninitialised values). */
 static uint count_trues(char16 negated)
 {
-    short16 s = convert_short16(negated);
-    short8 a = s.lo + s.hi;
-    short4 b = a.lo + a.hi;
-    short2 c = b.lo + b.hi;
-    return (uint)(-(c.x + c.y));
+    const ulong bytes = 0x00FF00FF00FF00FFul;
+    ulong2 w = as_ulong2((char16)0 - negated);
+    w = (w & bytes) + ((w >> 8) & bytes); /* four 16-bit sums per word, each <= 256 */
+    w = (w * 0x0001000100010001ul) >> 48;  /* their total, in the top 16 bits */
+    return (uint)(w.x + w.y);
 }
 
 /* Vector compares per block: a char lane counts at most 127 trues (as

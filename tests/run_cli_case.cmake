@@ -6,6 +6,7 @@ cmake_minimum_required(VERSION 3.20)
 #
 # Optional:
 #   REJECT_REGEX    the output must NOT match this regex
+#   ABSENT_PATH     a path (@WORK@ replaced) that must not exist after the run
 #   WRAPPER         ;-list prefix command, e.g. valgrind and its options
 #   WRAPPER_FAIL_RC exit code by which WRAPPER reports its own errors (for
 #                   valgrind --error-exitcode=99: 99); fails the case even
@@ -43,6 +44,12 @@ if(NOT "${all}" MATCHES "${EXPECT_REGEX}")
 endif()
 if(DEFINED REJECT_REGEX AND NOT "${REJECT_REGEX}" STREQUAL "" AND "${all}" MATCHES "${REJECT_REGEX}")
   message(FATAL_ERROR "${shown}offload ${ARGS}\noutput matches '${REJECT_REGEX}', which it must not\n--- stdout\n${out}\n--- stderr\n${err}")
+endif()
+if(DEFINED ABSENT_PATH AND NOT "${ABSENT_PATH}" STREQUAL "")
+  string(REPLACE "@WORK@" "${WORKDIR}" ABSENT_PATH "${ABSENT_PATH}")
+  if(EXISTS "${ABSENT_PATH}")
+    message(FATAL_ERROR "offload ${ARGS}\nwrote ${ABSENT_PATH}, which it must not")
+  endif()
 endif()
 # Optionally, a file the command wrote (under @WORK@) must match a regex.
 if(DEFINED CHECK_FILE)

@@ -1,7 +1,9 @@
 /* Every kernel on one backend against the serial reference.
- * Usage: test_backends BACKEND[:MEMORY]   (serial, openmp, opencl,
- * opencl:pinned, opencl:zero-copy). Exits 77 (a ctest skip) when the backend
- * cannot run on this machine, e.g. no OpenCL platform. */
+ * Usage: test_backends BACKEND[-PATH][:MEMORY]   (serial, openmp, opencl,
+ * opencl:pinned, opencl:zero-copy; opencl-gpu and opencl-cpu force the
+ * OpenCL work-group path, so a CPU driver also runs the GPU path). Exits 77
+ * (a ctest skip) when the backend cannot run on this machine, e.g. no OpenCL
+ * platform. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -165,7 +167,8 @@ static void test_scores_bundled_data(void **state)
 int main(int argc, char **argv)
 {
     if (argc != 2) {
-        fprintf(stderr, "usage: %s serial|openmp|opencl[:copy|pinned|zero-copy]\n", argv[0]);
+        fprintf(stderr, "usage: %s serial|openmp|opencl[-cpu|-gpu][:copy|pinned|zero-copy]\n",
+                argv[0]);
         return 2;
     }
     char name[32];
@@ -178,6 +181,18 @@ int main(int argc, char **argv)
         cfg.memory = strcmp(mode, "pinned") == 0      ? MEM_PINNED
                      : strcmp(mode, "zero-copy") == 0 ? MEM_ZERO_COPY
                                                       : MEM_COPY;
+    }
+    char *dash = strchr(name, '-');
+    if (dash) {
+        *dash = '\0';
+        const char *path = dash + 1;
+        cfg.opencl_path = strcmp(path, "gpu") == 0   ? OPENCL_PATH_GPU
+                          : strcmp(path, "cpu") == 0 ? OPENCL_PATH_CPU
+                                                     : OPENCL_PATH_AUTO;
+        if (cfg.opencl_path == OPENCL_PATH_AUTO) {
+            fprintf(stderr, "unknown OpenCL path %s: use cpu or gpu\n", path);
+            return 2;
+        }
     }
     ops = backend_find(name);
     if (!ops) {

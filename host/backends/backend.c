@@ -1,6 +1,7 @@
 #include "backend.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The registry: one line per backend (each defined in its own file). */
@@ -24,6 +25,12 @@ const struct backend_ops *backend_find(const char *name)
         if (strcmp(offload_backends[i]->name, name) == 0)
             return offload_backends[i];
     return NULL;
+}
+
+int calibrate_small(void)
+{
+    const char *v = getenv("OFFLOAD_CALIBRATE_SMALL");
+    return v && *v && strcmp(v, "0") != 0;
 }
 
 struct phase_times phase_times_none(void)

@@ -18,11 +18,20 @@ enum offload_memory_mode {
     MEM_ZERO_COPY /* CL_MEM_USE_HOST_PTR on the caller's buffers */
 };
 
+/* OpenCL work-group strategy (host/opencl/run.c). Forcing one runs a
+ * device's kernels the other way, e.g. the GPU path on a CPU driver. */
+enum opencl_path {
+    OPENCL_PATH_AUTO, /* from the device type: CPU path on CPU devices, else GPU path */
+    OPENCL_PATH_CPU,  /* long runs of elements per work-item, large groups */
+    OPENCL_PATH_GPU   /* one element per work-item, groups of 256, strided reductions */
+};
+
 struct backend_config {
     int threads;                 /* OpenMP threads; 0 = runtime default */
     const char *device_selector; /* OpenCL "P.D" or name substring; NULL = first */
     const char *kernel_dir;      /* OpenCL: read KERNEL.cl from here, not embedded */
     enum offload_memory_mode memory;
+    enum opencl_path opencl_path; /* OpenCL only; AUTO (0) by default */
     int quiet;                   /* say nothing when the device is unavailable (tests) */
 };
 
@@ -137,6 +146,11 @@ const char *memory_mode_name(enum offload_memory_mode m);
 enum offload_status opencl_describe_devices(struct device_description *out, size_t cap,
                                             size_t *n);
 #endif
+
+/* 1 when OFFLOAD_CALIBRATE_SMALL is set (and not "0"): calibrate with tiny
+ * sizes and single repeats, for simulators such as Oclgrind and for quick
+ * checks. The figures mean nothing, so they are never cached. */
+int calibrate_small(void);
 
 /* Phase times with every field "not applicable". */
 struct phase_times phase_times_none(void);

@@ -254,6 +254,21 @@ static enum offload_status parse_memory(struct cli *c)
     return OFFLOAD_OK;
 }
 
+/* --opencl-path cpu|gpu, and --no-calibrate against --recalibrate. */
+static enum offload_status parse_opencl_path(struct cli *c)
+{
+    c->opencl_path = OPENCL_PATH_AUTO;
+    if (c->value[OPT_OPENCL_PATH]) {
+        const char *path = c->value[OPT_OPENCL_PATH];
+        if (strcmp(path, "cpu") != 0 && strcmp(path, "gpu") != 0)
+            return option_error("opencl-path", "use cpu or gpu");
+        c->opencl_path = path[0] == 'c' ? OPENCL_PATH_CPU : OPENCL_PATH_GPU;
+    }
+    if (c->given[OPT_NO_CALIBRATE] && c->given[OPT_RECALIBRATE])
+        return usage_error("--no-calibrate and --recalibrate conflict: give one of them");
+    return OFFLOAD_OK;
+}
+
 static enum offload_status parse_backend_and_algorithm(struct cli *c)
 {
     const char *b = c->value[OPT_BACKEND], *a = c->value[OPT_ALGORITHM];
@@ -314,6 +329,8 @@ static enum offload_status parse_option_values(struct cli *c)
         rc = parse_percents(c);
     if (!rc)
         rc = parse_memory(c);
+    if (!rc)
+        rc = parse_opencl_path(c);
     if (!rc)
         rc = parse_backend_and_algorithm(c);
     if (!rc)

@@ -35,7 +35,8 @@ enum command_bit {
 enum option_id {
     OPT_HELP, OPT_BACKEND, OPT_SIZE, OPT_SIZES, OPT_THREADS, OPT_DATA, OPT_PERCENT, OPT_REPEAT,
     OPT_MIN_TIME, OPT_WARMUP, OPT_SEED, OPT_ALGORITHM, OPT_MEMORY, OPT_KERNEL_DIR, OPT_FORMAT,
-    OPT_OUTPUT, OPT_RECALIBRATE, OPT_BASELINE, OPT_COUNT
+    OPT_OUTPUT, OPT_RECALIBRATE, OPT_BASELINE,
+    OPT_OPENCL_PATH, OPT_NO_CALIBRATE, OPT_COUNT
 };
 
 /* Exit status 3: some backends or devices could not start here, the others
@@ -66,6 +67,7 @@ struct cli {
     double min_time;
     uint64_t seed;
     enum offload_memory_mode memory;
+    enum opencl_path opencl_path; /* --opencl-path, AUTO by default */
     enum export_format format;
     FILE *human; /* where tables go: stdout, or stderr when an export takes stdout */
     const char *progress_label; /* the progress line of the run going on, or NULL */

@@ -157,6 +157,7 @@ struct backend_config make_config(const struct cli *c, int threads, const char *
                                    .device_selector = selector,
                                    .kernel_dir = c->value[OPT_KERNEL_DIR],
                                    .memory = memory,
+                                   .opencl_path = c->opencl_path,
                                    .quiet = 0};
 }
 
@@ -331,6 +332,9 @@ static enum offload_status own_ceilings(const struct cli *c, const struct backen
     int from_cache = 0;
     char path[1024];
     int recalibrate = c->given[OPT_RECALIBRATE];
+    /* --no-calibrate: no ceilings, and the cache is neither read nor written. */
+    if (c->given[OPT_NO_CALIBRATE])
+        return OFFLOAD_UNAVAILABLE;
     if (!recalibrate && ceilings_load(ops->name, info, out) != OFFLOAD_OK) {
         fprintf(stderr, "offload: measuring the ceilings of %s on %s (once; cached in %s)\n",
                 ops->name, info->device,

@@ -167,6 +167,15 @@ static const struct option_spec options[] = {
      NULL},
     {OPT_RECALIBRATE, "recalibrate", NULL, 0, NULL, VALUE_NONE, TIMED_COMMANDS | CMD_CALIBRATE,
      "measure the ceilings again instead of using the cache", NULL},
+    {OPT_NO_CALIBRATE, "no-calibrate", NULL, 0, NULL, VALUE_NONE, TIMED_COMMANDS,
+     "neither measure nor read the ceilings (slow devices): verdicts then say that no "
+     "ceilings were measured",
+     NULL},
+    {OPT_OPENCL_PATH, "opencl-path", NULL, 0, "P", VALUE_OPENCL_PATH,
+     TIMED_COMMANDS | CMD_SCORES | CMD_CALIBRATE,
+     "OpenCL work-groups: cpu (long runs per work-item) or gpu (one element each, groups of "
+     "256); default: from the device type",
+     NULL},
     {OPT_HELP, "help", NULL, 'h', NULL, VALUE_NONE, ALL_COMMANDS, "this text", NULL},
 };
 

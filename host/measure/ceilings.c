@@ -393,6 +393,8 @@ enum offload_status ceilings_get(const struct backend_ops *ops, void *state,
         return OFFLOAD_ERR_RUN;
     }
     *out = measured;
+    if (calibrate_small())
+        return OFFLOAD_OK; /* tiny sizes measure nothing worth keeping */
 
     char why[4600];
     if (!store_entry(ops->name, info, &measured, why, sizeof why) && !cache_warning_given) {

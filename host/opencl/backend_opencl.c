@@ -9,6 +9,7 @@
 #include "timing.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* ---- init / fini -------------------------------------------------------- */
 
@@ -33,7 +34,11 @@ static void opencl_fini(void *state)
     free(st);
 }
 
-static enum offload_status read_device_limits(struct opencl_state *st, int *unified)
+/* Reads the limits into st, chooses the work-group path and records both
+ * in info: a forced path is part of the device line, so reports show it and
+ * its ceilings (measured the same way) get their own cache entry. */
+static enum offload_status read_device_limits(struct opencl_state *st, enum opencl_path path,
+                                              struct backend_info *info)
 {
     cl_device_type type = 0;
     cl_bool host_unified = CL_FALSE;
@@ -63,11 +68,18 @@ static enum offload_status read_device_limits(struct opencl_state *st, int *unif
                clGetDeviceInfo(dev, CL_DEVICE_HOST_UNIFIED_MEMORY, sizeof host_unified,
                                &host_unified, NULL)))
         return OFFLOAD_ERR_RUN;
-    st->is_cpu = (type & CL_DEVICE_TYPE_CPU) != 0;
+    st->device_is_cpu = (type & CL_DEVICE_TYPE_CPU) != 0;
+    st->cpu_path = path == OPENCL_PATH_AUTO ? (type & CL_DEVICE_TYPE_CPU) != 0
+                                            : path == OPENCL_PATH_CPU;
     st->max_item0 = item_sizes[0] ? item_sizes[0] : 1;
     if (st->compute_units == 0)
         st->compute_units = 1;
-    *unified = host_unified == CL_TRUE;
+    info->unified_memory = host_unified == CL_TRUE;
+    if (path != OPENCL_PATH_AUTO) {
+        size_t used = strlen(info->device);
+        snprintf(info->device + used, sizeof info->device - used, " (%s path)",
+                 st->cpu_path ? "cpu" : "gpu");
+    }
     return OFFLOAD_OK;
 }
 
@@ -129,13 +141,13 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
         opencl_fini(st);
         return OFFLOAD_UNAVAILABLE;
     }
-    if (read_device_limits(st, &info->unified_memory) != OFFLOAD_OK)
+    if (read_device_limits(st, cfg->opencl_path, info) != OFFLOAD_OK)
         goto fail;
     /* Only for the "fits in cache" sentence: a device that does not say
      * keeps 0 (unknown) and no sentence claims a cache. */
     /* A CPU device sharing host memory is the host CPU on its compute units:
      * judged against the host's ceilings too (see backend_ceilings). */
-    info->host_threads = st->is_cpu && info->unified_memory ? (int)st->compute_units : 0;
+    info->host_threads = st->device_is_cpu && info->unified_memory ? (int)st->compute_units : 0;
     cl_ulong cache = 0;
     info->cache_bytes = 0;
     if (clGetDeviceInfo(st->device, CL_DEVICE_GLOBAL_MEM_CACHE_SIZE, sizeof cache, &cache,

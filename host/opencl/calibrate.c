@@ -25,7 +25,13 @@ enum {
     CALIB_LAUNCH_WARMUPS = 5,
     CALIB_LAUNCHES = 50,
     CALIB_TRANSFER_BYTES = 64 << 20,
-    CALIB_TRANSFER_REPEATS = 4
+    CALIB_TRANSFER_REPEATS = 4,
+    /* OFFLOAD_CALIBRATE_SMALL (calibrate_small()): every test runs, on
+     * sizes a simulator such as Oclgrind finishes in seconds. */
+    CALIB_SMALL_STREAM_ELEMENTS = 4096,
+    CALIB_SMALL_LAUNCHES = 3,
+    CALIB_SMALL_SQRT_ITERATIONS = 4,
+    CALIB_SMALL_TRANSFER_BYTES = 64 << 10
 };
 
 /* Seconds a timed sqrt launch should last: long against launch overhead,
@@ -38,7 +44,7 @@ static const double CALIB_SQRT_TARGET_S = 0.02;
 static const double CALIB_NEGLIGIBLE_FRACTION = 0.01;
 
 struct calib_kernels {
-    cl_kernel empty, copy, triad, sqrt_f64, sqrt_f32;
+    cl_kernel empty, fill, copy, triad, sqrt_f64, sqrt_f32;
 };
 
 static void calib_release_kernel(cl_kernel *k)
@@ -51,6 +57,7 @@ static void calib_release_kernel(cl_kernel *k)
 static void calib_release_kernels(struct calib_kernels *ck)
 {
     calib_release_kernel(&ck->empty);
+    calib_release_kernel(&ck->fill);
     calib_release_kernel(&ck->copy);
     calib_release_kernel(&ck->triad);
     calib_release_kernel(&ck->sqrt_f64);
@@ -70,6 +77,7 @@ static enum offload_status calib_create_kernels(struct opencl_state *st, struct 
         cl_kernel *slot;
         const char *name;
     } wanted[] = {{&ck->empty, "calibrate_empty"},
+                  {&ck->fill, "calibrate_fill"},
                   {&ck->copy, "calibrate_copy"},
                   {&ck->triad, "calibrate_triad"},
                   {&ck->sqrt_f64, "calibrate_sqrt_f64"},
@@ -121,15 +129,6 @@ static enum offload_status calib_launch(struct opencl_state *st, cl_kernel k, si
     return OFFLOAD_OK;
 }
 
-static enum offload_status calib_fill(struct opencl_state *st, cl_mem m, double value,
-                                      size_t bytes)
-{
-    return CL_OK("clEnqueueFillBuffer", clEnqueueFillBuffer(st->queue, m, &value, sizeof value,
-                                                            0, bytes, 0, NULL, NULL))
-               ? OFFLOAD_OK
-               : OFFLOAD_ERR_RUN;
-}
-
 /* Reads element i of a double buffer back (blocking). */
 static enum offload_status calib_read_element(struct opencl_state *st, cl_mem m, size_t i,
                                               double *value)
@@ -141,13 +140,42 @@ static enum offload_status calib_read_element(struct opencl_state *st, cl_mem m,
                : OFFLOAD_ERR_RUN;
 }
 
+/* A device buffer of n doubles, every one set to value by a kernel (not
+ * clEnqueueFillBuffer, whose writes Oclgrind's --uninitialized does not
+ * see); writing it also makes the driver commit (touch) the memory. */
+static enum offload_status calib_filled_buffer(struct opencl_state *st,
+                                               const struct calib_kernels *ck, cl_ulong n,
+                                               cl_ulong per_item, cl_double value, cl_mem *out)
+{
+    cl_int err;
+    size_t local;
+    size_t items = (size_t)((n + per_item - 1) / per_item);
+    *out = clCreateBuffer(st->context, CL_MEM_READ_WRITE, (size_t)n * sizeof(cl_double), NULL,
+                          &err);
+    if (!CL_OK("clCreateBuffer", err)) {
+        *out = NULL;
+        return OFFLOAD_ERR_RUN;
+    }
+    if (calib_local_size(st, ck->fill, st->cpu_path ? 64 : 256, &local) != OFFLOAD_OK ||
+        !SET_ARG(ck->fill, 0, *out) || !SET_ARG(ck->fill, 1, value) || !SET_ARG(ck->fill, 2, n) ||
+        !SET_ARG(ck->fill, 3, per_item))
+        return OFFLOAD_ERR_RUN;
+    size_t global = round_up(items, local);
+    return CL_OK("clEnqueueNDRangeKernel",
+                 clEnqueueNDRangeKernel(st->queue, ck->fill, 1, NULL, &global, &local, 0, NULL,
+                                        NULL))
+               ? OFFLOAD_OK
+               : OFFLOAD_ERR_RUN;
+}
+
 /* STREAM copy (c = a) and triad (b = a + 3c) on device buffers. */
 static enum offload_status calib_stream(struct opencl_state *st, const struct calib_kernels *ck,
                                         struct ceilings *out)
 {
     /* Three arrays within one allocation's limit and a quarter of the
      * device's memory (buffers of earlier runs may still be held). */
-    cl_ulong n64 = CALIB_STREAM_MAX_ELEMENTS;
+    const int small = calibrate_small();
+    cl_ulong n64 = small ? CALIB_SMALL_STREAM_ELEMENTS : CALIB_STREAM_MAX_ELEMENTS;
     if (n64 > st->max_alloc / sizeof(cl_double))
         n64 = st->max_alloc / sizeof(cl_double);
     if (n64 > st->global_mem / (4 * 3 * sizeof(cl_double)))
@@ -158,40 +186,20 @@ static enum offload_status calib_stream(struct opencl_state *st, const struct ca
         return OFFLOAD_ERR_RUN;
     }
     const size_t n = (size_t)n64;
-    const size_t bytes = n * sizeof(cl_double);
     cl_mem a = NULL, b = NULL, c = NULL;
     enum offload_status status = OFFLOAD_ERR_RUN;
-    cl_int err;
-
-    a = clCreateBuffer(st->context, CL_MEM_READ_WRITE, bytes, NULL, &err);
-    if (!CL_OK("clCreateBuffer", err)) {
-        a = NULL;
-        goto done;
-    }
-    b = clCreateBuffer(st->context, CL_MEM_READ_WRITE, bytes, NULL, &err);
-    if (!CL_OK("clCreateBuffer", err)) {
-        b = NULL;
-        goto done;
-    }
-    c = clCreateBuffer(st->context, CL_MEM_READ_WRITE, bytes, NULL, &err);
-    if (!CL_OK("clCreateBuffer", err)) {
-        c = NULL;
-        goto done;
-    }
-    /* Filling also makes the driver commit (touch) the memory. */
-    if (calib_fill(st, a, 1.0, bytes) != OFFLOAD_OK ||
-        calib_fill(st, b, 0.0, bytes) != OFFLOAD_OK ||
-        calib_fill(st, c, 0.0, bytes) != OFFLOAD_OK ||
-        !CL_OK("clFinish", clFinish(st->queue)))
-        goto done;
-
     cl_ulong n_arg = n64;
-    cl_ulong per_item = st->is_cpu ? CALIB_CPU_ELEMENTS_PER_ITEM : 1;
+    cl_ulong per_item = st->cpu_path ? CALIB_CPU_ELEMENTS_PER_ITEM : 1;
     cl_double scalar = 3.0;
     size_t items = (size_t)((n64 + per_item - 1) / per_item);
     size_t local_copy, local_triad;
-    if (calib_local_size(st, ck->copy, st->is_cpu ? 64 : 256, &local_copy) != OFFLOAD_OK ||
-        calib_local_size(st, ck->triad, st->is_cpu ? 64 : 256, &local_triad) != OFFLOAD_OK)
+    if (calib_local_size(st, ck->copy, st->cpu_path ? 64 : 256, &local_copy) != OFFLOAD_OK ||
+        calib_local_size(st, ck->triad, st->cpu_path ? 64 : 256, &local_triad) != OFFLOAD_OK)
+        goto done;
+    if (calib_filled_buffer(st, ck, n64, per_item, 1.0, &a) != OFFLOAD_OK ||
+        calib_filled_buffer(st, ck, n64, per_item, 0.0, &b) != OFFLOAD_OK ||
+        calib_filled_buffer(st, ck, n64, per_item, 0.0, &c) != OFFLOAD_OK ||
+        !CL_OK("clFinish", clFinish(st->queue)))
         goto done;
     if (!SET_ARG(ck->copy, 0, a) || !SET_ARG(ck->copy, 1, c) || !SET_ARG(ck->copy, 2, n_arg) ||
         !SET_ARG(ck->copy, 3, per_item) || !SET_ARG(ck->triad, 0, a) ||
@@ -203,7 +211,7 @@ static enum offload_status calib_stream(struct opencl_state *st, const struct ca
     /* Interleaved like STREAM; round 0 (the same NDRanges) only warms up,
      * which keeps PoCL's per-local-size compile out of the timing. */
     double best_copy = 1e300, best_triad = 1e300;
-    for (int r = 0; r <= CALIB_STREAM_REPEATS; r++) {
+    for (int r = 0; r <= (small ? 1 : CALIB_STREAM_REPEATS); r++) {
         double tc, tt;
         if (calib_launch(st, ck->copy, round_up(items, local_copy), local_copy, &tc) !=
                 OFFLOAD_OK ||
@@ -237,18 +245,44 @@ done:
     return status;
 }
 
-/* Square roots per second of one sqrt kernel: grows the iteration count
- * until a launch lasts about CALIB_SQRT_TARGET_S, then keeps the fastest of
- * CALIB_SQRT_REPEATS launches. */
+/* The iteration count for a launch of about CALIB_SQRT_TARGET_S, grown
+ * from a warm-up launch (the same NDRange); a fixed few when small. */
+static enum offload_status calib_sqrt_iterations(struct opencl_state *st, cl_kernel k,
+                                                 size_t global, size_t local, cl_uint *out)
+{
+    cl_uint iterations = calibrate_small() ? CALIB_SMALL_SQRT_ITERATIONS : 16;
+    double t = 0;
+    if (!SET_ARG(k, 1, iterations) || calib_launch(st, k, global, local, &t) != OFFLOAD_OK)
+        return OFFLOAD_ERR_RUN;
+    if (calibrate_small()) {
+        *out = iterations;
+        return OFFLOAD_OK;
+    }
+    do {
+        iterations *= 4;
+        if (!SET_ARG(k, 1, iterations) || calib_launch(st, k, global, local, &t) != OFFLOAD_OK)
+            return OFFLOAD_ERR_RUN;
+    } while (t < CALIB_SQRT_TARGET_S / 4 && iterations < (1u << 28));
+    if (t > 0 && t < CALIB_SQRT_TARGET_S) {
+        double scaled = (double)iterations * CALIB_SQRT_TARGET_S / t;
+        iterations = scaled < (double)(1u << 30) ? (cl_uint)scaled + 1 : (1u << 30);
+    }
+    *out = iterations;
+    return OFFLOAD_OK;
+}
+
+/* Square roots per second of one sqrt kernel: the fastest of
+ * CALIB_SQRT_REPEATS launches of about CALIB_SQRT_TARGET_S each. */
 static enum offload_status calib_sqrt(struct opencl_state *st, cl_kernel k, size_t elem_bytes,
                                       double sqrts_per_iteration, double *rate)
 {
     /* Work-items: enough groups for every compute unit (CPU drivers run a
      * group per thread; GPUs need many resident groups to hide latency). */
     size_t local;
-    if (calib_local_size(st, k, st->is_cpu ? 8 : 256, &local) != OFFLOAD_OK)
+    if (calib_local_size(st, k, st->cpu_path ? 8 : 256, &local) != OFFLOAD_OK)
         return OFFLOAD_ERR_RUN;
-    size_t groups = (size_t)st->compute_units * (st->is_cpu ? 4 : 16);
+    const int small = calibrate_small();
+    size_t groups = small ? 1 : (size_t)st->compute_units * (st->cpu_path ? 4 : 16);
     size_t global = groups * local;
 
     enum offload_status status = OFFLOAD_ERR_RUN;
@@ -258,24 +292,14 @@ static enum offload_status calib_sqrt(struct opencl_state *st, cl_kernel k, size
     if (!CL_OK("clCreateBuffer", err))
         return OFFLOAD_ERR_RUN;
 
-    cl_uint iterations = 16;
+    cl_uint iterations = 0;
     double t = 0;
-    if (!SET_ARG(k, 0, results) || !SET_ARG(k, 1, iterations) ||
-        calib_launch(st, k, global, local, &t) != OFFLOAD_OK) /* warm-up, same NDRange */
-        goto done;
-    do {
-        iterations *= 4;
-        if (!SET_ARG(k, 1, iterations) || calib_launch(st, k, global, local, &t) != OFFLOAD_OK)
-            goto done;
-    } while (t < CALIB_SQRT_TARGET_S / 4 && iterations < (1u << 28));
-    if (t > 0 && t < CALIB_SQRT_TARGET_S) {
-        double scaled = (double)iterations * CALIB_SQRT_TARGET_S / t;
-        iterations = scaled < (double)(1u << 30) ? (cl_uint)scaled + 1 : (1u << 30);
-    }
-    if (!SET_ARG(k, 1, iterations))
+    if (!SET_ARG(k, 0, results) ||
+        calib_sqrt_iterations(st, k, global, local, &iterations) != OFFLOAD_OK ||
+        !SET_ARG(k, 1, iterations))
         goto done;
     double best = 1e300;
-    for (int r = 0; r < CALIB_SQRT_REPEATS; r++) {
+    for (int r = 0; r < (small ? 1 : CALIB_SQRT_REPEATS); r++) {
         if (calib_launch(st, k, global, local, &t) != OFFLOAD_OK)
             goto done;
         best = t < best ? t : best;
@@ -320,10 +344,12 @@ static enum offload_status calib_launch_latency(struct opencl_state *st, cl_kern
                                                 double *latency)
 {
     double best = 1e300, t;
-    for (int i = 0; i < CALIB_LAUNCH_WARMUPS + CALIB_LAUNCHES; i++) {
+    int warmups = calibrate_small() ? 1 : CALIB_LAUNCH_WARMUPS;
+    int launches = calibrate_small() ? CALIB_SMALL_LAUNCHES : CALIB_LAUNCHES;
+    for (int i = 0; i < warmups + launches; i++) {
         if (calib_launch(st, empty, 1, 1, &t) != OFFLOAD_OK)
             return OFFLOAD_ERR_RUN;
-        if (i >= CALIB_LAUNCH_WARMUPS && t < best)
+        if (i >= warmups && t < best)
             best = t;
     }
     /* A clock step is the least a measurement can honestly claim. */
@@ -397,10 +423,11 @@ static double calib_memcpy_time(unsigned char *dst, const unsigned char *src, si
 /* Transfer rates of every memory mode, as run_job moves the bytes. */
 static enum offload_status calib_transfers(struct opencl_state *st, struct ceilings *out)
 {
-    size_t bytes = CALIB_TRANSFER_BYTES;
+    const int small = calibrate_small();
+    size_t bytes = small ? CALIB_SMALL_TRANSFER_BYTES : CALIB_TRANSFER_BYTES;
     if ((cl_ulong)bytes > st->max_alloc)
         bytes = (size_t)st->max_alloc / 64 * 64;
-    if (bytes < (1u << 20)) {
+    if (bytes < (small ? CALIB_SMALL_TRANSFER_BYTES : (1u << 20))) {
         fprintf(stderr, "offload: opencl: calibrate: the device's largest buffer is too small for "
                         "the transfer test\n");
         return OFFLOAD_ERR_RUN;
@@ -438,7 +465,7 @@ static enum offload_status calib_transfers(struct opencl_state *st, struct ceili
             goto done;
         }
         double best[2] = {1e300, 1e300};
-        for (int r = 0; r <= CALIB_TRANSFER_REPEATS; r++) {
+        for (int r = 0; r <= (small ? 1 : CALIB_TRANSFER_REPEATS); r++) {
             for (int d = CALIB_TO_DEVICE; d <= CALIB_FROM_DEVICE; d++) {
                 double t;
                 if (calib_transfer_once(st, mode, (enum calib_direction)d, mem, host, bytes,

@@ -72,7 +72,8 @@ struct opencl_state {
     cl_ulong max_alloc, global_mem, local_mem;
     size_t max_wg, max_item0;
     cl_uint compute_units;
-    int is_cpu;
+    int cpu_path; /* work-group strategy: 1 CPU path, 0 GPU path (enum opencl_path) */
+    int device_is_cpu; /* CL_DEVICE_TYPE_CPU, whatever the path */
 
     enum offload_memory_mode memory;
     struct cached_buffer buffers[SLOT_COUNT];

@@ -321,7 +321,7 @@ static size_t local_size_for(const struct opencl_state *st, enum kernel_id k, si
             limit = fit ? fit : 1;
     }
     size_t target = 256;
-    if (st->is_cpu) {
+    if (st->cpu_path) {
         /* A CPU driver runs a group's work-items as one loop, and each group
          * costs a scheduling step: use large groups, 16 or more per unit. */
         size_t per_unit = items / (16 * (size_t)st->compute_units);
@@ -359,7 +359,7 @@ static enum offload_status enqueue_sqrt(struct opencl_state *st, const struct jo
     cl_ulong n = job->n;
     /* CPUs: runs of elements per work-item, so the loop vectorises (see
      * sqrt.cl); GPUs: one element each. */
-    cl_ulong per_item = st->is_cpu ? SQRT_CPU_ELEMENTS_PER_ITEM : 1;
+    cl_ulong per_item = st->cpu_path ? SQRT_CPU_ELEMENTS_PER_ITEM : 1;
     size_t items = (size_t)((n + per_item - 1) / per_item);
     size_t local = local_size_for(st, K_SQRT, items, 0);
     if (!SET_ARG(k, 0, in) || !SET_ARG(k, 1, out) || !SET_ARG(k, 2, n) ||
@@ -412,7 +412,7 @@ static enum offload_status enqueue_sumsqrt_fast(struct opencl_state *st, const s
     reduction_shape(st, job->n, &groups, &local);
     cl_ulong n = job->n;
     cl_uint npartials = (cl_uint)groups;
-    cl_uint contiguous = st->is_cpu ? 1u : 0u; /* see sumsqrt_partial */
+    cl_uint contiguous = st->cpu_path ? 1u : 0u; /* see sumsqrt_partial */
     cl_kernel partial = st->kernels[K_SUMSQRT_PARTIAL];
     cl_kernel broadcast = st->kernels[K_SUMSQRT_BROADCAST];
     if (!SET_ARG(partial, 0, in) || !SET_ARG(partial, 1, n) || !SET_ARG(partial, 2, scratch) ||
