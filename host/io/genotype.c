@@ -3,6 +3,7 @@
  * single huge line or binary garbage costs time proportional to its size and
  * never more. */
 #include "genotype.h"
+#include "genotype_scan.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -54,210 +55,6 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
-}
-
-/* Spaces, tabs and CR are noise around fields; \v and \f are treated alike so
- * that whitespace-delimited tables split where a reader would expect. */
-static bool is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-static bool is_blank(const char *s, const char *end)
-{
-    for (; s < end; s++)
-        if (!is_ws(*s))
-            return false;
-    return true;
-}
-
-static void trim(const char **s, const char **e)
-{
-    while (*s < *e && is_ws(**s))
-        (*s)++;
-    while (*e > *s && is_ws((*e)[-1]))
-        (*e)--;
-}
-
-/* A line [start, end) without its '\n'; next points past the '\n'. */
-struct line {
-    const char *start, *end, *next;
-};
-
-static bool next_line(const char **pos, const char *buf_end, struct line *ln)
-{
-    if (*pos >= buf_end)
-        return false;
-    const char *nl = memchr(*pos, '\n', (size_t)(buf_end - *pos));
-    ln->start = *pos;
-    ln->end = nl ? nl : buf_end;
-    ln->next = nl ? nl + 1 : buf_end;
-    *pos = ln->next;
-    return true;
-}
-
-/* End of the quoted part that opens at q (*q == '"'): just past the closing
- * quote, or end when the quote is left open ("" inside is an escaped '"'). */
-static const char *skip_quoted(const char *q, const char *end)
-{
-    for (q++; (q = memchr(q, '"', (size_t)(end - q))) != NULL; q += 2)
-        if (q + 1 == end || q[1] != '"')
-            return q + 1;
-    return end;
-}
-
-/* Field splitter over one line, reading RFC 4180 quotes as Python's csv
- * module does: a field that starts with '"' holds delimiters and spaces up
- * to the closing quote, "" inside is one '"', text after the closing quote
- * is appended, a '"' inside an unquoted field is data. Unlike Python, the
- * space around a field is trimmed (so a quote after it still opens a quoted
- * field) and fields do not span lines. For ',' and '\t' every delimiter
- * outside quotes starts a field ("a,b," has three); for ' ' fields are runs
- * of non-whitespace. Fields come back raw; field_value decodes them. */
-struct fields {
-    const char *p, *end;
-    char delim;
-    bool done;
-};
-
-static void fields_init(struct fields *f, const struct line *ln, char delim)
-{
-    f->p = ln->start;
-    f->end = ln->end;
-    f->delim = delim;
-    f->done = false;
-}
-
-static bool next_field(struct fields *f, const char **s, const char **e)
-{
-    if (f->done)
-        return false;
-    const char *p = f->p;
-    if (f->delim == ' ') {
-        while (p < f->end && is_ws(*p))
-            p++;
-        if (p == f->end) {
-            f->done = true;
-            return false;
-        }
-        *s = p;
-        if (*p == '"')
-            p = skip_quoted(p, f->end);
-        while (p < f->end && !is_ws(*p))
-            p++;
-        *e = f->p = p;
-        return true;
-    }
-    while (p < f->end && *p != f->delim && is_ws(*p))
-        p++;
-    if (p < f->end && *p == '"')
-        p = skip_quoted(p, f->end);
-    const char *q = memchr(p, f->delim, (size_t)(f->end - p));
-    *s = f->p;
-    if (q) {
-        *e = q;
-        f->p = q + 1;
-    } else {
-        *e = f->end;
-        f->done = true;
-    }
-    trim(s, e);
-    return true;
-}
-
-static size_t count_fields(const struct line *ln, char delim)
-{
-    if (delim != ' ' && !memchr(ln->start, '"', (size_t)(ln->end - ln->start))) {
-        /* Every delimiter starts a field; a plain counting loop vectorises,
-         * which keeps a line of millions of fields cheap. */
-        size_t n = 1;
-        for (const char *p = ln->start; p < ln->end; p++)
-            n += *p == delim;
-        return n;
-    }
-    struct fields f;
-    const char *s, *e;
-    size_t n = 0;
-    fields_init(&f, ln, delim);
-    while (next_field(&f, &s, &e))
-        n++;
-    return n;
-}
-
-/* The delimiter of a header: tab if a tab lies outside quotes, else comma if
- * a comma does, else runs of spaces. A quote opens a quoted name only at the
- * start of a field, after any of the three. */
-static char detect_delimiter(const struct line *h)
-{
-    bool tab = false, comma = false, field_start = true;
-    for (const char *p = h->start; p < h->end; p++) {
-        if (*p == '"' && field_start) {
-            p = skip_quoted(p, h->end) - 1;
-            field_start = false;
-            continue;
-        }
-        tab |= *p == '\t';
-        comma |= *p == ',';
-        field_start = *p == ',' || is_ws(*p);
-    }
-    return tab ? '\t' : comma ? ',' : ' ';
-}
-
-/* Decodes raw field [s, e) into out (room for e - s bytes): unquoted as it
- * is; quoted without its quotes, "" as '"', and text after the closing quote
- * appended. Returns the length. */
-static size_t field_value(const char *s, const char *e, char *out)
-{
-    size_t n = 0;
-    if (s == e || *s != '"') {
-        memcpy(out, s, (size_t)(e - s));
-        return (size_t)(e - s);
-    }
-    for (const char *p = s + 1; p < e;) {
-        if (*p != '"') {
-            out[n++] = *p++;
-        } else if (p + 1 < e && p[1] == '"') {
-            out[n++] = '"';
-            p += 2;
-        } else {
-            memcpy(out + n, p + 1, (size_t)(e - p - 1));
-            return n + (size_t)(e - p - 1);
-        }
-    }
-    return n;
-}
-
-static char *dup_field(const char *s, const char *e)
-{
-    char *r = malloc((size_t)(e - s) + 1);
-    if (r)
-        r[field_value(s, e, r)] = '\0';
-    return r;
-}
-
-/* 0/1/2 or A/AB/B in any case, quoted or not; anything else is missing. */
-static int8_t decode_call(const char *s, const char *e)
-{
-    char buf[8];
-    if (s < e && *s == '"') {
-        if (e - s > (ptrdiff_t)sizeof buf)
-            return GENOTYPE_MISSING;
-        e = buf + field_value(s, e, buf);
-        s = buf;
-        trim(&s, &e);
-    }
-    size_t n = (size_t)(e - s);
-    if (n == 1) {
-        switch (s[0]) {
-        case '0': case 'a': case 'A': return 0;
-        case '1': return 1;
-        case '2': case 'b': case 'B': return 2;
-        default: return GENOTYPE_MISSING;
-        }
-    }
-    if (n == 2 && (s[0] == 'a' || s[0] == 'A') && (s[1] == 'b' || s[1] == 'B'))
-        return 1;
-    return GENOTYPE_MISSING;
 }
 
 static const char *delim_name(char d)
@@ -368,7 +165,7 @@ struct table_scan {
     const char *name;
     const struct genotype_load_options *opt;
     const char *data_start, *end; /* the lines after the header */
-    struct line header;
+    struct scan_line header;
     size_t header_lineno;
     char delim;
     size_t hfields, cols;
@@ -406,12 +203,12 @@ static enum offload_status read_header(struct table_scan *t, const char *buf, si
                                        char *err, size_t errlen)
 {
     const char *pos = buf, *end = buf + len;
-    struct line ln;
+    struct scan_line ln;
     size_t lineno = 0;
     bool have_header = false;
-    while (!have_header && next_line(&pos, end, &ln)) {
+    while (!have_header && scan_next_line(&pos, end, &ln)) {
         lineno++;
-        have_header = !is_blank(ln.start, ln.end);
+        have_header = !scan_is_blank(ln.start, ln.end);
     }
     if (!have_header) {
         set_err(err, errlen,
@@ -424,8 +221,8 @@ static enum offload_status read_header(struct table_scan *t, const char *buf, si
     t->header_lineno = lineno;
     t->data_start = pos;
     t->end = end;
-    t->delim = detect_delimiter(&ln);
-    t->hfields = count_fields(&ln, t->delim);
+    t->delim = scan_detect_delimiter(&ln);
+    t->hfields = scan_count_fields(&ln, t->delim);
     if (t->hfields < 2) {
         set_err(err, errlen,
                 "%s:%zu: header has no variety columns (%zu field, delimiter detected: %s); "
@@ -441,9 +238,9 @@ static enum offload_status read_header(struct table_scan *t, const char *buf, si
 static enum offload_status count_data_lines(struct table_scan *t, char *err, size_t errlen)
 {
     const char *pos = t->data_start;
-    struct line ln;
-    while (next_line(&pos, t->end, &ln))
-        if (!is_blank(ln.start, ln.end))
+    struct scan_line ln;
+    while (scan_next_line(&pos, t->end, &ln))
+        if (!scan_is_blank(ln.start, ln.end))
             t->data_lines++;
     if (t->data_lines == 0) {
         set_err(err, errlen,
@@ -472,13 +269,13 @@ static enum offload_status check_field_counts(struct table_scan *t, char *err, s
     FILE *w = t->opt->warnings;
     size_t seen = 0, printed = 0, lineno = t->header_lineno;
     const char *pos = t->data_start;
-    struct line ln;
-    while (seen < t->keep && next_line(&pos, t->end, &ln)) {
+    struct scan_line ln;
+    while (seen < t->keep && scan_next_line(&pos, t->end, &ln)) {
         lineno++;
-        if (is_blank(ln.start, ln.end))
+        if (scan_is_blank(ln.start, ln.end))
             continue;
         seen++;
-        size_t n = count_fields(&ln, t->delim);
+        size_t n = scan_count_fields(&ln, t->delim);
         if (n == t->hfields) {
             t->good++;
             continue;
@@ -524,14 +321,7 @@ static bool alloc_matrix(const struct table_scan *t, struct genotype_matrix *m, 
     *row_line = malloc(t->good * sizeof **row_line);
     if (!m->col_names || !m->row_ids || !m->calls || !*row_line)
         return false;
-    struct fields f;
-    const char *s, *e;
-    fields_init(&f, &t->header, t->delim);
-    next_field(&f, &s, &e); /* first header field names the id column */
-    for (size_t c = 0; c < t->cols && next_field(&f, &s, &e); c++)
-        if (!(m->col_names[c] = dup_field(s, e)))
-            return false;
-    return true;
+    return scan_header_names(&t->header, t->delim, m->col_names, t->cols);
 }
 
 /* Pass 3: fill the matrix from the lines that passed the count check.
@@ -540,29 +330,19 @@ static bool fill_rows(const struct table_scan *t, struct genotype_matrix *m, siz
 {
     size_t seen = 0, lineno = t->header_lineno;
     const char *pos = t->data_start;
-    struct line ln;
-    while (seen < t->keep && m->rows < t->good && next_line(&pos, t->end, &ln)) {
+    struct scan_line ln;
+    while (seen < t->keep && m->rows < t->good && scan_next_line(&pos, t->end, &ln)) {
         lineno++;
-        if (is_blank(ln.start, ln.end))
+        if (scan_is_blank(ln.start, ln.end))
             continue;
         seen++;
-        if (count_fields(&ln, t->delim) != t->hfields)
+        if (scan_count_fields(&ln, t->delim) != t->hfields)
             continue;
         size_t r = m->rows;
-        int8_t *out = m->calls + r * t->cols;
-        struct fields f;
-        const char *s, *e;
-        fields_init(&f, &ln, t->delim);
-        next_field(&f, &s, &e);
-        if (!(m->row_ids[r] = dup_field(s, e)))
+        if (!scan_row(&ln, t->delim, t->cols, m->calls + r * t->cols, &m->row_ids[r],
+                      &m->missing_calls))
             return false;
         m->rows++; /* row id owned from here on, so genotype_free releases it */
-        for (size_t c = 0; c < t->cols && next_field(&f, &s, &e); c++) {
-            int8_t v = decode_call(s, e);
-            if (v == GENOTYPE_MISSING)
-                m->missing_calls++;
-            out[c] = v;
-        }
         row_line[r] = lineno;
     }
     return true;
