@@ -26,6 +26,9 @@ char scan_detect_delimiter(const struct scan_line *h);
  * a field ("a,b," has three); for ' ' fields are runs of non-whitespace. */
 size_t scan_count_fields(const struct scan_line *ln, char delim);
 
+/* scan_count_fields, also telling whether the line holds a NUL byte. */
+size_t scan_check_line(const struct scan_line *ln, char delim, bool *nul);
+
 /* The names of fields 1..n of the header (field 0 names the id column),
  * decoded, into names (NULL-filled by the caller). False when out of memory. */
 bool scan_header_names(const struct scan_line *h, char delim, char **names, size_t n);
