@@ -15,9 +15,18 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 /* Larger inputs are almost certainly a wrong path, and would not fit the
  * matrix anyway. */
 #define GENOTYPE_MAX_FILE_BYTES ((uint64_t)4 << 30)
+
+/* Below this many bytes of data lines one thread parses the table alone. */
+#define GENOTYPE_PARALLEL_BYTES ((uint64_t)256 << 10)
+/* More chunks than this would not make the parse faster on any host. */
+#define GENOTYPE_MAX_CHUNKS 256
 
 struct genotype_load_options genotype_default_options(void)
 {
@@ -25,6 +34,7 @@ struct genotype_load_options genotype_default_options(void)
     o.percent = 100.0;
     o.warnings = stderr;
     o.max_warnings = 10;
+    o.threads = 0;
     return o;
 }
 
@@ -159,6 +169,26 @@ static enum offload_status oom(struct genotype_matrix *m, const char *name, size
     return OFFLOAD_ERR_USAGE;
 }
 
+/* A skipped row, kept for its warning. */
+struct bad_row {
+    size_t line;   /* line index within its chunk, from 0 */
+    size_t fields; /* fields it has */
+};
+
+/* A run of whole data lines, checked and then read by one thread. */
+struct chunk {
+    const char *start, *end;
+    size_t limit;          /* data lines --percent keeps here; SIZE_MAX for all */
+    size_t lines, data;    /* lines and non-blank lines in [start, end) */
+    size_t good, bad;      /* kept data lines with the right field count; others */
+    size_t first_line;     /* line number of its first line in the file */
+    size_t row0;           /* matrix row of its first good line */
+    size_t missing;        /* missing calls in its rows */
+    struct bad_row *warn;  /* its first bad rows, at most max_warnings */
+    size_t nwarn, warn_cap;
+    bool nul, oom;         /* a NUL byte seen; out of memory */
+};
+
 /* What the passes over a table share: where its parts are and what the
  * earlier passes found. */
 struct table_scan {
@@ -171,31 +201,35 @@ struct table_scan {
     size_t hfields, cols;
     size_t data_lines, keep; /* non-blank data lines; those --percent keeps */
     size_t good, skipped;    /* kept lines with the right field count; others */
+    struct chunk *chunks;    /* the data lines, in order */
+    size_t nchunks;
 };
 
-/* Rejects a --percent out of range and binary input (a NUL), before any
- * line logic. */
-static enum offload_status check_buffer(const struct table_scan *t, const char *buf, size_t len,
-                                        char *err, size_t errlen)
+static enum offload_status check_percent(const struct table_scan *t, char *err, size_t errlen)
 {
-    if (!(t->opt->percent > 0.0 && t->opt->percent <= 100.0)) {
-        set_err(err, errlen,
-                "%s: --percent %g is out of range; use a value above 0 and at most 100", t->name,
-                t->opt->percent);
-        return OFFLOAD_ERR_USAGE;
-    }
+    if (t->opt->percent > 0.0 && t->opt->percent <= 100.0)
+        return OFFLOAD_OK;
+    set_err(err, errlen, "%s: --percent %g is out of range; use a value above 0 and at most 100",
+            t->name, t->opt->percent);
+    return OFFLOAD_ERR_USAGE;
+}
+
+/* Binary input (a NUL byte in [buf, buf + len)) gets this error whatever
+ * else is wrong with it. True when there is one. */
+static bool nul_error(const struct table_scan *t, const char *buf, size_t len, char *err,
+                      size_t errlen)
+{
     const char *nul = len ? memchr(buf, '\0', len) : NULL;
-    if (nul) {
-        size_t line = 1;
-        for (const char *p = buf; (p = memchr(p, '\n', (size_t)(nul - p))) != NULL; p++)
-            line++;
-        set_err(err, errlen,
-                "%s:%zu: contains a NUL byte: this is not a text genotype table; pass a CSV, "
-                "tab- or space-separated text file",
-                t->name, line);
-        return OFFLOAD_ERR_USAGE;
-    }
-    return OFFLOAD_OK;
+    if (!nul)
+        return false;
+    size_t line = 1;
+    for (const char *p = buf; (p = memchr(p, '\n', (size_t)(nul - p))) != NULL; p++)
+        line++;
+    set_err(err, errlen,
+            "%s:%zu: contains a NUL byte: this is not a text genotype table; pass a CSV, "
+            "tab- or space-separated text file",
+            t->name, line);
+    return true;
 }
 
 /* Finds the header (the first non-blank line), its delimiter and fields. */
@@ -234,14 +268,172 @@ static enum offload_status read_header(struct table_scan *t, const char *buf, si
     return OFFLOAD_OK;
 }
 
-/* Pass 1: count data lines so --percent can be applied. */
-static enum offload_status count_data_lines(struct table_scan *t, char *err, size_t errlen)
+/* Splits the data lines into one chunk per thread: the caller's count, else
+ * OpenMP's, but one for a small table, where waking threads costs more than
+ * it saves. Chunks end just after a '\n', so no line is cut. */
+static bool split_chunks(struct table_scan *t)
 {
-    const char *pos = t->data_start;
+    size_t n = t->opt->threads;
+    const uint64_t len = (uint64_t)(t->end - t->data_start);
+    if (n == 0) {
+#ifdef _OPENMP
+        n = len < GENOTYPE_PARALLEL_BYTES ? 1 : (size_t)omp_get_max_threads();
+#else
+        n = 1;
+#endif
+    }
+    n = n < 1 ? 1 : n > GENOTYPE_MAX_CHUNKS ? GENOTYPE_MAX_CHUNKS : n;
+    if (!(t->chunks = calloc(n, sizeof *t->chunks)))
+        return false;
+    t->nchunks = n;
+    const char *s = t->data_start;
+    for (size_t i = 0; i < n; i++) {
+        const char *e = t->end;
+        if (i + 1 < n) {
+            e = t->data_start + len * (i + 1) / n;
+            const char *nl = e > s ? memchr(e - 1, '\n', (size_t)(t->end - (e - 1))) : NULL;
+            e = e <= s ? s : nl ? nl + 1 : t->end;
+        }
+        t->chunks[i].start = s;
+        t->chunks[i].end = e;
+        t->chunks[i].limit = SIZE_MAX;
+        s = e;
+    }
+    return true;
+}
+
+static void free_chunks(struct table_scan *t)
+{
+    for (size_t i = 0; i < t->nchunks; i++)
+        free(t->chunks[i].warn);
+    free(t->chunks);
+}
+
+/* Pass 1, for --percent below 100 only: lines, data lines and NULs. */
+static void count_chunk(struct chunk *c)
+{
+    c->nul = memchr(c->start, '\0', (size_t)(c->end - c->start)) != NULL;
+    const char *pos = c->start;
     struct scan_line ln;
-    while (scan_next_line(&pos, t->end, &ln))
-        if (!scan_is_blank(ln.start, ln.end))
-            t->data_lines++;
+    while (scan_next_line(&pos, c->end, &ln)) {
+        c->lines++;
+        c->data += !scan_is_blank(ln.start, ln.end);
+    }
+}
+
+static bool note_bad_row(struct chunk *c, size_t line, size_t fields, size_t max)
+{
+    if (c->nwarn == c->warn_cap) {
+        size_t cap = c->warn_cap ? c->warn_cap * 2 : 16;
+        cap = cap > max ? max : cap;
+        struct bad_row *w = realloc(c->warn, cap * sizeof *w);
+        if (!w)
+            return false;
+        c->warn = w;
+        c->warn_cap = cap;
+    }
+    c->warn[c->nwarn++] = (struct bad_row){line, fields};
+    return true;
+}
+
+/* Pass 2: the field count of each kept line, so that the matrix is
+ * allocated for exactly the rows kept (a wrongly delimited wide file then
+ * fails as "no usable rows", not as a huge allocation). With no limit it
+ * also counts the lines, and is the only pass before the fill. */
+static void check_chunk(struct chunk *c, const struct table_scan *t)
+{
+    const struct genotype_load_options *o = t->opt;
+    size_t lines = 0, data = 0;
+    const char *pos = c->start;
+    struct scan_line ln;
+    for (; data < c->limit && scan_next_line(&pos, c->end, &ln); lines++) {
+        if (scan_is_blank(ln.start, ln.end))
+            continue;
+        data++;
+        size_t n = scan_check_line(&ln, t->delim, &c->nul);
+        if (c->nul)
+            return;
+        if (n == t->hfields) {
+            c->good++;
+            continue;
+        }
+        c->bad++;
+        if (o->warnings && c->nwarn < o->max_warnings &&
+            !note_bad_row(c, lines, n, o->max_warnings)) {
+            c->oom = true;
+            return;
+        }
+    }
+    if (c->limit == SIZE_MAX) {
+        c->lines = lines;
+        c->data = data;
+    }
+}
+
+/* Pass 3: the chunk's good rows into the matrix, from row row0 on. */
+static void fill_chunk(struct chunk *c, const struct table_scan *t, struct genotype_matrix *m,
+                       size_t *row_line)
+{
+    size_t r = c->row0, lineno = c->first_line;
+    const char *pos = c->start;
+    struct scan_line ln;
+    /* The first `good` lines with the right count are those --percent keeps. */
+    for (; r < c->row0 + c->good && scan_next_line(&pos, c->end, &ln); lineno++) {
+        if (scan_is_blank(ln.start, ln.end))
+            continue;
+        if (c->bad > 0 && scan_count_fields(&ln, t->delim) != t->hfields)
+            continue;
+        if (!scan_row(&ln, t->delim, t->cols, m->calls + r * t->cols, &m->row_ids[r],
+                      &c->missing)) {
+            c->oom = true;
+            return;
+        }
+        row_line[r++] = lineno;
+    }
+}
+
+enum pass { PASS_COUNT, PASS_CHECK, PASS_FILL };
+
+/* Runs a pass over every chunk, one thread each. */
+static void run_pass(struct table_scan *t, enum pass p, struct genotype_matrix *m,
+                     size_t *row_line)
+{
+    const int n = (int)t->nchunks;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(n) schedule(static, 1) if (n > 1)
+#endif
+    for (int i = 0; i < n; i++) {
+        struct chunk *c = &t->chunks[i];
+        if (p == PASS_COUNT)
+            count_chunk(c);
+        else if (p == PASS_CHECK)
+            check_chunk(c, t);
+        else
+            fill_chunk(c, t, m, row_line);
+    }
+}
+
+static bool any_chunk(const struct table_scan *t, bool nul)
+{
+    for (size_t i = 0; i < t->nchunks; i++)
+        if (nul ? t->chunks[i].nul : t->chunks[i].oom)
+            return true;
+    return false;
+}
+
+/* Counts the data lines and applies --percent: when every line is kept, in
+ * the same pass that checks the field counts; else in a pass before it. */
+static enum offload_status count_data_lines(struct table_scan *t, const char *buf, size_t len,
+                                            char *err, size_t errlen)
+{
+    bool all = t->opt->percent >= 100.0;
+    run_pass(t, all ? PASS_CHECK : PASS_COUNT, NULL, NULL);
+    if (any_chunk(t, true) && nul_error(t, buf, len, err, errlen))
+        return OFFLOAD_ERR_USAGE;
+    if (any_chunk(t, false))
+        return oom(NULL, t->name, 0, t->cols, err, errlen);
+    for (size_t i = 0; i < t->nchunks; i++)
+        t->data_lines += t->chunks[i].data;
     if (t->data_lines == 0) {
         set_err(err, errlen,
                 "%s: no data lines after the header: add one line per marker, "
@@ -257,36 +449,40 @@ static enum offload_status count_data_lines(struct table_scan *t, char *err, siz
                 t->name, t->opt->percent, t->data_lines, need);
         return OFFLOAD_ERR_USAGE;
     }
+    if (!all) {
+        size_t before = 0;
+        for (size_t i = 0; i < t->nchunks; i++) {
+            struct chunk *c = &t->chunks[i];
+            c->limit = before >= t->keep ? 0 : t->keep - before;
+            before += c->data;
+        }
+        run_pass(t, PASS_CHECK, NULL, NULL);
+        if (any_chunk(t, false))
+            return oom(NULL, t->name, 0, t->cols, err, errlen);
+    }
     return OFFLOAD_OK;
 }
 
-/* Pass 2: check the field count of each kept line and warn about the bad
- * ones, so that the matrix is allocated for exactly the rows kept (a
- * wrongly delimited wide file then fails as "no usable rows", not as a
- * huge allocation). */
-static enum offload_status check_field_counts(struct table_scan *t, char *err, size_t errlen)
+/* Sums the check pass and prints its warnings in line order: the first
+ * max_warnings skipped rows, then how many more. */
+static enum offload_status report_field_counts(struct table_scan *t, char *err, size_t errlen)
 {
     FILE *w = t->opt->warnings;
-    size_t seen = 0, printed = 0, lineno = t->header_lineno;
-    const char *pos = t->data_start;
-    struct scan_line ln;
-    while (seen < t->keep && scan_next_line(&pos, t->end, &ln)) {
-        lineno++;
-        if (scan_is_blank(ln.start, ln.end))
-            continue;
-        seen++;
-        size_t n = scan_count_fields(&ln, t->delim);
-        if (n == t->hfields) {
-            t->good++;
-            continue;
-        }
-        t->skipped++;
-        if (w && printed < t->opt->max_warnings) {
+    size_t printed = 0, line = t->header_lineno + 1;
+    for (size_t i = 0; i < t->nchunks; i++) {
+        struct chunk *c = &t->chunks[i];
+        c->first_line = line;
+        c->row0 = t->good;
+        line += c->lines;
+        t->good += c->good;
+        t->skipped += c->bad;
+        for (size_t k = 0; w && k < c->nwarn && printed < t->opt->max_warnings; k++, printed++) {
+            size_t n = c->warn[k].fields;
             fprintf(w,
                     "offload: warning: %s:%zu: %zu field%s, expected %zu (header has %zu varieties); "
                     "row skipped\n",
-                    t->name, lineno, n, n == 1 ? "" : "s", t->hfields, t->cols);
-            printed++;
+                    t->name, c->first_line + c->warn[k].line, n, n == 1 ? "" : "s", t->hfields,
+                    t->cols);
         }
     }
     if (w && t->skipped > printed)
@@ -317,6 +513,7 @@ static bool alloc_matrix(const struct table_scan *t, struct genotype_matrix *m, 
     m->cols = t->cols;
     m->col_names = calloc(t->cols, sizeof *m->col_names);
     m->row_ids = calloc(t->good, sizeof *m->row_ids);
+    m->rows = m->row_ids ? t->good : 0; /* genotype_free frees the ids filled so far */
     m->calls = malloc(t->good * t->cols);
     *row_line = malloc(t->good * sizeof **row_line);
     if (!m->col_names || !m->row_ids || !m->calls || !*row_line)
@@ -324,28 +521,48 @@ static bool alloc_matrix(const struct table_scan *t, struct genotype_matrix *m, 
     return scan_header_names(&t->header, t->delim, m->col_names, t->cols);
 }
 
-/* Pass 3: fill the matrix from the lines that passed the count check.
- * False when out of memory. */
-static bool fill_rows(const struct table_scan *t, struct genotype_matrix *m, size_t *row_line)
+/* Pass 3 over all chunks. False when out of memory. */
+static bool fill_rows(struct table_scan *t, struct genotype_matrix *m, size_t *row_line)
 {
-    size_t seen = 0, lineno = t->header_lineno;
-    const char *pos = t->data_start;
-    struct scan_line ln;
-    while (seen < t->keep && m->rows < t->good && scan_next_line(&pos, t->end, &ln)) {
-        lineno++;
-        if (scan_is_blank(ln.start, ln.end))
-            continue;
-        seen++;
-        if (scan_count_fields(&ln, t->delim) != t->hfields)
-            continue;
-        size_t r = m->rows;
-        if (!scan_row(&ln, t->delim, t->cols, m->calls + r * t->cols, &m->row_ids[r],
-                      &m->missing_calls))
-            return false;
-        m->rows++; /* row id owned from here on, so genotype_free releases it */
-        row_line[r] = lineno;
-    }
-    return true;
+    run_pass(t, PASS_FILL, m, row_line);
+    for (size_t i = 0; i < t->nchunks; i++)
+        m->missing_calls += t->chunks[i].missing;
+    return !any_chunk(t, false);
+}
+
+/* The passes, in order; the matrix is left empty on failure. */
+static enum offload_status parse_table(struct table_scan *t, const char *buf, size_t len,
+                                       struct genotype_matrix *m, char *err, size_t errlen)
+{
+    enum offload_status st = check_percent(t, err, errlen);
+    if (st != OFFLOAD_OK)
+        return st;
+    st = read_header(t, buf, len, err, errlen);
+    if (nul_error(t, buf, st == OFFLOAD_OK ? (size_t)(t->data_start - buf) : len, err, errlen))
+        return OFFLOAD_ERR_USAGE;
+    if (st != OFFLOAD_OK)
+        return st;
+    if (!split_chunks(t))
+        return oom(NULL, t->name, 0, t->cols, err, errlen);
+    st = count_data_lines(t, buf, len, err, errlen);
+    if (st == OFFLOAD_OK)
+        st = report_field_counts(t, err, errlen);
+    if (st != OFFLOAD_OK)
+        return st;
+
+    size_t *row_line;
+    bool ok = alloc_matrix(t, m, &row_line) && fill_rows(t, m, row_line);
+    ok = ok && warn_duplicate_ids(m, row_line, t->name, t->opt->warnings);
+    free(row_line);
+    if (!ok)
+        return oom(m, t->name, t->good, t->cols, err, errlen);
+    FILE *w = t->opt->warnings;
+    if (w && m->missing_calls == m->rows * m->cols)
+        fprintf(w,
+                "offload: warning: %s: no row has a known call, so every score is 0; calls must be "
+                "0/1/2 or A/AB/B (in any case), one per variety\n",
+                t->name);
+    return OFFLOAD_OK;
 }
 
 enum offload_status genotype_parse_buffer(const char *buf, size_t len, const char *name,
@@ -362,30 +579,9 @@ enum offload_status genotype_parse_buffer(const char *buf, size_t len, const cha
     memset(m, 0, sizeof *m);
     if (!buf)
         len = 0;
-
-    enum offload_status st = check_buffer(&t, buf, len, err, errlen);
-    if (st == OFFLOAD_OK)
-        st = read_header(&t, buf, len, err, errlen);
-    if (st == OFFLOAD_OK)
-        st = count_data_lines(&t, err, errlen);
-    if (st == OFFLOAD_OK)
-        st = check_field_counts(&t, err, errlen);
-    if (st != OFFLOAD_OK)
-        return st;
-
-    size_t *row_line;
-    bool ok = alloc_matrix(&t, m, &row_line) && fill_rows(&t, m, row_line);
-    ok = ok && warn_duplicate_ids(m, row_line, t.name, t.opt->warnings);
-    free(row_line);
-    if (!ok)
-        return oom(m, t.name, t.good, t.cols, err, errlen);
-    FILE *w = t.opt->warnings;
-    if (w && m->missing_calls == m->rows * m->cols)
-        fprintf(w,
-                "offload: warning: %s: no row has a known call, so every score is 0; calls must be "
-                "0/1/2 or A/AB/B (in any case), one per variety\n",
-                t.name);
-    return OFFLOAD_OK;
+    enum offload_status st = parse_table(&t, buf, len, m, err, errlen);
+    free_chunks(&t);
+    return st;
 }
 
 /* Reads fp to its end into a buffer of cap bytes or more. NULL with a
