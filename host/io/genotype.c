@@ -1,11 +1,11 @@
 /* Genotype table loader: header `code,<variety names>`, then one marker per
- * line. The whole file is read into memory and parsed in linear passes, so a
- * single huge line or binary garbage costs time proportional to its size and
- * never more. */
+ * line. The whole table is in memory (genotype_file.c maps or reads it) and
+ * is parsed in linear passes, each split over threads at line boundaries,
+ * so a single huge line or binary garbage costs time proportional to its
+ * size and never more. */
 #include "genotype.h"
 #include "genotype_scan.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -13,18 +13,15 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
-/* Larger inputs are almost certainly a wrong path, and would not fit the
- * matrix anyway. */
-#define GENOTYPE_MAX_FILE_BYTES ((uint64_t)4 << 30)
-
-/* Below this many bytes of data lines one thread parses the table alone. */
-#define GENOTYPE_PARALLEL_BYTES ((uint64_t)256 << 10)
+/* Below this many bytes of data lines one thread parses the table alone:
+ * at about 2 GB/s that takes 1 ms, less than waking a thread on a busy host. */
+#define GENOTYPE_PARALLEL_BYTES ((uint64_t)2 << 20)
+#define GENOTYPE_CHUNKS_PER_THREAD 4
 /* More chunks than this would not make the parse faster on any host. */
 #define GENOTYPE_MAX_CHUNKS 256
 
@@ -203,6 +200,7 @@ struct table_scan {
     size_t good, skipped;    /* kept lines with the right field count; others */
     struct chunk *chunks;    /* the data lines, in order */
     size_t nchunks;
+    int threads;             /* that parse the chunks */
 };
 
 static enum offload_status check_percent(const struct table_scan *t, char *err, size_t errlen)
@@ -268,21 +266,26 @@ static enum offload_status read_header(struct table_scan *t, const char *buf, si
     return OFFLOAD_OK;
 }
 
-/* Splits the data lines into one chunk per thread: the caller's count, else
- * OpenMP's, but one for a small table, where waking threads costs more than
- * it saves. Chunks end just after a '\n', so no line is cut. */
+/* Splits the data lines into chunks for the threads: the caller's count,
+ * else OpenMP's, but one for a small table, where waking threads costs more
+ * than it saves. A few chunks per thread, taken in turn, keep a thread that
+ * the OS pauses from holding up the others for long. Chunks end just after
+ * a '\n', so no line is cut. */
 static bool split_chunks(struct table_scan *t)
 {
-    size_t n = t->opt->threads;
+    size_t threads = t->opt->threads;
     const uint64_t len = (uint64_t)(t->end - t->data_start);
-    if (n == 0) {
+    if (threads == 0) {
 #ifdef _OPENMP
-        n = len < GENOTYPE_PARALLEL_BYTES ? 1 : (size_t)omp_get_max_threads();
+        threads = len < GENOTYPE_PARALLEL_BYTES ? 1 : (size_t)omp_get_max_threads();
 #else
-        n = 1;
+        threads = 1;
 #endif
     }
-    n = n < 1 ? 1 : n > GENOTYPE_MAX_CHUNKS ? GENOTYPE_MAX_CHUNKS : n;
+    threads = threads > GENOTYPE_MAX_CHUNKS ? GENOTYPE_MAX_CHUNKS : threads;
+    size_t n = threads > 1 ? threads * GENOTYPE_CHUNKS_PER_THREAD : 1;
+    n = n > GENOTYPE_MAX_CHUNKS ? GENOTYPE_MAX_CHUNKS : n;
+    t->threads = (int)threads;
     if (!(t->chunks = calloc(n, sizeof *t->chunks)))
         return false;
     t->nchunks = n;
@@ -400,7 +403,7 @@ static void run_pass(struct table_scan *t, enum pass p, struct genotype_matrix *
 {
     const int n = (int)t->nchunks;
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(n) schedule(static, 1) if (n > 1)
+#pragma omp parallel for num_threads(t->threads) schedule(dynamic, 1) if (t->threads > 1)
 #endif
     for (int i = 0; i < n; i++) {
         struct chunk *c = &t->chunks[i];
@@ -582,91 +585,4 @@ enum offload_status genotype_parse_buffer(const char *buf, size_t len, const cha
     enum offload_status st = parse_table(&t, buf, len, m, err, errlen);
     free_chunks(&t);
     return st;
-}
-
-/* Reads fp to its end into a buffer of cap bytes or more. NULL with a
- * message in err on a read error, out of memory or over the size limit. */
-static char *read_to_eof(FILE *fp, const char *path, size_t cap, size_t *len, char *err,
-                         size_t errlen)
-{
-    char *buf = malloc(cap);
-    size_t n = 0, got = 1;
-    int read_errno = 0;
-    while (buf && got > 0 && (uint64_t)n <= GENOTYPE_MAX_FILE_BYTES) {
-        if (n == cap) {
-            cap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
-            char *grown = realloc(buf, cap);
-            if (!grown)
-                free(buf);
-            buf = grown;
-            if (!buf)
-                break;
-        }
-        got = fread(buf + n, 1, cap - n, fp);
-        read_errno = got == 0 ? errno : 0;
-        n += got;
-    }
-    if (!buf)
-        set_err(err, errlen, "%s: out of memory reading %zu bytes; free memory or use a smaller "
-                "file", path, cap);
-    else if ((uint64_t)n > GENOTYPE_MAX_FILE_BYTES)
-        set_err(err, errlen, "%s: file is over the 4 GiB limit; pass a smaller genotype table",
-                path);
-    else if (ferror(fp))
-        set_err(err, errlen, "%s: read error: %s; check the file and the disk", path,
-                strerror(read_errno));
-    else {
-        *len = n;
-        return buf;
-    }
-    free(buf);
-    return NULL;
-}
-
-enum offload_status genotype_load_file(const char *path, const struct genotype_load_options *opt,
-                                       struct genotype_matrix *m, char *err, size_t errlen)
-{
-    memset(m, 0, sizeof *m);
-    if (!path || !*path) {
-        set_err(err, errlen, "genotype file: no path given; pass the path of a genotype CSV file");
-        return OFFLOAD_ERR_USAGE;
-    }
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        set_err(err, errlen, "%s: cannot open: %s; check the path and its permissions", path,
-                strerror(errno));
-        return OFFLOAD_ERR_USAGE;
-    }
-    struct stat st;
-    if (fstat(fileno(fp), &st) != 0) {
-        int e = errno;
-        fclose(fp);
-        set_err(err, errlen, "%s: cannot stat: %s; check the path and its permissions", path,
-                strerror(e));
-        return OFFLOAD_ERR_USAGE;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        fclose(fp);
-        set_err(err, errlen,
-                "%s: is a directory, not a genotype table; pass the path of a CSV file", path);
-        return OFFLOAD_ERR_USAGE;
-    }
-    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > GENOTYPE_MAX_FILE_BYTES) {
-        fclose(fp);
-        set_err(err, errlen,
-                "%s: file is %llu bytes, over the 4 GiB limit; pass a smaller genotype table", path,
-                (unsigned long long)st.st_size);
-        return OFFLOAD_ERR_USAGE;
-    }
-
-    /* Read to EOF rather than trusting st_size: pipes report 0 and files grow. */
-    size_t len;
-    char *buf = read_to_eof(fp, path, S_ISREG(st.st_mode) && st.st_size > 0 ?
-                            (size_t)st.st_size + 1 : 65536, &len, err, errlen);
-    fclose(fp);
-    if (!buf)
-        return OFFLOAD_ERR_USAGE;
-    enum offload_status s = genotype_parse_buffer(buf, len, path, opt, m, err, errlen);
-    free(buf);
-    return s;
 }
