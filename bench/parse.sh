@@ -24,11 +24,13 @@ while [ $# -gt 0 ]; do
     esac
 done
 if [ ! -x "$build/parse_bench" ]; then
-    echo "parse.sh: $build/parse_bench not found; build it: cmake --build $build --target parse_bench" >&2
+    echo "parse.sh: $build/parse_bench not found;" \
+         "build it: cmake --build $build --target parse_bench" >&2
     exit 2
 fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-python3 "$here/gen_genotypes.py" "$tmp/g40.csv" --markers 20000 --varieties 1000 --missing 0.01 --seed 1
+python3 "$here/gen_genotypes.py" "$tmp/g40.csv" \
+    --markers 20000 --varieties 1000 --missing 0.01 --seed 1
 "$build/parse_bench" --repeats "$repeats" "$tmp/g40.csv:40" "$repo/data/AppleGenotypes.csv:1"

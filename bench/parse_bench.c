@@ -4,9 +4,9 @@
  *   parse_bench [--repeats N] FILE:TARGET_MS [FILE:TARGET_MS ...]
  *
  * Prints one line per file (rows x cols, MB, best, median and first time,
- * MB/s from the best)
- * and a `target ... PASS` or `FAIL` line; exits 1 if any target fails. The
- * time includes reading the file, as `offload scores` pays it. */
+ * MB/s from the best) and a `target ... PASS` or `FAIL` line; exits 1 if
+ * any target fails. The time includes reading the file, as `offload scores`
+ * pays it; the first run also pays for fresh pages and starting threads. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -148,8 +148,8 @@ static bool warn_duplicate_ids(const struct genotype_matrix *m, const size_t *ro
     free(t);
     if (repeated_ids > 0)
         fprintf(out,
-                "offload: warning: %s: %zu marker id%s appear%s more than once (first: %s at line %zu, "
-                "already at line %zu); rows are kept and reported by position\n",
+                "offload: warning: %s: %zu marker id%s appear%s more than once (first: %s at "
+                "line %zu, already at line %zu); rows are kept and reported by position\n",
                 name, repeated_ids, repeated_ids == 1 ? "" : "s", repeated_ids == 1 ? "s" : "",
                 m->row_ids[first_row], row_line[first_row], row_line[first_prev]);
     return true;
@@ -482,15 +482,15 @@ static enum offload_status report_field_counts(struct table_scan *t, char *err, 
         for (size_t k = 0; w && k < c->nwarn && printed < t->opt->max_warnings; k++, printed++) {
             size_t n = c->warn[k].fields;
             fprintf(w,
-                    "offload: warning: %s:%zu: %zu field%s, expected %zu (header has %zu varieties); "
-                    "row skipped\n",
+                    "offload: warning: %s:%zu: %zu field%s, expected %zu (header has %zu "
+                    "varieties); row skipped\n",
                     t->name, c->first_line + c->warn[k].line, n, n == 1 ? "" : "s", t->hfields,
                     t->cols);
         }
     }
     if (w && t->skipped > printed)
-        fprintf(w, "offload: warning: %s: %zu more row%s skipped for a wrong field count\n", t->name,
-                t->skipped - printed, t->skipped - printed == 1 ? "" : "s");
+        fprintf(w, "offload: warning: %s: %zu more row%s skipped for a wrong field count\n",
+                t->name, t->skipped - printed, t->skipped - printed == 1 ? "" : "s");
     if (t->good == 0) {
         set_err(err, errlen,
                 "%s: no usable rows: all %zu kept lines have the wrong field count; check the "
