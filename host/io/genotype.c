@@ -18,8 +18,8 @@
 #include <omp.h>
 #endif
 
-/* Below this many bytes of data lines one thread parses the table alone:
- * at about 2 GB/s that takes 1 ms, less than waking a thread on a busy host. */
+/* Each thread gets this many bytes of data lines or more: at about 2 GB/s
+ * they take 1 ms, more than waking a thread costs even on a busy host. */
 #define GENOTYPE_PARALLEL_BYTES ((uint64_t)2 << 20)
 #define GENOTYPE_CHUNKS_PER_THREAD 4
 /* More chunks than this would not make the parse faster on any host. */
@@ -267,8 +267,8 @@ static enum offload_status read_header(struct table_scan *t, const char *buf, si
 }
 
 /* Splits the data lines into chunks for the threads: the caller's count,
- * else OpenMP's, but one for a small table, where waking threads costs more
- * than it saves. A few chunks per thread, taken in turn, keep a thread that
+ * else OpenMP's, but fewer for a small table, where waking threads costs
+ * more than it saves. A few chunks per thread, taken in turn, keep a thread that
  * the OS pauses from holding up the others for long. Chunks end just after
  * a '\n', so no line is cut. */
 static bool split_chunks(struct table_scan *t)
@@ -277,7 +277,10 @@ static bool split_chunks(struct table_scan *t)
     const uint64_t len = (uint64_t)(t->end - t->data_start);
     if (threads == 0) {
 #ifdef _OPENMP
-        threads = len < GENOTYPE_PARALLEL_BYTES ? 1 : (size_t)omp_get_max_threads();
+        /* at least GENOTYPE_PARALLEL_BYTES for each thread */
+        uint64_t most = len / GENOTYPE_PARALLEL_BYTES;
+        threads = (size_t)omp_get_max_threads();
+        threads = most < 1 ? 1 : most < threads ? (size_t)most : threads;
 #else
         threads = 1;
 #endif
