@@ -21,7 +21,7 @@
 /* Each thread gets this many bytes of data lines or more: at about 2 GB/s
  * they take 1 ms, more than waking a thread costs even on a busy host. */
 #define GENOTYPE_PARALLEL_BYTES ((uint64_t)2 << 20)
-#define GENOTYPE_CHUNKS_PER_THREAD 4
+#define GENOTYPE_CHUNKS_PER_THREAD 8
 /* More chunks than this would not make the parse faster on any host. */
 #define GENOTYPE_MAX_CHUNKS 256
 
