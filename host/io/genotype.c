@@ -268,9 +268,10 @@ static enum offload_status read_header(struct table_scan *t, const char *buf, si
 
 /* Splits the data lines into chunks for the threads: the caller's count,
  * else OpenMP's, but fewer for a small table, where waking threads costs
- * more than it saves. A few chunks per thread, taken in turn, keep a thread that
- * the OS pauses from holding up the others for long. Chunks end just after
- * a '\n', so no line is cut. */
+ * more than it saves. Several chunks per thread, taken in turn, keep a
+ * thread that the OS pauses from holding up the others for long. Chunks end
+ * just after a '\n', so no line is cut, and each boundary search starts past
+ * the last one, so a huge line is scanned once. */
 static bool split_chunks(struct table_scan *t)
 {
     size_t threads = t->opt->threads;
