@@ -27,8 +27,8 @@ struct genotype_load_options {
     double percent;      /* keep the first int(data_lines*percent/100) lines */
     FILE *warnings;      /* where skipped-row warnings go; NULL for none */
     size_t max_warnings; /* warnings printed one by one before a summary */
-    unsigned threads;    /* threads that parse (each a run of whole lines); 0: OpenMP's
-                          * count, or 1 for small tables. The result is the same. */
+    unsigned threads;    /* threads that parse, each runs of whole lines; 0: OpenMP's count,
+                          * fewer for a small table (2 MiB each). Same result for any. */
 };
 
 /* Defaults: 100 %, warnings to stderr, 10 printed, threads chosen. */
