@@ -1,10 +1,11 @@
 /* Genotype table loader: header `code,<variety names>`, then one marker per
- * line. The whole file is read into memory and parsed in linear passes, so a
- * single huge line or binary garbage costs time proportional to its size and
- * never more. */
+ * line. The whole table is in memory (genotype_file.c maps or reads it) and
+ * is parsed in linear passes, each split over threads at line boundaries,
+ * so a single huge line or binary garbage costs time proportional to its
+ * size and never more. */
 #include "genotype.h"
+#include "genotype_scan.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -12,11 +13,17 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-/* Larger inputs are almost certainly a wrong path, and would not fit the
- * matrix anyway. */
-#define GENOTYPE_MAX_FILE_BYTES ((uint64_t)4 << 30)
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* Each thread gets this many bytes of data lines or more: at about 2 GB/s
+ * they take 1 ms, more than waking a thread costs even on a busy host. */
+#define GENOTYPE_PARALLEL_BYTES ((uint64_t)2 << 20)
+#define GENOTYPE_CHUNKS_PER_THREAD 8
+/* More chunks than this would not make the parse faster on any host. */
+#define GENOTYPE_MAX_CHUNKS 256
 
 struct genotype_load_options genotype_default_options(void)
 {
@@ -24,6 +31,7 @@ struct genotype_load_options genotype_default_options(void)
     o.percent = 100.0;
     o.warnings = stderr;
     o.max_warnings = 10;
+    o.threads = 0;
     return o;
 }
 
@@ -54,210 +62,6 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
-}
-
-/* Spaces, tabs and CR are noise around fields; \v and \f are treated alike so
- * that whitespace-delimited tables split where a reader would expect. */
-static bool is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-static bool is_blank(const char *s, const char *end)
-{
-    for (; s < end; s++)
-        if (!is_ws(*s))
-            return false;
-    return true;
-}
-
-static void trim(const char **s, const char **e)
-{
-    while (*s < *e && is_ws(**s))
-        (*s)++;
-    while (*e > *s && is_ws((*e)[-1]))
-        (*e)--;
-}
-
-/* A line [start, end) without its '\n'; next points past the '\n'. */
-struct line {
-    const char *start, *end, *next;
-};
-
-static bool next_line(const char **pos, const char *buf_end, struct line *ln)
-{
-    if (*pos >= buf_end)
-        return false;
-    const char *nl = memchr(*pos, '\n', (size_t)(buf_end - *pos));
-    ln->start = *pos;
-    ln->end = nl ? nl : buf_end;
-    ln->next = nl ? nl + 1 : buf_end;
-    *pos = ln->next;
-    return true;
-}
-
-/* End of the quoted part that opens at q (*q == '"'): just past the closing
- * quote, or end when the quote is left open ("" inside is an escaped '"'). */
-static const char *skip_quoted(const char *q, const char *end)
-{
-    for (q++; (q = memchr(q, '"', (size_t)(end - q))) != NULL; q += 2)
-        if (q + 1 == end || q[1] != '"')
-            return q + 1;
-    return end;
-}
-
-/* Field splitter over one line, reading RFC 4180 quotes as Python's csv
- * module does: a field that starts with '"' holds delimiters and spaces up
- * to the closing quote, "" inside is one '"', text after the closing quote
- * is appended, a '"' inside an unquoted field is data. Unlike Python, the
- * space around a field is trimmed (so a quote after it still opens a quoted
- * field) and fields do not span lines. For ',' and '\t' every delimiter
- * outside quotes starts a field ("a,b," has three); for ' ' fields are runs
- * of non-whitespace. Fields come back raw; field_value decodes them. */
-struct fields {
-    const char *p, *end;
-    char delim;
-    bool done;
-};
-
-static void fields_init(struct fields *f, const struct line *ln, char delim)
-{
-    f->p = ln->start;
-    f->end = ln->end;
-    f->delim = delim;
-    f->done = false;
-}
-
-static bool next_field(struct fields *f, const char **s, const char **e)
-{
-    if (f->done)
-        return false;
-    const char *p = f->p;
-    if (f->delim == ' ') {
-        while (p < f->end && is_ws(*p))
-            p++;
-        if (p == f->end) {
-            f->done = true;
-            return false;
-        }
-        *s = p;
-        if (*p == '"')
-            p = skip_quoted(p, f->end);
-        while (p < f->end && !is_ws(*p))
-            p++;
-        *e = f->p = p;
-        return true;
-    }
-    while (p < f->end && *p != f->delim && is_ws(*p))
-        p++;
-    if (p < f->end && *p == '"')
-        p = skip_quoted(p, f->end);
-    const char *q = memchr(p, f->delim, (size_t)(f->end - p));
-    *s = f->p;
-    if (q) {
-        *e = q;
-        f->p = q + 1;
-    } else {
-        *e = f->end;
-        f->done = true;
-    }
-    trim(s, e);
-    return true;
-}
-
-static size_t count_fields(const struct line *ln, char delim)
-{
-    if (delim != ' ' && !memchr(ln->start, '"', (size_t)(ln->end - ln->start))) {
-        /* Every delimiter starts a field; a plain counting loop vectorises,
-         * which keeps a line of millions of fields cheap. */
-        size_t n = 1;
-        for (const char *p = ln->start; p < ln->end; p++)
-            n += *p == delim;
-        return n;
-    }
-    struct fields f;
-    const char *s, *e;
-    size_t n = 0;
-    fields_init(&f, ln, delim);
-    while (next_field(&f, &s, &e))
-        n++;
-    return n;
-}
-
-/* The delimiter of a header: tab if a tab lies outside quotes, else comma if
- * a comma does, else runs of spaces. A quote opens a quoted name only at the
- * start of a field, after any of the three. */
-static char detect_delimiter(const struct line *h)
-{
-    bool tab = false, comma = false, field_start = true;
-    for (const char *p = h->start; p < h->end; p++) {
-        if (*p == '"' && field_start) {
-            p = skip_quoted(p, h->end) - 1;
-            field_start = false;
-            continue;
-        }
-        tab |= *p == '\t';
-        comma |= *p == ',';
-        field_start = *p == ',' || is_ws(*p);
-    }
-    return tab ? '\t' : comma ? ',' : ' ';
-}
-
-/* Decodes raw field [s, e) into out (room for e - s bytes): unquoted as it
- * is; quoted without its quotes, "" as '"', and text after the closing quote
- * appended. Returns the length. */
-static size_t field_value(const char *s, const char *e, char *out)
-{
-    size_t n = 0;
-    if (s == e || *s != '"') {
-        memcpy(out, s, (size_t)(e - s));
-        return (size_t)(e - s);
-    }
-    for (const char *p = s + 1; p < e;) {
-        if (*p != '"') {
-            out[n++] = *p++;
-        } else if (p + 1 < e && p[1] == '"') {
-            out[n++] = '"';
-            p += 2;
-        } else {
-            memcpy(out + n, p + 1, (size_t)(e - p - 1));
-            return n + (size_t)(e - p - 1);
-        }
-    }
-    return n;
-}
-
-static char *dup_field(const char *s, const char *e)
-{
-    char *r = malloc((size_t)(e - s) + 1);
-    if (r)
-        r[field_value(s, e, r)] = '\0';
-    return r;
-}
-
-/* 0/1/2 or A/AB/B in any case, quoted or not; anything else is missing. */
-static int8_t decode_call(const char *s, const char *e)
-{
-    char buf[8];
-    if (s < e && *s == '"') {
-        if (e - s > (ptrdiff_t)sizeof buf)
-            return GENOTYPE_MISSING;
-        e = buf + field_value(s, e, buf);
-        s = buf;
-        trim(&s, &e);
-    }
-    size_t n = (size_t)(e - s);
-    if (n == 1) {
-        switch (s[0]) {
-        case '0': case 'a': case 'A': return 0;
-        case '1': return 1;
-        case '2': case 'b': case 'B': return 2;
-        default: return GENOTYPE_MISSING;
-        }
-    }
-    if (n == 2 && (s[0] == 'a' || s[0] == 'A') && (s[1] == 'b' || s[1] == 'B'))
-        return 1;
-    return GENOTYPE_MISSING;
 }
 
 static const char *delim_name(char d)
@@ -344,8 +148,8 @@ static bool warn_duplicate_ids(const struct genotype_matrix *m, const size_t *ro
     free(t);
     if (repeated_ids > 0)
         fprintf(out,
-                "offload: warning: %s: %zu marker id%s appear%s more than once (first: %s at line %zu, "
-                "already at line %zu); rows are kept and reported by position\n",
+                "offload: warning: %s: %zu marker id%s appear%s more than once (first: %s at "
+                "line %zu, already at line %zu); rows are kept and reported by position\n",
                 name, repeated_ids, repeated_ids == 1 ? "" : "s", repeated_ids == 1 ? "s" : "",
                 m->row_ids[first_row], row_line[first_row], row_line[first_prev]);
     return true;
@@ -362,43 +166,68 @@ static enum offload_status oom(struct genotype_matrix *m, const char *name, size
     return OFFLOAD_ERR_USAGE;
 }
 
+/* A skipped row, kept for its warning. */
+struct bad_row {
+    size_t line;   /* line index within its chunk, from 0 */
+    size_t fields; /* fields it has */
+};
+
+/* A run of whole data lines, checked and then read by one thread. */
+struct chunk {
+    const char *start, *end;
+    size_t limit;          /* data lines --percent keeps here; SIZE_MAX for all */
+    size_t lines, data;    /* lines and non-blank lines in [start, end) */
+    size_t good, bad;      /* kept data lines with the right field count; others */
+    size_t first_line;     /* line number of its first line in the file */
+    size_t row0;           /* matrix row of its first good line */
+    size_t missing;        /* missing calls in its rows */
+    struct bad_row *warn;  /* its first bad rows, at most max_warnings */
+    size_t nwarn, warn_cap;
+    bool nul, oom;         /* a NUL byte seen; out of memory */
+};
+
 /* What the passes over a table share: where its parts are and what the
  * earlier passes found. */
 struct table_scan {
     const char *name;
     const struct genotype_load_options *opt;
     const char *data_start, *end; /* the lines after the header */
-    struct line header;
+    struct scan_line header;
     size_t header_lineno;
     char delim;
     size_t hfields, cols;
     size_t data_lines, keep; /* non-blank data lines; those --percent keeps */
     size_t good, skipped;    /* kept lines with the right field count; others */
+    struct chunk *chunks;    /* the data lines, in order */
+    size_t nchunks;
+    int threads;             /* that parse the chunks */
 };
 
-/* Rejects a --percent out of range and binary input (a NUL), before any
- * line logic. */
-static enum offload_status check_buffer(const struct table_scan *t, const char *buf, size_t len,
-                                        char *err, size_t errlen)
+static enum offload_status check_percent(const struct table_scan *t, char *err, size_t errlen)
 {
-    if (!(t->opt->percent > 0.0 && t->opt->percent <= 100.0)) {
-        set_err(err, errlen,
-                "%s: --percent %g is out of range; use a value above 0 and at most 100", t->name,
-                t->opt->percent);
-        return OFFLOAD_ERR_USAGE;
-    }
+    if (t->opt->percent > 0.0 && t->opt->percent <= 100.0)
+        return OFFLOAD_OK;
+    set_err(err, errlen, "%s: --percent %g is out of range; use a value above 0 and at most 100",
+            t->name, t->opt->percent);
+    return OFFLOAD_ERR_USAGE;
+}
+
+/* Binary input (a NUL byte in [buf, buf + len)) gets this error whatever
+ * else is wrong with it. True when there is one. */
+static bool nul_error(const struct table_scan *t, const char *buf, size_t len, char *err,
+                      size_t errlen)
+{
     const char *nul = len ? memchr(buf, '\0', len) : NULL;
-    if (nul) {
-        size_t line = 1;
-        for (const char *p = buf; (p = memchr(p, '\n', (size_t)(nul - p))) != NULL; p++)
-            line++;
-        set_err(err, errlen,
-                "%s:%zu: contains a NUL byte: this is not a text genotype table; pass a CSV, "
-                "tab- or space-separated text file",
-                t->name, line);
-        return OFFLOAD_ERR_USAGE;
-    }
-    return OFFLOAD_OK;
+    if (!nul)
+        return false;
+    size_t line = 1;
+    for (const char *p = buf; (p = memchr(p, '\n', (size_t)(nul - p))) != NULL; p++)
+        line++;
+    set_err(err, errlen,
+            "%s:%zu: contains a NUL byte: this is not a text genotype table; pass a CSV, "
+            "tab- or space-separated text file",
+            t->name, line);
+    return true;
 }
 
 /* Finds the header (the first non-blank line), its delimiter and fields. */
@@ -406,12 +235,12 @@ static enum offload_status read_header(struct table_scan *t, const char *buf, si
                                        char *err, size_t errlen)
 {
     const char *pos = buf, *end = buf + len;
-    struct line ln;
+    struct scan_line ln;
     size_t lineno = 0;
     bool have_header = false;
-    while (!have_header && next_line(&pos, end, &ln)) {
+    while (!have_header && scan_next_line(&pos, end, &ln)) {
         lineno++;
-        have_header = !is_blank(ln.start, ln.end);
+        have_header = !scan_is_blank(ln.start, ln.end);
     }
     if (!have_header) {
         set_err(err, errlen,
@@ -424,8 +253,8 @@ static enum offload_status read_header(struct table_scan *t, const char *buf, si
     t->header_lineno = lineno;
     t->data_start = pos;
     t->end = end;
-    t->delim = detect_delimiter(&ln);
-    t->hfields = count_fields(&ln, t->delim);
+    t->delim = scan_detect_delimiter(&ln);
+    t->hfields = scan_count_fields(&ln, t->delim);
     if (t->hfields < 2) {
         set_err(err, errlen,
                 "%s:%zu: header has no variety columns (%zu field, delimiter detected: %s); "
@@ -437,14 +266,181 @@ static enum offload_status read_header(struct table_scan *t, const char *buf, si
     return OFFLOAD_OK;
 }
 
-/* Pass 1: count data lines so --percent can be applied. */
-static enum offload_status count_data_lines(struct table_scan *t, char *err, size_t errlen)
+/* Splits the data lines into chunks for the threads: the caller's count,
+ * else OpenMP's, but fewer for a small table, where waking threads costs
+ * more than it saves. Several chunks per thread, taken in turn, keep a
+ * thread that the OS pauses from holding up the others for long. Chunks end
+ * just after a '\n', so no line is cut, and each boundary search starts past
+ * the last one, so a huge line is scanned once. */
+static bool split_chunks(struct table_scan *t)
 {
-    const char *pos = t->data_start;
-    struct line ln;
-    while (next_line(&pos, t->end, &ln))
-        if (!is_blank(ln.start, ln.end))
-            t->data_lines++;
+    size_t threads = t->opt->threads;
+    const uint64_t len = (uint64_t)(t->end - t->data_start);
+    if (threads == 0) {
+#ifdef _OPENMP
+        /* at least GENOTYPE_PARALLEL_BYTES for each thread */
+        uint64_t most = len / GENOTYPE_PARALLEL_BYTES;
+        threads = (size_t)omp_get_max_threads();
+        threads = most < 1 ? 1 : most < threads ? (size_t)most : threads;
+#else
+        threads = 1;
+#endif
+    }
+    threads = threads > GENOTYPE_MAX_CHUNKS ? GENOTYPE_MAX_CHUNKS : threads;
+    size_t n = threads > 1 ? threads * GENOTYPE_CHUNKS_PER_THREAD : 1;
+    n = n > GENOTYPE_MAX_CHUNKS ? GENOTYPE_MAX_CHUNKS : n;
+    t->threads = (int)threads;
+    if (!(t->chunks = calloc(n, sizeof *t->chunks)))
+        return false;
+    t->nchunks = n;
+    const char *s = t->data_start;
+    for (size_t i = 0; i < n; i++) {
+        const char *e = t->end;
+        if (i + 1 < n) {
+            e = t->data_start + len * (i + 1) / n;
+            const char *nl = e > s ? memchr(e - 1, '\n', (size_t)(t->end - (e - 1))) : NULL;
+            e = e <= s ? s : nl ? nl + 1 : t->end;
+        }
+        t->chunks[i].start = s;
+        t->chunks[i].end = e;
+        t->chunks[i].limit = SIZE_MAX;
+        s = e;
+    }
+    return true;
+}
+
+static void free_chunks(struct table_scan *t)
+{
+    for (size_t i = 0; i < t->nchunks; i++)
+        free(t->chunks[i].warn);
+    free(t->chunks);
+}
+
+/* Pass 1, for --percent below 100 only: lines, data lines and NULs. */
+static void count_chunk(struct chunk *c)
+{
+    c->nul = memchr(c->start, '\0', (size_t)(c->end - c->start)) != NULL;
+    const char *pos = c->start;
+    struct scan_line ln;
+    while (scan_next_line(&pos, c->end, &ln)) {
+        c->lines++;
+        c->data += !scan_is_blank(ln.start, ln.end);
+    }
+}
+
+static bool note_bad_row(struct chunk *c, size_t line, size_t fields, size_t max)
+{
+    if (c->nwarn == c->warn_cap) {
+        size_t cap = c->warn_cap ? c->warn_cap * 2 : 16;
+        cap = cap > max ? max : cap;
+        struct bad_row *w = realloc(c->warn, cap * sizeof *w);
+        if (!w)
+            return false;
+        c->warn = w;
+        c->warn_cap = cap;
+    }
+    c->warn[c->nwarn++] = (struct bad_row){line, fields};
+    return true;
+}
+
+/* Pass 2: the field count of each kept line, so that the matrix is
+ * allocated for exactly the rows kept (a wrongly delimited wide file then
+ * fails as "no usable rows", not as a huge allocation). With no limit it
+ * also counts the lines, and is the only pass before the fill. */
+static void check_chunk(struct chunk *c, const struct table_scan *t)
+{
+    const struct genotype_load_options *o = t->opt;
+    size_t lines = 0, data = 0;
+    const char *pos = c->start;
+    struct scan_line ln;
+    for (; data < c->limit && scan_next_line(&pos, c->end, &ln); lines++) {
+        if (scan_is_blank(ln.start, ln.end))
+            continue;
+        data++;
+        size_t n = scan_check_line(&ln, t->delim, &c->nul);
+        if (c->nul)
+            return;
+        if (n == t->hfields) {
+            c->good++;
+            continue;
+        }
+        c->bad++;
+        if (o->warnings && c->nwarn < o->max_warnings &&
+            !note_bad_row(c, lines, n, o->max_warnings)) {
+            c->oom = true;
+            return;
+        }
+    }
+    if (c->limit == SIZE_MAX) {
+        c->lines = lines;
+        c->data = data;
+    }
+}
+
+/* Pass 3: the chunk's good rows into the matrix, from row row0 on. */
+static void fill_chunk(struct chunk *c, const struct table_scan *t, struct genotype_matrix *m,
+                       size_t *row_line)
+{
+    size_t r = c->row0, lineno = c->first_line;
+    const char *pos = c->start;
+    struct scan_line ln;
+    /* The first `good` lines with the right count are those --percent keeps. */
+    for (; r < c->row0 + c->good && scan_next_line(&pos, c->end, &ln); lineno++) {
+        if (scan_is_blank(ln.start, ln.end))
+            continue;
+        if (c->bad > 0 && scan_count_fields(&ln, t->delim) != t->hfields)
+            continue;
+        if (!scan_row(&ln, t->delim, t->cols, m->calls + r * t->cols, &m->row_ids[r],
+                      &c->missing)) {
+            c->oom = true;
+            return;
+        }
+        row_line[r++] = lineno;
+    }
+}
+
+enum pass { PASS_COUNT, PASS_CHECK, PASS_FILL };
+
+/* Runs a pass over every chunk, one thread each. */
+static void run_pass(struct table_scan *t, enum pass p, struct genotype_matrix *m,
+                     size_t *row_line)
+{
+    const int n = (int)t->nchunks;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(t->threads) schedule(dynamic, 1) if (t->threads > 1)
+#endif
+    for (int i = 0; i < n; i++) {
+        struct chunk *c = &t->chunks[i];
+        if (p == PASS_COUNT)
+            count_chunk(c);
+        else if (p == PASS_CHECK)
+            check_chunk(c, t);
+        else
+            fill_chunk(c, t, m, row_line);
+    }
+}
+
+static bool any_chunk(const struct table_scan *t, bool nul)
+{
+    for (size_t i = 0; i < t->nchunks; i++)
+        if (nul ? t->chunks[i].nul : t->chunks[i].oom)
+            return true;
+    return false;
+}
+
+/* Counts the data lines and applies --percent: when every line is kept, in
+ * the same pass that checks the field counts; else in a pass before it. */
+static enum offload_status count_data_lines(struct table_scan *t, const char *buf, size_t len,
+                                            char *err, size_t errlen)
+{
+    bool all = t->opt->percent >= 100.0;
+    run_pass(t, all ? PASS_CHECK : PASS_COUNT, NULL, NULL);
+    if (any_chunk(t, true) && nul_error(t, buf, len, err, errlen))
+        return OFFLOAD_ERR_USAGE;
+    if (any_chunk(t, false))
+        return oom(NULL, t->name, 0, t->cols, err, errlen);
+    for (size_t i = 0; i < t->nchunks; i++)
+        t->data_lines += t->chunks[i].data;
     if (t->data_lines == 0) {
         set_err(err, errlen,
                 "%s: no data lines after the header: add one line per marker, "
@@ -460,41 +456,45 @@ static enum offload_status count_data_lines(struct table_scan *t, char *err, siz
                 t->name, t->opt->percent, t->data_lines, need);
         return OFFLOAD_ERR_USAGE;
     }
+    if (!all) {
+        size_t before = 0;
+        for (size_t i = 0; i < t->nchunks; i++) {
+            struct chunk *c = &t->chunks[i];
+            c->limit = before >= t->keep ? 0 : t->keep - before;
+            before += c->data;
+        }
+        run_pass(t, PASS_CHECK, NULL, NULL);
+        if (any_chunk(t, false))
+            return oom(NULL, t->name, 0, t->cols, err, errlen);
+    }
     return OFFLOAD_OK;
 }
 
-/* Pass 2: check the field count of each kept line and warn about the bad
- * ones, so that the matrix is allocated for exactly the rows kept (a
- * wrongly delimited wide file then fails as "no usable rows", not as a
- * huge allocation). */
-static enum offload_status check_field_counts(struct table_scan *t, char *err, size_t errlen)
+/* Sums the check pass and prints its warnings in line order: the first
+ * max_warnings skipped rows, then how many more. */
+static enum offload_status report_field_counts(struct table_scan *t, char *err, size_t errlen)
 {
     FILE *w = t->opt->warnings;
-    size_t seen = 0, printed = 0, lineno = t->header_lineno;
-    const char *pos = t->data_start;
-    struct line ln;
-    while (seen < t->keep && next_line(&pos, t->end, &ln)) {
-        lineno++;
-        if (is_blank(ln.start, ln.end))
-            continue;
-        seen++;
-        size_t n = count_fields(&ln, t->delim);
-        if (n == t->hfields) {
-            t->good++;
-            continue;
-        }
-        t->skipped++;
-        if (w && printed < t->opt->max_warnings) {
+    size_t printed = 0, line = t->header_lineno + 1;
+    for (size_t i = 0; i < t->nchunks; i++) {
+        struct chunk *c = &t->chunks[i];
+        c->first_line = line;
+        c->row0 = t->good;
+        line += c->lines;
+        t->good += c->good;
+        t->skipped += c->bad;
+        for (size_t k = 0; w && k < c->nwarn && printed < t->opt->max_warnings; k++, printed++) {
+            size_t n = c->warn[k].fields;
             fprintf(w,
-                    "offload: warning: %s:%zu: %zu field%s, expected %zu (header has %zu varieties); "
-                    "row skipped\n",
-                    t->name, lineno, n, n == 1 ? "" : "s", t->hfields, t->cols);
-            printed++;
+                    "offload: warning: %s:%zu: %zu field%s, expected %zu (header has %zu "
+                    "varieties); row skipped\n",
+                    t->name, c->first_line + c->warn[k].line, n, n == 1 ? "" : "s", t->hfields,
+                    t->cols);
         }
     }
     if (w && t->skipped > printed)
-        fprintf(w, "offload: warning: %s: %zu more row%s skipped for a wrong field count\n", t->name,
-                t->skipped - printed, t->skipped - printed == 1 ? "" : "s");
+        fprintf(w, "offload: warning: %s: %zu more row%s skipped for a wrong field count\n",
+                t->name, t->skipped - printed, t->skipped - printed == 1 ? "" : "s");
     if (t->good == 0) {
         set_err(err, errlen,
                 "%s: no usable rows: all %zu kept lines have the wrong field count; check the "
@@ -520,52 +520,56 @@ static bool alloc_matrix(const struct table_scan *t, struct genotype_matrix *m, 
     m->cols = t->cols;
     m->col_names = calloc(t->cols, sizeof *m->col_names);
     m->row_ids = calloc(t->good, sizeof *m->row_ids);
+    m->rows = m->row_ids ? t->good : 0; /* genotype_free frees the ids filled so far */
     m->calls = malloc(t->good * t->cols);
     *row_line = malloc(t->good * sizeof **row_line);
     if (!m->col_names || !m->row_ids || !m->calls || !*row_line)
         return false;
-    struct fields f;
-    const char *s, *e;
-    fields_init(&f, &t->header, t->delim);
-    next_field(&f, &s, &e); /* first header field names the id column */
-    for (size_t c = 0; c < t->cols && next_field(&f, &s, &e); c++)
-        if (!(m->col_names[c] = dup_field(s, e)))
-            return false;
-    return true;
+    return scan_header_names(&t->header, t->delim, m->col_names, t->cols);
 }
 
-/* Pass 3: fill the matrix from the lines that passed the count check.
- * False when out of memory. */
-static bool fill_rows(const struct table_scan *t, struct genotype_matrix *m, size_t *row_line)
+/* Pass 3 over all chunks. False when out of memory. */
+static bool fill_rows(struct table_scan *t, struct genotype_matrix *m, size_t *row_line)
 {
-    size_t seen = 0, lineno = t->header_lineno;
-    const char *pos = t->data_start;
-    struct line ln;
-    while (seen < t->keep && m->rows < t->good && next_line(&pos, t->end, &ln)) {
-        lineno++;
-        if (is_blank(ln.start, ln.end))
-            continue;
-        seen++;
-        if (count_fields(&ln, t->delim) != t->hfields)
-            continue;
-        size_t r = m->rows;
-        int8_t *out = m->calls + r * t->cols;
-        struct fields f;
-        const char *s, *e;
-        fields_init(&f, &ln, t->delim);
-        next_field(&f, &s, &e);
-        if (!(m->row_ids[r] = dup_field(s, e)))
-            return false;
-        m->rows++; /* row id owned from here on, so genotype_free releases it */
-        for (size_t c = 0; c < t->cols && next_field(&f, &s, &e); c++) {
-            int8_t v = decode_call(s, e);
-            if (v == GENOTYPE_MISSING)
-                m->missing_calls++;
-            out[c] = v;
-        }
-        row_line[r] = lineno;
-    }
-    return true;
+    run_pass(t, PASS_FILL, m, row_line);
+    for (size_t i = 0; i < t->nchunks; i++)
+        m->missing_calls += t->chunks[i].missing;
+    return !any_chunk(t, false);
+}
+
+/* The passes, in order; the matrix is left empty on failure. */
+static enum offload_status parse_table(struct table_scan *t, const char *buf, size_t len,
+                                       struct genotype_matrix *m, char *err, size_t errlen)
+{
+    enum offload_status st = check_percent(t, err, errlen);
+    if (st != OFFLOAD_OK)
+        return st;
+    st = read_header(t, buf, len, err, errlen);
+    if (nul_error(t, buf, st == OFFLOAD_OK ? (size_t)(t->data_start - buf) : len, err, errlen))
+        return OFFLOAD_ERR_USAGE;
+    if (st != OFFLOAD_OK)
+        return st;
+    if (!split_chunks(t))
+        return oom(NULL, t->name, 0, t->cols, err, errlen);
+    st = count_data_lines(t, buf, len, err, errlen);
+    if (st == OFFLOAD_OK)
+        st = report_field_counts(t, err, errlen);
+    if (st != OFFLOAD_OK)
+        return st;
+
+    size_t *row_line;
+    bool ok = alloc_matrix(t, m, &row_line) && fill_rows(t, m, row_line);
+    ok = ok && warn_duplicate_ids(m, row_line, t->name, t->opt->warnings);
+    free(row_line);
+    if (!ok)
+        return oom(m, t->name, t->good, t->cols, err, errlen);
+    FILE *w = t->opt->warnings;
+    if (w && m->missing_calls == m->rows * m->cols)
+        fprintf(w,
+                "offload: warning: %s: no row has a known call, so every score is 0; calls must be "
+                "0/1/2 or A/AB/B (in any case), one per variety\n",
+                t->name);
+    return OFFLOAD_OK;
 }
 
 enum offload_status genotype_parse_buffer(const char *buf, size_t len, const char *name,
@@ -582,115 +586,7 @@ enum offload_status genotype_parse_buffer(const char *buf, size_t len, const cha
     memset(m, 0, sizeof *m);
     if (!buf)
         len = 0;
-
-    enum offload_status st = check_buffer(&t, buf, len, err, errlen);
-    if (st == OFFLOAD_OK)
-        st = read_header(&t, buf, len, err, errlen);
-    if (st == OFFLOAD_OK)
-        st = count_data_lines(&t, err, errlen);
-    if (st == OFFLOAD_OK)
-        st = check_field_counts(&t, err, errlen);
-    if (st != OFFLOAD_OK)
-        return st;
-
-    size_t *row_line;
-    bool ok = alloc_matrix(&t, m, &row_line) && fill_rows(&t, m, row_line);
-    ok = ok && warn_duplicate_ids(m, row_line, t.name, t.opt->warnings);
-    free(row_line);
-    if (!ok)
-        return oom(m, t.name, t.good, t.cols, err, errlen);
-    FILE *w = t.opt->warnings;
-    if (w && m->missing_calls == m->rows * m->cols)
-        fprintf(w,
-                "offload: warning: %s: no row has a known call, so every score is 0; calls must be "
-                "0/1/2 or A/AB/B (in any case), one per variety\n",
-                t.name);
-    return OFFLOAD_OK;
-}
-
-/* Reads fp to its end into a buffer of cap bytes or more. NULL with a
- * message in err on a read error, out of memory or over the size limit. */
-static char *read_to_eof(FILE *fp, const char *path, size_t cap, size_t *len, char *err,
-                         size_t errlen)
-{
-    char *buf = malloc(cap);
-    size_t n = 0, got = 1;
-    int read_errno = 0;
-    while (buf && got > 0 && (uint64_t)n <= GENOTYPE_MAX_FILE_BYTES) {
-        if (n == cap) {
-            cap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
-            char *grown = realloc(buf, cap);
-            if (!grown)
-                free(buf);
-            buf = grown;
-            if (!buf)
-                break;
-        }
-        got = fread(buf + n, 1, cap - n, fp);
-        read_errno = got == 0 ? errno : 0;
-        n += got;
-    }
-    if (!buf)
-        set_err(err, errlen, "%s: out of memory reading %zu bytes; free memory or use a smaller "
-                "file", path, cap);
-    else if ((uint64_t)n > GENOTYPE_MAX_FILE_BYTES)
-        set_err(err, errlen, "%s: file is over the 4 GiB limit; pass a smaller genotype table",
-                path);
-    else if (ferror(fp))
-        set_err(err, errlen, "%s: read error: %s; check the file and the disk", path,
-                strerror(read_errno));
-    else {
-        *len = n;
-        return buf;
-    }
-    free(buf);
-    return NULL;
-}
-
-enum offload_status genotype_load_file(const char *path, const struct genotype_load_options *opt,
-                                       struct genotype_matrix *m, char *err, size_t errlen)
-{
-    memset(m, 0, sizeof *m);
-    if (!path || !*path) {
-        set_err(err, errlen, "genotype file: no path given; pass the path of a genotype CSV file");
-        return OFFLOAD_ERR_USAGE;
-    }
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        set_err(err, errlen, "%s: cannot open: %s; check the path and its permissions", path,
-                strerror(errno));
-        return OFFLOAD_ERR_USAGE;
-    }
-    struct stat st;
-    if (fstat(fileno(fp), &st) != 0) {
-        int e = errno;
-        fclose(fp);
-        set_err(err, errlen, "%s: cannot stat: %s; check the path and its permissions", path,
-                strerror(e));
-        return OFFLOAD_ERR_USAGE;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        fclose(fp);
-        set_err(err, errlen,
-                "%s: is a directory, not a genotype table; pass the path of a CSV file", path);
-        return OFFLOAD_ERR_USAGE;
-    }
-    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > GENOTYPE_MAX_FILE_BYTES) {
-        fclose(fp);
-        set_err(err, errlen,
-                "%s: file is %llu bytes, over the 4 GiB limit; pass a smaller genotype table", path,
-                (unsigned long long)st.st_size);
-        return OFFLOAD_ERR_USAGE;
-    }
-
-    /* Read to EOF rather than trusting st_size: pipes report 0 and files grow. */
-    size_t len;
-    char *buf = read_to_eof(fp, path, S_ISREG(st.st_mode) && st.st_size > 0 ?
-                            (size_t)st.st_size + 1 : 65536, &len, err, errlen);
-    fclose(fp);
-    if (!buf)
-        return OFFLOAD_ERR_USAGE;
-    enum offload_status s = genotype_parse_buffer(buf, len, path, opt, m, err, errlen);
-    free(buf);
-    return s;
+    enum offload_status st = parse_table(&t, buf, len, m, err, errlen);
+    free_chunks(&t);
+    return st;
 }

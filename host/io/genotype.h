@@ -27,9 +27,11 @@ struct genotype_load_options {
     double percent;      /* keep the first int(data_lines*percent/100) lines */
     FILE *warnings;      /* where skipped-row warnings go; NULL for none */
     size_t max_warnings; /* warnings printed one by one before a summary */
+    unsigned threads;    /* threads that parse, each runs of whole lines; 0: OpenMP's count,
+                          * fewer for a small table (2 MiB each). Same result for any. */
 };
 
-/* Defaults: 100 %, warnings to stderr, 10 printed. */
+/* Defaults: 100 %, warnings to stderr, 10 printed, threads chosen. */
 struct genotype_load_options genotype_default_options(void);
 
 /* Parse a genotype table held in memory. On failure returns

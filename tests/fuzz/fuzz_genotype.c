@@ -1,16 +1,17 @@
 /* libFuzzer target: genotype_parse_buffer on arbitrary bytes. The first
  * byte picks --percent (1..100, plus a few fractional values); the rest is
- * the file. Warnings go to /dev/null so their formatting runs too. */
+ * the file. Each input is parsed as one chunk and as three (the parallel
+ * path, run one chunk after another here), which must agree on the status,
+ * the message, the warnings and the whole matrix. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "genotype.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static FILE *devnull;
 
 static double percent_from_byte(uint8_t b)
 {
@@ -38,25 +39,63 @@ static void check_matrix(const struct genotype_matrix *m)
     (void)sink;
 }
 
+/* One parse with its warnings captured; the matrix is left to the caller. */
+struct parse {
+    enum offload_status st;
+    struct genotype_matrix m;
+    char err[512];
+    char *warnings;
+    size_t warnings_len;
+};
+
+static void parse(const uint8_t *data, size_t size, unsigned threads, struct parse *p)
+{
+    struct genotype_load_options opt = genotype_default_options();
+    opt.percent = percent_from_byte(data[0]);
+    opt.max_warnings = 3;
+    opt.threads = threads;
+    p->warnings = NULL;
+    opt.warnings = open_memstream(&p->warnings, &p->warnings_len); /* NULL: no warnings */
+    p->st = genotype_parse_buffer((const char *)data + 1, size - 1, "fuzz", &opt, &p->m, p->err,
+                                  sizeof p->err);
+    if (opt.warnings)
+        fclose(opt.warnings);
+    if (p->st == OFFLOAD_OK)
+        check_matrix(&p->m);
+    else if (p->err[0] == '\0' || p->m.rows != 0 || p->m.calls != NULL)
+        __builtin_trap(); /* failures must explain themselves and leave m empty */
+}
+
+static void check_same(const struct parse *a, const struct parse *b)
+{
+    const struct genotype_matrix *x = &a->m, *y = &b->m;
+    if (a->st != b->st || strcmp(a->err, b->err) != 0 ||
+        (a->warnings && b->warnings && strcmp(a->warnings, b->warnings) != 0))
+        __builtin_trap();
+    if (x->rows != y->rows || x->cols != y->cols || x->data_lines != y->data_lines ||
+        x->lines_kept != y->lines_kept || x->rows_skipped != y->rows_skipped ||
+        x->missing_calls != y->missing_calls || x->delimiter != y->delimiter ||
+        (x->rows && memcmp(x->calls, y->calls, x->rows * x->cols) != 0))
+        __builtin_trap();
+    for (size_t r = 0; r < x->rows; r++)
+        if (strcmp(x->row_ids[r], y->row_ids[r]) != 0)
+            __builtin_trap();
+    for (size_t c = 0; x->col_names && c < x->cols; c++)
+        if (strcmp(x->col_names[c], y->col_names[c]) != 0)
+            __builtin_trap();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size == 0)
         return 0;
-    if (!devnull)
-        devnull = fopen("/dev/null", "w");
-    struct genotype_load_options opt = genotype_default_options();
-    opt.percent = percent_from_byte(data[0]);
-    opt.warnings = devnull; /* NULL when /dev/null cannot be opened: no warnings */
-    opt.max_warnings = 3;
-
-    struct genotype_matrix m;
-    char err[512];
-    enum offload_status st = genotype_parse_buffer((const char *)data + 1, size - 1, "fuzz", &opt,
-                                                   &m, err, sizeof err);
-    if (st == OFFLOAD_OK)
-        check_matrix(&m);
-    else if (err[0] == '\0' || m.rows != 0 || m.calls != NULL)
-        __builtin_trap(); /* failures must explain themselves and leave m empty */
-    genotype_free(&m);
+    struct parse one, three;
+    parse(data, size, 1, &one);
+    parse(data, size, 3, &three);
+    check_same(&one, &three);
+    genotype_free(&one.m);
+    genotype_free(&three.m);
+    free(one.warnings);
+    free(three.warnings);
     return 0;
 }

@@ -1,0 +1,42 @@
+/* The genotype loader's tokenizer (host/io/genotype.c): lines, fields with
+ * RFC 4180 quotes, and calls. Internal to the loader. */
+#ifndef OFFLOAD_GENOTYPE_SCAN_H
+#define OFFLOAD_GENOTYPE_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A line [start, end) without its '\n'; next points past the '\n'. */
+struct scan_line {
+    const char *start, *end, *next;
+};
+
+/* The line at *pos (up to buf_end), advancing *pos past it; false at the end. */
+bool scan_next_line(const char **pos, const char *buf_end, struct scan_line *ln);
+
+/* Whether [s, end) holds only spaces, tabs, CR, \v and \f. */
+bool scan_is_blank(const char *s, const char *end);
+
+/* The delimiter of a header: tab if a tab lies outside quotes, else comma if
+ * a comma does, else ' ' (runs of whitespace). */
+char scan_detect_delimiter(const struct scan_line *h);
+
+/* Fields of a line: for ',' and '\t' every delimiter outside quotes starts
+ * a field ("a,b," has three); for ' ' fields are runs of non-whitespace. */
+size_t scan_count_fields(const struct scan_line *ln, char delim);
+
+/* scan_count_fields, also telling whether the line holds a NUL byte. */
+size_t scan_check_line(const struct scan_line *ln, char delim, bool *nul);
+
+/* The names of fields 1..n of the header (field 0 names the id column),
+ * decoded, into names (NULL-filled by the caller). False when out of memory. */
+bool scan_header_names(const struct scan_line *h, char delim, char **names, size_t n);
+
+/* Reads a data line that has exactly cols + 1 fields: its id (decoded, a
+ * new string) into *id and its calls into out[0..cols), adding those that
+ * are missing to *missing. False when out of memory. */
+bool scan_row(const struct scan_line *ln, char delim, size_t cols, int8_t *out, char **id,
+              size_t *missing);
+
+#endif
