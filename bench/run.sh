@@ -88,7 +88,7 @@ for b in $builds; do
     # shellcheck disable=SC2046
     cmake -S "$repo" -B "$dir" -DCMAKE_BUILD_TYPE=Release -DOFFLOAD_TESTS=OFF \
         $(build_flags "$b") >/dev/null
-    cmake --build "$dir" --target offload -j "$jobs" >/dev/null
+    cmake --build "$dir" --target offload parse_bench -j "$jobs" >/dev/null
     [ -x "$dir/offload" ] || { echo "run.sh: no $dir/offload after the build" >&2; exit 2; }
 done
 
@@ -103,8 +103,21 @@ for b in $builds; do
     summaries+=("$tmp/$label.json")
     if [ -x "$here/parse.sh" ]; then
         echo "run.sh: bench/parse.sh with $label" >&2
-        OFFLOAD_PARSE_BUILD="$dir" "$here/parse.sh" >"$tmp/parse-$label.txt" 2>&1 || true
+        "$here/parse.sh" --build "$dir" >"$tmp/parse-$label.txt" 2>&1 || true
         cat "$tmp/parse-$label.txt"
+        # The parser's targets join the side-by-side table.
+        "$py" - "$tmp/$label.json" "$tmp/parse-$label.txt" <<'PY'
+import json, re, sys
+summary, text = sys.argv[1], open(sys.argv[2]).read()
+d = json.load(open(summary))
+for line in text.splitlines():
+    m = re.match(r"target (\S+) <= (\S+ ms): (PASS|FAIL) \((.*)\)", line)
+    if m:
+        name = "40 MB table" if "g40" in m.group(1) else m.group(1).split("/")[-1]
+        d["targets"].append([f"parse: {name} on 2 threads", m.group(4), "<= " + m.group(2),
+                             m.group(3)])
+json.dump(d, open(summary, "w"), indent=1)
+PY
     fi
 done
 
