@@ -24,8 +24,8 @@ static struct run_result *fake_run(double copy_in, double kernel, double copy_ou
         r->times[i].copy_in = copy_in;
         r->times[i].kernel = kernel * (1.0 + 0.1 * (double)i);
         r->times[i].copy_out = copy_out;
-        r->total[i] = (copy_in > 0 ? copy_in : 0) + r->times[i].kernel +
-                      (copy_out > 0 ? copy_out : 0);
+        r->total[i] =
+            (copy_in > 0 ? copy_in : 0) + r->times[i].kernel + (copy_out > 0 ? copy_out : 0);
     }
     double v[3];
     for (int p = 0; p < RUN_PHASE_COUNT; p++) {
@@ -51,8 +51,8 @@ static const struct ceilings host_ceilings = {
 /* A host with a 32 MiB last-level cache. */
 static struct backend_info host_info(int threads)
 {
-    struct backend_info info = {.threads = threads, .build_cached = -1,
-                                .cache_bytes = 32.0 * 1024 * 1024};
+    struct backend_info info = {
+        .threads = threads, .build_cached = -1, .cache_bytes = 32.0 * 1024 * 1024};
     snprintf(info.device, sizeof info.device, "host CPU, %d threads", threads);
     return info;
 }
@@ -296,8 +296,8 @@ static void fill_set(struct result_set *set)
     set->argc = 3;
     set->argv = argv;
     struct kernel_input in = {.kernel = KERNEL_SQRT, .alg = ALG_NAIVE, .n = 1000};
-    struct result_record rec = {.command = "compare", .kernel = KERNEL_SQRT, .alg = ALG_NAIVE,
-                                .size = 1000};
+    struct result_record rec = {
+        .command = "compare", .kernel = KERNEL_SQRT, .alg = ALG_NAIVE, .size = 1000};
     snprintf(rec.backend, sizeof rec.backend, "serial");
     rec.info = host_info(1);
     rec.run = fake_run(-1, 1e-6, -1);
@@ -386,11 +386,14 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sqrt_memory_bound),
         cmocka_unit_test(test_no_algorithm_advice_for_sqrt),
-        cmocka_unit_test(test_pattern_ceilings),   cmocka_unit_test(test_above_ceiling),
+        cmocka_unit_test(test_pattern_ceilings),
+        cmocka_unit_test(test_above_ceiling),
         cmocka_unit_test(test_sumsqrt_compute_bound),
-        cmocka_unit_test(test_transfer_bound),      cmocka_unit_test(test_launch_bound),
+        cmocka_unit_test(test_transfer_bound),
+        cmocka_unit_test(test_launch_bound),
         cmocka_unit_test(test_scores_work_and_no_ceilings),
-        cmocka_unit_test(test_csv_export),          cmocka_unit_test(test_json_round_trip),
+        cmocka_unit_test(test_csv_export),
+        cmocka_unit_test(test_json_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

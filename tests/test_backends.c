@@ -92,8 +92,8 @@ static void fill_random_matrix(struct genotype_matrix *m, size_t rows, size_t co
     m->calls = malloc(rows * cols);
     assert_non_null(m->calls);
     for (size_t i = 0; i < rows * cols; i++)
-        m->calls[i] = (unsigned)rand() % 100 < missing_percent ? GENOTYPE_MISSING
-                                                               : (int8_t)(rand() % 3);
+        m->calls[i] =
+            (unsigned)rand() % 100 < missing_percent ? GENOTYPE_MISSING : (int8_t)(rand() % 3);
 }
 
 /* Scores must equal the tutorial's loop exactly. */
@@ -123,8 +123,7 @@ static void test_scores_random(void **state)
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
         for (size_t k = 0; k < 3; k++) {
             struct genotype_matrix m = {0};
-            fill_random_matrix(&m, shapes[s][0], shapes[s][1], missing[k],
-                               (unsigned)(100 * s + k));
+            fill_random_matrix(&m, shapes[s][0], shapes[s][1], missing[k], (unsigned)(100 * s + k));
             run_scores_case(ALG_NAIVE, &m);
             run_scores_case(ALG_FAST, &m);
             free(m.calls);
@@ -142,8 +141,8 @@ static void test_scores_bundled_data(void **state)
         struct genotype_load_options opt = genotype_default_options();
         opt.percent = percents[p];
         char err[512];
-        assert_int_equal(genotype_load_file(OFFLOAD_SOURCE_DATA_DIR "/AppleGenotypes.csv", &opt,
-                                            &m, err, sizeof err),
+        assert_int_equal(genotype_load_file(OFFLOAD_SOURCE_DATA_DIR "/AppleGenotypes.csv", &opt, &m,
+                                            err, sizeof err),
                          OFFLOAD_OK);
         for (int a = 0; a < 2; a++) {
             int64_t *scores = workload_alloc(m.rows * sizeof *scores);
@@ -209,8 +208,10 @@ int main(int argc, char **argv)
         return 1;
     fprintf(stderr, "backend %s on %s\n", argv[1], info.device);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sqrt),          cmocka_unit_test(test_sumsqrt_naive),
-        cmocka_unit_test(test_sumsqrt_fast),  cmocka_unit_test(test_scores_random),
+        cmocka_unit_test(test_sqrt),
+        cmocka_unit_test(test_sumsqrt_naive),
+        cmocka_unit_test(test_sumsqrt_fast),
+        cmocka_unit_test(test_scores_random),
         cmocka_unit_test(test_scores_bundled_data),
     };
     int failed = cmocka_run_group_tests_name(argv[1], tests, NULL, NULL);

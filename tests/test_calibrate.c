@@ -186,8 +186,8 @@ static void test_cache_keyed_by_build(void **state)
     assert_int_equal(ceilings_store("fake", &info, &c), OFFLOAD_OK);
     char path[4200], other[4200];
     assert_non_null(ceilings_cache_path("fake", &info, path, sizeof path));
-    assert_non_null(ceilings_cache_path_build("fake", &info, provenance_build_key(), other,
-                                              sizeof other));
+    assert_non_null(
+        ceilings_cache_path_build("fake", &info, provenance_build_key(), other, sizeof other));
     assert_string_equal(path, other);
     assert_non_null(
         ceilings_cache_path_build("fake", &info, "portable x86-64 Debug", other, sizeof other));
@@ -258,14 +258,12 @@ static void test_get_measures_caches_and_remeasures(void **state)
     for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
         write_text(path, broken[i]);
         int before = fake_calibrations;
-        assert_int_equal(ceilings_get(&fake_backend, NULL, &info, 0, &c, &from_cache),
-                         OFFLOAD_OK);
+        assert_int_equal(ceilings_get(&fake_backend, NULL, &info, 0, &c, &from_cache), OFFLOAD_OK);
         assert_int_equal(from_cache, 0);
         assert_int_equal(fake_calibrations, before + 1);
         assert_ceilings_equal(&c, &want);
         /* ...and the rewritten file is valid again. */
-        assert_int_equal(ceilings_get(&fake_backend, NULL, &info, 0, &c, &from_cache),
-                         OFFLOAD_OK);
+        assert_int_equal(ceilings_get(&fake_backend, NULL, &info, 0, &c, &from_cache), OFFLOAD_OK);
         assert_int_equal(from_cache, 1);
         assert_int_equal(fake_calibrations, before + 1);
     }
@@ -319,17 +317,16 @@ static void test_parse_fuzz_seeds(void **state)
     static const struct {
         const char *name;
         int accepted;
-    } seeds[] = {{"valid.json", 1},       {"device.json", 1},   {"truncated.json", 0},
-                 {"negative.json", 0},    {"threads_string.json", 0},
-                 {"nan.json", 0},         {"schema1.json", 0},  {"schema3.json", 0}};
+    } seeds[] = {{"valid.json", 1},    {"device.json", 1},         {"truncated.json", 0},
+                 {"negative.json", 0}, {"threads_string.json", 0}, {"nan.json", 0},
+                 {"schema1.json", 0},  {"schema3.json", 0}};
     struct backend_info info = {0};
     strcpy(info.device, "fuzz device, 2 threads");
     strcpy(info.driver, "fuzz driver");
     info.threads = 2;
     for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
         char path[1024];
-        snprintf(path, sizeof path, "%s/fuzz/corpus_ceilings/%s", OFFLOAD_TESTS_DIR,
-                 seeds[i].name);
+        snprintf(path, sizeof path, "%s/fuzz/corpus_ceilings/%s", OFFLOAD_TESTS_DIR, seeds[i].name);
         FILE *f = fopen(path, "rb");
         assert_non_null(f);
         char text[8192];
@@ -395,8 +392,7 @@ static void check_host(int threads)
     }
     /* The host measures every ceiling the kernels are judged against. */
     assert_true(isfinite(c.stream_read) && c.stream_read > 0 && c.stream_read < 1e13);
-    assert_true(isfinite(c.convert_f64_f32) && c.convert_f64_f32 > 0 &&
-                c.convert_f64_f32 < 1e13);
+    assert_true(isfinite(c.convert_f64_f32) && c.convert_f64_f32 > 0 && c.convert_f64_f32 < 1e13);
     assert_true(isfinite(c.compare_i8) && c.compare_i8 > 0 && c.compare_i8 < 1e14);
     print_message("host, %d thread(s): copy %.2f GB/s, triad %.2f GB/s, read %.2f GB/s, "
                   "convert %.2f GB/s, sqrt f64 %.2f G/s, f32 %.2f G/s, compare %.1f G/s\n",

@@ -122,12 +122,25 @@ static void test_man_reference(void **state)
 {
     (void)state;
     char *man = read_doc("offload.1");
-    static const char *const words[] = {
-        ".SH KERNELS", ".SH VERDICTS", ".SH \"EXIT STATUS\"", ".SH ENVIRONMENT",
-        "transfer\\-bound", "memory\\-bound", "compute\\-bound", "launch\\-bound",
-        "OFFLOAD_DATA_DIR", "OFFLOAD_CACHE_DIR", "XDG_CACHE_HOME", "OMP_NUM_THREADS",
-        "OMP_PROC_BIND", "OMP_PLACES", "POCL_CACHE_DIR", "POCL_KERNEL_CACHE", "OCL_ICD_VENDORS",
-        "\\-\\-version", "\\-V"};
+    static const char *const words[] = {".SH KERNELS",
+                                        ".SH VERDICTS",
+                                        ".SH \"EXIT STATUS\"",
+                                        ".SH ENVIRONMENT",
+                                        "transfer\\-bound",
+                                        "memory\\-bound",
+                                        "compute\\-bound",
+                                        "launch\\-bound",
+                                        "OFFLOAD_DATA_DIR",
+                                        "OFFLOAD_CACHE_DIR",
+                                        "XDG_CACHE_HOME",
+                                        "OMP_NUM_THREADS",
+                                        "OMP_PROC_BIND",
+                                        "OMP_PLACES",
+                                        "POCL_CACHE_DIR",
+                                        "POCL_KERNEL_CACHE",
+                                        "OCL_ICD_VENDORS",
+                                        "\\-\\-version",
+                                        "\\-V"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         expect_in("offload.1", man, "-", words[i]);
     char *status = section(man, ".SH \"EXIT STATUS\"", ".SH");

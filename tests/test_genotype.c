@@ -189,10 +189,10 @@ static void test_line_endings(void **state)
 {
     (void)state;
     static const char *variants[] = {
-        "code,v1,Var Two,v3\nm1,0,1,2\nm2,2,-1,0\n",          /* LF */
-        "code,v1,Var Two,v3\r\nm1,0,1,2\r\nm2,2,-1,0\r\n",    /* CRLF */
-        "code,v1,Var Two,v3\r\nm1,0,1,2\r\nm2,2,-1,0",        /* CRLF, no final newline */
-        "code,v1,Var Two,v3\nm1,0,1,2\nm2,2,-1,0",            /* LF, no final newline */
+        "code,v1,Var Two,v3\nm1,0,1,2\nm2,2,-1,0\n",       /* LF */
+        "code,v1,Var Two,v3\r\nm1,0,1,2\r\nm2,2,-1,0\r\n", /* CRLF */
+        "code,v1,Var Two,v3\r\nm1,0,1,2\r\nm2,2,-1,0",     /* CRLF, no final newline */
+        "code,v1,Var Two,v3\nm1,0,1,2\nm2,2,-1,0",         /* LF, no final newline */
         "code , v1 ,Var Two  , v3 \r\n m1 ,0 , 1,2  \r\nm2,\t2,-1 ,0 \r\n", /* spaces */
     };
     for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
@@ -258,7 +258,8 @@ static void test_invalid_calls_missing(void **state)
     (void)state;
     struct genotype_matrix m;
     char err[256];
-    const char *t = "code,a,b,c,d,e,f,g,h,i,j\nm1,-1,,NA,C/G,T/C,3,01,1.0, ,+1\nm2,0,1,2,0,1,2,0,1,2,0\n";
+    const char *t =
+        "code,a,b,c,d,e,f,g,h,i,j\nm1,-1,,NA,C/G,T/C,3,01,1.0, ,+1\nm2,0,1,2,0,1,2,0,1,2,0\n";
     assert_int_equal(parse_str(t, 100, NULL, &m, err, sizeof err), OFFLOAD_OK);
     assert_int_equal(m.rows, 2);
     for (size_t c = 0; c < 10; c++)
@@ -295,7 +296,8 @@ static void test_duplicate_names_allowed(void **state)
     (void)state;
     struct genotype_matrix m;
     char err[256];
-    assert_int_equal(parse_str("code,x,x,y\nm,0,1,2\n", 100, NULL, &m, err, sizeof err), OFFLOAD_OK);
+    assert_int_equal(parse_str("code,x,x,y\nm,0,1,2\n", 100, NULL, &m, err, sizeof err),
+                     OFFLOAD_OK);
     assert_int_equal(m.cols, 3);
     assert_string_equal(m.col_names[0], "x");
     assert_string_equal(m.col_names[1], "x");
@@ -311,13 +313,13 @@ static void test_wrong_field_count(void **state)
     char err[256];
     struct capture cap;
     capture_open(&cap);
-    const char *t = "code,a,b,c\r\n"   /* line 1 */
-                    "m1,0,1,2\r\n"     /* 2 */
-                    "\r\n"             /* 3: blank */
-                    "m2,0,1\r\n"       /* 4: 3 fields */
-                    "m3,0,1,2\r\n"     /* 5 */
-                    "m4,0,1,2,0\r\n"   /* 6: 5 fields */
-                    "m5,1,1,1";        /* 7 */
+    const char *t = "code,a,b,c\r\n" /* line 1 */
+                    "m1,0,1,2\r\n"   /* 2 */
+                    "\r\n"           /* 3: blank */
+                    "m2,0,1\r\n"     /* 4: 3 fields */
+                    "m3,0,1,2\r\n"   /* 5 */
+                    "m4,0,1,2,0\r\n" /* 6: 5 fields */
+                    "m5,1,1,1";      /* 7 */
     assert_int_equal(parse_str(t, 100, &cap, &m, err, sizeof err), OFFLOAD_OK);
     assert_int_equal(m.data_lines, 5);
     assert_int_equal(m.lines_kept, 5);
@@ -327,9 +329,10 @@ static void test_wrong_field_count(void **state)
     assert_string_equal(m.row_ids[1], "m3");
     assert_string_equal(m.row_ids[2], "m5");
     assert_int_equal(at(&m, 2, 2), 1);
-    assert_string_equal(capture_text(&cap),
-                        "offload: warning: t.csv:4: 3 fields, expected 4 (header has 3 varieties); row skipped\n"
-                        "offload: warning: t.csv:6: 5 fields, expected 4 (header has 3 varieties); row skipped\n");
+    assert_string_equal(
+        capture_text(&cap),
+        "offload: warning: t.csv:4: 3 fields, expected 4 (header has 3 varieties); row skipped\n"
+        "offload: warning: t.csv:6: 5 fields, expected 4 (header has 3 varieties); row skipped\n");
     genotype_free(&m);
     capture_close(&cap);
 }
@@ -351,7 +354,8 @@ static void test_warning_limit_and_summary(void **state)
     assert_int_equal(m.rows_skipped, 30);
     const char *w = capture_text(&cap);
     assert_int_equal(count_substr(w, "row skipped\n"), 10);
-    assert_non_null(strstr(w, "warning: t.csv:3: 2 fields, expected 3 (header has 2 varieties); row skipped\n"));
+    assert_non_null(strstr(
+        w, "warning: t.csv:3: 2 fields, expected 3 (header has 2 varieties); row skipped\n"));
     assert_non_null(strstr(w, "warning: t.csv:21: 2 fields"));
     assert_null(strstr(w, "warning: t.csv:23:"));
     assert_non_null(strstr(w, "warning: t.csv: 20 more rows skipped for a wrong field count\n"));
@@ -395,29 +399,31 @@ static void test_duplicate_ids(void **state)
     char err[256];
     struct capture cap;
     capture_open(&cap);
-    const char *t = "code,a\n"  /* 1 */
-                    "x,0\n"     /* 2 */
-                    "y,1\n"     /* 3 */
-                    "z,2\n"     /* 4 */
-                    "y,0\n"     /* 5: first repeat */
-                    "x,1\n"     /* 6 */
-                    "y,2\n"     /* 7 */
-                    "w,2\n"     /* 8 */
-                    "w,1\n";    /* 9 */
+    const char *t = "code,a\n" /* 1 */
+                    "x,0\n"    /* 2 */
+                    "y,1\n"    /* 3 */
+                    "z,2\n"    /* 4 */
+                    "y,0\n"    /* 5: first repeat */
+                    "x,1\n"    /* 6 */
+                    "y,2\n"    /* 7 */
+                    "w,2\n"    /* 8 */
+                    "w,1\n";   /* 9 */
     assert_int_equal(parse_str(t, 100, &cap, &m, err, sizeof err), OFFLOAD_OK);
     assert_int_equal(m.rows, 8); /* all kept */
     assert_string_equal(m.row_ids[3], "y");
     assert_int_equal(at(&m, 3, 0), 0);
     const char *w = capture_text(&cap);
     assert_int_equal(count_substr(w, "warning:"), 1);
-    assert_non_null(strstr(w, "warning: t.csv: 3 marker ids appear more than once (first: y at line 5"));
+    assert_non_null(
+        strstr(w, "warning: t.csv: 3 marker ids appear more than once (first: y at line 5"));
     assert_non_null(strstr(w, "rows are kept and reported by position"));
     genotype_free(&m);
     capture_close(&cap);
 
     /* Unique ids (even with a shared prefix) warn nothing. */
     capture_open(&cap);
-    assert_int_equal(parse_str("code,a\nab,0\na,1\nabc,2\n", 100, &cap, &m, err, sizeof err), OFFLOAD_OK);
+    assert_int_equal(parse_str("code,a\nab,0\na,1\nabc,2\n", 100, &cap, &m, err, sizeof err),
+                     OFFLOAD_OK);
     assert_string_equal(capture_text(&cap), "");
     genotype_free(&m);
     capture_close(&cap);
@@ -436,7 +442,10 @@ static void test_percent_rounding(void **state)
     struct genotype_matrix m;
     char err[256];
     const char *t3 = "code,a\nm1,0\nm2,1\nm3,2\n";
-    struct { double pct; size_t kept; } cases[] = {
+    struct {
+        double pct;
+        size_t kept;
+    } cases[] = {
         {50, 1}, {66.7, 2}, {100, 3}, {99.99, 2}, {33.34, 1}, {66.6666666666666714, 2},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -470,7 +479,8 @@ static void test_percent_errors(void **state)
     const char *t3 = "code,a\nm1,0\nm2,1\nm3,2\n";
 
     assert_int_equal(parse_str(t3, 10, NULL, &m, err, sizeof err), OFFLOAD_ERR_USAGE);
-    assert_non_null(strstr(err, "t.csv: --percent 10 keeps 0 of 3 data lines; use at least 33.334%"));
+    assert_non_null(
+        strstr(err, "t.csv: --percent 10 keeps 0 of 3 data lines; use at least 33.334%"));
     assert_null(m.calls);
     assert_null(m.row_ids);
     assert_int_equal(m.rows, 0);
@@ -529,7 +539,8 @@ static void test_errors(void **state)
     expect_error_str("\n\ncode \r\nm1\n", "t.csv:3: header has no variety columns");
 
     const char nul[] = "code,a\nm1,0\nm2,\0\n";
-    expect_error(nul, sizeof nul - 1, "t.csv:3: contains a NUL byte: this is not a text genotype table");
+    expect_error(nul, sizeof nul - 1,
+                 "t.csv:3: contains a NUL byte: this is not a text genotype table");
 
     expect_error("code,a,b\nm1,0\nm2,1\n", 19,
                  "t.csv: no usable rows: all 2 kept lines have the wrong field count; "
@@ -545,7 +556,8 @@ static void test_all_skipped_warns_too(void **state)
     char err[256];
     struct capture cap;
     capture_open(&cap);
-    assert_int_equal(parse_str("code;a;b\nm1;0;1\n", 100, &cap, &m, err, sizeof err), OFFLOAD_ERR_USAGE);
+    assert_int_equal(parse_str("code;a;b\nm1;0;1\n", 100, &cap, &m, err, sizeof err),
+                     OFFLOAD_ERR_USAGE);
     assert_non_null(strstr(err, "header has no variety columns"));
     assert_int_equal(parse_str("code,a,b\nm1;0;1\nm2;1;1\n", 100, &cap, &m, err, sizeof err),
                      OFFLOAD_ERR_USAGE);
@@ -571,7 +583,8 @@ static void test_all_skipped_warns_too(void **state)
     assert_int_equal((size_t)(p - t), len);
     struct genotype_load_options o = genotype_default_options();
     o.warnings = NULL;
-    assert_int_equal(genotype_parse_buffer(t, len, "t.csv", &o, &m, err, sizeof err), OFFLOAD_ERR_USAGE);
+    assert_int_equal(genotype_parse_buffer(t, len, "t.csv", &o, &m, err, sizeof err),
+                     OFFLOAD_ERR_USAGE);
     assert_non_null(strstr(err, "all 20000 kept lines have the wrong field count"));
     free(t);
 }
@@ -651,7 +664,8 @@ static void test_binary_garbage(void **state)
     char err[256];
     struct genotype_load_options o = genotype_default_options();
     o.warnings = NULL;
-    assert_int_equal(genotype_parse_buffer(buf, len, "bin", &o, &m, err, sizeof err), OFFLOAD_ERR_USAGE);
+    assert_int_equal(genotype_parse_buffer(buf, len, "bin", &o, &m, err, sizeof err),
+                     OFFLOAD_ERR_USAGE);
     assert_non_null(strstr(err, "contains a NUL byte"));
 
     /* Without NULs, garbage must parse to something consistent or fail cleanly. */
@@ -718,9 +732,11 @@ static void test_load_file_warnings_name_path(void **state)
     o.warnings = cap.fp;
     assert_int_equal(genotype_load_file(path, &o, &m, err, sizeof err), OFFLOAD_OK);
     char want[256];
-    snprintf(want, sizeof want, "warning: %s:3: 2 fields, expected 3 (header has 2 varieties); row skipped\n", path);
+    snprintf(want, sizeof want,
+             "warning: %s:3: 2 fields, expected 3 (header has 2 varieties); row skipped\n", path);
     assert_non_null(strstr(capture_text(&cap), want));
-    snprintf(want, sizeof want, "warning: %s: 1 marker id appears more than once (first: m1 at line 4", path);
+    snprintf(want, sizeof want,
+             "warning: %s: 1 marker id appears more than once (first: m1 at line 4", path);
     assert_non_null(strstr(capture_text(&cap), want));
     genotype_free(&m);
     capture_close(&cap);
@@ -796,14 +812,16 @@ static void test_defaults_and_free(void **state)
 
     /* NULL options mean the defaults. */
     char err[64];
-    assert_int_equal(genotype_parse_buffer("c,a\nm,1\n", 8, "x", NULL, &m, err, sizeof err), OFFLOAD_OK);
+    assert_int_equal(genotype_parse_buffer("c,a\nm,1\n", 8, "x", NULL, &m, err, sizeof err),
+                     OFFLOAD_OK);
     assert_int_equal(m.rows, 1);
     genotype_free(&m);
 
     /* A tiny err buffer is truncated, not overrun. */
     char tiny[8];
-    assert_int_equal(genotype_parse_buffer("", 0, "some/long/path.csv", NULL, &m, tiny, sizeof tiny),
-                     OFFLOAD_ERR_USAGE);
+    assert_int_equal(
+        genotype_parse_buffer("", 0, "some/long/path.csv", NULL, &m, tiny, sizeof tiny),
+        OFFLOAD_ERR_USAGE);
     assert_int_equal(strlen(tiny), 7);
 }
 
@@ -836,7 +854,8 @@ static void test_quoted_r_write_csv(void **state)
     (void)state;
     struct genotype_matrix q, u;
     parse_ok("\"code\",\"v1\",\"v2\",\"v3\"\r\n\"m1\",\"A\",\"AB\",\"B\"\r\n"
-             "\"m2\",\"B\",\"B\",NA\r\n", &q);
+             "\"m2\",\"B\",\"B\",NA\r\n",
+             &q);
     parse_ok("code,v1,v2,v3\nm1,A,AB,B\nm2,B,B,NA\n", &u);
     assert_int_equal(q.delimiter, ',');
     assert_same_matrix(&q, &u);

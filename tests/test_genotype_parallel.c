@@ -252,15 +252,20 @@ static void ref_load(const char *t, size_t len, double percent, size_t max_warn,
             continue;
         }
         if (bad++ < max_warn)
-            ref_warn(r, "offload: warning: t.csv:%zu: %zu field%s, expected %zu (header has %zu "
-                     "varieties); row skipped\n", ln[i].no, f, f == 1 ? "" : "s", hf, hf - 1);
+            ref_warn(r,
+                     "offload: warning: t.csv:%zu: %zu field%s, expected %zu (header has %zu "
+                     "varieties); row skipped\n",
+                     ln[i].no, f, f == 1 ? "" : "s", hf, hf - 1);
     }
     if (bad > max_warn)
         ref_warn(r, "offload: warning: t.csv: %zu more row%s skipped for a wrong field count\n",
                  bad - max_warn, bad - max_warn == 1 ? "" : "s");
     struct genotype_matrix *m = &r->m;
-    *m = (struct genotype_matrix){.cols = hf - 1, .data_lines = data, .lines_kept = keep,
-                                  .rows_skipped = bad, .delimiter = delim};
+    *m = (struct genotype_matrix){.cols = hf - 1,
+                                  .data_lines = data,
+                                  .lines_kept = keep,
+                                  .rows_skipped = bad,
+                                  .delimiter = delim};
     if (good > 0) {
         m->calls = malloc(good * m->cols);
         m->row_ids = calloc(good, sizeof *m->row_ids);
@@ -277,7 +282,7 @@ static void ref_load(const char *t, size_t len, double percent, size_t max_warn,
         ref_duplicates(r);
         if (m->missing_calls == m->rows * m->cols)
             ref_warn(r, "offload: warning: t.csv: no row has a known call, so every score is 0; "
-                     "calls must be 0/1/2 or A/AB/B (in any case), one per variety\n");
+                        "calls must be 0/1/2 or A/AB/B (in any case), one per variety\n");
         r->ok = true;
     }
     free(ln);
@@ -319,8 +324,9 @@ static void put(struct text *t, const char *fmt, ...)
 /* Calls: the first three are most of a typical table; the rest are the
  * cases around them (letters, missing, spaces, quotes, near misses). */
 static const char *const calls[] = {
-    "0", "1", "2", "A", "AB", "B", "a", "ab", "b", "-1", "NA", "", "x", " 1", "2 ", "\"A\"",
-    "\" AB \"", "\"1\"B", "01", "\"\"", "Ab", "C/G", "\"a,b\"", "1\"", " ",
+    "0",  "1",    "2",  "A",   "AB",      "B",   "a",     "ab",       "b",
+    "-1", "NA",   "",   "x",   " 1",      "2 ",  "\"A\"", "\" AB \"", "\"1\"B",
+    "01", "\"\"", "Ab", "C/G", "\"a,b\"", "1\"", " ",
 };
 
 static void put_call(struct text *t, bool plain)
@@ -345,7 +351,10 @@ static void gen_table(struct text *t, char delim, size_t rows, size_t cols, bool
     for (size_t c = 0; c < cols; c++) {
         uint32_t r = rnd(10);
         put(t, sep);
-        put(t, r == 0 ? "\"v%c%zu\"" : r == 1 ? "\"say \"\"%c%zu\"\"\"" : "v%c%zu",
+        put(t,
+            r == 0   ? "\"v%c%zu\""
+            : r == 1 ? "\"say \"\"%c%zu\"\"\""
+                     : "v%c%zu",
             r == 0 ? delim : 'x', c);
     }
     put(t, "%s", eol);
@@ -357,7 +366,7 @@ static void gen_table(struct text *t, char delim, size_t rows, size_t cols, bool
         }
         size_t n = cols;
         if (r >= 3 && r < 8)
-            n = n + rnd(3) - (n > 0); /* one fewer, the same or one more */
+            n = n + rnd(3) - (n > 0);      /* one fewer, the same or one more */
         uint32_t id = rnd((uint32_t)rows); /* repeats are likely */
         if (r == 8)
             put(t, "\"m%u", id); /* a quote left open */
@@ -397,12 +406,12 @@ static void check_load(const struct text *t, double pct, size_t max_warn, unsign
     struct genotype_matrix m;
     out->st = genotype_parse_buffer(t->p, t->len, "t.csv", &o, &m, out->err, sizeof out->err);
     fclose(fp);
-    if ((out->st == OFFLOAD_OK) != ref->ok || strcmp(text, ref->warnings) != 0)
-    {
+    if ((out->st == OFFLOAD_OK) != ref->ok || strcmp(text, ref->warnings) != 0) {
         /* cmocka truncates long messages: the details go to stderr whole. */
-        fprintf(stderr, "threads %u, %g%%: status %d (%s), warnings:\n%s\nwant ok=%d, "
-                "warnings:\n%s\ntable:\n%.*s\n", threads, pct, out->st, out->err, text, ref->ok,
-                ref->warnings, (int)t->len, t->p);
+        fprintf(stderr,
+                "threads %u, %g%%: status %d (%s), warnings:\n%s\nwant ok=%d, "
+                "warnings:\n%s\ntable:\n%.*s\n",
+                threads, pct, out->st, out->err, text, ref->ok, ref->warnings, (int)t->len, t->p);
         fail_msg("the loader and the reference differ (details above)");
     }
     free(text);

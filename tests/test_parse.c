@@ -20,8 +20,7 @@ static uint64_t count_ok(const char *s)
 static void count_bad(const char *s, const char *phrase)
 {
     uint64_t v = 7;
-    assert_int_equal(parse_count(s, 1, UINT64_C(1) << 40, &v, err, sizeof err),
-                     OFFLOAD_ERR_USAGE);
+    assert_int_equal(parse_count(s, 1, UINT64_C(1) << 40, &v, err, sizeof err), OFFLOAD_ERR_USAGE);
     assert_non_null(strstr(err, phrase));
     assert_int_equal(v, 7); /* untouched on error */
 }
@@ -81,12 +80,12 @@ static void test_count_full_range(void **state)
     assert_true(v == UINT64_C(18446744073709549568));
     /* A max that double cannot hold rounds up: 2^53+3 becomes 2^53+4, which
      * must not pass as a count. */
-    assert_int_equal(parse_count("9007199254740996.0", 1, UINT64_C(9007199254740995), &v, err,
-                                 sizeof err),
-                     OFFLOAD_ERR_USAGE);
-    assert_int_equal(parse_count("9007199254740994.0", 1, UINT64_C(9007199254740995), &v, err,
-                                 sizeof err),
-                     OFFLOAD_OK);
+    assert_int_equal(
+        parse_count("9007199254740996.0", 1, UINT64_C(9007199254740995), &v, err, sizeof err),
+        OFFLOAD_ERR_USAGE);
+    assert_int_equal(
+        parse_count("9007199254740994.0", 1, UINT64_C(9007199254740995), &v, err, sizeof err),
+        OFFLOAD_OK);
     assert_true(v == UINT64_C(9007199254740994));
 }
 
@@ -160,9 +159,12 @@ static void test_mul_overflow(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_count_forms), cmocka_unit_test(test_count_rejects),
-        cmocka_unit_test(test_int),         cmocka_unit_test(test_double),
-        cmocka_unit_test(test_lists),       cmocka_unit_test(test_mul_overflow),
+        cmocka_unit_test(test_count_forms),
+        cmocka_unit_test(test_count_rejects),
+        cmocka_unit_test(test_int),
+        cmocka_unit_test(test_double),
+        cmocka_unit_test(test_lists),
+        cmocka_unit_test(test_mul_overflow),
         cmocka_unit_test(test_count_full_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

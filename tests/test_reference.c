@@ -96,8 +96,8 @@ static void random_matrix(struct genotype_matrix *m, size_t rows, size_t cols,
     m->cols = cols;
     m->calls = malloc(rows * cols);
     for (size_t i = 0; i < rows * cols; i++)
-        m->calls[i] = (unsigned)rand() % 100 < missing_percent ? GENOTYPE_MISSING
-                                                               : (int8_t)(rand() % 3);
+        m->calls[i] =
+            (unsigned)rand() % 100 < missing_percent ? GENOTYPE_MISSING : (int8_t)(rand() % 3);
 }
 
 static void test_score_shortcut_equals_tutorial_loop(void **state)

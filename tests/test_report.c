@@ -61,14 +61,12 @@ static void test_key(void **state)
 static void test_match_runs(void **state)
 {
     (void)state;
-    struct saved_row a_rows[] = {row("sqrt", 1000, "serial", "a", 0, "-"),
-                                 row("sqrt", 1000, "openmp/1t", "a", 0, "-"),
-                                 row("sqrt", 1000, "openmp/2t", "a", 0, "-"),
-                                 row("sumsqrt", 1000, "serial", "a", 0, "-")};
-    struct saved_row b_rows[] = {row("sqrt", 1000, "openmp/2t", "b", 0, "-"),
-                                 row("sqrt", 1000, "serial", "b", 0, "-"),
-                                 row("scores", 1286, "serial", "b", 0, "-"),
-                                 row("sqrt", 1000, "serial", "b", 0, "-")};
+    struct saved_row a_rows[] = {
+        row("sqrt", 1000, "serial", "a", 0, "-"), row("sqrt", 1000, "openmp/1t", "a", 0, "-"),
+        row("sqrt", 1000, "openmp/2t", "a", 0, "-"), row("sumsqrt", 1000, "serial", "a", 0, "-")};
+    struct saved_row b_rows[] = {
+        row("sqrt", 1000, "openmp/2t", "b", 0, "-"), row("sqrt", 1000, "serial", "b", 0, "-"),
+        row("scores", 1286, "serial", "b", 0, "-"), row("sqrt", 1000, "serial", "b", 0, "-")};
     struct saved_run runs[2] = {{.rows = a_rows, .count = 4}, {.rows = b_rows, .count = 4}};
     struct match_set m;
     assert_int_equal(match_runs(runs, 2, &m), OFFLOAD_OK);

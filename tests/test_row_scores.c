@@ -45,8 +45,8 @@ static void check_rows(int avx2)
             int64_t want = tutorial_score(row, cols);
             if (row_score_naive(row, cols, pad, avx2) != want ||
                 row_score_fast(row, cols, avx2) != want)
-                fail_msg("avx2=%d, %zu calls, %u%% missing: naive %lld, fast %lld, want %lld",
-                         avx2, cols, missing[m], (long long)row_score_naive(row, cols, pad, avx2),
+                fail_msg("avx2=%d, %zu calls, %u%% missing: naive %lld, fast %lld, want %lld", avx2,
+                         cols, missing[m], (long long)row_score_naive(row, cols, pad, avx2),
                          (long long)row_score_fast(row, cols, avx2), (long long)want);
             free(row);
             free(pad);

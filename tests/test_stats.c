@@ -50,9 +50,8 @@ static void test_outliers_as_hyperfine(void **state)
     assert_int_equal(outliers_of(one_of_four, 4), 1);
     const double one_of_five[] = {0.5, 0.30, 0.29, 0.31, 0.30};
     assert_int_equal(outliers_of(one_of_five, 5), 1);
-    double normal[12] = {2.33269488,  1.42195907, -0.57527698, -0.31293437,
-                         2.2948158,   0.75813273, -1.0712388,  -0.96394741,
-                         -1.15897446, 1.10976285, 20.0,        -500.0};
+    double normal[12] = {2.33269488, 1.42195907,  -0.57527698, -0.31293437, 2.2948158, 0.75813273,
+                         -1.0712388, -0.96394741, -1.15897446, 1.10976285,  20.0,      -500.0};
     assert_int_equal(outliers_of(normal, 10), 0);
     assert_int_equal(outliers_of(normal, 12), 2);
     const double mad_zero[] = {10, 10, 10, 10, 10, 10, 10, 100, 100};
@@ -92,10 +91,8 @@ static void test_scaling_exponent(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_known_values),
-        cmocka_unit_test(test_even_count_and_outlier),
-        cmocka_unit_test(test_outliers_as_hyperfine),
-        cmocka_unit_test(test_empty_and_single),
+        cmocka_unit_test(test_known_values),          cmocka_unit_test(test_even_count_and_outlier),
+        cmocka_unit_test(test_outliers_as_hyperfine), cmocka_unit_test(test_empty_and_single),
         cmocka_unit_test(test_scaling_exponent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,7 +32,7 @@ struct backend_config {
     const char *kernel_dir;      /* OpenCL: read KERNEL.cl from here, not embedded */
     enum offload_memory_mode memory;
     enum opencl_path opencl_path; /* OpenCL only; AUTO (0) by default */
-    int quiet;                   /* say nothing when the device is unavailable (tests) */
+    int quiet;                    /* say nothing when the device is unavailable (tests) */
 };
 
 /* Seconds; a negative value means "not applicable to this backend". */
@@ -59,17 +59,17 @@ struct backend_info {
  * result is compared with (see calibrate.c). Rates per second; 0 = not
  * measured. */
 struct ceilings {
-    double stream_copy;    /* bytes/s moved by a[i] = b[i] (read + write counted) */
-    double stream_triad;   /* bytes/s moved by a[i] = b[i] + s*c[i] */
-    double stream_read;    /* bytes/s read by sum += a[i]; 0 = not measured */
+    double stream_copy;     /* bytes/s moved by a[i] = b[i] (read + write counted) */
+    double stream_triad;    /* bytes/s moved by a[i] = b[i] + s*c[i] */
+    double stream_read;     /* bytes/s read by sum += a[i]; 0 = not measured */
     double convert_f64_f32; /* bytes/s of out_f32[i] = in_f64[i] (8 read + 4 written,
                              * the sqrt kernel's mix), best of plain and streaming
                              * stores; 0 = not measured */
-    double sqrt_f64;       /* float64 square roots per second, whole device */
-    double sqrt_f32;       /* float32 square roots per second, whole device */
-    double compare_i8;     /* the tutorial's int8 pair compares per second (the naive
-                            * scores loop on cache-resident rows); 0 = not measured */
-    double launch_latency; /* seconds for an empty kernel launch to complete; 0 on the host */
+    double sqrt_f64;        /* float64 square roots per second, whole device */
+    double sqrt_f32;        /* float32 square roots per second, whole device */
+    double compare_i8;      /* the tutorial's int8 pair compares per second (the naive
+                             * scores loop on cache-resident rows); 0 = not measured */
+    double launch_latency;  /* seconds for an empty kernel launch to complete; 0 on the host */
     struct {
         double to_device, from_device; /* bytes/s; 0 when the mode costs nothing */
         int zero_copy;                 /* 1 when no bytes move (shared memory) */
@@ -90,22 +90,22 @@ struct backend_caps {
 /* One device of a backend, for 'offload devices --format csv|json'. Strings
  * are "" and numbers 0 where the backend cannot say. */
 struct device_description {
-    char selector[16];     /* what NAME:SEL takes, "P.D"; "" without devices */
-    int platform_index;    /* -1 without platforms */
-    int device_index;      /* -1 without devices */
+    char selector[16];  /* what NAME:SEL takes, "P.D"; "" without devices */
+    int platform_index; /* -1 without platforms */
+    int device_index;   /* -1 without devices */
     char name[256];
-    char type[32];         /* "CPU", "GPU", "accelerator", ... */
-    char platform[256];    /* platform name */
-    char driver[128];      /* driver version */
-    uint64_t max_alloc;    /* bytes, largest single buffer */
-    uint64_t memory;       /* bytes of device (global) memory */
+    char type[32];      /* "CPU", "GPU", "accelerator", ... */
+    char platform[256]; /* platform name */
+    char driver[128];   /* driver version */
+    uint64_t max_alloc; /* bytes, largest single buffer */
+    uint64_t memory;    /* bytes of device (global) memory */
     unsigned compute_units;
 };
 
 /* A kernel call: input in host memory, output into out (a 64-byte aligned
  * buffer of kernel_output_bytes(in)), phases timed into *t. */
-typedef enum offload_status (*backend_run_fn)(void *state, const struct kernel_input *in,
-                                               void *out, struct phase_times *t);
+typedef enum offload_status (*backend_run_fn)(void *state, const struct kernel_input *in, void *out,
+                                              struct phase_times *t);
 
 struct backend_ops {
     const char *name;    /* "serial", "openmp", "opencl" */
@@ -127,8 +127,7 @@ struct backend_ops {
     /* Optional (NULL: the command describes the backend from init's
      * backend_info): every device, at most cap, into out; *n how many.
      * OFFLOAD_UNAVAILABLE (after a message on stderr) when it has none. */
-    enum offload_status (*describe_devices)(struct device_description *out, size_t cap,
-                                            size_t *n);
+    enum offload_status (*describe_devices)(struct device_description *out, size_t cap, size_t *n);
 };
 
 /* All backends built in, in the order reports list them. */
@@ -143,8 +142,7 @@ const char *memory_mode_name(enum offload_memory_mode m);
 
 #ifdef OFFLOAD_HAVE_OPENCL
 /* The OpenCL backend's describe_devices (host/opencl/describe.c). */
-enum offload_status opencl_describe_devices(struct device_description *out, size_t cap,
-                                            size_t *n);
+enum offload_status opencl_describe_devices(struct device_description *out, size_t cap, size_t *n);
 #endif
 
 /* 1 when OFFLOAD_CALIBRATE_SMALL is set (and not "0"): calibrate with tiny

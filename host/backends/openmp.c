@@ -21,8 +21,9 @@ struct openmp_state {
 
 static enum offload_status openmp_list_devices(FILE *out)
 {
-    fprintf(out, "openmp   host CPU, %d threads by default (%d cores online; set --threads or "
-                 "OMP_NUM_THREADS)\n",
+    fprintf(out,
+            "openmp   host CPU, %d threads by default (%d cores online; set --threads or "
+            "OMP_NUM_THREADS)\n",
             omp_get_max_threads(), omp_get_num_procs());
     return OFFLOAD_OK;
 }
@@ -170,8 +171,7 @@ static enum offload_status openmp_run_scores(void *state, const struct kernel_in
             if (pad)
                 scores[r] = row_score_naive(m->calls + r * cols, cols, pad, avx2);
         free(pad);
-    }
-        break;
+    } break;
     case ALG_FAST:
 #pragma omp parallel for schedule(static) num_threads(s->threads)
         for (size_t r = 0; r < m->rows; r++)

@@ -50,8 +50,8 @@ static int64_t row_score_naive_generic(const int8_t *row, size_t cols, int8_t *p
                 c3 += (uint8_t)(x != v3) & known;
             }
             /* A missing call (or padding) as v pairs with nothing. */
-            twice += (v0 >= 0 ? c0 : 0) + (v1 >= 0 ? c1 : 0) + (v2 >= 0 ? c2 : 0) +
-                     (v3 >= 0 ? c3 : 0);
+            twice +=
+                (v0 >= 0 ? c0 : 0) + (v1 >= 0 ? c1 : 0) + (v2 >= 0 ? c2 : 0) + (v3 >= 0 ? c3 : 0);
         }
     }
     return twice / 2;
@@ -91,8 +91,8 @@ __attribute__((target("avx2"))) static inline int64_t sum_u64x4(__m256i v)
  * padded row, four calls per pass, 32 compares per instruction; byte
  * counters (known and different) summed into 64-bit lanes every 255
  * vectors. */
-__attribute__((target("avx2"))) static int64_t row_score_naive_avx2(const int8_t *row,
-                                                                     size_t cols, int8_t *pad)
+__attribute__((target("avx2"))) static int64_t row_score_naive_avx2(const int8_t *row, size_t cols,
+                                                                    int8_t *pad)
 {
     const size_t padded = (cols + SCORE_PAD - 1) / SCORE_PAD * SCORE_PAD;
     memcpy(pad, row, cols);
@@ -104,9 +104,8 @@ __attribute__((target("avx2"))) static int64_t row_score_naive_avx2(const int8_t
         const __m256i b2 = _mm256_set1_epi8(pad[i + 2]), b3 = _mm256_set1_epi8(pad[i + 3]);
         __m256i t0 = zero, t1 = zero, t2 = zero, t3 = zero;
         for (size_t start = 0; start < padded; start += AVX2_FLUSH_VECTORS * 32) {
-            const size_t stop = padded - start < AVX2_FLUSH_VECTORS * 32
-                                    ? padded
-                                    : start + AVX2_FLUSH_VECTORS * 32;
+            const size_t stop =
+                padded - start < AVX2_FLUSH_VECTORS * 32 ? padded : start + AVX2_FLUSH_VECTORS * 32;
             __m256i c0 = zero, c1 = zero, c2 = zero, c3 = zero;
             for (size_t k = start; k < stop; k += 32) {
                 const __m256i x = _mm256_load_si256((const __m256i *)(pad + k));
@@ -130,8 +129,7 @@ __attribute__((target("avx2"))) static int64_t row_score_naive_avx2(const int8_t
 }
 
 /* n0*n1 + n0*n2 + n1*n2, the counts of each call 32 bytes at a time. */
-__attribute__((target("avx2"))) static int64_t row_score_fast_avx2(const int8_t *row,
-                                                                    size_t cols)
+__attribute__((target("avx2"))) static int64_t row_score_fast_avx2(const int8_t *row, size_t cols)
 {
     const __m256i zero = _mm256_setzero_si256(), one = _mm256_set1_epi8(1),
                   two = _mm256_set1_epi8(2);

@@ -11,17 +11,17 @@
 
 struct provenance {
     char tool_version[32];
-    char git_commit[48];      /* short hash at configure time, or "unknown" */
-    char compiler[128];       /* "gcc 12.2.0" */
-    char build[128];          /* provenance_build_key() */
-    char isa[32];             /* "x86-64-v3" */
-    char build_type[32];      /* CMAKE_BUILD_TYPE */
-    int native;               /* 1: -march=native, 0: portable */
-    char opencl_headers[64];  /* "headers 3.0, target 1.2", or "" without OpenCL */
+    char git_commit[48];     /* short hash at configure time, or "unknown" */
+    char compiler[128];      /* "gcc 12.2.0" */
+    char build[128];         /* provenance_build_key() */
+    char isa[32];            /* "x86-64-v3" */
+    char build_type[32];     /* CMAKE_BUILD_TYPE */
+    int native;              /* 1: -march=native, 0: portable */
+    char opencl_headers[64]; /* "headers 3.0, target 1.2", or "" without OpenCL */
     char cpu[256];
-    int cores;                /* online logical CPUs */
-    double memory_bytes;      /* physical memory, 0 when unknown */
-    char os[256];             /* "Linux 6.1.0-18-amd64 x86_64" */
+    int cores;           /* online logical CPUs */
+    double memory_bytes; /* physical memory, 0 when unknown */
+    char os[256];        /* "Linux 6.1.0-18-amd64 x86_64" */
 };
 
 /* Fills p; never fails (unknown fields read "unknown" or 0). */

@@ -4,8 +4,8 @@
 /* Results of every fallible call, and the process exit codes they map to. */
 enum offload_status {
     OFFLOAD_OK = 0,
-    OFFLOAD_ERR_RUN = 1,   /* a run failed: device error, validation mismatch */
-    OFFLOAD_ERR_USAGE = 2, /* bad command line or bad input file */
+    OFFLOAD_ERR_RUN = 1,    /* a run failed: device error, validation mismatch */
+    OFFLOAD_ERR_USAGE = 2,  /* bad command line or bad input file */
     OFFLOAD_UNAVAILABLE = 3 /* backend cannot run here (e.g. no OpenCL platform) */
 };
 

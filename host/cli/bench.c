@@ -7,9 +7,10 @@
 
 #include "analysis.h"
 
-static enum offload_status add_backend(struct bench_backend *list, size_t *n, const struct backend_ops *ops,
-                       const char *label, const char *selector, int threads,
-                       enum offload_memory_mode memory)
+static enum offload_status add_backend(struct bench_backend *list, size_t *n,
+                                       const struct backend_ops *ops, const char *label,
+                                       const char *selector, int threads,
+                                       enum offload_memory_mode memory)
 {
     if (*n == MAX_BENCH_BACKENDS)
         return usage_error("too many backend configurations (at most %d)", MAX_BENCH_BACKENDS);
@@ -27,7 +28,7 @@ static enum offload_status add_backend(struct bench_backend *list, size_t *n, co
 /* Expands --backends (default: serial, openmp and every OpenCL device) with
  * the --threads list for openmp and the memory modes for opencl. */
 enum offload_status build_backend_list(const struct cli *c, int every_memory_mode,
-                              struct bench_backend *list, size_t *n)
+                                       struct bench_backend *list, size_t *n)
 {
     char buf[1024];
     *n = 0;
@@ -145,14 +146,16 @@ int init_backends(const struct cli *c, struct bench_backend *list, size_t n)
             make_config(c, b->threads, b->selector[0] ? b->selector : NULL, b->memory);
         b->status = b->ops->init(&cfg, &b->state, &b->info);
         if (b->status == OFFLOAD_UNAVAILABLE) {
-            fprintf(c->human, "%s: unavailable here (see the message above); the other "
-                              "backends still run\n",
+            fprintf(c->human,
+                    "%s: unavailable here (see the message above); the other "
+                    "backends still run\n",
                     b->label);
             continue;
         }
         if (b->status != OFFLOAD_OK) {
-            fprintf(c->human, "%s: failed to start (see the message above); the other "
-                              "backends still run\n",
+            fprintf(c->human,
+                    "%s: failed to start (see the message above); the other "
+                    "backends still run\n",
                     b->label);
             worst = offload_exit_code(b->status) > worst ? offload_exit_code(b->status) : worst;
             continue;
@@ -167,8 +170,6 @@ int init_backends(const struct cli *c, struct bench_backend *list, size_t n)
     return worst;
 }
 
-
-
 void fini_backends(struct bench_backend *list, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -179,12 +180,11 @@ void fini_backends(struct bench_backend *list, size_t n)
 /* Runs one prepared input on one backend and appends the record. Returns
  * the index of the record, or -1 when the run failed (after a message). */
 long run_and_record(const struct cli *c, const char *command, struct bench_backend *b,
-                           const struct prepared_input *p, double percent,
-                           struct result_set *results, int *worst)
+                    const struct prepared_input *p, double percent, struct result_set *results,
+                    int *worst)
 {
     struct run_settings set = make_settings(c);
-    struct result_record rec = {.command = command, .kernel = p->input.kernel,
-                                .alg = p->input.alg};
+    struct result_record rec = {.command = command, .kernel = p->input.kernel, .alg = p->input.alg};
     snprintf(rec.backend, sizeof rec.backend, "%s", b->label);
     rec.info = b->info;
     rec.has_memory = b->has_memory;
@@ -226,4 +226,3 @@ double record_total(const struct result_record *r)
 {
     return r->run->stats[PHASE_TOTAL].min;
 }
-

@@ -101,10 +101,10 @@ static enum offload_status split_arguments(struct cli *c)
             if (!spec)
                 return unknown_option(c, arg, name, len);
             value = eq ? eq + 1 : NULL;
-            spelled = spec->alias && strncmp(spec->alias, name, len) == 0 &&
-                              strlen(spec->alias) == len
-                          ? spec->alias
-                          : spec->name;
+            spelled =
+                spec->alias && strncmp(spec->alias, name, len) == 0 && strlen(spec->alias) == len
+                    ? spec->alias
+                    : spec->name;
         }
         enum offload_status st = take_option(c, spec, spelled, value, &i);
         if (st != OFFLOAD_OK)
@@ -163,8 +163,8 @@ static enum offload_status parse_percents(struct cli *c)
         return OFFLOAD_OK;
     if (strchr(c->value[OPT_PERCENT], ',') && !list_allowed(c, OPT_PERCENT))
         return option_error("percent", "takes one number here; lists are for scores and sweep");
-    if (parse_double_list(c->value[OPT_PERCENT], 0.0, 100.0, 1, c->percent, MAX_LIST,
-                          &c->npercent, err, sizeof err))
+    if (parse_double_list(c->value[OPT_PERCENT], 0.0, 100.0, 1, c->percent, MAX_LIST, &c->npercent,
+                          err, sizeof err))
         return option_error("percent", err);
     return OFFLOAD_OK;
 }
@@ -275,8 +275,10 @@ static enum offload_status parse_backend_and_algorithm(struct cli *c)
     int one = c->command_bit == CMD_RUN || c->command_bit == CMD_SCORES;
     if (b && one && strchr(b, ',')) {
         char msg[256];
-        snprintf(msg, sizeof msg, "%s takes one backend, got the list '%s'; lists are for "
-                 "compare, sweep and calibrate", c->command, b);
+        snprintf(msg, sizeof msg,
+                 "%s takes one backend, got the list '%s'; lists are for "
+                 "compare, sweep and calibrate",
+                 c->command, b);
         return option_error("backend", msg);
     }
     int both_ok = c->command_bit == CMD_COMPARE;

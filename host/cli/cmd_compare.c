@@ -64,13 +64,13 @@ static void print_group_table(FILE *f, const struct result_set *set, const long 
             snprintf(ceil, sizeof ceil, "%.0f%%", 100 * r->analysis.ceiling_fraction);
         fprintf(f, "  %-16s %-9s %9s %9s %9s %10s %9s %9s %8.3g %8.3g %7s  %s\n", r->backend,
                 r->has_memory ? memory_mode_name(r->memory) : "-",
-                run->stats[PHASE_COPY_IN].n ? format_seconds(run->stats[PHASE_COPY_IN].min, t1,
-                                                             sizeof t1)
-                                            : "-",
+                run->stats[PHASE_COPY_IN].n
+                    ? format_seconds(run->stats[PHASE_COPY_IN].min, t1, sizeof t1)
+                    : "-",
                 format_seconds(run->stats[PHASE_KERNEL].min, t2, sizeof t2),
-                run->stats[PHASE_COPY_OUT].n ? format_seconds(run->stats[PHASE_COPY_OUT].min, t3,
-                                                              sizeof t3)
-                                             : "-",
+                run->stats[PHASE_COPY_OUT].n
+                    ? format_seconds(run->stats[PHASE_COPY_OUT].min, t3, sizeof t3)
+                    : "-",
                 format_seconds(total, t4, sizeof t4), s1, s2, r->analysis.gbps, r->analysis.gops,
                 ceil, verdict_name(r->analysis.verdict));
         if (fastest < 0 || total < record_total(&set->items[recs[fastest]]))
@@ -86,14 +86,16 @@ static void print_group_table(FILE *f, const struct result_set *set, const long 
                  r->has_memory ? memory_mode_name(r->memory) : "");
         fprintf(f, "    %-24s %s\n", label, r->analysis.reason);
         if (r->run->events_disagree)
-            fprintf(f, "    %-24s note: the device's event timers disagreed with the host clock "
-                       "(zero or longer than the wall time); host times are shown\n",
+            fprintf(f,
+                    "    %-24s note: the device's event timers disagreed with the host clock "
+                    "(zero or longer than the wall time); host times are shown\n",
                     "");
         /* A few slow outliers are normal on a shared machine: say so only
          * when one sample in ten is off. */
         if (r->run->stats[PHASE_KERNEL].outliers * 10 >= r->run->samples)
-            fprintf(f, "    %-24s note: %zu of %zu kernel times were outliers (a busy machine); "
-                       "the minimum is shown\n",
+            fprintf(f,
+                    "    %-24s note: %zu of %zu kernel times were outliers (a busy machine); "
+                    "the minimum is shown\n",
                     "", r->run->stats[PHASE_KERNEL].outliers, r->run->samples);
     }
     if (fastest >= 0) {
@@ -101,8 +103,7 @@ static void print_group_table(FILE *f, const struct result_set *set, const long 
         fprintf(f, "  fastest end to end: %s%s%s", r->backend, r->has_memory ? " " : "",
                 r->has_memory ? memory_mode_name(r->memory) : "");
         if (serial >= 0)
-            fprintf(f, ", %.2fx serial", record_total(&set->items[recs[serial]]) /
-                                             record_total(r));
+            fprintf(f, ", %.2fx serial", record_total(&set->items[recs[serial]]) / record_total(r));
         fprintf(f, " (%s)\n", verdict_name(r->analysis.verdict));
     }
 }
@@ -136,8 +137,7 @@ static int compare_group(struct cli *c, enum offload_kernel k, enum offload_algo
                  backends[i].has_memory ? memory_mode_name(backends[i].memory) : "");
         c->progress_label = progress_step(pg, what, 1);
         backend_of[n] = i;
-        recs[n++] =
-            run_and_record(c, "compare", &backends[i], &p, c->percent[0], results, worst);
+        recs[n++] = run_and_record(c, "compare", &backends[i], &p, c->percent[0], results, worst);
     }
     c->progress_label = NULL;
     progress_clear(pg);

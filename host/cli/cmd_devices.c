@@ -107,8 +107,17 @@ static int write_devices_csv(FILE *f, void *ctx)
             snprintf(num[1], sizeof num[1], "%llu", (unsigned long long)d->memory);
         if (d->compute_units)
             snprintf(num[2], sizeof num[2], "%u", d->compute_units);
-        const char *fields[] = {rows->items[i].backend, index[0], index[1], d->selector,
-                                d->name, d->type, d->platform, d->driver, num[0], num[1], num[2]};
+        const char *fields[] = {rows->items[i].backend,
+                                index[0],
+                                index[1],
+                                d->selector,
+                                d->name,
+                                d->type,
+                                d->platform,
+                                d->driver,
+                                num[0],
+                                num[1],
+                                num[2]};
         for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
             csv_field(f, fields[k], k + 1 == sizeof fields / sizeof fields[0]);
     }
@@ -176,9 +185,9 @@ int command_devices(struct cli *c)
     enum offload_status st = collect_devices(c, &rows);
     const char *out = c->value[OPT_OUTPUT] ? c->value[OPT_OUTPUT] : "-";
     char err[PATH_MAX + 256];
-    enum offload_status wst = write_file_atomic(
-        out, c->format == FORMAT_JSON ? write_devices_json : write_devices_csv, &rows, err,
-        sizeof err);
+    enum offload_status wst =
+        write_file_atomic(out, c->format == FORMAT_JSON ? write_devices_json : write_devices_csv,
+                          &rows, err, sizeof err);
     if (wst != OFFLOAD_OK) {
         fprintf(stderr, "offload: %s\n", err);
         return offload_exit_code(wst);

@@ -83,8 +83,9 @@ enum offload_status baseline_show(const struct cli *c, const struct saved_run *b
     struct match_set m;
     st = match_runs(runs, 2, &m);
     if (st == OFFLOAD_OK) {
-        fprintf(c->human, "\nagainst the saved run %s (#1; #2 is this run, 'vs #1' its "
-                          "speedup over the saved one):\n\n",
+        fprintf(c->human,
+                "\nagainst the saved run %s (#1; #2 is this run, 'vs #1' its "
+                "speedup over the saved one):\n\n",
                 base->name);
         st = report_runs(c->human, runs, 2, &m, FORMAT_TABLE);
         match_free(&m);

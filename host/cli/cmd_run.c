@@ -21,8 +21,7 @@ int command_run(struct cli *c)
     char names[KERNEL_NAME_LIST_MAX];
     if (ks->input != INPUT_GENOTYPES && (c->given[OPT_DATA] || c->given[OPT_PERCENT]))
         return usage_error("--data and --percent apply to %s only, not %s",
-                           kernel_names_reading(INPUT_GENOTYPES, names, sizeof names),
-                           ks->name);
+                           kernel_names_reading(INPUT_GENOTYPES, names, sizeof names), ks->name);
     if (!ks->has_fast && c->given[OPT_ALGORITHM] && algorithm_option(c) == ALG_FAST)
         return usage_error("%s has no fast algorithm: %s", ks->name, ks->fast_order);
 
@@ -62,10 +61,9 @@ int command_run(struct cli *c)
     if (rec.run && st == OFFLOAD_OK) {
         /* Without ceilings the verdict falls back to arithmetic intensity;
          * the run itself still succeeded. */
-        rec.has_ceilings =
-            backend_ceilings(c, ops, state, &rec.info, &rec.ceilings) == OFFLOAD_OK;
-        rec.analysis = analyse_run(&p.input, rec.run, &rec.info,
-                                   rec.has_ceilings ? &rec.ceilings : NULL);
+        rec.has_ceilings = backend_ceilings(c, ops, state, &rec.info, &rec.ceilings) == OFFLOAD_OK;
+        rec.analysis =
+            analyse_run(&p.input, rec.run, &rec.info, rec.has_ceilings ? &rec.ceilings : NULL);
         rec.size = prepared_size(&p);
         rec.rows = p.matrix.rows;
         rec.cols = p.matrix.cols;

@@ -178,8 +178,8 @@ static int score_one_percent(struct cli *c, const struct backend_ops *ops, void 
         if (c->npercent == 1)
             rc = write_scores(c, &out);
         if (step->best_score > 0)
-            fprintf(h, "The best score %lld comes from pattern %s\n",
-                    (long long)step->best_score, step->best_id);
+            fprintf(h, "The best score %lld comes from pattern %s\n", (long long)step->best_score,
+                    step->best_id);
         else
             fprintf(h, "No marker distinguishes any two varieties (every score is 0)\n");
         fflush(h);
@@ -197,7 +197,7 @@ struct steps_output {
     const char *path;
     const struct scores_step *steps;
     size_t n;
-    double exponent; /* kernel time ~ markers^exponent; NaN with one step */
+    double exponent;                   /* kernel time ~ markers^exponent; NaN with one step */
     double script_s, start_s, setup_s; /* the script's run and its parts */
 };
 
@@ -337,10 +337,12 @@ int command_scores(struct cli *c)
 
     char a[32], b[32], d[32], e[32], f[32], g[32];
     const struct scores_step *last = &steps[done - 1];
-    fprintf(h, "\nread %zu markers x %zu varieties from %s (%zu of %zu data lines kept; %zu rows "
+    fprintf(h,
+            "\nread %zu markers x %zu varieties from %s (%zu of %zu data lines kept; %zu rows "
             "skipped)\n",
             last->rows, last->cols, path, last->lines_kept, last->data_lines, last->skipped);
-    fprintf(h, "scored on %s: %s with the %s algorithm; every score checked against the serial "
+    fprintf(h,
+            "scored on %s: %s with the %s algorithm; every score checked against the serial "
             "reference\n",
             spec, info.device, algorithm_name(algorithm_option(c)));
     if (c->npercent > 1) {
@@ -357,24 +359,26 @@ int command_scores(struct cli *c)
             y[i] = steps[i].kernel_min_s;
         }
         const struct scores_step *first = &steps[0];
-        fprintf(h, "kernel scaling %g%% -> %g%%: %.3gx the markers took %.3gx the kernel time "
+        fprintf(h,
+                "kernel scaling %g%% -> %g%%: %.3gx the markers took %.3gx the kernel time "
                 "(time ~ markers^%.2f)\n",
                 first->percent, last->percent, (double)last->rows / (double)first->rows,
-                last->kernel_min_s / first->kernel_min_s,
-                stats_scaling_exponent(x, y, done));
+                last->kernel_min_s / first->kernel_min_s, stats_scaling_exponent(x, y, done));
     }
     /* The script reads one file and scores it once: split that run (the last
      * percentage). Timing repeats and score checks are this tool's extras. */
     double script = start_s + t_setup + last->parse_s + last->score_s + last->output_s;
     double whole = offload_now() - c->process_start;
-    fprintf(h, "\nthe script's run at %g%%: %s = start %s + backend setup %s + parse %s + "
+    fprintf(h,
+            "\nthe script's run at %g%%: %s = start %s + backend setup %s + parse %s + "
             "score %s + output %s\n",
             last->percent, format_seconds(script, a, sizeof a),
             format_seconds(start_s, b, sizeof b), format_seconds(t_setup, d, sizeof d),
             format_seconds(last->parse_s, e, sizeof e), format_seconds(last->score_s, f, sizeof f),
             format_seconds(last->output_s, g, sizeof g));
     if (script > last->score_s)
-        fprintf(h, "scoring is %.0f%% of it: if scoring took no time at all the run would be at "
+        fprintf(h,
+                "scoring is %.0f%% of it: if scoring took no time at all the run would be at "
                 "most %.2fx faster (Amdahl's law)\n",
                 100 * last->score_s / script, script / (script - last->score_s));
     fprintf(h, "this process: %s in all, checks and timing repeats included\n",
@@ -386,7 +390,7 @@ int command_scores(struct cli *c)
         x[i] = (double)steps[i].rows;
         y[i] = steps[i].kernel_min_s;
     }
-    struct steps_output out = {path, steps, done, stats_scaling_exponent(x, y, done), script,
-                               start_s, t_setup};
+    struct steps_output out = {path,   steps,   done,   stats_scaling_exponent(x, y, done),
+                               script, start_s, t_setup};
     return write_steps(c, &out);
 }

@@ -33,10 +33,27 @@ enum command_bit {
 /* --backend and --backends are one option (OPT_BACKEND), as are scores'
  * --out and --output (OPT_OUTPUT). */
 enum option_id {
-    OPT_HELP, OPT_BACKEND, OPT_SIZE, OPT_SIZES, OPT_THREADS, OPT_DATA, OPT_PERCENT, OPT_REPEAT,
-    OPT_MIN_TIME, OPT_WARMUP, OPT_SEED, OPT_ALGORITHM, OPT_MEMORY, OPT_KERNEL_DIR, OPT_FORMAT,
-    OPT_OUTPUT, OPT_RECALIBRATE, OPT_BASELINE,
-    OPT_OPENCL_PATH, OPT_NO_CALIBRATE, OPT_COUNT
+    OPT_HELP,
+    OPT_BACKEND,
+    OPT_SIZE,
+    OPT_SIZES,
+    OPT_THREADS,
+    OPT_DATA,
+    OPT_PERCENT,
+    OPT_REPEAT,
+    OPT_MIN_TIME,
+    OPT_WARMUP,
+    OPT_SEED,
+    OPT_ALGORITHM,
+    OPT_MEMORY,
+    OPT_KERNEL_DIR,
+    OPT_FORMAT,
+    OPT_OUTPUT,
+    OPT_RECALIBRATE,
+    OPT_BASELINE,
+    OPT_OPENCL_PATH,
+    OPT_NO_CALIBRATE,
+    OPT_COUNT
 };
 
 /* Exit status 3: some backends or devices could not start here, the others
@@ -69,7 +86,7 @@ struct cli {
     enum offload_memory_mode memory;
     enum opencl_path opencl_path; /* --opencl-path, AUTO by default */
     enum export_format format;
-    FILE *human; /* where tables go: stdout, or stderr when an export takes stdout */
+    FILE *human;                /* where tables go: stdout, or stderr when an export takes stdout */
     const char *progress_label; /* the progress line of the run going on, or NULL */
 };
 
@@ -150,7 +167,6 @@ int command_scores(struct cli *c);
 int command_compare(struct cli *c);
 int command_sweep(struct cli *c);
 int command_report(struct cli *c);
-
 
 /* compare --baseline FILE: the saved run, read before anything runs
  * (an empty run without the option; OFFLOAD_ERR_USAGE after a message on

@@ -50,7 +50,6 @@ int partial_exit(int worst, size_t unavailable, size_t ran)
     return ran ? EXIT_PARTIAL : OFFLOAD_ERR_RUN;
 }
 
-
 /* Which backends a list of names holds. */
 enum backend_filter { ALL_BACKENDS, DEVICE_BACKENDS, MEMORY_MODE_BACKENDS };
 
@@ -79,7 +78,10 @@ static const char *backend_name_list(char *buf, size_t len, enum backend_filter 
     buf[0] = '\0';
     for (size_t i = 0; i < n; i++) {
         size_t used = strlen(buf);
-        snprintf(buf + used, len - used, "%s%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ",
+        snprintf(buf + used, len - used, "%s%s%s",
+                 i == 0       ? ""
+                 : i + 1 == n ? " or "
+                              : ", ",
                  names[i]->name,
                  filter == ALL_BACKENDS && names[i]->caps.device_selectors ? "[:SEL]" : "");
     }
@@ -242,8 +244,7 @@ void prepared_free(struct prepared_input *p)
 }
 
 /* INPUT_VALUES: n float64 values (0 = the kernel's default size). */
-static enum offload_status prepare_values(const struct cli *c, uint64_t n,
-                                          struct prepared_input *p)
+static enum offload_status prepare_values(const struct cli *c, uint64_t n, struct prepared_input *p)
 {
     if (n == 0)
         n = kernel_spec_of(p->input.kernel)->default_size;
@@ -465,8 +466,7 @@ enum offload_status unknown_kernel_error(const char *name)
     if (s.best)
         return usage_error("unknown kernel '%s': did you mean '%s'? use %s", name, s.best,
                            kernel_name_list(names, sizeof names));
-    return usage_error("unknown kernel '%s': use %s", name,
-                       kernel_name_list(names, sizeof names));
+    return usage_error("unknown kernel '%s': use %s", name, kernel_name_list(names, sizeof names));
 }
 
 enum offload_status kernel_needed_error(const char *command)

@@ -93,8 +93,7 @@ void print_command_help(FILE *f, const struct command_spec *cmd)
     size_t nopt;
     const struct option_spec *opts = option_table(&nopt);
     char text[1024], left[64];
-    fprintf(f, "usage: offload %s%s%s\n\n", cmd->name, *cmd->operands ? " " : "",
-            cmd->operands);
+    fprintf(f, "usage: offload %s%s%s\n\n", cmd->name, *cmd->operands ? " " : "", cmd->operands);
     print_wrapped(f, expand_kernels(cmd->description, text, sizeof text), 0, 0, HELP_WIDTH);
     if (!cmd->bit)
         return;

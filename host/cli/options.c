@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ALL_COMMANDS                                                                          \
+#define ALL_COMMANDS                                                                               \
     (CMD_DEVICES | CMD_RUN | CMD_SCORES | CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE | CMD_REPORT)
 #define TIMED_COMMANDS (CMD_RUN | CMD_COMPARE | CMD_SWEEP)
 #define BENCH_COMMANDS (CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE)
@@ -66,8 +66,8 @@ static void size_help(char *buf, size_t len)
         uint64_t size = spec->default_size;
         const char *unit = size % 1000000 == 0 ? "M" : size % 1000 == 0 ? "k" : "";
         uint64_t scaled = *unit == 'M' ? size / 1000000 : *unit == 'k' ? size / 1000 : size;
-        used += (size_t)snprintf(buf + used, len - used, "%s %s (default %llu%s)",
-                                 first ? "" : ",", spec->name, (unsigned long long)scaled, unit);
+        used += (size_t)snprintf(buf + used, len - used, "%s %s (default %llu%s)", first ? "" : ",",
+                                 spec->name, (unsigned long long)scaled, unit);
         first = 0;
     }
     if (used < len)
@@ -77,8 +77,9 @@ static void size_help(char *buf, size_t len)
 /* "sizes: FROM:TO:xF ...; default 1M:64M:x2 (sqrt), ..." */
 static void sizes_help(char *buf, size_t len)
 {
-    size_t used = (size_t)snprintf(buf, len, "sizes: FROM:TO:xF (geometric), FROM:TO:+S or a "
-                                             "list; default");
+    size_t used = (size_t)snprintf(buf, len,
+                                   "sizes: FROM:TO:xF (geometric), FROM:TO:+S or a "
+                                   "list; default");
     for (int k = 0, first = 1; k < KERNEL_COUNT && used < len; k++)
         if (offload_kernels[k]->sweep_sizes) {
             used += (size_t)snprintf(buf + used, len - used, "%s %s (%s)", first ? "" : ",",
@@ -143,8 +144,7 @@ static const struct option_spec options[] = {
      "standard output (the table then goes to standard error)",
      NULL},
     {OPT_FORMAT, "format", NULL, 'f', "F", VALUE_FORMAT, CMD_DEVICES,
-     "table (default), csv or json; csv and json go to --output, else to standard output",
-     NULL},
+     "table (default), csv or json; csv and json go to --output, else to standard output", NULL},
     {OPT_FORMAT, "format", NULL, 'f', "F", VALUE_FORMAT, CMD_SCORES,
      "write the per-marker id,score table as table (aligned columns), csv or json; with "
      "several --percent values, each percentage's times and best score with the kernel's "
@@ -152,8 +152,7 @@ static const struct option_spec options[] = {
      "standard output and the report to standard error. Without --format and --output scores "
      "prints the report only",
      NULL},
-    {OPT_OUTPUT, "output", NULL, 'o', "FILE", VALUE_FILE,
-     TIMED_COMMANDS | CMD_DEVICES | CMD_REPORT,
+    {OPT_OUTPUT, "output", NULL, 'o', "FILE", VALUE_FILE, TIMED_COMMANDS | CMD_DEVICES | CMD_REPORT,
      "write the export to FILE (replaced atomically; - for standard output); without "
      "--format the name says which: .csv, .json or .md (markdown)",
      NULL},

@@ -11,22 +11,22 @@
 
 /* What an option's value or a command's operands are, for completions. */
 enum value_kind {
-    VALUE_NONE,      /* a flag */
-    VALUE_NUMBER,    /* a count, size, time or list of them */
-    VALUE_BACKEND,   /* a backend, or a comma list of them */
-    VALUE_FORMAT,    /* table, markdown, csv, json */
+    VALUE_NONE,        /* a flag */
+    VALUE_NUMBER,      /* a count, size, time or list of them */
+    VALUE_BACKEND,     /* a backend, or a comma list of them */
+    VALUE_FORMAT,      /* table, markdown, csv, json */
     VALUE_OPENCL_PATH, /* cpu, gpu */
-    VALUE_MEMORY,    /* copy, pinned, zero-copy */
-    VALUE_ALGORITHM, /* naive, fast (and both for compare) */
-    VALUE_FILE,      /* a file name */
-    VALUE_DIR,       /* a folder */
-    VALUE_KERNEL,    /* kernel names (operands) */
-    VALUE_COMMAND    /* command names (operands of help) */
+    VALUE_MEMORY,      /* copy, pinned, zero-copy */
+    VALUE_ALGORITHM,   /* naive, fast (and both for compare) */
+    VALUE_FILE,        /* a file name */
+    VALUE_DIR,         /* a folder */
+    VALUE_KERNEL,      /* kernel names (operands) */
+    VALUE_COMMAND      /* command names (operands of help) */
 };
 
 struct command_spec {
     const char *name;
-    unsigned bit; /* enum command_bit; 0 for help and version */
+    unsigned bit;            /* enum command_bit; 0 for help and version */
     const char *operands;    /* after the name in the synopsis, e.g. "KERNEL [options]" */
     enum value_kind operand; /* what the operands are */
     const char *summary;     /* one line for the overview */
@@ -36,9 +36,9 @@ struct command_spec {
 
 struct option_spec {
     enum option_id id;
-    const char *name;  /* long name without "--" */
-    const char *alias; /* a second long name for the same option, or NULL */
-    char short_name;   /* 0 when none */
+    const char *name;    /* long name without "--" */
+    const char *alias;   /* a second long name for the same option, or NULL */
+    char short_name;     /* 0 when none */
     const char *metavar; /* NULL for a flag */
     enum value_kind value;
     unsigned commands; /* the commands this row (and its help) applies to */

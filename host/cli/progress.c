@@ -8,8 +8,10 @@
 
 void progress_begin(struct progress *p, size_t total, double total_weight)
 {
-    *p = (struct progress){.on = isatty(STDERR_FILENO), .total = total,
-                           .total_weight = total_weight, .start = offload_now()};
+    *p = (struct progress){.on = isatty(STDERR_FILENO),
+                           .total = total,
+                           .total_weight = total_weight,
+                           .start = offload_now()};
 }
 
 const char *progress_step(struct progress *p, const char *what, double weight)

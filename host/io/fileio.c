@@ -138,9 +138,9 @@ enum output_kind {
 
 struct output_target {
     enum output_kind kind;
-    bool existed;                /* a regular file was there (keep its mode) */
-    mode_t mode;                 /* its permission bits */
-    char path[PATH_MAX];         /* where the file is (symlinks resolved) */
+    bool existed;        /* a regular file was there (keep its mode) */
+    mode_t mode;         /* its permission bits */
+    char path[PATH_MAX]; /* where the file is (symlinks resolved) */
 };
 
 /* Fills dir with the folder of path ("." for a bare name). */
@@ -202,8 +202,10 @@ static enum offload_status resolve_output(const char *path, struct output_target
             return OFFLOAD_ERR_USAGE;
         }
         if (e != ENOENT) {
-            snprintf(err, errlen, "cannot write %s: %s (check that the folder exists and is "
-                     "writable)", path, strerror(e));
+            snprintf(err, errlen,
+                     "cannot write %s: %s (check that the folder exists and is "
+                     "writable)",
+                     path, strerror(e));
             return OFFLOAD_ERR_USAGE;
         }
         if (strlen(path) >= sizeof t->path) {
@@ -256,8 +258,8 @@ static int write_and_flush(FILE *f, int (*writer)(FILE *f, void *ctx), void *ctx
     return 0;
 }
 
-static enum offload_status write_stdout(int (*writer)(FILE *f, void *ctx), void *ctx,
-                                        char *err, size_t errlen)
+static enum offload_status write_stdout(int (*writer)(FILE *f, void *ctx), void *ctx, char *err,
+                                        size_t errlen)
 {
     int e = write_and_flush(stdout, writer, ctx);
     if (e) {
@@ -345,15 +347,17 @@ static enum offload_status write_replace(const char *shown, const struct output_
     if (e) {
         unlink(temp_guard.path);
         guard_remove();
-        snprintf(err, errlen, "cannot write %s: %s; the previous file, if any, is unchanged",
-                 shown, strerror(e));
+        snprintf(err, errlen, "cannot write %s: %s; the previous file, if any, is unchanged", shown,
+                 strerror(e));
         return OFFLOAD_ERR_RUN;
     }
     guard_remove();
     e = sync_folder(t->path);
     if (e) {
-        snprintf(err, errlen, "wrote %s but could not sync its folder: %s; it may not survive a "
-                 "power cut", shown, strerror(e));
+        snprintf(err, errlen,
+                 "wrote %s but could not sync its folder: %s; it may not survive a "
+                 "power cut",
+                 shown, strerror(e));
         return OFFLOAD_ERR_RUN;
     }
     return OFFLOAD_OK;

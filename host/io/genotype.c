@@ -175,15 +175,15 @@ struct bad_row {
 /* A run of whole data lines, checked and then read by one thread. */
 struct chunk {
     const char *start, *end;
-    size_t limit;          /* data lines --percent keeps here; SIZE_MAX for all */
-    size_t lines, data;    /* lines and non-blank lines in [start, end) */
-    size_t good, bad;      /* kept data lines with the right field count; others */
-    size_t first_line;     /* line number of its first line in the file */
-    size_t row0;           /* matrix row of its first good line */
-    size_t missing;        /* missing calls in its rows */
-    struct bad_row *warn;  /* its first bad rows, at most max_warnings */
+    size_t limit;         /* data lines --percent keeps here; SIZE_MAX for all */
+    size_t lines, data;   /* lines and non-blank lines in [start, end) */
+    size_t good, bad;     /* kept data lines with the right field count; others */
+    size_t first_line;    /* line number of its first line in the file */
+    size_t row0;          /* matrix row of its first good line */
+    size_t missing;       /* missing calls in its rows */
+    struct bad_row *warn; /* its first bad rows, at most max_warnings */
     size_t nwarn, warn_cap;
-    bool nul, oom;         /* a NUL byte seen; out of memory */
+    bool nul, oom; /* a NUL byte seen; out of memory */
 };
 
 /* What the passes over a table share: where its parts are and what the
@@ -200,7 +200,7 @@ struct table_scan {
     size_t good, skipped;    /* kept lines with the right field count; others */
     struct chunk *chunks;    /* the data lines, in order */
     size_t nchunks;
-    int threads;             /* that parse the chunks */
+    int threads; /* that parse the chunks */
 };
 
 static enum offload_status check_percent(const struct table_scan *t, char *err, size_t errlen)
@@ -231,8 +231,8 @@ static bool nul_error(const struct table_scan *t, const char *buf, size_t len, c
 }
 
 /* Finds the header (the first non-blank line), its delimiter and fields. */
-static enum offload_status read_header(struct table_scan *t, const char *buf, size_t len,
-                                       char *err, size_t errlen)
+static enum offload_status read_header(struct table_scan *t, const char *buf, size_t len, char *err,
+                                       size_t errlen)
 {
     const char *pos = buf, *end = buf + len;
     struct scan_line ln;
@@ -402,8 +402,7 @@ static void fill_chunk(struct chunk *c, const struct table_scan *t, struct genot
 enum pass { PASS_COUNT, PASS_CHECK, PASS_FILL };
 
 /* Runs a pass over every chunk, one thread each. */
-static void run_pass(struct table_scan *t, enum pass p, struct genotype_matrix *m,
-                     size_t *row_line)
+static void run_pass(struct table_scan *t, enum pass p, struct genotype_matrix *m, size_t *row_line)
 {
     const int n = (int)t->nchunks;
 #ifdef _OPENMP
@@ -445,7 +444,10 @@ static enum offload_status count_data_lines(struct table_scan *t, const char *bu
         set_err(err, errlen,
                 "%s: no data lines after the header: add one line per marker, "
                 "`<marker id>%s<call>...` with calls 0/1/2 or A/AB/B",
-                t->name, t->delim == '\t' ? "<tab>" : t->delim == ',' ? "," : " ");
+                t->name,
+                t->delim == '\t'  ? "<tab>"
+                : t->delim == ',' ? ","
+                                  : " ");
         return OFFLOAD_ERR_USAGE;
     }
     t->keep = lines_for_percent(t->data_lines, t->opt->percent);

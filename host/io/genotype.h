@@ -13,14 +13,14 @@
 /* A genotype matrix: rows are markers, columns are varieties. */
 struct genotype_matrix {
     size_t rows, cols;
-    int8_t *calls;      /* rows*cols, row-major: 0, 1, 2 or GENOTYPE_MISSING */
-    char **row_ids;     /* rows marker ids, first field of each data line */
-    char **col_names;   /* cols variety names from the header */
-    size_t data_lines;  /* non-blank data lines in the file, before --percent */
-    size_t lines_kept;  /* data lines kept by --percent */
+    int8_t *calls;        /* rows*cols, row-major: 0, 1, 2 or GENOTYPE_MISSING */
+    char **row_ids;       /* rows marker ids, first field of each data line */
+    char **col_names;     /* cols variety names from the header */
+    size_t data_lines;    /* non-blank data lines in the file, before --percent */
+    size_t lines_kept;    /* data lines kept by --percent */
     size_t rows_skipped;  /* kept lines skipped for a wrong field count */
     size_t missing_calls; /* calls that were not 0/1/2 or A/AB/B */
-    char delimiter;     /* ',', '\t' or ' ' (runs of spaces) */
+    char delimiter;       /* ',', '\t' or ' ' (runs of spaces) */
 };
 
 struct genotype_load_options {

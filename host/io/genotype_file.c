@@ -67,8 +67,10 @@ static char *read_to_eof(FILE *fp, const char *path, size_t cap, size_t *len, ch
         n += got;
     }
     if (!buf)
-        set_err(err, errlen, "%s: out of memory reading %zu bytes; free memory or use a smaller "
-                "file", path, cap);
+        set_err(err, errlen,
+                "%s: out of memory reading %zu bytes; free memory or use a smaller "
+                "file",
+                path, cap);
     else if ((uint64_t)n > GENOTYPE_MAX_FILE_BYTES)
         set_err(err, errlen, "%s: file is over the 4 GiB limit; pass a smaller genotype table",
                 path);
@@ -122,16 +124,17 @@ enum offload_status genotype_load_file(const char *path, const struct genotype_l
     const char *map = map_file(fp, &st);
     if (map) {
         fclose(fp);
-        enum offload_status s = genotype_parse_buffer(map, (size_t)st.st_size, path, opt, m, err,
-                                                      errlen);
+        enum offload_status s =
+            genotype_parse_buffer(map, (size_t)st.st_size, path, opt, m, err, errlen);
         munmap((void *)map, (size_t)st.st_size);
         return s;
     }
     /* Read to EOF rather than trusting st_size: pipes report 0 and /proc
      * files report 0 or too little. */
     size_t len;
-    char *buf = read_to_eof(fp, path, S_ISREG(st.st_mode) && st.st_size > 0 ?
-                            (size_t)st.st_size + 1 : 65536, &len, err, errlen);
+    char *buf = read_to_eof(fp, path,
+                            S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536,
+                            &len, err, errlen);
     fclose(fp);
     if (!buf)
         return OFFLOAD_ERR_USAGE;

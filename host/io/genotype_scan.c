@@ -300,8 +300,7 @@ static size_t call_blocks(const char **p, const char *end, char delim, int8_t *o
 
 /* scan_row for a ',' or '\t' line without quotes: fields are the text
  * between delimiters, trimmed. */
-static bool row_plain(const struct scan_line *ln, char delim, size_t cols, int8_t *out,
-                      char **id)
+static bool row_plain(const struct scan_line *ln, char delim, size_t cols, int8_t *out, char **id)
 {
     const char *p = ln->start, *end = ln->end;
     const char *q = memchr(p, delim, (size_t)(end - p));

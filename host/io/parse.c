@@ -22,9 +22,16 @@ static double count_suffix_multiplier(const char *suffix)
         const char *text;
         double factor;
     } suffixes[] = {
-        {"", 1.0},        {"k", 1e3},           {"K", 1e3},           {"M", 1e6},
-        {"G", 1e9},       {"T", 1e12},          {"Ki", 1024.0},       {"Mi", 1048576.0},
-        {"Gi", 1073741824.0}, {"Ti", 1099511627776.0},
+        {"", 1.0},
+        {"k", 1e3},
+        {"K", 1e3},
+        {"M", 1e6},
+        {"G", 1e9},
+        {"T", 1e12},
+        {"Ki", 1024.0},
+        {"Mi", 1048576.0},
+        {"Gi", 1073741824.0},
+        {"Ti", 1099511627776.0},
     };
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
         if (strcmp(suffix, suffixes[i].text) == 0)
@@ -32,8 +39,8 @@ static double count_suffix_multiplier(const char *suffix)
     return 0.0;
 }
 
-enum offload_status parse_count(const char *s, uint64_t min, uint64_t max, uint64_t *out,
-                                char *err, size_t errlen)
+enum offload_status parse_count(const char *s, uint64_t min, uint64_t max, uint64_t *out, char *err,
+                                size_t errlen)
 {
     if (s == NULL || *s == '\0' || isspace((unsigned char)*s) || *s == '-' || *s == '+') {
         snprintf(err, errlen, "'%s' is not a count: use a whole number such as 10000, 1e7 or 10M",
@@ -69,9 +76,10 @@ enum offload_status parse_count(const char *s, uint64_t min, uint64_t max, uint6
     }
     double factor = count_suffix_multiplier(end);
     if (factor == 0.0) {
-        snprintf(err, errlen,
-                 "'%s' has an unknown suffix '%s': use k, M, G, T (x1000) or Ki, Mi, Gi, Ti (x1024)", s,
-                 end);
+        snprintf(
+            err, errlen,
+            "'%s' has an unknown suffix '%s': use k, M, G, T (x1000) or Ki, Mi, Gi, Ti (x1024)", s,
+            end);
         return OFFLOAD_ERR_USAGE;
     }
     value *= factor;
@@ -81,8 +89,8 @@ enum offload_status parse_count(const char *s, uint64_t min, uint64_t max, uint6
     }
     /* (double)max may round up (UINT64_MAX becomes 2^64, which does not
      * convert to uint64_t): bound the double first, then the integer. */
-    if (value < (double)min || value > (double)max || value >= 0x1p64 ||
-        (uint64_t)value < min || (uint64_t)value > max) {
+    if (value < (double)min || value > (double)max || value >= 0x1p64 || (uint64_t)value < min ||
+        (uint64_t)value > max) {
         snprintf(err, errlen, "count %s is out of range: use %llu to %llu", s,
                  (unsigned long long)min, (unsigned long long)max);
         return OFFLOAD_ERR_USAGE;
@@ -137,12 +145,11 @@ enum offload_status parse_double(const char *s, double min, double max, int min_
 }
 
 /* Splits s at commas and hands each item to parse_item. */
-static enum offload_status parse_list(const char *s, size_t cap, size_t *count, char *err,
-                                      size_t errlen,
-                                      enum offload_status (*parse_item)(const char *item,
-                                                                        size_t index, void *ctx,
-                                                                        char *err, size_t errlen),
-                                      void *ctx)
+static enum offload_status
+parse_list(const char *s, size_t cap, size_t *count, char *err, size_t errlen,
+           enum offload_status (*parse_item)(const char *item, size_t index, void *ctx, char *err,
+                                             size_t errlen),
+           void *ctx)
 {
     *count = 0;
     if (s == NULL || *s == '\0') {

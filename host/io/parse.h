@@ -11,8 +11,8 @@
 
 /* A count such as 10000000, 1e7, 10M, 64k, 1G (k/M/G are powers of 1000,
  * Ki/Mi/Gi powers of 1024). Must be an integer in [min, max]. */
-enum offload_status parse_count(const char *s, uint64_t min, uint64_t max, uint64_t *out,
-                                char *err, size_t errlen);
+enum offload_status parse_count(const char *s, uint64_t min, uint64_t max, uint64_t *out, char *err,
+                                size_t errlen);
 
 /* An int in [min, max]. */
 enum offload_status parse_int(const char *s, long min, long max, long *out, char *err,

@@ -51,10 +51,10 @@ static struct check_result sumsqrt_check(const struct kernel_input *in, const vo
 static struct kernel_work scores_work(const struct kernel_input *in)
 {
     double rows = (double)in->matrix->rows, cols = (double)in->matrix->cols;
-    return (struct kernel_work){
-        .bytes = rows * cols + 8.0 * rows,
-        .ops = in->alg == ALG_NAIVE ? rows * cols * (cols + 1) / 2 : rows * cols,
-        .op_unit = "compare"};
+    return (struct kernel_work){.bytes = rows * cols + 8.0 * rows,
+                                .ops = in->alg == ALG_NAIVE ? rows * cols * (cols + 1) / 2
+                                                            : rows * cols,
+                                .op_unit = "compare"};
 }
 
 static struct check_result scores_check(const struct kernel_input *in, const void *out)
@@ -173,7 +173,10 @@ static const char *join_kernel_names(char *buf, size_t len,
     buf[0] = '\0';
     for (int i = 0; i < n; i++) {
         size_t used = strlen(buf);
-        snprintf(buf + used, len - used, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ",
+        snprintf(buf + used, len - used, "%s%s",
+                 i == 0       ? ""
+                 : i == n - 1 ? " or "
+                              : ", ",
                  names[i]->name);
     }
     return buf;

@@ -60,15 +60,15 @@ struct kernel_work {
 };
 
 struct kernel_spec {
-    const char *name;      /* command-line name */
-    const char *help;      /* one line for --help */
-    const char *formula;   /* what it computes, for reports */
+    const char *name;    /* command-line name */
+    const char *help;    /* one line for --help */
+    const char *formula; /* what it computes, for reports */
     enum kernel_input_kind input;
-    uint64_t default_size; /* INPUT_VALUES: default N */
-    const char *size_name; /* what the size counts: "N" or "markers" */
-    const char *sweep_sizes; /* INPUT_VALUES: default --sizes of sweep */
-    const char *input_type;  /* "float64", "int8 genotype calls" */
-    const char *output_type; /* "float32", "int64 scores" */
+    uint64_t default_size;    /* INPUT_VALUES: default N */
+    const char *size_name;    /* what the size counts: "N" or "markers" */
+    const char *sweep_sizes;  /* INPUT_VALUES: default --sizes of sweep */
+    const char *input_type;   /* "float64", "int8 genotype calls" */
+    const char *output_type;  /* "float32", "int64 scores" */
     size_t output_item_bytes; /* bytes per output item (element or row) */
     int has_fast;             /* a fast algorithm exists */
     const char *naive_order;  /* "O(N^2)": how the naive work grows */

@@ -14,8 +14,8 @@
 struct check_result {
     int ok;
     size_t mismatches;
-    double max_error;  /* largest relative (float) or absolute (int) error */
-    double tolerance;  /* relative tolerance used; 0 for exact */
+    double max_error; /* largest relative (float) or absolute (int) error */
+    double tolerance; /* relative tolerance used; 0 for exact */
     size_t first_bad[CHECK_MAX_REPORTED];
     double got[CHECK_MAX_REPORTED], want[CHECK_MAX_REPORTED];
 };

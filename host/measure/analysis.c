@@ -231,8 +231,8 @@ static void judge_both(struct analysis *a, const struct kernel_input *in, double
              "15%% of each other: both are near their limit at %.0f%% and %.0f%%; only more "
              "bandwidth and more cores together would help",
              format_seconds(a->predicted_memory_s, t1, sizeof t1), a->peak_gbps,
-             ops_ceiling_name(in), format_seconds(a->predicted_ops_s, t2, sizeof t2),
-             a->peak_gops, 100 * mem_frac, 100 * comp_frac);
+             ops_ceiling_name(in), format_seconds(a->predicted_ops_s, t2, sizeof t2), a->peak_gops,
+             100 * mem_frac, 100 * comp_frac);
 }
 
 /* Memory- or compute-bound, judged against the measured ceilings. */

@@ -19,8 +19,8 @@ enum verdict {
 
 struct analysis {
     struct kernel_work work;
-    double gbps;             /* work.bytes / best kernel time, GB/s */
-    double gops;             /* work.ops / best kernel time, G/s */
+    double gbps; /* work.bytes / best kernel time, GB/s */
+    double gops; /* work.ops / best kernel time, G/s */
     double ops_per_byte;
     double peak_gbps;        /* memory ceiling of this backend, 0 if unknown */
     double peak_gops;        /* ceiling for work.op_unit, 0 if none measured */
@@ -29,9 +29,9 @@ struct analysis {
     /* The roofline: the kernel time each ceiling predicts (work / rate),
      * seconds; 0 when that ceiling is unknown. */
     double predicted_memory_s, predicted_ops_s, predicted_launch_s;
-    int near_both;           /* memory and operations predict within 15% */
+    int near_both; /* memory and operations predict within 15% */
     enum verdict verdict;
-    char reason[512];        /* one sentence with what would help, no commas (CSV) */
+    char reason[512]; /* one sentence with what would help, no commas (CSV) */
 };
 
 /* c may be NULL when no ceilings are known. The verdict names the limit

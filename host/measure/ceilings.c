@@ -181,9 +181,8 @@ static int string_field_is(const cJSON *obj, const char *name, const char *want)
     return cJSON_IsString(item) && item->valuestring && strcmp(item->valuestring, want) == 0;
 }
 
-static int parse_ceilings(const cJSON *root, const char *backend,
-                          const struct backend_info *info, const char *build,
-                          struct ceilings *out)
+static int parse_ceilings(const cJSON *root, const char *backend, const struct backend_info *info,
+                          const char *build, struct ceilings *out)
 {
     double schema = 0, threads = 0;
     const cJSON *key = cJSON_GetObjectItemCaseSensitive(root, "key");
@@ -286,26 +285,24 @@ static char *ceilings_to_json(const char *backend, const struct backend_info *in
              cJSON_AddStringToObject(root, "measured", measured);
     cJSON *key = ok ? cJSON_AddObjectToObject(root, "key") : NULL;
     cJSON *ceil = key ? cJSON_AddObjectToObject(root, "ceilings") : NULL;
-    ok = ok && key && ceil &&
-             cJSON_AddStringToObject(key, "backend", backend) &&
-             cJSON_AddStringToObject(key, "device", info->device) &&
-             cJSON_AddNumberToObject(key, "threads", info->threads) &&
-             cJSON_AddStringToObject(key, "driver", info->driver) &&
-             cJSON_AddStringToObject(key, "build", provenance_build_key()) &&
-             add_exact_number(ceil, "stream_copy_bytes_per_s", c->stream_copy) &&
-             add_exact_number(ceil, "stream_triad_bytes_per_s", c->stream_triad) &&
-             add_exact_number(ceil, "read_bytes_per_s", c->stream_read) &&
-             add_exact_number(ceil, "convert_f64_f32_bytes_per_s", c->convert_f64_f32) &&
-             add_exact_number(ceil, "sqrt_f64_per_s", c->sqrt_f64) &&
-             add_exact_number(ceil, "sqrt_f32_per_s", c->sqrt_f32) &&
-             add_exact_number(ceil, "compare_i8_per_s", c->compare_i8) &&
-             add_exact_number(ceil, "launch_latency_s", c->launch_latency);
+    ok = ok && key && ceil && cJSON_AddStringToObject(key, "backend", backend) &&
+         cJSON_AddStringToObject(key, "device", info->device) &&
+         cJSON_AddNumberToObject(key, "threads", info->threads) &&
+         cJSON_AddStringToObject(key, "driver", info->driver) &&
+         cJSON_AddStringToObject(key, "build", provenance_build_key()) &&
+         add_exact_number(ceil, "stream_copy_bytes_per_s", c->stream_copy) &&
+         add_exact_number(ceil, "stream_triad_bytes_per_s", c->stream_triad) &&
+         add_exact_number(ceil, "read_bytes_per_s", c->stream_read) &&
+         add_exact_number(ceil, "convert_f64_f32_bytes_per_s", c->convert_f64_f32) &&
+         add_exact_number(ceil, "sqrt_f64_per_s", c->sqrt_f64) &&
+         add_exact_number(ceil, "sqrt_f32_per_s", c->sqrt_f32) &&
+         add_exact_number(ceil, "compare_i8_per_s", c->compare_i8) &&
+         add_exact_number(ceil, "launch_latency_s", c->launch_latency);
     cJSON *transfer = ok ? cJSON_AddObjectToObject(ceil, "transfer") : NULL;
     ok = ok && transfer;
     for (size_t m = 0; ok && m < MEMORY_MODE_COUNT; m++) {
         cJSON *mode = cJSON_AddObjectToObject(transfer, transfer_names[m]);
-        ok = mode &&
-             add_exact_number(mode, "to_device_bytes_per_s", c->transfer[m].to_device) &&
+        ok = mode && add_exact_number(mode, "to_device_bytes_per_s", c->transfer[m].to_device) &&
              add_exact_number(mode, "from_device_bytes_per_s", c->transfer[m].from_device) &&
              cJSON_AddBoolToObject(mode, "zero_copy", c->transfer[m].zero_copy != 0);
     }
@@ -399,7 +396,8 @@ enum offload_status ceilings_get(const struct backend_ops *ops, void *state,
     char why[4600];
     if (!store_entry(ops->name, info, &measured, why, sizeof why) && !cache_warning_given) {
         cache_warning_given = 1;
-        fprintf(stderr, "offload: warning: ceilings are not cached (%s); they will be measured again\n",
+        fprintf(stderr,
+                "offload: warning: ceilings are not cached (%s); they will be measured again\n",
                 why);
     }
     return OFFLOAD_OK;

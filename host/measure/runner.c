@@ -10,9 +10,12 @@
 
 struct run_settings run_settings_default(void)
 {
-    return (struct run_settings){
-        .repeat = 0, .min_time = 0.2, .min_repeat = 3, .max_repeat = 100, .warmup = 1,
-        .progress = 1};
+    return (struct run_settings){.repeat = 0,
+                                 .min_time = 0.2,
+                                 .min_repeat = 3,
+                                 .max_repeat = 100,
+                                 .warmup = 1,
+                                 .progress = 1};
 }
 
 /* Phase time of one sample, negative when the backend has no such phase. */

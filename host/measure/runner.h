@@ -12,12 +12,12 @@
 #include "stats.h"
 
 struct run_settings {
-    int repeat;       /* > 0: exactly this many timed runs */
-    double min_time;  /* else: repeat until this much time is spent ... */
-    int min_repeat;   /* ... with at least this many runs ... */
-    int max_repeat;   /* ... and at most this many */
-    int warmup;       /* untimed runs first (same sizes as the timed ones) */
-    int progress;     /* show progress on stderr when it is a terminal */
+    int repeat;                 /* > 0: exactly this many timed runs */
+    double min_time;            /* else: repeat until this much time is spent ... */
+    int min_repeat;             /* ... with at least this many runs ... */
+    int max_repeat;             /* ... and at most this many */
+    int warmup;                 /* untimed runs first (same sizes as the timed ones) */
+    int progress;               /* show progress on stderr when it is a terminal */
     const char *progress_label; /* a command's "[3/12] ..." line, else NULL */
 };
 
@@ -31,9 +31,9 @@ enum run_phase { PHASE_COPY_IN, PHASE_KERNEL, PHASE_COPY_OUT, PHASE_TOTAL };
 struct run_result {
     enum offload_status status;
     size_t samples;
-    struct phase_times times[RUN_MAX_SAMPLES]; /* raw samples, per timed run */
-    double total[RUN_MAX_SAMPLES];             /* host time of each whole call */
-    double warmup_total;                       /* first (warm-up) call, seconds */
+    struct phase_times times[RUN_MAX_SAMPLES];  /* raw samples, per timed run */
+    double total[RUN_MAX_SAMPLES];              /* host time of each whole call */
+    double warmup_total;                        /* first (warm-up) call, seconds */
     struct sample_stats stats[RUN_PHASE_COUNT]; /* n == 0 for phases not applicable */
     int events_disagree; /* device event times were zero, negative or > wall time */
     double checksum;     /* float64 sum of the output */

@@ -8,8 +8,8 @@
 struct sample_stats {
     size_t n;
     double min, max, median, mean, sd;
-    double mad;       /* median absolute deviation */
-    size_t outliers;  /* |x - median| / MAD > STATS_OUTLIER_THRESHOLD, as hyperfine counts */
+    double mad;      /* median absolute deviation */
+    size_t outliers; /* |x - median| / MAD > STATS_OUTLIER_THRESHOLD, as hyperfine counts */
 };
 
 /* hyperfine's limit on the modified z-score |x - median| / MAD: 1.4826 * MAD

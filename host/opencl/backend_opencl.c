@@ -53,14 +53,14 @@ static enum offload_status read_device_limits(struct opencl_state *st, enum open
                clGetDeviceInfo(dev, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof st->global_mem,
                                &st->global_mem, NULL)) ||
         !CL_OK("clGetDeviceInfo(CL_DEVICE_LOCAL_MEM_SIZE)",
-               clGetDeviceInfo(dev, CL_DEVICE_LOCAL_MEM_SIZE, sizeof st->local_mem,
-                               &st->local_mem, NULL)) ||
+               clGetDeviceInfo(dev, CL_DEVICE_LOCAL_MEM_SIZE, sizeof st->local_mem, &st->local_mem,
+                               NULL)) ||
         !CL_OK("clGetDeviceInfo(CL_DEVICE_MAX_WORK_GROUP_SIZE)",
-               clGetDeviceInfo(dev, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof st->max_wg,
-                               &st->max_wg, NULL)) ||
+               clGetDeviceInfo(dev, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof st->max_wg, &st->max_wg,
+                               NULL)) ||
         !CL_OK("clGetDeviceInfo(CL_DEVICE_MAX_WORK_ITEM_SIZES)",
-               clGetDeviceInfo(dev, CL_DEVICE_MAX_WORK_ITEM_SIZES, sizeof item_sizes,
-                               item_sizes, NULL)) ||
+               clGetDeviceInfo(dev, CL_DEVICE_MAX_WORK_ITEM_SIZES, sizeof item_sizes, item_sizes,
+                               NULL)) ||
         !CL_OK("clGetDeviceInfo(CL_DEVICE_MAX_COMPUTE_UNITS)",
                clGetDeviceInfo(dev, CL_DEVICE_MAX_COMPUTE_UNITS, sizeof st->compute_units,
                                &st->compute_units, NULL)) ||
@@ -69,8 +69,8 @@ static enum offload_status read_device_limits(struct opencl_state *st, enum open
                                &host_unified, NULL)))
         return OFFLOAD_ERR_RUN;
     st->device_is_cpu = (type & CL_DEVICE_TYPE_CPU) != 0;
-    st->cpu_path = path == OPENCL_PATH_AUTO ? (type & CL_DEVICE_TYPE_CPU) != 0
-                                            : path == OPENCL_PATH_CPU;
+    st->cpu_path =
+        path == OPENCL_PATH_AUTO ? (type & CL_DEVICE_TYPE_CPU) != 0 : path == OPENCL_PATH_CPU;
     st->max_item0 = item_sizes[0] ? item_sizes[0] : 1;
     if (st->compute_units == 0)
         st->compute_units = 1;
@@ -150,13 +150,12 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
     info->host_threads = st->device_is_cpu && info->unified_memory ? (int)st->compute_units : 0;
     cl_ulong cache = 0;
     info->cache_bytes = 0;
-    if (clGetDeviceInfo(st->device, CL_DEVICE_GLOBAL_MEM_CACHE_SIZE, sizeof cache, &cache,
-                        NULL) == CL_SUCCESS)
+    if (clGetDeviceInfo(st->device, CL_DEVICE_GLOBAL_MEM_CACHE_SIZE, sizeof cache, &cache, NULL) ==
+        CL_SUCCESS)
         info->cache_bytes = (double)cache;
 
     cl_int err;
-    cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)st->platform,
-                                     0};
+    cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)st->platform, 0};
     st->context = clCreateContext(props, 1, &st->device, NULL, NULL, &err);
     if (!CL_OK("clCreateContext", err)) {
         st->context = NULL;

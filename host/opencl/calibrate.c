@@ -76,12 +76,9 @@ static enum offload_status calib_create_kernels(struct opencl_state *st, struct 
     struct {
         cl_kernel *slot;
         const char *name;
-    } wanted[] = {{&ck->empty, "calibrate_empty"},
-                  {&ck->fill, "calibrate_fill"},
-                  {&ck->copy, "calibrate_copy"},
-                  {&ck->triad, "calibrate_triad"},
-                  {&ck->sqrt_f64, "calibrate_sqrt_f64"},
-                  {&ck->sqrt_f32, "calibrate_sqrt_f32"}};
+    } wanted[] = {{&ck->empty, "calibrate_empty"},       {&ck->fill, "calibrate_fill"},
+                  {&ck->copy, "calibrate_copy"},         {&ck->triad, "calibrate_triad"},
+                  {&ck->sqrt_f64, "calibrate_sqrt_f64"}, {&ck->sqrt_f32, "calibrate_sqrt_f32"}};
     for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++) {
         cl_int err;
         *wanted[i].slot = clCreateKernel(st->program, wanted[i].name, &err);
@@ -97,13 +94,13 @@ static enum offload_status calib_create_kernels(struct opencl_state *st, struct 
 }
 
 /* Work-group size: `want`, capped by what the device and kernel allow. */
-static enum offload_status calib_local_size(const struct opencl_state *st, cl_kernel k,
-                                            size_t want, size_t *local)
+static enum offload_status calib_local_size(const struct opencl_state *st, cl_kernel k, size_t want,
+                                            size_t *local)
 {
     size_t kernel_max = 0;
     if (!CL_OK("clGetKernelWorkGroupInfo(CL_KERNEL_WORK_GROUP_SIZE)",
-               clGetKernelWorkGroupInfo(k, st->device, CL_KERNEL_WORK_GROUP_SIZE,
-                                        sizeof kernel_max, &kernel_max, NULL)))
+               clGetKernelWorkGroupInfo(k, st->device, CL_KERNEL_WORK_GROUP_SIZE, sizeof kernel_max,
+                                        &kernel_max, NULL)))
         return OFFLOAD_ERR_RUN;
     size_t l = want;
     if (kernel_max && kernel_max < l)
@@ -134,8 +131,8 @@ static enum offload_status calib_read_element(struct opencl_state *st, cl_mem m,
                                               double *value)
 {
     return CL_OK("clEnqueueReadBuffer",
-                 clEnqueueReadBuffer(st->queue, m, CL_TRUE, i * sizeof *value, sizeof *value,
-                                     value, 0, NULL, NULL))
+                 clEnqueueReadBuffer(st->queue, m, CL_TRUE, i * sizeof *value, sizeof *value, value,
+                                     0, NULL, NULL))
                ? OFFLOAD_OK
                : OFFLOAD_ERR_RUN;
 }
@@ -150,8 +147,8 @@ static enum offload_status calib_filled_buffer(struct opencl_state *st,
     cl_int err;
     size_t local;
     size_t items = (size_t)((n + per_item - 1) / per_item);
-    *out = clCreateBuffer(st->context, CL_MEM_READ_WRITE, (size_t)n * sizeof(cl_double), NULL,
-                          &err);
+    *out =
+        clCreateBuffer(st->context, CL_MEM_READ_WRITE, (size_t)n * sizeof(cl_double), NULL, &err);
     if (!CL_OK("clCreateBuffer", err)) {
         *out = NULL;
         return OFFLOAD_ERR_RUN;
@@ -161,9 +158,8 @@ static enum offload_status calib_filled_buffer(struct opencl_state *st,
         !SET_ARG(ck->fill, 3, per_item))
         return OFFLOAD_ERR_RUN;
     size_t global = round_up(items, local);
-    return CL_OK("clEnqueueNDRangeKernel",
-                 clEnqueueNDRangeKernel(st->queue, ck->fill, 1, NULL, &global, &local, 0, NULL,
-                                        NULL))
+    return CL_OK("clEnqueueNDRangeKernel", clEnqueueNDRangeKernel(st->queue, ck->fill, 1, NULL,
+                                                                  &global, &local, 0, NULL, NULL))
                ? OFFLOAD_OK
                : OFFLOAD_ERR_RUN;
 }
@@ -202,10 +198,9 @@ static enum offload_status calib_stream(struct opencl_state *st, const struct ca
         !CL_OK("clFinish", clFinish(st->queue)))
         goto done;
     if (!SET_ARG(ck->copy, 0, a) || !SET_ARG(ck->copy, 1, c) || !SET_ARG(ck->copy, 2, n_arg) ||
-        !SET_ARG(ck->copy, 3, per_item) || !SET_ARG(ck->triad, 0, a) ||
-        !SET_ARG(ck->triad, 1, b) || !SET_ARG(ck->triad, 2, c) ||
-        !SET_ARG(ck->triad, 3, scalar) || !SET_ARG(ck->triad, 4, n_arg) ||
-        !SET_ARG(ck->triad, 5, per_item))
+        !SET_ARG(ck->copy, 3, per_item) || !SET_ARG(ck->triad, 0, a) || !SET_ARG(ck->triad, 1, b) ||
+        !SET_ARG(ck->triad, 2, c) || !SET_ARG(ck->triad, 3, scalar) ||
+        !SET_ARG(ck->triad, 4, n_arg) || !SET_ARG(ck->triad, 5, per_item))
         goto done;
 
     /* Interleaved like STREAM; round 0 (the same NDRanges) only warms up,
@@ -287,8 +282,8 @@ static enum offload_status calib_sqrt(struct opencl_state *st, cl_kernel k, size
 
     enum offload_status status = OFFLOAD_ERR_RUN;
     cl_int err;
-    cl_mem results = clCreateBuffer(st->context, CL_MEM_WRITE_ONLY, global * elem_bytes, NULL,
-                                    &err);
+    cl_mem results =
+        clCreateBuffer(st->context, CL_MEM_WRITE_ONLY, global * elem_bytes, NULL, &err);
     if (!CL_OK("clCreateBuffer", err))
         return OFFLOAD_ERR_RUN;
 
@@ -366,8 +361,7 @@ enum calib_direction { CALIB_TO_DEVICE, CALIB_FROM_DEVICE };
 static enum offload_status calib_transfer_once(struct opencl_state *st,
                                                enum offload_memory_mode mode,
                                                enum calib_direction dir, cl_mem mem,
-                                               unsigned char *host, size_t bytes,
-                                               double *seconds)
+                                               unsigned char *host, size_t bytes, double *seconds)
 {
     cl_int err;
     double t0 = offload_now();
@@ -382,8 +376,7 @@ static enum offload_status calib_transfer_once(struct opencl_state *st,
         break;
     case MEM_PINNED:
     case MEM_ZERO_COPY: {
-        cl_map_flags flags =
-            dir == CALIB_TO_DEVICE ? CL_MAP_WRITE_INVALIDATE_REGION : CL_MAP_READ;
+        cl_map_flags flags = dir == CALIB_TO_DEVICE ? CL_MAP_WRITE_INVALIDATE_REGION : CL_MAP_READ;
         void *mapped =
             clEnqueueMapBuffer(st->queue, mem, CL_TRUE, flags, 0, bytes, 0, NULL, NULL, &err);
         if (!CL_OK("clEnqueueMapBuffer", err))
@@ -468,8 +461,8 @@ static enum offload_status calib_transfers(struct opencl_state *st, struct ceili
         for (int r = 0; r <= (small ? 1 : CALIB_TRANSFER_REPEATS); r++) {
             for (int d = CALIB_TO_DEVICE; d <= CALIB_FROM_DEVICE; d++) {
                 double t;
-                if (calib_transfer_once(st, mode, (enum calib_direction)d, mem, host, bytes,
-                                        &t) != OFFLOAD_OK)
+                if (calib_transfer_once(st, mode, (enum calib_direction)d, mem, host, bytes, &t) !=
+                    OFFLOAD_OK)
                     goto done;
                 if (r > 0 && t < best[d]) /* round 0 warms up (first touch, pinning) */
                     best[d] = t;
@@ -479,8 +472,7 @@ static enum offload_status calib_transfers(struct opencl_state *st, struct ceili
 
         double rate[2];
         for (int d = 0; d < 2; d++)
-            rate[d] = best[d] < CALIB_NEGLIGIBLE_FRACTION * memcpy_s ? 0
-                                                                       : (double)bytes / best[d];
+            rate[d] = best[d] < CALIB_NEGLIGIBLE_FRACTION * memcpy_s ? 0 : (double)bytes / best[d];
         out->transfer[mode].to_device = rate[CALIB_TO_DEVICE];
         out->transfer[mode].from_device = rate[CALIB_FROM_DEVICE];
         out->transfer[mode].zero_copy = rate[0] == 0 && rate[1] == 0;

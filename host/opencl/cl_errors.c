@@ -29,8 +29,8 @@
 const char *cl_error_name(int32_t code)
 {
 /* The name is the macro itself, so the table cannot hold a typo. */
-#define CASE(e) \
-    case e:     \
+#define CASE(e)                                                                                    \
+    case e:                                                                                        \
         return #e;
     switch (code) {
         CASE(CL_SUCCESS)

@@ -39,11 +39,9 @@ static void describe_one(cl_platform_id platform, cl_device_id dev, struct devic
     clGetPlatformInfo(platform, CL_PLATFORM_NAME, sizeof d->platform - 1, d->platform, NULL);
     if (clGetDeviceInfo(dev, CL_DEVICE_TYPE, sizeof type, &type, NULL) == CL_SUCCESS)
         snprintf(d->type, sizeof d->type, "%s", type_name(type));
-    if (clGetDeviceInfo(dev, CL_DEVICE_MAX_COMPUTE_UNITS, sizeof units, &units, NULL) ==
-        CL_SUCCESS)
+    if (clGetDeviceInfo(dev, CL_DEVICE_MAX_COMPUTE_UNITS, sizeof units, &units, NULL) == CL_SUCCESS)
         d->compute_units = units;
-    if (clGetDeviceInfo(dev, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof global, &global, NULL) ==
-        CL_SUCCESS)
+    if (clGetDeviceInfo(dev, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof global, &global, NULL) == CL_SUCCESS)
         d->memory = global;
     if (clGetDeviceInfo(dev, CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof max_alloc, &max_alloc, NULL) ==
         CL_SUCCESS)
@@ -51,8 +49,8 @@ static void describe_one(cl_platform_id platform, cl_device_id dev, struct devic
 }
 
 /* The devices of one platform, appended to out[*n..cap). */
-static void describe_platform(cl_platform_id platform, int index,
-                              struct device_description *out, size_t cap, size_t *n)
+static void describe_platform(cl_platform_id platform, int index, struct device_description *out,
+                              size_t cap, size_t *n)
 {
     cl_uint ndev = 0;
     if (clGetDeviceIDs(platform, CL_DEVICE_TYPE_ALL, 0, NULL, &ndev) != CL_SUCCESS || ndev == 0)
@@ -73,8 +71,7 @@ static void describe_platform(cl_platform_id platform, int index,
     free(devs);
 }
 
-enum offload_status opencl_describe_devices(struct device_description *out, size_t cap,
-                                            size_t *n)
+enum offload_status opencl_describe_devices(struct device_description *out, size_t cap, size_t *n)
 {
     *n = 0;
     cl_uint nplat = 0;
@@ -85,8 +82,8 @@ enum offload_status opencl_describe_devices(struct device_description *out, size
         return OFFLOAD_UNAVAILABLE;
     }
     if (err != CL_SUCCESS) {
-        fprintf(stderr, "offload: opencl: clGetPlatformIDs failed: %s (%d)\n",
-                cl_error_name(err), (int)err);
+        fprintf(stderr, "offload: opencl: clGetPlatformIDs failed: %s (%d)\n", cl_error_name(err),
+                (int)err);
         return OFFLOAD_ERR_RUN;
     }
     cl_platform_id *plats = calloc(nplat, sizeof *plats);

@@ -139,8 +139,8 @@ enum offload_status enumerate_devices(struct device_list *list, FILE *no_platfor
 /* A device's FP64 support: the extension, or (1.2+) a non-zero FP config. */
 int device_has_fp64(cl_device_id dev)
 {
-    char *ext = device_string_alloc(dev, CL_DEVICE_EXTENSIONS,
-                                    "clGetDeviceInfo(CL_DEVICE_EXTENSIONS)");
+    char *ext =
+        device_string_alloc(dev, CL_DEVICE_EXTENSIONS, "clGetDeviceInfo(CL_DEVICE_EXTENSIONS)");
     int yes = ext && has_token(ext, "cl_khr_fp64");
     free(ext);
     if (!yes) {
@@ -225,8 +225,7 @@ static int parse_index_selector(const char *s, unsigned long *p, unsigned long *
     return errno == 0 && *end == '\0';
 }
 
-static void print_device_names(const struct device_list *list, int only_matches,
-                               const char *needle)
+static void print_device_names(const struct device_list *list, int only_matches, const char *needle)
 {
     for (size_t i = 0; i < list->count; i++) {
         const struct device_entry *e = &list->items[i];
@@ -238,7 +237,7 @@ static void print_device_names(const struct device_list *list, int only_matches,
 /* Picks the device named by selector (see backend_config); messages on
  * failure. */
 enum offload_status select_device(const struct device_list *list, const char *selector,
-                                         const struct device_entry **chosen)
+                                  const struct device_entry **chosen)
 {
     if (!selector || !*selector) {
         *chosen = &list->items[0];

@@ -27,16 +27,16 @@ int cl_succeeded(cl_int err, const char *call, const char *func, const char *fil
  * CL_OK("clCreateBuffer", err). The expression is evaluated once. */
 #define CL_OK(call, err) cl_succeeded((err), (call), __func__, __FILE__, __LINE__)
 
-#define SET_ARG(kernel, index, value) \
+#define SET_ARG(kernel, index, value)                                                              \
     CL_OK("clSetKernelArg", clSetKernelArg((kernel), (index), sizeof(value), &(value)))
-#define SET_LOCAL_ARG(kernel, index, bytes) \
+#define SET_LOCAL_ARG(kernel, index, bytes)                                                        \
     CL_OK("clSetKernelArg", clSetKernelArg((kernel), (index), (bytes), NULL))
 
 /* ---- state ---------------------------------------------------------------- */
 
 /* The OpenCL kernels the runs launch: id and __kernel name, one line each
  * (a new kernel adds its line here and its run function in run.c). */
-#define OPENCL_KERNELS(X)                                                                         \
+#define OPENCL_KERNELS(X)                                                                          \
     X(K_SQRT, "sqrt_f64")                                                                          \
     X(K_SUMSQRT_NAIVE, "sumsqrt_naive")                                                            \
     X(K_SUMSQRT_PARTIAL, "sumsqrt_partial")                                                        \
@@ -72,7 +72,7 @@ struct opencl_state {
     cl_ulong max_alloc, global_mem, local_mem;
     size_t max_wg, max_item0;
     cl_uint compute_units;
-    int cpu_path; /* work-group strategy: 1 CPU path, 0 GPU path (enum opencl_path) */
+    int cpu_path;      /* work-group strategy: 1 CPU path, 0 GPU path (enum opencl_path) */
     int device_is_cpu; /* CL_DEVICE_TYPE_CPU, whatever the path */
 
     enum offload_memory_mode memory;

@@ -34,9 +34,9 @@ static char *read_kernel_source(const char *path, size_t *length)
 static void print_build_log(const struct opencl_state *st)
 {
     size_t size = 0;
-    if (!CL_OK("clGetProgramBuildInfo(CL_PROGRAM_BUILD_LOG)",
-               clGetProgramBuildInfo(st->program, st->device, CL_PROGRAM_BUILD_LOG, 0, NULL,
-                                     &size)))
+    if (!CL_OK(
+            "clGetProgramBuildInfo(CL_PROGRAM_BUILD_LOG)",
+            clGetProgramBuildInfo(st->program, st->device, CL_PROGRAM_BUILD_LOG, 0, NULL, &size)))
         return;
     char *log = malloc(size + 1);
     if (!log)
@@ -104,8 +104,7 @@ static void pocl_cache_dir(cl_platform_id platform, char *buf, size_t len)
 
 /* Creates and builds the program from the embedded sources, or from
  * kernel_dir/<name>.cl when set. */
-enum offload_status build_program(struct opencl_state *st, const char *kernel_dir,
-                                         int *cached)
+enum offload_status build_program(struct opencl_state *st, const char *kernel_dir, int *cached)
 {
     const char *sources[OFFLOAD_CL_SOURCE_COUNT];
     size_t lengths[OFFLOAD_CL_SOURCE_COUNT];
@@ -138,8 +137,8 @@ enum offload_status build_program(struct opencl_state *st, const char *kernel_di
     }
 
     cl_int err;
-    st->program = clCreateProgramWithSource(st->context, OFFLOAD_CL_SOURCE_COUNT, sources,
-                                            lengths, &err);
+    st->program =
+        clCreateProgramWithSource(st->context, OFFLOAD_CL_SOURCE_COUNT, sources, lengths, &err);
     if (!CL_OK("clCreateProgramWithSource", err)) {
         st->program = NULL;
         status = OFFLOAD_ERR_RUN;

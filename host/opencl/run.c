@@ -79,9 +79,9 @@ static void release_event(cl_event *ev)
  * of the first and last launch (last stays NULL for a single launch); the
  * caller releases them. */
 struct job;
-typedef enum offload_status (*enqueue_fn)(struct opencl_state *st, const struct job *job,
-                                          cl_mem in, cl_mem out, cl_mem scratch,
-                                          cl_event *first, cl_event *last);
+typedef enum offload_status (*enqueue_fn)(struct opencl_state *st, const struct job *job, cl_mem in,
+                                          cl_mem out, cl_mem scratch, cl_event *first,
+                                          cl_event *last);
 
 struct job {
     const char *what; /* for messages: "sqrt", "sumsqrt (naive)", ... */
@@ -91,13 +91,12 @@ struct job {
     size_t out_bytes;
     size_t scratch_bytes; /* device-only buffer, 0 for none */
     enqueue_fn enqueue;
-    size_t n;             /* elements (sqrt, sumsqrt) or rows (scores) */
-    size_t cols;          /* scores only */
+    size_t n;    /* elements (sqrt, sumsqrt) or rows (scores) */
+    size_t cols; /* scores only */
 };
 
 /* Refuses buffers the device cannot hold, before allocating any. */
-static enum offload_status check_device_memory(const struct opencl_state *st,
-                                               const struct job *job)
+static enum offload_status check_device_memory(const struct opencl_state *st, const struct job *job)
 {
     const size_t sizes[3] = {job->in_bytes, job->out_bytes, job->scratch_bytes};
     const char *roles[3] = {"input", "output", "scratch"};
@@ -126,8 +125,8 @@ static enum offload_status check_device_memory(const struct opencl_state *st,
 
 /* The job's input and output buffers in st->memory's mode, and its scratch
  * buffer when it has one; OFFLOAD_ERR_RUN (after reporting) on failure. */
-static enum offload_status job_buffers(struct opencl_state *st, const struct job *job,
-                                       cl_mem *in, cl_mem *out, cl_mem *scratch)
+static enum offload_status job_buffers(struct opencl_state *st, const struct job *job, cl_mem *in,
+                                       cl_mem *out, cl_mem *scratch)
 {
     *in = *out = *scratch = NULL;
     switch (st->memory) {
@@ -136,8 +135,8 @@ static enum offload_status job_buffers(struct opencl_state *st, const struct job
         *out = *in ? slot_buffer(st, SLOT_OUT, CL_MEM_WRITE_ONLY, job->out_bytes, NULL) : NULL;
         break;
     case MEM_PINNED:
-        *in = slot_buffer(st, SLOT_IN, CL_MEM_READ_ONLY | CL_MEM_ALLOC_HOST_PTR, job->in_bytes,
-                          NULL);
+        *in =
+            slot_buffer(st, SLOT_IN, CL_MEM_READ_ONLY | CL_MEM_ALLOC_HOST_PTR, job->in_bytes, NULL);
         *out = *in ? slot_buffer(st, SLOT_OUT, CL_MEM_WRITE_ONLY | CL_MEM_ALLOC_HOST_PTR,
                                  job->out_bytes, NULL)
                    : NULL;
@@ -170,9 +169,9 @@ static int enqueue_copy_in(struct opencl_state *st, const struct job *job, cl_me
     void *mapped;
     switch (st->memory) {
     case MEM_COPY:
-        return CL_OK("clEnqueueWriteBuffer", clEnqueueWriteBuffer(st->queue, in, CL_FALSE, 0,
-                                                                  job->in_bytes, job->in, 0, NULL,
-                                                                  ev_a));
+        return CL_OK("clEnqueueWriteBuffer",
+                     clEnqueueWriteBuffer(st->queue, in, CL_FALSE, 0, job->in_bytes, job->in, 0,
+                                          NULL, ev_a));
     case MEM_PINNED:
     case MEM_ZERO_COPY:
         /* WRITE_INVALIDATE_REGION: the device's old contents are not wanted,
@@ -198,9 +197,9 @@ static int enqueue_copy_out(struct opencl_state *st, const struct job *job, cl_m
     void *mapped;
     switch (st->memory) {
     case MEM_COPY:
-        return CL_OK("clEnqueueReadBuffer", clEnqueueReadBuffer(st->queue, out, CL_FALSE, 0,
-                                                                job->out_bytes, job->out, 0, NULL,
-                                                                ev_a));
+        return CL_OK("clEnqueueReadBuffer",
+                     clEnqueueReadBuffer(st->queue, out, CL_FALSE, 0, job->out_bytes, job->out, 0,
+                                         NULL, ev_a));
     case MEM_PINNED:
     case MEM_ZERO_COPY:
         mapped = clEnqueueMapBuffer(st->queue, out, CL_TRUE, CL_MAP_READ, 0, job->out_bytes, 0,
@@ -338,8 +337,8 @@ static size_t local_size_for(const struct opencl_state *st, enum kernel_id k, si
     return local ? local : 1;
 }
 
-static enum offload_status enqueue_ndrange(struct opencl_state *st, enum kernel_id k,
-                                           size_t global, size_t local, cl_event *ev)
+static enum offload_status enqueue_ndrange(struct opencl_state *st, enum kernel_id k, size_t global,
+                                           size_t local, cl_event *ev)
 {
     return CL_OK("clEnqueueNDRangeKernel",
                  clEnqueueNDRangeKernel(st->queue, st->kernels[k], 1, NULL, &global, &local, 0,
@@ -350,9 +349,8 @@ static enum offload_status enqueue_ndrange(struct opencl_state *st, enum kernel_
 
 enum { SQRT_CPU_ELEMENTS_PER_ITEM = 256 };
 
-static enum offload_status enqueue_sqrt(struct opencl_state *st, const struct job *job,
-                                        cl_mem in, cl_mem out, cl_mem scratch, cl_event *first,
-                                        cl_event *last)
+static enum offload_status enqueue_sqrt(struct opencl_state *st, const struct job *job, cl_mem in,
+                                        cl_mem out, cl_mem scratch, cl_event *first, cl_event *last)
 {
     (void)scratch;
     cl_kernel k = st->kernels[K_SQRT];
@@ -362,8 +360,7 @@ static enum offload_status enqueue_sqrt(struct opencl_state *st, const struct jo
     cl_ulong per_item = st->cpu_path ? SQRT_CPU_ELEMENTS_PER_ITEM : 1;
     size_t items = (size_t)((n + per_item - 1) / per_item);
     size_t local = local_size_for(st, K_SQRT, items, 0);
-    if (!SET_ARG(k, 0, in) || !SET_ARG(k, 1, out) || !SET_ARG(k, 2, n) ||
-        !SET_ARG(k, 3, per_item))
+    if (!SET_ARG(k, 0, in) || !SET_ARG(k, 1, out) || !SET_ARG(k, 2, n) || !SET_ARG(k, 3, per_item))
         return OFFLOAD_ERR_RUN;
     enum offload_status s = enqueue_ndrange(st, K_SQRT, round_up(items, local), local, first);
     (void)last; /* one launch: run_job uses *first for both ends */
@@ -387,8 +384,7 @@ static enum offload_status enqueue_sumsqrt_naive(struct opencl_state *st, const 
 }
 
 /* Work-groups and their size for the two reduction kernels. */
-static void reduction_shape(const struct opencl_state *st, size_t n, size_t *groups,
-                            size_t *local)
+static void reduction_shape(const struct opencl_state *st, size_t n, size_t *groups, size_t *local)
 {
     size_t l1 = local_size_for(st, K_SUMSQRT_PARTIAL, n, sizeof(cl_double));
     size_t l2 = local_size_for(st, K_SUMSQRT_BROADCAST, n, sizeof(cl_double));
@@ -429,8 +425,8 @@ static enum offload_status enqueue_sumsqrt_fast(struct opencl_state *st, const s
 }
 
 static enum offload_status enqueue_scores(struct opencl_state *st, const struct job *job,
-                                          enum kernel_id id, cl_mem in, cl_mem out,
-                                          cl_event *first, cl_event *last)
+                                          enum kernel_id id, cl_mem in, cl_mem out, cl_event *first,
+                                          cl_event *last)
 {
     cl_kernel k = st->kernels[id];
     cl_ulong rows = job->n, cols = job->cols;
@@ -460,8 +456,8 @@ static enum offload_status enqueue_scores_fast(struct opencl_state *st, const st
 
 /* ---- run_* -------------------------------------------------------------- */
 
-enum offload_status opencl_run_sqrt(void *state, const struct kernel_input *kin,
-                                           void *out, struct phase_times *t)
+enum offload_status opencl_run_sqrt(void *state, const struct kernel_input *kin, void *out,
+                                    struct phase_times *t)
 {
     struct opencl_state *st = state;
     const double *in = kin->in;
@@ -479,8 +475,8 @@ enum offload_status opencl_run_sqrt(void *state, const struct kernel_input *kin,
     return run_job(st, &job, t);
 }
 
-enum offload_status opencl_run_sumsqrt(void *state, const struct kernel_input *kin,
-                                              void *out, struct phase_times *t)
+enum offload_status opencl_run_sumsqrt(void *state, const struct kernel_input *kin, void *out,
+                                       struct phase_times *t)
 {
     struct opencl_state *st = state;
     const enum offload_algorithm alg = kin->alg;
@@ -519,8 +515,8 @@ enum offload_status opencl_run_sumsqrt(void *state, const struct kernel_input *k
     return run_job(st, &job, t);
 }
 
-enum offload_status opencl_run_scores(void *state, const struct kernel_input *kin,
-                                             void *scores, struct phase_times *t)
+enum offload_status opencl_run_scores(void *state, const struct kernel_input *kin, void *scores,
+                                      struct phase_times *t)
 {
     struct opencl_state *st = state;
     const enum offload_algorithm alg = kin->alg;

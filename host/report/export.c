@@ -50,7 +50,6 @@ static void csv_text(FILE *f, const char *s)
     fputc(',', f);
 }
 
-
 /* A number, or an empty field when it does not apply. The C locale is in
  * force (the tool never calls setlocale), so the decimal mark is '.'. */
 static void csv_number(FILE *f, double v, int applies)
@@ -279,7 +278,6 @@ static cJSON *json_record(const struct result_record *r)
     return o;
 }
 
-
 /* A number, or null where it is not a number (too few sizes). */
 static void json_number_or_null(cJSON *o, const char *name, double x)
 {
@@ -307,8 +305,9 @@ static void json_conclusions(cJSON *root, const struct result_set *set)
                 cJSON_AddNumberToObject(b, "size", k->break_even);
             else
                 cJSON_AddNullToObject(b, "size");
-            cJSON_AddStringToObject(b, "text", k->break_even > 0 ? "beats it from this size on"
-                                                                  : "never in this range");
+            cJSON_AddStringToObject(b, "text",
+                                    k->break_even > 0 ? "beats it from this size on"
+                                                      : "never in this range");
         }
         cJSON_AddItemToArray(list, o);
     }

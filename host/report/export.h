@@ -19,17 +19,17 @@
 #define EXPORT_SCHEMA_OLDEST 1
 
 struct result_record {
-    const char *command;         /* "run", "compare", "sweep" */
+    const char *command; /* "run", "compare", "sweep" */
     enum offload_kernel kernel;
     enum offload_algorithm alg;
-    char backend[64];            /* label: serial, openmp, opencl:0.0 */
+    char backend[64]; /* label: serial, openmp, opencl:0.0 */
     struct backend_info info;
-    int has_memory;              /* OpenCL: memory is meaningful */
+    int has_memory; /* OpenCL: memory is meaningful */
     enum offload_memory_mode memory;
-    size_t size;                 /* N, or marker rows for scores */
-    size_t rows, cols;           /* scores only */
-    double percent;              /* scores only */
-    struct run_result *run;      /* owned by the set */
+    size_t size;            /* N, or marker rows for scores */
+    size_t rows, cols;      /* scores only */
+    double percent;         /* scores only */
+    struct run_result *run; /* owned by the set */
     struct analysis analysis;
     int has_ceilings;
     struct ceilings ceilings;

@@ -20,8 +20,8 @@ void markdown_cell(FILE *f, const char *text)
 
 static int same_group(const struct result_record *a, const struct result_record *b)
 {
-    return a->kernel == b->kernel && a->alg == b->alg && a->size == b->size &&
-           a->rows == b->rows && a->cols == b->cols;
+    return a->kernel == b->kernel && a->alg == b->alg && a->size == b->size && a->rows == b->rows &&
+           a->cols == b->cols;
 }
 
 static double total_of(const struct result_record *r)
@@ -93,8 +93,8 @@ static void md_group(FILE *f, const struct result_set *set, size_t first, const 
                 phase_or_dash(r->run, PHASE_COPY_IN, t1, sizeof t1),
                 phase_or_dash(r->run, PHASE_KERNEL, t2, sizeof t2),
                 phase_or_dash(r->run, PHASE_COPY_OUT, t3, sizeof t3),
-                format_seconds(total_of(r), t4, sizeof t4), vs, r->analysis.gbps,
-                r->analysis.gops, ceil, verdict_name(r->analysis.verdict));
+                format_seconds(total_of(r), t4, sizeof t4), vs, r->analysis.gbps, r->analysis.gops,
+                ceil, verdict_name(r->analysis.verdict));
     }
     fputc('\n', f);
     for (size_t i = first; i < set->count; i++) {

@@ -29,8 +29,8 @@ static long first_unused(const struct saved_run *run, const unsigned char *used,
     return -1;
 }
 
-static enum offload_status pair_rows(const struct saved_run *runs, size_t n,
-                                     unsigned char **used, struct match_set *out)
+static enum offload_status pair_rows(const struct saved_run *runs, size_t n, unsigned char **used,
+                                     struct match_set *out)
 {
     for (size_t i = 0; i < runs[0].count; i++) {
         size_t pick[MATCH_MAX_RUNS] = {i};

@@ -23,7 +23,7 @@ struct match_set {
     /* Rows left over: run and row. */
     struct match_leftover {
         size_t run, row;
-    } *leftover;
+    } * leftover;
     size_t nleftover;
 };
 

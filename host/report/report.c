@@ -86,12 +86,14 @@ void report_run(FILE *f, const char *backend_name, const struct backend_info *in
     report_phase(f, "copy-out", &res->stats[PHASE_COPY_OUT]);
     report_phase(f, "total", &res->stats[PHASE_TOTAL]);
     if (res->stats[PHASE_KERNEL].outliers)
-        fprintf(f, "note       %zu of %zu kernel times are outliers: the machine was busy; the "
-                   "minimum is the figure to trust\n",
+        fprintf(f,
+                "note       %zu of %zu kernel times are outliers: the machine was busy; the "
+                "minimum is the figure to trust\n",
                 res->stats[PHASE_KERNEL].outliers, res->samples);
     if (res->samples > 1 && res->warmup_total > 2 * res->stats[PHASE_TOTAL].median)
-        fprintf(f, "note       the first (warm-up) call took %s, %.0fx a timed one: one-time "
-                   "costs (page faults, kernel compilation) are kept out of the figures\n",
+        fprintf(f,
+                "note       the first (warm-up) call took %s, %.0fx a timed one: one-time "
+                "costs (page faults, kernel compilation) are kept out of the figures\n",
                 format_seconds(res->warmup_total, a, sizeof a),
                 res->warmup_total / res->stats[PHASE_TOTAL].median);
     if (res->events_disagree)
@@ -100,8 +102,9 @@ void report_run(FILE *f, const char *backend_name, const struct backend_info *in
     fprintf(f, "checksum   %.10g\n", res->checksum);
     if (res->check.ok) {
         if (res->check.tolerance > 0)
-            fprintf(f, "check      OK: matches the serial reference (relative tolerance %.2g, "
-                       "largest error %.2g)\n",
+            fprintf(f,
+                    "check      OK: matches the serial reference (relative tolerance %.2g, "
+                    "largest error %.2g)\n",
                     res->check.tolerance, res->check.max_error);
         else
             fprintf(f, "check      OK: matches the serial reference exactly\n");

@@ -11,7 +11,6 @@
 #include "runner.h"
 #include "units.h"
 
-
 /* One run, as `offload run` prints it; a may be NULL (no verdict). */
 void report_run(FILE *f, const char *backend_name, const struct backend_info *info,
                 const struct kernel_input *in, const struct run_settings *set,

@@ -87,8 +87,7 @@ static void table_runs(FILE *f, const struct saved_run *runs, size_t n)
                 runs[r].created[0] ? runs[r].created : "unknown");
         fprintf(f, "     host        %s\n", host_line(&runs[r], a, sizeof a));
         fprintf(f, "     build       %s\n", build_line(&runs[r], b, sizeof b));
-        fprintf(f, "     calibrated  %s\n", runs[r].calibrated[0] ? runs[r].calibrated
-                                                                   : "unknown");
+        fprintf(f, "     calibrated  %s\n", runs[r].calibrated[0] ? runs[r].calibrated : "unknown");
     }
 }
 
@@ -130,8 +129,8 @@ static void table_row(FILE *f, const struct saved_run *runs, size_t n, const str
     fputc('\n', f);
 }
 
-static void table_groups(FILE *f, const struct saved_run *runs, size_t n,
-                         const struct match_set *m, const size_t *order, size_t norder)
+static void table_groups(FILE *f, const struct saved_run *runs, size_t n, const struct match_set *m,
+                         const size_t *order, size_t norder)
 {
     for (size_t start = 0, end; start < norder; start = end) {
         end = group_end(runs, m, order, norder, start);
@@ -192,8 +191,8 @@ static void csv_field(FILE *f, const char *s)
     fputc(',', f);
 }
 
-static void csv_line(FILE *f, const struct saved_run *runs, size_t run,
-                     const struct saved_row *x, int matched, double vs_first)
+static void csv_line(FILE *f, const struct saved_run *runs, size_t run, const struct saved_row *x,
+                     int matched, double vs_first)
 {
     csv_field(f, x->kernel);
     csv_field(f, x->algorithm);
@@ -222,8 +221,7 @@ static void csv_line(FILE *f, const struct saved_run *runs, size_t run,
 }
 
 static enum offload_status report_csv(FILE *f, const struct saved_run *runs, size_t n,
-                                      const struct match_set *m, const size_t *order,
-                                      size_t norder)
+                                      const struct match_set *m, const size_t *order, size_t norder)
 {
     fputs("kernel,algorithm,size,rows,cols,backend,memory,device,in_every_file,file_index,file,"
           "copy_in_s,kernel_s,copy_out_s,total_s,gbps,verdict,vs_first\n",
@@ -233,8 +231,8 @@ static enum offload_status report_csv(FILE *f, const struct saved_run *runs, siz
             csv_line(f, runs, r, &runs[r].rows[m->matched[order[k]][r]], 1,
                      ratio(runs, m, order[k], r));
     for (size_t i = 0; i < m->nleftover; i++)
-        csv_line(f, runs, m->leftover[i].run,
-                 &runs[m->leftover[i].run].rows[m->leftover[i].row], 0, 0);
+        csv_line(f, runs, m->leftover[i].run, &runs[m->leftover[i].run].rows[m->leftover[i].row], 0,
+                 0);
     return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }
 
@@ -343,8 +341,11 @@ static void md_runs(FILE *f, const struct saved_run *runs, size_t n)
     fprintf(f, "| # | file | command | created | host | build | calibrated |\n"
                "|---|---|---|---|---|---|---|\n");
     for (size_t r = 0; r < n; r++) {
-        const char *cells[] = {runs[r].name, runs[r].command, runs[r].created,
-                               host_line(&runs[r], a, sizeof a), build_line(&runs[r], b, sizeof b),
+        const char *cells[] = {runs[r].name,
+                               runs[r].command,
+                               runs[r].created,
+                               host_line(&runs[r], a, sizeof a),
+                               build_line(&runs[r], b, sizeof b),
                                runs[r].calibrated[0] ? runs[r].calibrated : "unknown"};
         fprintf(f, "| %zu |", r + 1);
         for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {

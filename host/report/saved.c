@@ -140,8 +140,8 @@ static enum offload_status check_root(const char *text, const cJSON *root, const
     *schema = version->valueint;
     if (*schema < EXPORT_SCHEMA_OLDEST || *schema > EXPORT_SCHEMA_VERSION) {
         char problem[128];
-        snprintf(problem, sizeof problem, "schema version %d; this offload reads %d to %d",
-                 *schema, EXPORT_SCHEMA_OLDEST, EXPORT_SCHEMA_VERSION);
+        snprintf(problem, sizeof problem, "schema version %d; this offload reads %d to %d", *schema,
+                 EXPORT_SCHEMA_OLDEST, EXPORT_SCHEMA_VERSION);
         return bad_input(name, problem,
                          *schema > EXPORT_SCHEMA_VERSION
                              ? "use the offload that wrote it, or a newer one"
@@ -215,8 +215,8 @@ static void row_from_record(const struct result_record *rec, struct saved_row *r
     snprintf(r->algorithm, sizeof r->algorithm, "%s", algorithm_name(rec->alg));
     snprintf(r->backend, sizeof r->backend, "%s", rec->backend);
     snprintf(r->device, sizeof r->device, "%s", rec->info.device);
-    snprintf(r->memory, sizeof r->memory, "%s", rec->has_memory ? memory_mode_name(rec->memory)
-                                                                : "-");
+    snprintf(r->memory, sizeof r->memory, "%s",
+             rec->has_memory ? memory_mode_name(rec->memory) : "-");
     r->on_device = rec->info.platform[0] != '\0';
     backend_kind(r->backend, r->kind, sizeof r->kind);
     r->size = rec->size;
@@ -251,8 +251,7 @@ enum offload_status saved_run_from_results(const struct result_set *set, const c
         if (rec->has_ceilings && strcmp(rec->ceilings.measured, out->calibrated) > 0)
             snprintf(out->calibrated, sizeof out->calibrated, "%s", rec->ceilings.measured);
     }
-    snprintf(out->command, sizeof out->command, "%s",
-             set->count ? set->items[0].command : "?");
+    snprintf(out->command, sizeof out->command, "%s", set->count ? set->items[0].command : "?");
     snprintf(out->created, sizeof out->created, "now");
     struct provenance p;
     provenance_collect(&p);

@@ -12,12 +12,12 @@
 
 struct saved_row {
     char kernel[32], algorithm[16];
-    size_t size, rows, cols;        /* rows and cols: genotype kernels only, else 0 */
-    char backend[64];               /* the label as exported: opencl:0.1, openmp/2t */
-    char kind[64];                  /* the label without its device selector */
+    size_t size, rows, cols; /* rows and cols: genotype kernels only, else 0 */
+    char backend[64];        /* the label as exported: opencl:0.1, openmp/2t */
+    char kind[64];           /* the label without its device selector */
     char device[256];
-    int on_device;                  /* ran on a device (it has a platform) */
-    char memory[16];                /* "-" where memory modes do not apply */
+    int on_device;                                   /* ran on a device (it has a platform) */
+    char memory[16];                                 /* "-" where memory modes do not apply */
     double copy_in_s, kernel_s, copy_out_s, total_s; /* best times; copies < 0: none */
     double gbps;
     char verdict[32];
@@ -26,14 +26,14 @@ struct saved_row {
 };
 
 struct saved_run {
-    char name[256];                 /* the file, or "this run" */
+    char name[256]; /* the file, or "this run" */
     int schema;
     char command[16], created[32];
     char cpu[256], os[256];
-    int cores;                      /* 0 when the export does not say (schema 1) */
+    int cores; /* 0 when the export does not say (schema 1) */
     double memory_bytes;
     char build[128], compiler[128], git_commit[48];
-    char calibrated[32];            /* latest calibration time of its rows, "" unknown */
+    char calibrated[32]; /* latest calibration time of its rows, "" unknown */
     struct saved_row *rows;
     size_t count;
 };

@@ -70,7 +70,10 @@ static const struct {
     const char *name;
     cl_int code;
 } error_names[] = {
-#define ERR(e) {#e, e}
+#define ERR(e)                                                                                     \
+    {                                                                                              \
+#e, e                                                                                      \
+    }
     ERR(CL_DEVICE_NOT_AVAILABLE),
     ERR(CL_COMPILER_NOT_AVAILABLE),
     ERR(CL_MEM_OBJECT_ALLOCATION_FAILURE),
@@ -93,9 +96,8 @@ static atomic_long counted;
 
 /* Live objects made through the shim, by kind. */
 enum object_kind { O_CONTEXT, O_QUEUE, O_PROGRAM, O_KERNEL, O_MEM, O_EVENT, O_COUNT };
-static const char *const object_names[O_COUNT] = {"cl_context", "cl_command_queue",
-                                                  "cl_program", "cl_kernel", "cl_mem",
-                                                  "cl_event"};
+static const char *const object_names[O_COUNT] = {"cl_context", "cl_command_queue", "cl_program",
+                                                  "cl_kernel",  "cl_mem",           "cl_event"};
 static atomic_long live[O_COUNT];
 
 static void bad_spec(const char *spec, const char *why)
@@ -234,8 +236,8 @@ CL_API_ENTRY cl_context CL_API_CALL clCreateContext(
 {
     if (should_fail(C_CREATE_CONTEXT))
         return fail_object(errcode_ret);
-    cl_context c = REAL(clCreateContext)(properties, num_devices, devices, pfn_notify,
-                                         user_data, errcode_ret);
+    cl_context c =
+        REAL(clCreateContext)(properties, num_devices, devices, pfn_notify, user_data, errcode_ret);
     created(O_CONTEXT, c);
     return c;
 }
@@ -274,14 +276,14 @@ CL_API_ENTRY cl_program CL_API_CALL clCreateProgramWithSource(cl_context context
     return p;
 }
 
-CL_API_ENTRY cl_int CL_API_CALL clBuildProgram(
-    cl_program program, cl_uint num_devices, const cl_device_id *device_list,
-    const char *options, void(CL_CALLBACK *pfn_notify)(cl_program, void *), void *user_data)
+CL_API_ENTRY cl_int CL_API_CALL clBuildProgram(cl_program program, cl_uint num_devices,
+                                               const cl_device_id *device_list, const char *options,
+                                               void(CL_CALLBACK *pfn_notify)(cl_program, void *),
+                                               void *user_data)
 {
     if (should_fail(C_BUILD_PROGRAM))
         return fail_error;
-    return REAL(clBuildProgram)(program, num_devices, device_list, options, pfn_notify,
-                                user_data);
+    return REAL(clBuildProgram)(program, num_devices, device_list, options, pfn_notify, user_data);
 }
 
 CL_API_ENTRY cl_int CL_API_CALL clReleaseProgram(cl_program program)
@@ -304,8 +306,8 @@ CL_API_ENTRY cl_int CL_API_CALL clReleaseKernel(cl_kernel kernel)
     return released(O_KERNEL, REAL(clReleaseKernel)(kernel));
 }
 
-CL_API_ENTRY cl_mem CL_API_CALL clCreateBuffer(cl_context context, cl_mem_flags flags,
-                                               size_t size, void *host_ptr, cl_int *errcode_ret)
+CL_API_ENTRY cl_mem CL_API_CALL clCreateBuffer(cl_context context, cl_mem_flags flags, size_t size,
+                                               void *host_ptr, cl_int *errcode_ret)
 {
     if (should_fail(C_CREATE_BUFFER))
         return fail_object(errcode_ret);
@@ -364,11 +366,9 @@ CL_API_ENTRY void *CL_API_CALL clEnqueueMapBuffer(cl_command_queue queue, cl_mem
 
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueUnmapMemObject(cl_command_queue queue, cl_mem memobj,
                                                         void *mapped, cl_uint num_wait,
-                                                        const cl_event *wait_list,
-                                                        cl_event *event)
+                                                        const cl_event *wait_list, cl_event *event)
 {
-    cl_int err =
-        REAL(clEnqueueUnmapMemObject)(queue, memobj, mapped, num_wait, wait_list, event);
+    cl_int err = REAL(clEnqueueUnmapMemObject)(queue, memobj, mapped, num_wait, wait_list, event);
     event_made(err, event);
     return err;
 }
@@ -387,8 +387,7 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueFillBuffer(cl_command_queue queue, cl_m
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueNDRangeKernel(cl_command_queue queue, cl_kernel kernel,
                                                        cl_uint work_dim, const size_t *offset,
                                                        const size_t *global, const size_t *local,
-                                                       cl_uint num_wait,
-                                                       const cl_event *wait_list,
+                                                       cl_uint num_wait, const cl_event *wait_list,
                                                        cl_event *event)
 {
     if (should_fail(C_ENQUEUE_NDRANGE_KERNEL))

@@ -16,8 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static double percent_from_byte(uint8_t b)
 {
     if (b < 200)
-        return (double)(b % 100) + 1.0;      /* 1 .. 100 */
-    return (double)(b - 199) / 7.0;          /* fractional, 0.14 .. 8.1 */
+        return (double)(b % 100) + 1.0; /* 1 .. 100 */
+    return (double)(b - 199) / 7.0;     /* fractional, 0.14 .. 8.1 */
 }
 
 static void check_matrix(const struct genotype_matrix *m)

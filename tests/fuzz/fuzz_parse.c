@@ -43,7 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < sizeof int_ranges / sizeof int_ranges[0]; i++) {
         long v = 0;
         err[0] = '\0';
-        enum offload_status st = parse_int(s, int_ranges[i][0], int_ranges[i][1], &v, err, sizeof err);
+        enum offload_status st =
+            parse_int(s, int_ranges[i][0], int_ranges[i][1], &v, err, sizeof err);
         check(st, err, v >= int_ranges[i][0] && v <= int_ranges[i][1]);
     }
 
@@ -66,8 +67,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     double doubles[LIST_CAP];
     size_t n = 0;
     err[0] = '\0';
-    enum offload_status st = parse_count_list(s, 1, UINT64_C(1) << 40, counts, LIST_CAP, &n, err,
-                                              sizeof err);
+    enum offload_status st =
+        parse_count_list(s, 1, UINT64_C(1) << 40, counts, LIST_CAP, &n, err, sizeof err);
     check(st, err, n >= 1 && n <= LIST_CAP);
     err[0] = '\0';
     st = parse_double_list(s, 0.0, 100.0, 1, doubles, LIST_CAP, &n, err, sizeof err);
