@@ -52,6 +52,7 @@ int command_report(struct cli *c)
     if (c->npositional > MATCH_MAX_RUNS)
         return usage_error("report takes at most %d files", MATCH_MAX_RUNS);
     struct saved_run runs[MATCH_MAX_RUNS];
+    memset(runs, 0, sizeof runs); /* each is filled by saved_run_load; gcc cannot tell */
     size_t n = 0;
     enum offload_status st = OFFLOAD_OK;
     for (; n < c->npositional && st == OFFLOAD_OK; n++)
