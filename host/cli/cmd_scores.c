@@ -291,6 +291,30 @@ static int write_steps(const struct cli *c, const struct steps_output *o)
     return 0;
 }
 
+/* Several percentages: a row each and how the kernel scaled. */
+static void print_scaling(FILE *h, const struct scores_step *steps, size_t done)
+{
+    char a[32], b[32], d[32];
+    fprintf(h, "\n%8s %8s %10s %12s %12s  %s\n", "percent", "markers", "parse", "score (1st)",
+            "kernel min", "best");
+    double x[MAX_LIST], y[MAX_LIST];
+    for (size_t i = 0; i < done; i++) {
+        fprintf(h, "%7g%% %8zu %10s %12s %12s  %lld %s\n", steps[i].percent, steps[i].rows,
+                format_seconds(steps[i].parse_s, a, sizeof a),
+                format_seconds(steps[i].score_s, b, sizeof b),
+                format_seconds(steps[i].kernel_min_s, d, sizeof d), (long long)steps[i].best_score,
+                steps[i].best_id);
+        x[i] = (double)steps[i].rows;
+        y[i] = steps[i].kernel_min_s;
+    }
+    const struct scores_step *first = &steps[0], *last = &steps[done - 1];
+    fprintf(h,
+            "kernel scaling %g%% -> %g%%: %.3gx the markers took %.3gx the kernel time "
+            "(time ~ markers^%.2f)\n",
+            first->percent, last->percent, (double)last->rows / (double)first->rows,
+            last->kernel_min_s / first->kernel_min_s, stats_scaling_exponent(x, y, done));
+}
+
 int command_scores(struct cli *c)
 {
     if (c->npositional > 1)
@@ -345,26 +369,8 @@ int command_scores(struct cli *c)
             "scored on %s: %s with the %s algorithm; every score checked against the serial "
             "reference\n",
             spec, info.device, algorithm_name(algorithm_option(c)));
-    if (c->npercent > 1) {
-        fprintf(h, "\n%8s %8s %10s %12s %12s  %s\n", "percent", "markers", "parse", "score (1st)",
-                "kernel min", "best");
-        double x[MAX_LIST], y[MAX_LIST];
-        for (size_t i = 0; i < done; i++) {
-            fprintf(h, "%7g%% %8zu %10s %12s %12s  %lld %s\n", steps[i].percent, steps[i].rows,
-                    format_seconds(steps[i].parse_s, a, sizeof a),
-                    format_seconds(steps[i].score_s, b, sizeof b),
-                    format_seconds(steps[i].kernel_min_s, d, sizeof d),
-                    (long long)steps[i].best_score, steps[i].best_id);
-            x[i] = (double)steps[i].rows;
-            y[i] = steps[i].kernel_min_s;
-        }
-        const struct scores_step *first = &steps[0];
-        fprintf(h,
-                "kernel scaling %g%% -> %g%%: %.3gx the markers took %.3gx the kernel time "
-                "(time ~ markers^%.2f)\n",
-                first->percent, last->percent, (double)last->rows / (double)first->rows,
-                last->kernel_min_s / first->kernel_min_s, stats_scaling_exponent(x, y, done));
-    }
+    if (c->npercent > 1)
+        print_scaling(h, steps, done);
     /* The script reads one file and scores it once: split that run (the last
      * percentage). Timing repeats and score checks are this tool's extras. */
     double script = start_s + t_setup + last->parse_s + last->score_s + last->output_s;

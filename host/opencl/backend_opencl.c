@@ -83,6 +83,39 @@ static enum offload_status read_device_limits(struct opencl_state *st, enum open
     return OFFLOAD_OK;
 }
 
+/* The names, platform and driver of the chosen device, for reports. */
+static void describe_chosen(struct opencl_state *st, const struct device_entry *chosen,
+                            struct backend_info *info)
+{
+    snprintf(info->device, sizeof info->device, "%u.%u %s", chosen->platform_index,
+             chosen->device_index, chosen->name);
+    char platform_name[128], platform_version[120];
+    platform_string(st->platform, CL_PLATFORM_NAME, platform_name, sizeof platform_name,
+                    "clGetPlatformInfo(CL_PLATFORM_NAME)");
+    platform_string(st->platform, CL_PLATFORM_VERSION, platform_version, sizeof platform_version,
+                    "clGetPlatformInfo(CL_PLATFORM_VERSION)");
+    snprintf(info->platform, sizeof info->platform, "%s (%s)", platform_name, platform_version);
+    device_string(st->device, CL_DRIVER_VERSION, info->driver, sizeof info->driver,
+                  "clGetDeviceInfo(CL_DRIVER_VERSION)");
+    info->threads = 0;
+    info->build_s = 0;
+    info->build_cached = -1;
+}
+
+/* The device's place relative to the host: a CPU device sharing host
+ * memory is the host CPU on its compute units, judged against the host's
+ * ceilings too (see backend_ceilings); the largest cache only serves the
+ * "fits in cache" sentence, and a device that does not say keeps 0. */
+static void describe_host_relation(const struct opencl_state *st, struct backend_info *info)
+{
+    info->host_threads = st->device_is_cpu && info->unified_memory ? (int)st->compute_units : 0;
+    cl_ulong cache = 0;
+    info->cache_bytes = 0;
+    if (clGetDeviceInfo(st->device, CL_DEVICE_GLOBAL_MEM_CACHE_SIZE, sizeof cache, &cache, NULL) ==
+        CL_SUCCESS)
+        info->cache_bytes = (double)cache;
+}
+
 static enum offload_status opencl_init(const struct backend_config *cfg, void **state,
                                        struct backend_info *info)
 {
@@ -117,19 +150,7 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
     st->device = chosen->device;
     st->memory = cfg->memory;
 
-    snprintf(info->device, sizeof info->device, "%u.%u %s", chosen->platform_index,
-             chosen->device_index, chosen->name);
-    char platform_name[128], platform_version[120];
-    platform_string(st->platform, CL_PLATFORM_NAME, platform_name, sizeof platform_name,
-                    "clGetPlatformInfo(CL_PLATFORM_NAME)");
-    platform_string(st->platform, CL_PLATFORM_VERSION, platform_version, sizeof platform_version,
-                    "clGetPlatformInfo(CL_PLATFORM_VERSION)");
-    snprintf(info->platform, sizeof info->platform, "%s (%s)", platform_name, platform_version);
-    device_string(st->device, CL_DRIVER_VERSION, info->driver, sizeof info->driver,
-                  "clGetDeviceInfo(CL_DRIVER_VERSION)");
-    info->threads = 0;
-    info->build_s = 0;
-    info->build_cached = -1;
+    describe_chosen(st, chosen, info);
     free(list.items);
 
     if (!device_has_fp64(st->device)) {
@@ -143,16 +164,7 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
     }
     if (read_device_limits(st, cfg->opencl_path, info) != OFFLOAD_OK)
         goto fail;
-    /* Only for the "fits in cache" sentence: a device that does not say
-     * keeps 0 (unknown) and no sentence claims a cache. */
-    /* A CPU device sharing host memory is the host CPU on its compute units:
-     * judged against the host's ceilings too (see backend_ceilings). */
-    info->host_threads = st->device_is_cpu && info->unified_memory ? (int)st->compute_units : 0;
-    cl_ulong cache = 0;
-    info->cache_bytes = 0;
-    if (clGetDeviceInfo(st->device, CL_DEVICE_GLOBAL_MEM_CACHE_SIZE, sizeof cache, &cache, NULL) ==
-        CL_SUCCESS)
-        info->cache_bytes = (double)cache;
+    describe_host_relation(st, info);
 
     cl_int err;
     cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)st->platform, 0};
