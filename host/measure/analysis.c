@@ -21,10 +21,10 @@ const char *verdict_name(enum verdict v)
     return "?";
 }
 
-/* STREAM counts no write-allocate traffic, so a kernel with streaming
- * stores can beat the triad's figure by up to 4/3 (32 -> 24 bytes moved per
- * 24 counted); only beyond that is the measured ceiling itself suspect. */
-#define STALE_MEMORY_FACTOR 1.4
+/* Ceilings count bytes as the hardware moves them, with each kernel's own
+ * access pattern, so a result beyond one by more than run-to-run noise
+ * means the ceiling was measured while something else used the machine. */
+#define STALE_CEILING_FACTOR 1.05
 
 /* Below this many launch latencies a device kernel is mostly overhead. */
 #define LAUNCH_BOUND_FACTOR 10.0
@@ -250,8 +250,8 @@ static void judge_ceilings(struct analysis *a, const struct kernel_input *in,
         judge_ops(a, in, info, mem_frac, comp_frac);
     /* Well above a ceiling, with data too big for any cache: the ceiling
      * was measured while something else loaded the machine. */
-    int over_memory = mem_frac > STALE_MEMORY_FACTOR && !in_cache;
-    if (over_memory || comp_frac > 1.1) {
+    int over_memory = mem_frac > STALE_CEILING_FACTOR && !in_cache;
+    if (over_memory || comp_frac > STALE_CEILING_FACTOR) {
         size_t used = strlen(a->reason);
         snprintf(a->reason + used, sizeof a->reason - used,
                  " (above the measured ceiling: it was probably measured on a busy machine; "
