@@ -130,9 +130,10 @@ void provenance_collect(struct provenance *p)
 void provenance_print(FILE *f, const struct provenance *p)
 {
     fprintf(f, "offload %s (commit %s)\n", p->tool_version, p->git_commit);
-    fprintf(f, "build     %s (%s, -march=%s)\n", p->build,
-            p->native ? "compiled for this machine's CPU" : "portable",
-            p->native ? "native" : "default");
+    fprintf(f, "build     %s (%s)\n", p->build,
+            p->native ? "compiled for this machine's CPU, -march=native"
+                      : "portable: no -march=native; the ISA level is what the compiler "
+                        "flags allow");
     fprintf(f, "compiler  %s\n", p->compiler);
     fprintf(f, "OpenCL    %s\n", p->opencl_headers[0] ? p->opencl_headers : "not built in");
     fprintf(f, "host      %s, %d cores, %.1f GB, %s\n", p->cpu, p->cores, p->memory_bytes / 1e9,
