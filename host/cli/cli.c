@@ -196,7 +196,7 @@ static enum offload_status parse_format(struct cli *c)
     const char *out = c->value[OPT_OUTPUT], *fmt = c->value[OPT_FORMAT];
     int scores = c->command_bit == CMD_SCORES;
     /* Markdown is a report of runs: not the tables of scores or devices. */
-    int markdown_ok = !scores && c->command_bit != CMD_DEVICES;
+    int markdown_ok = !scores && c->command_bit != CMD_DEVICES && c->command_bit != CMD_CALIBRATE;
     c->format = FORMAT_TABLE;
     c->human = stdout;
     if (fmt) {

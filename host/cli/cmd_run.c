@@ -1,4 +1,4 @@
-/* offload run and calibrate. */
+/* offload run. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,73 +83,4 @@ int command_run(struct cli *c)
     ops->fini(state);
     prepared_free(&p);
     return rc;
-}
-
-/* Calibrates one backend spec of the list; counts it as ran or
- * unavailable. Returns 0 or an exit code. */
-static int calibrate_one(const struct cli *c, const char *tok, const struct progress *pg,
-                         size_t *unavailable, size_t *ran)
-{
-    const char *selector;
-    const struct backend_ops *ops = parse_backend_spec(tok, &selector);
-    if (!ops) {
-        progress_clear(pg);
-        return OFFLOAD_ERR_USAGE;
-    }
-    struct backend_config cfg = make_config(c, c->threads[0], selector, MEM_COPY);
-    struct backend_info info;
-    struct ceilings ceil;
-    int from_cache = 0;
-    void *state = NULL;
-    enum offload_status st = ops->init(&cfg, &state, &info);
-    if (st == OFFLOAD_UNAVAILABLE) {
-        progress_clear(pg);
-        printf("%s: unavailable here (see above)\n\n", tok);
-        (*unavailable)++;
-        return 0;
-    }
-    if (st != OFFLOAD_OK) {
-        progress_clear(pg);
-        return offload_exit_code(st);
-    }
-    st = ceilings_get(ops, state, &info, c->given[OPT_RECALIBRATE], &ceil, &from_cache);
-    progress_clear(pg);
-    if (st == OFFLOAD_OK) {
-        ceilings_print(stdout, ops->name, &info, &ceil, from_cache);
-        (*ran)++;
-    }
-    printf("\n");
-    ops->fini(state);
-    return offload_exit_code(st);
-}
-
-int command_calibrate(struct cli *c)
-{
-    if (c->npositional)
-        return usage_error("calibrate takes no arguments, got '%s'", c->positional[0]);
-    char list[1024];
-    if (c->value[OPT_BACKEND] && strcmp(c->value[OPT_BACKEND], "all") != 0) {
-        if (check_list_items("backends", c->value[OPT_BACKEND]) != OFFLOAD_OK)
-            return OFFLOAD_ERR_USAGE;
-        snprintf(list, sizeof list, "%s", c->value[OPT_BACKEND]);
-    } else {
-        default_backend_list(list, sizeof list);
-    }
-    int worst = 0;
-    size_t unavailable = 0, ran = 0, steps = 1;
-    for (const char *p = list; *p; p++)
-        steps += *p == ',';
-    struct progress pg;
-    progress_begin(&pg, steps, (double)steps);
-    for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok;
-         tok = strtok_r(NULL, ",", &save)) {
-        char what[96];
-        snprintf(what, sizeof what, "calibrating %s", tok);
-        progress_step(&pg, what, 1);
-        int rc = calibrate_one(c, tok, &pg, &unavailable, &ran);
-        if (rc == OFFLOAD_ERR_USAGE)
-            return rc;
-        worst = rc > worst ? rc : worst;
-    }
-    return partial_exit(worst, unavailable, ran);
 }

@@ -143,7 +143,7 @@ static const struct option_spec options[] = {
      "table (default), markdown, csv or json; markdown, csv and json go to --output, else to "
      "standard output (the table then goes to standard error)",
      NULL},
-    {OPT_FORMAT, "format", NULL, 'f', "F", VALUE_FORMAT, CMD_DEVICES,
+    {OPT_FORMAT, "format", NULL, 'f', "F", VALUE_FORMAT, CMD_DEVICES | CMD_CALIBRATE,
      "table (default), csv or json; csv and json go to --output, else to standard output", NULL},
     {OPT_FORMAT, "format", NULL, 'f', "F", VALUE_FORMAT, CMD_SCORES,
      "write the per-marker id,score table as table (aligned columns), csv or json; with "
@@ -152,7 +152,8 @@ static const struct option_spec options[] = {
      "standard output and the report to standard error. Without --format and --output scores "
      "prints the report only",
      NULL},
-    {OPT_OUTPUT, "output", NULL, 'o', "FILE", VALUE_FILE, TIMED_COMMANDS | CMD_DEVICES | CMD_REPORT,
+    {OPT_OUTPUT, "output", NULL, 'o', "FILE", VALUE_FILE,
+     TIMED_COMMANDS | CMD_DEVICES | CMD_CALIBRATE | CMD_REPORT,
      "write the export to FILE (replaced atomically; - for standard output); without "
      "--format the name says which: .csv, .json or .md (markdown)",
      NULL},
