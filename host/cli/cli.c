@@ -195,8 +195,8 @@ static enum offload_status parse_format(struct cli *c)
 {
     const char *out = c->value[OPT_OUTPUT], *fmt = c->value[OPT_FORMAT];
     int scores = c->command_bit == CMD_SCORES;
-    /* Markdown is a report of runs: not the tables of scores or devices. */
-    int markdown_ok = !scores && c->command_bit != CMD_DEVICES && c->command_bit != CMD_CALIBRATE;
+    /* Markdown is for reports people paste: not the listings of devices or ceilings. */
+    int markdown_ok = c->command_bit != CMD_DEVICES && c->command_bit != CMD_CALIBRATE;
     c->format = FORMAT_TABLE;
     c->human = stdout;
     if (fmt) {
@@ -229,8 +229,8 @@ static enum offload_status parse_format(struct cli *c)
                                        : "--output writes csv or json: add --format csv or "
                                          "--format json");
     if (c->format == FORMAT_MARKDOWN && !markdown_ok)
-        return option_error("format", "markdown is for run, compare, sweep and report; use "
-                                      "table, csv or json here");
+        return option_error("format", "markdown is for run, compare, sweep, scores and report; "
+                                      "use table, csv or json here");
     /* An export on stdout keeps stdout clean: tables go to stderr then
      * (for scores, any --format puts its per-marker table there). */
     int export_on_stdout = (c->format != FORMAT_TABLE || (scores && fmt)) && !out;

@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "fileio.h"
+#include "markdown.h"
 #include "report.h"
 #include "stats.h"
 #include "timing.h"
@@ -88,6 +89,22 @@ static int write_scores_table(FILE *f, void *ctx)
     return 0;
 }
 
+/* The per-marker table as Markdown, to paste into an issue. */
+static int write_scores_markdown(FILE *f, void *ctx)
+{
+    const struct scores_output *o = ctx;
+    fprintf(f, "Scores of `");
+    markdown_cell(f, o->path);
+    fprintf(f, "` (%g%% of the data lines), in file order:\n\n| id | score |\n|---|---:|\n",
+            o->percent);
+    for (size_t r = 0; r < o->m->rows; r++) {
+        fputs("| ", f);
+        markdown_cell(f, o->m->row_ids[r]);
+        fprintf(f, " | %lld |\n", (long long)o->scores[r]);
+    }
+    return ferror(f) ? -1 : 0;
+}
+
 /* Where the per-marker table goes: --output, else standard output when
  * --format is given, else nowhere (the report alone, as the script). */
 static const char *scores_destination(const struct cli *c)
@@ -104,9 +121,10 @@ static int write_scores(const struct cli *c, struct scores_output *out)
     if (!dest)
         return 0;
     char err[PATH_MAX + 256];
-    int (*writer)(FILE *, void *) = c->format == FORMAT_JSON    ? write_scores_json
-                                    : c->format == FORMAT_TABLE ? write_scores_table
-                                                                : write_scores_csv;
+    int (*writer)(FILE *, void *) = c->format == FORMAT_JSON       ? write_scores_json
+                                    : c->format == FORMAT_TABLE    ? write_scores_table
+                                    : c->format == FORMAT_MARKDOWN ? write_scores_markdown
+                                                                   : write_scores_csv;
     enum offload_status st = write_file_atomic(dest, writer, out, err, sizeof err);
     if (st != OFFLOAD_OK) {
         fprintf(stderr, "offload: %s\n", err);
@@ -271,6 +289,28 @@ static int write_steps_json(FILE *f, void *ctx)
     return ok ? 0 : -1;
 }
 
+/* The steps as a Markdown table, with the scaling and Amdahl's answer. */
+static int write_steps_markdown(FILE *f, void *ctx)
+{
+    const struct steps_output *o = ctx;
+    fprintf(f, "| percent | markers | parse (s) | score, first call (s) | kernel min (s) | best "
+               "score | pattern |\n|---:|---:|---:|---:|---:|---:|---|\n");
+    for (size_t i = 0; i < o->n; i++) {
+        const struct scores_step *s = &o->steps[i];
+        fprintf(f, "| %g | %zu | %.3g | %.3g | %.3g | %lld | ", s->percent, s->rows, s->parse_s,
+                s->score_s, s->kernel_min_s, (long long)s->best_score);
+        markdown_cell(f, s->best_id);
+        fputs(" |\n", f);
+    }
+    fprintf(f,
+            "\nThe kernel's time grows as markers^%.2f. In the script's run (%g%%, %.3g s), "
+            "scoring is %.0f%% of the time: if it took no time at all the run would be at "
+            "most %.2fx faster (Amdahl's law).\n",
+            o->exponent, o->steps[o->n - 1].percent, o->script_s, 100 * scoring_share(o),
+            amdahl_bound(o));
+    return ferror(f) ? -1 : 0;
+}
+
 /* Several percentages: the steps table and the Amdahl answer, as --format
  * says (an aligned table is the report itself, so table means csv here). */
 static int write_steps(const struct cli *c, const struct steps_output *o)
@@ -279,9 +319,11 @@ static int write_steps(const struct cli *c, const struct steps_output *o)
     if (!dest)
         return 0;
     char err[PATH_MAX + 256];
-    enum offload_status st =
-        write_file_atomic(dest, c->format == FORMAT_JSON ? write_steps_json : write_steps_csv,
-                          (void *)o, err, sizeof err);
+    enum offload_status st = write_file_atomic(dest,
+                                               c->format == FORMAT_JSON       ? write_steps_json
+                                               : c->format == FORMAT_MARKDOWN ? write_steps_markdown
+                                                                              : write_steps_csv,
+                                               (void *)o, err, sizeof err);
     if (st != OFFLOAD_OK) {
         fprintf(stderr, "offload: %s\n", err);
         return offload_exit_code(st);

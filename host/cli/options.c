@@ -146,9 +146,9 @@ static const struct option_spec options[] = {
     {OPT_FORMAT, "format", NULL, 'f', "F", VALUE_FORMAT, CMD_DEVICES | CMD_CALIBRATE,
      "table (default), csv or json; csv and json go to --output, else to standard output", NULL},
     {OPT_FORMAT, "format", NULL, 'f', "F", VALUE_FORMAT, CMD_SCORES,
-     "write the per-marker id,score table as table (aligned columns), csv or json; with "
+     "write the per-marker id,score table as table (aligned columns), markdown, csv or json; with "
      "several --percent values, each percentage's times and best score with the kernel's "
-     "scaling and the Amdahl answer instead (csv or json). Without --output it goes to "
+     "scaling and the Amdahl answer instead (markdown, csv or json). Without --output it goes to "
      "standard output and the report to standard error. Without --format and --output scores "
      "prints the report only",
      NULL},
