@@ -127,6 +127,18 @@ static void test_parse(void **state)
     bad[4] = empty;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(saved_run_parse(bad[i], "bad.json", &r), OFFLOAD_ERR_USAGE);
+
+    /* A size that is no whole number (found by fuzz_saved: 1e999 was cast
+     * to size_t) refuses the file rather than reading garbage. */
+    const char *sizes[] = {"1e999", "-3", "2.5"};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        char edited[4096];
+        const char *at = strstr(export_text, "\"size\": 10");
+        assert_non_null(at);
+        snprintf(edited, sizeof edited, "%.*s\"size\": %s%s", (int)(at - export_text), export_text,
+                 sizes[i], at + strlen("\"size\": 10"));
+        assert_int_equal(saved_run_parse(edited, "edited.json", &r), OFFLOAD_ERR_USAGE);
+    }
 }
 
 static void test_markdown_cell(void **state)

@@ -5,6 +5,7 @@
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,19 @@ static void backend_kind(const char *label, char *kind, size_t len)
     memmove(colon, slash ? slash : "", (slash ? strlen(slash) : 0) + 1);
 }
 
+/* A size as an export writes it: a whole number in [0, 2^53]. Anything else
+ * (negative, fractional, NaN, infinite: a hand-edited or damaged file)
+ * clears *ok, since casting it to size_t would be undefined. */
+static size_t size_field(const cJSON *obj, const char *name, int *ok)
+{
+    double v = number_or(obj, name, 0);
+    if (!(v >= 0 && v <= 9007199254740992.0) || v != floor(v)) {
+        *ok = 0;
+        return 0;
+    }
+    return (size_t)v;
+}
+
 static int parse_row(const cJSON *rec, struct saved_row *r)
 {
     if (!cJSON_IsObject(rec))
@@ -61,9 +75,10 @@ static int parse_row(const cJSON *rec, struct saved_row *r)
     copy_string(platform, sizeof platform, rec, "platform");
     r->on_device = platform[0] != '\0';
     backend_kind(r->backend, r->kind, sizeof r->kind);
-    r->size = (size_t)number_or(rec, "size", 0);
-    r->rows = (size_t)number_or(rec, "rows", 0);
-    r->cols = (size_t)number_or(rec, "cols", 0);
+    int sizes_ok = 1;
+    r->size = size_field(rec, "size", &sizes_ok);
+    r->rows = size_field(rec, "rows", &sizes_ok);
+    r->cols = size_field(rec, "cols", &sizes_ok);
     r->copy_in_s = phase_min(rec, "copy_in");
     r->kernel_s = phase_min(rec, "kernel");
     r->copy_out_s = phase_min(rec, "copy_out");
@@ -74,7 +89,7 @@ static int parse_row(const cJSON *rec, struct saved_row *r)
     copy_string(r->reason, sizeof r->reason, an, "reason");
     const cJSON *check = cJSON_GetObjectItemCaseSensitive(rec, "check");
     r->check_ok = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(check, "ok"));
-    return r->kernel[0] && r->backend[0] && r->total_s > 0;
+    return sizes_ok && r->kernel[0] && r->backend[0] && r->total_s > 0;
 }
 
 /* Provenance of the whole file: host, build (schema 2) and calibration. */
@@ -94,7 +109,8 @@ static void parse_header(const cJSON *root, const cJSON *results, struct saved_r
         copy_string(rel, sizeof rel, host, "release");
         snprintf(out->os, sizeof out->os, "%s%s%s", sys, *rel ? " " : "", rel);
     }
-    out->cores = (int)number_or(host, "cores", 0);
+    double cores = number_or(host, "cores", 0); /* 0: not said, or not a core count */
+    out->cores = cores >= 1 && cores <= 1e6 ? (int)cores : 0;
     out->memory_bytes = number_or(host, "memory_bytes", 0);
     const cJSON *build = cJSON_GetObjectItemCaseSensitive(root, "build");
     copy_string(out->build, sizeof out->build, build, "flags");
@@ -172,8 +188,10 @@ enum offload_status saved_run_parse(const char *text, const char *name, struct s
         cJSON_ArrayForEach(rec, results)
         {
             if (!parse_row(rec, &out->rows[out->count])) {
-                char problem[64];
-                snprintf(problem, sizeof problem, "result %zu lacks its kernel, backend or times",
+                char problem[128];
+                snprintf(problem, sizeof problem,
+                         "result %zu lacks its kernel, backend or times, or its size is no "
+                         "whole number",
                          i + 1);
                 st = bad_input(name, problem, rerun_fix);
                 break;
