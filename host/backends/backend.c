@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostinfo.h"
+
 /* The registry: one line per backend (each defined in its own file). */
 extern const struct backend_ops backend_serial, backend_openmp;
 #ifdef OFFLOAD_HAVE_OPENCL
@@ -49,4 +51,18 @@ const char *memory_mode_name(enum offload_memory_mode m)
         return "zero-copy";
     }
     return "?";
+}
+
+void host_backend_info(struct backend_info *info, int threads)
+{
+    memset(info, 0, sizeof *info);
+    char cpu[160];
+    host_cpu_model(cpu, sizeof cpu);
+    snprintf(info->device, sizeof info->device, "%s, %d thread%s", cpu[0] ? cpu : "host CPU",
+             threads, threads == 1 ? "" : "s");
+    info->threads = threads;
+    info->unified_memory = 1;
+    info->cache_bytes = host_last_level_cache_bytes();
+    info->host_threads = threads;
+    info->build_cached = -1;
 }

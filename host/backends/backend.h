@@ -137,6 +137,12 @@ extern const size_t offload_backend_count;
 /* Backend by name, NULL if unknown. */
 const struct backend_ops *backend_find(const char *name);
 
+/* What serial and OpenMP report about the host CPU on `threads` threads:
+ * its model in the device name (which also keys the ceilings cache, so two
+ * machines sharing a home keep separate entries), shared memory, its
+ * largest cache. */
+void host_backend_info(struct backend_info *info, int threads);
+
 /* "copy", "pinned", "zero-copy". */
 const char *memory_mode_name(enum offload_memory_mode m);
 

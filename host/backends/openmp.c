@@ -12,7 +12,6 @@
 #include "backend.h"
 #include "host_calibrate.h"
 #include "row_scores.h"
-#include "hostinfo.h"
 #include "timing.h"
 
 struct openmp_state {
@@ -37,16 +36,7 @@ static enum offload_status openmp_init(const struct backend_config *cfg, void **
         return OFFLOAD_ERR_RUN;
     }
     s->threads = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
-    memset(info, 0, sizeof *info);
-    char cpu[160];
-    host_cpu_model(cpu, sizeof cpu);
-    snprintf(info->device, sizeof info->device, "%s, %d thread%s", cpu[0] ? cpu : "host CPU",
-             s->threads, s->threads == 1 ? "" : "s");
-    info->threads = s->threads;
-    info->unified_memory = 1;
-    info->cache_bytes = host_last_level_cache_bytes();
-    info->host_threads = s->threads;
-    info->build_cached = -1;
+    host_backend_info(info, s->threads);
     *state = s;
     return OFFLOAD_OK;
 }

@@ -7,7 +7,6 @@
 
 #include "backend.h"
 #include "host_calibrate.h"
-#include "hostinfo.h"
 #include "timing.h"
 
 struct serial_state {
@@ -29,15 +28,7 @@ static enum offload_status serial_init(const struct backend_config *cfg, void **
         fprintf(stderr, "offload: serial: out of memory\n");
         return OFFLOAD_ERR_RUN;
     }
-    memset(info, 0, sizeof *info);
-    char cpu[160];
-    host_cpu_model(cpu, sizeof cpu);
-    snprintf(info->device, sizeof info->device, "%s, 1 thread", cpu[0] ? cpu : "host CPU");
-    info->threads = 1;
-    info->unified_memory = 1;
-    info->cache_bytes = host_last_level_cache_bytes();
-    info->host_threads = 1;
-    info->build_cached = -1;
+    host_backend_info(info, 1);
     *state = s;
     return OFFLOAD_OK;
 }

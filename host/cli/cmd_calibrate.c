@@ -89,19 +89,6 @@ static size_t rate_fields(const struct ceilings *c, struct rate_field *f)
 
 #define RATE_FIELDS 10
 
-/* A CSV field, quoted when it holds a comma, a quote or a line break. */
-static int csv_field(FILE *f, const char *text)
-{
-    if (!strpbrk(text, ",\"\r\n"))
-        return fputs(text, f) < 0 ? -1 : 0;
-    if (fputc('"', f) == EOF)
-        return -1;
-    for (const char *p = text; *p; p++)
-        if ((*p == '"' && fputc('"', f) == EOF) || fputc(*p, f) == EOF)
-            return -1;
-    return fputc('"', f) == EOF ? -1 : 0;
-}
-
 static int write_calibration_csv(FILE *f, void *ctx)
 {
     const struct calibration_set *set = ctx;
@@ -114,9 +101,10 @@ static int write_calibration_csv(FILE *f, void *ctx)
     for (size_t i = 0; i < set->count; i++) {
         const struct calibrated *e = &set->items[i];
         rate_fields(&e->ceil, fields);
-        if (csv_field(f, e->backend) || fputc(',', f) == EOF || csv_field(f, e->label) ||
-            fputc(',', f) == EOF || csv_field(f, e->info.device) || fputc(',', f) == EOF ||
-            csv_field(f, e->info.driver) ||
+        if (csv_write_field(f, e->backend) || fputc(',', f) == EOF ||
+            csv_write_field(f, e->label) || fputc(',', f) == EOF ||
+            csv_write_field(f, e->info.device) || fputc(',', f) == EOF ||
+            csv_write_field(f, e->info.driver) ||
             fprintf(f, ",%d,%s,%d", e->info.threads, e->ceil.measured, e->from_cache) < 0)
             return -1;
         for (size_t k = 0; k < n; k++)

@@ -72,20 +72,10 @@ static enum offload_status collect_devices(const struct cli *c, struct device_ro
     return worst;
 }
 
-/* A CSV field, quoted as RFC 4180 says when it needs to be. */
+/* A CSV field (csv_write_field) and what follows it. */
 static void csv_field(FILE *f, const char *text, int last)
 {
-    if (strpbrk(text, ",\"\r\n")) {
-        fputc('"', f);
-        for (const char *p = text; *p; p++) {
-            if (*p == '"')
-                fputc('"', f);
-            fputc(*p, f);
-        }
-        fputc('"', f);
-    } else {
-        fputs(text, f);
-    }
+    csv_write_field(f, text);
     fputc(last ? '\n' : ',', f);
 }
 

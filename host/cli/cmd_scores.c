@@ -20,28 +20,13 @@ struct scores_output {
     double percent;
 };
 
-/* A CSV field: quoted (inner quotes doubled) when it holds a comma, a
- * quote or a line break, as RFC 4180 says; tab- and space-separated inputs
- * allow commas in marker ids. */
-static int write_csv_field(FILE *f, const char *text)
-{
-    if (!strpbrk(text, ",\"\r\n"))
-        return fputs(text, f) < 0 ? -1 : 0;
-    if (fputc('"', f) == EOF)
-        return -1;
-    for (const char *p = text; *p; p++)
-        if ((*p == '"' && fputc('"', f) == EOF) || fputc(*p, f) == EOF)
-            return -1;
-    return fputc('"', f) == EOF ? -1 : 0;
-}
-
 static int write_scores_csv(FILE *f, void *ctx)
 {
     const struct scores_output *o = ctx;
     if (fprintf(f, "id,score\n") < 0)
         return -1;
     for (size_t r = 0; r < o->m->rows; r++)
-        if (write_csv_field(f, o->m->row_ids[r]) != 0 ||
+        if (csv_write_field(f, o->m->row_ids[r]) != 0 ||
             fprintf(f, ",%lld\n", (long long)o->scores[r]) < 0)
             return -1;
     return 0;
@@ -241,7 +226,7 @@ static int write_steps_csv(FILE *f, void *ctx)
         const struct scores_step *s = &o->steps[i];
         if (fprintf(f, "%.9g,%zu,%zu,%.9g,%.9g,%.9g,%lld,", s->percent, s->rows, s->cols,
                     s->parse_s, s->score_s, s->kernel_min_s, (long long)s->best_score) < 0 ||
-            write_csv_field(f, s->best_id) != 0 ||
+            csv_write_field(f, s->best_id) != 0 ||
             fprintf(f, ",%.9g,%.9g,%.9g,%.9g\n", o->exponent, o->script_s, scoring_share(o),
                     amdahl_bound(o)) < 0)
             return -1;

@@ -380,3 +380,15 @@ enum offload_status write_file_atomic(const char *path, int (*writer)(FILE *f, v
     }
     return OFFLOAD_ERR_RUN;
 }
+
+int csv_write_field(FILE *f, const char *text)
+{
+    if (!strpbrk(text, ",\"\r\n"))
+        return fputs(text, f) < 0 ? -1 : 0;
+    if (fputc('"', f) == EOF)
+        return -1;
+    for (const char *p = text; *p; p++)
+        if ((*p == '"' && fputc('"', f) == EOF) || fputc(*p, f) == EOF)
+            return -1;
+    return fputc('"', f) == EOF ? -1 : 0;
+}

@@ -23,6 +23,10 @@ bool output_is_stdout(const char *path);
  * folder exists and takes new files, the path is not a directory, a FIFO
  * or device is writable. Writes nothing. OFFLOAD_ERR_USAGE with a message
  * naming the problem and the fix in err. */
+/* One CSV field, quoted (inner quotes doubled) when it holds a comma, a
+ * quote or a line break, as RFC 4180 says. 0, or -1 on a write error. */
+int csv_write_field(FILE *f, const char *text);
+
 enum offload_status output_path_check(const char *path, char *err, size_t errlen);
 
 /* Writes through writer (which returns 0 on success), choosing by what path

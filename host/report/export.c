@@ -35,16 +35,14 @@ void result_set_free(struct result_set *set)
     set->count = set->cap = 0;
 }
 
-/* Like csv_text, without the closing comma (for the last field). */
+/* Like export_csv_text, without the closing comma (for the last field). */
 static void csv_word(FILE *f, const char *s)
 {
     for (; s && *s; s++)
         fputc(*s == ',' ? ';' : (*s == '\n' || *s == '\r') ? ' ' : *s, f);
 }
 
-/* CSV text field: commas and line breaks become ';' and ' ' so a plain
- * comma split (gnuplot, awk) reads every row. */
-static void csv_text(FILE *f, const char *s)
+void export_csv_text(FILE *f, const char *s)
 {
     csv_word(f, s);
     fputc(',', f);
@@ -90,11 +88,11 @@ static void csv_conclusion(FILE *f, const struct sweep_conclusion *k)
 {
     csv_number(f, k ? k->exponent_total : 0, k && isfinite(k->exponent_total));
     csv_number(f, k ? k->exponent_kernel : 0, k && isfinite(k->exponent_kernel));
-    csv_text(f, k ? k->versus : "");
+    export_csv_text(f, k ? k->versus : "");
     if (k && k->versus[0] && k->break_even > 0)
         csv_number(f, k->break_even, 1);
     else
-        csv_text(f, k && k->versus[0] ? "never" : "");
+        export_csv_text(f, k && k->versus[0] ? "never" : "");
 }
 
 enum offload_status export_csv(FILE *f, const struct result_set *set)
@@ -109,9 +107,9 @@ enum offload_status export_csv(FILE *f, const struct result_set *set)
         int scores = kernel_spec_of(r->kernel)->input == INPUT_GENOTYPES;
         fprintf(f, "%d,%s,%s,%s,%s,", EXPORT_SCHEMA_VERSION, OFFLOAD_VERSION, r->command,
                 kernel_name(r->kernel), algorithm_name(r->alg));
-        csv_text(f, r->backend);
-        csv_text(f, r->info.device);
-        csv_text(f, r->has_memory ? memory_mode_name(r->memory) : "-");
+        export_csv_text(f, r->backend);
+        export_csv_text(f, r->info.device);
+        export_csv_text(f, r->has_memory ? memory_mode_name(r->memory) : "-");
         fprintf(f, "%d,%zu,", r->info.threads, r->size);
         csv_number(f, (double)r->rows, scores);
         csv_number(f, (double)r->cols, scores);
@@ -129,29 +127,29 @@ enum offload_status export_csv(FILE *f, const struct result_set *set)
         csv_number(f, run->stats[PHASE_TOTAL].median, 1);
         csv_number(f, a->work.bytes, 1);
         csv_number(f, a->work.ops, 1);
-        csv_text(f, a->work.op_unit);
+        export_csv_text(f, a->work.op_unit);
         csv_number(f, a->gbps, 1);
         csv_number(f, a->gops, 1);
         csv_number(f, a->ops_per_byte, 1);
         csv_number(f, a->peak_gbps, a->peak_gbps > 0);
         csv_number(f, a->peak_gops, a->peak_gops > 0);
         csv_number(f, a->ceiling_fraction, a->ceiling_fraction > 0);
-        csv_text(f, verdict_name(a->verdict));
-        csv_text(f, a->reason);
-        csv_text(f, run->check.ok ? "OK" : "FAILED");
-        csv_text(f, r->info.platform);
-        csv_text(f, r->info.driver);
+        export_csv_text(f, verdict_name(a->verdict));
+        export_csv_text(f, a->reason);
+        export_csv_text(f, run->check.ok ? "OK" : "FAILED");
+        export_csv_text(f, r->info.platform);
+        export_csv_text(f, r->info.driver);
         fprintf(f, "%d,", r->info.build_cached);
-        csv_text(f, env_or_empty("OMP_NUM_THREADS"));
-        csv_text(f, env_or_empty("OMP_PROC_BIND"));
+        export_csv_text(f, env_or_empty("OMP_NUM_THREADS"));
+        export_csv_text(f, env_or_empty("OMP_PROC_BIND"));
         csv_number(f, run->checksum, 1);
         fprintf(f, "%.9g,", run->check.max_error);
-        csv_text(f, env_or_empty("OMP_PLACES"));
-        csv_text(f, prov.git_commit);
-        csv_text(f, prov.compiler);
-        csv_text(f, prov.build);
-        csv_text(f, prov.cpu);
-        csv_text(f, r->has_ceilings ? r->ceilings.measured : "");
+        export_csv_text(f, env_or_empty("OMP_PLACES"));
+        export_csv_text(f, prov.git_commit);
+        export_csv_text(f, prov.compiler);
+        export_csv_text(f, prov.build);
+        export_csv_text(f, prov.cpu);
+        export_csv_text(f, r->has_ceilings ? r->ceilings.measured : "");
         csv_conclusion(f, conclusion_of(set, r));
         for (int a = 0; a < set->argc; a++) {
             char word[256];

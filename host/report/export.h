@@ -65,6 +65,10 @@ void result_set_free(struct result_set *set);
 enum export_format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON, FORMAT_MARKDOWN };
 
 enum offload_status export_csv(FILE *f, const struct result_set *set);
+
+/* A CSV text field and its comma: commas and line breaks become ';' and ' '
+ * so a plain comma split (gnuplot, awk) reads every row. */
+void export_csv_text(FILE *f, const char *s);
 enum offload_status export_json(FILE *f, const struct result_set *set);
 
 #endif

@@ -183,29 +183,21 @@ static enum offload_status report_table(FILE *f, const struct saved_run *runs, s
 
 /* ---- CSV: one line per run and row, matched or not -------------------- */
 
-/* Commas and line breaks become ';' and ' ', as in the exports. */
-static void csv_field(FILE *f, const char *s)
-{
-    for (; *s; s++)
-        fputc(*s == ',' ? ';' : (*s == '\n' || *s == '\r') ? ' ' : *s, f);
-    fputc(',', f);
-}
-
 static void csv_line(FILE *f, const struct saved_run *runs, size_t run, const struct saved_row *x,
                      int matched, double vs_first)
 {
-    csv_field(f, x->kernel);
-    csv_field(f, x->algorithm);
+    export_csv_text(f, x->kernel);
+    export_csv_text(f, x->algorithm);
     fprintf(f, "%zu,", x->size);
     if (x->rows || x->cols)
         fprintf(f, "%zu,%zu,", x->rows, x->cols);
     else
         fputs(",,", f);
-    csv_field(f, x->backend);
-    csv_field(f, x->memory);
-    csv_field(f, x->device);
+    export_csv_text(f, x->backend);
+    export_csv_text(f, x->memory);
+    export_csv_text(f, x->device);
     fprintf(f, "%d,%zu,", matched, run + 1);
-    csv_field(f, runs[run].name);
+    export_csv_text(f, runs[run].name);
     const double times[] = {x->copy_in_s, x->kernel_s, x->copy_out_s, x->total_s};
     for (size_t t = 0; t < 4; t++)
         if (times[t] >= 0)
@@ -213,7 +205,7 @@ static void csv_line(FILE *f, const struct saved_run *runs, size_t run, const st
         else
             fputc(',', f);
     fprintf(f, "%.9g,", x->gbps);
-    csv_field(f, x->check_ok ? x->verdict : "FAILED");
+    export_csv_text(f, x->check_ok ? x->verdict : "FAILED");
     if (matched)
         fprintf(f, "%.9g\n", vs_first);
     else
