@@ -123,6 +123,11 @@ struct backend_ops {
     backend_run_fn run[KERNEL_COUNT];
     /* Measure this backend's ceilings on its device (a second or two). */
     enum offload_status (*calibrate)(void *state, struct ceilings *out);
+    /* Optional (NULL: runs are judged against the cached ceilings): the
+     * ceilings that bound kernel `in`, measured in tens of milliseconds
+     * with the calibration's loops, run right before and after the timed
+     * runs; rates it does not measure are left 0. */
+    enum offload_status (*probe)(void *state, const struct kernel_input *in, struct ceilings *out);
     void (*fini)(void *state);
     /* Optional (NULL: the command describes the backend from init's
      * backend_info): every device, at most cap, into out; *n how many.

@@ -4,6 +4,7 @@
 
 #include "analysis.h"
 #include "bench.h"
+#include "fresh_notes.h"
 #include "progress.h"
 #include "report.h"
 
@@ -97,6 +98,7 @@ static void print_group_table(FILE *f, const struct result_set *set, const long 
                     "    %-24s note: %zu of %zu kernel times were outliers (a busy machine); "
                     "the minimum is shown\n",
                     "", r->run->stats[PHASE_KERNEL].outliers, r->run->samples);
+        print_ceilings_notes(f, "                             ", &r->refresh);
     }
     if (fastest >= 0) {
         const struct result_record *r = &set->items[recs[fastest]];

@@ -5,6 +5,7 @@
 #include "analysis.h"
 #include "ceilings.h"
 #include "commands.h"
+#include "fresh_notes.h"
 #include "progress.h"
 #include "report.h"
 
@@ -55,13 +56,15 @@ int command_run(struct cli *c)
         fprintf(stderr, "offload: out of memory\n");
         rc = OFFLOAD_ERR_RUN;
     } else {
-        st = run_kernel(ops, state, &p.input, &set, NULL, rec.run);
+        /* Without ceilings the verdict falls back to arithmetic intensity;
+         * the run itself still succeeds. Measured (once) before the run, so
+         * the probes around it can be compared with them. */
+        rec.has_ceilings = backend_ceilings(c, ops, state, &rec.info, &rec.ceilings) == OFFLOAD_OK;
+        st = run_kernel_fresh(ops, state, &p.input, &set, c->ceilings,
+                              rec.has_ceilings ? &rec.ceilings : NULL, rec.run, &rec.refresh);
         rc = offload_exit_code(st);
     }
     if (rec.run && st == OFFLOAD_OK) {
-        /* Without ceilings the verdict falls back to arithmetic intensity;
-         * the run itself still succeeded. */
-        rec.has_ceilings = backend_ceilings(c, ops, state, &rec.info, &rec.ceilings) == OFFLOAD_OK;
         rec.analysis =
             analyse_run(&p.input, rec.run, &rec.info, rec.has_ceilings ? &rec.ceilings : NULL);
         rec.size = prepared_size(&p);
@@ -69,6 +72,7 @@ int command_run(struct cli *c)
         rec.cols = p.matrix.cols;
         rec.percent = c->percent[0];
         report_run(c->human, ops->name, &rec.info, &p.input, &set, rec.run, &rec.analysis);
+        print_ceilings_notes(c->human, "           ", &rec.refresh);
         struct result_set results = {.argc = c->argc, .argv = c->argv};
         if (result_set_add(&results, &rec) == OFFLOAD_OK) {
             rec.run = NULL; /* owned by the set now */

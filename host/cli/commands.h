@@ -10,6 +10,7 @@
 
 #include "backend.h"
 #include "export.h"
+#include "fresh.h"
 #include "genotype.h"
 #include "runner.h"
 #include "saved.h"
@@ -53,6 +54,7 @@ enum option_id {
     OPT_BASELINE,
     OPT_OPENCL_PATH,
     OPT_NO_CALIBRATE,
+    OPT_CEILINGS,
     OPT_COUNT
 };
 
@@ -85,6 +87,7 @@ struct cli {
     uint64_t seed;
     enum offload_memory_mode memory;
     enum opencl_path opencl_path; /* --opencl-path, AUTO by default */
+    enum ceilings_mode ceilings;  /* --ceilings, CEILINGS_FRESH by default */
     enum export_format format;
     FILE *human;                /* where tables go: stdout, or stderr when an export takes stdout */
     const char *progress_label; /* the progress line of the run going on, or NULL */

@@ -38,6 +38,8 @@ static const char *kind_words(enum value_kind kind, char *buf, size_t len)
         return "copy pinned zero-copy";
     case VALUE_OPENCL_PATH:
         return "cpu gpu";
+    case VALUE_CEILINGS:
+        return "fresh cached";
     case VALUE_ALGORITHM:
         return "naive fast both";
     case VALUE_NONE:
@@ -268,7 +270,7 @@ static void bash_value_case(FILE *f, enum value_kind kind, const char *action)
 static void bash_value_cases(FILE *f)
 {
     static const enum value_kind word_kinds[] = {VALUE_FORMAT, VALUE_MEMORY, VALUE_ALGORITHM,
-                                                 VALUE_OPENCL_PATH};
+                                                 VALUE_OPENCL_PATH, VALUE_CEILINGS};
     char words[512], action[700];
     fputs("    case $prev in\n", f);
     snprintf(action, sizeof action,

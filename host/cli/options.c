@@ -171,6 +171,11 @@ static const struct option_spec options[] = {
      "neither measure nor read the ceilings (slow devices): verdicts then say that no "
      "ceilings were measured",
      NULL},
+    {OPT_CEILINGS, "ceilings", NULL, 0, "C", VALUE_CEILINGS, TIMED_COMMANDS,
+     "fresh (default): probe the ceilings that bound each run right before and after it "
+     "(tens of milliseconds) and judge it against them when they differ from the cached "
+     "ones by more than the noise; cached: the cached calibration only",
+     NULL},
     {OPT_OPENCL_PATH, "opencl-path", NULL, 0, "P", VALUE_OPENCL_PATH,
      TIMED_COMMANDS | CMD_SCORES | CMD_CALIBRATE,
      "OpenCL work-groups: cpu (long runs per work-item) or gpu (one element each, groups of "

@@ -17,6 +17,7 @@ enum value_kind {
     VALUE_FORMAT,      /* table, markdown, csv, json */
     VALUE_OPENCL_PATH, /* cpu, gpu */
     VALUE_MEMORY,      /* copy, pinned, zero-copy */
+    VALUE_CEILINGS,    /* fresh, cached */
     VALUE_ALGORITHM,   /* naive, fast (and both for compare) */
     VALUE_FILE,        /* a file name */
     VALUE_DIR,         /* a folder */

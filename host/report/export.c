@@ -192,6 +192,29 @@ static cJSON *json_samples(const struct run_result *run, enum run_phase p)
     return a;
 }
 
+/* The probes around a run: per rate, the cached, before, after and used
+ * rates (per second) and whether fresh and cached differed beyond the
+ * noise; the seconds both probes took. */
+static cJSON *json_refresh(const struct ceilings_refresh *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "seconds", r->seconds);
+    cJSON *rates = cJSON_AddArrayToObject(o, "rates");
+    for (size_t i = 0; i < r->count; i++) {
+        const struct ceiling_probe *p = &r->probe[i];
+        cJSON *one = cJSON_CreateObject();
+        cJSON_AddStringToObject(one, "name", p->name);
+        cJSON_AddNumberToObject(one, "cached", p->cached);
+        cJSON_AddNumberToObject(one, "before", p->before);
+        cJSON_AddNumberToObject(one, "after", p->after);
+        cJSON_AddNumberToObject(one, "noise", p->noise);
+        cJSON_AddBoolToObject(one, "differs", p->differs);
+        cJSON_AddNumberToObject(one, "used", p->used);
+        cJSON_AddItemToArray(rates, one);
+    }
+    return o;
+}
+
 static cJSON *json_ceilings(const struct ceilings *c)
 {
     cJSON *o = cJSON_CreateObject();
@@ -267,6 +290,8 @@ static cJSON *json_record(const struct result_record *r)
     cJSON_AddStringToObject(an, "reason", a->reason);
     if (r->has_ceilings)
         cJSON_AddItemToObject(o, "ceilings", json_ceilings(&r->ceilings));
+    if (r->refresh.count)
+        cJSON_AddItemToObject(o, "ceilings_probe", json_refresh(&r->refresh));
     cJSON *check = cJSON_AddObjectToObject(o, "check");
     cJSON_AddBoolToObject(check, "ok", run->check.ok);
     cJSON_AddNumberToObject(check, "mismatches", (double)run->check.mismatches);
