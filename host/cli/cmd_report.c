@@ -8,7 +8,7 @@
 #include "commands.h"
 #include "fileio.h"
 #include "match.h"
-#include "runs_report.h"
+#include "side_by_side.h"
 #include "saved.h"
 
 struct report_job {

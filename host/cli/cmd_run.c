@@ -6,7 +6,7 @@
 #include "ceilings.h"
 #include "commands.h"
 #include "progress.h"
-#include "report.h"
+#include "run_text.h"
 
 int command_run(struct cli *c)
 {

@@ -8,7 +8,7 @@
 #include "commands.h"
 #include "fileio.h"
 #include "markdown.h"
-#include "report.h"
+#include "run_text.h"
 #include "stats.h"
 #include "timing.h"
 #include "workload.h"

@@ -2,7 +2,7 @@
  * shows the same things: each run's provenance, the matched rows grouped by
  * kernel, algorithm and size with one column group per run, the end-to-end
  * speedup of each run over the first, and the rows not in every run. */
-#include "runs_report.h"
+#include "side_by_side.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* Configured backend instances for compare and sweep: the list built from
  * --backends and --threads, started together, each run recorded. */
-#include "bench.h"
+#include "lineup.h"
 
 #include <stdlib.h>
 #include <string.h>
