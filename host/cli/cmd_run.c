@@ -7,7 +7,8 @@
 #include "commands.h"
 #include "fresh_notes.h"
 #include "progress.h"
-#include "report.h"
+#include "run_text.h"
+#include "message.h"
 
 int command_run(struct cli *c)
 {
@@ -53,7 +54,7 @@ int command_run(struct cli *c)
     int rc = 0;
     rec.run = malloc(sizeof *rec.run);
     if (!rec.run) {
-        fprintf(stderr, "offload: out of memory\n");
+        offload_error("out of memory\n");
         rc = OFFLOAD_ERR_RUN;
     } else {
         /* Without ceilings the verdict falls back to arithmetic intensity;

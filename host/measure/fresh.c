@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "message.h"
 #include "timing.h"
 
 /* The rates a probe can measure, with their names in notes. */
@@ -84,9 +85,9 @@ enum offload_status run_kernel_fresh(const struct backend_ops *ops, void *state,
     const int probed = wanted && ops->probe(state, in, &before) == OFFLOAD_OK;
     double spent = offload_now() - t0;
     if (wanted && !probed)
-        fprintf(stderr, "offload: %s: the ceilings probe failed (see above); verdicts use the "
-                        "cached ceilings\n",
-                ops->name);
+        offload_warning("%s: the ceilings probe failed (see above); verdicts use the cached "
+                        "ceilings\n",
+                        ops->name);
     enum offload_status st = run_kernel(ops, state, in, set, NULL, res);
     if (st != OFFLOAD_OK || !probed)
         return st;

@@ -13,6 +13,7 @@
 #include "host_loops.h"
 #include "row_scores.h"
 #include "timing.h"
+#include "message.h"
 
 /* STREAM's rule: each array at least 4x the last-level cache. 2^24 doubles
  * is 128 MiB per array, 4x the 32 MiB L3 of a Zen 3 CCX, and allocating and
@@ -193,8 +194,8 @@ static enum offload_status measure_stream(int threads, struct ceilings *out)
 {
     struct stream_arrays s = {0};
     if (!stream_alloc(&s, threads)) {
-        fprintf(stderr, "offload: calibrate: cannot allocate 3 x %zu MiB for the bandwidth test\n",
-                (size_t)STREAM_MIN_ELEMENTS * sizeof(double) >> 20);
+        offload_error("calibrate: cannot allocate 3 x %zu MiB for the bandwidth test\n",
+                      (size_t)STREAM_MIN_ELEMENTS * sizeof(double) >> 20);
         return OFFLOAD_ERR_RUN;
     }
     /* Interleaved like STREAM; the first pass of each only warms up. */
@@ -211,8 +212,8 @@ static enum offload_status measure_stream(int threads, struct ceilings *out)
     size_t n = s.n;
     stream_free(&s);
     if (!ok || !(best_copy > 0) || !(best_triad > 0)) {
-        fprintf(stderr, "offload: calibrate: the bandwidth test computed wrong values or "
-                        "took no measurable time\n");
+        offload_error("calibrate: the bandwidth test computed wrong values or "
+                      "took no measurable time\n");
         return OFFLOAD_ERR_RUN;
     }
     out->stream_copy = 16.0 * (double)n / best_copy;
@@ -545,7 +546,7 @@ enum offload_status host_probe(struct host_probe **probe, int threads,
     if (!(cache_bytes > 0) || kernel_work_of(kin).bytes > cache_bytes) {
         const struct host_probe *p = probe_arrays(probe, threads, spec->memory_pattern, kin->n);
         if (!p) {
-            fprintf(stderr, "offload: probe: out of memory for the bandwidth probe\n");
+            offload_error("probe: out of memory for the bandwidth probe\n");
             return OFFLOAD_ERR_RUN;
         }
         double rate = probe_memory(p, threads, kin, spec->memory_pattern);
@@ -558,8 +559,8 @@ enum offload_status host_probe(struct host_probe **probe, int threads,
             break;
         }
         if (!(rate > 0)) {
-            fprintf(stderr, "offload: probe: the bandwidth probe computed wrong values or took "
-                            "no measurable time\n");
+            offload_error("probe: the bandwidth probe computed wrong values or took no "
+                          "measurable time\n");
             return OFFLOAD_ERR_RUN;
         }
     }
@@ -604,8 +605,8 @@ enum offload_status host_calibrate(int threads, struct ceilings *out)
         out->convert_f64_f32 = fmax(out->convert_f64_f32, again.convert_f64_f32);
     }
     if (!(out->sqrt_f64 > 0) || !(out->sqrt_f32 > 0) || !(out->compare_i8 > 0)) {
-        fprintf(stderr, "offload: calibrate: the sqrt or compare test computed wrong values or "
-                        "took no measurable time\n");
+        offload_error("calibrate: the sqrt or compare test computed wrong values or "
+                      "took no measurable time\n");
         return OFFLOAD_ERR_RUN;
     }
     /* Host memory is the kernels' memory: nothing to launch or transfer. */
