@@ -439,6 +439,10 @@ static double measure_compare(int threads, const struct pass_plan *plan)
  * sees) into an output of its size. Both are kept for the next probe of
  * the same backend state. */
 enum { PROBE_ELEMENTS = 1 << 23, PROBE_PASSES = 3 };
+/* A probe stops after this long even when a busy machine slows its passes
+ * (at least one round is always timed): it must stay beside the run, not
+ * become one. */
+static const double PROBE_MAX_S = 0.05;
 
 struct host_probe {
     double *read;  /* PROBE_ELEMENTS ones, or NULL until a read probe */
@@ -507,7 +511,8 @@ static double probe_memory(const struct host_probe *p, int threads,
     const struct stream_arrays convert = {.a = (double *)kin->in, .c = (double *)p->out,
                                           .n = kin->n};
     const struct stream_arrays read = {.a = p->read, .n = PROBE_ELEMENTS};
-    for (int r = 0; r < PROBE_PASSES; r++) {
+    const double t0 = offload_now();
+    for (int r = 0; r < PROBE_PASSES && (r == 0 || offload_now() - t0 < PROBE_MAX_S); r++) {
         switch (pattern) {
         case MEMORY_CONVERT:
             best = fmin(best, convert_pass(&convert, threads, host_convert_slice, streaming));
