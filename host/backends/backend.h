@@ -107,6 +107,20 @@ struct device_description {
 typedef enum offload_status (*backend_run_fn)(void *state, const struct kernel_input *in, void *out,
                                               struct phase_times *t);
 
+/* How a device kernel was launched (its NDRange), for exports and the
+ * occupancy verdict. dims 0: nothing launched. */
+struct launch_shape {
+    unsigned dims;             /* 1 or 2 */
+    size_t global[2];          /* work-items per dimension */
+    size_t local[2];           /* work-group size per dimension */
+    size_t groups;             /* work-groups */
+    unsigned launches;         /* kernel launches per call */
+    char kernel[32];           /* the __kernel name of the largest launch */
+};
+
+/* Work-items of a launch (0 when none). */
+size_t launch_work_items(const struct launch_shape *s);
+
 struct backend_ops {
     const char *name;    /* "serial", "openmp", "opencl" */
     const char *summary; /* one line for --help and devices */
@@ -128,6 +142,9 @@ struct backend_ops {
      * with the calibration's loops, run right before and after the timed
      * runs; rates it does not measure are left 0. */
     enum offload_status (*probe)(void *state, const struct kernel_input *in, struct ceilings *out);
+    /* Optional (NULL: nothing is launched): the shape of the last call's
+     * largest kernel launch; 0 when there was none. */
+    int (*launch_shape)(void *state, struct launch_shape *out);
     void (*fini)(void *state);
     /* Optional (NULL: the command describes the backend from init's
      * backend_info): every device, at most cap, into out; *n how many.

@@ -66,6 +66,8 @@ int command_run(struct cli *c)
         rc = offload_exit_code(st);
     }
     if (rec.run && st == OFFLOAD_OK) {
+        if (ops->launch_shape)
+            ops->launch_shape(state, &rec.launch);
         rec.analysis =
             analyse_run(&p.input, rec.run, &rec.info, rec.has_ceilings ? &rec.ceilings : NULL);
         rec.size = prepared_size(&p);

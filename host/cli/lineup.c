@@ -214,6 +214,8 @@ long run_and_record(const struct cli *c, const char *command, struct bench_backe
         *worst = offload_exit_code(st) > *worst ? offload_exit_code(st) : *worst;
         return -1;
     }
+    if (b->ops->launch_shape)
+        b->ops->launch_shape(b->state, &rec.launch);
     rec.analysis =
         analyse_run(&p->input, rec.run, &rec.info, rec.has_ceilings ? &rec.ceilings : NULL);
     if (result_set_add(results, &rec) != OFFLOAD_OK) {

@@ -35,6 +35,7 @@ struct result_record {
     int has_ceilings;
     struct ceilings ceilings;
     struct ceilings_refresh refresh; /* the probes around the run (count 0: none) */
+    struct launch_shape launch;      /* a device kernel's launch (dims 0: none) */
 };
 
 /* What a sweep concluded for one backend: the scaling exponents and, for a

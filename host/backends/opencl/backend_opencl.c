@@ -202,6 +202,13 @@ fail:
     return OFFLOAD_ERR_RUN;
 }
 
+static int opencl_launch_shape(void *state, struct launch_shape *out)
+{
+    const struct opencl_state *st = state;
+    *out = st->launch;
+    return st->launch.dims > 0;
+}
+
 const struct backend_ops backend_opencl = {
     .name = "opencl",
     .summary = "OpenCL device (GPU or CPU driver such as PoCL), kernels from kernels/*.cl",
@@ -213,6 +220,7 @@ const struct backend_ops backend_opencl = {
             [KERNEL_SUMSQRT] = opencl_run_sumsqrt,
             [KERNEL_SCORES] = opencl_run_scores},
     .calibrate = opencl_calibrate,
+    .launch_shape = opencl_launch_shape,
     .fini = opencl_fini,
     .describe_devices = opencl_describe_devices,
 };

@@ -42,7 +42,10 @@ int cl_succeeded(cl_int err, const char *call, const char *func, const char *fil
     X(K_SUMSQRT_PARTIAL, "sumsqrt_partial")                                                        \
     X(K_SUMSQRT_BROADCAST, "sumsqrt_broadcast")                                                    \
     X(K_SCORES_NAIVE, "scores_naive")                                                              \
-    X(K_SCORES_FAST, "scores_fast")
+    X(K_SCORES_FAST, "scores_fast")                                                                \
+    X(K_SQRT_STRIDED, "sqrt_f64_strided")                                                          \
+    X(K_SUMSQRT_NAIVE_2D, "sumsqrt_naive_2d")                                                      \
+    X(K_SCORES_NAIVE_ROWS, "scores_naive_rows")
 
 #define OPENCL_KERNEL_ID(id, name) id,
 enum kernel_id { OPENCL_KERNELS(OPENCL_KERNEL_ID) K_COUNT };
@@ -77,6 +80,7 @@ struct opencl_state {
 
     enum offload_memory_mode memory;
     struct cached_buffer buffers[SLOT_COUNT];
+    struct launch_shape launch; /* the last call's largest launch */
 };
 
 /* ---- small helpers (helpers.c) -------------------------------------------- */
