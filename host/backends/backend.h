@@ -42,6 +42,19 @@ struct phase_times {
 };
 
 /* What init found out, for reports. */
+/* What a device says about itself that bounds how much of it a launch can
+ * fill (the occupancy verdict); all 0 for the host backends. */
+struct device_limits {
+    int gpu;                   /* CL_DEVICE_TYPE_GPU */
+    char vendor[64];           /* CL_DEVICE_VENDOR */
+    char board[128];           /* the board's name where the device name is an ISA
+                                * (AMD's gfx942 is an "AMD Instinct MI300X"), else "" */
+    unsigned compute_units;    /* CL_DEVICE_MAX_COMPUTE_UNITS */
+    size_t max_work_group;     /* CL_DEVICE_MAX_WORK_GROUP_SIZE */
+    size_t preferred_multiple; /* CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE */
+    double local_mem_bytes;    /* CL_DEVICE_LOCAL_MEM_SIZE, per work-group */
+};
+
 struct backend_info {
     char device[256];   /* e.g. "host CPU (2 threads)", "0.0 pthread-haswell-AMD EPYC" */
     char platform[256]; /* OpenCL platform name and version; empty for host */
@@ -53,6 +66,7 @@ struct backend_info {
     double setup_s;     /* platform/context/queue creation */
     double build_s;     /* program build; 0 for host backends */
     int build_cached;   /* 1 from a binary cache, 0 compiled, -1 unknown */
+    struct device_limits limits; /* a device's own description; zero on the host */
 };
 
 /* Measured limits of one backend on one device, the ceilings each kernel
@@ -115,6 +129,7 @@ struct launch_shape {
     size_t local[2];           /* work-group size per dimension */
     size_t groups;             /* work-groups */
     unsigned launches;         /* kernel launches per call */
+    size_t local_bytes;        /* local memory per work-group of that launch */
     char kernel[32];           /* the __kernel name of the largest launch */
 };
 

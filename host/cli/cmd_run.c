@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "occupancy.h"
 #include "ceilings.h"
 #include "commands.h"
 #include "fresh_notes.h"
@@ -70,6 +71,7 @@ int command_run(struct cli *c)
             ops->launch_shape(state, &rec.launch);
         rec.analysis =
             analyse_run(&p.input, rec.run, &rec.info, rec.has_ceilings ? &rec.ceilings : NULL);
+        judge_occupancy(&rec);
         rec.size = prepared_size(&p);
         rec.rows = p.matrix.rows;
         rec.cols = p.matrix.cols;

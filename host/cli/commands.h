@@ -158,6 +158,10 @@ const char *genotype_path(const struct cli *c, char *buf, size_t len);
 enum offload_status emit_results(const struct cli *c, const struct result_set *set);
 
 /* Ceilings of an initialised backend, from the cache or measured now. */
+/* A device run's verdict becomes occupancy-bound when its launch fills a
+ * small share of a GPU and it is far below its roofline (occupancy.c). */
+void judge_occupancy(struct result_record *rec);
+
 enum offload_status backend_ceilings(const struct cli *c, const struct backend_ops *ops,
                                      void *state, const struct backend_info *info,
                                      struct ceilings *out);

@@ -11,6 +11,7 @@
 
 #include "analysis.h"
 #include "ceilings.h"
+#include "occupancy.h"
 #include "commands.h"
 #include "fileio.h"
 #include "hostinfo.h"
@@ -472,4 +473,12 @@ enum offload_status kernel_needed_error(const char *command)
 {
     char names[KERNEL_NAME_LIST_MAX];
     return usage_error("%s needs one kernel: %s", command, kernel_name_list(names, sizeof names));
+}
+
+void judge_occupancy(struct result_record *rec)
+{
+    if (!rec->launch.dims)
+        return;
+    struct occupancy o = occupancy_of(&rec->info.limits, rec->info.device, &rec->launch);
+    occupancy_judge(&rec->analysis, &o, occupancy_help(&rec->launch));
 }

@@ -172,6 +172,9 @@ static const char *const verdicts[][2] = {
                      "little time that starting threads costs as much as the work)"},
     {"memory-bound", "the run is closer to the measured memory bandwidth ceiling than to the "
                      "sqrt throughput ceiling"},
+    {"occupancy-bound", "a GPU launch has too few work-items to fill the device (a small share "
+                        "of the work-items its compute units keep in flight) and the kernel is "
+                        "far below its roofline"},
     {"compute-bound", "the run is closer to the measured sqrt (or compare) throughput ceiling "
                       "than to the memory bandwidth ceiling"},
 };

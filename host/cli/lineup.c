@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "occupancy.h"
 
 static enum offload_status add_backend(struct bench_backend *list, size_t *n,
                                        const struct backend_ops *ops, const char *label,
@@ -218,6 +219,7 @@ long run_and_record(const struct cli *c, const char *command, struct bench_backe
         b->ops->launch_shape(b->state, &rec.launch);
     rec.analysis =
         analyse_run(&p->input, rec.run, &rec.info, rec.has_ceilings ? &rec.ceilings : NULL);
+    judge_occupancy(&rec);
     if (result_set_add(results, &rec) != OFFLOAD_OK) {
         free(rec.run);
         *worst = OFFLOAD_ERR_RUN;

@@ -17,6 +17,8 @@ const char *verdict_name(enum verdict v)
         return "compute-bound";
     case VERDICT_LAUNCH:
         return "launch-bound";
+    case VERDICT_OCCUPANCY:
+        return "occupancy-bound";
     }
     return "?";
 }

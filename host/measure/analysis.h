@@ -14,7 +14,8 @@ enum verdict {
     VERDICT_TRANSFER, /* copies to and from the device dominate */
     VERDICT_MEMORY,   /* limited by memory bandwidth */
     VERDICT_COMPUTE,  /* limited by arithmetic (sqrt, compares) */
-    VERDICT_LAUNCH    /* so little work that launch/thread overhead dominates */
+    VERDICT_LAUNCH,   /* so little work that launch/thread overhead dominates */
+    VERDICT_OCCUPANCY /* a GPU launch too small to fill the device (occupancy.c) */
 };
 
 struct analysis {

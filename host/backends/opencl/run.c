@@ -346,9 +346,10 @@ static const char *const launch_names[K_COUNT] = {OPENCL_KERNELS(OPENCL_KERNEL_N
 
 /* Keeps the largest launch of the call in st->launch. */
 static void record_launch(struct opencl_state *st, enum kernel_id k, cl_uint dims,
-                          const size_t *global, const size_t *local)
+                          const size_t *global, const size_t *local, size_t local_bytes)
 {
-    struct launch_shape s = {.dims = dims, .launches = st->launch.launches + 1};
+    struct launch_shape s = {
+        .dims = dims, .launches = st->launch.launches + 1, .local_bytes = local_bytes};
     s.groups = 1;
     for (cl_uint d = 0; d < dims; d++) {
         s.global[d] = global[d];
@@ -364,19 +365,20 @@ static void record_launch(struct opencl_state *st, enum kernel_id k, cl_uint dim
 
 static enum offload_status enqueue_ndrange_dims(struct opencl_state *st, enum kernel_id k,
                                                 cl_uint dims, const size_t *global,
-                                                const size_t *local, cl_event *ev)
+                                                const size_t *local, size_t local_bytes,
+                                                cl_event *ev)
 {
     if (!CL_OK("clEnqueueNDRangeKernel", clEnqueueNDRangeKernel(st->queue, st->kernels[k], dims,
                                                                 NULL, global, local, 0, NULL, ev)))
         return OFFLOAD_ERR_RUN;
-    record_launch(st, k, dims, global, local);
+    record_launch(st, k, dims, global, local, local_bytes);
     return OFFLOAD_OK;
 }
 
 static enum offload_status enqueue_ndrange(struct opencl_state *st, enum kernel_id k, size_t global,
                                            size_t local, cl_event *ev)
 {
-    return enqueue_ndrange_dims(st, k, 1, &global, &local, ev);
+    return enqueue_ndrange_dims(st, k, 1, &global, &local, 0, ev);
 }
 
 /* Work-items per group on the GPU path for a kernel that reduces in local
@@ -438,7 +440,8 @@ static enum offload_status enqueue_sumsqrt_naive(struct opencl_state *st, const 
             !SET_LOCAL_ARG(g, 3, lanes * sizeof(cl_double)))
             return OFFLOAD_ERR_RUN;
         (void)last;
-        return enqueue_ndrange_dims(st, K_SUMSQRT_NAIVE_2D, 2, global, local, first);
+        return enqueue_ndrange_dims(st, K_SUMSQRT_NAIVE_2D, 2, global, local,
+                                    lanes * sizeof(cl_double), first);
     }
     cl_kernel k = st->kernels[K_SUMSQRT_NAIVE];
     size_t local = local_size_for(st, K_SUMSQRT_NAIVE, job->n, 0);
@@ -519,7 +522,9 @@ static enum offload_status enqueue_scores_naive(struct opencl_state *st, const s
             !SET_ARG(g, 3, out) || !SET_LOCAL_ARG(g, 4, lanes * sizeof(cl_long)))
             return OFFLOAD_ERR_RUN;
         (void)last;
-        return enqueue_ndrange(st, K_SCORES_NAIVE_ROWS, job->n * lanes, lanes, first);
+        size_t global = job->n * lanes;
+        return enqueue_ndrange_dims(st, K_SCORES_NAIVE_ROWS, 1, &global, &lanes,
+                                    lanes * sizeof(cl_long), first);
     }
     return enqueue_scores(st, job, K_SCORES_NAIVE, in, out, first, last);
 }
