@@ -408,6 +408,8 @@ static int run_command(struct cli *c)
         return command_calibrate(c);
     case CMD_REPORT:
         return command_report(c);
+    case CMD_PREDICT:
+        return command_predict(c);
     }
     return OFFLOAD_ERR_USAGE;
 }

@@ -28,7 +28,8 @@ enum command_bit {
     CMD_COMPARE = 8,
     CMD_SWEEP = 16,
     CMD_CALIBRATE = 32,
-    CMD_REPORT = 64
+    CMD_REPORT = 64,
+    CMD_PREDICT = 128
 };
 
 /* --backend and --backends are one option (OPT_BACKEND), as are scores'
@@ -55,6 +56,7 @@ enum option_id {
     OPT_OPENCL_PATH,
     OPT_NO_CALIBRATE,
     OPT_CEILINGS,
+    OPT_PROFILE,
     OPT_COUNT
 };
 
@@ -152,6 +154,10 @@ size_t prepared_size(const struct prepared_input *p);
 const char *describe_size(const struct prepared_input *p, char *buf, size_t len);
 
 /* The genotype file to read: --data / FILE, else the bundled one. */
+/* A bundled data file by its name under data/ ("devices/h200.json"):
+ * $OFFLOAD_DATA_DIR, next to an installed binary, the install prefix, the
+ * source tree. Returns buf. */
+const char *data_file_path(const char *name, char *buf, size_t len);
 const char *genotype_path(const struct cli *c, char *buf, size_t len);
 
 /* Writes a result set as --format asks (csv/json to --output or stdout). */
@@ -174,6 +180,7 @@ int command_scores(struct cli *c);
 int command_compare(struct cli *c);
 int command_sweep(struct cli *c);
 int command_report(struct cli *c);
+int command_predict(struct cli *c);
 
 /* compare --baseline FILE: the saved run, read before anything runs
  * (an empty run without the option; OFFLOAD_ERR_USAGE after a message on
