@@ -47,7 +47,7 @@ int partial_exit(int worst, size_t unavailable, size_t ran)
 {
     if (worst || !unavailable)
         return worst;
-    return ran ? EXIT_PARTIAL : OFFLOAD_ERR_RUN;
+    return ran ? OFFLOAD_EXIT_PARTIAL : OFFLOAD_ERR_RUN;
 }
 
 /* Which backends a list of names holds. */
