@@ -40,6 +40,30 @@ static const char *shipped_profiles(char *buf, size_t len)
     return buf;
 }
 
+size_t load_shipped_profiles(struct device_profile *out, size_t cap)
+{
+    char dir[PATH_MAX];
+    DIR *d = opendir(data_file_path("devices", dir, sizeof dir));
+    if (!d)
+        return 0;
+    size_t n = 0;
+    for (struct dirent *e; n < cap && (e = readdir(d)) != NULL;) {
+        size_t len = strlen(e->d_name);
+        if (len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0)
+            continue;
+        char path[PATH_MAX + 256];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        size_t length = 0;
+        char *text = read_whole_file(path, PROFILE_MAX_BYTES, &length);
+        char err[256];
+        if (text && profile_parse(text, &out[n], err, sizeof err) == OFFLOAD_OK)
+            n++;
+        free(text);
+    }
+    closedir(d);
+    return n;
+}
+
 /* A short name is a shipped profile; a name with a '/' or ending in
  * .json is a file. */
 static enum offload_status load_profile(const char *spec, struct device_profile *out, char *path,
@@ -80,7 +104,7 @@ static int here(const struct cli *c, const struct kernel_input *in, char *label,
             host = offload_backends[i];
     if (!host)
         return 0;
-    struct backend_config cfg = make_config(c, c->threads[0], NULL, MEM_COPY);
+    struct backend_config cfg = make_config(c, host, c->threads[0], NULL, MEM_COPY);
     cfg.quiet = 1;
     struct backend_info info = {0};
     void *state = NULL;
