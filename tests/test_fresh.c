@@ -34,7 +34,7 @@ static void test_faster_now_replaces_cached(void **state)
     (void)state;
     struct ceilings c = with_convert(40e9), before = with_convert(45e9), after = with_convert(46e9);
     c.sqrt_f64 = 3e9; /* not probed: kept */
-    struct ceilings_refresh r = ceilings_refresh(&c, &before, &after);
+    struct ceilings_refresh r = ceilings_refresh(&c, &before, &after, NULL);
     assert_int_equal(r.count, 1);
     assert_true(r.probe[0].differs);
     assert_false(r.probe[0].busy);
@@ -51,7 +51,7 @@ static void test_steadily_slower_replaces_cached(void **state)
 {
     (void)state;
     struct ceilings c = with_convert(60e9), before = with_convert(46e9), after = with_convert(45e9);
-    struct ceilings_refresh r = ceilings_refresh(&c, &before, &after);
+    struct ceilings_refresh r = ceilings_refresh(&c, &before, &after, NULL);
     assert_true(r.probe[0].differs);
     assert_near(c.convert_f64_f32, 46e9, 1);
     char note[512];
@@ -65,7 +65,7 @@ static void test_within_noise_keeps_the_better(void **state)
     (void)state;
     struct ceilings c = with_convert(40e9), before = with_convert(39.5e9),
                     after = with_convert(40.5e9);
-    struct ceilings_refresh r = ceilings_refresh(&c, &before, &after);
+    struct ceilings_refresh r = ceilings_refresh(&c, &before, &after, NULL);
     assert_false(r.probe[0].differs);
     assert_near(c.convert_f64_f32, 40.5e9, 1);
     char note[512];
@@ -78,12 +78,30 @@ static void test_busy_minute_keeps_cached(void **state)
 {
     (void)state;
     struct ceilings c = with_convert(40e9), before = with_convert(12e9), after = with_convert(30e9);
-    struct ceilings_refresh r = ceilings_refresh(&c, &before, &after);
+    struct ceilings_refresh r = ceilings_refresh(&c, &before, &after, NULL);
     assert_true(r.probe[0].busy);
     assert_false(r.probe[0].differs);
     assert_near(c.convert_f64_f32, 40e9, 1);
     char note[512];
     assert_non_null(strstr(ceilings_refresh_note(&r, note, sizeof note), "a busy machine"));
+}
+
+/* Probes that agree but read less than the run itself reached caught a
+ * burst of load, not a slower machine: the cached rate stays. */
+static void test_probe_below_the_run_keeps_cached(void **state)
+{
+    (void)state;
+    struct ceilings c = with_convert(40e9), before = with_convert(3.3e9),
+                    after = with_convert(3.0e9), achieved = with_convert(8e9);
+    struct ceilings_refresh r = ceilings_refresh(&c, &before, &after, &achieved);
+    assert_true(r.probe[0].busy);
+    assert_false(r.probe[0].differs);
+    assert_near(c.convert_f64_f32, 40e9, 1);
+    /* The same probes with a run as slow as they are: the machine is slower. */
+    struct ceilings d = with_convert(40e9), slow = with_convert(3.2e9);
+    r = ceilings_refresh(&d, &before, &after, &slow);
+    assert_true(r.probe[0].differs);
+    assert_near(d.convert_f64_f32, 3.3e9, 1);
 }
 
 /* A rate with nothing cached takes the fresh one; a failed probe (0)
@@ -93,13 +111,13 @@ static void test_missing_rates(void **state)
     (void)state;
     struct ceilings c = {0}, before = {0}, after = {0};
     before.compare_i8 = 80e9;
-    struct ceilings_refresh r = ceilings_refresh(&c, &before, &after);
+    struct ceilings_refresh r = ceilings_refresh(&c, &before, &after, NULL);
     assert_int_equal(r.count, 1);
     assert_near(c.compare_i8, 80e9, 1);
     assert_near(r.probe[0].noise, FRESH_NOISE_FLOOR, 0);
 
     struct ceilings kept = with_convert(40e9), none = {0};
-    r = ceilings_refresh(&kept, &none, &none);
+    r = ceilings_refresh(&kept, &none, &none, NULL);
     assert_int_equal(r.count, 0);
     assert_near(kept.convert_f64_f32, 40e9, 0);
 }
@@ -181,6 +199,7 @@ int main(void)
         cmocka_unit_test(test_steadily_slower_replaces_cached),
         cmocka_unit_test(test_within_noise_keeps_the_better),
         cmocka_unit_test(test_busy_minute_keeps_cached),
+        cmocka_unit_test(test_probe_below_the_run_keeps_cached),
         cmocka_unit_test(test_missing_rates),
         cmocka_unit_test(test_host_probe_measures_what_bounds_the_kernel),
         cmocka_unit_test(test_run_kernel_fresh),

@@ -38,7 +38,8 @@ static double positive(double x)
 }
 
 struct ceilings_refresh ceilings_refresh(struct ceilings *c, const struct ceilings *before,
-                                         const struct ceilings *after)
+                                         const struct ceilings *after,
+                                         const struct ceilings *achieved)
 {
     struct ceilings_refresh out = {0};
     for (size_t i = 0; i < CEILING_PROBES_MAX; i++) {
@@ -64,7 +65,10 @@ struct ceilings_refresh ceilings_refresh(struct ceilings *c, const struct ceilin
          * Slower but the probes disagree: a burst of load hit the probes,
          * which the run's many samples may have missed, so the better of
          * the two stays the ceiling. */
-        p->busy = p->noise > FRESH_BUSY_SPREAD;
+        /* A probe below what the kernel itself reached read a busy moment:
+         * a ceiling under the run's own rate is no ceiling. */
+        double reached = achieved ? positive(rate_of(achieved, r)) : 0;
+        p->busy = p->noise > FRESH_BUSY_SPREAD || reached > fresh * (1 + p->noise);
         p->differs = !(p->cached > 0) || fresh > p->cached * (1 + p->noise) ||
                      (!p->busy && fresh < p->cached * (1 - p->noise));
         p->used = p->differs ? fresh : fmax(fresh, p->cached);
@@ -95,7 +99,25 @@ enum offload_status run_kernel_fresh(const struct backend_ops *ops, void *state,
     if (ops->probe(state, in, &after) != OFFLOAD_OK)
         after = (struct ceilings){0}; /* the first probe still holds */
     spent += offload_now() - t0;
-    *refresh = ceilings_refresh(c, &before, &after);
+    /* The rates the run reached, in each probed rate's unit. */
+    struct ceilings achieved = {0};
+    const double t = res->stats[PHASE_KERNEL].min;
+    if (t > 0) {
+        const struct kernel_work w = kernel_work_of(in);
+        achieved.convert_f64_f32 = achieved.stream_read = w.bytes / t;
+        const struct kernel_spec *spec = kernel_spec_of(in->kernel);
+        switch (in->alg == ALG_FAST ? spec->fast_op_ceiling : spec->op_ceiling) {
+        case OPS_NONE:
+            break;
+        case OPS_SQRT_F64:
+            achieved.sqrt_f64 = w.ops / t;
+            break;
+        case OPS_COMPARE:
+            achieved.compare_i8 = w.ops / t;
+            break;
+        }
+    }
+    *refresh = ceilings_refresh(c, &before, &after, &achieved);
     refresh->seconds = spent;
     return st;
 }
@@ -112,9 +134,11 @@ const char *ceilings_refresh_note(const struct ceilings_refresh *r, char *buf, s
         int n;
         if (!p->differs)
             n = snprintf(buf + used, len - used,
-                         "%sthe %s probes before and after this run differ by %.0f%% (a busy "
-                         "machine): its share uses the better of them and the cached %.3g %s",
-                         used ? "\n" : "", p->name, 100 * p->noise, p->cached / 1e9, p->unit);
+                         "%sthe %s probes around this run read %.3g %s (before and after %.0f%% "
+                         "apart) against the cached %.3g %s: a busy machine, so its share uses "
+                         "the better of the two",
+                         used ? "\n" : "", p->name, p->fresh / 1e9, p->unit, 100 * p->noise,
+                         p->cached / 1e9, p->unit);
         else if (p->cached > 0)
             n = snprintf(buf + used, len - used,
                          "%sthe %s ceiling measured around this run, %.3g %s, is %.0f%% %s the "

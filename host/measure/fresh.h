@@ -52,10 +52,14 @@ struct ceilings_refresh {
  * the fresh rate (the better of the two) replaces c's when it is higher by
  * more than the noise, or lower by more than the noise while the two probes
  * agree (a steadily slower machine); otherwise the higher of fresh and
- * cached is kept (both measured the same hardware). A rate c does not have
- * takes the fresh one. Returns what was compared. */
+ * cached is kept (both measured the same hardware). A fresh rate that the
+ * run itself beat by more than the noise (achieved: the rates the kernel
+ * reached, NULL or 0 where unknown) was read in a burst of load: it never
+ * replaces a higher cached one. A rate c does not have takes the fresh one.
+ * Returns what was compared. */
 struct ceilings_refresh ceilings_refresh(struct ceilings *c, const struct ceilings *before,
-                                         const struct ceilings *after);
+                                         const struct ceilings *after,
+                                         const struct ceilings *achieved);
 
 /* run_kernel with the backend's probe right before and after, then
  * ceilings_refresh of *c. Without a probe (ops->probe NULL), with

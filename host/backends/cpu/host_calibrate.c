@@ -388,11 +388,18 @@ typedef double (*sqrt_pass_fn)(int threads, long reps, double *checksum);
 struct pass_plan {
     double target_s;
     int repeats;
+    double max_s; /* stop growing or repeating after this long (one timed pass at least); 0 never */
 };
 /* A calibration pass: long against the clock tick and the OpenMP
  * fork/join (microseconds), short enough for a ~1 s calibration. */
-static const struct pass_plan CALIBRATE_PLAN = {0.02, SQRT_REPEATS};
-static const struct pass_plan PROBE_PLAN = {0.002, 2};
+static const struct pass_plan CALIBRATE_PLAN = {0.02, SQRT_REPEATS, 0};
+static const struct pass_plan PROBE_PLAN = {0.002, 2, 0.025};
+
+/* Whether a plan's time is up since start. */
+static int plan_spent(const struct pass_plan *plan, double start)
+{
+    return plan->max_s > 0 && offload_now() - start > plan->max_s;
+}
 
 /* Square roots per second: grows the repeat count until a pass lasts about
  * plan->target_s, then keeps the fastest of plan->repeats passes. 0 on a
@@ -402,8 +409,9 @@ static double measure_sqrt(sqrt_pass_fn pass, size_t block_elements, int threads
 {
     double checksum = 0;
     long reps = 8;
+    const double start = offload_now();
     double t = pass(threads, reps, &checksum);
-    while (t < plan->target_s / 4 && reps < (1L << 30)) {
+    while (t < plan->target_s / 4 && reps < (1L << 30) && !plan_spent(plan, start)) {
         reps *= 4;
         t = pass(threads, reps, &checksum);
     }
@@ -411,7 +419,7 @@ static double measure_sqrt(sqrt_pass_fn pass, size_t block_elements, int threads
         reps = (long)((double)reps * plan->target_s / t) + 1;
 
     double best = INFINITY;
-    for (int i = 0; i < plan->repeats; i++) {
+    for (int i = 0; i < plan->repeats && (i == 0 || !plan_spent(plan, start)); i++) {
         t = pass(threads, reps, &checksum);
         /* Each sqrt is >= 1, so the sum is at least the count. */
         if (!isfinite(checksum) ||
@@ -470,8 +478,9 @@ static double measure_compare(int threads, const struct pass_plan *plan)
 {
     int64_t checksum = 0;
     long reps = 64;
+    const double start = offload_now();
     double t = compare_pass(threads, reps, &checksum);
-    while (t < plan->target_s / 4 && reps < (1L << 30)) {
+    while (t < plan->target_s / 4 && reps < (1L << 30) && !plan_spent(plan, start)) {
         reps *= 4;
         t = compare_pass(threads, reps, &checksum);
     }
@@ -479,7 +488,7 @@ static double measure_compare(int threads, const struct pass_plan *plan)
         reps = (long)((double)reps * plan->target_s / t) + 1;
     /* Every row scores the same: the first pass's sum per row is the truth. */
     double best = INFINITY;
-    for (int i = 0; i < plan->repeats; i++) {
+    for (int i = 0; i < plan->repeats && (i == 0 || !plan_spent(plan, start)); i++) {
         int64_t sum = 0;
         t = compare_pass(threads, reps, &sum);
         if (i > 0 && sum != checksum)
@@ -504,7 +513,7 @@ enum { PROBE_ELEMENTS = 1 << 23, PROBE_PASSES = 3 };
 /* A probe stops after this long even when a busy machine slows its passes
  * (at least one round is always timed): it must stay beside the run, not
  * become one. */
-static const double PROBE_MAX_S = 0.05;
+static const double PROBE_MAX_S = 0.04;
 
 struct host_probe {
     double *read;  /* PROBE_ELEMENTS ones, or NULL until a read probe */
