@@ -4,7 +4,7 @@
  * - calls point one way: backend_opencl.c (init/fini, ops table) -> devices.c, program.c,
  *   run.c, calibrate.c -> helpers.c; never back up, never sideways between those four;
  * - only what two files use is declared here; everything else stays `static`;
- * - messages are checked by tests/trust: change one only with its test. */
+ * - messages are checked by tests/robustness: change one only with its test. */
 
 #ifndef OFFLOAD_OPENCL_INTERNAL_H
 #define OFFLOAD_OPENCL_INTERNAL_H
