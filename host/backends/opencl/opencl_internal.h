@@ -1,4 +1,4 @@
-/* OpenCL backend internals, shared by the files of host/opencl/ only.
+/* OpenCL backend internals, shared by the files of host/backends/opencl/ only.
  *
  * When you change this folder:
  * - calls point one way: backend_opencl.c (init/fini, ops table) -> devices.c, program.c,
