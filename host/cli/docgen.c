@@ -179,13 +179,6 @@ static const char *const environment[][2] = {
     {"OFFLOAD_CACHE_DIR", "where measured ceilings are cached (default: "
                           "$XDG_CACHE_HOME/offload, else ~/.cache/offload)"},
     {"XDG_CACHE_HOME", "the cache base folder when OFFLOAD_CACHE_DIR is not set"},
-    {"OMP_NUM_THREADS", "OpenMP threads when --threads is not given"},
-    {"OMP_PROC_BIND", "OpenMP thread binding; recorded in exports"},
-    {"OMP_PLACES", "OpenMP thread places; recorded in exports"},
-    {"POCL_CACHE_DIR", "where PoCL caches compiled kernels"},
-    {"POCL_KERNEL_CACHE", "0 turns PoCL's kernel cache off"},
-    {"OCL_ICD_VENDORS", "folder of .icd files the OpenCL ICD loader reads to find drivers "
-                        "(default /etc/OpenCL/vendors)"},
 };
 
 static void man_reference(FILE *f)
@@ -211,6 +204,10 @@ static void man_reference(FILE *f)
     fputs(".SH ENVIRONMENT\n", f);
     for (size_t i = 0; i < sizeof environment / sizeof environment[0]; i++)
         man_tp(f, environment[i][0], environment[i][1]);
+    for (size_t b = 0; b < offload_backend_count; b++)
+        for (size_t i = 0; i < offload_backends[b]->environment_count; i++)
+            man_tp(f, offload_backends[b]->environment[i].name,
+                   offload_backends[b]->environment[i].help);
 }
 
 static enum offload_status write_man(FILE *f, void *ctx)
