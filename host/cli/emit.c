@@ -13,13 +13,13 @@ struct export_job {
     enum export_format format;
 };
 
-static int write_export(FILE *f, void *ctx)
+static enum offload_status write_export(FILE *f, void *ctx)
 {
     const struct export_job *job = ctx;
     enum offload_status st = job->format == FORMAT_JSON       ? export_json(f, job->set)
                              : job->format == FORMAT_MARKDOWN ? export_markdown(f, job->set)
                                                               : export_csv(f, job->set);
-    return st == OFFLOAD_OK ? 0 : -1;
+    return st == OFFLOAD_OK ? OFFLOAD_OK : OFFLOAD_ERR_RUN;
 }
 
 enum offload_status emit_results(const struct cli *c, const struct result_set *set)
