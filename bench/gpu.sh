@@ -97,8 +97,9 @@ fi
 # Quick mode: a scratch ceilings cache, since small calibrations mean nothing.
 if [ "$quick" = 1 ]; then
     export OFFLOAD_CALIBRATE_SMALL=1 OFFLOAD_CACHE_DIR=$scratch/cache
-    compare_opts=(--size 4k --percent 5 --repeat 2)
-    sweep_opts=(--sizes 1k:8k:x2 --repeat 1)
+    # Tiny runs judged against tiny calibrations mean nothing: no probes either.
+    compare_opts=(--size 4k --percent 5 --repeat 2 --ceilings cached)
+    sweep_opts=(--sizes 1k:8k:x2 --repeat 1 --ceilings cached)
     host_threads=(--threads 1)
 else
     compare_opts=()
@@ -179,8 +180,13 @@ done
 [ "$quick" = 1 ] && [ ${#profiles[@]} -eq 0 ] && profiles=(h200)
 for prof in "${profiles[@]}"; do
     for kernel in sqrt sumsqrt scores; do
+        size_opts=()
+        if [ "$quick" = 1 ]; then
+            size_opts=(--size 4k)
+            [ "$kernel" = scores ] && size_opts=(--percent 5)
+        fi
         step "predict $kernel on $prof (predicted, not measured)" "$offload" predict "$kernel" \
-            --profile "$prof" "${host_threads[@]}" || failed=1
+            --profile "$prof" "${host_threads[@]}" "${size_opts[@]}" || failed=1
     done
 done
 
