@@ -200,7 +200,7 @@ static void test_dangling_symlink_refused(void **state)
     char link[128], err[512];
     in_folder(*state, "dangling.csv", link, sizeof link);
     assert_int_equal(symlink("missing/target.csv", link), 0);
-    assert_int_equal(output_path_check(link, err, sizeof err), OFFLOAD_ERR_USAGE);
+    assert_int_equal(output_path_check(link, NULL, 0, err, sizeof err), OFFLOAD_ERR_USAGE);
     assert_non_null(strstr(err, "symbolic link to a missing file"));
     struct stat sb;
     assert_int_equal(lstat(link, &sb), 0);
@@ -248,7 +248,7 @@ static void test_dev_null_written_not_replaced(void **state)
     char err[512];
     need_device("/dev/null");
     assert_char_device("/dev/null");
-    assert_int_equal(output_path_check("/dev/null", err, sizeof err), OFFLOAD_OK);
+    assert_int_equal(output_path_check("/dev/null", NULL, 0, err, sizeof err), OFFLOAD_OK);
     assert_int_equal(write_file_atomic("/dev/null", write_hello, NULL, err, sizeof err),
                      OFFLOAD_OK);
     assert_char_device("/dev/null");
@@ -297,7 +297,7 @@ static void test_check_missing_folder(void **state)
 {
     char path[128], err[512];
     in_folder(*state, "no/such/dir/x.csv", path, sizeof path);
-    assert_int_equal(output_path_check(path, err, sizeof err), OFFLOAD_ERR_USAGE);
+    assert_int_equal(output_path_check(path, NULL, 0, err, sizeof err), OFFLOAD_ERR_USAGE);
     assert_non_null(strstr(err, "check that the folder exists and is writable"));
     assert_non_null(strstr(err, "No such file or directory"));
 }
@@ -305,7 +305,7 @@ static void test_check_missing_folder(void **state)
 static void test_check_directory(void **state)
 {
     char err[512];
-    assert_int_equal(output_path_check(((struct folder *)*state)->path, err, sizeof err),
+    assert_int_equal(output_path_check(((struct folder *)*state)->path, NULL, 0, err, sizeof err),
                      OFFLOAD_ERR_USAGE);
     assert_non_null(strstr(err, "is a directory"));
 }
@@ -314,9 +314,9 @@ static void test_check_creates_nothing(void **state)
 {
     char path[128], err[512];
     in_folder(*state, "later.csv", path, sizeof path);
-    assert_int_equal(output_path_check(path, err, sizeof err), OFFLOAD_OK);
+    assert_int_equal(output_path_check(path, NULL, 0, err, sizeof err), OFFLOAD_OK);
     assert_int_equal(access(path, F_OK), -1);
-    assert_int_equal(output_path_check("-", err, sizeof err), OFFLOAD_OK);
+    assert_int_equal(output_path_check("-", NULL, 0, err, sizeof err), OFFLOAD_OK);
 }
 
 static void test_check_folder_is_a_file(void **state)
@@ -325,7 +325,7 @@ static void test_check_folder_is_a_file(void **state)
     in_folder(*state, "plain", file, sizeof file);
     write_text(file, "x\n");
     snprintf(path, sizeof path, "%s/x.csv", file);
-    assert_int_equal(output_path_check(path, err, sizeof err), OFFLOAD_ERR_USAGE);
+    assert_int_equal(output_path_check(path, NULL, 0, err, sizeof err), OFFLOAD_ERR_USAGE);
     assert_non_null(strstr(err, "Not a directory"));
 }
 

@@ -169,12 +169,21 @@ static enum offload_status parse_percents(struct cli *c)
     return OFFLOAD_OK;
 }
 
-/* A destination that cannot be written fails now, not after the run. */
+/* A destination that cannot be written, or that is one of the files the
+ * command reads, fails now, not after the run. The files read: scores' and
+ * report's arguments, --data and --baseline. */
 static enum offload_status check_output_path(const struct cli *c)
 {
-    char err[PATH_MAX + 256];
+    char err[2 * PATH_MAX + 256];
     const char *path = c->value[OPT_OUTPUT];
-    if (path && output_path_check(path, err, sizeof err) != OFFLOAD_OK) {
+    const char *inputs[MAX_POSITIONAL + 2];
+    size_t ninputs = 0;
+    if (c->command_bit == CMD_SCORES || c->command_bit == CMD_REPORT)
+        for (size_t i = 0; i < c->npositional; i++)
+            inputs[ninputs++] = c->positional[i];
+    inputs[ninputs++] = c->value[OPT_DATA];
+    inputs[ninputs++] = c->value[OPT_BASELINE];
+    if (path && output_path_check(path, inputs, ninputs, err, sizeof err) != OFFLOAD_OK) {
         fprintf(stderr, "offload: %s\n", err);
         return OFFLOAD_ERR_USAGE;
     }
