@@ -221,7 +221,7 @@ static void test_get_measures_caches_and_remeasures(void **state)
     (void)state;
     struct backend_info info = fake_info(5);
     struct ceilings c, want = fake_values();
-    int from_cache = -1;
+    enum ceilings_source from_cache = CEILINGS_MEASURED_NOT_SAVED;
     char path[4200];
     assert_non_null(ceilings_cache_path("fake", &info, path, sizeof path));
     unlink(path);
@@ -229,7 +229,7 @@ static void test_get_measures_caches_and_remeasures(void **state)
 
     /* Miss: measured and stored. */
     assert_int_equal(ceilings_get(&fake_backend, NULL, &info, 0, &c, &from_cache), OFFLOAD_OK);
-    assert_int_equal(from_cache, 0);
+    assert_int_equal(from_cache, CEILINGS_MEASURED_SAVED);
     assert_int_equal(fake_calibrations, 1);
     assert_ceilings_equal(&c, &want);
     assert_int_equal(access(path, R_OK), 0);
@@ -237,13 +237,13 @@ static void test_get_measures_caches_and_remeasures(void **state)
     /* Hit. */
     memset(&c, 0, sizeof c);
     assert_int_equal(ceilings_get(&fake_backend, NULL, &info, 0, &c, &from_cache), OFFLOAD_OK);
-    assert_int_equal(from_cache, 1);
+    assert_int_equal(from_cache, CEILINGS_FROM_CACHE);
     assert_int_equal(fake_calibrations, 1);
     assert_ceilings_equal(&c, &want);
 
     /* recalibrate: measured again even though the cache is valid. */
     assert_int_equal(ceilings_get(&fake_backend, NULL, &info, 1, &c, &from_cache), OFFLOAD_OK);
-    assert_int_equal(from_cache, 0);
+    assert_int_equal(from_cache, CEILINGS_MEASURED_SAVED);
     assert_int_equal(fake_calibrations, 2);
 
     /* Corrupt, truncated, old-schema and wrong-key files are ignored,
@@ -259,12 +259,12 @@ static void test_get_measures_caches_and_remeasures(void **state)
         write_text(path, broken[i]);
         int before = fake_calibrations;
         assert_int_equal(ceilings_get(&fake_backend, NULL, &info, 0, &c, &from_cache), OFFLOAD_OK);
-        assert_int_equal(from_cache, 0);
+        assert_int_equal(from_cache, CEILINGS_MEASURED_SAVED);
         assert_int_equal(fake_calibrations, before + 1);
         assert_ceilings_equal(&c, &want);
         /* ...and the rewritten file is valid again. */
         assert_int_equal(ceilings_get(&fake_backend, NULL, &info, 0, &c, &from_cache), OFFLOAD_OK);
-        assert_int_equal(from_cache, 1);
+        assert_int_equal(from_cache, CEILINGS_FROM_CACHE);
         assert_int_equal(fake_calibrations, before + 1);
     }
 
@@ -289,14 +289,14 @@ static void test_get_measures_caches_and_remeasures(void **state)
     free(text);
     int before = fake_calibrations;
     assert_int_equal(ceilings_get(&fake_backend, NULL, &info, 0, &c, &from_cache), OFFLOAD_OK);
-    assert_int_equal(from_cache, 0);
+    assert_int_equal(from_cache, CEILINGS_MEASURED_SAVED);
     assert_int_equal(fake_calibrations, before + 1);
 
     /* A different key is a different file: a miss. */
     struct backend_info other = fake_info(6);
     before = fake_calibrations;
     assert_int_equal(ceilings_get(&fake_backend, NULL, &other, 0, &c, &from_cache), OFFLOAD_OK);
-    assert_int_equal(from_cache, 0);
+    assert_int_equal(from_cache, CEILINGS_MEASURED_SAVED);
     assert_int_equal(fake_calibrations, before + 1);
 
     /* Atomic writes leave no temporary files behind. */
@@ -357,7 +357,7 @@ static void test_print(void **state)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     assert_non_null(f);
-    ceilings_print(f, "fake", &info, &c, 1);
+    ceilings_print(f, "fake", &info, &c, CEILINGS_FROM_CACHE);
     fclose(f);
     assert_non_null(strstr(buf, "copy 3.33 GB/s"));
     assert_non_null(strstr(buf, "triad 2.86 GB/s"));
@@ -446,7 +446,7 @@ static void test_opencl(void **state)
                     c.transfer[m].from_device < 1e13);
         assert_true(c.transfer[m].to_device > 0 || c.transfer[m].from_device > 0);
     }
-    ceilings_print(stderr, "opencl", &info, &c, 0);
+    ceilings_print(stderr, "opencl", &info, &c, CEILINGS_MEASURED_NOT_SAVED);
 }
 
 /* ---- setup -------------------------------------------------------------- */

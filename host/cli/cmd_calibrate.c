@@ -10,20 +10,20 @@
 #include "fileio.h"
 #include "progress.h"
 
-#define MAX_CALIBRATED 32
-
 /* One backend's ceilings, kept for the export. */
 struct calibrated {
     char label[64]; /* as given in --backends: opencl:0.0 */
     const char *backend;
     struct backend_info info;
     struct ceilings ceil;
-    int from_cache;
+    enum ceilings_source source;
 };
 
+/* One entry per backend of the list, however long: every one calibrated
+ * is exported. */
 struct calibration_set {
-    struct calibrated items[MAX_CALIBRATED];
-    size_t count;
+    struct calibrated *items;
+    size_t count, capacity;
 };
 
 /* Calibrates one backend spec of the list; counts it as ran or
@@ -52,12 +52,12 @@ static int calibrate_one(const struct cli *c, const char *tok, const struct prog
         progress_clear(pg);
         return offload_exit_code(st);
     }
-    st = ceilings_get(ops, state, &one.info, c->given[OPT_RECALIBRATE], &one.ceil, &one.from_cache);
+    st = ceilings_get(ops, state, &one.info, c->given[OPT_RECALIBRATE], &one.ceil, &one.source);
     progress_clear(pg);
     if (st == OFFLOAD_OK) {
-        ceilings_print(c->human, ops->name, &one.info, &one.ceil, one.from_cache);
+        ceilings_print(c->human, ops->name, &one.info, &one.ceil, one.source);
         (*ran)++;
-        if (set->count < MAX_CALIBRATED)
+        if (set->count < set->capacity)
             set->items[set->count++] = one;
     }
     fprintf(c->human, "\n");
@@ -105,7 +105,7 @@ static int write_calibration_csv(FILE *f, void *ctx)
             csv_write_field(f, e->label) || fputc(',', f) == EOF ||
             csv_write_field(f, e->info.device) || fputc(',', f) == EOF ||
             csv_write_field(f, e->info.driver) ||
-            fprintf(f, ",%d,%s,%d", e->info.threads, e->ceil.measured, e->from_cache) < 0)
+            fprintf(f, ",%d,%s,%d", e->info.threads, e->ceil.measured, e->source == CEILINGS_FROM_CACHE) < 0)
             return -1;
         for (size_t k = 0; k < n; k++)
             fprintf(f, ",%.9g", fields[k].value);
@@ -130,7 +130,7 @@ static int write_calibration_json(FILE *f, void *ctx)
         cJSON_AddStringToObject(o, "driver", e->info.driver);
         cJSON_AddNumberToObject(o, "threads", e->info.threads);
         cJSON_AddStringToObject(o, "measured", e->ceil.measured);
-        cJSON_AddBoolToObject(o, "from_cache", e->from_cache);
+        cJSON_AddBoolToObject(o, "from_cache", e->source == CEILINGS_FROM_CACHE);
         struct rate_field fields[RATE_FIELDS];
         size_t n = rate_fields(&e->ceil, fields);
         for (size_t k = 0; k < n; k++)
@@ -172,7 +172,10 @@ int command_calibrate(struct cli *c)
     if (c->value[OPT_BACKEND] && strcmp(c->value[OPT_BACKEND], "all") != 0) {
         if (check_list_items("backends", c->value[OPT_BACKEND]) != OFFLOAD_OK)
             return OFFLOAD_ERR_USAGE;
-        snprintf(list, sizeof list, "%s", c->value[OPT_BACKEND]);
+        if ((size_t)snprintf(list, sizeof list, "%s", c->value[OPT_BACKEND]) >= sizeof list)
+            return usage_error("--backends: the list is over %zu characters; calibrate fewer "
+                               "backends at a time",
+                               sizeof list - 1);
     } else {
         default_backend_list(list, sizeof list);
     }
@@ -183,10 +186,15 @@ int command_calibrate(struct cli *c)
     struct progress pg;
     progress_begin(&pg, steps, (double)steps);
     struct calibration_set *set = calloc(1, sizeof *set);
+    if (set && !(set->items = calloc(steps, sizeof *set->items))) {
+        free(set);
+        set = NULL;
+    }
     if (!set) {
         fprintf(stderr, "offload: out of memory\n");
         return OFFLOAD_ERR_RUN;
     }
+    set->capacity = steps;
     for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok;
          tok = strtok_r(NULL, ",", &save)) {
         char what[96];
@@ -194,12 +202,14 @@ int command_calibrate(struct cli *c)
         progress_step(&pg, what, 1);
         int rc = calibrate_one(c, tok, &pg, &unavailable, &ran, set);
         if (rc == OFFLOAD_ERR_USAGE) {
+            free(set->items);
             free(set);
             return rc;
         }
         worst = rc > worst ? rc : worst;
     }
     int erc = set->count ? export_calibration(c, set) : 0;
+    free(set->items);
     free(set);
     worst = worst ? worst : erc;
     return partial_exit(worst, unavailable, ran);

@@ -136,8 +136,8 @@ cache_impossible)
     ! grep -q "\"$1\": *$2," "$entry" || fail "$1 = $2 was kept in the cache"
   done
   # A copy transfer that is not zero-copy moves bytes at a positive rate.
-  sed -i -E '/"copy"/,/zero_copy/{s/("to_device_bytes_per_s": *)[^,]*/\10/;s/("zero_copy": *)true/\1false/}' "$entry"
-  grep -q '"zero_copy": false' "$entry" || fail "could not edit the copy transfer"
+  sed -i -E '/"copy"/,/zero_copy/{s/("to_device_bytes_per_s": *)[^,]*/\10/;s/("zero_copy":[[:space:]]*)true/\1false/}' "$entry"
+  grep -Eq '"zero_copy":[[:space:]]*false' "$entry" || fail "could not edit the copy transfer"
   run 0 calibrate --backends serial
   reject "free \(no bytes move\)"
   expect "just measured"
@@ -149,6 +149,10 @@ calibrate_many)
   for i in $(seq 2 40); do list=$list,serial; done
   run 0 calibrate --backends "$list" --format csv --output c.csv
   [ "$(wc -l <c.csv)" = 41 ] || fail "c.csv has $(wc -l <c.csv) lines, expected 41"
+  # A list too long to keep is refused, not cut.
+  for i in $(seq 41 200); do list=$list,serial; done
+  run 2 calibrate --backends "$list"
+  expect "the list is over"
   ;;
 # 9. Leftovers: stale temporary files are swept, long names work, SIGXFSZ
 # leaves nothing behind.
