@@ -430,6 +430,7 @@ int offload_main(int argc, char **argv)
     const struct command_spec *spec = command_find(cmd);
     if (!spec || !spec->bit)
         return unknown_command(cmd);
+    threads_cap_default(); /* before the first parallel region */
     struct cli c;
     memset(&c, 0, sizeof c);
     c.argc = argc;

@@ -13,9 +13,10 @@
 #include "genotype.h"
 #include "runner.h"
 #include "saved.h"
+#include "threads.h"
 
 #define DEFAULT_SEED 42u
-#define MAX_THREADS 4096
+#define MAX_THREADS OFFLOAD_MAX_THREADS
 #define MAX_POSITIONAL 8
 #define MAX_LIST 32
 #define MAX_WARMUP 100

@@ -101,7 +101,8 @@ cache_folder_private)
   ;;
 # 4. Thread counts from the environment are capped like --threads.
 omp_threads)
-  OMP_NUM_THREADS=100000 "$exe" run sqrt --backend openmp --size 1k --repeat 1 >out.txt 2>&1
+  OMP_NUM_THREADS=100000 "$exe" run sqrt --backend serial --no-calibrate --size 1k --repeat 1 \
+    >out.txt 2>&1
   rc=$?
   [ $rc = 0 ] || fail "OMP_NUM_THREADS=100000 exited $rc"
   expect "OMP_NUM_THREADS=100000 is over the limit of 4096 threads; using 4096"
