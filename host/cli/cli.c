@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -145,6 +146,10 @@ static enum offload_status parse_threads(struct cli *c)
     for (const char *p = c->value[OPT_THREADS]; *p; p++)
         if (*p == '-')
             return option_error("threads", "must be at least 1 (negative given)");
+    /* Whole numbers in digits, as --repeat takes them: 1e1 or 4k threads
+     * is a typo, not a thread count. */
+    if (c->value[OPT_THREADS][strspn(c->value[OPT_THREADS], "0123456789,")] != '\0')
+        return option_error("threads", "use whole numbers in digits, e.g. 4 or 1,2,4");
     if (parse_count_list(c->value[OPT_THREADS], 1, MAX_THREADS, values, MAX_LIST, &n, err,
                          sizeof err))
         return option_error("threads", err);
@@ -190,10 +195,11 @@ static enum offload_status check_output_path(const struct cli *c)
     return OFFLOAD_OK;
 }
 
+/* Extensions in any case: out.JSON is JSON for every command. */
 static int ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
-    return n > m && strcmp(s + n - m, suffix) == 0;
+    return n > m && strcasecmp(s + n - m, suffix) == 0;
 }
 
 /* --format and --output. Everywhere: --format says the format, else the
