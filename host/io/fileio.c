@@ -578,12 +578,36 @@ enum offload_status write_file_private(const char *path, int (*writer)(FILE *f, 
     return s != OFFLOAD_OK ? OFFLOAD_ERR_RUN : write_replace(path, &t, writer, ctx, err, errlen);
 }
 
+/* A plain decimal number ("-1.5", "+2e3"): a spreadsheet reads it as a
+ * number, never as a formula, so it needs no guard. */
+static bool is_plain_number(const char *text)
+{
+    char *end;
+    errno = 0;
+    (void)strtod(text, &end);
+    return end != text && *end == '\0' && !strpbrk(text, "xXnNiI");
+}
+
+int csv_cell_guard(FILE *f, const char *text)
+{
+    /* OWASP "CSV injection": a cell that starts with = + - @ (or a tab or
+     * CR, which some spreadsheets skip first) runs as a formula; a leading
+     * ' makes it text. "-" alone is our "does not apply" and stays. */
+    if (!text || !strchr("=+-@\t\r", text[0]) || text[0] == '\0' || strcmp(text, "-") == 0 ||
+        is_plain_number(text))
+        return 0;
+    return fputc('\'', f) == EOF ? -1 : 0;
+}
+
 int csv_write_field(FILE *f, const char *text)
 {
-    if (!strpbrk(text, ",\"\r\n"))
-        return fputs(text, f) < 0 ? -1 : 0;
-    if (fputc('"', f) == EOF)
+    bool quote = strpbrk(text, ",\"\r\n") != NULL;
+    if (quote && fputc('"', f) == EOF)
         return -1;
+    if (csv_cell_guard(f, text) != 0)
+        return -1;
+    if (!quote)
+        return fputs(text, f) < 0 ? -1 : 0;
     for (const char *p = text; *p; p++)
         if ((*p == '"' && fputc('"', f) == EOF) || fputc(*p, f) == EOF)
             return -1;

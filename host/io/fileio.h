@@ -26,8 +26,15 @@ char *read_private_file(const char *path, size_t max_bytes, size_t *length);
 bool output_is_stdout(const char *path);
 
 /* One CSV field, quoted (inner quotes doubled) when it holds a comma, a
- * quote or a line break, as RFC 4180 says. 0, or -1 on a write error. */
+ * quote or a line break, as RFC 4180 says, and guarded as csv_cell_guard.
+ * 0, or -1 on a write error. */
 int csv_write_field(FILE *f, const char *text);
+
+/* Writes the ' that OWASP advises before a CSV cell starting with = + - or
+ * @ (or a tab or CR), so a spreadsheet shows it as text instead of running
+ * it as a formula; plain numbers and "-" need none. 0, or -1 on a write
+ * error. Every CSV writer calls it for every text cell. */
+int csv_cell_guard(FILE *f, const char *text);
 
 /* Whether write_file_atomic could write path, checked by every command
  * before any work: the folder exists and takes new files, the path is not a

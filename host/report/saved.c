@@ -59,10 +59,25 @@ static size_t size_field(const cJSON *obj, const char *name, int *ok)
     return (size_t)v;
 }
 
-static int parse_row(const cJSON *rec, struct saved_row *r)
+/* Magnitudes a real export can hold; anything past them (1e999 reads as
+ * infinity, 1e308 bytes of memory) is a damaged or hand-made file, refused
+ * on load rather than printed as "inf s" or a 300-digit size. */
+#define SAVED_MAX_SECONDS 1e7     /* 116 days for one timed run */
+#define SAVED_MAX_GBPS 1e6        /* 1 PB/s */
+#define SAVED_MAX_MEMORY 0x1p60   /* 1 EiB of host memory */
+
+static int seconds_ok(double s, int may_be_absent)
 {
+    return (may_be_absent && s == -1) || (isfinite(s) && s >= 0 && s <= SAVED_MAX_SECONDS);
+}
+
+/* NULL, or what is wrong with the row (for "result N: ..."). */
+static const char *parse_row(const cJSON *rec, struct saved_row *r)
+{
+    static const char *const incomplete =
+        "it lacks its kernel, backend or times, or its size is no whole number";
     if (!cJSON_IsObject(rec))
-        return 0;
+        return incomplete;
     memset(r, 0, sizeof *r);
     copy_string(r->kernel, sizeof r->kernel, rec, "kernel");
     copy_string(r->algorithm, sizeof r->algorithm, rec, "algorithm");
@@ -89,11 +104,19 @@ static int parse_row(const cJSON *rec, struct saved_row *r)
     copy_string(r->reason, sizeof r->reason, an, "reason");
     const cJSON *check = cJSON_GetObjectItemCaseSensitive(rec, "check");
     r->check_ok = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(check, "ok"));
-    return sizes_ok && r->kernel[0] && r->backend[0] && r->total_s > 0;
+    if (!(sizes_ok && r->kernel[0] && r->backend[0] && r->total_s > 0))
+        return incomplete;
+    if (!seconds_ok(r->copy_in_s, 1) || !seconds_ok(r->kernel_s, 1) ||
+        !seconds_ok(r->copy_out_s, 1) || !seconds_ok(r->total_s, 0))
+        return "a time is not a plausible time (0 to 1e7 s)";
+    if (!(isfinite(r->gbps) && r->gbps >= 0 && r->gbps <= SAVED_MAX_GBPS))
+        return "its GB/s is not a plausible rate (0 to 1e6)";
+    return NULL;
 }
 
-/* Provenance of the whole file: host, build (schema 2) and calibration. */
-static void parse_header(const cJSON *root, const cJSON *results, struct saved_run *out)
+/* Provenance of the whole file: host, build (schema 2) and calibration.
+ * NULL, or what is wrong with it. */
+static const char *parse_header(const cJSON *root, const cJSON *results, struct saved_run *out)
 {
     copy_string(out->created, sizeof out->created, root, "created");
     const cJSON *argv = cJSON_GetObjectItemCaseSensitive(root, "command_line");
@@ -112,6 +135,9 @@ static void parse_header(const cJSON *root, const cJSON *results, struct saved_r
     double cores = number_or(host, "cores", 0); /* 0: not said, or not a core count */
     out->cores = cores >= 1 && cores <= 1e6 ? (int)cores : 0;
     out->memory_bytes = number_or(host, "memory_bytes", 0);
+    if (!(isfinite(out->memory_bytes) && out->memory_bytes >= 0 &&
+          out->memory_bytes <= SAVED_MAX_MEMORY))
+        return "host memory_bytes is not a plausible size (0 to 2^60)";
     const cJSON *build = cJSON_GetObjectItemCaseSensitive(root, "build");
     copy_string(out->build, sizeof out->build, build, "flags");
     copy_string(out->compiler, sizeof out->compiler, build, "compiler");
@@ -125,6 +151,7 @@ static void parse_header(const cJSON *root, const cJSON *results, struct saved_r
         if (strcmp(when, out->calibrated) > 0) /* ISO 8601 sorts as text */
             snprintf(out->calibrated, sizeof out->calibrated, "%s", when);
     }
+    return NULL;
 }
 
 static enum offload_status bad_input(const char *name, const char *problem, const char *fix)
@@ -187,12 +214,10 @@ enum offload_status saved_run_parse(const char *text, const char *name, struct s
     if (st == OFFLOAD_OK) {
         cJSON_ArrayForEach(rec, results)
         {
-            if (!parse_row(rec, &out->rows[out->count])) {
-                char problem[128];
-                snprintf(problem, sizeof problem,
-                         "result %zu lacks its kernel, backend or times, or its size is no "
-                         "whole number",
-                         i + 1);
+            const char *wrong = parse_row(rec, &out->rows[out->count]);
+            if (wrong) {
+                char problem[160];
+                snprintf(problem, sizeof problem, "result %zu: %s", i + 1, wrong);
                 st = bad_input(name, problem, rerun_fix);
                 break;
             }
@@ -200,8 +225,9 @@ enum offload_status saved_run_parse(const char *text, const char *name, struct s
             i++;
         }
     }
-    if (st == OFFLOAD_OK)
-        parse_header(root, results, out);
+    const char *wrong = st == OFFLOAD_OK ? parse_header(root, results, out) : NULL;
+    if (wrong)
+        st = bad_input(name, wrong, rerun_fix);
     cJSON_Delete(root);
     if (st != OFFLOAD_OK)
         saved_run_free(out);

@@ -169,15 +169,77 @@ static void table_leftovers(FILE *f, const struct saved_run *runs, const struct 
     }
 }
 
-static enum offload_status report_table(FILE *f, const struct saved_run *runs, size_t n,
+/* Text of a saved file in place, fit for a terminal: C0 and C1 control
+ * characters (ESC starts the sequences that move the cursor, retitle the
+ * window or rewrite the screen) and line breaks become \xNN; cut to fit. */
+static void terminal_safe(char *s, size_t size)
+{
+    char buf[2048];
+    size_t n = 0;
+    int changed = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && n + 9 < sizeof buf; p++) {
+        int c1 = p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f; /* U+0080..U+009F in UTF-8 */
+        if (*p < 0x20 || *p == 0x7f || c1) {
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "\\x%02x", *p);
+            if (c1)
+                n += (size_t)snprintf(buf + n, sizeof buf - n, "\\x%02x", *++p);
+            changed = 1;
+        } else {
+            buf[n++] = (char)*p;
+        }
+    }
+    if (changed && size > 0) {
+        size_t keep = n < size - 1 ? n : size - 1;
+        memcpy(s, buf, keep);
+        s[keep] = '\0';
+    }
+}
+
+/* Copies of runs with every string terminal_safe; NULL when out of memory. */
+static struct saved_run *terminal_copies(const struct saved_run *runs, size_t n)
+{
+    struct saved_run *copy = calloc(n, sizeof *copy);
+    for (size_t r = 0; copy && r < n; r++) {
+        copy[r] = runs[r];
+        copy[r].rows = calloc(runs[r].count + 1, sizeof *copy[r].rows);
+        if (!copy[r].rows) {
+            for (size_t k = 0; k < r; k++)
+                free(copy[k].rows);
+            free(copy);
+            return NULL;
+        }
+        memcpy(copy[r].rows, runs[r].rows, runs[r].count * sizeof *copy[r].rows);
+        struct saved_run *c = &copy[r];
+#define SAFE(field) terminal_safe(field, sizeof field)
+        SAFE(c->name), SAFE(c->command), SAFE(c->created), SAFE(c->cpu), SAFE(c->os);
+        SAFE(c->build), SAFE(c->compiler), SAFE(c->git_commit), SAFE(c->calibrated);
+        for (size_t i = 0; i < c->count; i++) {
+            struct saved_row *x = &c->rows[i];
+            SAFE(x->kernel), SAFE(x->algorithm), SAFE(x->backend), SAFE(x->kind);
+            SAFE(x->device), SAFE(x->memory), SAFE(x->verdict), SAFE(x->reason);
+        }
+#undef SAFE
+    }
+    return copy;
+}
+
+static enum offload_status report_table(FILE *f, const struct saved_run *file_runs, size_t n,
                                         const struct match_set *m, const size_t *order,
                                         size_t norder)
 {
+    struct saved_run *runs = terminal_copies(file_runs, n);
+    if (!runs) {
+        fprintf(stderr, "offload: out of memory\n");
+        return OFFLOAD_ERR_RUN;
+    }
     table_runs(f, runs, n);
     if (m->nmatched == 0)
         fprintf(f, "\nno row is in every file: nothing to compare side by side\n");
     table_groups(f, runs, n, m, order, norder);
     table_leftovers(f, runs, m);
+    for (size_t r = 0; r < n; r++)
+        free(runs[r].rows);
+    free(runs);
     return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }
 
@@ -372,7 +434,9 @@ static void md_row(FILE *f, const struct saved_run *runs, size_t n, const struct
     const struct saved_row *first = &runs[0].rows[m->matched[i][0]];
     fputs("| ", f);
     markdown_cell(f, first->backend);
-    fprintf(f, " | %s |", first->memory);
+    fputs(" | ", f);
+    markdown_cell(f, first->memory);
+    fputs(" |", f);
     for (size_t r = 0; r < n; r++) {
         const struct saved_row *x = &runs[r].rows[m->matched[i][r]];
         char t1[32], t2[32], t3[32], t4[32];
@@ -382,7 +446,9 @@ static void md_row(FILE *f, const struct saved_run *runs, size_t n, const struct
                 seconds_or_dash(x->total_s, t4, sizeof t4), x->gbps);
         if (r)
             fprintf(f, " %.2fx |", ratio(runs, m, i, r));
-        fprintf(f, " %s |", x->check_ok ? x->verdict : "FAILED");
+        fputc(' ', f);
+        markdown_cell(f, x->check_ok ? x->verdict : "FAILED");
+        fputs(" |", f);
     }
     fputc('\n', f);
 }
@@ -394,8 +460,11 @@ static void md_groups(FILE *f, const struct saved_run *runs, size_t n, const str
         end = group_end(runs, m, order, norder, start);
         const struct saved_row *g = &runs[0].rows[m->matched[order[start]][0]];
         char size[64];
-        fprintf(f, "\n### %s (%s), %s\n\n", g->kernel, g->algorithm,
-                saved_row_size(g, size, sizeof size));
+        fputs("\n### ", f);
+        markdown_cell(f, g->kernel);
+        fputs(" (", f);
+        markdown_cell(f, g->algorithm);
+        fprintf(f, "), %s\n\n", saved_row_size(g, size, sizeof size));
         md_group_header(f, n);
         for (size_t k = start; k < end; k++)
             md_row(f, runs, n, m, order[k]);
@@ -405,8 +474,11 @@ static void md_groups(FILE *f, const struct saved_run *runs, size_t n, const str
                 const struct saved_row *x = &runs[r].rows[m->matched[order[k]][r]];
                 fprintf(f, "- #%zu **", r + 1);
                 markdown_cell(f, x->backend);
-                fprintf(f, "%s%s**: ", strcmp(x->memory, "-") ? " " : "",
-                        strcmp(x->memory, "-") ? x->memory : "");
+                if (strcmp(x->memory, "-") != 0) {
+                    fputc(' ', f);
+                    markdown_cell(f, x->memory);
+                }
+                fputs("**: ", f);
                 markdown_cell(f, x->reason);
                 fputc('\n', f);
             }
@@ -423,11 +495,17 @@ static void md_leftovers(FILE *f, const struct saved_run *runs, const struct mat
     for (size_t i = 0; i < m->nleftover; i++) {
         const struct saved_row *x = &runs[m->leftover[i].run].rows[m->leftover[i].row];
         char size[64], t[32];
-        fprintf(f, "| %zu | %s (%s) | %s | ", m->leftover[i].run + 1, x->kernel, x->algorithm,
-                saved_row_size(x, size, sizeof size));
+        fprintf(f, "| %zu | ", m->leftover[i].run + 1);
+        markdown_cell(f, x->kernel);
+        fputs(" (", f);
+        markdown_cell(f, x->algorithm);
+        fprintf(f, ") | %s | ", saved_row_size(x, size, sizeof size));
         markdown_cell(f, x->backend);
-        fprintf(f, " | %s | %s | %s |\n", x->memory, format_seconds(x->total_s, t, sizeof t),
-                x->check_ok ? x->verdict : "FAILED");
+        fputs(" | ", f);
+        markdown_cell(f, x->memory);
+        fprintf(f, " | %s | ", format_seconds(x->total_s, t, sizeof t));
+        markdown_cell(f, x->check_ok ? x->verdict : "FAILED");
+        fputs(" |\n", f);
     }
 }
 

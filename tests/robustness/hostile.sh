@@ -180,24 +180,24 @@ leftovers)
 hostile_saved)
   saved_export r.json
   cp r.json h.json
-  sed -i -E 's/"verdict": "[^"]*"/"verdict": "=cmd|\x27\/c calc\x27!A1"/' h.json
-  sed -i -E 's/"reason": "[^"]*"/"reason": "a|b\\n## c \\u001b[31mred"/' h.json
-  sed -i -E 's/"backend": "serial"/"backend": "`*x*`"/' h.json
+  sed -i -E 's/"verdict":[[:space:]]*"[^"]*"/"verdict": "=cmd|\x27\/c calc\x27!A1"/' h.json
+  sed -i -E 's/"reason":[[:space:]]*"[^"]*"/"reason": "a|b\\n## c \\u001b[31mred"/' h.json
+  sed -i -E 's/"backend":[[:space:]]*"serial"/"backend": "`*x*`"/' h.json
   run 0 report h.json --format markdown
   reject "a\|b|^## c|[^\\]\`\*x"
   expect 'a\\\|b'
   expect '\\`\\\*x\\\*\\`'
   run 0 report h.json
-  expect 'a\|b \\x1b\[31mred'
+  expect 'a\|b\\x0a## c \\x1b\[31mred'
   ! grep -q $'\x1b' out.txt || fail "an escape sequence reached the terminal"
   run 0 report h.json --format csv
   expect ",'=cmd"
   cp r.json m.json
-  sed -i -E 's/"memory_bytes": [0-9.e+]+/"memory_bytes": 1e308/' m.json
+  sed -i -E 's/"memory_bytes":[[:space:]]*[0-9.e+]+/"memory_bytes": 1e308/' m.json
   run 2 report m.json
   expect "m.json: .*memory_bytes"
   cp r.json t.json
-  sed -i -E '0,/"total": *\{/{/"total": *\{/{n;s/"min": *[0-9.e+-]+/"min": 1e999/}}' t.json
+  sed -i -E '/"total":[[:space:]]*\{/,/"min"/s/("min":[[:space:]]*)[0-9.e+-]+/\11e999/' t.json
   grep -q '1e999' t.json || fail "could not edit total.min"
   run 2 report t.json
   expect "t.json: .*time"
