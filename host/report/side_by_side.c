@@ -46,25 +46,6 @@ static const char *build_line(const struct saved_run *r, char *buf, size_t len)
     return buf;
 }
 
-/* Indices of matched rows in group order: each group (kernel, algorithm,
- * size) once, at its first row, with all its rows. Returns the count. */
-static size_t group_order(const struct saved_run *runs, const struct match_set *m, size_t *order)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < m->nmatched; i++) {
-        const struct saved_row *ri = &runs[0].rows[m->matched[i][0]];
-        int seen = 0;
-        for (size_t k = 0; k < n && !seen; k++)
-            seen = saved_rows_same_group(&runs[0].rows[m->matched[order[k]][0]], ri);
-        if (seen)
-            continue;
-        for (size_t j = i; j < m->nmatched; j++)
-            if (saved_rows_same_group(&runs[0].rows[m->matched[j][0]], ri))
-                order[n++] = j;
-    }
-    return n;
-}
-
 /* The end of the group that starts at order[start]. */
 static size_t group_end(const struct saved_run *runs, const struct match_set *m,
                         const size_t *order, size_t norder, size_t start)
@@ -519,7 +500,7 @@ enum offload_status report_runs(FILE *f, const struct saved_run *runs, size_t n,
         fprintf(stderr, "offload: out of memory\n");
         return OFFLOAD_ERR_RUN;
     }
-    size_t norder = group_order(runs, m, order);
+    size_t norder = match_group_order(runs, m, order);
     enum offload_status st = OFFLOAD_OK;
     switch (format) {
     case FORMAT_TABLE:
