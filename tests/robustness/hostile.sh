@@ -143,6 +143,19 @@ cache_impossible)
   reject "free \(no bytes move\)"
   expect "just measured"
   ;;
+# 7. "saved" only when the entry was written: the rename of the new entry
+# fails (the fault shim, OFFLOAD_TEST_SHIM) while the old entry stays.
+saved_claim)
+  [ -n "${OFFLOAD_TEST_SHIM:-}" ] || fail "set OFFLOAD_TEST_SHIM to the offload_clfault library"
+  calibrated
+  cp "$entry" old.json
+  LD_PRELOAD=$OFFLOAD_TEST_SHIM OFFLOAD_FAULT=rename:1:EXDEV \
+    "$exe" calibrate --backends serial --recalibrate >out.txt 2>&1 || fail "calibrate failed"
+  expect "ceilings are not cached .*Invalid cross-device link"
+  expect "just measured +not cached"
+  reject "saved to"
+  same "$entry" old.json
+  ;;
 # 8. More backends than the old fixed table.
 calibrate_many)
   calibrated
