@@ -318,9 +318,11 @@ static void json_group_key(cJSON *o, const struct saved_row *g)
     cJSON_AddStringToObject(o, "kernel", g->kernel);
     cJSON_AddStringToObject(o, "algorithm", g->algorithm);
     cJSON_AddNumberToObject(o, "size", (double)g->size);
+    /* Not "rows": a group's matched rows are its "rows" array (one key
+     * twice in an object is invalid; fuzz_report found it). */
     if (g->rows || g->cols) {
-        cJSON_AddNumberToObject(o, "rows", (double)g->rows);
-        cJSON_AddNumberToObject(o, "cols", (double)g->cols);
+        cJSON_AddNumberToObject(o, "markers", (double)g->rows);
+        cJSON_AddNumberToObject(o, "varieties", (double)g->cols);
     }
 }
 
