@@ -1,11 +1,12 @@
 #include "threads.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+
+#include "message.h"
 
 void threads_cap_default(void)
 {
@@ -15,14 +16,11 @@ void threads_cap_default(void)
         return;
     const char *env = getenv("OMP_NUM_THREADS");
     if (env)
-        fprintf(stderr,
-                "offload: warning: OMP_NUM_THREADS=%s is over the limit of %d threads; using %d\n",
-                env, OFFLOAD_MAX_THREADS, OFFLOAD_MAX_THREADS);
+        offload_warning("OMP_NUM_THREADS=%s is over the limit of %d threads; using %d\n", env,
+                        OFFLOAD_MAX_THREADS, OFFLOAD_MAX_THREADS);
     else
-        fprintf(stderr,
-                "offload: warning: OpenMP's default of %d threads is over the limit of %d "
-                "threads; using %d\n",
-                wanted, OFFLOAD_MAX_THREADS, OFFLOAD_MAX_THREADS);
+        offload_warning("OpenMP's default of %d threads is over the limit of %d threads; using %d\n",
+                        wanted, OFFLOAD_MAX_THREADS, OFFLOAD_MAX_THREADS);
     omp_set_num_threads(OFFLOAD_MAX_THREADS);
 #endif
 }

@@ -10,6 +10,7 @@
 #include "match.h"
 #include "side_by_side.h"
 #include "saved.h"
+#include "message.h"
 
 struct report_job {
     const struct saved_run *runs;
@@ -37,7 +38,7 @@ static enum offload_status render(const struct cli *c, const struct saved_run *r
     char err[PATH_MAX + 256];
     st = write_file_atomic(out ? out : "-", write_report, &job, err, sizeof err);
     if (st != OFFLOAD_OK)
-        fprintf(stderr, "offload: %s\n", err);
+        offload_error("%s\n", err);
     match_free(&m);
     return st;
 }

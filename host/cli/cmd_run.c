@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "progress.h"
 #include "run_text.h"
+#include "message.h"
 
 int command_run(struct cli *c)
 {
@@ -37,7 +38,7 @@ int command_run(struct cli *c)
         prepared_free(&p);
         return offload_exit_code(st);
     }
-    struct backend_config cfg = make_config(c, c->threads[0], selector, c->memory);
+    struct backend_config cfg = make_config(c, ops, c->threads[0], selector, c->memory);
     struct result_record rec = {.command = "run", .kernel = k, .alg = p.input.alg};
     snprintf(rec.backend, sizeof rec.backend, "%s", spec);
     rec.has_memory = ops->caps.memory_modes;
@@ -52,7 +53,7 @@ int command_run(struct cli *c)
     int rc = 0;
     rec.run = malloc(sizeof *rec.run);
     if (!rec.run) {
-        fprintf(stderr, "offload: out of memory\n");
+        offload_error("out of memory\n");
         rc = OFFLOAD_ERR_RUN;
     } else {
         st = run_kernel(ops, state, &p.input, &set, NULL, rec.run);

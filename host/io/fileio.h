@@ -65,8 +65,11 @@ enum offload_status output_path_check(const char *path, const char *const *input
  * Every write(2), flush, fsync and close is checked: the writer writes to a
  * stream whose every write lands in one checked function. One write at a
  * time. */
-enum offload_status write_file_atomic(const char *path, int (*writer)(FILE *f, void *ctx),
-                                      void *ctx, char *err, size_t errlen);
+/* Writes a whole file's contents to f; 0, or -1 when a write failed. */
+typedef int (*file_writer_fn)(FILE *f, void *ctx);
+
+enum offload_status write_file_atomic(const char *path, file_writer_fn writer, void *ctx, char *err,
+                                      size_t errlen);
 
 /* The same for a file of our own in a folder others may write to (the
  * ceilings cache): path is replaced by rename, never followed; anything at

@@ -1,4 +1,5 @@
 #include "runner.h"
+#include "message.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -74,13 +75,21 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
 {
     memset(res, 0, sizeof *res);
     res->status = OFFLOAD_ERR_RUN;
+    if (in->kernel >= KERNEL_COUNT || !ops->run[in->kernel]) {
+        /* A backend that registered without this kernel: say so, never jump to NULL. */
+        offload_backend_error(ops->name,
+                              "has no %s kernel (its backend_ops.run[] entry is empty); run it "
+                              "on another backend\n",
+                              in->kernel < KERNEL_COUNT ? kernel_name(in->kernel) : "such");
+        return res->status;
+    }
     size_t out_bytes = kernel_output_bytes(in);
     void *owned = NULL;
     if (!output) {
         owned = output = workload_alloc(out_bytes);
         if (!owned) {
-            fprintf(stderr, "offload: cannot allocate %zu bytes for the output of %s\n", out_bytes,
-                    kernel_name(in->kernel));
+            offload_error("cannot allocate %zu bytes for the output of %s\n", out_bytes,
+                          kernel_name(in->kernel));
             return res->status;
         }
     }
@@ -105,7 +114,7 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
         if (!res->check.ok) {
             char label[96];
             snprintf(label, sizeof label, "%s (%s), warm-up call", what, algorithm_name(in->alg));
-            check_print_failure(stderr, label, &res->check);
+            check_print_failure(label, &res->check);
             workload_free(owned);
             return res->status;
         }
@@ -149,7 +158,7 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
     if (!res->check.ok) {
         char label[96];
         snprintf(label, sizeof label, "%s (%s)", what, algorithm_name(in->alg));
-        check_print_failure(stderr, label, &res->check);
+        check_print_failure(label, &res->check);
     }
     workload_free(owned);
     return res->status;

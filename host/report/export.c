@@ -1,5 +1,6 @@
 #include "export.h"
 #include "fileio.h"
+#include "message.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -17,7 +18,7 @@ enum offload_status result_set_add(struct result_set *set, const struct result_r
         size_t cap = set->cap ? 2 * set->cap : 16;
         struct result_record *items = realloc(set->items, cap * sizeof *items);
         if (!items) {
-            fprintf(stderr, "offload: out of memory keeping results\n");
+            offload_error("out of memory keeping results\n");
             return OFFLOAD_ERR_RUN;
         }
         set->items = items;
@@ -100,7 +101,7 @@ static void csv_conclusion(FILE *f, const struct sweep_conclusion *k)
 enum offload_status export_csv(FILE *f, const struct result_set *set)
 {
     struct provenance prov;
-    provenance_collect(&prov);
+    backend_provenance(&prov);
     fputs(csv_columns, f);
     for (size_t i = 0; i < set->count; i++) {
         const struct result_record *r = &set->items[i];
@@ -324,10 +325,10 @@ static void json_provenance(cJSON *root, const struct provenance *p)
     cJSON_AddBoolToObject(b, "native", p->native);
     cJSON_AddStringToObject(b, "isa", p->isa);
     cJSON_AddStringToObject(b, "build_type", p->build_type);
-    if (p->opencl_headers[0])
-        cJSON_AddStringToObject(b, "opencl", p->opencl_headers);
+    if (p->backend_builds[0])
+        cJSON_AddStringToObject(b, "backends", p->backend_builds);
     else
-        cJSON_AddNullToObject(b, "opencl");
+        cJSON_AddNullToObject(b, "backends");
 }
 
 enum offload_status export_json(FILE *f, const struct result_set *set)
@@ -351,7 +352,7 @@ enum offload_status export_json(FILE *f, const struct result_set *set)
         cJSON_AddStringToObject(host, "machine", u.machine);
     }
     struct provenance prov;
-    provenance_collect(&prov);
+    backend_provenance(&prov);
     cJSON_AddStringToObject(host, "cpu", prov.cpu);
     cJSON_AddNumberToObject(host, "cores", prov.cores);
     cJSON_AddNumberToObject(host, "memory_bytes", prov.memory_bytes);

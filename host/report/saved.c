@@ -1,6 +1,7 @@
 /* Saved runs read back from JSON exports (schema 1 and 2), and live results
  * put in the same shape. */
 #include "saved.h"
+#include "message.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -156,7 +157,7 @@ static const char *parse_header(const cJSON *root, const cJSON *results, struct 
 
 static enum offload_status bad_input(const char *name, const char *problem, const char *fix)
 {
-    fprintf(stderr, "offload: %s: %s: %s\n", name, problem, fix);
+    offload_error("%s: %s: %s\n", name, problem, fix);
     return OFFLOAD_ERR_USAGE;
 }
 
@@ -206,7 +207,7 @@ enum offload_status saved_run_parse(const char *text, const char *name, struct s
     if (st == OFFLOAD_OK && n == 0)
         st = bad_input(name, "the export holds no results", rerun_fix);
     if (st == OFFLOAD_OK && !(out->rows = calloc(n, sizeof *out->rows))) {
-        fprintf(stderr, "offload: out of memory reading %s\n", name);
+        offload_error("out of memory reading %s\n", name);
         st = OFFLOAD_ERR_RUN;
     }
     const cJSON *rec;
@@ -286,7 +287,7 @@ enum offload_status saved_run_from_results(const struct result_set *set, const c
     out->schema = EXPORT_SCHEMA_VERSION;
     out->rows = calloc(set->count ? set->count : 1, sizeof *out->rows);
     if (!out->rows) {
-        fprintf(stderr, "offload: out of memory\n");
+        offload_error("out of memory\n");
         return OFFLOAD_ERR_RUN;
     }
     for (size_t i = 0; i < set->count; i++) {
@@ -298,7 +299,7 @@ enum offload_status saved_run_from_results(const struct result_set *set, const c
     snprintf(out->command, sizeof out->command, "%s", set->count ? set->items[0].command : "?");
     snprintf(out->created, sizeof out->created, "now");
     struct provenance p;
-    provenance_collect(&p);
+    backend_provenance(&p);
     snprintf(out->cpu, sizeof out->cpu, "%s", p.cpu);
     snprintf(out->os, sizeof out->os, "%s", p.os);
     out->cores = p.cores;

@@ -3,6 +3,7 @@
  * kernel, algorithm and size with one column group per run, the end-to-end
  * speedup of each run over the first, and the rows not in every run. */
 #include "side_by_side.h"
+#include "message.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -210,7 +211,7 @@ static enum offload_status report_table(FILE *f, const struct saved_run *file_ru
 {
     struct saved_run *runs = terminal_copies(file_runs, n);
     if (!runs) {
-        fprintf(stderr, "offload: out of memory\n");
+        offload_error("out of memory\n");
         return OFFLOAD_ERR_RUN;
     }
     table_runs(f, runs, n);
@@ -499,7 +500,7 @@ enum offload_status report_runs(FILE *f, const struct saved_run *runs, size_t n,
 {
     size_t *order = calloc(m->nmatched + 1, sizeof *order);
     if (!order) {
-        fprintf(stderr, "offload: out of memory\n");
+        offload_error("out of memory\n");
         return OFFLOAD_ERR_RUN;
     }
     size_t norder = match_group_order(runs, m, order);

@@ -5,6 +5,7 @@
  * allocation. Every call is blocking: results are in host memory on return. */
 
 #include "opencl_internal.h"
+#include "message.h"
 
 #include "timing.h"
 
@@ -129,7 +130,7 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
 
     if (list.count == 0) {
         if (!cfg->quiet)
-            fprintf(stderr, "offload: opencl: the OpenCL platforms found have no devices\n");
+            offload_backend_error("opencl", "the OpenCL platforms found have no devices\n");
         free(list.items);
         return OFFLOAD_UNAVAILABLE;
     }
@@ -142,7 +143,7 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
 
     struct opencl_state *st = calloc(1, sizeof *st);
     if (!st) {
-        fprintf(stderr, "offload: opencl: out of host memory\n");
+        offload_backend_error("opencl", "out of host memory\n");
         free(list.items);
         return OFFLOAD_ERR_RUN;
     }
@@ -155,14 +156,18 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
 
     if (!device_has_fp64(st->device)) {
         if (!cfg->quiet)
-            fprintf(stderr,
-                    "offload: opencl: device %s has no double precision (cl_khr_fp64), which the "
-                    "sqrt and sumsqrt kernels need; choose another device\n",
-                    info->device);
+            offload_backend_error("opencl",
+                                  "device %s has no double precision (cl_khr_fp64), which the "
+                                  "sqrt and sumsqrt kernels need; choose another device\n",
+                                  info->device);
         opencl_fini(st);
         return OFFLOAD_UNAVAILABLE;
     }
-    if (read_device_limits(st, cfg->opencl_path, info) != OFFLOAD_OK)
+    const char *path = cfg->options[OPENCL_OPTION_PATH];
+    enum opencl_path forced = !path                      ? OPENCL_PATH_AUTO
+                              : strcmp(path, "cpu") == 0 ? OPENCL_PATH_CPU
+                                                         : OPENCL_PATH_GPU;
+    if (read_device_limits(st, forced, info) != OFFLOAD_OK)
         goto fail;
     describe_host_relation(st, info);
 
@@ -183,7 +188,7 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
     double t1 = offload_now();
     info->setup_s = t1 - t0;
 
-    status = build_program(st, cfg->kernel_dir, &info->build_cached);
+    status = build_program(st, cfg->options[OPENCL_OPTION_KERNEL_DIR], &info->build_cached);
     if (status != OFFLOAD_OK) {
         opencl_fini(st);
         return status;
@@ -201,6 +206,24 @@ fail:
     return OFFLOAD_ERR_RUN;
 }
 
+/* The OpenCL headers this build saw and the version it targets. */
+static void opencl_build_facts(char *buf, size_t len)
+{
+#ifndef OFFLOAD_OPENCL_HEADERS
+#define OFFLOAD_OPENCL_HEADERS "unknown"
+#endif
+    snprintf(buf, len, "headers %s, target %d.%d", OFFLOAD_OPENCL_HEADERS,
+             CL_TARGET_OPENCL_VERSION / 100, CL_TARGET_OPENCL_VERSION % 100 / 10);
+}
+
+static const struct backend_option opencl_options[OPENCL_OPTION_COUNT] = {
+    [OPENCL_OPTION_PATH] = {"opencl-path", "P", "cpu gpu", 0,
+                            "OpenCL work-groups: cpu (long runs per work-item) or gpu (one "
+                            "element each, groups of 256); default: from the device type"},
+    [OPENCL_OPTION_KERNEL_DIR] = {"kernel-dir", "DIR", NULL, 1,
+                                  "OpenCL: read DIR/*.cl instead of the built-in kernels"},
+};
+
 const struct backend_ops backend_opencl = {
     .name = "opencl",
     .summary = "OpenCL device (GPU or CPU driver such as PoCL), kernels from kernels/*.cl",
@@ -214,4 +237,7 @@ const struct backend_ops backend_opencl = {
     .calibrate = opencl_calibrate,
     .fini = opencl_fini,
     .describe_devices = opencl_describe_devices,
+    .options = opencl_options,
+    .option_count = OPENCL_OPTION_COUNT,
+    .build_facts = opencl_build_facts,
 };
