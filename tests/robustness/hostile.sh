@@ -113,14 +113,15 @@ omp_threads)
 # 5. Endless input stops at the first NUL byte, without reading it all.
 endless_input)
   start=$SECONDS
-  (ulimit -v 2000000 && exec timeout 60 "$exe" scores /dev/zero --backend serial) >out.txt 2>&1
+  # No memory limit here (a sanitizer reserves terabytes of address space):
+  # the time bound and the offset in the message show it stopped at once.
+  timeout 60 "$exe" scores /dev/zero --backend serial >out.txt 2>&1
   rc=$?
   [ $rc = 2 ] || fail "scores /dev/zero exited $rc"
   [ $((SECONDS - start)) -le 10 ] || fail "scores /dev/zero took $((SECONDS - start)) s"
   expect "/dev/zero: NUL byte at byte offset 0"
   # An endless line without a NUL: stopped at the line bound.
-  (ulimit -v 2000000 && yes 0, | tr -d '\n' | timeout 60 "$exe" scores - --backend serial) \
-    >out.txt 2>&1
+  yes 0, | tr -d '\n' | timeout 60 "$exe" scores - --backend serial >out.txt 2>&1
   rc=$?
   [ $rc = 2 ] || fail "an endless line exited $rc"
   expect "-: line 1 is over the 64 MiB limit at byte offset [0-9]+"
