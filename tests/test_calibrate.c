@@ -478,6 +478,51 @@ static int remove_cache_dir(void **state)
     return 0;
 }
 
+/* Physical bounds (issue 19): what the cache may hold. */
+static void test_plausible_bounds(void **state)
+{
+    (void)state;
+    struct ceilings good = fake_values(), c;
+    assert_true(ceilings_plausible(&good));
+    double *bandwidths[] = {&c.stream_copy, &c.stream_triad};
+    for (size_t i = 0; i < 2; i++) {
+        const double bad[] = {0, 1e-300, 999999, 1.01e14, 1e300, INFINITY, NAN, -1};
+        for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+            c = good;
+            *bandwidths[i] = bad[k];
+            assert_false(ceilings_plausible(&c));
+        }
+        c = good;
+        *bandwidths[i] = 1e6; /* the bounds themselves are possible */
+        assert_true(ceilings_plausible(&c));
+        *bandwidths[i] = 1e14;
+        assert_true(ceilings_plausible(&c));
+    }
+    c = good;
+    c.stream_read = 0; /* optional: not measured */
+    assert_true(ceilings_plausible(&c));
+    c.stream_read = 10; /* measured, but 10 B/s */
+    assert_false(ceilings_plausible(&c));
+    c = good;
+    c.sqrt_f64 = 0;
+    assert_false(ceilings_plausible(&c));
+    c = good;
+    c.launch_latency = 1.0;
+    assert_false(ceilings_plausible(&c));
+    c.launch_latency = 0; /* the host launches nothing */
+    assert_true(ceilings_plausible(&c));
+    /* Copy mode moves bytes; zero-copy moves none. */
+    c = good;
+    c.transfer[MEM_COPY].to_device = 0;
+    assert_false(ceilings_plausible(&c));
+    c = good;
+    c.transfer[MEM_ZERO_COPY].to_device = 5e9;
+    assert_false(ceilings_plausible(&c));
+    c = good;
+    c.transfer[MEM_PINNED].from_device = 0; /* mapped: costs nothing */
+    assert_true(ceilings_plausible(&c));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -487,6 +532,7 @@ int main(void)
         cmocka_unit_test(test_get_measures_caches_and_remeasures),
         cmocka_unit_test(test_parse_fuzz_seeds),
         cmocka_unit_test(test_print),
+        cmocka_unit_test(test_plausible_bounds),
         cmocka_unit_test(test_host_one_thread),
         cmocka_unit_test(test_host_two_threads),
         cmocka_unit_test(test_opencl),
