@@ -150,7 +150,9 @@ saved_claim)
   [ -n "${OFFLOAD_TEST_SHIM:-}" ] || fail "set OFFLOAD_TEST_SHIM to the offload_clfault library"
   calibrated
   cp "$entry" old.json
-  LD_PRELOAD=$OFFLOAD_TEST_SHIM OFFLOAD_FAULT=rename:1:EXDEV \
+  # The shim comes first, before a sanitizer's runtime (as tests/fault does).
+  LD_PRELOAD=$OFFLOAD_TEST_SHIM${LD_PRELOAD:+:$LD_PRELOAD} OFFLOAD_FAULT=rename:1:EXDEV \
+    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
     "$exe" calibrate --backends serial --recalibrate >out.txt 2>&1 || fail "calibrate failed"
   expect "ceilings are not cached .*Invalid cross-device link"
   expect "just measured +not cached"
