@@ -15,11 +15,20 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Reads fp to its end into a NUL-terminated buffer; errno as read_whole_file. */
-static char *read_stream(FILE *f, size_t max_bytes, size_t *length)
+/* Reads fp to its end into a NUL-terminated buffer; errno as read_whole_file.
+ * hint: the size a regular file says it has (0: unknown), so a large file
+ * is read into one allocation instead of a dozen doublings. */
+static char *read_stream(FILE *f, size_t max_bytes, size_t hint, size_t *length)
 {
     char *text = NULL;
     size_t used = 0, cap = 0;
+    if (hint > 0 && hint <= max_bytes) {
+        cap = hint + 4097; /* room to see the end of file in one more read */
+        if (!(text = malloc(cap))) {
+            errno = ENOMEM;
+            return NULL;
+        }
+    }
     int error = 0;
     for (;;) {
         if (cap - used < 4096) {
@@ -62,12 +71,15 @@ char *read_whole_file(const char *path, size_t max_bytes, size_t *length)
     if (!f)
         return NULL;
     struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (fstat(fileno(f), &st) != 0)
+        memset(&st, 0, sizeof st);
+    if (S_ISDIR(st.st_mode)) {
         fclose(f);
         errno = EISDIR;
         return NULL;
     }
-    char *text = read_stream(f, max_bytes, length);
+    size_t hint = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size : 0;
+    char *text = read_stream(f, max_bytes, hint, length);
     int e = errno;
     fclose(f);
     errno = e;
@@ -94,7 +106,7 @@ char *read_private_file(const char *path, size_t max_bytes, size_t *length)
         errno = e;
         return NULL;
     }
-    char *text = read_stream(f, max_bytes, length);
+    char *text = read_stream(f, max_bytes, (size_t)st.st_size, length);
     int e = errno;
     fclose(f);
     errno = e;
