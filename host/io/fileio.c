@@ -420,7 +420,7 @@ static int sink_close(void *cookie)
  * the first failure (EIO when the failing call set none). SIGXFSZ is
  * ignored meanwhile, so a file-size limit is a reported EFBIG, not a
  * silent death with a cut file. */
-static int write_to_fd(int fd, int (*writer)(FILE *f, void *ctx), void *ctx)
+static int write_to_fd(int fd, file_writer_fn writer, void *ctx)
 {
     struct sink s = {fd, 0};
     cookie_io_functions_t io = {.write = sink_write, .close = sink_close};
@@ -433,7 +433,7 @@ static int write_to_fd(int fd, int (*writer)(FILE *f, void *ctx), void *ctx)
     int e = f ? 0 : (errno ? errno : ENOMEM);
     if (f) {
         errno = 0; /* so a writer that fails without errno is not blamed on an old one */
-        int failed = writer(f, ctx) != 0;
+        int failed = writer(f, ctx) != OFFLOAD_OK;
         e = errno;
         failed = fflush(f) != 0 || ferror(f) || failed;
         fclose(f);
@@ -446,8 +446,7 @@ static int write_to_fd(int fd, int (*writer)(FILE *f, void *ctx), void *ctx)
     return e;
 }
 
-static enum offload_status write_stdout(int (*writer)(FILE *f, void *ctx), void *ctx, char *err,
-                                        size_t errlen)
+static enum offload_status write_stdout(file_writer_fn writer, void *ctx, char *err, size_t errlen)
 {
     /* What the stdout stream holds goes first, so the order is kept. */
     int e = fflush(stdout) != 0 ? errno : 0;
@@ -463,8 +462,8 @@ static enum offload_status write_stdout(int (*writer)(FILE *f, void *ctx), void 
 /* FIFOs and devices are written in place: replacing them would break the
  * reader, or put a file where /dev/null was. O_APPEND keeps what a
  * descriptor's file already holds. */
-static enum offload_status write_direct(const char *path, int (*writer)(FILE *f, void *ctx),
-                                        void *ctx, char *err, size_t errlen)
+static enum offload_status write_direct(const char *path, file_writer_fn writer, void *ctx,
+                                        char *err, size_t errlen)
 {
     int fd = open(path, O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC);
     int e = fd < 0 ? errno : write_to_fd(fd, writer, ctx);
@@ -492,8 +491,7 @@ static int sync_folder(const char *target)
 }
 
 static enum offload_status write_replace(const char *shown, const struct output_target *t,
-                                         int (*writer)(FILE *f, void *ctx), void *ctx, char *err,
-                                         size_t errlen)
+                                         file_writer_fn writer, void *ctx, char *err, size_t errlen)
 {
     char dir[PATH_MAX], prefix[NAME_MAX + 1];
     folder_of(t->path, dir, sizeof dir);
@@ -542,8 +540,8 @@ static enum offload_status write_replace(const char *shown, const struct output_
     return OFFLOAD_OK;
 }
 
-enum offload_status write_file_atomic(const char *path, int (*writer)(FILE *f, void *ctx),
-                                      void *ctx, char *err, size_t errlen)
+enum offload_status write_file_atomic(const char *path, file_writer_fn writer, void *ctx, char *err,
+                                      size_t errlen)
 {
     struct output_target t;
     enum offload_status st = resolve_output(path, NULL, 0, &t, err, errlen);
@@ -560,7 +558,7 @@ enum offload_status write_file_atomic(const char *path, int (*writer)(FILE *f, v
     return OFFLOAD_ERR_RUN;
 }
 
-enum offload_status write_file_private(const char *path, int (*writer)(FILE *f, void *ctx),
+enum offload_status write_file_private(const char *path, file_writer_fn writer,
                                        void *ctx, char *err, size_t errlen)
 {
     struct output_target t;

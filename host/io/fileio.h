@@ -65,8 +65,9 @@ enum offload_status output_path_check(const char *path, const char *const *input
  * Every write(2), flush, fsync and close is checked: the writer writes to a
  * stream whose every write lands in one checked function. One write at a
  * time. */
-/* Writes a whole file's contents to f; 0, or -1 when a write failed. */
-typedef int (*file_writer_fn)(FILE *f, void *ctx);
+/* Writes a whole file's contents to f; OFFLOAD_ERR_RUN when a write failed
+ * (write_file_atomic also checks the stream's error flag and the flush). */
+typedef enum offload_status (*file_writer_fn)(FILE *f, void *ctx);
 
 enum offload_status write_file_atomic(const char *path, file_writer_fn writer, void *ctx, char *err,
                                       size_t errlen);
@@ -75,7 +76,7 @@ enum offload_status write_file_atomic(const char *path, file_writer_fn writer, v
  * ceilings cache): path is replaced by rename, never followed; anything at
  * path that is not a regular file owned by this user is refused and left
  * alone (OFFLOAD_ERR_RUN); a new file is made 0600. */
-enum offload_status write_file_private(const char *path, int (*writer)(FILE *f, void *ctx),
+enum offload_status write_file_private(const char *path, file_writer_fn writer,
                                        void *ctx, char *err, size_t errlen);
 
 #endif
