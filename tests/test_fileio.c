@@ -378,7 +378,6 @@ static void test_handlers_restored_after_write(void **state)
     assert_true(now.sa_handler == SIG_DFL);
 }
 
-
 /* ---- issue 19: outputs never name inputs; the cache's own files -------- */
 
 static void test_output_that_is_an_input_refused(void **state)
@@ -418,7 +417,8 @@ static void test_stale_temps_swept(void **state)
         assert_true(fd >= 0);
         close(fd);
     }
-    struct timespec old[2] = {{.tv_sec = time(NULL) - 2 * 86400}, {.tv_sec = time(NULL) - 2 * 86400}};
+    struct timespec old[2] = {{.tv_sec = time(NULL) - 2 * 86400},
+                              {.tv_sec = time(NULL) - 2 * 86400}};
     assert_int_equal(utimensat(AT_FDCWD, stale, old, 0), 0);
     assert_int_equal(utimensat(AT_FDCWD, other, old, 0), 0);
     assert_int_equal(output_path_check(out, NULL, 0, err, sizeof err), OFFLOAD_OK);

@@ -167,11 +167,10 @@ static void test_markdown_cell(void **state)
 static void test_group_order(void **state)
 {
     (void)state;
-    struct saved_row rows[] = {row("sqrt", 1000, "serial", "a", 0, "-"),
-                               row("sumsqrt", 1000, "serial", "a", 0, "-"),
-                               row("sqrt", 1000, "openmp", "a", 0, "-"),
-                               row("sqrt", 2000, "serial", "a", 0, "-"),
-                               row("sumsqrt", 1000, "openmp", "a", 0, "-")};
+    struct saved_row rows[] = {
+        row("sqrt", 1000, "serial", "a", 0, "-"), row("sumsqrt", 1000, "serial", "a", 0, "-"),
+        row("sqrt", 1000, "openmp", "a", 0, "-"), row("sqrt", 2000, "serial", "a", 0, "-"),
+        row("sumsqrt", 1000, "openmp", "a", 0, "-")};
     struct saved_run runs[1] = {{.rows = rows, .count = 5}};
     struct match_set m;
     assert_int_equal(match_runs(runs, 1, &m), OFFLOAD_OK);
@@ -187,10 +186,8 @@ static void test_group_order(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_key),
-        cmocka_unit_test(test_match_runs),
-        cmocka_unit_test(test_parse),
-        cmocka_unit_test(test_markdown_cell),
+        cmocka_unit_test(test_key),         cmocka_unit_test(test_match_runs),
+        cmocka_unit_test(test_parse),       cmocka_unit_test(test_markdown_cell),
         cmocka_unit_test(test_group_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,8 +19,9 @@ void threads_cap_default(void)
         offload_warning("OMP_NUM_THREADS=%s is over the limit of %d threads; using %d\n", env,
                         OFFLOAD_MAX_THREADS, OFFLOAD_MAX_THREADS);
     else
-        offload_warning("OpenMP's default of %d threads is over the limit of %d threads; using %d\n",
-                        wanted, OFFLOAD_MAX_THREADS, OFFLOAD_MAX_THREADS);
+        offload_warning(
+            "OpenMP's default of %d threads is over the limit of %d threads; using %d\n", wanted,
+            OFFLOAD_MAX_THREADS, OFFLOAD_MAX_THREADS);
     omp_set_num_threads(OFFLOAD_MAX_THREADS);
 #endif
 }

@@ -250,9 +250,8 @@ static void sweep_stale_temps(const char *target)
         for (size_t i = plen; i < plen + TEMP_RANDOM; i++)
             ours = ours && isalnum((unsigned char)name[i]);
         struct stat st;
-        if (ours && fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-            S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
-            now - st.st_mtime > TEMP_STALE_SECONDS)
+        if (ours && fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+            st.st_uid == geteuid() && now - st.st_mtime > TEMP_STALE_SECONDS)
             (void)unlinkat(dirfd(d), name, 0);
     }
     closedir(d);
@@ -296,8 +295,8 @@ static enum offload_status check_not_input(const char *path, const struct stat *
             continue;
         if (in.st_dev == out->st_dev && in.st_ino == out->st_ino) {
             snprintf(err, errlen,
-                     "cannot write %s: it is also an input (%s); name another output file",
-                     path, inputs[i]);
+                     "cannot write %s: it is also an input (%s); name another output file", path,
+                     inputs[i]);
             return OFFLOAD_ERR_USAGE;
         }
     }
@@ -558,8 +557,8 @@ enum offload_status write_file_atomic(const char *path, file_writer_fn writer, v
     return OFFLOAD_ERR_RUN;
 }
 
-enum offload_status write_file_private(const char *path, file_writer_fn writer,
-                                       void *ctx, char *err, size_t errlen)
+enum offload_status write_file_private(const char *path, file_writer_fn writer, void *ctx,
+                                       char *err, size_t errlen)
 {
     struct output_target t;
     memset(&t, 0, sizeof t);

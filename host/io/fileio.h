@@ -76,7 +76,7 @@ enum offload_status write_file_atomic(const char *path, file_writer_fn writer, v
  * ceilings cache): path is replaced by rename, never followed; anything at
  * path that is not a regular file owned by this user is refused and left
  * alone (OFFLOAD_ERR_RUN); a new file is made 0600. */
-enum offload_status write_file_private(const char *path, file_writer_fn writer,
-                                       void *ctx, char *err, size_t errlen);
+enum offload_status write_file_private(const char *path, file_writer_fn writer, void *ctx,
+                                       char *err, size_t errlen);
 
 #endif

@@ -90,8 +90,7 @@ static bool stream_chunk_ok(const char *buf, size_t from, size_t to, size_t *lin
 {
     const char *nul = memchr(buf + from, '\0', to - from);
     size_t end = nul ? (size_t)(nul - buf) : to;
-    for (const char *p = buf + from; (p = memchr(p, '\n', end - (size_t)(p - buf))) != NULL;
-         p++) {
+    for (const char *p = buf + from; (p = memchr(p, '\n', end - (size_t)(p - buf))) != NULL; p++) {
         (*line)++;
         *line_start = (size_t)(p - buf) + 1;
     }

@@ -8,8 +8,8 @@
  * path is predictable, so another user may aim at it: the folder is made
  * 0700, entries are opened with O_NOFOLLOW and O_NONBLOCK, and anything
  * there that is not a regular file owned by this user is neither read,
- * followed nor replaced (read_private_file, write_file_private). Numbers are written with "%.17g" (exact round trip, '.'
- * whatever the locale) and parsed by cJSON, which handles the locale. */
+ * followed nor replaced (read_private_file, write_file_private). Numbers are written with "%.17g"
+ * (exact round trip, '.' whatever the locale) and parsed by cJSON, which handles the locale. */
 #include "ceilings.h"
 #include "fileio.h"
 #include "message.h"

@@ -201,8 +201,8 @@ enum offload_status match_runs(const struct saved_run *runs, size_t n, struct ma
         total += runs[r].count;
         used[r] = calloc(runs[r].count + 1, 1);
         ok = ok && used[r] &&
-             (r == 0 || index_build(&index[r], runs[r].rows, runs[r].count, match_hash,
-                                    saved_rows_match));
+             (r == 0 ||
+              index_build(&index[r], runs[r].rows, runs[r].count, match_hash, saved_rows_match));
     }
     out->matched = calloc(runs[0].count + 1, sizeof *out->matched);
     out->leftover = calloc(total + 1, sizeof *out->leftover);

@@ -64,9 +64,9 @@ static size_t size_field(const cJSON *obj, const char *name, int *ok)
 /* Magnitudes a real export can hold; anything past them (1e999 reads as
  * infinity, 1e308 bytes of memory) is a damaged or hand-made file, refused
  * on load rather than printed as "inf s" or a 300-digit size. */
-#define SAVED_MAX_SECONDS 1e7     /* 116 days for one timed run */
-#define SAVED_MAX_GBPS 1e6        /* 1 PB/s */
-#define SAVED_MAX_MEMORY 0x1p60   /* 1 EiB of host memory */
+#define SAVED_MAX_SECONDS 1e7   /* 116 days for one timed run */
+#define SAVED_MAX_GBPS 1e6      /* 1 PB/s */
+#define SAVED_MAX_MEMORY 0x1p60 /* 1 EiB of host memory */
 
 static int seconds_ok(double s, int may_be_absent)
 {

@@ -467,8 +467,7 @@ ssize_t write(int fd, const void *buf, size_t count)
     /* Regular files only: messages to the terminal or a pipe stay out of
      * the count, so the N-th write is the N-th write of a file. */
     struct stat st;
-    if (target == C_WRITE && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-        should_fail(C_WRITE)) {
+    if (target == C_WRITE && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && should_fail(C_WRITE)) {
         errno = fail_error;
         return -1;
     }
@@ -493,8 +492,7 @@ int rename(const char *from, const char *to)
     return REAL(rename)(from, to);
 }
 
-int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *),
-                   void *arg)
+int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *), void *arg)
 {
     if (should_fail(C_PTHREAD_CREATE))
         return fail_error; /* pthread_create returns the error, errno untouched */

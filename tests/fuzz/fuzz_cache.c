@@ -98,15 +98,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort(); /* read through a link, a FIFO or a folder, or an implausible value kept */
     if (kind == 1 || kind == 2) {
         /* A store must not replace or write through what was planted. */
-        struct ceilings good = {.stream_copy = 1e10, .stream_triad = 1e10, .sqrt_f64 = 1e9,
-                                .sqrt_f32 = 1e9};
+        struct ceilings good = {
+            .stream_copy = 1e10, .stream_triad = 1e10, .sqrt_f64 = 1e9, .sqrt_f32 = 1e9};
         for (int m = 0; m < 3; m++)
             good.transfer[m].zero_copy = 1;
         if (ceilings_store("serial", &info, &good) == OFFLOAD_OK)
             abort();
         struct stat st_path;
-        if (lstat(path, &st_path) != 0 || (kind == 1 ? !S_ISLNK(st_path.st_mode)
-                                                     : !S_ISFIFO(st_path.st_mode)))
+        if (lstat(path, &st_path) != 0 ||
+            (kind == 1 ? !S_ISLNK(st_path.st_mode) : !S_ISFIFO(st_path.st_mode)))
             abort();
         if (kind == 1) {
             FILE *f = fopen(target, "rb");

@@ -66,7 +66,8 @@ static void check_json(const char *text, const struct saved_run *runs, size_t n,
             seen++;
         }
     }
-    size_t left = (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(root, "not_in_every_file"));
+    size_t left =
+        (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(root, "not_in_every_file"));
     if (seen != m->nmatched || left != m->nleftover)
         __builtin_trap();
     /* Strings come back exactly: every backend of run 0 is among the rows. */
@@ -77,7 +78,8 @@ static void check_json(const char *text, const struct saved_run *runs, size_t n,
         {
             cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(group, "rows"))
             {
-                const cJSON *b = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(row, 0), "backend");
+                const cJSON *b =
+                    cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(row, 0), "backend");
                 found = found || (cJSON_IsString(b) && strcmp(b->valuestring, want) == 0);
             }
         }
