@@ -366,6 +366,12 @@ static void test_sigterm_removes_temp(void **state)
     check_interrupted_write(*state, SIGTERM);
 }
 
+/* SIGQUIT too (issue 19): the temporary file goes with the process. */
+static void test_sigquit_removes_temp(void **state)
+{
+    check_interrupted_write(*state, SIGQUIT);
+}
+
 static void test_handlers_restored_after_write(void **state)
 {
     char path[128], err[512];
@@ -520,6 +526,7 @@ int main(void)
         T(test_check_folder_is_a_file),
         T(test_sigint_removes_temp),
         T(test_sigterm_removes_temp),
+        T(test_sigquit_removes_temp),
         T(test_handlers_restored_after_write),
         T(test_output_that_is_an_input_refused),
         T(test_stale_temps_swept),
