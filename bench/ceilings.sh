@@ -8,9 +8,8 @@
 #    share of its ceiling (the run probes its ceilings right before and after
 #    the timed runs, --ceilings fresh) must be at most 102%. PASS when every
 #    round holds.
-# 2. With --babelstream BINARY (BabelStream's OpenMP build, UoB-HPC/BabelStream,
-#    e.g. `cmake -S BabelStream -B bs -DMODEL=omp && cmake --build bs`, binary
-#    bs/omp-stream): three pairs, each `offload calibrate --recalibrate` on 2
+# 2. With --babelstream BINARY (UoB-HPC/BabelStream's OpenMP model, built by
+#    you; its binary is omp-stream): three pairs, each `offload calibrate --recalibrate` on 2
 #    threads and BabelStream on 2 threads back to back. The host memory
 #    ceiling (the best of offload's STREAM-counted copy, triad and read
 #    bandwidth, bytes counted as STREAM and BabelStream count them) divided
