@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "file_kernel.h"
 #include "kernels.h"
 #include "status.h"
 
@@ -33,6 +34,9 @@ struct backend_config {
     enum offload_memory_mode memory;
     enum opencl_path opencl_path; /* OpenCL only; AUTO (0) by default */
     int quiet;                    /* say nothing when the device is unavailable (tests) */
+    /* A user's kernel file to build as well (run FILE.cl), with
+     * -cl-kernel-arg-info; NULL for the built-in kernels only. */
+    const struct file_source *file;
 };
 
 /* Seconds; a negative value means "not applicable to this backend". */
@@ -69,6 +73,8 @@ struct ceilings {
     double sqrt_f32;        /* float32 square roots per second, whole device */
     double compare_i8;      /* the tutorial's int8 pair compares per second (the naive
                              * scores loop on cache-resident rows); 0 = not measured */
+    double fma_f32, fma_f64; /* flops per second of chains of FMAs (one FMA counts 2),
+                              * whole device, as clpeak and mixbench; 0 = not measured */
     double launch_latency;  /* seconds for an empty kernel launch to complete; 0 on the host */
     struct {
         double to_device, from_device; /* bytes/s; 0 when the mode costs nothing */
@@ -119,8 +125,12 @@ struct backend_ops {
     size_t (*list_selectors)(char (*selectors)[16], size_t cap);
     enum offload_status (*init)(const struct backend_config *cfg, void **state,
                                 struct backend_info *info);
-    /* One function per kernel, indexed by enum offload_kernel. */
+    /* One function per kernel, indexed by enum offload_kernel; NULL for a
+     * kernel the backend cannot run (a .cl file on the host backends). */
     backend_run_fn run[KERNEL_COUNT];
+    /* With cfg->file given to init: every __kernel of the file and its
+     * arguments as the device declares them. NULL where files cannot run. */
+    enum offload_status (*file_kernels)(void *state, struct file_program_decl *out);
     /* Measure this backend's ceilings on its device (a second or two). */
     enum offload_status (*calibrate)(void *state, struct ceilings *out);
     void (*fini)(void *state);

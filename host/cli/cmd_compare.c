@@ -159,7 +159,7 @@ int command_compare(struct cli *c)
     size_t nkernels = 0;
     char names[KERNEL_NAME_LIST_MAX];
     if (c->npositional == 0)
-        for (int k = 0; k < KERNEL_COUNT; k++)
+        for (int k = 0; k < KERNEL_BUILTIN_COUNT; k++)
             kernels[nkernels++] = (enum offload_kernel)k;
     for (size_t i = 0; i < c->npositional; i++) {
         if (nkernels == KERNEL_COUNT)

@@ -85,6 +85,7 @@ static enum offload_status choose_points(const struct cli *c, const struct kerne
         return OFFLOAD_OK;
     }
     case INPUT_VALUES:
+    case INPUT_FILE:
         if (c->given[OPT_PERCENT] || c->given[OPT_DATA])
             return usage_error("--percent and --data apply to %s only",
                                kernel_names_reading(INPUT_GENOTYPES, names, sizeof names));

@@ -139,7 +139,8 @@ enum offload_status check_list_items(const char *option, const char *list)
 const struct backend_ops *backend_option(const struct cli *c, const char **spec,
                                          const char **selector)
 {
-    *spec = c->value[OPT_BACKEND] ? c->value[OPT_BACKEND] : "openmp";
+    /* A kernel file runs on OpenCL devices only: that is its default. */
+    *spec = c->value[OPT_BACKEND] ? c->value[OPT_BACKEND] : c->file_text ? "opencl" : "openmp";
     const struct backend_ops *ops = parse_backend_spec(*spec, selector);
     if (ops && c->given[OPT_MEMORY] && !ops->caps.memory_modes) {
         char names[256];
@@ -301,6 +302,10 @@ enum offload_status prepare_input(const struct cli *c, enum offload_kernel k,
     case INPUT_GENOTYPES:
         st = prepare_genotypes(c, percent, p);
         break;
+    case INPUT_FILE:
+        /* Bound after the backend built the file: file_prepare(). */
+        fprintf(stderr, "offload: internal error: a kernel file is prepared by file_prepare\n");
+        break;
     }
     if (st == OFFLOAD_OK)
         warn_long_run(&p->input);
@@ -309,6 +314,8 @@ enum offload_status prepare_input(const struct cli *c, enum offload_kernel k,
 
 size_t prepared_size(const struct prepared_input *p)
 {
+    if (kernel_spec_of(p->input.kernel)->input == INPUT_FILE)
+        return p->input.n; /* N, what --size and sweep's --sizes set */
     return kernel_output_items(&p->input);
 }
 
@@ -320,6 +327,9 @@ const char *describe_size(const struct prepared_input *p, char *buf, size_t len)
         break;
     case INPUT_GENOTYPES:
         snprintf(buf, len, "%zu markers x %zu varieties", p->matrix.rows, p->matrix.cols);
+        break;
+    case INPUT_FILE:
+        snprintf(buf, len, "N = %zu", p->input.n);
         break;
     }
     return buf;
@@ -461,7 +471,7 @@ enum offload_status unknown_kernel_error(const char *name)
     char names[KERNEL_NAME_LIST_MAX];
     struct suggestion s;
     suggest_init(&s, name, strlen(name));
-    for (int k = 0; k < KERNEL_COUNT; k++)
+    for (int k = 0; k < KERNEL_BUILTIN_COUNT; k++)
         suggest_consider(&s, offload_kernels[k]->name);
     if (s.best)
         return usage_error("unknown kernel '%s': did you mean '%s'? use %s", name, s.best,
