@@ -6,8 +6,9 @@
 #include "ceilings.h"
 #include "commands.h"
 #include "progress.h"
-#include "report.h"
 #include "file_kernel.h"
+#include "message.h"
+#include "run_text.h"
 
 /* The checks of a built-in kernel's options; its table entry in *k. */
 static enum offload_status builtin_kernel(const struct cli *c, enum offload_kernel *k)
@@ -96,7 +97,7 @@ int command_run(struct cli *c)
     int rc = 0;
     rec.run = malloc(sizeof *rec.run);
     if (!rec.run) {
-        fprintf(stderr, "offload: out of memory\n");
+        offload_error("out of memory\n");
         rc = OFFLOAD_ERR_RUN;
     } else {
         st = run_kernel(ops, state, &p.input, &set, NULL, rec.run);

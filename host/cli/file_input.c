@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "fileio.h"
+#include "message.h"
 #include "parse.h"
 #include "workload.h"
 
@@ -91,7 +92,7 @@ static enum offload_status bind_file(const struct backend_ops *ops, void *state,
 {
     struct file_program_decl *prog = malloc(sizeof *prog);
     if (!prog) {
-        fprintf(stderr, "offload: out of memory\n");
+        offload_error("out of memory\n");
         return OFFLOAD_ERR_RUN;
     }
     enum offload_status st = ops->file_kernels(state, prog);
@@ -102,7 +103,7 @@ static enum offload_status bind_file(const struct backend_ops *ops, void *state,
     if (st == OFFLOAD_OK)
         st = file_kernel_bind(fk, decl, opt, err, sizeof err);
     if (st == OFFLOAD_ERR_USAGE)
-        fprintf(stderr, "offload: %s\n", err);
+        offload_error("%s\n", err);
     free(prog);
     return st;
 }
@@ -162,8 +163,7 @@ static enum offload_status run_reference(const struct cli *c, const struct backe
         st = bind_file(ops, state, path, entry, opt, ref);
     }
     if (st == OFFLOAD_OK && ref->out_bytes != fk->out_bytes) {
-        fprintf(stderr,
-                "offload: --check %s: the reference writes %zu bytes of outputs and %s %zu: "
+        offload_error("--check %s: the reference writes %zu bytes of outputs and %s %zu: "
                 "give both kernels the same output buffers\n",
                 path, ref->out_bytes, fk->entry, fk->out_bytes);
         st = OFFLOAD_ERR_USAGE;

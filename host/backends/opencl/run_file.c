@@ -6,6 +6,7 @@
 
 #include "opencl_internal.h"
 
+#include "message.h"
 #include "timing.h"
 
 #include <inttypes.h>
@@ -31,7 +32,7 @@ enum offload_status build_file_program(struct opencl_state *st, const struct fil
     if (err == CL_BUILD_PROGRAM_FAILURE) {
         /* The user's code: a usage error (exit 2) with the compiler's log,
          * whose file:line the compiler gives. */
-        fprintf(stderr, "offload: %s does not compile; the compiler says:\n", file->path);
+        offload_error("%s does not compile; the compiler says:\n", file->path);
         print_program_log(st, st->file_program);
         return OFFLOAD_ERR_USAGE;
     }
@@ -82,7 +83,7 @@ static enum offload_status describe_kernel(cl_kernel k, struct file_kernel_decl 
                clGetKernelInfo(k, CL_KERNEL_NUM_ARGS, sizeof nargs, &nargs, NULL)))
         return OFFLOAD_ERR_RUN;
     if (nargs > FILE_MAX_ARGS) {
-        fprintf(stderr, "offload: kernel %s has %u arguments; offload takes at most %d\n",
+        offload_error("kernel %s has %u arguments; offload takes at most %d\n",
                 out->name, nargs, FILE_MAX_ARGS);
         return OFFLOAD_ERR_USAGE;
     }
@@ -123,7 +124,7 @@ enum offload_status opencl_file_kernels(void *state, struct file_program_decl *o
     if (n == 0)
         return OFFLOAD_OK;
     if (n > FILE_MAX_KERNELS) {
-        fprintf(stderr, "offload: the file has %u kernels; offload reads at most %d\n", n,
+        offload_error("the file has %u kernels; offload reads at most %d\n", n,
                 FILE_MAX_KERNELS);
         return OFFLOAD_ERR_USAGE;
     }
@@ -204,8 +205,7 @@ static enum offload_status check_file_memory(const struct opencl_state *st,
             continue;
         if (a->kind == ARG_LOCAL) {
             if ((cl_ulong)a->bytes > st->local_mem) {
-                fprintf(stderr,
-                        "offload: --arg %s: %zu bytes of local memory, more than the device's "
+                offload_error("--arg %s: %zu bytes of local memory, more than the device's "
                         "CL_DEVICE_LOCAL_MEM_SIZE of %" PRIu64 ": use a smaller count\n",
                         a->decl.name, a->bytes, (uint64_t)st->local_mem);
                 return OFFLOAD_ERR_USAGE;
@@ -213,8 +213,7 @@ static enum offload_status check_file_memory(const struct opencl_state *st,
             continue;
         }
         if ((cl_ulong)a->bytes > st->max_alloc) {
-            fprintf(stderr,
-                    "offload: --arg %s: a %zu-byte buffer is more than the device's "
+            offload_error("--arg %s: a %zu-byte buffer is more than the device's "
                     "CL_DEVICE_MAX_MEM_ALLOC_SIZE of %" PRIu64
                     " bytes: use a smaller --size or count\n",
                     a->decl.name, a->bytes, (uint64_t)st->max_alloc);
@@ -223,8 +222,7 @@ static enum offload_status check_file_memory(const struct opencl_state *st,
         total += a->bytes;
     }
     if (total > st->global_mem) {
-        fprintf(stderr,
-                "offload: %s needs %" PRIu64 " bytes of buffers, more than the device's "
+        offload_error("%s needs %" PRIu64 " bytes of buffers, more than the device's "
                 "CL_DEVICE_GLOBAL_MEM_SIZE of %" PRIu64 ": use a smaller --size\n",
                 fk->entry, (uint64_t)total, (uint64_t)st->global_mem);
         return OFFLOAD_ERR_USAGE;
@@ -338,7 +336,7 @@ static enum offload_status set_file_args(struct opencl_state *st, cl_kernel k,
             break;
         }
         if (!ok) {
-            fprintf(stderr, "offload: argument %s (%s) of %s was refused by the driver\n",
+            offload_error("argument %s (%s) of %s was refused by the driver\n",
                     a->decl.name, a->decl.type_name, fk->entry);
             return OFFLOAD_ERR_USAGE;
         }
@@ -371,8 +369,7 @@ static enum offload_status wait_kernel(struct opencl_state *st, cl_event ev, dou
         if (offload_now() - start > timeout_s) {
             /* OpenCL cannot stop a running kernel: end the process, having
              * written nothing (exports are written after the runs). */
-            fprintf(stderr,
-                    "offload: %s ran past --timeout %g s: look for a loop that never ends or "
+            offload_error("%s ran past --timeout %g s: look for a loop that never ends or "
                     "give a longer --timeout\n",
                     entry, timeout_s);
             fflush(stderr);
@@ -430,8 +427,7 @@ enum offload_status opencl_run_file(void *state, const struct kernel_input *kin,
     if (err == CL_INVALID_WORK_GROUP_SIZE || err == CL_INVALID_WORK_ITEM_SIZE) {
         events.n--;
         CL_OK("clEnqueueNDRangeKernel", err);
-        fprintf(stderr,
-                "offload: the driver refuses --local for %s: the work-group may hold at most "
+        offload_error("the driver refuses --local for %s: the work-group may hold at most "
                 "%zu work-items on this device (CL_DEVICE_MAX_WORK_GROUP_SIZE), each dimension "
                 "must divide --global; give a smaller --local or none\n",
                 fk->entry, st->max_wg);

@@ -1,5 +1,7 @@
 #include "reference.h"
 
+#include "message.h"
+
 #include <float.h>
 #include <math.h>
 #include <string.h>
@@ -122,14 +124,12 @@ struct check_result check_scores(const struct genotype_matrix *m, const int64_t 
     return r;
 }
 
-void check_print_failure(FILE *f, const char *what, const struct check_result *r)
+void check_print_failure(const char *what, const struct check_result *r)
 {
-    if (r->buffer[0])
-        fprintf(f, "offload: %s: %zu values of buffer %s differ from %s", what, r->mismatches,
-                r->buffer, r->against[0] ? r->against : "the serial reference");
-    else
-        fprintf(f, "offload: %s: %zu values differ from %s", what, r->mismatches,
-                r->against[0] ? r->against : "the serial reference");
+    FILE *f = stderr;
+    offload_error("%s: %zu values%s%s differ from %s", what, r->mismatches,
+                  r->buffer[0] ? " of buffer " : "", r->buffer,
+                  r->against[0] ? r->against : "the serial reference");
     if (r->tolerance > 0)
         fprintf(f, " (relative tolerance %.3g, largest error %.3g)", r->tolerance, r->max_error);
     fprintf(f, "; first:\n");
