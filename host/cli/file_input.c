@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "fileio.h"
@@ -143,6 +144,16 @@ static enum offload_status run_reference(const struct cli *c, const struct backe
     enum offload_status st = split_check(c->value[OPT_CHECK], path, sizeof path, &entry);
     if (st != OFFLOAD_OK)
         return st;
+    /* A relative REF.cl that is not here is looked for beside the kernel
+     * file, so "// offload: --check ref.cl" works from any folder. */
+    const char *slash = strrchr(c->positional[0], '/');
+    if (access(path, F_OK) != 0 && path[0] != '/' && slash) {
+        char beside[1024];
+        int n = snprintf(beside, sizeof beside, "%.*s/%s", (int)(slash - c->positional[0]),
+                         c->positional[0], path);
+        if (n > 0 && (size_t)n < sizeof beside && access(beside, F_OK) == 0)
+            snprintf(path, sizeof path, "%s", beside);
+    }
     size_t length = 0;
     char *text = read_whole_file(path, 16u << 20, &length);
     if (!text)

@@ -276,13 +276,15 @@ static void judge_ceilings(struct analysis *a, const struct kernel_input *in,
             snprintf(a->reason, sizeof a->reason,
                      "the declared work gives %.3g GB/s, %.0f%% of the %.3g GB/s memory "
                      "ceiling, more than the machine can move: the declared bytes (--bytes) are "
-                     "probably wrong; count each byte the kernel must move once",
+                     "probably wrong (count each byte the kernel must move once), or the ceiling "
+                     "was measured on a busy machine (offload calibrate --recalibrate)",
                      a->gbps, 100 * mem_frac, a->peak_gbps);
         else
             snprintf(a->reason, sizeof a->reason,
                      "the declared work gives %.3g G %s/s, %.0f%% of the %.3g G/s %s ceiling, "
                      "more than the machine can do: the declared operations (--ops, --op) are "
-                     "probably wrong; count an FMA as 2 flops",
+                     "probably wrong (an FMA counts 2 flops), or the ceiling was measured on a "
+                     "busy machine (offload calibrate --recalibrate)",
                      a->gops, a->work.op_unit, 100 * comp_frac, a->peak_gops,
                      ops_ceiling_name(in));
     } else if (over_memory || comp_frac > STALE_CEILING_FACTOR) {

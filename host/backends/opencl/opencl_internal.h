@@ -121,7 +121,9 @@ enum offload_status create_kernels(struct opencl_state *st);
 /* Entries in PoCL's kernel cache, -1 when unknown (a build that adds none
  * came from the cache). */
 long pocl_cache_entries(const struct opencl_state *st);
-void print_program_log(const struct opencl_state *st, cl_program program);
+/* The build log on stderr; source_path (or NULL) replaces the driver's
+ * temporary file name in it. */
+void print_program_log(const struct opencl_state *st, cl_program program, const char *source_path);
 
 /* ---- runs (run.c) --------------------------------------------------------- */
 

@@ -32,7 +32,36 @@ static char *read_kernel_source(const char *path, size_t *length)
     return text;
 }
 
-void print_program_log(const struct opencl_state *st, cl_program program)
+/* A driver compiles from a file of its own (PoCL: .../tempfile_XXXX.cl):
+ * each word naming one becomes source_path, so "file:line" points at the
+ * user's file. */
+static int word_has(const char *p, size_t len, const char *part)
+{
+    size_t m = strlen(part);
+    for (size_t i = 0; i + m <= len; i++)
+        if (strncmp(p + i, part, m) == 0)
+            return 1;
+    return 0;
+}
+
+static void print_log_text(const char *log, const char *source_path)
+{
+    for (const char *p = log; *p;) {
+        size_t word = strcspn(p, " \t\n:");
+        const char *dot = word > 3 ? p + word - 3 : NULL;
+        if (source_path && dot && strncmp(dot, ".cl", 3) == 0 &&
+            word_has(p, word, "tempfile"))
+            fputs(source_path, stderr);
+        else
+            fwrite(p, 1, word, stderr);
+        p += word;
+        if (*p)
+            fputc(*p++, stderr);
+    }
+    fputc('\n', stderr);
+}
+
+void print_program_log(const struct opencl_state *st, cl_program program, const char *source_path)
 {
     size_t size = 0;
     if (!CL_OK("clGetProgramBuildInfo(CL_PROGRAM_BUILD_LOG)",
@@ -45,7 +74,8 @@ void print_program_log(const struct opencl_state *st, cl_program program)
               clGetProgramBuildInfo(program, st->device, CL_PROGRAM_BUILD_LOG, size, log,
                                     NULL))) {
         log[size] = '\0';
-        offload_backend_error("opencl", "build log:\n%s\n", log);
+        offload_backend_error("opencl", "build log:\n");
+        print_log_text(log, source_path);
     }
     free(log);
 }
@@ -159,7 +189,7 @@ enum offload_status build_program(struct opencl_state *st, const char *kernel_di
         /* Only a failed compile has a log; after other errors (out of
          * memory) asking for one adds a second, misleading error. */
         if (err == CL_BUILD_PROGRAM_FAILURE)
-            print_program_log(st, st->program);
+            print_program_log(st, st->program, NULL);
         status = OFFLOAD_ERR_RUN;
         goto done;
     }

@@ -32,8 +32,8 @@ enum offload_status build_file_program(struct opencl_state *st, const struct fil
     if (err == CL_BUILD_PROGRAM_FAILURE) {
         /* The user's code: a usage error (exit 2) with the compiler's log,
          * whose file:line the compiler gives. */
-        offload_error("%s does not compile; the compiler says:\n", file->path);
-        print_program_log(st, st->file_program);
+        offload_error("%s does not compile; the compiler says (with its lines):\n", file->path);
+        print_program_log(st, st->file_program, file->path);
         return OFFLOAD_ERR_USAGE;
     }
     if (!CL_OK("clBuildProgram", err))
