@@ -57,6 +57,7 @@ struct backend_info {
     double setup_s;     /* platform/context/queue creation */
     double build_s;     /* program build; 0 for host backends */
     int build_cached;   /* 1 from a binary cache, 0 compiled, -1 unknown */
+    uint64_t max_alloc; /* bytes of the largest buffer the device takes; 0 unknown */
 };
 
 /* Measured limits of one backend on one device, the ceilings each kernel

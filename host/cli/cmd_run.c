@@ -81,7 +81,7 @@ int command_run(struct cli *c)
      * arguments; from then on it is a table entry like the others. */
     struct file_kernel *fk = from_file ? calloc(1, sizeof *fk) : NULL;
     if (from_file) {
-        st = fk ? file_prepare(c, ops, state, &cfg,
+        st = fk ? file_prepare(c, ops, state, &cfg, &rec.info,
                                c->given[OPT_SIZE] ? c->size : FILE_DEFAULT_N, fk, &p)
                 : OFFLOAD_ERR_RUN;
         if (st != OFFLOAD_OK) {

@@ -188,7 +188,8 @@ struct file_source file_source_of(const struct cli *c);
  * and sets p->input. fk (zeroed by the caller) is freed with
  * file_kernel_free. */
 enum offload_status file_prepare(const struct cli *c, const struct backend_ops *ops, void *state,
-                                 const struct backend_config *cfg, uint64_t n,
+                                 const struct backend_config *cfg,
+                                 const struct backend_info *info, uint64_t n,
                                  struct file_kernel *fk, struct prepared_input *p);
 
 /* Writes a result set as --format asks (csv/json to --output or stdout). */

@@ -202,13 +202,15 @@ static enum offload_status run_reference(const struct cli *c, const struct backe
 }
 
 enum offload_status file_prepare(const struct cli *c, const struct backend_ops *ops, void *state,
-                                 const struct backend_config *cfg, uint64_t n,
+                                 const struct backend_config *cfg,
+                                 const struct backend_info *info, uint64_t n,
                                  struct file_kernel *fk, struct prepared_input *p)
 {
     struct file_bind_options opt;
     enum offload_status st = bind_options(c, n, &opt);
     if (st != OFFLOAD_OK)
         return st;
+    opt.max_alloc = info->max_alloc;
     const char *path = c->positional[0];
     const char *base = strrchr(path, '/');
     snprintf(fk->name, sizeof fk->name, "%s", base ? base + 1 : path);

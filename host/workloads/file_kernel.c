@@ -337,6 +337,18 @@ static enum offload_status buffer_size(struct file_arg *a, const struct arg_spec
     return OFFLOAD_OK;
 }
 
+/* Refused before any host memory is spent on it. */
+static enum offload_status check_max_alloc(const struct file_arg *a, uint64_t max_alloc,
+                                           char *err, size_t errlen)
+{
+    if (!max_alloc || a->kind == ARG_LOCAL || (uint64_t)a->bytes <= max_alloc)
+        return OFFLOAD_OK;
+    return fail(err, errlen,
+                "--arg %s: a %zu-byte buffer is more than the device's largest "
+                "(CL_DEVICE_MAX_MEM_ALLOC_SIZE, %llu bytes): use a smaller --size or count",
+                a->decl.name, a->bytes, (unsigned long long)max_alloc);
+}
+
 static enum offload_status bind_arg(struct file_kernel *fk, size_t index,
                                     const struct file_arg_decl *d,
                                     const struct file_bind_options *opt, char *err, size_t errlen)
@@ -383,6 +395,8 @@ static enum offload_status bind_arg(struct file_kernel *fk, size_t index,
     if ((d->is_const || d->space == SPACE_CONSTANT) && (a->kind == ARG_OUT || a->kind == ARG_INOUT))
         return fail(err, errlen, "argument %s is const: it can only be in", d->name);
     enum offload_status st = buffer_size(a, spec, fk->n, err, errlen);
+    if (st == OFFLOAD_OK)
+        st = check_max_alloc(a, opt->max_alloc, err, errlen);
     if (st != OFFLOAD_OK || a->kind == ARG_LOCAL || a->kind == ARG_OUT)
         return st;
     a->host = workload_alloc(a->bytes);

@@ -85,6 +85,7 @@ struct file_bind_options {
     enum file_op op;
     double rtol, atol;              /* < 0: by type */
     double timeout_s;               /* --timeout; 0: none */
+    uint64_t max_alloc;             /* the device's largest buffer; 0: unknown */
 };
 
 struct file_kernel {

@@ -212,6 +212,7 @@ void kernel_table_open_file(const struct file_kernel *fk)
         .check = file_check,
         .checksum = file_checksum,
         .declared_work = 1,
+        .source_hash = fk->source_hash,
     };
     offload_kernels[KERNEL_FILE] = &kernel_file;
 }

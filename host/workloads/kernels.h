@@ -97,6 +97,9 @@ struct kernel_spec {
     /* 1 when the work is the user's declaration (a file's --bytes/--ops):
      * a rate above its ceiling then says the declaration is wrong. */
     int declared_work;
+    /* A file kernel's source hash (file_source_hash), which with its name
+     * matches saved runs of the same kernel; NULL for the built-in ones. */
+    const char *source_hash;
 };
 
 /* [KERNEL_FILE] is NULL until kernel_table_open_file(). */

@@ -75,6 +75,7 @@ static enum offload_status read_device_limits(struct opencl_state *st, enum open
                                &host_unified, NULL)))
         return OFFLOAD_ERR_RUN;
     st->device_is_cpu = (type & CL_DEVICE_TYPE_CPU) != 0;
+    info->max_alloc = (uint64_t)st->max_alloc;
     st->cpu_path =
         path == OPENCL_PATH_AUTO ? (type & CL_DEVICE_TYPE_CPU) != 0 : path == OPENCL_PATH_CPU;
     st->max_item0 = item_sizes[0] ? item_sizes[0] : 1;
