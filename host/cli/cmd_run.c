@@ -64,7 +64,7 @@ int command_run(struct cli *c)
             return offload_exit_code(st);
         }
     }
-    struct backend_config cfg = make_config(c, c->threads[0], selector, c->memory);
+    struct backend_config cfg = make_config(c, ops, c->threads[0], selector, c->memory);
     struct file_source src = from_file ? file_source_of(c) : (struct file_source){0};
     cfg.file = from_file ? &src : NULL;
     struct result_record rec = {.command = "run", .kernel = k, .alg = p.input.alg};
