@@ -208,6 +208,7 @@ static enum offload_status read_kernel_file(struct cli *c)
     if (!c->file_text)
         return usage_error("cannot read kernel file %s: %s; give the path of a .cl file", path,
                            errno == EFBIG ? "larger than 16 MiB" : strerror(errno));
+    c->file_src = (struct file_source){.path = path, .text = c->file_text, .length = c->file_length};
     char err[256];
     if (header_words(c->file_text, c->file_length, &c->header_words, &c->nheader_words, err,
                      sizeof err) != OFFLOAD_OK)

@@ -65,8 +65,6 @@ int command_run(struct cli *c)
         }
     }
     struct backend_config cfg = make_config(c, ops, c->threads[0], selector, c->memory);
-    struct file_source src = from_file ? file_source_of(c) : (struct file_source){0};
-    cfg.file = from_file ? &src : NULL;
     struct result_record rec = {.command = "run", .kernel = k, .alg = p.input.alg};
     snprintf(rec.backend, sizeof rec.backend, "%s", spec);
     rec.has_memory = ops->caps.memory_modes;
@@ -82,7 +80,7 @@ int command_run(struct cli *c)
     struct file_kernel *fk = from_file ? calloc(1, sizeof *fk) : NULL;
     if (from_file) {
         st = fk ? file_prepare(c, ops, state, &cfg, &rec.info,
-                               c->given[OPT_SIZE] ? c->size : FILE_DEFAULT_N, fk, &p)
+                               c->given[OPT_SIZE] ? c->size : FILE_DEFAULT_N, NULL, fk, &p)
                 : OFFLOAD_ERR_RUN;
         if (st != OFFLOAD_OK) {
             ops->fini(state);

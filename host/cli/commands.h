@@ -101,6 +101,7 @@ struct cli {
     size_t narg_from_command_line; /* arg_values[0..this) came from the command line */
     char *file_text;
     size_t file_length;
+    struct file_source file_src; /* what make_config hands the backends */
     char **header_words;
     int nheader_words;
 };
@@ -175,15 +176,13 @@ int is_kernel_file(const char *name);
 enum offload_status file_options_unused(const struct cli *c, const char *kernel);
 /* OFFLOAD_ERR_USAGE (after a message) when ops cannot run kernel files. */
 enum offload_status file_backend_check(const struct backend_ops *ops, const char *path);
-/* The file to hand init in backend_config.file (points into c). */
-struct file_source file_source_of(const struct cli *c);
 /* After init built the file: picks the entry, binds the arguments for
- * size n, runs --check's reference, opens the kernel table's file entry
- * and sets p->input. fk (zeroed by the caller) is freed with
- * file_kernel_free. */
+ * size n (and --local, or local when not NULL), runs --check's reference,
+ * opens the kernel table's file entry and sets p->input. fk (zeroed by the
+ * caller) is freed with file_kernel_free. */
 enum offload_status file_prepare(const struct cli *c, const struct backend_ops *ops, void *state,
                                  const struct backend_config *cfg,
-                                 const struct backend_info *info, uint64_t n,
+                                 const struct backend_info *info, uint64_t n, const char *local,
                                  struct file_kernel *fk, struct prepared_input *p);
 
 /* Writes a result set as --format asks (csv/json to --output or stdout). */

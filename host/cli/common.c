@@ -157,7 +157,8 @@ struct backend_config make_config(const struct cli *c, const struct backend_ops 
                                   const char *selector, enum offload_memory_mode memory)
 {
     struct backend_config cfg = {
-        .threads = threads, .device_selector = selector, .memory = memory, .quiet = 0};
+        .threads = threads, .device_selector = selector, .memory = memory, .quiet = 0,
+        .file = c->file_text ? &c->file_src : NULL};
     backend_options_from_cli(c, ops, cfg.options);
     return cfg;
 }

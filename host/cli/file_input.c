@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "lineup.h"
 #include "fileio.h"
 #include "message.h"
 #include "parse.h"
@@ -46,14 +47,8 @@ enum offload_status file_backend_check(const struct backend_ops *ops, const char
                        path, ops->name);
 }
 
-struct file_source file_source_of(const struct cli *c)
-{
-    return (struct file_source){
-        .path = c->positional[0], .text = c->file_text, .length = c->file_length};
-}
-
 /* --rtol, --atol, --timeout, --op and the expressions' N into opt. */
-static enum offload_status bind_options(const struct cli *c, uint64_t n,
+static enum offload_status bind_options(const struct cli *c, uint64_t n, const char *local,
                                         struct file_bind_options *opt)
 {
     char err[256];
@@ -65,7 +60,7 @@ static enum offload_status bind_options(const struct cli *c, uint64_t n,
     opt->arg_options = c->arg_values;
     opt->narg_options = c->narg_values;
     opt->global = c->value[OPT_GLOBAL];
-    opt->local = c->command_bit == CMD_SWEEP ? NULL : c->value[OPT_LOCAL];
+    opt->local = local ? local : c->command_bit == CMD_SWEEP ? NULL : c->value[OPT_LOCAL];
     opt->bytes = c->value[OPT_BYTES];
     opt->ops = c->value[OPT_OPS];
     opt->rtol = opt->atol = -1;
@@ -203,11 +198,11 @@ static enum offload_status run_reference(const struct cli *c, const struct backe
 
 enum offload_status file_prepare(const struct cli *c, const struct backend_ops *ops, void *state,
                                  const struct backend_config *cfg,
-                                 const struct backend_info *info, uint64_t n,
+                                 const struct backend_info *info, uint64_t n, const char *local,
                                  struct file_kernel *fk, struct prepared_input *p)
 {
     struct file_bind_options opt;
-    enum offload_status st = bind_options(c, n, &opt);
+    enum offload_status st = bind_options(c, n, local, &opt);
     if (st != OFFLOAD_OK)
         return st;
     opt.max_alloc = info->max_alloc;
@@ -228,4 +223,45 @@ enum offload_status file_prepare(const struct cli *c, const struct backend_ops *
     p->input.n = (size_t)n;
     p->input.file = fk;
     return OFFLOAD_OK;
+}
+
+/* ---- compare and sweep: a file on every device that can build it ---------- */
+
+enum offload_status file_lineup_filter(const struct cli *c, struct bench_backend *list, size_t *n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < *n; i++) {
+        if (!list[i].ops->file_kernels || !list[i].ops->run[KERNEL_FILE]) {
+            /* Named on purpose: refused; in the default list: left out. */
+            if (c->value[OPT_BACKEND] && strcmp(c->value[OPT_BACKEND], "all") != 0)
+                return file_backend_check(list[i].ops, c->positional[0]);
+            continue;
+        }
+        list[kept++] = list[i];
+    }
+    *n = kept;
+    if (kept == 0)
+        return usage_error("%s runs on OpenCL devices only and this build has none: build with "
+                           "OpenCL",
+                           c->positional[0]);
+    return OFFLOAD_OK;
+}
+
+enum offload_status file_prepare_lineup(const struct cli *c, struct bench_backend *list, size_t n,
+                                        uint64_t size, const char *local, struct file_kernel *fk,
+                                        struct prepared_input *p)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct bench_backend *b = &list[i];
+        if (b->status != OFFLOAD_OK)
+            continue;
+        /* The first device binds the arguments; every device then runs the
+         * same inputs, and its output is checked against the first one's
+         * (or against --check's reference). */
+        struct backend_config cfg =
+            make_config(c, b->ops, b->threads, b->selector[0] ? b->selector : NULL, b->memory);
+        memset(fk, 0, sizeof *fk);
+        return file_prepare(c, b->ops, b->state, &cfg, &b->info, size, local, fk, p);
+    }
+    return OFFLOAD_ERR_RUN;
 }

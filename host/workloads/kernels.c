@@ -179,6 +179,9 @@ static enum op_ceiling file_op_ceiling(enum file_op op)
 
 static struct kernel_spec kernel_file;
 static char kernel_file_formula[1200];
+/* Copies: the entry outlives the bound kernel (records keep its name). */
+static char kernel_file_name[256];
+static char kernel_file_hash[17];
 
 const struct kernel_spec *offload_kernels[KERNEL_COUNT] = {
     [KERNEL_SQRT] = &kernel_sqrt,
@@ -191,8 +194,10 @@ void kernel_table_open_file(const struct file_kernel *fk)
 {
     snprintf(kernel_file_formula, sizeof kernel_file_formula, "__kernel %s from %s", fk->entry,
              fk->path);
+    snprintf(kernel_file_name, sizeof kernel_file_name, "%s", fk->name);
+    snprintf(kernel_file_hash, sizeof kernel_file_hash, "%s", fk->source_hash);
     kernel_file = (struct kernel_spec){
-        .name = fk->name,
+        .name = kernel_file_name,
         .help = "a kernel from a .cl file",
         .formula = kernel_file_formula,
         .input = INPUT_FILE,
@@ -212,7 +217,7 @@ void kernel_table_open_file(const struct file_kernel *fk)
         .check = file_check,
         .checksum = file_checksum,
         .declared_work = 1,
-        .source_hash = fk->source_hash,
+        .source_hash = kernel_file_hash,
     };
     offload_kernels[KERNEL_FILE] = &kernel_file;
 }
