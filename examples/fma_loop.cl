@@ -29,7 +29,7 @@ __kernel void fma_loop(__global float *out, int iterations)
     }
     /* Every chain is used, so the compiler cannot drop any. */
     float16 s = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7));
-    float8 h = s.lo + s.hi;
-    float4 q = h.lo + h.hi;
-    out[get_global_id(0)] = q.x + q.y + q.z + q.w;
+    out[get_global_id(0)] =
+        ((s.s0 + s.s1) + (s.s2 + s.s3)) + ((s.s4 + s.s5) + (s.s6 + s.s7)) +
+        ((s.s8 + s.s9) + (s.sa + s.sb)) + ((s.sc + s.sd) + (s.se + s.sf));
 }

@@ -31,9 +31,9 @@ __kernel void reduction(__global const float *values, __global float *partial,
     float sum = 0.0f;
     for (; i < end; i++)
         sum += values[i];
-    float8 h = acc.lo + acc.hi;
-    float4 q = h.lo + h.hi;
-    sum += (q.x + q.y) + (q.z + q.w);
+    float16 s = acc;
+    sum += ((s.s0 + s.s1) + (s.s2 + s.s3)) + ((s.s4 + s.s5) + (s.s6 + s.s7)) +
+           ((s.s8 + s.s9) + (s.sa + s.sb)) + ((s.sc + s.sd) + (s.se + s.sf));
     scratch[lid] = sum;
     barrier(CLK_LOCAL_MEM_FENCE);
     for (size_t stride = size / 2; stride > 0; stride /= 2) {

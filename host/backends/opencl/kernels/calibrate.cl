@@ -136,9 +136,11 @@ __kernel void calibrate_fma_f32(__global float *out, uint iterations)
         a7 = fma(a7, m, c);
     }
     float16 s = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7));
-    float8 h = s.lo + s.hi;
-    float4 q = h.lo + h.hi;
-    out[get_global_id(0)] = q.x + q.y + q.z + q.w;
+    /* Component by component: Oclgrind 21.10 loses track of float16's
+     * .lo/.hi and reports the sum as uninitialised. */
+    out[get_global_id(0)] =
+        ((s.s0 + s.s1) + (s.s2 + s.s3)) + ((s.s4 + s.s5) + (s.s6 + s.s7)) +
+        ((s.s8 + s.s9) + (s.sa + s.sb)) + ((s.sc + s.sd) + (s.se + s.sf));
 }
 
 __kernel void calibrate_fma_f64(__global double *out, uint iterations)
