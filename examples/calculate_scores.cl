@@ -12,7 +12,7 @@
 //
 // offload: --size 1286 --arg genotypes=in:char[N*260]:random(0,4)
 // offload: --arg scores=out:long[N] --arg ncols=260
-// offload: --ops N*260*261/2 --op int8cmp
+// offload: --ops N*260*261/2 --op int8cmp --bytes N*260+8*N
 __kernel void calculate_scores(__global const char *genotypes, __global long *scores,
                                int ncols)
 {

@@ -10,7 +10,7 @@
 // vectors bring on a CPU driver.
 //
 // offload: --size 512 --arg out=out:float[N] --arg iterations=16384
-// offload: --ops 2*8*16*16384*N --op f32
+// offload: --ops 2*8*16*16384*N --op f32 --bytes 4*N
 __kernel void fma_loop(__global float *out, int iterations)
 {
     const float m = 0.999f, c = 0.001f; /* a -> 1: values stay normal */
