@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +58,7 @@ int elem_type_is_signed(enum elem_type t)
     return elem_types[t].is_signed;
 }
 
-static int word_is(const char *s, size_t len, const char *word)
+static bool word_is(const char *s, size_t len, const char *word)
 {
     return strlen(word) == len && strncmp(s, word, len) == 0;
 }
@@ -264,25 +265,25 @@ const char *arg_kind_name(enum arg_kind k)
     "or expression in N"
 #define FILL_FORMS "random(LO,HI), fill(V), range(START,STEP) or file(PATH)"
 
-/* A finite double filling all of s[0..len). */
-static int number_in(const char *s, size_t len, double *out)
+/* Whether s[0..len) is a plain finite decimal number, stored in *out. */
+static bool number_in(const char *s, size_t len, double *out)
 {
     char buf[64];
     if (len == 0 || len >= sizeof buf)
-        return 0;
+        return false;
     memcpy(buf, s, len);
     buf[len] = '\0';
     char *end;
     errno = 0;
     double v = strtod(buf, &end);
     if (end == buf || *end != '\0' || errno == ERANGE || !isfinite(v))
-        return 0;
+        return false;
     /* strtod reads "nan", "inf" and hex floats: only plain decimals here. */
     for (size_t i = 0; i < len; i++)
         if (!strchr("0123456789+-.eE", buf[i]))
-            return 0;
+            return false;
     *out = v;
-    return 1;
+    return true;
 }
 
 /* FILL: random(LO,HI), fill(V), range(START,STEP), file(PATH). */

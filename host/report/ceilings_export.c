@@ -29,7 +29,7 @@ static size_t rate_fields(const struct ceilings *c, struct rate_field *f)
     return n;
 }
 
-static int write_calibration_csv(FILE *f, void *ctx)
+static enum offload_status write_calibration_csv(FILE *f, void *ctx)
 {
     const struct calibration_set *set = ctx;
     struct rate_field fields[RATE_FIELDS];
@@ -46,15 +46,15 @@ static int write_calibration_csv(FILE *f, void *ctx)
             csv_write_field(f, e->info.device) || fputc(',', f) == EOF ||
             csv_write_field(f, e->info.driver) ||
             fprintf(f, ",%d,%s,%d", e->info.threads, e->ceil.measured, e->from_cache) < 0)
-            return -1;
+            return OFFLOAD_ERR_RUN;
         for (size_t k = 0; k < n; k++)
             fprintf(f, ",%.9g", fields[k].value);
         fputc('\n', f);
     }
-    return ferror(f) ? -1 : 0;
+    return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }
 
-static int write_calibration_json(FILE *f, void *ctx)
+static enum offload_status write_calibration_json(FILE *f, void *ctx)
 {
     const struct calibration_set *set = ctx;
     cJSON *root = cJSON_CreateObject();
@@ -81,7 +81,7 @@ static int write_calibration_json(FILE *f, void *ctx)
     cJSON_Delete(root);
     int ok = text && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
     cJSON_free(text);
-    return ok ? 0 : -1;
+    return ok ? OFFLOAD_OK : OFFLOAD_ERR_RUN;
 }
 
 file_writer_fn calibration_writer(enum export_format format)

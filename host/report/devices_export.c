@@ -10,7 +10,7 @@ static void csv_field(FILE *f, const char *text, int last)
     fputc(last ? '\n' : ',', f);
 }
 
-static int write_devices_csv(FILE *f, void *ctx)
+static enum offload_status write_devices_csv(FILE *f, void *ctx)
 {
     const struct device_rows *rows = ctx;
     fprintf(f, "backend,platform_index,device_index,selector,name,type,platform,driver,"
@@ -42,7 +42,7 @@ static int write_devices_csv(FILE *f, void *ctx)
         for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
             csv_field(f, fields[k], k + 1 == sizeof fields / sizeof fields[0]);
     }
-    return ferror(f) ? -1 : 0;
+    return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }
 
 /* A number, or null when the backend does not say. */
@@ -73,7 +73,7 @@ static int json_device(cJSON *list, const struct device_row *row)
     return ok;
 }
 
-static int write_devices_json(FILE *f, void *ctx)
+static enum offload_status write_devices_json(FILE *f, void *ctx)
 {
     const struct device_rows *rows = ctx;
     cJSON *root = cJSON_CreateObject(), *list = NULL;
@@ -86,7 +86,7 @@ static int write_devices_json(FILE *f, void *ctx)
     ok = text && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
     cJSON_free(text);
     cJSON_Delete(root);
-    return ok ? 0 : -1;
+    return ok ? OFFLOAD_OK : OFFLOAD_ERR_RUN;
 }
 
 file_writer_fn devices_writer(enum export_format format)

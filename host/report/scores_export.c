@@ -7,20 +7,20 @@
 #include "fileio.h"
 #include "markdown.h"
 
-static int write_scores_csv(FILE *f, void *ctx)
+static enum offload_status write_scores_csv(FILE *f, void *ctx)
 {
     const struct scores_table *o = ctx;
     if (fprintf(f, "id,score\n") < 0)
-        return -1;
+        return OFFLOAD_ERR_RUN;
     for (size_t r = 0; r < o->m->rows; r++)
         if (csv_write_field(f, o->m->row_ids[r]) != 0 ||
             fprintf(f, ",%lld\n", (long long)o->scores[r]) < 0)
-            return -1;
-    return 0;
+            return OFFLOAD_ERR_RUN;
+    return OFFLOAD_OK;
 }
 
 /* The same table as JSON, with where it came from. */
-static int write_scores_json(FILE *f, void *ctx)
+static enum offload_status write_scores_json(FILE *f, void *ctx)
 {
     const struct scores_table *o = ctx;
     cJSON *root = cJSON_CreateObject(), *list = NULL;
@@ -41,11 +41,11 @@ static int write_scores_json(FILE *f, void *ctx)
     ok = text && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
     cJSON_free(text);
     cJSON_Delete(root);
-    return ok ? 0 : -1;
+    return ok ? OFFLOAD_OK : OFFLOAD_ERR_RUN;
 }
 
 /* Aligned columns for reading: id, then score. */
-static int write_scores_table(FILE *f, void *ctx)
+static enum offload_status write_scores_table(FILE *f, void *ctx)
 {
     const struct scores_table *o = ctx;
     int width = 2;
@@ -54,15 +54,15 @@ static int write_scores_table(FILE *f, void *ctx)
         width = len > (size_t)width ? (len > 200 ? 200 : (int)len) : width;
     }
     if (fprintf(f, "%-*s %12s\n", width, "id", "score") < 0)
-        return -1;
+        return OFFLOAD_ERR_RUN;
     for (size_t r = 0; r < o->m->rows; r++)
         if (fprintf(f, "%-*s %12lld\n", width, o->m->row_ids[r], (long long)o->scores[r]) < 0)
-            return -1;
-    return 0;
+            return OFFLOAD_ERR_RUN;
+    return OFFLOAD_OK;
 }
 
 /* The per-marker table as Markdown, to paste into an issue. */
-static int write_scores_markdown(FILE *f, void *ctx)
+static enum offload_status write_scores_markdown(FILE *f, void *ctx)
 {
     const struct scores_table *o = ctx;
     fprintf(f, "Scores of `");
@@ -74,7 +74,7 @@ static int write_scores_markdown(FILE *f, void *ctx)
         markdown_cell(f, o->m->row_ids[r]);
         fprintf(f, " | %lld |\n", (long long)o->scores[r]);
     }
-    return ferror(f) ? -1 : 0;
+    return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }
 
 double scoring_share(const struct steps_output *o)
@@ -89,12 +89,12 @@ double amdahl_bound(const struct steps_output *o)
     return rest > 0 ? o->script_s / rest : 0;
 }
 
-static int write_steps_csv(FILE *f, void *ctx)
+static enum offload_status write_steps_csv(FILE *f, void *ctx)
 {
     const struct steps_output *o = ctx;
     if (fprintf(f, "percent,markers,varieties,parse_s,score_s,kernel_min_s,best_score,best_id,"
                    "kernel_scaling_exponent,script_s,scoring_share,amdahl_max_speedup\n") < 0)
-        return -1;
+        return OFFLOAD_ERR_RUN;
     for (size_t i = 0; i < o->n; i++) {
         const struct scores_step *s = &o->steps[i];
         if (fprintf(f, "%.9g,%zu,%zu,%.9g,%.9g,%.9g,%lld,", s->percent, s->rows, s->cols,
@@ -102,12 +102,12 @@ static int write_steps_csv(FILE *f, void *ctx)
             csv_write_field(f, s->best_id) != 0 ||
             fprintf(f, ",%.9g,%.9g,%.9g,%.9g\n", o->exponent, o->script_s, scoring_share(o),
                     amdahl_bound(o)) < 0)
-            return -1;
+            return OFFLOAD_ERR_RUN;
     }
-    return 0;
+    return OFFLOAD_OK;
 }
 
-static int write_steps_json(FILE *f, void *ctx)
+static enum offload_status write_steps_json(FILE *f, void *ctx)
 {
     const struct steps_output *o = ctx;
     cJSON *root = cJSON_CreateObject();
@@ -144,11 +144,11 @@ static int write_steps_json(FILE *f, void *ctx)
     cJSON_Delete(root);
     int ok = text && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
     cJSON_free(text);
-    return ok ? 0 : -1;
+    return ok ? OFFLOAD_OK : OFFLOAD_ERR_RUN;
 }
 
 /* The steps as a Markdown table, with the scaling and Amdahl's answer. */
-static int write_steps_markdown(FILE *f, void *ctx)
+static enum offload_status write_steps_markdown(FILE *f, void *ctx)
 {
     const struct steps_output *o = ctx;
     fprintf(f, "| percent | markers | parse (s) | score, first call (s) | kernel min (s) | best "
@@ -166,7 +166,7 @@ static int write_steps_markdown(FILE *f, void *ctx)
             "most %.2fx faster (Amdahl's law).\n",
             o->exponent, o->steps[o->n - 1].percent, o->script_s, 100 * scoring_share(o),
             amdahl_bound(o));
-    return ferror(f) ? -1 : 0;
+    return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }
 
 file_writer_fn scores_table_writer(enum export_format format)

@@ -259,43 +259,53 @@ static void release_list(struct event_list *l)
     l->n = 0;
 }
 
-static int copy_in_arg(struct opencl_state *st, cl_mem mem, const struct file_arg *a,
-                       struct event_list *l)
+/* Copy in and out of one argument's buffer: a write or read for
+ * MEM_COPY, else map + memcpy + unmap. */
+static enum offload_status copy_in_arg(struct opencl_state *st, cl_mem mem,
+                                       const struct file_arg *a, struct event_list *l)
 {
     cl_int err;
     if (st->memory == MEM_COPY)
         return CL_OK("clEnqueueWriteBuffer",
                      clEnqueueWriteBuffer(st->queue, mem, CL_FALSE, 0, a->bytes, a->host, 0, NULL,
-                                          next_event(l)));
+                                          next_event(l)))
+                   ? OFFLOAD_OK
+                   : OFFLOAD_ERR_RUN;
     void *mapped = clEnqueueMapBuffer(st->queue, mem, CL_TRUE, CL_MAP_WRITE_INVALIDATE_REGION, 0,
                                       a->bytes, 0, NULL, next_event(l), &err);
     if (!CL_OK("clEnqueueMapBuffer", err))
-        return 0;
+        return OFFLOAD_ERR_RUN;
     /* An inout buffer's device copy starts from the filled values on
      * every call, whatever the last call wrote. */
     if (mapped != a->host)
         memcpy(mapped, a->host, a->bytes);
     return CL_OK("clEnqueueUnmapMemObject",
-                 clEnqueueUnmapMemObject(st->queue, mem, mapped, 0, NULL, next_event(l)));
+                 clEnqueueUnmapMemObject(st->queue, mem, mapped, 0, NULL, next_event(l)))
+               ? OFFLOAD_OK
+               : OFFLOAD_ERR_RUN;
 }
 
-static int copy_out_arg(struct opencl_state *st, cl_mem mem, const struct file_arg *a, void *out,
-                        struct event_list *l)
+static enum offload_status copy_out_arg(struct opencl_state *st, cl_mem mem,
+                                        const struct file_arg *a, void *out, struct event_list *l)
 {
     cl_int err;
     void *place = host_place(a, out);
     if (st->memory == MEM_COPY)
         return CL_OK("clEnqueueReadBuffer",
                      clEnqueueReadBuffer(st->queue, mem, CL_FALSE, 0, a->bytes, place, 0, NULL,
-                                         next_event(l)));
+                                         next_event(l)))
+                   ? OFFLOAD_OK
+                   : OFFLOAD_ERR_RUN;
     void *mapped = clEnqueueMapBuffer(st->queue, mem, CL_TRUE, CL_MAP_READ, 0, a->bytes, 0, NULL,
                                       next_event(l), &err);
     if (!CL_OK("clEnqueueMapBuffer", err))
-        return 0;
+        return OFFLOAD_ERR_RUN;
     if (mapped != place)
         memcpy(place, mapped, a->bytes);
     return CL_OK("clEnqueueUnmapMemObject",
-                 clEnqueueUnmapMemObject(st->queue, mem, mapped, 0, NULL, next_event(l)));
+                 clEnqueueUnmapMemObject(st->queue, mem, mapped, 0, NULL, next_event(l)))
+               ? OFFLOAD_OK
+               : OFFLOAD_ERR_RUN;
 }
 
 /* The entry's cl_kernel, made on the first call. */
@@ -321,7 +331,7 @@ static enum offload_status set_file_args(struct opencl_state *st, cl_kernel k,
     for (size_t i = 0; i < fk->nargs; i++) {
         const struct file_arg *a = &fk->args[i];
         cl_uint index = (cl_uint)i;
-        int ok = 1;
+        bool ok = true;
         switch (a->kind) {
         case ARG_IN:
         case ARG_OUT:
@@ -407,7 +417,7 @@ enum offload_status opencl_run_file(void *state, const struct kernel_input *kin,
     double t0 = offload_now();
     for (size_t i = 0; i < fk->nargs; i++) {
         const struct file_arg *a = &fk->args[i];
-        if ((a->kind == ARG_IN || a->kind == ARG_INOUT) && !copy_in_arg(st, mems[i], a, &events))
+        if ((a->kind == ARG_IN || a->kind == ARG_INOUT) && copy_in_arg(st, mems[i], a, &events) != OFFLOAD_OK)
             goto fail;
     }
     if (!CL_OK("clFinish", clFinish(st->queue)))
@@ -452,7 +462,7 @@ enum offload_status opencl_run_file(void *state, const struct kernel_input *kin,
     for (size_t i = 0; i < fk->nargs; i++) {
         const struct file_arg *a = &fk->args[i];
         if ((a->kind == ARG_OUT || a->kind == ARG_INOUT) &&
-            !copy_out_arg(st, mems[i], a, out, &events))
+            copy_out_arg(st, mems[i], a, out, &events) != OFFLOAD_OK)
             goto fail;
     }
     if (!CL_OK("clFinish", clFinish(st->queue)))
