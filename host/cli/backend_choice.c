@@ -97,6 +97,12 @@ const struct backend_ops *backend_option(const struct cli *c, const char **spec,
 {
     /* A kernel file runs on OpenCL devices only: that is its default. */
     *spec = c->value[OPT_BACKEND] ? c->value[OPT_BACKEND] : c->file_text ? "opencl" : "openmp";
+    if (c->file_text && !c->value[OPT_BACKEND] && !backend_find("opencl")) {
+        usage_error("%s runs on OpenCL devices only and this build has no OpenCL backend: "
+                    "build with -DOFFLOAD_OPENCL=ON",
+                    c->positional[0]);
+        return NULL;
+    }
     const struct backend_ops *ops = parse_backend_spec(*spec, selector);
     if (ops && c->given[OPT_MEMORY] && !ops->caps.memory_modes) {
         char names[256];
