@@ -12,22 +12,26 @@
 #define BACKEND_COMMANDS (TIMED_COMMANDS | CMD_SCORES | CMD_CALIBRATE)
 
 static const struct command_spec commands[] = {
-    {"compare", CMD_COMPARE, "[KERNEL...] [options]", VALUE_KERNEL,
+    {"compare", CMD_COMPARE, "[KERNEL...|FILE.cl] [options]", VALUE_KERNEL,
      "every backend side by side (default: all kernels)",
      "Runs each kernel (default: every one of {kernels}) on every backend, device and OpenCL "
      "memory mode on the same input, checks every result and prints the phases, speedups, "
      "share of the measured ceiling and a verdict side by side. A backend that cannot run "
-     "here is reported and skipped (exit status 3 when the others ran)."},
+     "here is reported and skipped (exit status 3 when the others ran). A kernel file "
+     "(FILE.cl, see run) runs on every OpenCL device and memory mode, each checked against "
+     "the first."},
     {"run", CMD_RUN, "KERNEL|FILE.cl [options]", VALUE_KERNEL, "one kernel on one backend",
      "Runs one kernel ({kernels}) on one backend, times each phase, checks the result "
      "against the serial reference and says what bounds it. A path ending in .cl runs your "
      "own OpenCL kernel instead, on an OpenCL device: its arguments are read from the kernel "
      "and take their values from --arg (and from '// offload: OPTIONS' lines in the file; "
      "the command line wins)."},
-    {"sweep", CMD_SWEEP, "KERNEL [options]", VALUE_KERNEL,
+    {"sweep", CMD_SWEEP, "KERNEL|FILE.cl [options]", VALUE_KERNEL,
      "time against size per backend, scaling exponent",
      "Times one kernel over a range of sizes on each backend, fits the scaling exponent k "
-     "(time ~ N^k) and says from which size OpenCL beats OpenMP end to end."},
+     "(time ~ N^k) and says from which size OpenCL beats OpenMP end to end. A kernel file "
+     "(FILE.cl, see run) sweeps --sizes, or with --local LIST the work-group sizes at one "
+     "size."},
     {"scores", CMD_SCORES, "[FILE] [options]", VALUE_FILE,
      "the tutorial's genotype script: best-scoring marker",
      "The tutorial's script as one command: reads a genotype table FILE (markers x varieties; "
