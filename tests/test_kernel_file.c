@@ -73,6 +73,21 @@ static void test_expression_errors(void **state)
     eval_bad(deep, 1, "deeper");
 }
 
+static void test_type_names(void **state)
+{
+    (void)state;
+    assert_int_equal(elem_type_from_name("float", 5), ELEM_FLOAT);
+    assert_int_equal(elem_type_from_name("unsigned int", 12), ELEM_UINT);
+    assert_int_equal(elem_type_from_name("uchar", 5), ELEM_UCHAR);
+    assert_int_equal(elem_type_from_name("size_t", 6), ELEM_ULONG);
+    assert_int_equal(elem_type_from_name("float4", 6), ELEM_NONE);
+    assert_int_equal(elem_type_from_name("half", 4), ELEM_NONE);
+    assert_int_equal(elem_type_from_name("floatx", 5), ELEM_FLOAT); /* only the length given */
+    assert_int_equal(elem_type_size(ELEM_DOUBLE), 8);
+    assert_true(elem_type_is_float(ELEM_FLOAT) && !elem_type_is_float(ELEM_INT));
+    assert_true(elem_type_is_signed(ELEM_CHAR) && !elem_type_is_signed(ELEM_UCHAR));
+}
+
 static struct arg_spec spec_ok(const char *s)
 {
     struct arg_spec a;
@@ -368,6 +383,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_expressions), cmocka_unit_test(test_expression_errors),
+        cmocka_unit_test(test_type_names),
         cmocka_unit_test(test_specs),       cmocka_unit_test(test_spec_errors),
         cmocka_unit_test(test_arg_options), cmocka_unit_test(test_values),
         cmocka_unit_test(test_header_words), cmocka_unit_test(test_bind),

@@ -75,7 +75,9 @@ enum elem_type elem_type_from_name(const char *name, size_t len)
                    {"int8", ELEM_CHAR},             {"uint8", ELEM_UCHAR},
                    {"int32", ELEM_INT},             {"uint32", ELEM_UINT},
                    {"int64", ELEM_LONG},            {"uint64", ELEM_ULONG},
-                   {"float32", ELEM_FLOAT},         {"float64", ELEM_DOUBLE}};
+                   {"float32", ELEM_FLOAT},         {"float64", ELEM_DOUBLE},
+                   /* what a 64-bit device's driver may call them */
+                   {"size_t", ELEM_ULONG},          {"ptrdiff_t", ELEM_LONG}};
     for (size_t t = ELEM_CHAR; t < ELEM_TYPE_COUNT; t++)
         if (word_is(name, len, elem_types[t].name))
             return (enum elem_type)t;
