@@ -188,6 +188,9 @@ static enum offload_status take_header_option(struct cli *c, const char *path, i
         return usage_error("%s: option '--%s' given twice in '// offload:' lines", path,
                            spec->name);
     from_header[spec->id] = 1;
+    /* compare runs every memory mode: the file's choice is for run. */
+    if (spec->id == OPT_MEMORY && c->command_bit == CMD_COMPARE)
+        return OFFLOAD_OK;
     if (c->given[spec->id])
         return OFFLOAD_OK; /* the command line wins */
     c->given[spec->id] = 1;
