@@ -390,99 +390,114 @@ static enum offload_status wait_kernel(struct opencl_state *st, cl_event ev, dou
     }
 }
 
+static bool is_buffer(const struct file_arg *a)
+{
+    return a->kind == ARG_IN || a->kind == ARG_OUT || a->kind == ARG_INOUT;
+}
+
+/* One call's device buffers and events, and what failed. */
+struct file_call {
+    struct opencl_state *st;
+    const struct file_kernel *fk;
+    void *out;
+    cl_mem mems[FILE_MAX_ARGS];
+    struct event_list events;
+};
+
+/* Copies every in and inout buffer (copy-in) or every out and inout
+ * buffer (copy-out), finished; *host and *event get the phase's times. */
+static enum offload_status copy_phase(struct file_call *call, int in, double *host,
+                                      double *event)
+{
+    double t0 = offload_now();
+    for (size_t i = 0; i < call->fk->nargs; i++) {
+        const struct file_arg *a = &call->fk->args[i];
+        enum offload_status st = OFFLOAD_OK;
+        if (in && (a->kind == ARG_IN || a->kind == ARG_INOUT))
+            st = copy_in_arg(call->st, call->mems[i], a, &call->events);
+        else if (!in && (a->kind == ARG_OUT || a->kind == ARG_INOUT))
+            st = copy_out_arg(call->st, call->mems[i], a, call->out, &call->events);
+        if (st != OFFLOAD_OK)
+            return st;
+    }
+    if (!CL_OK("clFinish", clFinish(call->st->queue)))
+        return OFFLOAD_ERR_RUN;
+    *host = offload_now() - t0;
+    *event = list_span(&call->events);
+    release_list(&call->events);
+    return OFFLOAD_OK;
+}
+
+/* Sets the arguments, launches the NDRange and waits for it (or for
+ * --timeout). A work-group the driver refuses is the user's to fix. */
+static enum offload_status kernel_phase(struct file_call *call, cl_kernel k, double *host,
+                                        double *event)
+{
+    struct opencl_state *st = call->st;
+    const struct file_kernel *fk = call->fk;
+    enum offload_status status = set_file_args(st, k, fk, call->mems);
+    if (status != OFFLOAD_OK)
+        return status;
+    double t0 = offload_now();
+    cl_int err = clEnqueueNDRangeKernel(st->queue, k, fk->dims, NULL, fk->global,
+                                        fk->has_local ? fk->local : NULL, 0, NULL,
+                                        next_event(&call->events));
+    if (err != CL_SUCCESS)
+        call->events.n--; /* no event was made */
+    if (err == CL_INVALID_WORK_GROUP_SIZE || err == CL_INVALID_WORK_ITEM_SIZE) {
+        CL_OK("clEnqueueNDRangeKernel", err);
+        offload_error("the driver refuses --local for %s: the work-group may hold at most "
+                      "%zu work-items on this device (CL_DEVICE_MAX_WORK_GROUP_SIZE), each "
+                      "dimension must divide --global; give a smaller --local or none\n",
+                      fk->entry, st->max_wg);
+        return OFFLOAD_ERR_USAGE;
+    }
+    if (!CL_OK("clEnqueueNDRangeKernel", err))
+        return OFFLOAD_ERR_RUN;
+    status = wait_kernel(st, call->events.ev[0], fk->timeout_s, fk->entry);
+    if (status != OFFLOAD_OK)
+        return status;
+    if (!CL_OK("clFinish", clFinish(st->queue)))
+        return OFFLOAD_ERR_RUN;
+    *host = offload_now() - t0;
+    *event = list_span(&call->events);
+    release_list(&call->events);
+    return OFFLOAD_OK;
+}
+
 enum offload_status opencl_run_file(void *state, const struct kernel_input *kin, void *out,
                                     struct phase_times *times)
 {
-    struct opencl_state *st = state;
-    const struct file_kernel *fk = kin->file;
+    struct file_call call = {.st = state, .fk = kin->file, .out = out};
+    struct opencl_state *st = call.st;
     struct phase_times t = {-1, -1, -1, -1, -1, -1};
-    struct event_list events = {.n = 0};
-    cl_mem mems[FILE_MAX_ARGS] = {0};
-    enum offload_status status = check_file_memory(st, fk);
+    enum offload_status status = check_file_memory(st, call.fk);
     if (status != OFFLOAD_OK)
         return status;
     status = OFFLOAD_ERR_RUN;
-    cl_kernel k = entry_kernel(st, fk->entry);
-    if (!k)
-        goto fail;
-    for (size_t i = 0; i < fk->nargs; i++) {
-        const struct file_arg *a = &fk->args[i];
-        if (a->kind == ARG_IN || a->kind == ARG_OUT || a->kind == ARG_INOUT) {
-            mems[i] = file_buffer(st, i, a, out);
-            if (!mems[i])
-                goto fail;
-        }
-    }
-
-    double t0 = offload_now();
-    for (size_t i = 0; i < fk->nargs; i++) {
-        const struct file_arg *a = &fk->args[i];
-        if ((a->kind == ARG_IN || a->kind == ARG_INOUT) && copy_in_arg(st, mems[i], a, &events) != OFFLOAD_OK)
-            goto fail;
-    }
-    if (!CL_OK("clFinish", clFinish(st->queue)))
-        goto fail;
-    t.copy_in = offload_now() - t0;
-    t.event_copy_in = list_span(&events);
-    release_list(&events);
-
-    status = set_file_args(st, k, fk, mems);
-    if (status != OFFLOAD_OK)
-        goto fail;
-    status = OFFLOAD_ERR_RUN;
-    t0 = offload_now();
-    cl_int err = clEnqueueNDRangeKernel(st->queue, k, fk->dims, NULL, fk->global,
-                                        fk->has_local ? fk->local : NULL, 0, NULL,
-                                        next_event(&events));
-    if (err == CL_INVALID_WORK_GROUP_SIZE || err == CL_INVALID_WORK_ITEM_SIZE) {
-        events.n--;
-        CL_OK("clEnqueueNDRangeKernel", err);
-        offload_error("the driver refuses --local for %s: the work-group may hold at most "
-                "%zu work-items on this device (CL_DEVICE_MAX_WORK_GROUP_SIZE), each dimension "
-                "must divide --global; give a smaller --local or none\n",
-                fk->entry, st->max_wg);
-        status = OFFLOAD_ERR_USAGE;
-        goto fail;
-    }
-    if (!CL_OK("clEnqueueNDRangeKernel", err)) {
-        events.n--;
-        goto fail;
-    }
-    status = wait_kernel(st, events.ev[0], kin->file->timeout_s, fk->entry);
-    if (status != OFFLOAD_OK)
-        goto fail;
-    status = OFFLOAD_ERR_RUN;
-    if (!CL_OK("clFinish", clFinish(st->queue)))
-        goto fail;
-    t.kernel = offload_now() - t0;
-    t.event_kernel = list_span(&events);
-    release_list(&events);
-
-    t0 = offload_now();
-    for (size_t i = 0; i < fk->nargs; i++) {
-        const struct file_arg *a = &fk->args[i];
-        if ((a->kind == ARG_OUT || a->kind == ARG_INOUT) &&
-            copy_out_arg(st, mems[i], a, out, &events) != OFFLOAD_OK)
-            goto fail;
-    }
-    if (!CL_OK("clFinish", clFinish(st->queue)))
-        goto fail;
-    t.copy_out = offload_now() - t0;
-    t.event_copy_out = list_span(&events);
-    release_list(&events);
-    /* Zero-copy buffers wrap the caller's output: never keep one past the call. */
-    if (st->memory == MEM_ZERO_COPY)
+    cl_kernel k = entry_kernel(st, call.fk->entry);
+    for (size_t i = 0; k && i < call.fk->nargs; i++)
+        if (is_buffer(&call.fk->args[i]) &&
+            !(call.mems[i] = file_buffer(st, i, &call.fk->args[i], out)))
+            k = NULL;
+    if (k)
+        status = copy_phase(&call, 1, &t.copy_in, &t.event_copy_in);
+    if (k && status == OFFLOAD_OK)
+        status = kernel_phase(&call, k, &t.kernel, &t.event_kernel);
+    if (k && status == OFFLOAD_OK)
+        status = copy_phase(&call, 0, &t.copy_out, &t.event_copy_out);
+    if (status == OFFLOAD_OK) {
+        /* Zero-copy buffers wrap the caller's output: never keep one past the call. */
+        if (st->memory == MEM_ZERO_COPY)
+            release_file_buffers(st);
+    } else {
+        /* Nothing may still use the caller's memory when we return. */
+        CL_OK("clFinish", clFinish(st->queue));
+        if (call.events.n)
+            clWaitForEvents((cl_uint)call.events.n, call.events.ev);
+        release_list(&call.events);
         release_file_buffers(st);
-    if (times)
-        *times = t;
-    return OFFLOAD_OK;
-
-fail:
-    CL_OK("clFinish", clFinish(st->queue));
-    if (events.n)
-        clWaitForEvents((cl_uint)events.n, events.ev);
-    release_list(&events);
-    release_file_buffers(st);
+    }
     if (times)
         *times = t;
     return status;
