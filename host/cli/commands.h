@@ -4,6 +4,7 @@
 /* The commands (cmd_*.c), called by the dispatcher (cli.c), and the helpers
  * they share (common.c). */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -170,7 +171,7 @@ const char *genotype_path(const struct cli *c, char *buf, size_t len);
 /* ---- a user's kernel file (file_input.c) ---- */
 
 /* A name ending in ".cl": a kernel file, not a built-in kernel. */
-int is_kernel_file(const char *name);
+bool is_kernel_file(const char *name);
 /* OFFLOAD_ERR_USAGE (after a message) when a FILE.cl option is given with
  * the built-in kernel named kernel. */
 enum offload_status file_options_unused(const struct cli *c, const char *kernel);

@@ -18,7 +18,7 @@ static const enum option_id file_only_options[] = {OPT_ENTRY, OPT_ARG,   OPT_GLO
                                                    OPT_BYTES, OPT_OPS,   OPT_OP,     OPT_CHECK,
                                                    OPT_RTOL,  OPT_ATOL,  OPT_TIMEOUT};
 
-int is_kernel_file(const char *name)
+bool is_kernel_file(const char *name)
 {
     size_t n = strlen(name);
     return n > 3 && strcmp(name + n - 3, ".cl") == 0;
