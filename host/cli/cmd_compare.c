@@ -246,7 +246,7 @@ int command_compare(struct cli *c)
                 "input; 'ceiling' is the share of the limit named in the verdict, measured by\n"
                 "offload calibrate. Every result was checked against %s%s\n",
                 from_file ? (c->given[OPT_CHECK] ? "the reference kernel (--check)"
-                                                 : "the first device's output")
+                                                 : "the first CPU device's output")
                           : "the serial reference",
                 worst ? "; the\nruns marked FAILED gave a wrong result or an error and have no "
                         "times."

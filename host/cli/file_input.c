@@ -247,21 +247,41 @@ enum offload_status file_lineup_filter(const struct cli *c, struct bench_backend
     return OFFLOAD_OK;
 }
 
+/* Without --check, the first CPU device's output (else the first
+ * device's) is what every device must give: computed once, up front. */
+static enum offload_status reference_from_device(struct bench_backend *b, struct file_kernel *fk,
+                                                 const struct prepared_input *p)
+{
+    struct phase_times t;
+    enum offload_status st = b->ops->run[KERNEL_FILE](b->state, &p->input, fk->first, &t);
+    if (st != OFFLOAD_OK)
+        return st;
+    fk->have_first = 1;
+    snprintf(fk->first_from, sizeof fk->first_from, "the output of %s (%.200s)", b->label,
+             b->info.device);
+    return OFFLOAD_OK;
+}
+
 enum offload_status file_prepare_lineup(const struct cli *c, struct bench_backend *list, size_t n,
                                         uint64_t size, const char *local, struct file_kernel *fk,
                                         struct prepared_input *p)
 {
-    for (size_t i = 0; i < n; i++) {
-        struct bench_backend *b = &list[i];
-        if (b->status != OFFLOAD_OK)
-            continue;
-        /* The first device binds the arguments; every device then runs the
-         * same inputs, and its output is checked against the first one's
-         * (or against --check's reference). */
-        struct backend_config cfg =
-            make_config(c, b->ops, b->threads, b->selector[0] ? b->selector : NULL, b->memory);
-        memset(fk, 0, sizeof *fk);
-        return file_prepare(c, b->ops, b->state, &cfg, &b->info, size, local, fk, p);
-    }
-    return OFFLOAD_ERR_RUN;
+    struct bench_backend *first = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (list[i].status == OFFLOAD_OK && (!first || (!first->info.host_threads &&
+                                                        list[i].info.host_threads)))
+            first = &list[i];
+    if (!first)
+        return OFFLOAD_ERR_RUN;
+    /* The first CPU device binds the arguments; every device then runs the
+     * same inputs and is checked against it (or against --check's reference). */
+    struct backend_config cfg = make_config(c, first->ops, first->threads,
+                                            first->selector[0] ? first->selector : NULL,
+                                            first->memory);
+    memset(fk, 0, sizeof *fk);
+    enum offload_status st =
+        file_prepare(c, first->ops, first->state, &cfg, &first->info, size, local, fk, p);
+    if (st == OFFLOAD_OK && !fk->expected)
+        st = reference_from_device(first, fk, p);
+    return st;
 }

@@ -601,7 +601,9 @@ struct check_result file_kernel_check(const struct file_kernel *fk, const void *
         want = fk->first;
     }
     snprintf(r.against, sizeof r.against, "%s",
-             fk->expected ? fk->expected_from : "the first call's output");
+             fk->expected      ? fk->expected_from
+             : fk->first_from[0] ? fk->first_from
+                                 : "the first call's output");
     const unsigned char *got = out;
     for (size_t k = 0;; k++) {
         const struct file_arg *a = file_output_arg(fk, k);

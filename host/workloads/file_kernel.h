@@ -112,6 +112,7 @@ struct file_kernel {
     char expected_from[300]; /* "ref.cl:entry" */
     void *first;
     int have_first;
+    char first_from[300]; /* whose output first is, "" for the first call's */
 };
 
 /* FNV-1a of the source, as 16 hex digits. */
