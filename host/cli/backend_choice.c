@@ -95,14 +95,21 @@ enum offload_status check_list_items(const char *option, const char *list)
 const struct backend_ops *backend_option(const struct cli *c, const char **spec,
                                          const char **selector)
 {
-    /* A kernel file runs on OpenCL devices only: that is its default. */
-    *spec = c->value[OPT_BACKEND] ? c->value[OPT_BACKEND] : c->file_text ? "opencl" : "openmp";
-    if (c->file_text && !c->value[OPT_BACKEND] && !backend_find("opencl")) {
+    /* A kernel file runs where kernel files build (OpenCL C: on an
+     * OpenCL device): the first such backend of the registry. */
+    const struct backend_ops *file_default = NULL;
+    for (size_t i = 0; i < offload_backend_count && !file_default; i++)
+        if (offload_backends[i]->file_kernels)
+            file_default = offload_backends[i];
+    if (c->file_text && !c->value[OPT_BACKEND] && !file_default) {
         usage_error("%s runs on OpenCL devices only and this build has no OpenCL backend: "
                     "build with -DOFFLOAD_OPENCL=ON",
                     c->positional[0]);
         return NULL;
     }
+    *spec = c->value[OPT_BACKEND] ? c->value[OPT_BACKEND]
+            : c->file_text        ? file_default->name
+                                  : backend_default()->name;
     const struct backend_ops *ops = parse_backend_spec(*spec, selector);
     if (ops && c->given[OPT_MEMORY] && !ops->caps.memory_modes) {
         char names[256];
@@ -153,7 +160,9 @@ void default_backend_list(char *buf, size_t len)
     for (size_t i = 0; i < offload_backend_count; i++) {
         const struct backend_ops *ops = offload_backends[i];
         char selectors[16][16];
-        size_t ndev = ops->caps.device_selectors ? ops->list_selectors(selectors, 16) : 0;
+        size_t ndev = ops->caps.device_selectors && ops->list_selectors
+                          ? ops->list_selectors(selectors, 16)
+                          : 0;
         for (size_t d = 0; d < (ndev > 1 ? ndev : 1); d++) {
             size_t used = strlen(buf);
             snprintf(buf + used, len - used, "%s%s%s%s", used ? "," : "", ops->name,
