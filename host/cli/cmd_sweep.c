@@ -90,19 +90,24 @@ static enum offload_status choose_points(const struct cli *c, const struct kerne
         }
         return OFFLOAD_OK;
     }
-    case INPUT_VALUES:
-    case INPUT_FILE:
+    case INPUT_FILE: /* choose_file_points() picks a kernel file's points */
+        return OFFLOAD_ERR_USAGE;
+    case INPUT_VALUES: {
         if (c->given[OPT_PERCENT] || c->given[OPT_DATA])
             return usage_error("--percent and --data apply to %s only",
                                kernel_names_reading(INPUT_GENOTYPES, names, sizeof names));
-        return parse_sizes(c->value[OPT_SIZES] ? c->value[OPT_SIZES] : spec->sweep_sizes,
-                           pts->sizes, &pts->count);
+        enum offload_status st = parse_sizes(
+            c->value[OPT_SIZES] ? c->value[OPT_SIZES] : spec->sweep_sizes, pts->sizes, &pts->count);
+        /* Every size is checked before the first runs: a sweep never writes
+         * part of its points and then refuses one. */
+        for (size_t i = 0; st == OFFLOAD_OK && i < pts->count; i++)
+            st = values_fit(pts->sizes[i]);
+        return st;
+    }
     }
     return OFFLOAD_ERR_USAGE;
 }
 
-/* Runs every point on every started backend; stops at the first input that
- * cannot be prepared. Returns the worst exit code. */
 /* A kernel file's points: --sizes, or with --local LIST the work-group
  * sizes at one N (--sizes with one size, else the default N). */
 static enum offload_status choose_file_points(const struct cli *c, struct sweep_points *pts)
@@ -153,6 +158,8 @@ static enum offload_status prepare_point(struct cli *c, enum offload_kernel k,
                                p);
 }
 
+/* Runs every point on every started backend; stops at the first input that
+ * cannot be prepared. Returns the worst exit code. */
 static int run_points(struct cli *c, enum offload_kernel k, const struct sweep_points *pts,
                       struct bench_backend *backends, size_t nb, struct sweep_results *out)
 {
