@@ -175,8 +175,7 @@ static void test_arg_options(void **state)
     struct arg_spec a;
     assert_int_equal(arg_option_parse("x_1=in:float[N]", name, &a, err, sizeof err), OFFLOAD_OK);
     assert_string_equal(name, "x_1");
-    assert_int_equal(arg_option_parse("in:float[N]", name, &a, err, sizeof err),
-                     OFFLOAD_ERR_USAGE);
+    assert_int_equal(arg_option_parse("in:float[N]", name, &a, err, sizeof err), OFFLOAD_ERR_USAGE);
     assert_non_null(strstr(err, "NAME=SPEC"));
     assert_int_equal(arg_option_parse("1x=2", name, &a, err, sizeof err), OFFLOAD_ERR_USAGE);
     assert_non_null(strstr(err, "not an argument name"));
@@ -255,8 +254,8 @@ static struct file_kernel_decl saxpy_decl(void)
 static enum offload_status bind(const char *const *args, size_t nargs, struct file_kernel *fk)
 {
     struct file_kernel_decl d = saxpy_decl();
-    struct file_bind_options opt = {.n = 1000, .seed = 42, .arg_options = args,
-                                    .narg_options = nargs, .rtol = -1, .atol = -1};
+    struct file_bind_options opt = {
+        .n = 1000, .seed = 42, .arg_options = args, .narg_options = nargs, .rtol = -1, .atol = -1};
     memset(fk, 0, sizeof *fk);
     err[0] = '\0';
     return file_kernel_bind(fk, &d, &opt, err, sizeof err);
@@ -268,7 +267,7 @@ static void test_bind(void **state)
     static struct file_kernel fk;
     const char *args[] = {"a=2", "n=N", "x=in:float[N]:range(0,1)"};
     assert_int_equal(bind(args, 3, &fk), OFFLOAD_OK);
-    assert_int_equal(fk.args[1].kind, ARG_IN); /* const: in */
+    assert_int_equal(fk.args[1].kind, ARG_IN);  /* const: in */
     assert_int_equal(fk.args[2].kind, ARG_OUT); /* not const: out */
     assert_int_equal(fk.args[2].count, 1000);
     assert_true(((const float *)fk.args[1].host)[10] == 10.0f);
@@ -331,9 +330,15 @@ static void test_ndrange(void **state)
     static struct file_kernel fk;
     struct file_kernel_decl d = saxpy_decl();
     const char *args[] = {"a=2", "n=N"};
-    struct file_bind_options opt = {.n = 1000, .arg_options = args, .narg_options = 2,
-                                    .global = "(N+63)/64*64", .local = "64", .rtol = -1,
-                                    .atol = -1, .bytes = "12*N", .ops = "2*N",
+    struct file_bind_options opt = {.n = 1000,
+                                    .arg_options = args,
+                                    .narg_options = 2,
+                                    .global = "(N+63)/64*64",
+                                    .local = "64",
+                                    .rtol = -1,
+                                    .atol = -1,
+                                    .bytes = "12*N",
+                                    .ops = "2*N",
                                     .op = FILE_OP_F32};
     memset(&fk, 0, sizeof fk);
     assert_int_equal(file_kernel_bind(&fk, &d, &opt, err, sizeof err), OFFLOAD_OK);
@@ -362,14 +367,12 @@ static void test_entry(void **state)
     static struct file_program_decl prog;
     const struct file_kernel_decl *k;
     prog.nkernels = 0;
-    assert_int_equal(file_pick_entry(&prog, NULL, "a.cl", &k, err, sizeof err),
-                     OFFLOAD_ERR_USAGE);
+    assert_int_equal(file_pick_entry(&prog, NULL, "a.cl", &k, err, sizeof err), OFFLOAD_ERR_USAGE);
     assert_non_null(strstr(err, "has no __kernel function"));
     prog.nkernels = 2;
     strcpy(prog.kernels[0].name, "matmul_naive");
     strcpy(prog.kernels[1].name, "matmul_tiled");
-    assert_int_equal(file_pick_entry(&prog, NULL, "a.cl", &k, err, sizeof err),
-                     OFFLOAD_ERR_USAGE);
+    assert_int_equal(file_pick_entry(&prog, NULL, "a.cl", &k, err, sizeof err), OFFLOAD_ERR_USAGE);
     assert_non_null(strstr(err, "2 kernels (matmul_naive, matmul_tiled): pick one with --entry"));
     assert_int_equal(file_pick_entry(&prog, "matmul_tield", "a.cl", &k, err, sizeof err),
                      OFFLOAD_ERR_USAGE);
@@ -383,12 +386,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_expressions), cmocka_unit_test(test_expression_errors),
-        cmocka_unit_test(test_type_names),
-        cmocka_unit_test(test_specs),       cmocka_unit_test(test_spec_errors),
-        cmocka_unit_test(test_arg_options), cmocka_unit_test(test_values),
-        cmocka_unit_test(test_header_words), cmocka_unit_test(test_bind),
-        cmocka_unit_test(test_bind_errors), cmocka_unit_test(test_ndrange),
-        cmocka_unit_test(test_entry),
+        cmocka_unit_test(test_type_names),  cmocka_unit_test(test_specs),
+        cmocka_unit_test(test_spec_errors), cmocka_unit_test(test_arg_options),
+        cmocka_unit_test(test_values),      cmocka_unit_test(test_header_words),
+        cmocka_unit_test(test_bind),        cmocka_unit_test(test_bind_errors),
+        cmocka_unit_test(test_ndrange),     cmocka_unit_test(test_entry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

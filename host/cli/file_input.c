@@ -14,9 +14,9 @@
 #include "workload.h"
 
 /* Options that mean something for a .cl file only. */
-static const enum option_id file_only_options[] = {OPT_ENTRY, OPT_ARG,   OPT_GLOBAL, OPT_LOCAL,
-                                                   OPT_BYTES, OPT_OPS,   OPT_OP,     OPT_CHECK,
-                                                   OPT_RTOL,  OPT_ATOL,  OPT_TIMEOUT};
+static const enum option_id file_only_options[] = {OPT_ENTRY, OPT_ARG,  OPT_GLOBAL, OPT_LOCAL,
+                                                   OPT_BYTES, OPT_OPS,  OPT_OP,     OPT_CHECK,
+                                                   OPT_RTOL,  OPT_ATOL, OPT_TIMEOUT};
 
 bool is_kernel_file(const char *name)
 {
@@ -27,10 +27,9 @@ bool is_kernel_file(const char *name)
 enum offload_status file_options_unused(const struct cli *c, const char *kernel)
 {
     static const char *const names[] = {
-        [OPT_ENTRY] = "entry", [OPT_ARG] = "arg",   [OPT_GLOBAL] = "global",
-        [OPT_LOCAL] = "local", [OPT_BYTES] = "bytes", [OPT_OPS] = "ops",
-        [OPT_OP] = "op",       [OPT_CHECK] = "check", [OPT_RTOL] = "rtol",
-        [OPT_ATOL] = "atol",   [OPT_TIMEOUT] = "timeout"};
+        [OPT_ENTRY] = "entry", [OPT_ARG] = "arg",   [OPT_GLOBAL] = "global",  [OPT_LOCAL] = "local",
+        [OPT_BYTES] = "bytes", [OPT_OPS] = "ops",   [OPT_OP] = "op",          [OPT_CHECK] = "check",
+        [OPT_RTOL] = "rtol",   [OPT_ATOL] = "atol", [OPT_TIMEOUT] = "timeout"};
     for (size_t i = 0; i < sizeof file_only_options / sizeof file_only_options[0]; i++)
         if (c->given[file_only_options[i]])
             return usage_error("--%s applies to a kernel file (FILE.cl), not the built-in %s",
@@ -82,9 +81,9 @@ static enum offload_status bind_options(const struct cli *c, uint64_t n, const c
 }
 
 /* Describes the built program, picks the entry and binds its arguments. */
-static enum offload_status bind_file(const struct backend_ops *ops, void *state,
-                                     const char *path, const char *entry,
-                                     const struct file_bind_options *opt, struct file_kernel *fk)
+static enum offload_status bind_file(const struct backend_ops *ops, void *state, const char *path,
+                                     const char *entry, const struct file_bind_options *opt,
+                                     struct file_kernel *fk)
 {
     struct file_program_decl *prog = malloc(sizeof *prog);
     if (!prog) {
@@ -105,8 +104,7 @@ static enum offload_status bind_file(const struct backend_ops *ops, void *state,
 }
 
 /* "REF.cl[:ENTRY]" split; entry NULL when not given. */
-static enum offload_status split_check(const char *spec, char *path, size_t len,
-                                       const char **entry)
+static enum offload_status split_check(const char *spec, char *path, size_t len, const char **entry)
 {
     const char *colon = strrchr(spec, ':');
     *entry = NULL;
@@ -170,8 +168,8 @@ static enum offload_status run_reference(const struct cli *c, const struct backe
     }
     if (st == OFFLOAD_OK && ref->out_bytes != fk->out_bytes) {
         offload_error("--check %s: the reference writes %zu bytes of outputs and %s %zu: "
-                "give both kernels the same output buffers\n",
-                path, ref->out_bytes, fk->entry, fk->out_bytes);
+                      "give both kernels the same output buffers\n",
+                      path, ref->out_bytes, fk->entry, fk->out_bytes);
         st = OFFLOAD_ERR_USAGE;
     }
     void *expected = NULL;
@@ -197,9 +195,9 @@ static enum offload_status run_reference(const struct cli *c, const struct backe
 }
 
 enum offload_status file_prepare(const struct cli *c, const struct backend_ops *ops, void *state,
-                                 const struct backend_config *cfg,
-                                 const struct backend_info *info, uint64_t n, const char *local,
-                                 struct file_kernel *fk, struct prepared_input *p)
+                                 const struct backend_config *cfg, const struct backend_info *info,
+                                 uint64_t n, const char *local, struct file_kernel *fk,
+                                 struct prepared_input *p)
 {
     struct file_bind_options opt;
     enum offload_status st = bind_options(c, n, local, &opt);
@@ -268,16 +266,15 @@ enum offload_status file_prepare_lineup(const struct cli *c, struct bench_backen
 {
     struct bench_backend *first = NULL;
     for (size_t i = 0; i < n; i++)
-        if (list[i].status == OFFLOAD_OK && (!first || (!first->info.host_threads &&
-                                                        list[i].info.host_threads)))
+        if (list[i].status == OFFLOAD_OK &&
+            (!first || (!first->info.host_threads && list[i].info.host_threads)))
             first = &list[i];
     if (!first)
         return OFFLOAD_ERR_RUN;
     /* The first CPU device binds the arguments; every device then runs the
      * same inputs and is checked against it (or against --check's reference). */
-    struct backend_config cfg = make_config(c, first->ops, first->threads,
-                                            first->selector[0] ? first->selector : NULL,
-                                            first->memory);
+    struct backend_config cfg = make_config(
+        c, first->ops, first->threads, first->selector[0] ? first->selector : NULL, first->memory);
     memset(fk, 0, sizeof *fk);
     enum offload_status st =
         file_prepare(c, first->ops, first->state, &cfg, &first->info, size, local, fk, p);

@@ -29,11 +29,11 @@ static const struct {
     size_t size;
     int is_float, is_signed;
 } elem_types[] = {
-    [ELEM_NONE] = {"?", 0, 0, 0},       [ELEM_CHAR] = {"char", 1, 0, 1},
-    [ELEM_UCHAR] = {"uchar", 1, 0, 0},  [ELEM_SHORT] = {"short", 2, 0, 1},
+    [ELEM_NONE] = {"?", 0, 0, 0},        [ELEM_CHAR] = {"char", 1, 0, 1},
+    [ELEM_UCHAR] = {"uchar", 1, 0, 0},   [ELEM_SHORT] = {"short", 2, 0, 1},
     [ELEM_USHORT] = {"ushort", 2, 0, 0}, [ELEM_INT] = {"int", 4, 0, 1},
-    [ELEM_UINT] = {"uint", 4, 0, 0},    [ELEM_LONG] = {"long", 8, 0, 1},
-    [ELEM_ULONG] = {"ulong", 8, 0, 0},  [ELEM_FLOAT] = {"float", 4, 1, 1},
+    [ELEM_UINT] = {"uint", 4, 0, 0},     [ELEM_LONG] = {"long", 8, 0, 1},
+    [ELEM_ULONG] = {"ulong", 8, 0, 0},   [ELEM_FLOAT] = {"float", 4, 1, 1},
     [ELEM_DOUBLE] = {"double", 8, 1, 1},
 };
 #define ELEM_TYPE_COUNT (sizeof elem_types / sizeof elem_types[0])
@@ -69,15 +69,23 @@ enum elem_type elem_type_from_name(const char *name, size_t len)
     static const struct {
         const char *name;
         enum elem_type type;
-    } aliases[] = {{"unsigned char", ELEM_UCHAR},   {"unsigned short", ELEM_USHORT},
-                   {"unsigned int", ELEM_UINT},     {"unsigned", ELEM_UINT},
-                   {"unsigned long", ELEM_ULONG},   {"signed char", ELEM_CHAR},
-                   {"int8", ELEM_CHAR},             {"uint8", ELEM_UCHAR},
-                   {"int32", ELEM_INT},             {"uint32", ELEM_UINT},
-                   {"int64", ELEM_LONG},            {"uint64", ELEM_ULONG},
-                   {"float32", ELEM_FLOAT},         {"float64", ELEM_DOUBLE},
+    } aliases[] = {{"unsigned char", ELEM_UCHAR},
+                   {"unsigned short", ELEM_USHORT},
+                   {"unsigned int", ELEM_UINT},
+                   {"unsigned", ELEM_UINT},
+                   {"unsigned long", ELEM_ULONG},
+                   {"signed char", ELEM_CHAR},
+                   {"int8", ELEM_CHAR},
+                   {"uint8", ELEM_UCHAR},
+                   {"int32", ELEM_INT},
+                   {"uint32", ELEM_UINT},
+                   {"int64", ELEM_LONG},
+                   {"uint64", ELEM_ULONG},
+                   {"float32", ELEM_FLOAT},
+                   {"float64", ELEM_DOUBLE},
                    /* what a 64-bit device's driver may call them */
-                   {"size_t", ELEM_ULONG},          {"ptrdiff_t", ELEM_LONG}};
+                   {"size_t", ELEM_ULONG},
+                   {"ptrdiff_t", ELEM_LONG}};
     for (size_t t = ELEM_CHAR; t < ELEM_TYPE_COUNT; t++)
         if (word_is(name, len, elem_types[t].name))
             return (enum elem_type)t;
@@ -263,7 +271,7 @@ const char *arg_kind_name(enum arg_kind k)
 }
 
 #define SPEC_FORMS                                                                                 \
-    "in:TYPE[EXPR]:FILL, out:TYPE[EXPR], inout:TYPE[EXPR]:FILL, local:TYPE[EXPR] or a number "    \
+    "in:TYPE[EXPR]:FILL, out:TYPE[EXPR], inout:TYPE[EXPR]:FILL, local:TYPE[EXPR] or a number "     \
     "or expression in N"
 #define FILL_FORMS "random(LO,HI), fill(V), range(START,STEP) or file(PATH)"
 
@@ -372,8 +380,7 @@ enum offload_status arg_spec_parse(const char *text, struct arg_spec *out, char 
     static const struct {
         const char *word;
         enum arg_kind kind;
-    } kinds[] = {
-        {"inout", ARG_INOUT}, {"in", ARG_IN}, {"out", ARG_OUT}, {"local", ARG_LOCAL}};
+    } kinds[] = {{"inout", ARG_INOUT}, {"in", ARG_IN}, {"out", ARG_OUT}, {"local", ARG_LOCAL}};
     const char *colon = strchr(text, ':');
     size_t head = colon ? (size_t)(colon - text) : strlen(text);
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
@@ -381,10 +388,10 @@ enum offload_status arg_spec_parse(const char *text, struct arg_spec *out, char 
             continue;
         out->kind = kinds[i].kind;
         if (!colon)
-            return out->kind == ARG_LOCAL
-                       ? fail(err, errlen, "local needs a size: local:TYPE[EXPR], e.g. "
-                                           "local:float[256]")
-                       : OFFLOAD_OK;
+            return out->kind == ARG_LOCAL ? fail(err, errlen,
+                                                 "local needs a size: local:TYPE[EXPR], e.g. "
+                                                 "local:float[256]")
+                                          : OFFLOAD_OK;
         const char *rest = colon + 1;
         /* The shape (TYPE[EXPR]) comes first unless rest is a fill. */
         const char *paren = strchr(rest, '(');
@@ -524,8 +531,8 @@ enum offload_status header_words(const char *source, size_t len, char ***words, 
                                 HEADER_MAX_WORDS);
                 }
                 int quoted = 0;
-                while (p < end && (quoted || !(source[p] == ' ' || source[p] == '\t' ||
-                                               source[p] == '\r'))) {
+                while (p < end &&
+                       (quoted || !(source[p] == ' ' || source[p] == '\t' || source[p] == '\r'))) {
                     if (source[p] == '"')
                         quoted = !quoted;
                     else if (source[p] == '\0') {

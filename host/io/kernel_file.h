@@ -71,7 +71,7 @@ enum fill_kind {
 
 struct arg_spec {
     enum arg_kind kind;
-    enum elem_type type; /* ELEM_NONE: the declared element type */
+    enum elem_type type;  /* ELEM_NONE: the declared element type */
     char count[EXPR_MAX]; /* element count expression; "" means N */
     enum fill_kind fill;
     double a, b;             /* random(a,b), fill(a), range(a,b) */

@@ -28,8 +28,9 @@ enum offload_status file_op_from_name(const char *name, enum file_op *op)
     static const struct {
         const char *name;
         enum file_op op;
-    } ops[] = {{"none", FILE_OP_NONE},     {"f32", FILE_OP_F32},       {"f64", FILE_OP_F64},
-               {"sqrt32", FILE_OP_SQRT32}, {"sqrt64", FILE_OP_SQRT64}, {"int8cmp", FILE_OP_INT8CMP}};
+    } ops[] = {{"none", FILE_OP_NONE},     {"f32", FILE_OP_F32},
+               {"f64", FILE_OP_F64},       {"sqrt32", FILE_OP_SQRT32},
+               {"sqrt64", FILE_OP_SQRT64}, {"int8cmp", FILE_OP_INT8CMP}};
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
         if (strcmp(name, ops[i].name) == 0) {
             *op = ops[i].op;
@@ -54,8 +55,9 @@ enum offload_status file_pick_entry(const struct file_program_decl *prog, const 
 {
     *out = NULL;
     if (prog->nkernels == 0)
-        return fail(err, errlen, "%s has no __kernel function: write one, e.g. __kernel void "
-                                 "f(__global float *x)",
+        return fail(err, errlen,
+                    "%s has no __kernel function: write one, e.g. __kernel void "
+                    "f(__global float *x)",
                     path);
     char names[1024] = "";
     for (size_t i = 0; i < prog->nkernels; i++)
@@ -256,8 +258,7 @@ static enum offload_status fill_buffer(struct file_arg *a, const struct arg_spec
             return fail(err, errlen,
                         "--arg %s: %s holds %zu bytes, the buffer %zu (%zu %s): give a file of "
                         "that size or another count",
-                        a->decl.name, spec->path, len, a->bytes, a->count,
-                        elem_type_name(a->type));
+                        a->decl.name, spec->path, len, a->bytes, a->count, elem_type_name(a->type));
         }
         memcpy(a->host, data, len);
         free(data);
@@ -338,8 +339,8 @@ static enum offload_status buffer_size(struct file_arg *a, const struct arg_spec
 }
 
 /* Refused before any host memory is spent on it. */
-static enum offload_status check_max_alloc(const struct file_arg *a, uint64_t max_alloc,
-                                           char *err, size_t errlen)
+static enum offload_status check_max_alloc(const struct file_arg *a, uint64_t max_alloc, char *err,
+                                           size_t errlen)
 {
     if (!max_alloc || a->kind == ARG_LOCAL || (uint64_t)a->bytes <= max_alloc)
         return OFFLOAD_OK;
@@ -424,8 +425,7 @@ static enum offload_status parse_ndrange(const char *what, const char *text, int
         if (expr_eval(tok, n, &v, why, sizeof why) != OFFLOAD_OK)
             return fail(err, errlen, "--%s '%s': %s", what, tok, why);
         if (v <= 0)
-            return fail(err, errlen, "--%s: %s = %lld must be at least 1", what, tok,
-                        (long long)v);
+            return fail(err, errlen, "--%s: %s = %lld must be at least 1", what, tok, (long long)v);
         sizes[d++] = (size_t)v;
     }
     if (d == 0)
@@ -440,9 +440,8 @@ static enum offload_status bind_ndrange(struct file_kernel *fk, const struct fil
 {
     fk->global[0] = fk->global[1] = fk->global[2] = 1;
     fk->local[0] = fk->local[1] = fk->local[2] = 1;
-    enum offload_status st =
-        parse_ndrange("global", opt->global ? opt->global : "N", fk->n, fk->global, &fk->dims,
-                      err, errlen);
+    enum offload_status st = parse_ndrange("global", opt->global ? opt->global : "N", fk->n,
+                                           fk->global, &fk->dims, err, errlen);
     if (st != OFFLOAD_OK || !opt->local)
         return st;
     unsigned ldims;
@@ -496,15 +495,15 @@ static enum offload_status bind_work(struct file_kernel *fk, const struct file_b
             return fail(err, errlen, "--ops %s = %lld is negative", opt->ops, (long long)v);
         fk->ops = (double)v;
         if (fk->op == FILE_OP_NONE && v > 0)
-            return fail(err, errlen, "--ops needs --op f32|f64|sqrt32|sqrt64|int8cmp: what it "
-                                     "counts picks the ceiling");
+            return fail(err, errlen,
+                        "--ops needs --op f32|f64|sqrt32|sqrt64|int8cmp: what it "
+                        "counts picks the ceiling");
     }
     return OFFLOAD_OK;
 }
 
 enum offload_status file_kernel_bind(struct file_kernel *fk, const struct file_kernel_decl *decl,
-                                     const struct file_bind_options *opt, char *err,
-                                     size_t errlen)
+                                     const struct file_bind_options *opt, char *err, size_t errlen)
 {
     snprintf(fk->entry, sizeof fk->entry, "%s", decl->name);
     fk->n = opt->n;
@@ -573,9 +572,9 @@ const struct file_arg *file_output_arg(const struct file_kernel *fk, size_t i)
 
 struct kernel_work file_kernel_work(const struct file_kernel *fk)
 {
-    static const char *const units[] = {[FILE_OP_NONE] = "op",       [FILE_OP_F32] = "f32 flop",
-                                        [FILE_OP_F64] = "f64 flop",  [FILE_OP_SQRT32] = "sqrt32",
-                                        [FILE_OP_SQRT64] = "sqrt64", [FILE_OP_INT8CMP] = "compare"};
+    static const char *const units[] = {
+        [FILE_OP_NONE] = "op",       [FILE_OP_F32] = "f32 flop",  [FILE_OP_F64] = "f64 flop",
+        [FILE_OP_SQRT32] = "sqrt32", [FILE_OP_SQRT64] = "sqrt64", [FILE_OP_INT8CMP] = "compare"};
     return (struct kernel_work){.bytes = fk->bytes, .ops = fk->ops, .op_unit = units[fk->op]};
 }
 
@@ -601,7 +600,7 @@ struct check_result file_kernel_check(const struct file_kernel *fk, const void *
         want = fk->first;
     }
     snprintf(r.against, sizeof r.against, "%s",
-             fk->expected      ? fk->expected_from
+             fk->expected        ? fk->expected_from
              : fk->first_from[0] ? fk->first_from
                                  : "the first call's output");
     const unsigned char *got = out;
@@ -618,8 +617,8 @@ struct check_result file_kernel_check(const struct file_kernel *fk, const void *
             double w = load_elem(want + a->out_offset, a->type, i);
             double diff = fabs(g - w);
             double rel = w != 0 ? diff / fabs(w) : diff;
-            int same = g == w || (isnan(g) && isnan(w) && fk->expected) ||
-                       diff <= atol + rtol * fabs(w);
+            int same =
+                g == w || (isnan(g) && isnan(w) && fk->expected) || diff <= atol + rtol * fabs(w);
             if (rel > r.max_error && !isnan(rel))
                 r.max_error = rel;
             if (same)

@@ -54,8 +54,14 @@ struct file_source {
 };
 
 /* The operation a declared --ops counts (--op). */
-enum file_op { FILE_OP_NONE, FILE_OP_F32, FILE_OP_F64, FILE_OP_SQRT32, FILE_OP_SQRT64,
-               FILE_OP_INT8CMP };
+enum file_op {
+    FILE_OP_NONE,
+    FILE_OP_F32,
+    FILE_OP_F64,
+    FILE_OP_SQRT32,
+    FILE_OP_SQRT64,
+    FILE_OP_INT8CMP
+};
 
 /* "f32"... from --op; OFFLOAD_ERR_USAGE for another word. */
 enum offload_status file_op_from_name(const char *name, enum file_op *op);
@@ -64,11 +70,11 @@ enum offload_status file_op_from_name(const char *name, enum file_op *op);
 struct file_arg {
     struct file_arg_decl decl;
     enum arg_kind kind;
-    enum elem_type type; /* of the buffer's elements or of the scalar */
-    size_t count;        /* buffers: elements */
-    size_t bytes;        /* buffers: count * size; scalars: the value's size */
-    void *host;          /* in/inout: the filled values (64-byte aligned) */
-    size_t out_offset;   /* out/inout: where its values sit in the runner's output */
+    enum elem_type type;    /* of the buffer's elements or of the scalar */
+    size_t count;           /* buffers: elements */
+    size_t bytes;           /* buffers: count * size; scalars: the value's size */
+    void *host;             /* in/inout: the filled values (64-byte aligned) */
+    size_t out_offset;      /* out/inout: where its values sit in the runner's output */
     unsigned char value[8]; /* scalars, in the device's (little-endian) layout */
 };
 
@@ -78,18 +84,18 @@ struct file_bind_options {
     uint64_t seed;
     const char *const *arg_options; /* "NAME=SPEC" of every --arg */
     size_t narg_options;
-    const char *global;             /* --global EXPR[,EXPR[,EXPR]] or NULL: N */
-    const char *local;              /* --local, NULL: the driver's choice */
-    const char *bytes;              /* --bytes EXPR or NULL: buffers read + written once */
-    const char *ops;                /* --ops EXPR or NULL: none */
+    const char *global; /* --global EXPR[,EXPR[,EXPR]] or NULL: N */
+    const char *local;  /* --local, NULL: the driver's choice */
+    const char *bytes;  /* --bytes EXPR or NULL: buffers read + written once */
+    const char *ops;    /* --ops EXPR or NULL: none */
     enum file_op op;
-    double rtol, atol;              /* < 0: by type */
-    double timeout_s;               /* --timeout; 0: none */
-    uint64_t max_alloc;             /* the device's largest buffer; 0: unknown */
+    double rtol, atol;  /* < 0: by type */
+    double timeout_s;   /* --timeout; 0: none */
+    uint64_t max_alloc; /* the device's largest buffer; 0: unknown */
 };
 
 struct file_kernel {
-    char name[256];  /* the file's name, "saxpy.cl": what reports show */
+    char name[256]; /* the file's name, "saxpy.cl": what reports show */
     char path[1024];
     char entry[FILE_KERNEL_NAME_MAX];
     char source_hash[17]; /* FNV-1a 64 of the source, hex: matches saved runs */
@@ -99,7 +105,7 @@ struct file_kernel {
     unsigned dims;
     size_t global[3], local[3];
     int has_local;
-    size_t out_bytes;  /* every out/inout buffer, one after the other */
+    size_t out_bytes; /* every out/inout buffer, one after the other */
     size_t out_items;
     double bytes, ops; /* the work model */
     int bytes_assumed; /* bytes not declared: in read once + out written once */
@@ -108,7 +114,7 @@ struct file_kernel {
     double timeout_s; /* a kernel call running longer ends the process; 0: never */
     /* The reference outputs (--check), or NULL: then every call must give
      * the same output as the first checked one (kept in first). */
-    void *expected; /* owned: freed by file_kernel_free */
+    void *expected;          /* owned: freed by file_kernel_free */
     char expected_from[300]; /* "ref.cl:entry" */
     void *first;
     int have_first;
@@ -128,8 +134,7 @@ enum offload_status file_pick_entry(const struct file_program_decl *prog, const 
  * work model and NDRange. fk->name, path and source_hash are the caller's.
  * OFFLOAD_ERR_USAGE (one line in err) for bad or missing values. */
 enum offload_status file_kernel_bind(struct file_kernel *fk, const struct file_kernel_decl *decl,
-                                     const struct file_bind_options *opt, char *err,
-                                     size_t errlen);
+                                     const struct file_bind_options *opt, char *err, size_t errlen);
 void file_kernel_free(struct file_kernel *fk);
 
 /* The kernel table's hooks (kernels.c). */

@@ -50,8 +50,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char name[ARG_NAME_MAX];
     err[0] = '\0';
     check(arg_option_parse(s, name, &spec, err, sizeof err), err);
-    static const enum elem_type types[] = {ELEM_CHAR, ELEM_UINT, ELEM_LONG, ELEM_ULONG,
-                                           ELEM_FLOAT, ELEM_DOUBLE};
+    static const enum elem_type types[] = {ELEM_CHAR,  ELEM_UINT,  ELEM_LONG,
+                                           ELEM_ULONG, ELEM_FLOAT, ELEM_DOUBLE};
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
         double f;
         int64_t v;

@@ -83,8 +83,8 @@ static enum offload_status describe_kernel(cl_kernel k, struct file_kernel_decl 
                clGetKernelInfo(k, CL_KERNEL_NUM_ARGS, sizeof nargs, &nargs, NULL)))
         return OFFLOAD_ERR_RUN;
     if (nargs > FILE_MAX_ARGS) {
-        offload_error("kernel %s has %u arguments; offload takes at most %d\n",
-                out->name, nargs, FILE_MAX_ARGS);
+        offload_error("kernel %s has %u arguments; offload takes at most %d\n", out->name, nargs,
+                      FILE_MAX_ARGS);
         return OFFLOAD_ERR_USAGE;
     }
     out->nargs = nargs;
@@ -100,9 +100,9 @@ static enum offload_status describe_kernel(cl_kernel k, struct file_kernel_decl 
             !CL_OK("clGetKernelArgInfo(CL_KERNEL_ARG_ADDRESS_QUALIFIER)",
                    clGetKernelArgInfo(k, i, CL_KERNEL_ARG_ADDRESS_QUALIFIER, sizeof space, &space,
                                       NULL)) ||
-            !CL_OK("clGetKernelArgInfo(CL_KERNEL_ARG_TYPE_QUALIFIER)",
-                   clGetKernelArgInfo(k, i, CL_KERNEL_ARG_TYPE_QUALIFIER, sizeof qual, &qual,
-                                      NULL)))
+            !CL_OK(
+                "clGetKernelArgInfo(CL_KERNEL_ARG_TYPE_QUALIFIER)",
+                clGetKernelArgInfo(k, i, CL_KERNEL_ARG_TYPE_QUALIFIER, sizeof qual, &qual, NULL)))
             return OFFLOAD_ERR_RUN;
         d->space = space_of(space);
         d->is_const = (qual & CL_KERNEL_ARG_TYPE_CONST) != 0;
@@ -118,14 +118,12 @@ enum offload_status opencl_file_kernels(void *state, struct file_program_decl *o
     cl_uint n = 0;
     if (!st->file_program)
         return OFFLOAD_ERR_RUN;
-    if (!CL_OK("clCreateKernelsInProgram",
-               clCreateKernelsInProgram(st->file_program, 0, NULL, &n)))
+    if (!CL_OK("clCreateKernelsInProgram", clCreateKernelsInProgram(st->file_program, 0, NULL, &n)))
         return OFFLOAD_ERR_RUN;
     if (n == 0)
         return OFFLOAD_OK;
     if (n > FILE_MAX_KERNELS) {
-        offload_error("the file has %u kernels; offload reads at most %d\n", n,
-                FILE_MAX_KERNELS);
+        offload_error("the file has %u kernels; offload reads at most %d\n", n, FILE_MAX_KERNELS);
         return OFFLOAD_ERR_USAGE;
     }
     cl_kernel kernels[FILE_MAX_KERNELS];
@@ -186,8 +184,7 @@ static cl_mem file_buffer(struct opencl_state *st, size_t index, const struct fi
         CL_OK("clReleaseMemObject", clReleaseMemObject(b->mem));
     *b = (struct cached_buffer){0};
     cl_int err;
-    cl_mem mem =
-        clCreateBuffer(st->context, flags, a->bytes, (void *)(uintptr_t)host_ptr, &err);
+    cl_mem mem = clCreateBuffer(st->context, flags, a->bytes, (void *)(uintptr_t)host_ptr, &err);
     if (!CL_OK("clCreateBuffer", err))
         return NULL;
     *b = (struct cached_buffer){mem, a->bytes, flags, host_ptr};
@@ -206,25 +203,25 @@ static enum offload_status check_file_memory(const struct opencl_state *st,
         if (a->kind == ARG_LOCAL) {
             if ((cl_ulong)a->bytes > st->local_mem) {
                 offload_error("--arg %s: %zu bytes of local memory, more than the device's "
-                        "CL_DEVICE_LOCAL_MEM_SIZE of %" PRIu64 ": use a smaller count\n",
-                        a->decl.name, a->bytes, (uint64_t)st->local_mem);
+                              "CL_DEVICE_LOCAL_MEM_SIZE of %" PRIu64 ": use a smaller count\n",
+                              a->decl.name, a->bytes, (uint64_t)st->local_mem);
                 return OFFLOAD_ERR_USAGE;
             }
             continue;
         }
         if ((cl_ulong)a->bytes > st->max_alloc) {
             offload_error("--arg %s: a %zu-byte buffer is more than the device's "
-                    "CL_DEVICE_MAX_MEM_ALLOC_SIZE of %" PRIu64
-                    " bytes: use a smaller --size or count\n",
-                    a->decl.name, a->bytes, (uint64_t)st->max_alloc);
+                          "CL_DEVICE_MAX_MEM_ALLOC_SIZE of %" PRIu64
+                          " bytes: use a smaller --size or count\n",
+                          a->decl.name, a->bytes, (uint64_t)st->max_alloc);
             return OFFLOAD_ERR_USAGE;
         }
         total += a->bytes;
     }
     if (total > st->global_mem) {
         offload_error("%s needs %" PRIu64 " bytes of buffers, more than the device's "
-                "CL_DEVICE_GLOBAL_MEM_SIZE of %" PRIu64 ": use a smaller --size\n",
-                fk->entry, (uint64_t)total, (uint64_t)st->global_mem);
+                      "CL_DEVICE_GLOBAL_MEM_SIZE of %" PRIu64 ": use a smaller --size\n",
+                      fk->entry, (uint64_t)total, (uint64_t)st->global_mem);
         return OFFLOAD_ERR_USAGE;
     }
     return OFFLOAD_OK;
@@ -346,8 +343,8 @@ static enum offload_status set_file_args(struct opencl_state *st, cl_kernel k,
             break;
         }
         if (!ok) {
-            offload_error("argument %s (%s) of %s was refused by the driver\n",
-                    a->decl.name, a->decl.type_name, fk->entry);
+            offload_error("argument %s (%s) of %s was refused by the driver\n", a->decl.name,
+                          a->decl.type_name, fk->entry);
             return OFFLOAD_ERR_USAGE;
         }
     }
@@ -380,8 +377,8 @@ static enum offload_status wait_kernel(struct opencl_state *st, cl_event ev, dou
             /* OpenCL cannot stop a running kernel: end the process, having
              * written nothing (exports are written after the runs). */
             offload_error("%s ran past --timeout %g s: look for a loop that never ends or "
-                    "give a longer --timeout\n",
-                    entry, timeout_s);
+                          "give a longer --timeout\n",
+                          entry, timeout_s);
             fflush(stderr);
             _Exit(1);
         }
@@ -406,8 +403,7 @@ struct file_call {
 
 /* Copies every in and inout buffer (copy-in) or every out and inout
  * buffer (copy-out), finished; *host and *event get the phase's times. */
-static enum offload_status copy_phase(struct file_call *call, int in, double *host,
-                                      double *event)
+static enum offload_status copy_phase(struct file_call *call, int in, double *host, double *event)
 {
     double t0 = offload_now();
     for (size_t i = 0; i < call->fk->nargs; i++) {
