@@ -27,7 +27,8 @@ enum command_bit {
     CMD_COMPARE = 8,
     CMD_SWEEP = 16,
     CMD_CALIBRATE = 32,
-    CMD_REPORT = 64
+    CMD_REPORT = 64,
+    CMD_MARKERS = 128
 };
 
 /* --backend and --backends are one option (OPT_BACKEND), as are scores'
@@ -53,6 +54,9 @@ enum option_id {
     OPT_BASELINE,
     OPT_OPENCL_PATH,
     OPT_NO_CALIBRATE,
+    OPT_MIN_CALL_RATE,
+    OPT_MIN_MAF,
+    OPT_WITH_HEADERS,
     OPT_COUNT
 };
 
@@ -167,6 +171,7 @@ int command_scores(struct cli *c);
 int command_compare(struct cli *c);
 int command_sweep(struct cli *c);
 int command_report(struct cli *c);
+int command_markers(struct cli *c);
 
 /* compare --baseline FILE: the saved run, read before anything runs
  * (an empty run without the option; OFFLOAD_ERR_USAGE after a message on

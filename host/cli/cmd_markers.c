@@ -1,0 +1,235 @@
+/* offload markers: upstream minimalmarkers' greedy selection of the fewest
+ * markers that tell every pair of varieties apart, on a chosen backend,
+ * checked against the serial selection, with the time of each phase. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "fileio.h"
+#include "markers.h"
+#include "markers_report.h"
+#include "parse.h"
+#include "timing.h"
+
+struct markers_progress {
+    FILE *table;   /* upstream's iteration table goes here */
+    int terminal;  /* stderr is a terminal: show pairs left */
+    const struct markers_output *out;
+    char *pattern; /* cols + 1 */
+};
+
+/* One row of upstream's table per pick, as it is found. */
+static void show_pick(void *ctx, size_t iteration, const struct marker_pick *pick,
+                      int64_t remaining)
+{
+    struct markers_progress *pr = ctx;
+    const struct markers_output *o = pr->out;
+    if (pr->terminal)
+        fputs("\r\033[K", stderr);
+    markers_pattern_string(o, pick->pattern, pr->pattern);
+    /* The results are not known yet while picks come in: perfect only. */
+    double perfect = (double)o->m->cols * ((double)o->m->cols - 1) / 2;
+    fprintf(pr->table, "%zu\t%lld\t%.4f%%\t%s\t%s\n", iteration, (long long)pick->cumulative,
+            perfect > 0 ? 100.0 * (double)pick->cumulative / perfect : 0.0,
+            o->m->row_ids[o->pat->row[pick->pattern]], pr->pattern);
+    fflush(pr->table);
+    if (pr->terminal) {
+        fprintf(stderr, "markers: iteration %zu, %lld pairs left", iteration, (long long)remaining);
+        fflush(stderr);
+    }
+}
+
+static enum offload_status parse_rate(const struct cli *c, enum option_id id, const char *name,
+                                      double *out)
+{
+    char err[256];
+    if (c->value[id] && parse_double(c->value[id], 0.0, 1.0, 0, out, err, sizeof err))
+        return usage_error("--%s: %s", name, err);
+    return OFFLOAD_OK;
+}
+
+static int ends_with_vcf(const char *path)
+{
+    size_t n = strlen(path);
+    return (n >= 4 && strcmp(path + n - 4, ".vcf") == 0) ||
+           (n >= 7 && strcmp(path + n - 7, ".vcf.gz") == 0);
+}
+
+static int write_output(const char *dest, int (*writer)(FILE *, void *), void *ctx)
+{
+    char err[PATH_MAX + 256];
+    enum offload_status st = write_file_atomic(dest, writer, ctx, err, sizeof err);
+    if (st != OFFLOAD_OK) {
+        fprintf(stderr, "offload: %s\n", err);
+        return offload_exit_code(st);
+    }
+    return 0;
+}
+
+/* Where the time went, and what more threads could give (Amdahl). */
+static void show_phases(FILE *h, const char *backend, double load_s, const struct markers_times *t,
+                        size_t npicks, double total_s)
+{
+    double iterations = t->rescore + t->order + t->remove;
+    fprintf(h, "\nTime per phase (%s):\n", backend);
+    fprintf(h, "  load            %10.3f ms\n", load_s * 1e3);
+    fprintf(h, "  filter          %10.3f ms  (call rate, MAF, order, duplicates, packing)\n",
+            t->filter * 1e3);
+    fprintf(h, "  best possible   %10.3f ms\n", t->best_possible * 1e3);
+    fprintf(h, "  first scores    %10.3f ms\n", t->first_score * 1e3);
+    fprintf(h, "  iterations      %10.3f ms  (%zu picks: rescore %.3f ms for %zu scores, order "
+               "%.3f ms, remove pairs %.3f ms)\n",
+            iterations * 1e3, npicks, t->rescore * 1e3, t->rescored, t->order * 1e3,
+            t->remove * 1e3);
+    if (t->device_in > 0 || t->device_out > 0)
+        fprintf(h, "  device copies   %10.3f ms in, %.3f ms out (inside rescore)\n",
+                t->device_in * 1e3, t->device_out * 1e3);
+    fprintf(h, "  whole selection %10.3f ms\n", total_s * 1e3);
+    /* The rescoring is what a backend parallelises; the rest stays serial. */
+    double whole = load_s + t->filter + t->best_possible + t->first_score + iterations;
+    if (whole > 0) {
+        double p = t->rescore / whole;
+        fprintf(h,
+                "Amdahl: rescoring is %.1f%% of the run, so infinitely many threads could make "
+                "the whole run at most %.2fx faster; %s\n",
+                100 * p, p < 1 ? 1 / (1 - p) : 0.0,
+                p < 0.5 ? "the serial parts (load, order, bookkeeping) decide the time"
+                        : "the rescoring decides the time: more threads or a device pay off");
+    }
+}
+
+int command_markers(struct cli *c)
+{
+    if (c->npositional > 1)
+        return usage_error("markers takes at most one file, got '%s' and '%s'", c->positional[0],
+                           c->positional[1]);
+    if (c->npositional == 1)
+        c->value[OPT_DATA] = c->positional[0];
+    struct markers_options mo = markers_default_options();
+    if (parse_rate(c, OPT_MIN_CALL_RATE, "min-call-rate", &mo.min_call_rate) ||
+        parse_rate(c, OPT_MIN_MAF, "min-maf", &mo.min_maf))
+        return OFFLOAD_ERR_USAGE;
+    const char *spec = c->value[OPT_BACKEND] ? c->value[OPT_BACKEND] : "openmp";
+    int use_openmp = strcmp(spec, "openmp") == 0;
+    if (!use_openmp && strcmp(spec, "serial") != 0)
+        return usage_error("--backend: markers runs on serial or openmp; got '%s' (the OpenCL "
+                           "selection is not built yet)",
+                           spec);
+    char path_buf[PATH_MAX + 64];
+    const char *path = genotype_path(c, path_buf, sizeof path_buf);
+    if (ends_with_vcf(path))
+        return usage_error("'%s' looks like a VCF file: markers reads genotype tables (a header "
+                           "'code,<varieties>', one marker per line, calls 0/1/2 or A/AB/B); "
+                           "convert it first, e.g. with upstream's --vcf conversion",
+                           path);
+    char err[PATH_MAX + 512];
+    if (c->value[OPT_WITH_HEADERS] &&
+        output_path_check(c->value[OPT_WITH_HEADERS], err, sizeof err) != OFFLOAD_OK)
+        return usage_error("--with-headers: %s", err);
+    FILE *h = c->human;
+
+    double t_start = offload_now();
+    struct genotype_matrix m;
+    struct genotype_load_options lo = genotype_default_options();
+    enum offload_status st = genotype_load_file(path, &lo, &m, err, sizeof err);
+    if (st != OFFLOAD_OK) {
+        fprintf(stderr, "offload: %s\n", err);
+        return offload_exit_code(st);
+    }
+    double load_s = offload_now() - t_start;
+    fprintf(h, "Loaded '%s': %zu patterns for %zu varieties.\n", path, m.rows, m.cols);
+
+    struct marker_patterns pat;
+    double t0 = offload_now();
+    st = markers_prepare(&m, &mo, &pat, err, sizeof err);
+    double filter_s = offload_now() - t0;
+    if (st != OFFLOAD_OK) {
+        fprintf(stderr, "offload: markers: %s\n", err);
+        genotype_free(&m);
+        return offload_exit_code(st);
+    }
+    fprintf(h,
+            "Number of eliminated patterns (by min_call_rate, min_maf or requiring more than one "
+            "allele) is %zu.\n",
+            pat.eliminated);
+    fprintf(h,
+            "Loaded marker data for %zu distinct patterns that have a sufficiently high MAF and "
+            "call rate to be worth including.\n",
+            pat.count);
+
+    int threads = c->threads[0];
+    struct markers_engine serial = markers_engine_serial(), openmp = markers_engine_openmp(&threads);
+    const struct markers_engine *engine = use_openmp ? &openmp : &serial;
+    struct markers_result res, ref;
+    memset(&res, 0, sizeof res);
+    memset(&ref, 0, sizeof ref);
+    struct markers_output out = {&m, &pat, &res, path, engine->name};
+    struct markers_progress pr = {h, isatty(STDERR_FILENO), &out, malloc(m.cols + 1)};
+    int rc = 1;
+    if (!pr.pattern) {
+        fprintf(stderr, "offload: out of memory\n");
+        goto done;
+    }
+    double perfect = (double)m.cols * ((double)m.cols - 1) / 2;
+    int64_t best = markers_best_possible(&pat);
+    fprintf(h, "The best possible score is %lld. This would resolve %.4f%% of varieties.\n",
+            (long long)best, perfect > 0 ? 100.0 * (double)best / perfect : 0.0);
+    fprintf(h, "\n%.0f varietal comparisons of which %lld can be resolved.\n\n", perfect,
+            (long long)best);
+    fprintf(h, "Iteration\tCumulativeResolved\tProportion\tMarkerID\tPattern\n");
+    fflush(h);
+    t0 = offload_now();
+    st = markers_select(&pat, &mo, engine, show_pick, &pr, &res);
+    double select_s = offload_now() - t0;
+    res.times.filter = filter_s;
+    if (pr.terminal)
+        fputs("\r\033[K", stderr);
+    if (st != OFFLOAD_OK) {
+        rc = offload_exit_code(st);
+        goto done;
+    }
+    /* Every run is checked against the serial selection. */
+    if (engine != &serial) {
+        st = markers_select(&pat, &mo, &serial, NULL, NULL, &ref);
+        if (st != OFFLOAD_OK) {
+            rc = offload_exit_code(st);
+            goto done;
+        }
+        if (!markers_same_picks(&res, &ref)) {
+            fprintf(stderr,
+                    "offload: markers: %s picked %zu markers, serial %zu, or other markers or "
+                    "scores: the %s result is wrong\n",
+                    engine->name, res.npicks, ref.npicks, engine->name);
+            goto done;
+        }
+    }
+    fprintf(h, "\n%zu markers resolve %lld of %lld pairs (checked against serial).\n", res.npicks,
+            (long long)res.picks[res.npicks - 1].cumulative, (long long)res.perfect);
+    markers_write_unresolved(h, &out);
+
+    rc = 0;
+    const char *dest = c->value[OPT_OUTPUT];
+    if (c->given[OPT_FORMAT] && !dest)
+        dest = "-";
+    if (dest) {
+        int (*writer)(FILE *, void *) = markers_write_minimal;
+        if (c->given[OPT_FORMAT])
+            writer = c->format == FORMAT_JSON       ? markers_write_json
+                     : c->format == FORMAT_CSV      ? markers_write_csv
+                     : c->format == FORMAT_MARKDOWN ? markers_write_markdown
+                                                    : markers_write_minimal;
+        rc = write_output(dest, writer, &out);
+    }
+    if (!rc && c->value[OPT_WITH_HEADERS])
+        rc = write_output(c->value[OPT_WITH_HEADERS], markers_write_with_headers, &out);
+    show_phases(h, engine->name, load_s, &res.times, res.npicks, select_s);
+done:
+    free(pr.pattern);
+    markers_result_free(&res);
+    markers_result_free(&ref);
+    markers_patterns_free(&pat);
+    genotype_free(&m);
+    return rc;
+}

@@ -1,0 +1,151 @@
+#ifndef OFFLOAD_MARKERS_H
+#define OFFLOAD_MARKERS_H
+
+/* The minimal marker selection of chryswoods/minimalmarkers (MIT, Gary
+ * Barker, Christopher Woods, Chris Charlton), rule for rule: filters, the
+ * order of patterns, duplicates, the best possible score, the greedy picks
+ * and how ties fall. The rules are written down in the README ("markers").
+ *
+ * Representation: a pattern is three bitsets over the varieties (calls 0, 1
+ * and 2; a missing call is in none), the unresolved pairs are a lower
+ * triangular bit matrix (row i holds the j < i still unresolved) with the
+ * list of rows that still hold a pair. A pattern's score on the remaining
+ * pairs is, over those rows i where the pattern calls c: popcount(row i AND
+ * the varieties it calls neither c nor missing). */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "genotype.h"
+#include "status.h"
+
+struct markers_options {
+    double min_call_rate; /* drop patterns called in fewer varieties (0.9) */
+    double min_maf;       /* drop patterns whose minor allele is rarer (0.001) */
+    /* Upstream rescans stale scores on NUMBA_NUM_THREADS threads, each with
+     * its own best so far, and in chunks of 1000 patterns when it prints
+     * progress: which stale scores are refreshed decides how numpy's
+     * argsort orders ties, so both are modelled. */
+    unsigned upstream_threads; /* 2 */
+    int upstream_progress;     /* 1: upstream run without --silent */
+};
+
+struct markers_options markers_default_options(void);
+
+/* The patterns that pass the filters, duplicates merged, in upstream's
+ * order (decreasing minor allele count, numba's argsort reversed). */
+struct marker_patterns {
+    size_t count;       /* patterns kept */
+    size_t varieties;   /* columns */
+    size_t words;       /* 64-bit words per bitset */
+    size_t eliminated;  /* rows filtered out (call rate, MAF, one allele) + skipped rows */
+    size_t duplicates;  /* rows merged into an identical earlier pattern */
+    size_t *row;        /* count: the pattern's row in the genotype matrix */
+    int64_t *minor;     /* count: minor allele count (upstream's integer MAF) */
+    uint64_t *bits;     /* count * 3 * words: bits[(p*3 + c)*words + w], call c */
+};
+
+/* Remaining (unresolved) variety pairs (i, j), j < i. */
+struct marker_pairs {
+    size_t varieties, words;
+    uint64_t *rows;   /* varieties * words: bit j of row i set while (i, j) is unresolved */
+    uint32_t *active; /* rows that still hold a pair, increasing */
+    size_t nactive;
+    int64_t remaining;
+};
+
+/* What a pick records: upstream's best_patterns entry. */
+struct marker_pick {
+    size_t pattern;     /* index into marker_patterns */
+    int64_t score;      /* pairs it newly resolved */
+    int64_t cumulative; /* resolved after it */
+};
+
+/* Seconds per phase of the selection, summed over iterations. */
+struct markers_times {
+    double filter, best_possible, first_score, rescore, order, remove, device_in, device_out;
+    size_t rescored; /* pattern scores computed on the remaining pairs */
+};
+
+struct markers_result {
+    int64_t perfect;       /* varieties * (varieties - 1) / 2 */
+    int64_t best_possible; /* pairs some pattern resolves */
+    struct marker_pick *picks;
+    size_t npicks;
+    struct marker_pairs unresolved; /* pairs left after the last pick */
+    struct markers_times times;
+};
+
+/* Who computes the scores of candidate patterns on the remaining pairs.
+ * NULL functions other than rescore are skipped (host memory engines). */
+struct markers_engine {
+    const char *name;
+    void *state;
+    /* Before the first rescore: the patterns and the pairs left by the first pick. */
+    enum offload_status (*begin)(void *state, const struct marker_patterns *pat,
+                                 const struct marker_pairs *pairs, struct markers_times *t);
+    /* out[k] = pairs among the remaining ones that pattern cand[k] resolves. */
+    enum offload_status (*rescore)(void *state, const struct marker_patterns *pat,
+                                   const struct marker_pairs *pairs, const uint32_t *cand,
+                                   size_t n, int64_t *out, struct markers_times *t);
+    /* After the host removed the pairs pattern p resolves from *pairs. */
+    enum offload_status (*picked)(void *state, const struct marker_patterns *pat,
+                                  const struct marker_pairs *pairs, size_t p,
+                                  struct markers_times *t);
+};
+
+/* The host engines: serial C, and OpenMP on `threads` threads (0: default).
+ * state must point at an int holding the thread count for OpenMP. */
+struct markers_engine markers_engine_serial(void);
+struct markers_engine markers_engine_openmp(int *threads);
+
+/* Called after each pick (iteration from 1), for progress lines. */
+typedef void (*markers_progress_fn)(void *ctx, size_t iteration, const struct marker_pick *pick,
+                                    int64_t remaining);
+
+/* Upstream's minor allele count of one row: 0 when the row is dropped. */
+int64_t markers_minor_count(const int8_t *row, size_t cols, double min_call_rate,
+                            double min_maf);
+
+/* Filters, orders, merges duplicates and packs. OFFLOAD_ERR_USAGE with a
+ * message in err when no pattern passes (count 0). */
+enum offload_status markers_prepare(const struct genotype_matrix *m,
+                                    const struct markers_options *o, struct marker_patterns *out,
+                                    char *err, size_t errlen);
+void markers_patterns_free(struct marker_patterns *p);
+
+/* Call of variety v in pattern p: 0, 1, 2 or -1 (missing). */
+int markers_call(const struct marker_patterns *pat, size_t p, size_t v);
+
+/* Pairs some pattern resolves (upstream's best possible score). */
+int64_t markers_best_possible(const struct marker_patterns *pat);
+
+/* Pairs pattern p resolves among the remaining ones (the reference score). */
+int64_t markers_score(const struct marker_patterns *pat, const struct marker_pairs *pairs,
+                      size_t p);
+
+/* The greedy selection. OFFLOAD_ERR_RUN when the engine fails (after its
+ * message) or the picks do not reach the best possible score. */
+enum offload_status markers_select(const struct marker_patterns *pat,
+                                   const struct markers_options *o,
+                                   const struct markers_engine *engine, markers_progress_fn progress,
+                                   void *progress_ctx, struct markers_result *out);
+void markers_result_free(struct markers_result *r);
+
+/* Pairs helpers, for engines and tests. */
+enum offload_status markers_pairs_init(struct marker_pairs *pairs, size_t varieties);
+void markers_pairs_remove(struct marker_pairs *pairs, const struct marker_patterns *pat, size_t p);
+void markers_pairs_free(struct marker_pairs *pairs);
+
+/* The argsorts upstream's order comes from, ported so ties fall the same
+ * way: numba 0.56's quicksort (patterns by minor allele count, inside
+ * numba) and numpy 1.24's introsort (scores, in plain numpy). idx gets n
+ * indices, ascending. */
+void markers_argsort_numba(const int64_t *v, size_t n, size_t *idx);
+void markers_argsort_numpy(const int64_t *v, size_t n, size_t *idx);
+
+/* Whether two selections are the same: markers in the same order with the
+ * same scores. */
+int markers_same_picks(const struct markers_result *a, const struct markers_result *b);
+
+#endif
