@@ -79,9 +79,10 @@ static void show_phases(FILE *h, const char *backend, double load_s, const struc
             t->filter * 1e3);
     fprintf(h, "  best possible   %10.3f ms\n", t->best_possible * 1e3);
     fprintf(h, "  first scores    %10.3f ms\n", t->first_score * 1e3);
-    fprintf(h, "  iterations      %10.3f ms  (%zu picks: rescore %.3f ms for %zu scores, order "
-               "%.3f ms, remove pairs %.3f ms)\n",
-            iterations * 1e3, npicks, t->rescore * 1e3, t->rescored, t->order * 1e3,
+    fprintf(h,
+            "  iterations      %10.3f ms  (%zu picks: rescore %.3f ms, %zu scores computed where "
+            "upstream computes %zu; order %.3f ms; remove pairs %.3f ms)\n",
+            iterations * 1e3, npicks, t->rescore * 1e3, t->scored, t->rescored, t->order * 1e3,
             t->remove * 1e3);
     if (t->device_in > 0 || t->device_out > 0)
         fprintf(h, "  device copies   %10.3f ms in, %.3f ms out (inside rescore)\n",

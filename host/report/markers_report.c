@@ -84,16 +84,14 @@ int markers_write_csv(FILE *f, void *ctx)
     return ferror(f) ? -1 : 0;
 }
 
-/* Calls (i, j), j < i, of the unresolved pairs in upstream's order: by the
- * first variety of the pair (j), then the second (i). */
+/* The unresolved pairs, kept in upstream's order (by the first variety,
+ * then the second). */
 static void each_unresolved(const struct markers_output *o,
                             void (*fn)(void *ctx, size_t first, size_t second), void *ctx)
 {
     const struct marker_pairs *u = &o->res->unresolved;
-    for (size_t j = 0; j < u->varieties; j++)
-        for (size_t i = j + 1; i < u->varieties; i++)
-            if (u->rows[i * u->words + (j >> 6)] >> (j & 63) & 1)
-                fn(ctx, j, i);
+    for (size_t k = 0; k < u->count; k++)
+        fn(ctx, u->pair[2 * k], u->pair[2 * k + 1]);
 }
 
 struct json_pairs {

@@ -13,9 +13,11 @@
  * for which it uses them (_MIN_CHUNK_SIZE and "nchunks < 4"). */
 #define UPSTREAM_CHUNK 1000
 #define UPSTREAM_MIN_CHUNKS 4
-/* Candidates per upstream thread handed to an engine at once; doubled each
- * round of one rescan, so a long rescan costs few engine calls. */
-#define FIRST_BATCH 16
+/* Work (calls or pair-words) below which waking threads costs more than it saves. */
+#define PARALLEL_WORK 2000000
+/* Plane words scored together (512 patterns): one AVX-512 register or two
+ * AVX2 ones per plane; the planes are padded to a whole number of blocks. */
+#define WORD_BLOCK MARKERS_WORD_BLOCK
 
 struct markers_options markers_default_options(void)
 {
@@ -269,20 +271,15 @@ int64_t markers_minor_count(const int8_t *row, size_t cols, double min_call_rate
 
 int markers_call(const struct marker_patterns *pat, size_t p, size_t v)
 {
-    const uint64_t *b = pat->bits + p * 3 * pat->words;
-    uint64_t bit = (uint64_t)1 << (v & 63);
-    size_t w = v >> 6;
-    for (int c = 0; c < 3; c++)
-        if (b[(size_t)c * pat->words + w] & bit)
-            return c;
-    return -1;
+    int8_t x = pat->calls[pat->row[p] * pat->varieties + v];
+    return x >= 0 && x <= 2 ? x : -1;
 }
 
 void markers_patterns_free(struct marker_patterns *p)
 {
     free(p->row);
     free(p->minor);
-    free(p->bits);
+    free(p->planes);
     memset(p, 0, sizeof *p);
 }
 
@@ -310,7 +307,7 @@ enum offload_status markers_prepare(const struct genotype_matrix *m,
         markers_patterns_free(out);
         return OFFLOAD_ERR_RUN;
     }
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (m->rows * cols > PARALLEL_WORK)
     for (size_t r = 0; r < m->rows; r++)
         minor[r] = markers_minor_count(m->calls + r * cols, cols, o->min_call_rate, o->min_maf);
     for (size_t r = m->rows; r < rows; r++)
@@ -369,21 +366,33 @@ enum offload_status markers_prepare(const struct genotype_matrix *m,
         out->minor[p] = minor[out->row[p]];
     free(minor);
 
-    out->bits = calloc(kept * 3 * out->words, sizeof *out->bits);
-    if (!out->bits) {
+    out->calls = m->calls;
+    out->words = ((kept + 63) / 64 + WORD_BLOCK - 1) / WORD_BLOCK * WORD_BLOCK;
+    out->planes = calloc(cols * 3 * out->words, sizeof *out->planes);
+    if (!out->planes) {
         snprintf(err, errlen, "out of memory for %zu packed patterns of %zu varieties", kept,
                  cols);
         markers_patterns_free(out);
         return OFFLOAD_ERR_RUN;
     }
-#pragma omp parallel for schedule(static)
-    for (size_t p = 0; p < kept; p++) {
-        const int8_t *row = m->calls + out->row[p] * cols;
-        uint64_t *b = out->bits + p * 3 * out->words;
-        for (size_t v = 0; v < cols; v++)
-            if (row[v] >= 0 && row[v] <= 2)
-                b[(size_t)row[v] * out->words + (v >> 6)] |= (uint64_t)1 << (v & 63);
-    }
+    /* Each thread fills whole plane words (64 patterns), so no two write one word. */
+#pragma omp parallel for schedule(static) if (kept * cols > PARALLEL_WORK)
+    for (size_t w = 0; w < out->words; w++)
+        for (size_t p = w * 64; p < kept && p < (w + 1) * 64; p++) {
+            const int8_t *row = m->calls + out->row[p] * cols;
+            uint64_t bit = (uint64_t)1 << (p & 63);
+            for (size_t v = 0; v < cols; v++) {
+                uint64_t *pl = out->planes + v * 3 * out->words + w;
+                int8_t x = row[v];
+                if (x < 0 || x > 2)
+                    continue;
+                pl[0] |= bit;
+                if (x == 1)
+                    pl[out->words] |= bit;
+                else if (x == 2)
+                    pl[2 * out->words] |= bit;
+            }
+        }
     return OFFLOAD_OK;
 }
 
@@ -393,155 +402,225 @@ enum offload_status markers_pairs_init(struct marker_pairs *pairs, size_t variet
 {
     memset(pairs, 0, sizeof *pairs);
     pairs->varieties = varieties;
-    pairs->words = (varieties + 63) / 64;
-    size_t n = varieties * pairs->words;
-    pairs->rows = calloc(n ? n : 1, sizeof *pairs->rows);
-    pairs->active = malloc((varieties ? varieties : 1) * sizeof *pairs->active);
-    if (!pairs->rows || !pairs->active) {
-        markers_pairs_free(pairs);
+    size_t n = varieties > 1 ? varieties * (varieties - 1) / 2 : 0;
+    pairs->pair = malloc((n ? n : 1) * 2 * sizeof *pairs->pair);
+    if (!pairs->pair)
         return OFFLOAD_ERR_RUN;
-    }
-    for (size_t i = 1; i < varieties; i++) {
-        uint64_t *row = pairs->rows + i * pairs->words;
-        for (size_t w = 0; w < (i >> 6); w++)
-            row[w] = ~(uint64_t)0;
-        if (i & 63)
-            row[i >> 6] = ((uint64_t)1 << (i & 63)) - 1;
-        pairs->active[pairs->nactive++] = (uint32_t)i;
-    }
-    pairs->remaining = (int64_t)varieties * ((int64_t)varieties - 1) / 2;
+    for (size_t a = 0; a < varieties; a++)
+        for (size_t b = a + 1; b < varieties; b++) {
+            pairs->pair[2 * pairs->count] = (uint32_t)a;
+            pairs->pair[2 * pairs->count + 1] = (uint32_t)b;
+            pairs->count++;
+        }
     return OFFLOAD_OK;
 }
 
 void markers_pairs_free(struct marker_pairs *pairs)
 {
-    free(pairs->rows);
-    free(pairs->active);
+    free(pairs->pair);
     memset(pairs, 0, sizeof *pairs);
 }
 
-/* The varieties pattern p calls differently from call c (and not missing):
- * the other two calls' bitsets. Returns 0 when variety i is missing. */
-static int other_calls(const struct marker_patterns *pat, size_t p, size_t i, const uint64_t **a,
-                       const uint64_t **b)
+static int resolves(const int8_t *row, uint32_t a, uint32_t b)
 {
-    const uint64_t *b0 = pat->bits + p * 3 * pat->words, *b1 = b0 + pat->words,
-                   *b2 = b1 + pat->words;
-    uint64_t bit = (uint64_t)1 << (i & 63);
-    size_t w = i >> 6;
-    if (b0[w] & bit)
-        *a = b1, *b = b2;
-    else if (b1[w] & bit)
-        *a = b0, *b = b2;
-    else if (b2[w] & bit)
-        *a = b0, *b = b1;
-    else
-        return 0;
-    return 1;
+    int8_t x = row[a], y = row[b];
+    return x >= 0 && x <= 2 && y >= 0 && y <= 2 && x != y;
 }
 
 void markers_pairs_remove(struct marker_pairs *pairs, const struct marker_patterns *pat, size_t p)
 {
+    const int8_t *row = pat->calls + pat->row[p] * pat->varieties;
     size_t kept = 0;
-    int64_t removed = 0;
-    for (size_t k = 0; k < pairs->nactive; k++) {
-        size_t i = pairs->active[k];
-        uint64_t *row = pairs->rows + i * pairs->words, any = 0;
-        const uint64_t *a, *b;
-        if (other_calls(pat, p, i, &a, &b)) {
-            for (size_t w = 0; w <= (i >> 6); w++) {
-                uint64_t hit = row[w] & (a[w] | b[w]);
-                removed += __builtin_popcountll(hit);
-                row[w] &= ~hit;
-                any |= row[w];
-            }
-        } else
-            any = 1;
-        if (any)
-            pairs->active[kept++] = (uint32_t)i;
+    for (size_t k = 0; k < pairs->count; k++) {
+        uint32_t a = pairs->pair[2 * k], b = pairs->pair[2 * k + 1];
+        if (resolves(row, a, b))
+            continue;
+        pairs->pair[2 * kept] = a;
+        pairs->pair[2 * kept + 1] = b;
+        kept++;
     }
-    pairs->nactive = kept;
-    pairs->remaining -= removed;
+    pairs->count = kept;
 }
 
 int64_t markers_score(const struct marker_patterns *pat, const struct marker_pairs *pairs,
                       size_t p)
 {
+    const int8_t *row = pat->calls + pat->row[p] * pat->varieties;
     int64_t s = 0;
-    for (size_t k = 0; k < pairs->nactive; k++) {
-        size_t i = pairs->active[k];
-        const uint64_t *row = pairs->rows + i * pairs->words, *a, *b;
-        if (!other_calls(pat, p, i, &a, &b))
-            continue;
-        for (size_t w = 0; w <= (i >> 6); w++)
-            s += __builtin_popcountll(row[w] & (a[w] | b[w]));
-    }
+    for (size_t k = 0; k < pairs->count; k++)
+        s += resolves(row, pairs->pair[2 * k], pairs->pair[2 * k + 1]);
     return s;
+}
+
+/* The 64 patterns of plane word w that resolve pair (a, b). */
+static inline uint64_t resolving(const uint64_t *planes, size_t words, size_t a, size_t b,
+                                 size_t w)
+{
+    const uint64_t *pa = planes + a * 3 * words + w, *pb = planes + b * 3 * words + w;
+    return pa[0] & pb[0] & ((pa[words] ^ pb[words]) | (pa[2 * words] ^ pb[2 * words]));
 }
 
 int64_t markers_best_possible(const struct marker_patterns *pat)
 {
-    struct marker_pairs pairs;
-    if (markers_pairs_init(&pairs, pat->varieties) != OFFLOAD_OK)
-        return -1;
-    int64_t perfect = pairs.remaining;
-    for (size_t p = 0; p < pat->count && pairs.nactive > 0; p++)
-        markers_pairs_remove(&pairs, pat, p);
-    int64_t best = perfect - pairs.remaining;
-    markers_pairs_free(&pairs);
+    int64_t best = 0;
+    size_t v = pat->varieties, words = pat->words;
+#pragma omp parallel for schedule(dynamic, 16) reduction(+ : best) if (v * v * words > PARALLEL_WORK)
+    for (size_t a = 0; a < v; a++)
+        for (size_t b = a + 1; b < v; b++)
+            for (size_t w = 0; w < words; w++)
+                if (resolving(pat->planes, words, a, b, w)) {
+                    best++;
+                    break;
+                }
     return best;
+}
+
+/* Bits of a count in units of 8 pairs: up to 2^43 pairs. */
+#define COUNTER_BITS 40
+
+/* Carry-save adder: h:l = a + b + c, bit by bit. */
+#define CSA(h, l, a, b, c)                                                                        \
+    do {                                                                                          \
+        uint64_t u_ = (a) ^ (b);                                                                  \
+        (h) = ((a) & (b)) | (u_ & (c));                                                           \
+        (l) = u_ ^ (c);                                                                           \
+    } while (0)
+
+/* Adds the 1-bits of m[i] to the bit-sliced counts ones, twos, fours and
+ * c[0..levels) (c in units of 8), for one pair at a time. */
+static void add_one_pair(uint64_t ones[WORD_BLOCK], uint64_t twos[WORD_BLOCK],
+                         uint64_t fours[WORD_BLOCK], uint64_t c[][WORD_BLOCK], int levels,
+                         const uint64_t m[WORD_BLOCK])
+{
+    for (size_t i = 0; i < WORD_BLOCK; i++) {
+        uint64_t carry = m[i], t;
+        t = ones[i] & carry, ones[i] ^= carry, carry = t;
+        t = twos[i] & carry, twos[i] ^= carry, carry = t;
+        t = fours[i] & carry, fours[i] ^= carry, carry = t;
+        for (int l = 0; l < levels; l++)
+            t = c[l][i] & carry, c[l][i] ^= carry, carry = t;
+    }
+}
+
+static void score_block(const struct marker_patterns *pat, const struct marker_pairs *pairs,
+                        size_t wb, int64_t *out)
+{
+    size_t words = pat->words, n = pairs->count;
+    uint64_t ones[WORD_BLOCK] = {0}, twos[WORD_BLOCK] = {0}, fours[WORD_BLOCK] = {0};
+    uint64_t c[COUNTER_BITS][WORD_BLOCK];
+    int levels = 1;
+    while (levels < COUNTER_BITS && ((size_t)1 << levels) <= n / 8 + 1)
+        levels++;
+    memset(c, 0, sizeof c);
+    const uint32_t *pair = pairs->pair;
+    size_t k = 0;
+    /* Eight pairs at a time through a carry-save tree (Harley-Seal): the
+     * eights ripple into the counter once per eight pairs, without branches. */
+    for (; k + 8 <= n; k += 8) {
+        uint64_t m[8][WORD_BLOCK];
+        for (size_t j = 0; j < 8; j++) {
+            const uint64_t *pa = pat->planes + (size_t)pair[2 * (k + j)] * 3 * words + wb;
+            const uint64_t *pb = pat->planes + (size_t)pair[2 * (k + j) + 1] * 3 * words + wb;
+            for (size_t i = 0; i < WORD_BLOCK; i++)
+                m[j][i] = pa[i] & pb[i] &
+                          ((pa[words + i] ^ pb[words + i]) | (pa[2 * words + i] ^ pb[2 * words + i]));
+        }
+        for (size_t i = 0; i < WORD_BLOCK; i++) {
+            uint64_t twos_a, twos_b, fours_a, fours_b, eights;
+            CSA(twos_a, ones[i], ones[i], m[0][i], m[1][i]);
+            CSA(twos_b, ones[i], ones[i], m[2][i], m[3][i]);
+            CSA(fours_a, twos[i], twos[i], twos_a, twos_b);
+            CSA(twos_a, ones[i], ones[i], m[4][i], m[5][i]);
+            CSA(twos_b, ones[i], ones[i], m[6][i], m[7][i]);
+            CSA(fours_b, twos[i], twos[i], twos_a, twos_b);
+            CSA(eights, fours[i], fours[i], fours_a, fours_b);
+            for (int l = 0; l < levels; l++) {
+                uint64_t t = c[l][i] & eights;
+                c[l][i] ^= eights;
+                eights = t;
+            }
+        }
+    }
+    for (; k < n; k++) {
+        uint64_t m[WORD_BLOCK];
+        const uint64_t *pa = pat->planes + (size_t)pair[2 * k] * 3 * words + wb;
+        const uint64_t *pb = pat->planes + (size_t)pair[2 * k + 1] * 3 * words + wb;
+        for (size_t i = 0; i < WORD_BLOCK; i++)
+            m[i] = pa[i] & pb[i] &
+                   ((pa[words + i] ^ pb[words + i]) | (pa[2 * words + i] ^ pb[2 * words + i]));
+        add_one_pair(ones, twos, fours, c, levels, m);
+    }
+    for (size_t i = 0; i < WORD_BLOCK; i++)
+        for (size_t bit = 0; bit < 64; bit++) {
+            size_t p = (wb + i) * 64 + bit;
+            if (p >= pat->count)
+                return;
+            int64_t count = 0;
+            for (int l = 0; l < levels; l++)
+                count |= (int64_t)(c[l][i] >> bit & 1) << l;
+            out[p] = 8 * count + 4 * (int64_t)(fours[i] >> bit & 1) +
+                     2 * (int64_t)(twos[i] >> bit & 1) + (int64_t)(ones[i] >> bit & 1);
+        }
+}
+
+void markers_score_words(const struct marker_patterns *pat, const struct marker_pairs *pairs,
+                         size_t w0, size_t w1, int64_t *out)
+{
+    for (size_t wb = w0; wb < w1; wb += WORD_BLOCK)
+        score_block(pat, pairs, wb, out);
 }
 
 /* Upstream's first score: from the counts of each call, in O(varieties). */
 static int64_t first_score(const struct marker_patterns *pat, size_t p)
 {
-    const uint64_t *b = pat->bits + p * 3 * pat->words;
+    const int8_t *row = pat->calls + pat->row[p] * pat->varieties;
     int64_t n[3] = {0, 0, 0};
-    for (int c = 0; c < 3; c++)
-        for (size_t w = 0; w < pat->words; w++)
-            n[c] += __builtin_popcountll(b[(size_t)c * pat->words + w]);
+    for (size_t v = 0; v < pat->varieties; v++)
+        if (row[v] >= 0 && row[v] <= 2)
+            n[row[v]]++;
     return n[0] * n[1] + (n[0] + n[1]) * n[2];
 }
 
 /* ---- engines ------------------------------------------------------------- */
 
-static enum offload_status serial_rescore(void *state, const struct marker_patterns *pat,
-                                          const struct marker_pairs *pairs, const uint32_t *cand,
-                                          size_t n, int64_t *out, struct markers_times *t)
+static enum offload_status serial_score_all(void *state, const struct marker_patterns *pat,
+                                            const struct marker_pairs *pairs, int64_t *out,
+                                            struct markers_times *t)
 {
     (void)state;
     (void)t;
-    for (size_t k = 0; k < n; k++)
-        out[k] = markers_score(pat, pairs, cand[k]);
+    markers_score_words(pat, pairs, 0, pat->words, out);
     return OFFLOAD_OK;
 }
 
-static enum offload_status openmp_rescore(void *state, const struct marker_patterns *pat,
-                                          const struct marker_pairs *pairs, const uint32_t *cand,
-                                          size_t n, int64_t *out, struct markers_times *t)
+static enum offload_status openmp_score_all(void *state, const struct marker_patterns *pat,
+                                            const struct marker_pairs *pairs, int64_t *out,
+                                            struct markers_times *t)
 {
     (void)t;
     int threads = state ? *(const int *)state : 0;
     if (threads <= 0)
         threads = omp_get_max_threads();
-    /* A handful of candidates is not worth waking threads for. */
-    if (n < 4)
+    size_t blocks = pat->words / WORD_BLOCK;
+    /* A few thousand pair-words are not worth waking threads for. */
+    if (pairs->count * pat->words < PARALLEL_WORK / 100)
         threads = 1;
-#pragma omp parallel for schedule(dynamic, 2) num_threads(threads)
-    for (size_t k = 0; k < n; k++)
-        out[k] = markers_score(pat, pairs, cand[k]);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (size_t blk = 0; blk < blocks; blk++) {
+        markers_score_words(pat, pairs, blk * WORD_BLOCK, (blk + 1) * WORD_BLOCK, out);
+    }
     return OFFLOAD_OK;
 }
 
 struct markers_engine markers_engine_serial(void)
 {
-    struct markers_engine e = {"serial", NULL, NULL, serial_rescore, NULL};
+    struct markers_engine e = {"serial", NULL, NULL, serial_score_all, NULL};
     return e;
 }
 
 struct markers_engine markers_engine_openmp(int *threads)
 {
-    struct markers_engine e = {"openmp", threads, NULL, openmp_rescore, NULL};
+    struct markers_engine e = {"openmp", threads, NULL, openmp_score_all, NULL};
     return e;
 }
 
@@ -552,26 +631,29 @@ struct rescan {
     const struct markers_options *o;
     const struct markers_engine *engine;
     struct marker_pairs *pairs;
-    int64_t *scores;
+    int64_t *scores; /* upstream's scores: fresh where it rescored, stale elsewhere */
     unsigned char *skip;
     size_t *order; /* decreasing: numpy's argsort reversed */
     size_t *ascending;
-    int64_t *fresh; /* per pattern, -1 when not computed in this rescan */
-    uint32_t *cand;
-    int64_t *cand_out;
-    size_t *pos;
-    int64_t *my_best;
-    unsigned char *done;
+    int64_t *fresh; /* every pattern's score on the remaining pairs */
     struct markers_times *times;
 };
 
 /* One of upstream's rescans (_rescore_patterns): each of its threads walks
  * its stride of the order, refreshing scores until a stale score falls
- * below its own best. Candidates are computed by the engine in batches, and
- * a score is only written where upstream writes one. */
+ * below its own best. The engine scores every pattern at once; a score is
+ * copied only where upstream would have recomputed it, so the stale ones,
+ * and with them numpy's order of ties, stay upstream's. */
 static enum offload_status rescan(struct rescan *r)
 {
     size_t count = r->pat->count, T = r->o->upstream_threads ? r->o->upstream_threads : 1;
+    double t0 = offload_now();
+    enum offload_status st =
+        r->engine->score_all(r->engine->state, r->pat, r->pairs, r->fresh, r->times);
+    r->times->rescore += offload_now() - t0;
+    r->times->scored += count;
+    if (st != OFFLOAD_OK)
+        return st;
     size_t chunk = count, nchunks = 1;
     if (r->o->upstream_progress) {
         chunk = count < UPSTREAM_CHUNK ? count : UPSTREAM_CHUNK;
@@ -581,77 +663,30 @@ static enum offload_status rescan(struct rescan *r)
             chunk = count;
         }
     }
-    for (size_t p = 0; p < count; p++)
-        r->fresh[p] = -1;
     int64_t best = 0;
-    size_t batch = FIRST_BATCH;
     for (size_t c = 0; c < nchunks; c++) {
         size_t start = c * chunk, end = start + chunk < count ? start + chunk : count;
-        size_t left = 0;
+        int64_t chunk_best = best;
         for (size_t t = 0; t < T; t++) {
-            r->pos[t] = start + t;
-            r->my_best[t] = best;
-            r->done[t] = r->pos[t] >= end;
-            left += !r->done[t];
-        }
-        while (left > 0) {
-            size_t n = 0;
-            for (size_t t = 0; t < T; t++) {
-                if (r->done[t])
+            int64_t my_best = best;
+            for (size_t pos = start + t; pos < end; pos += T) {
+                size_t p = r->order[pos];
+                if (r->skip[p])
                     continue;
-                size_t k = 0;
-                for (size_t q = r->pos[t]; q < end && k < batch; q += T) {
-                    size_t p = r->order[q];
-                    if (r->skip[p] || r->fresh[p] >= 0)
-                        continue;
-                    if (r->scores[p] < r->my_best[t])
-                        break;
-                    r->cand[n++] = (uint32_t)p;
-                    k++;
-                }
+                if (r->scores[p] < my_best)
+                    break;
+                int64_t s = r->fresh[p];
+                r->scores[p] = s;
+                r->times->rescored++;
+                if (s == 0)
+                    r->skip[p] = 1;
+                if (s > my_best)
+                    my_best = s;
             }
-            if (n > 0) {
-                double t0 = offload_now();
-                enum offload_status st = r->engine->rescore(r->engine->state, r->pat, r->pairs,
-                                                            r->cand, n, r->cand_out, r->times);
-                r->times->rescore += offload_now() - t0;
-                r->times->rescored += n;
-                if (st != OFFLOAD_OK)
-                    return st;
-                for (size_t k = 0; k < n; k++)
-                    r->fresh[r->cand[k]] = r->cand_out[k];
-            }
-            batch *= 2;
-            for (size_t t = 0; t < T; t++) {
-                if (r->done[t])
-                    continue;
-                while (r->pos[t] < end) {
-                    size_t p = r->order[r->pos[t]];
-                    if (!r->skip[p]) {
-                        if (r->scores[p] < r->my_best[t]) {
-                            r->pos[t] = end;
-                            break;
-                        }
-                        if (r->fresh[p] < 0)
-                            break; /* the next batch computes it */
-                        int64_t s = r->fresh[p];
-                        r->scores[p] = s;
-                        if (s == 0)
-                            r->skip[p] = 1;
-                        if (s > r->my_best[t])
-                            r->my_best[t] = s;
-                    }
-                    r->pos[t] += T;
-                }
-                if (r->pos[t] >= end) {
-                    r->done[t] = 1;
-                    left--;
-                }
-            }
+            if (my_best > chunk_best)
+                chunk_best = my_best;
         }
-        for (size_t t = 0; t < T; t++)
-            if (r->my_best[t] > best)
-                best = r->my_best[t];
+        best = chunk_best;
     }
     return OFFLOAD_OK;
 }
@@ -692,37 +727,30 @@ enum offload_status markers_select(const struct marker_patterns *pat,
                                    void *progress_ctx, struct markers_result *out)
 {
     memset(out, 0, sizeof *out);
-    size_t count = pat->count, T = o->upstream_threads ? o->upstream_threads : 1;
+    size_t count = pat->count;
     if (count == 0)
         return OFFLOAD_ERR_USAGE;
     struct markers_times *times = &out->times;
-    struct rescan r = {pat, o, engine, &out->unresolved, NULL, NULL, NULL, NULL, NULL,
-                       NULL, NULL, NULL, NULL, NULL,           times};
+    struct rescan r = {pat, o, engine, &out->unresolved, NULL, NULL, NULL, NULL, NULL, times};
     r.scores = malloc(count * sizeof *r.scores);
     r.skip = calloc(count, 1);
     r.order = malloc(count * sizeof *r.order);
     r.ascending = malloc(count * sizeof *r.ascending);
     r.fresh = malloc(count * sizeof *r.fresh);
-    r.cand = malloc(count * sizeof *r.cand);
-    r.cand_out = malloc(count * sizeof *r.cand_out);
-    r.pos = malloc(T * sizeof *r.pos);
-    r.my_best = malloc(T * sizeof *r.my_best);
-    r.done = malloc(T);
     enum offload_status st = OFFLOAD_ERR_RUN;
-    if (!r.scores || !r.skip || !r.order || !r.ascending || !r.fresh || !r.cand || !r.cand_out ||
-        !r.pos || !r.my_best || !r.done ||
+    if (!r.scores || !r.skip || !r.order || !r.ascending || !r.fresh ||
         markers_pairs_init(&out->unresolved, pat->varieties) != OFFLOAD_OK) {
         fprintf(stderr, "offload: markers: out of memory for %zu patterns\n", count);
         goto done;
     }
-    out->perfect = out->unresolved.remaining;
+    out->perfect = (int64_t)out->unresolved.count;
 
     double t0 = offload_now();
     out->best_possible = markers_best_possible(pat);
     times->best_possible = offload_now() - t0;
 
     t0 = offload_now();
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (count * pat->varieties > PARALLEL_WORK)
     for (size_t p = 0; p < count; p++) {
         r.scores[p] = first_score(pat, p);
         if (r.scores[p] == 0)
@@ -743,7 +771,7 @@ enum offload_status markers_select(const struct marker_patterns *pat,
     markers_pairs_remove(&out->unresolved, pat, best);
     times->remove += offload_now() - t0;
     if (progress)
-        progress(progress_ctx, 1, &out->picks[0], out->unresolved.remaining);
+        progress(progress_ctx, 1, &out->picks[0], (int64_t)out->unresolved.count);
     if (engine->begin && (st = engine->begin(engine->state, pat, &out->unresolved, times)) !=
                              OFFLOAD_OK)
         goto done;
@@ -774,7 +802,7 @@ enum offload_status markers_select(const struct marker_patterns *pat,
                 goto done;
             if (progress)
                 progress(progress_ctx, iteration, &out->picks[out->npicks - 1],
-                         out->unresolved.remaining);
+                         (int64_t)out->unresolved.count);
             if (cumulative == out->best_possible)
                 break;
         }
@@ -782,12 +810,12 @@ enum offload_status markers_select(const struct marker_patterns *pat,
     }
     st = OFFLOAD_OK;
     if (cumulative != out->best_possible ||
-        out->perfect - out->unresolved.remaining != cumulative) {
+        out->perfect - (int64_t)out->unresolved.count != cumulative) {
         fprintf(stderr,
                 "offload: markers (%s): the picks resolve %lld pairs, the best possible is %lld "
                 "(%lld left unresolved of %lld): a bug, please report it with the input\n",
                 engine->name, (long long)cumulative, (long long)out->best_possible,
-                (long long)out->unresolved.remaining, (long long)out->perfect);
+                (long long)(int64_t)out->unresolved.count, (long long)out->perfect);
         st = OFFLOAD_ERR_RUN;
     }
 done:
@@ -796,11 +824,6 @@ done:
     free(r.order);
     free(r.ascending);
     free(r.fresh);
-    free(r.cand);
-    free(r.cand_out);
-    free(r.pos);
-    free(r.my_best);
-    free(r.done);
     return st;
 }
 

@@ -6,12 +6,13 @@
  * order of patterns, duplicates, the best possible score, the greedy picks
  * and how ties fall. The rules are written down in the README ("markers").
  *
- * Representation: a pattern is three bitsets over the varieties (calls 0, 1
- * and 2; a missing call is in none), the unresolved pairs are a lower
- * triangular bit matrix (row i holds the j < i still unresolved) with the
- * list of rows that still hold a pair. A pattern's score on the remaining
- * pairs is, over those rows i where the pattern calls c: popcount(row i AND
- * the varieties it calls neither c nor missing). */
+ * Representation: patterns are bit planes over patterns, one set per
+ * variety: known, lo and hi (call 0 = known, 1 = known+lo, 2 = known+hi), so
+ * one pair of varieties (a, b) is tested on 64 patterns at once:
+ * known_a & known_b & ((lo_a ^ lo_b) | (hi_a ^ hi_b)). The unresolved pairs
+ * are a compacted list of (a, b), a < b, in upstream's order; each pattern's
+ * score on them is kept in bit-sliced counters (one bit plane per bit of the
+ * count), 64 patterns per word. */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -35,23 +36,23 @@ struct markers_options markers_default_options(void);
 /* The patterns that pass the filters, duplicates merged, in upstream's
  * order (decreasing minor allele count, numba's argsort reversed). */
 struct marker_patterns {
-    size_t count;       /* patterns kept */
-    size_t varieties;   /* columns */
-    size_t words;       /* 64-bit words per bitset */
-    size_t eliminated;  /* rows filtered out (call rate, MAF, one allele) + skipped rows */
-    size_t duplicates;  /* rows merged into an identical earlier pattern */
-    size_t *row;        /* count: the pattern's row in the genotype matrix */
-    int64_t *minor;     /* count: minor allele count (upstream's integer MAF) */
-    uint64_t *bits;     /* count * 3 * words: bits[(p*3 + c)*words + w], call c */
+    size_t count;         /* patterns kept */
+    size_t varieties;     /* columns */
+    size_t words;         /* 64-bit words per plane: ceil(count / 64), padded to whole blocks */
+    size_t eliminated;    /* rows filtered out (call rate, MAF, one allele) + skipped rows */
+    size_t duplicates;    /* rows merged into an identical earlier pattern */
+    size_t *row;          /* count: the pattern's row in the genotype matrix */
+    int64_t *minor;       /* count: minor allele count (upstream's integer MAF) */
+    const int8_t *calls;  /* the genotype matrix (rows of `varieties` calls), not owned */
+    uint64_t *planes;     /* varieties * 3 * words: planes[(v*3 + k)*words + w], k = known, lo, hi */
 };
 
-/* Remaining (unresolved) variety pairs (i, j), j < i. */
+/* Remaining (unresolved) variety pairs (a, b), a < b, ordered by a then b
+ * (the order upstream prints them in). */
 struct marker_pairs {
-    size_t varieties, words;
-    uint64_t *rows;   /* varieties * words: bit j of row i set while (i, j) is unresolved */
-    uint32_t *active; /* rows that still hold a pair, increasing */
-    size_t nactive;
-    int64_t remaining;
+    size_t varieties;
+    uint32_t *pair; /* 2 * count: a, b */
+    size_t count;
 };
 
 /* What a pick records: upstream's best_patterns entry. */
@@ -64,7 +65,8 @@ struct marker_pick {
 /* Seconds per phase of the selection, summed over iterations. */
 struct markers_times {
     double filter, best_possible, first_score, rescore, order, remove, device_in, device_out;
-    size_t rescored; /* pattern scores computed on the remaining pairs */
+    size_t rescored; /* scores upstream recomputes (its lazy rescans) */
+    size_t scored;   /* pattern scores computed here on the remaining pairs */
 };
 
 struct markers_result {
@@ -76,18 +78,18 @@ struct markers_result {
     struct markers_times times;
 };
 
-/* Who computes the scores of candidate patterns on the remaining pairs.
- * NULL functions other than rescore are skipped (host memory engines). */
+/* Who computes the scores of every pattern on the remaining pairs. NULL
+ * functions other than score_all are skipped (host memory engines). */
 struct markers_engine {
     const char *name;
     void *state;
     /* Before the first rescore: the patterns and the pairs left by the first pick. */
     enum offload_status (*begin)(void *state, const struct marker_patterns *pat,
                                  const struct marker_pairs *pairs, struct markers_times *t);
-    /* out[k] = pairs among the remaining ones that pattern cand[k] resolves. */
-    enum offload_status (*rescore)(void *state, const struct marker_patterns *pat,
-                                   const struct marker_pairs *pairs, const uint32_t *cand,
-                                   size_t n, int64_t *out, struct markers_times *t);
+    /* out[p] = pairs among the remaining ones that pattern p resolves, every p. */
+    enum offload_status (*score_all)(void *state, const struct marker_patterns *pat,
+                                     const struct marker_pairs *pairs, int64_t *out,
+                                     struct markers_times *t);
     /* After the host removed the pairs pattern p resolves from *pairs. */
     enum offload_status (*picked)(void *state, const struct marker_patterns *pat,
                                   const struct marker_pairs *pairs, size_t p,
@@ -120,7 +122,8 @@ int markers_call(const struct marker_patterns *pat, size_t p, size_t v);
 /* Pairs some pattern resolves (upstream's best possible score). */
 int64_t markers_best_possible(const struct marker_patterns *pat);
 
-/* Pairs pattern p resolves among the remaining ones (the reference score). */
+/* Pairs pattern p resolves among the remaining ones, one pair at a time
+ * from the calls (the reference every engine is checked against in tests). */
 int64_t markers_score(const struct marker_patterns *pat, const struct marker_pairs *pairs,
                       size_t p);
 
@@ -132,8 +135,15 @@ enum offload_status markers_select(const struct marker_patterns *pat,
                                    void *progress_ctx, struct markers_result *out);
 void markers_result_free(struct markers_result *r);
 
-/* Pairs helpers, for engines and tests. */
+/* Pairs helpers, for engines and tests: every pair of `varieties`. */
 enum offload_status markers_pairs_init(struct marker_pairs *pairs, size_t varieties);
+/* Plane words scored together; the planes hold a whole number of blocks. */
+#define MARKERS_WORD_BLOCK 8
+
+/* The score of every pattern whose plane word lies in [w0, w1) (whole
+ * blocks) on the pairs (out indexed by pattern); the host engines' kernel. */
+void markers_score_words(const struct marker_patterns *pat, const struct marker_pairs *pairs,
+                         size_t w0, size_t w1, int64_t *out);
 void markers_pairs_remove(struct marker_pairs *pairs, const struct marker_patterns *pat, size_t p);
 void markers_pairs_free(struct marker_pairs *pairs);
 
