@@ -10,6 +10,7 @@
 #include "fileio.h"
 #include "markers.h"
 #include "markers_report.h"
+#include "message.h"
 #include "parse.h"
 #include "timing.h"
 
@@ -62,7 +63,7 @@ static int write_output(const char *dest, int (*writer)(FILE *, void *), void *c
     char err[PATH_MAX + 256];
     enum offload_status st = write_file_atomic(dest, writer, ctx, err, sizeof err);
     if (st != OFFLOAD_OK) {
-        fprintf(stderr, "offload: %s\n", err);
+        offload_error("%s\n", err);
         return offload_exit_code(st);
     }
     return 0;
@@ -136,7 +137,7 @@ int command_markers(struct cli *c)
     struct genotype_load_options lo = genotype_default_options();
     enum offload_status st = genotype_load_file(path, &lo, &m, err, sizeof err);
     if (st != OFFLOAD_OK) {
-        fprintf(stderr, "offload: %s\n", err);
+        offload_error("%s\n", err);
         return offload_exit_code(st);
     }
     double load_s = offload_now() - t_start;
@@ -147,7 +148,7 @@ int command_markers(struct cli *c)
     st = markers_prepare(&m, &mo, &pat, err, sizeof err);
     double filter_s = offload_now() - t0;
     if (st != OFFLOAD_OK) {
-        fprintf(stderr, "offload: markers: %s\n", err);
+        offload_error("markers: %s\n", err);
         genotype_free(&m);
         return offload_exit_code(st);
     }
@@ -170,7 +171,7 @@ int command_markers(struct cli *c)
     struct markers_progress pr = {h, isatty(STDERR_FILENO), &out, malloc(m.cols + 1)};
     int rc = 1;
     if (!pr.pattern) {
-        fprintf(stderr, "offload: out of memory\n");
+        offload_error("out of memory\n");
         goto done;
     }
     double perfect = (double)m.cols * ((double)m.cols - 1) / 2;
@@ -199,8 +200,7 @@ int command_markers(struct cli *c)
             goto done;
         }
         if (!markers_same_picks(&res, &ref)) {
-            fprintf(stderr,
-                    "offload: markers: %s picked %zu markers, serial %zu, or other markers or "
+            offload_error("markers: %s picked %zu markers, serial %zu, or other markers or "
                     "scores: the %s result is wrong\n",
                     engine->name, res.npicks, ref.npicks, engine->name);
             goto done;

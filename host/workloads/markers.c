@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "message.h"
 #include "timing.h"
 
 /* Upstream's chunk of patterns per progress-bar step, and the fewest chunks
@@ -740,7 +741,7 @@ enum offload_status markers_select(const struct marker_patterns *pat,
     enum offload_status st = OFFLOAD_ERR_RUN;
     if (!r.scores || !r.skip || !r.order || !r.ascending || !r.fresh ||
         markers_pairs_init(&out->unresolved, pat->varieties) != OFFLOAD_OK) {
-        fprintf(stderr, "offload: markers: out of memory for %zu patterns\n", count);
+        offload_error("markers: out of memory for %zu patterns\n", count);
         goto done;
     }
     out->perfect = (int64_t)out->unresolved.count;
@@ -811,8 +812,7 @@ enum offload_status markers_select(const struct marker_patterns *pat,
     st = OFFLOAD_OK;
     if (cumulative != out->best_possible ||
         out->perfect - (int64_t)out->unresolved.count != cumulative) {
-        fprintf(stderr,
-                "offload: markers (%s): the picks resolve %lld pairs, the best possible is %lld "
+        offload_error("markers (%s): the picks resolve %lld pairs, the best possible is %lld "
                 "(%lld left unresolved of %lld): a bug, please report it with the input\n",
                 engine->name, (long long)cumulative, (long long)out->best_possible,
                 (long long)(int64_t)out->unresolved.count, (long long)out->perfect);
