@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "fileio.h"
 #include "genotype.h"
 #include "markers.h"
@@ -355,6 +356,59 @@ static void test_fast_scores_match_reference(void **state)
     }
 }
 
+/* Every backend's engine, in each pair strategy and OpenCL work-group path,
+ * picks what the serial engine picks. A backend that cannot start here (no
+ * OpenCL platform) is reported and left out. */
+static void test_every_backend_against_serial(void **state)
+{
+    (void)state;
+    static const char *const tables[] = {OFFLOAD_SOURCE_DATA_DIR "/AppleGenotypes.csv",
+                                         FIXTURES "ties.csv", FIXTURES "missing.csv",
+                                         FIXTURES "chunked.csv"};
+    struct markers_options o = markers_default_options();
+    size_t compared = 0;
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+        struct selection s;
+        memset(&s, 0, sizeof s);
+        load_table(tables[t], &s);
+        struct markers_engine serial = markers_engine_serial();
+        select_with(&s, &serial);
+        for (size_t b = 0; b < offload_backend_count; b++) {
+            const struct backend_ops *ops = offload_backends[b];
+            if (!ops->markers_engine)
+                continue;
+            for (int gpu_path = 0; gpu_path <= ops->caps.device_selectors; gpu_path++) {
+                struct backend_config cfg = {.threads = 2,
+                                             .opencl_path =
+                                                 gpu_path ? OPENCL_PATH_GPU : OPENCL_PATH_CPU,
+                                             .quiet = 1};
+                struct backend_info info;
+                void *st = NULL;
+                if (ops->init(&cfg, &st, &info) != OFFLOAD_OK) {
+                    print_message("%s cannot start here: left out\n", ops->name);
+                    continue;
+                }
+                for (int mode = PAIRS_COPY; mode <= PAIRS_RESIDENT; mode++) {
+                    struct markers_engine e;
+                    struct markers_result r;
+                    assert_int_equal(ops->markers_engine(st, (enum markers_pairs_mode)mode, &e),
+                                     OFFLOAD_OK);
+                    assert_int_equal(markers_select(&s.pat, &o, &e, NULL, NULL, &r), OFFLOAD_OK);
+                    if (!markers_same_picks(&r, &s.res))
+                        fail_msg("%s: %s (%s path) picks %zu markers, serial %zu", tables[t],
+                                 e.name, gpu_path ? "gpu" : "cpu", r.npicks, s.res.npicks);
+                    assert_int_equal(r.unresolved.count, s.res.unresolved.count);
+                    markers_result_free(&r);
+                    compared++;
+                }
+                ops->fini(st);
+            }
+        }
+        selection_free(&s);
+    }
+    assert_true(compared >= 4 * 2 * 2); /* serial and openmp at least, both modes */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -365,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_tables_serial),
         cmocka_unit_test(test_tables_openmp),
         cmocka_unit_test(test_all_filtered_and_one_variety),
+        cmocka_unit_test(test_every_backend_against_serial),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -57,6 +57,7 @@ enum option_id {
     OPT_MIN_CALL_RATE,
     OPT_MIN_MAF,
     OPT_WITH_HEADERS,
+    OPT_PAIRS,
     OPT_COUNT
 };
 

@@ -105,7 +105,14 @@ static const struct option_spec options[] = {
      "compare, sweep and calibrate",
      NULL},
     {OPT_BACKEND, "backend", "backends", 'b', "B", VALUE_BACKEND, CMD_MARKERS,
-     "serial or openmp (default): who rescores the markers on the pairs left", NULL},
+     "serial, openmp (default) or opencl[:SEL]: who rescores the markers on the pairs left; "
+     "the picks are checked against serial's",
+     NULL},
+    {OPT_PAIRS, "pairs", NULL, 0, "S", VALUE_NUMBER, CMD_MARKERS,
+     "opencl: copy (the remaining pairs copied to the device before each rescore), resident "
+     "(kept there, compacted by a kernel after each pick) or both (default: side by side, with "
+     "a verdict)",
+     NULL},
     {OPT_MIN_CALL_RATE, "min-call-rate", NULL, 0, "R", VALUE_NUMBER, CMD_MARKERS,
      "drop markers called in fewer than this share of the varieties (default 0.9)", NULL},
     {OPT_MIN_MAF, "min-maf", NULL, 0, "F", VALUE_NUMBER, CMD_MARKERS,
@@ -166,7 +173,7 @@ static const struct option_spec options[] = {
     {OPT_MEMORY, "memory", NULL, 0, "M", VALUE_MEMORY, CMD_COMPARE,
      "OpenCL host memory: copy, pinned or zero-copy (default: every mode)", NULL},
     {OPT_KERNEL_DIR, "kernel-dir", NULL, 0, "DIR", VALUE_DIR,
-     TIMED_COMMANDS | CMD_SCORES | CMD_CALIBRATE,
+     TIMED_COMMANDS | CMD_SCORES | CMD_CALIBRATE | CMD_MARKERS,
      "OpenCL: read DIR/*.cl instead of the built-in kernels", NULL},
     {OPT_SEED, "seed", NULL, 0, "S", VALUE_NUMBER, TIMED_COMMANDS,
      "input seed for sqrt and sumsqrt (default 42)", NULL},
@@ -203,7 +210,7 @@ static const struct option_spec options[] = {
      "ceilings were measured",
      NULL},
     {OPT_OPENCL_PATH, "opencl-path", NULL, 0, "P", VALUE_OPENCL_PATH,
-     TIMED_COMMANDS | CMD_SCORES | CMD_CALIBRATE,
+     TIMED_COMMANDS | CMD_SCORES | CMD_CALIBRATE | CMD_MARKERS,
      "OpenCL work-groups: cpu (long runs per work-item) or gpu (one element each, groups of "
      "256); default: from the device type",
      NULL},

@@ -615,13 +615,13 @@ static enum offload_status openmp_score_all(void *state, const struct marker_pat
 
 struct markers_engine markers_engine_serial(void)
 {
-    struct markers_engine e = {"serial", NULL, NULL, serial_score_all, NULL};
+    struct markers_engine e = {"serial", NULL, NULL, serial_score_all, NULL, NULL};
     return e;
 }
 
 struct markers_engine markers_engine_openmp(int *threads)
 {
-    struct markers_engine e = {"openmp", threads, NULL, openmp_score_all, NULL};
+    struct markers_engine e = {"openmp", threads, NULL, openmp_score_all, NULL, NULL};
     return e;
 }
 
@@ -819,6 +819,8 @@ enum offload_status markers_select(const struct marker_patterns *pat,
         st = OFFLOAD_ERR_RUN;
     }
 done:
+    if (engine->end)
+        engine->end(engine->state);
     free(r.scores);
     free(r.skip);
     free(r.order);

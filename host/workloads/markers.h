@@ -64,7 +64,11 @@ struct marker_pick {
 
 /* Seconds per phase of the selection, summed over iterations. */
 struct markers_times {
-    double filter, best_possible, first_score, rescore, order, remove, device_in, device_out;
+    double filter, best_possible, first_score, rescore, order, remove;
+    /* Inside rescore (devices): copies to and from the device, the kernels,
+     * and the compaction of the pairs on the device (resident strategy). */
+    double device_in, device_kernel, device_out, device_remove;
+    size_t launches; /* kernels launched */
     size_t rescored; /* scores upstream recomputes (its lazy rescans) */
     size_t scored;   /* pattern scores computed here on the remaining pairs */
 };
@@ -94,6 +98,8 @@ struct markers_engine {
     enum offload_status (*picked)(void *state, const struct marker_patterns *pat,
                                   const struct marker_pairs *pairs, size_t p,
                                   struct markers_times *t);
+    /* Releases what begin made; the engine may run another selection after. */
+    void (*end)(void *state);
 };
 
 /* The host engines: serial C, and OpenMP on `threads` threads (0: default).

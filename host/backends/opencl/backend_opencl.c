@@ -215,4 +215,5 @@ const struct backend_ops backend_opencl = {
     .calibrate = opencl_calibrate,
     .fini = opencl_fini,
     .describe_devices = opencl_describe_devices,
+    .markers_engine = opencl_markers_engine,
 };

@@ -42,7 +42,10 @@ int cl_succeeded(cl_int err, const char *call, const char *func, const char *fil
     X(K_SUMSQRT_PARTIAL, "sumsqrt_partial")                                                        \
     X(K_SUMSQRT_BROADCAST, "sumsqrt_broadcast")                                                    \
     X(K_SCORES_NAIVE, "scores_naive")                                                              \
-    X(K_SCORES_FAST, "scores_fast")
+    X(K_SCORES_FAST, "scores_fast")                                                                \
+    X(K_MARKERS_SCORE_CPU, "markers_score_cpu")                                                    \
+    X(K_MARKERS_SCORE_GPU, "markers_score_gpu")                                                    \
+    X(K_MARKERS_REMOVE, "markers_remove_pairs")
 
 #define OPENCL_KERNEL_ID(id, name) id,
 enum kernel_id { OPENCL_KERNELS(OPENCL_KERNEL_ID) K_COUNT };
@@ -122,6 +125,12 @@ enum offload_status opencl_run_sumsqrt(void *state, const struct kernel_input *k
                                        struct phase_times *t);
 enum offload_status opencl_run_scores(void *state, const struct kernel_input *kin, void *scores,
                                       struct phase_times *t);
+
+/* ---- markers (markers_cl.c) ----------------------------------------------- */
+
+struct markers_engine;
+enum offload_status opencl_markers_engine(void *state, enum markers_pairs_mode mode,
+                                          struct markers_engine *out);
 
 /* ---- calibrate (calibrate.c) ---------------------------------------------- */
 
