@@ -327,6 +327,8 @@ int command_markers(struct cli *c)
             nmodes > 1 ? ", both pair strategies" : "");
     markers_write_unresolved(h, &out);
 
+    out.load_s = load_s;
+    out.selection_s = select_s[0];
     rc = 0;
     const char *dest = c->value[OPT_OUTPUT];
     if (c->given[OPT_FORMAT] && !dest)

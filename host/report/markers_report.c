@@ -136,6 +136,16 @@ int markers_write_json(FILE *f, void *ctx)
         if (row && !ok)
             cJSON_Delete(row);
     }
+    cJSON *times = ok ? cJSON_AddObjectToObject(root, "times_s") : NULL;
+    const struct markers_times *t = &o->res->times;
+    ok = times && cJSON_AddNumberToObject(times, "load", o->load_s) &&
+         cJSON_AddNumberToObject(times, "filter", t->filter) &&
+         cJSON_AddNumberToObject(times, "best_possible", t->best_possible) &&
+         cJSON_AddNumberToObject(times, "first_score", t->first_score) &&
+         cJSON_AddNumberToObject(times, "rescore", t->rescore) &&
+         cJSON_AddNumberToObject(times, "order", t->order) &&
+         cJSON_AddNumberToObject(times, "remove", t->remove + t->device_remove) &&
+         cJSON_AddNumberToObject(times, "selection", o->selection_s);
     if (ok && (unresolved = cJSON_AddArrayToObject(root, "unresolved")) != NULL) {
         struct json_pairs jp = {o, unresolved, 1};
         each_unresolved(o, add_json_pair, &jp);

@@ -16,6 +16,7 @@ struct markers_output {
     const struct markers_result *res;
     const char *path; /* the genotype table */
     const char *backend;
+    double load_s, selection_s; /* reading the table; markers_select */
 };
 
 /* A pattern as upstream prints it: 0, 1, 2 per variety, x for missing. */
