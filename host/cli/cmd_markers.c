@@ -265,7 +265,7 @@ int command_markers(struct cli *c)
     memset(res, 0, sizeof res);
     memset(&ref, 0, sizeof ref);
     double select_s[2] = {0, 0};
-    struct markers_output out = {&m, &pat, &res[0], path, ops->name};
+    struct markers_output out = {&m, &pat, &res[0], path, ops->name, 0, 0};
     struct markers_progress pr = {h, isatty(STDERR_FILENO), &out, malloc(m.cols + 1)};
     int rc = 1;
     if (!pr.pattern) {
