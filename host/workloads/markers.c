@@ -16,6 +16,7 @@
 #define UPSTREAM_MIN_CHUNKS 4
 /* Work (calls or pair-words) below which waking threads costs more than it saves. */
 #define PARALLEL_WORK 2000000
+#define PARALLEL_RESCORE 1000000
 /* Plane words scored together (512 patterns): one AVX-512 register or two
  * AVX2 ones per plane; the planes are padded to a whole number of blocks. */
 #define WORD_BLOCK MARKERS_WORD_BLOCK
@@ -231,22 +232,30 @@ void markers_argsort_numpy(const int64_t *v, size_t n, size_t *idx)
 
 /* ---- filters and packing ------------------------------------------------- */
 
+/* Calls of each kind in a row; comparisons the compiler turns into vector code. */
+static void count_calls(const int8_t *row, size_t cols, int64_t n[3])
+{
+    int64_t zeros = 0, ones = 0, twos = 0;
+    for (size_t j = 0; j < cols; j++) {
+        zeros += row[j] == 0;
+        ones += row[j] == 1;
+        twos += row[j] == 2;
+    }
+    n[0] = zeros;
+    n[1] = ones;
+    n[2] = twos;
+}
+
 int64_t markers_minor_count(const int8_t *row, size_t cols, double min_call_rate, double min_maf)
 {
     if (cols == 0)
         return 0;
-    int64_t fails = 0, zeros = 0, ones = 0, twos = 0;
-    for (size_t j = 0; j < cols; j++) {
-        int8_t x = row[j];
-        if (x == GENOTYPE_MISSING)
-            fails++;
-        else if (x == 0)
-            zeros++;
-        else if (x == 1)
-            ones++;
-        else
-            twos++;
-    }
+    /* The loader stores 0, 1, 2 or GENOTYPE_MISSING; upstream counts -1 as a
+     * failed call and anything else past 0 and 1 as a 2. */
+    int64_t n[3];
+    count_calls(row, cols, n);
+    int64_t zeros = n[0], ones = n[1], twos = n[2];
+    int64_t fails = (int64_t)cols - zeros - ones - twos;
     int nalleles = (zeros != 0) + (ones != 0) + (twos != 0);
     double call_rate = (double)((int64_t)cols - fails) / (double)cols;
     if (nalleles <= 1 || call_rate < min_call_rate)
@@ -376,24 +385,28 @@ enum offload_status markers_prepare(const struct genotype_matrix *m,
         markers_patterns_free(out);
         return OFFLOAD_ERR_RUN;
     }
-    /* Each thread fills whole plane words (64 patterns), so no two write one word. */
+    /* Each plane word gathers one variety's call from 64 pattern rows and is
+     * written once; a thread fills whole words, so no two write one word. */
 #pragma omp parallel for schedule(static) if (kept * cols > PARALLEL_WORK)
-    for (size_t w = 0; w < out->words; w++)
-        for (size_t p = w * 64; p < kept && p < (w + 1) * 64; p++) {
-            const int8_t *row = m->calls + out->row[p] * cols;
-            uint64_t bit = (uint64_t)1 << (p & 63);
-            for (size_t v = 0; v < cols; v++) {
-                uint64_t *pl = out->planes + v * 3 * out->words + w;
-                int8_t x = row[v];
-                if (x < 0 || x > 2)
-                    continue;
-                pl[0] |= bit;
-                if (x == 1)
-                    pl[out->words] |= bit;
-                else if (x == 2)
-                    pl[2 * out->words] |= bit;
+    for (size_t w = 0; w < (kept + 63) / 64; w++) {
+        const int8_t *rows[64];
+        size_t nb = kept - w * 64 < 64 ? kept - w * 64 : 64;
+        for (size_t b = 0; b < nb; b++)
+            rows[b] = m->calls + out->row[w * 64 + b] * cols;
+        for (size_t v = 0; v < cols; v++) {
+            uint64_t known = 0, lo = 0, hi = 0;
+            for (size_t b = 0; b < nb; b++) {
+                int8_t x = rows[b][v];
+                known |= (uint64_t)(x >= 0 && x <= 2) << b;
+                lo |= (uint64_t)(x == 1) << b;
+                hi |= (uint64_t)(x == 2) << b;
             }
+            uint64_t *pl = out->planes + v * 3 * out->words + w;
+            pl[0] = known;
+            pl[out->words] = lo;
+            pl[2 * out->words] = hi;
         }
+    }
     return OFFLOAD_OK;
 }
 
@@ -574,11 +587,8 @@ void markers_score_words(const struct marker_patterns *pat, const struct marker_
 /* Upstream's first score: from the counts of each call, in O(varieties). */
 static int64_t first_score(const struct marker_patterns *pat, size_t p)
 {
-    const int8_t *row = pat->calls + pat->row[p] * pat->varieties;
-    int64_t n[3] = {0, 0, 0};
-    for (size_t v = 0; v < pat->varieties; v++)
-        if (row[v] >= 0 && row[v] <= 2)
-            n[row[v]]++;
+    int64_t n[3];
+    count_calls(pat->calls + pat->row[p] * pat->varieties, pat->varieties, n);
     return n[0] * n[1] + (n[0] + n[1]) * n[2];
 }
 
@@ -603,8 +613,10 @@ static enum offload_status openmp_score_all(void *state, const struct marker_pat
     if (threads <= 0)
         threads = omp_get_max_threads();
     size_t blocks = pat->words / WORD_BLOCK;
-    /* A few thousand pair-words are not worth waking threads for. */
-    if (pairs->count * pat->words < PARALLEL_WORK / 100)
+    /* Below about a millisecond of work (a million pair-words) waking threads
+     * costs more than it saves, and far more on a loaded machine, where a
+     * thread that is not scheduled holds the others at the barrier. */
+    if (pairs->count * pat->words < PARALLEL_RESCORE)
         threads = 1;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (size_t blk = 0; blk < blocks; blk++) {
