@@ -247,9 +247,9 @@ static void test_argsort_ports(void **state)
             p += used;
         }
         if (strcmp(kind, "numpy") == 0)
-            markers_argsort_numpy(v, n, got);
+            assert_int_equal(markers_argsort_numpy(v, n, got), OFFLOAD_OK);
         else
-            markers_argsort_numba(v, n, got);
+            assert_int_equal(markers_argsort_numba(v, n, got), OFFLOAD_OK);
         for (size_t i = 0; i < n; i++)
             if (got[i] != want[i])
                 fail_msg("%s argsort of %zu values: index %zu is %zu, %s gives %zu", kind, n, i,

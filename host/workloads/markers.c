@@ -36,19 +36,45 @@ struct markers_options markers_default_options(void)
         (b) = swap_tmp_;                                                                          \
     } while (0)
 
+/* Both sort (value, index) pairs: the same compares and moves as sorting
+ * indices that point at the values, so the same order, without a load
+ * through the index at every compare. */
+struct keyed {
+    int64_t v;
+    size_t i;
+};
+
+#define SWAP_KEYED(a, b)                                                                          \
+    do {                                                                                          \
+        struct keyed swap_tmp_ = (a);                                                             \
+        (a) = (b);                                                                                \
+        (b) = swap_tmp_;                                                                          \
+    } while (0)
+
+static struct keyed *keyed_alloc(const int64_t *v, size_t n, struct keyed *stack_buf, size_t cap)
+{
+    struct keyed *r = n <= cap ? stack_buf : malloc(n * sizeof *r);
+    if (!r)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        r[i].v = v[i];
+        r[i].i = i;
+    }
+    return r;
+}
+
 /* numba/misc/quicksort.py (0.56): median of three, Hoare partition with the
  * pivot stashed at the end, insertion sort below 16 elements, the larger
  * side pushed. */
 #define NUMBA_SMALL_QUICKSORT 15
 #define NUMBA_MAX_STACK 100
 
-static void numba_insertion_sort(const int64_t *v, size_t *r, ptrdiff_t low, ptrdiff_t high)
+static void numba_insertion_sort(struct keyed *r, ptrdiff_t low, ptrdiff_t high)
 {
     for (ptrdiff_t i = low + 1; i <= high; i++) {
-        size_t k = r[i];
-        int64_t key = v[k];
+        struct keyed k = r[i];
         ptrdiff_t j = i;
-        while (j > low && key < v[r[j - 1]]) {
+        while (j > low && k.v < r[j - 1].v) {
             r[j] = r[j - 1];
             j--;
         }
@@ -56,37 +82,35 @@ static void numba_insertion_sort(const int64_t *v, size_t *r, ptrdiff_t low, ptr
     }
 }
 
-static ptrdiff_t numba_partition(const int64_t *v, size_t *r, ptrdiff_t low, ptrdiff_t high)
+static ptrdiff_t numba_partition(struct keyed *r, ptrdiff_t low, ptrdiff_t high)
 {
     ptrdiff_t mid = (low + high) >> 1;
-    if (v[r[mid]] < v[r[low]])
-        SWAP_IDX(r[low], r[mid]);
-    if (v[r[high]] < v[r[mid]])
-        SWAP_IDX(r[high], r[mid]);
-    if (v[r[mid]] < v[r[low]])
-        SWAP_IDX(r[low], r[mid]);
-    int64_t pivot = v[r[mid]];
-    SWAP_IDX(r[high], r[mid]);
+    if (r[mid].v < r[low].v)
+        SWAP_KEYED(r[low], r[mid]);
+    if (r[high].v < r[mid].v)
+        SWAP_KEYED(r[high], r[mid]);
+    if (r[mid].v < r[low].v)
+        SWAP_KEYED(r[low], r[mid]);
+    int64_t pivot = r[mid].v;
+    SWAP_KEYED(r[high], r[mid]);
     ptrdiff_t i = low, j = high - 1;
     for (;;) {
-        while (i < high && v[r[i]] < pivot)
+        while (i < high && r[i].v < pivot)
             i++;
-        while (j >= low && pivot < v[r[j]])
+        while (j >= low && pivot < r[j].v)
             j--;
         if (i >= j)
             break;
-        SWAP_IDX(r[i], r[j]);
+        SWAP_KEYED(r[i], r[j]);
         i++;
         j--;
     }
-    SWAP_IDX(r[i], r[high]);
+    SWAP_KEYED(r[i], r[high]);
     return i;
 }
 
-void markers_argsort_numba(const int64_t *v, size_t n, size_t *idx)
+static void numba_sort(struct keyed *r, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        idx[i] = i;
     if (n < 2)
         return;
     ptrdiff_t stack_low[NUMBA_MAX_STACK], stack_high[NUMBA_MAX_STACK];
@@ -97,7 +121,7 @@ void markers_argsort_numba(const int64_t *v, size_t n, size_t *idx)
         depth--;
         ptrdiff_t low = stack_low[depth], high = stack_high[depth];
         while (high - low >= NUMBA_SMALL_QUICKSORT) {
-            ptrdiff_t i = numba_partition(v, idx, low, high);
+            ptrdiff_t i = numba_partition(r, low, high);
             /* The smaller side is done first: the stack stays under log2(n). */
             if (high - i > i - low) {
                 if (high > i) {
@@ -113,7 +137,7 @@ void markers_argsort_numba(const int64_t *v, size_t n, size_t *idx)
                 low = i + 1;
             }
         }
-        numba_insertion_sort(v, idx, low, high);
+        numba_insertion_sort(r, low, high);
     }
 }
 
@@ -123,17 +147,17 @@ void markers_argsort_numba(const int64_t *v, size_t n, size_t *idx)
 #define NUMPY_SMALL_QUICKSORT 15
 #define NUMPY_STACK 128
 
-static void numpy_aheapsort(const int64_t *v, size_t *tosort, ptrdiff_t n)
+static void numpy_heapsort(struct keyed *tosort, ptrdiff_t n)
 {
-    size_t *a = tosort - 1; /* heapsort indexing from 1 */
+    struct keyed *a = tosort - 1; /* heapsort indexing from 1 */
     ptrdiff_t i, j, l;
-    size_t tmp;
+    struct keyed tmp;
     for (l = n >> 1; l > 0; --l) {
         tmp = a[l];
         for (i = l, j = l << 1; j <= n;) {
-            if (j < n && v[a[j]] < v[a[j + 1]])
+            if (j < n && a[j].v < a[j + 1].v)
                 j += 1;
-            if (v[tmp] < v[a[j]]) {
+            if (tmp.v < a[j].v) {
                 a[i] = a[j];
                 i = j;
                 j += j;
@@ -147,9 +171,9 @@ static void numpy_aheapsort(const int64_t *v, size_t *tosort, ptrdiff_t n)
         a[n] = a[1];
         n -= 1;
         for (i = 1, j = 2; j <= n;) {
-            if (j < n && v[a[j]] < v[a[j + 1]])
+            if (j < n && a[j].v < a[j + 1].v)
                 j++;
-            if (v[tmp] < v[a[j]]) {
+            if (tmp.v < a[j].v) {
                 a[i] = a[j];
                 i = j;
                 j += j;
@@ -160,14 +184,12 @@ static void numpy_aheapsort(const int64_t *v, size_t *tosort, ptrdiff_t n)
     }
 }
 
-void markers_argsort_numpy(const int64_t *v, size_t n, size_t *idx)
+static void numpy_sort(struct keyed *r, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        idx[i] = i;
     if (n < 2)
         return;
-    size_t *pl = idx, *pr = idx + n - 1;
-    size_t *stack[NUMPY_STACK], **sptr = stack;
+    struct keyed *pl = r, *pr = r + n - 1;
+    struct keyed *stack[NUMPY_STACK], **sptr = stack;
     int depth[NUMPY_STACK], *psdepth = depth;
     int cdepth = 0;
     for (size_t u = n; u >>= 1;)
@@ -175,33 +197,33 @@ void markers_argsort_numpy(const int64_t *v, size_t n, size_t *idx)
     cdepth *= 2;
     for (;;) {
         if (cdepth < 0) {
-            numpy_aheapsort(v, pl, pr - pl + 1);
+            numpy_heapsort(pl, pr - pl + 1);
             goto stack_pop;
         }
         while ((pr - pl) > NUMPY_SMALL_QUICKSORT) {
-            size_t *pm = pl + ((pr - pl) >> 1);
-            if (v[*pm] < v[*pl])
-                SWAP_IDX(*pm, *pl);
-            if (v[*pr] < v[*pm])
-                SWAP_IDX(*pr, *pm);
-            if (v[*pm] < v[*pl])
-                SWAP_IDX(*pm, *pl);
-            int64_t vp = v[*pm];
-            size_t *pi = pl, *pj = pr - 1;
-            SWAP_IDX(*pm, *pj);
+            struct keyed *pm = pl + ((pr - pl) >> 1);
+            if (pm->v < pl->v)
+                SWAP_KEYED(*pm, *pl);
+            if (pr->v < pm->v)
+                SWAP_KEYED(*pr, *pm);
+            if (pm->v < pl->v)
+                SWAP_KEYED(*pm, *pl);
+            int64_t vp = pm->v;
+            struct keyed *pi = pl, *pj = pr - 1;
+            SWAP_KEYED(*pm, *pj);
             for (;;) {
                 do
                     ++pi;
-                while (v[*pi] < vp);
+                while (pi->v < vp);
                 do
                     --pj;
-                while (vp < v[*pj]);
+                while (vp < pj->v);
                 if (pi >= pj)
                     break;
-                SWAP_IDX(*pi, *pj);
+                SWAP_KEYED(*pi, *pj);
             }
-            size_t *pk = pr - 1;
-            SWAP_IDX(*pi, *pk);
+            struct keyed *pk = pr - 1;
+            SWAP_KEYED(*pi, *pk);
             if (pi - pl < pr - pi) {
                 *sptr++ = pi + 1;
                 *sptr++ = pr;
@@ -213,13 +235,12 @@ void markers_argsort_numpy(const int64_t *v, size_t n, size_t *idx)
             }
             *psdepth++ = --cdepth;
         }
-        for (size_t *pi = pl + 1; pi <= pr; ++pi) {
-            size_t vi = *pi;
-            int64_t key = v[vi];
-            size_t *pj = pi, *pk = pi - 1;
-            while (pj > pl && key < v[*pk])
+        for (struct keyed *pi = pl + 1; pi <= pr; ++pi) {
+            struct keyed k = *pi;
+            struct keyed *pj = pi, *pk = pi - 1;
+            while (pj > pl && k.v < pk->v)
                 *pj-- = *pk--;
-            *pj = vi;
+            *pj = k;
         }
     stack_pop:
         if (sptr == stack)
@@ -228,6 +249,36 @@ void markers_argsort_numpy(const int64_t *v, size_t n, size_t *idx)
         pl = *(--sptr);
         cdepth = *(--psdepth);
     }
+}
+
+/* Small sorts (every iteration's) need no allocation. */
+#define KEYED_STACK 2048
+
+static enum offload_status argsort_with(void (*sort)(struct keyed *, size_t), const int64_t *v,
+                                        size_t n, size_t *idx)
+{
+    struct keyed buf[KEYED_STACK];
+    struct keyed *r = keyed_alloc(v, n, buf, KEYED_STACK);
+    if (!r) {
+        offload_error("markers: out of memory sorting %zu values\n", n);
+        return OFFLOAD_ERR_RUN;
+    }
+    sort(r, n);
+    for (size_t i = 0; i < n; i++)
+        idx[i] = r[i].i;
+    if (r != buf)
+        free(r);
+    return OFFLOAD_OK;
+}
+
+enum offload_status markers_argsort_numba(const int64_t *v, size_t n, size_t *idx)
+{
+    return argsort_with(numba_sort, v, n, idx);
+}
+
+enum offload_status markers_argsort_numpy(const int64_t *v, size_t n, size_t *idx)
+{
+    return argsort_with(numpy_sort, v, n, idx);
 }
 
 /* ---- filters and packing ------------------------------------------------- */
@@ -327,7 +378,14 @@ enum offload_status markers_prepare(const struct genotype_matrix *m,
         eliminated += minor[r] == 0;
     out->eliminated = eliminated;
 
-    markers_argsort_numba(minor, rows, sorted);
+    if (markers_argsort_numba(minor, rows, sorted) != OFFLOAD_OK) {
+        snprintf(err, errlen, "out of memory sorting %zu patterns", rows);
+        free(minor);
+        free(sorted);
+        free(dup);
+        markers_patterns_free(out);
+        return OFFLOAD_ERR_RUN;
+    }
     /* Decreasing order: numba's ascending order reversed. */
     for (size_t i = 0, j = rows ? rows - 1 : 0; i < j; i++, j--)
         SWAP_IDX(sorted[i], sorted[j]);
@@ -705,12 +763,15 @@ static enum offload_status rescan(struct rescan *r)
 }
 
 /* order = numpy.argsort(scores)[::-1] */
-static void order_by_score(struct rescan *r)
+static enum offload_status order_by_score(struct rescan *r)
 {
     size_t count = r->pat->count;
-    markers_argsort_numpy(r->scores, count, r->ascending);
-    for (size_t i = 0; i < count; i++)
+    double t0 = offload_now();
+    enum offload_status st = markers_argsort_numpy(r->scores, count, r->ascending);
+    for (size_t i = 0; st == OFFLOAD_OK && i < count; i++)
         r->order[i] = r->ascending[count - 1 - i];
+    r->times->order += offload_now() - t0;
+    return st;
 }
 
 static enum offload_status record_pick(struct markers_result *out, size_t p, int64_t score,
@@ -770,9 +831,9 @@ enum offload_status markers_select(const struct marker_patterns *pat,
             r.skip[p] = 1;
     }
     times->first_score = offload_now() - t0;
-    t0 = offload_now();
-    order_by_score(&r);
-    times->order += offload_now() - t0;
+    if ((st = order_by_score(&r)) != OFFLOAD_OK)
+        goto done;
+    st = OFFLOAD_ERR_RUN;
 
     size_t best = r.order[0];
     int64_t best_score = r.scores[best], cumulative = best_score, current = best_score;
@@ -792,11 +853,8 @@ enum offload_status markers_select(const struct marker_patterns *pat,
     size_t iteration = 1;
     while (current > 0) {
         iteration++;
-        if ((st = rescan(&r)) != OFFLOAD_OK)
+        if ((st = rescan(&r)) != OFFLOAD_OK || (st = order_by_score(&r)) != OFFLOAD_OK)
             goto done;
-        t0 = offload_now();
-        order_by_score(&r);
-        times->order += offload_now() - t0;
         best = r.order[0];
         best_score = r.scores[best];
         if (best_score > 0) {

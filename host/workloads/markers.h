@@ -156,9 +156,9 @@ void markers_pairs_free(struct marker_pairs *pairs);
 /* The argsorts upstream's order comes from, ported so ties fall the same
  * way: numba 0.56's quicksort (patterns by minor allele count, inside
  * numba) and numpy 1.24's introsort (scores, in plain numpy). idx gets n
- * indices, ascending. */
-void markers_argsort_numba(const int64_t *v, size_t n, size_t *idx);
-void markers_argsort_numpy(const int64_t *v, size_t n, size_t *idx);
+ * indices, ascending. OFFLOAD_ERR_RUN (after a message) out of memory. */
+enum offload_status markers_argsort_numba(const int64_t *v, size_t n, size_t *idx);
+enum offload_status markers_argsort_numpy(const int64_t *v, size_t n, size_t *idx);
 
 /* Whether two selections are the same: markers in the same order with the
  * same scores. */
