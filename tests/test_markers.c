@@ -311,10 +311,14 @@ static void test_all_filtered_and_one_variety(void **state)
 static void test_fast_scores_match_reference(void **state)
 {
     (void)state;
-    static const size_t shapes[][2] = {{7, 3}, {64, 9}, {513, 17}, {1100, 70}};
+    static const size_t shapes[][3] = {{7, 3, 5},     {64, 9, 5},    {513, 17, 5},
+                                       {1100, 70, 5}, {1100, 70, 3}, {300, 200, 3},
+                                       {300, 200, 200}};
     uint64_t seed = 12345;
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
-        size_t rows = shapes[s][0], cols = shapes[s][1];
+        /* shapes[s][2]: one call in that many is missing (3: none), so the
+         * cells (clean varieties) and the listed pairs both get exercised. */
+        size_t rows = shapes[s][0], cols = shapes[s][1], one_in = shapes[s][2];
         struct genotype_matrix m;
         memset(&m, 0, sizeof m);
         m.rows = rows;
@@ -324,8 +328,8 @@ static void test_fast_scores_match_reference(void **state)
         assert_true(m.calls && m.row_ids);
         for (size_t i = 0; i < rows * cols; i++) {
             seed = seed * 6364136223846793005u + 1442695040888963407u;
-            int x = (int)(seed >> 60) % 5;
-            m.calls[i] = x == 4 ? GENOTYPE_MISSING : (int8_t)(x % 3);
+            size_t x = (size_t)(seed >> 33) % (one_in > 3 ? one_in : 3);
+            m.calls[i] = one_in > 3 && x == one_in - 1 ? GENOTYPE_MISSING : (int8_t)(x % 3);
         }
         /* No filter, so every row with two alleles is a pattern. */
         struct markers_options o = markers_default_options();
@@ -339,14 +343,15 @@ static void test_fast_scores_match_reference(void **state)
         assert_int_equal(markers_pairs_init(&pairs, cols), OFFLOAD_OK);
         int64_t *fast = calloc(pat.count, sizeof *fast);
         assert_non_null(fast);
-        for (size_t round = 0; round < 4 && round < pat.count; round++) {
+        for (size_t round = 0; round < 6 && round < pat.count; round++) {
             markers_score_words(&pat, &pairs, 0, pat.words, fast);
             for (size_t p = 0; p < pat.count; p++)
                 if (fast[p] != markers_score(&pat, &pairs, p))
                     fail_msg("%zu x %zu, round %zu: pattern %zu scores %lld fast, %lld by pairs",
                              rows, cols, round, p, (long long)fast[p],
                              (long long)markers_score(&pat, &pairs, p));
-            markers_pairs_remove(&pairs, &pat, round * 7 % pat.count);
+            assert_int_equal(markers_pairs_remove(&pairs, &pat, round * 7 % pat.count),
+                             OFFLOAD_OK);
         }
         free(fast);
         markers_pairs_free(&pairs);

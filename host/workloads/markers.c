@@ -470,26 +470,86 @@ enum offload_status markers_prepare(const struct genotype_matrix *m,
 
 /* ---- pairs ---------------------------------------------------------------- */
 
+/* Groups the clean varieties by cell (cells of one variety hold no pair) and
+ * lists the remaining pairs that have a dirty variety. */
+static void rebuild_cells(struct marker_pairs *pairs, uint32_t *count_scratch)
+{
+    size_t v = pairs->varieties, ncells = 0;
+    for (size_t i = 0; i < v; i++)
+        if (pairs->cell_of[i] != CELL_DIRTY && pairs->cell_of[i] + 1 > ncells)
+            ncells = pairs->cell_of[i] + 1;
+    memset(count_scratch, 0, (ncells + 1) * sizeof *count_scratch);
+    for (size_t i = 0; i < v; i++)
+        if (pairs->cell_of[i] != CELL_DIRTY)
+            count_scratch[pairs->cell_of[i]]++;
+    /* Cells of two or more, renumbered in order; the others drop out. */
+    size_t kept = 0, offset = 0;
+    for (size_t c = 0; c < ncells; c++) {
+        uint32_t n = count_scratch[c];
+        count_scratch[c] = n >= 2 ? (uint32_t)kept : CELL_DIRTY;
+        if (n >= 2) {
+            pairs->cell_start[kept++] = (uint32_t)offset;
+            offset += n;
+        }
+    }
+    pairs->cell_start[kept] = (uint32_t)offset;
+    pairs->ncells = kept;
+    uint32_t *fill = count_scratch + ncells + 1;
+    for (size_t c = 0; c < kept; c++)
+        fill[c] = pairs->cell_start[c];
+    for (size_t i = 0; i < v; i++) {
+        uint32_t c = pairs->cell_of[i];
+        if (c != CELL_DIRTY && count_scratch[c] != CELL_DIRTY)
+            pairs->members[fill[count_scratch[c]]++] = (uint32_t)i;
+    }
+    pairs->ndirty = 0;
+    for (size_t k = 0; k < pairs->count; k++) {
+        uint32_t a = pairs->pair[2 * k], b = pairs->pair[2 * k + 1];
+        if (pairs->cell_of[a] == CELL_DIRTY || pairs->cell_of[b] == CELL_DIRTY) {
+            pairs->dirty_pair[2 * pairs->ndirty] = a;
+            pairs->dirty_pair[2 * pairs->ndirty + 1] = b;
+            pairs->ndirty++;
+        }
+    }
+}
+
 enum offload_status markers_pairs_init(struct marker_pairs *pairs, size_t varieties)
 {
     memset(pairs, 0, sizeof *pairs);
     pairs->varieties = varieties;
-    size_t n = varieties > 1 ? varieties * (varieties - 1) / 2 : 0;
+    size_t n = varieties > 1 ? varieties * (varieties - 1) / 2 : 0, v1 = varieties + 1;
     pairs->pair = malloc((n ? n : 1) * 2 * sizeof *pairs->pair);
-    if (!pairs->pair)
+    pairs->dirty_pair = malloc((n ? n : 1) * 2 * sizeof *pairs->dirty_pair);
+    pairs->cell_of = calloc(v1, sizeof *pairs->cell_of);
+    pairs->members = malloc(v1 * sizeof *pairs->members);
+    pairs->cell_start = malloc((v1 + 1) * sizeof *pairs->cell_start);
+    if (!pairs->pair || !pairs->dirty_pair || !pairs->cell_of || !pairs->members ||
+        !pairs->cell_start) {
+        markers_pairs_free(pairs);
         return OFFLOAD_ERR_RUN;
+    }
     for (size_t a = 0; a < varieties; a++)
         for (size_t b = a + 1; b < varieties; b++) {
             pairs->pair[2 * pairs->count] = (uint32_t)a;
             pairs->pair[2 * pairs->count + 1] = (uint32_t)b;
             pairs->count++;
         }
+    /* No pick yet: every variety clean, all in cell 0. */
+    pairs->ncells = varieties >= 2;
+    pairs->cell_start[0] = 0;
+    pairs->cell_start[1] = varieties >= 2 ? (uint32_t)varieties : 0;
+    for (size_t i = 0; i < varieties; i++)
+        pairs->members[i] = (uint32_t)i;
     return OFFLOAD_OK;
 }
 
 void markers_pairs_free(struct marker_pairs *pairs)
 {
     free(pairs->pair);
+    free(pairs->dirty_pair);
+    free(pairs->cell_of);
+    free(pairs->members);
+    free(pairs->cell_start);
     memset(pairs, 0, sizeof *pairs);
 }
 
@@ -499,10 +559,11 @@ static int resolves(const int8_t *row, uint32_t a, uint32_t b)
     return x >= 0 && x <= 2 && y >= 0 && y <= 2 && x != y;
 }
 
-void markers_pairs_remove(struct marker_pairs *pairs, const struct marker_patterns *pat, size_t p)
+enum offload_status markers_pairs_remove(struct marker_pairs *pairs,
+                                         const struct marker_patterns *pat, size_t p)
 {
     const int8_t *row = pat->calls + pat->row[p] * pat->varieties;
-    size_t kept = 0;
+    size_t kept = 0, v = pairs->varieties;
     for (size_t k = 0; k < pairs->count; k++) {
         uint32_t a = pairs->pair[2 * k], b = pairs->pair[2 * k + 1];
         if (resolves(row, a, b))
@@ -512,6 +573,31 @@ void markers_pairs_remove(struct marker_pairs *pairs, const struct marker_patter
         kept++;
     }
     pairs->count = kept;
+    /* Cells split by the pick's call; a missed variety turns dirty. Cell
+     * numbers stay below 3 * varieties, relabelled by rebuild_cells. */
+    for (size_t i = 0; i < v; i++) {
+        int8_t x = row[i];
+        if (pairs->cell_of[i] != CELL_DIRTY)
+            pairs->cell_of[i] = x >= 0 && x <= 2 ? pairs->cell_of[i] * 3 + (uint32_t)x : CELL_DIRTY;
+    }
+    /* Compact the labels to 0..cells-1 before they outgrow 32 bits. */
+    uint32_t *scratch = malloc((6 * v + 8) * sizeof *scratch);
+    if (!scratch)
+        return OFFLOAD_ERR_RUN;
+    size_t next = 0;
+    for (size_t i = 0; i < 3 * v + 3; i++)
+        scratch[i] = CELL_DIRTY;
+    for (size_t i = 0; i < v; i++) {
+        uint32_t c = pairs->cell_of[i];
+        if (c == CELL_DIRTY)
+            continue;
+        if (scratch[c] == CELL_DIRTY)
+            scratch[c] = (uint32_t)next++;
+        pairs->cell_of[i] = scratch[c];
+    }
+    rebuild_cells(pairs, scratch);
+    free(scratch);
+    return OFFLOAD_OK;
 }
 
 int64_t markers_score(const struct marker_patterns *pat, const struct marker_pairs *pairs,
@@ -574,17 +660,16 @@ static void add_one_pair(uint64_t ones[WORD_BLOCK], uint64_t twos[WORD_BLOCK],
     }
 }
 
-static void score_block(const struct marker_patterns *pat, const struct marker_pairs *pairs,
-                        size_t wb, int64_t *out)
+static void score_pairs_block(const struct marker_patterns *pat, const uint32_t *pair, size_t n,
+                              size_t wb, int64_t *out)
 {
-    size_t words = pat->words, n = pairs->count;
+    size_t words = pat->words;
     uint64_t ones[WORD_BLOCK] = {0}, twos[WORD_BLOCK] = {0}, fours[WORD_BLOCK] = {0};
     uint64_t c[COUNTER_BITS][WORD_BLOCK];
     int levels = 1;
     while (levels < COUNTER_BITS && ((size_t)1 << levels) <= n / 8 + 1)
         levels++;
     memset(c, 0, sizeof c);
-    const uint32_t *pair = pairs->pair;
     size_t k = 0;
     /* Eight pairs at a time through a carry-save tree (Harley-Seal): the
      * eights ripple into the counter once per eight pairs, without branches. */
@@ -635,11 +720,77 @@ static void score_block(const struct marker_patterns *pat, const struct marker_p
         }
 }
 
+/* Bits of a cell's counts: cells hold at most 2^32 varieties. */
+#define CELL_BITS 33
+
+/* Adds each cell's n0*n1 + n0*n2 + n1*n2 to out, for the 512 patterns of the
+ * block at wb: the counts of known, 1 and 2 calls over the cell's members
+ * are bit-sliced (64 patterns per word), then read out per pattern. */
+static void add_cells_block(const struct marker_patterns *pat, const struct marker_pairs *pairs,
+                            size_t wb, int64_t *out)
+{
+    size_t words = pat->words;
+    for (size_t c = 0; c < pairs->ncells; c++) {
+        const uint32_t *member = pairs->members + pairs->cell_start[c];
+        size_t m = pairs->cell_start[c + 1] - pairs->cell_start[c];
+        int levels = 1;
+        while (levels < CELL_BITS && ((size_t)1 << levels) <= m)
+            levels++;
+        uint64_t cnt[3][CELL_BITS][WORD_BLOCK];
+        memset(cnt, 0, sizeof cnt);
+        for (size_t j = 0; j < m; j++) {
+            const uint64_t *pl = pat->planes + (size_t)member[j] * 3 * words + wb;
+            for (int k = 0; k < 3; k++)
+                for (size_t i = 0; i < WORD_BLOCK; i++) {
+                    uint64_t carry = pl[(size_t)k * words + i];
+                    for (int l = 0; l < levels; l++) {
+                        uint64_t t = cnt[k][l][i] & carry;
+                        cnt[k][l][i] ^= carry;
+                        carry = t;
+                    }
+                }
+        }
+        for (size_t i = 0; i < WORD_BLOCK; i++)
+            for (size_t bit = 0; bit < 64; bit++) {
+                size_t p = (wb + i) * 64 + bit;
+                if (p >= pat->count)
+                    break;
+                int64_t n[3] = {0, 0, 0};
+                for (int k = 0; k < 3; k++)
+                    for (int l = 0; l < levels; l++)
+                        n[k] |= (int64_t)(cnt[k][l][i] >> bit & 1) << l;
+                int64_t n1 = n[1], n2 = n[2], n0 = n[0] - n1 - n2;
+                out[p] += n0 * n1 + n0 * n2 + n1 * n2;
+            }
+    }
+}
+
+/* Whether the cells and the dirty pairs cost less than every pair: work per
+ * block of 512 patterns, in the units of one pair (about 15 vector ops). */
+static int cells_cheaper(const struct marker_pairs *pairs)
+{
+    if (!pairs->cell_of)
+        return 0;
+    size_t members = pairs->cell_start[pairs->ncells], levels = 1;
+    while (((size_t)1 << levels) <= members)
+        levels++;
+    size_t cells = members * 3 * 3 * levels / 15 + pairs->ncells * 3 * levels * 64 / 15 +
+                   pairs->ndirty;
+    return cells < pairs->count;
+}
+
 void markers_score_words(const struct marker_patterns *pat, const struct marker_pairs *pairs,
                          size_t w0, size_t w1, int64_t *out)
 {
-    for (size_t wb = w0; wb < w1; wb += WORD_BLOCK)
-        score_block(pat, pairs, wb, out);
+    int cells = cells_cheaper(pairs);
+    for (size_t wb = w0; wb < w1; wb += WORD_BLOCK) {
+        if (!cells) {
+            score_pairs_block(pat, pairs->pair, pairs->count, wb, out);
+            continue;
+        }
+        score_pairs_block(pat, pairs->dirty_pair, pairs->ndirty, wb, out);
+        add_cells_block(pat, pairs, wb, out);
+    }
 }
 
 /* Upstream's first score: from the counts of each call, in O(varieties). */
@@ -842,7 +993,8 @@ enum offload_status markers_select(const struct marker_patterns *pat,
     r.scores[best] = 0;
     r.skip[best] = 1;
     t0 = offload_now();
-    markers_pairs_remove(&out->unresolved, pat, best);
+    if (markers_pairs_remove(&out->unresolved, pat, best) != OFFLOAD_OK)
+        goto done;
     times->remove += offload_now() - t0;
     if (progress)
         progress(progress_ctx, 1, &out->picks[0], (int64_t)out->unresolved.count);
@@ -865,7 +1017,8 @@ enum offload_status markers_select(const struct marker_patterns *pat,
             r.scores[best] = 0;
             r.skip[best] = 1;
             t0 = offload_now();
-            markers_pairs_remove(&out->unresolved, pat, best);
+            if (markers_pairs_remove(&out->unresolved, pat, best) != OFFLOAD_OK)
+                goto done;
             times->remove += offload_now() - t0;
             if (engine->picked &&
                 (st = engine->picked(engine->state, pat, &out->unresolved, best, times)) !=

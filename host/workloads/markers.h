@@ -53,7 +53,21 @@ struct marker_pairs {
     size_t varieties;
     uint32_t *pair; /* 2 * count: a, b */
     size_t count;
+    /* The same pairs as cells (kept up to date by markers_pairs_remove): a
+     * variety no pick misses is "clean"; two clean varieties are unresolved
+     * exactly when every pick calls them the same, so those pairs are the
+     * pairs inside the cells of clean varieties with equal calls. The pairs
+     * with a variety some pick misses are listed apart. A pattern's score on
+     * a cell is n0*n1 + n0*n2 + n1*n2 from its counts there: O(varieties),
+     * not O(pairs). */
+    uint32_t *cell_of;    /* varieties: the variety's cell, CELL_DIRTY when a pick misses it */
+    uint32_t *members;    /* the clean varieties of cells of two or more, by cell */
+    uint32_t *cell_start; /* ncells + 1 offsets into members */
+    size_t ncells;
+    uint32_t *dirty_pair; /* 2 * ndirty: the pairs with a missed variety, a subset of pair */
+    size_t ndirty;
 };
+#define CELL_DIRTY UINT32_MAX
 
 /* What a pick records: upstream's best_patterns entry. */
 struct marker_pick {
@@ -150,7 +164,10 @@ enum offload_status markers_pairs_init(struct marker_pairs *pairs, size_t variet
  * blocks) on the pairs (out indexed by pattern); the host engines' kernel. */
 void markers_score_words(const struct marker_patterns *pat, const struct marker_pairs *pairs,
                          size_t w0, size_t w1, int64_t *out);
-void markers_pairs_remove(struct marker_pairs *pairs, const struct marker_patterns *pat, size_t p);
+/* Drops the pairs pattern p resolves and splits the cells; OFFLOAD_ERR_RUN
+ * out of memory. */
+enum offload_status markers_pairs_remove(struct marker_pairs *pairs,
+                                         const struct marker_patterns *pat, size_t p);
 void markers_pairs_free(struct marker_pairs *pairs);
 
 /* The argsorts upstream's order comes from, ported so ties fall the same
