@@ -186,7 +186,8 @@ static enum offload_status check_output_path(const struct cli *c)
     const char *path = c->value[OPT_OUTPUT];
     const char *inputs[MAX_POSITIONAL + 2];
     size_t ninputs = 0;
-    if (c->command_bit == CMD_SCORES || c->command_bit == CMD_REPORT)
+    if (c->command_bit == CMD_SCORES || c->command_bit == CMD_REPORT ||
+        c->command_bit == CMD_MARKERS)
         for (size_t i = 0; i < c->npositional; i++)
             inputs[ninputs++] = c->positional[i];
     inputs[ninputs++] = c->value[OPT_DATA];
