@@ -40,6 +40,14 @@ struct backend_option {
 };
 #define BACKEND_MAX_OPTIONS 4
 
+/* Where offload markers keeps the remaining variety pairs on a device. */
+enum markers_pairs_mode {
+    PAIRS_COPY,    /* the host's list is copied to the device before each rescore */
+    PAIRS_RESIDENT /* the list stays on the device and is compacted there after each pick */
+};
+
+struct markers_engine;
+
 struct backend_config {
     int threads;                 /* host threads; 0 = runtime default */
     const char *device_selector; /* "P.D" or a name substring; NULL = first device */
@@ -161,6 +169,11 @@ struct backend_ops {
      * backend_info): every device, at most cap, into out; *n how many.
      * OFFLOAD_UNAVAILABLE (after a message on stderr) when it has none. */
     enum offload_status (*describe_devices)(struct device_description *out, size_t cap, size_t *n);
+    /* offload markers: the engine that scores every pattern on the remaining
+     * pairs on this backend (mode matters to devices only), valid until its
+     * end() and fini. NULL: markers does not run on this backend. */
+    enum offload_status (*markers_engine)(void *state, enum markers_pairs_mode mode,
+                                          struct markers_engine *out);
     /* Its own options (at most BACKEND_MAX_OPTIONS), or NULL and 0. */
     const struct backend_option *options;
     size_t option_count;

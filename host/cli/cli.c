@@ -241,6 +241,8 @@ static int list_allowed(const struct cli *c, enum option_id id)
         return id == OPT_THREADS || (id == OPT_PERCENT && c->command_bit == CMD_SWEEP);
     case CMD_SCORES:
         return id == OPT_PERCENT;
+    case CMD_MARKERS:
+        return 0;
     }
     return OFFLOAD_OK;
 }
@@ -296,7 +298,8 @@ static enum offload_status check_output_path(const struct cli *c)
     const char *path = c->value[OPT_OUTPUT];
     const char *inputs[MAX_POSITIONAL + 2];
     size_t ninputs = 0;
-    if (c->command_bit == CMD_SCORES || c->command_bit == CMD_REPORT)
+    if (c->command_bit == CMD_SCORES || c->command_bit == CMD_REPORT ||
+        c->command_bit == CMD_MARKERS)
         for (size_t i = 0; i < c->npositional; i++)
             inputs[ninputs++] = c->positional[i];
     inputs[ninputs++] = c->value[OPT_DATA];
@@ -323,6 +326,8 @@ static enum offload_status parse_format(struct cli *c)
 {
     const char *out = c->value[OPT_OUTPUT], *fmt = c->value[OPT_FORMAT];
     int scores = c->command_bit == CMD_SCORES;
+    /* markers' --output is upstream's text format unless --format says otherwise. */
+    int markers = c->command_bit == CMD_MARKERS;
     /* Markdown is for reports people paste: not the listings of devices or ceilings. */
     int markdown_ok = c->command_bit != CMD_DEVICES && c->command_bit != CMD_CALIBRATE;
     c->format = FORMAT_TABLE;
@@ -338,6 +343,8 @@ static enum offload_status parse_format(struct cli *c)
             c->format = FORMAT_MARKDOWN;
         else
             return option_error("format", "use table, markdown, csv or json");
+    } else if (out && markers) {
+        c->format = FORMAT_TABLE;
     } else if (out) {
         if (ends_with(out, ".json"))
             c->format = FORMAT_JSON;
@@ -351,7 +358,7 @@ static enum offload_status parse_format(struct cli *c)
         else
             return option_error("output", "name a .csv or .json file, or give --format csv|json");
     }
-    if (out && c->format == FORMAT_TABLE && !scores)
+    if (out && c->format == FORMAT_TABLE && !scores && !markers)
         return usage_error(markdown_ok ? "--output writes csv, json or markdown: add --format "
                                          "csv, json or markdown"
                                        : "--output writes csv or json: add --format csv or "
@@ -361,7 +368,7 @@ static enum offload_status parse_format(struct cli *c)
                                       "use table, csv or json here");
     /* An export on stdout keeps stdout clean: tables go to stderr then
      * (for scores, any --format puts its per-marker table there). */
-    int export_on_stdout = (c->format != FORMAT_TABLE || (scores && fmt)) && !out;
+    int export_on_stdout = (c->format != FORMAT_TABLE || ((scores || markers) && fmt)) && !out;
     if (export_on_stdout || (out && output_is_stdout(out)))
         c->human = stderr;
     return check_output_path(c);
@@ -431,7 +438,8 @@ static enum offload_status parse_backend_options(struct cli *c)
 static enum offload_status parse_backend_and_algorithm(struct cli *c)
 {
     const char *b = c->value[OPT_BACKEND], *a = c->value[OPT_ALGORITHM];
-    int one = c->command_bit == CMD_RUN || c->command_bit == CMD_SCORES;
+    int one = c->command_bit == CMD_RUN || c->command_bit == CMD_SCORES ||
+              c->command_bit == CMD_MARKERS;
     if (b && one && strchr(b, ',')) {
         char msg[256];
         snprintf(msg, sizeof msg,
@@ -515,7 +523,7 @@ static enum offload_status unknown_command(const char *name)
     const char *near = suggest_command(name);
     if (near)
         return usage_error("unknown command '%s': did you mean '%s'?", name, near);
-    return usage_error("unknown command '%s': use compare, run, sweep, scores, calibrate, "
+    return usage_error("unknown command '%s': use compare, run, sweep, scores, markers, calibrate, "
                        "report, devices, help or version",
                        name);
 }
@@ -551,6 +559,8 @@ static int run_command(struct cli *c)
         return command_calibrate(c);
     case CMD_REPORT:
         return command_report(c);
+    case CMD_MARKERS:
+        return command_markers(c);
     }
     return OFFLOAD_ERR_USAGE;
 }

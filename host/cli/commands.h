@@ -30,7 +30,8 @@ enum command_bit {
     CMD_COMPARE = 8,
     CMD_SWEEP = 16,
     CMD_CALIBRATE = 32,
-    CMD_REPORT = 64
+    CMD_REPORT = 64,
+    CMD_MARKERS = 128
 };
 
 /* --backend and --backends are one option (OPT_BACKEND), as are scores'
@@ -65,6 +66,10 @@ enum option_id {
     OPT_RTOL,
     OPT_ATOL,
     OPT_TIMEOUT,
+    OPT_MIN_CALL_RATE,
+    OPT_MIN_MAF,
+    OPT_WITH_HEADERS,
+    OPT_PAIRS,
     /* The backends' own options (backend_ops.options) take the ids from
      * here on, in registry order (options.c). */
     OPT_BACKEND_OWN_FIRST,
@@ -207,6 +212,7 @@ int command_scores(struct cli *c);
 int command_compare(struct cli *c);
 int command_sweep(struct cli *c);
 int command_report(struct cli *c);
+int command_markers(struct cli *c);
 
 /* compare --baseline FILE: the saved run, read before anything runs
  * (an empty run without the option; OFFLOAD_ERR_USAGE after a message on

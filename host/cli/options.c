@@ -5,11 +5,12 @@
 #include <string.h>
 
 #define ALL_COMMANDS                                                                               \
-    (CMD_DEVICES | CMD_RUN | CMD_SCORES | CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE | CMD_REPORT)
+    (CMD_DEVICES | CMD_RUN | CMD_SCORES | CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE | CMD_REPORT |    \
+     CMD_MARKERS)
 #define TIMED_COMMANDS (CMD_RUN | CMD_COMPARE | CMD_SWEEP)
 #define BENCH_COMMANDS (CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE)
 /* The commands that start backends, which take the backends' own options. */
-#define BACKEND_COMMANDS (TIMED_COMMANDS | CMD_SCORES | CMD_CALIBRATE)
+#define BACKEND_COMMANDS (TIMED_COMMANDS | CMD_SCORES | CMD_CALIBRATE | CMD_MARKERS)
 
 static const struct command_spec commands[] = {
     {"compare", CMD_COMPARE, "[KERNEL...|FILE.cl] [options]", VALUE_KERNEL,
@@ -39,6 +40,15 @@ static const struct command_spec commands[] = {
      "scores every marker, checks the scores and prints the best one, with the time of each "
      "part of the run. With several percentages it also shows how the kernel scales and how "
      "much of the whole run it is."},
+    {"markers", CMD_MARKERS, "[FILE] [options]", VALUE_FILE,
+     "the fewest markers that tell every pair of varieties apart",
+     "Upstream minimalmarkers' greedy selection (chryswoods/minimalmarkers, the same rules and "
+     "ties): reads a genotype table FILE (default: the bundled AppleGenotypes.csv), drops "
+     "patterns below the call rate and minor allele frequency or with one allele, merges "
+     "duplicates, computes the best possible score, then picks, one at a time, the marker that "
+     "resolves the most pairs of varieties still unresolved, until none is left or no marker "
+     "adds anything. Prints upstream's iteration table and the pairs left unresolved, checks the "
+     "backend's picks against the serial ones and shows the time of each phase."},
     {"calibrate", CMD_CALIBRATE, "[options]", VALUE_NONE,
      "measure each backend's ceilings (bandwidth, sqrt/s)",
      "Measures what each backend's device can do at best: memory bandwidth (STREAM copy and "
@@ -141,11 +151,46 @@ static void backends_help(char *buf, size_t len)
              any_device_backend() ? selector_help : "");
 }
 
+/* markers takes one backend, as run does, and says what it does there. */
+static void markers_backend_help(char *buf, size_t len)
+{
+    size_t used = backend_names(buf, len, " or ", 1);
+    snprintf(buf + used, len - used,
+             "%s: who scores the markers on the pairs left; the picks are checked against the "
+             "serial selection",
+             any_device_backend() ? selector_help : "");
+}
+
 static const struct option_spec options[] = {
     {OPT_BACKEND, "backend", "backends", 'b', "B", VALUE_BACKEND, CMD_RUN | CMD_SCORES, NULL,
      backend_help},
     {OPT_BACKEND, "backends", "backend", 'b', "LIST", VALUE_BACKEND, BENCH_COMMANDS, NULL,
      backends_help},
+    {OPT_BACKEND, "backend", "backends", 'b', "B", VALUE_BACKEND, CMD_MARKERS, NULL,
+     markers_backend_help},
+    {OPT_PAIRS, "pairs", NULL, 0, "S", VALUE_PAIRS, CMD_MARKERS,
+     "on a device: copy (the remaining pairs copied to it before each rescore), resident "
+     "(kept there, compacted by a kernel after each pick) or both (default: side by side, with "
+     "a verdict)",
+     NULL},
+    {OPT_MIN_CALL_RATE, "min-call-rate", NULL, 0, "R", VALUE_NUMBER, CMD_MARKERS,
+     "drop markers called in fewer than this share of the varieties (default 0.9)", NULL},
+    {OPT_MIN_MAF, "min-maf", NULL, 0, "F", VALUE_NUMBER, CMD_MARKERS,
+     "drop markers whose minor allele frequency is below F (default 0.001)", NULL},
+    {OPT_WITH_HEADERS, "with-headers", NULL, 0, "FILE", VALUE_FILE, CMD_MARKERS,
+     "also write upstream's _selected_markers_with_headers.txt: ID and the varieties, one row "
+     "per selected marker (x for a missing call)",
+     NULL},
+    {OPT_FORMAT, "format", NULL, 'f', "F", VALUE_FORMAT, CMD_MARKERS,
+     "write the selected markers as csv, json (with the unresolved pairs) or markdown instead "
+     "of upstream's text format; without --output to standard output (the report then goes to "
+     "standard error)",
+     NULL},
+    {OPT_OUTPUT, "output", NULL, 'o', "FILE", VALUE_FILE, CMD_MARKERS,
+     "write the selected markers to FILE (replaced atomically; - for standard output): "
+     "upstream's _minimal_markers.txt byte for byte (CumulativeResolved, MarkerID, "
+     "GenotypePattern, tab-separated), or as --format says",
+     NULL},
     {OPT_SIZE, "size", NULL, 0, "N", VALUE_NUMBER, CMD_RUN | CMD_COMPARE, NULL, size_help},
     {OPT_SIZES, "sizes", NULL, 0, "SPEC", VALUE_NUMBER, CMD_SWEEP, NULL, sizes_help},
     {OPT_DATA, "data", NULL, 0, "FILE", VALUE_FILE, TIMED_COMMANDS,
@@ -158,7 +203,8 @@ static const struct option_spec options[] = {
      NULL},
     {OPT_PERCENT, "percent", NULL, 0, "LIST", VALUE_NUMBER, CMD_SWEEP,
      "scores: the percentages to sweep (default 5,25,50,100)", NULL},
-    {OPT_THREADS, "threads", NULL, 't', "T", VALUE_NUMBER, CMD_RUN | CMD_SCORES | CMD_CALIBRATE,
+    {OPT_THREADS, "threads", NULL, 't', "T", VALUE_NUMBER,
+     CMD_RUN | CMD_SCORES | CMD_CALIBRATE | CMD_MARKERS,
      "host threads of the backends that run on them (default: OMP_NUM_THREADS or all "
      "cores)",
      NULL},

@@ -264,6 +264,7 @@ const struct backend_ops backend_opencl = {
     .calibrate = opencl_calibrate,
     .fini = opencl_fini,
     .describe_devices = opencl_describe_devices,
+    .markers_engine = opencl_markers_engine,
     .options = opencl_options,
     .option_count = OPENCL_OPTION_COUNT,
     .build_facts = opencl_build_facts,

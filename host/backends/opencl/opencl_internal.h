@@ -46,7 +46,10 @@ bool cl_succeeded(cl_int err, const char *call, const char *func, const char *fi
     X(K_SUMSQRT_PARTIAL, "sumsqrt_partial")                                                        \
     X(K_SUMSQRT_BROADCAST, "sumsqrt_broadcast")                                                    \
     X(K_SCORES_NAIVE, "scores_naive")                                                              \
-    X(K_SCORES_FAST, "scores_fast")
+    X(K_SCORES_FAST, "scores_fast")                                                                \
+    X(K_MARKERS_SCORE_CPU, "markers_score_cpu")                                                    \
+    X(K_MARKERS_SCORE_GPU, "markers_score_gpu")                                                    \
+    X(K_MARKERS_REMOVE, "markers_remove_pairs")
 
 #define OPENCL_KERNEL_ID(id, name) id,
 enum kernel_id { OPENCL_KERNELS(OPENCL_KERNEL_ID) K_COUNT };
@@ -165,6 +168,11 @@ enum offload_status opencl_file_kernels(void *state, struct file_program_decl *o
 void release_file_buffers(struct opencl_state *st);
 enum offload_status opencl_run_file(void *state, const struct kernel_input *kin, void *out,
                                     struct phase_times *t);
+/* ---- markers (markers_cl.c) ----------------------------------------------- */
+
+struct markers_engine;
+enum offload_status opencl_markers_engine(void *state, enum markers_pairs_mode mode,
+                                          struct markers_engine *out);
 
 /* ---- calibrate (calibrate.c) ---------------------------------------------- */
 
