@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "file_kernel.h"
 #include "kernels.h"
 #include "provenance.h"
 #include "status.h"
@@ -39,6 +40,14 @@ struct backend_option {
 };
 #define BACKEND_MAX_OPTIONS 4
 
+/* Where offload markers keeps the remaining variety pairs on a device. */
+enum markers_pairs_mode {
+    PAIRS_COPY,    /* the host's list is copied to the device before each rescore */
+    PAIRS_RESIDENT /* the list stays on the device and is compacted there after each pick */
+};
+
+struct markers_engine;
+
 struct backend_config {
     int threads;                 /* host threads; 0 = runtime default */
     const char *device_selector; /* "P.D" or a name substring; NULL = first device */
@@ -47,6 +56,9 @@ struct backend_config {
     /* This backend's own options, indexed as backend_ops.options lists
      * them; NULL when not given. Choices are checked by the command line. */
     const char *options[BACKEND_MAX_OPTIONS];
+    /* A user's kernel file to build as well (run FILE.cl), with
+     * -cl-kernel-arg-info; NULL for the built-in kernels only. */
+    const struct file_source *file;
 };
 
 /* Seconds; a negative value means "not applicable to this backend". */
@@ -87,6 +99,7 @@ struct backend_info {
     double setup_s;     /* platform/context/queue creation */
     double build_s;     /* program build; 0 for host backends */
     int build_cached;   /* 1 from a binary cache, 0 compiled, -1 unknown */
+    uint64_t max_alloc; /* bytes of the largest buffer the device takes; 0 unknown */
     struct device_limits limits; /* a device's own description; zero on the host */
 };
 
@@ -104,6 +117,8 @@ struct ceilings {
     double sqrt_f32;        /* float32 square roots per second, whole device */
     double compare_i8;      /* the tutorial's int8 pair compares per second (the naive
                              * scores loop on cache-resident rows); 0 = not measured */
+    double fma_f32, fma_f64; /* flops per second of chains of FMAs (one FMA counts 2),
+                              * whole device, as clpeak and mixbench; 0 = not measured */
     double launch_latency;  /* seconds for an empty kernel launch to complete; 0 on the host */
     struct {
         double to_device, from_device; /* bytes/s; 0 when the mode costs nothing */
@@ -170,8 +185,12 @@ struct backend_ops {
     size_t (*list_selectors)(char (*selectors)[16], size_t cap);
     enum offload_status (*init)(const struct backend_config *cfg, void **state,
                                 struct backend_info *info);
-    /* One function per kernel, indexed by enum offload_kernel. */
+    /* One function per kernel, indexed by enum offload_kernel; NULL for a
+     * kernel the backend cannot run (a .cl file on the host backends). */
     backend_run_fn run[KERNEL_COUNT];
+    /* With cfg->file given to init: every __kernel of the file and its
+     * arguments as the device declares them. NULL where files cannot run. */
+    enum offload_status (*file_kernels)(void *state, struct file_program_decl *out);
     /* Measure this backend's ceilings on its device (a second or two). */
     enum offload_status (*calibrate)(void *state, struct ceilings *out);
     /* Optional (NULL: runs are judged against the cached ceilings): the
@@ -187,6 +206,11 @@ struct backend_ops {
      * backend_info): every device, at most cap, into out; *n how many.
      * OFFLOAD_UNAVAILABLE (after a message on stderr) when it has none. */
     enum offload_status (*describe_devices)(struct device_description *out, size_t cap, size_t *n);
+    /* offload markers: the engine that scores every pattern on the remaining
+     * pairs on this backend (mode matters to devices only), valid until its
+     * end() and fini. NULL: markers does not run on this backend. */
+    enum offload_status (*markers_engine)(void *state, enum markers_pairs_mode mode,
+                                          struct markers_engine *out);
     /* Its own options (at most BACKEND_MAX_OPTIONS), or NULL and 0. */
     const struct backend_option *options;
     size_t option_count;

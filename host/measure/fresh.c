@@ -108,7 +108,10 @@ enum offload_status run_kernel_fresh(const struct backend_ops *ops, void *state,
         const struct kernel_spec *spec = kernel_spec_of(in->kernel);
         switch (in->alg == ALG_FAST ? spec->fast_op_ceiling : spec->op_ceiling) {
         case OPS_NONE:
-            break;
+        case OPS_SQRT_F32:
+        case OPS_FMA_F32:
+        case OPS_FMA_F64:
+            break; /* rates no probe measures */
         case OPS_SQRT_F64:
             achieved.sqrt_f64 = w.ops / t;
             break;

@@ -125,6 +125,7 @@ double predict_gpu_work_items(const struct kernel_input *in, double compute_unit
             return (double)in->matrix->rows;
         }
         break;
+    case KERNEL_FILE:  /* a user's kernel file: its launch is its own */
     case KERNEL_COUNT:
         break;
     }
@@ -138,6 +139,8 @@ static double input_bytes(const struct kernel_input *in)
         return (double)in->n * sizeof(double);
     case INPUT_GENOTYPES:
         return in->matrix ? (double)in->matrix->rows * (double)in->matrix->cols : 0;
+    case INPUT_FILE:
+        break; /* predict takes the table's kernels only */
     }
     return 0;
 }
@@ -160,6 +163,13 @@ static double ops_rate(const struct device_profile *p, enum op_ceiling op, int *
             return p->compare_i8_gops.value * 1e9;
         *estimated = 1;
         return p->fp32_tflops.value * 1e12 / PREDICT_FLOPS_PER_COMPARE;
+    case OPS_SQRT_F32:
+        *estimated = 1;
+        return p->fp32_tflops.value * 1e12 / PREDICT_FLOPS_PER_SQRT_F64;
+    case OPS_FMA_F32:
+        return p->fp32_tflops.value * 1e12 / 2; /* an FMA is two flops */
+    case OPS_FMA_F64:
+        return p->fp64_tflops.value * 1e12 / 2;
     }
     return 0;
 }

@@ -34,6 +34,8 @@ static int row_input(const struct saved_row *r, struct kernel_input *in,
         m->cols = r->cols;
         in->matrix = m;
         return r->rows > 0 && r->cols > 0;
+    case INPUT_FILE:
+        return 0; /* a kernel file's run: no profile forecast */
     }
     return 0;
 }

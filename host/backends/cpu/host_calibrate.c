@@ -442,6 +442,93 @@ static double measure_sqrt_f64(int threads, const struct pass_plan *plan)
     return acc > 0 && own > 0 ? fmax(acc, own) : 0;
 }
 
+/* ---- FMA throughput ------------------------------------------------------- */
+
+/* Chains of acc = acc * m + c, FMA_CHAINS_BYTES of independent accumulators
+ * per thread (8 AVX-512 registers: enough chains to cover the FMA units'
+ * latency), with m and c read from volatile so no compiler folds them. The
+ * accumulators tend to 1; their sum is the checksum. */
+enum { FMA_CHAINS_BYTES = 512 };
+
+static double fma_f32_pass(int threads, long reps, double *checksum)
+{
+    enum { ACC = FMA_CHAINS_BYTES / sizeof(float) };
+    static volatile float vm = 0.5f, vc = 0.5f;
+    double total = 0, t0 = 0;
+#pragma omp parallel num_threads(threads) reduction(+ : total)
+    {
+        const float m = vm, c = vc;
+        _Alignas(64) float acc[ACC];
+        for (size_t k = 0; k < ACC; k++)
+            acc[k] = (float)k / ACC;
+#pragma omp barrier
+#pragma omp master
+        t0 = offload_now();
+        for (long r = 0; r < reps; r++) {
+#pragma omp simd aligned(acc : 64)
+            for (size_t k = 0; k < ACC; k++)
+                acc[k] = fmaf(acc[k], m, c);
+        }
+        for (size_t k = 0; k < ACC; k++)
+            total += acc[k];
+    }
+    double t = offload_now() - t0;
+    *checksum = total;
+    return t;
+}
+
+static double fma_f64_pass(int threads, long reps, double *checksum)
+{
+    enum { ACC = FMA_CHAINS_BYTES / sizeof(double) };
+    static volatile double vm = 0.5, vc = 0.5;
+    double total = 0, t0 = 0;
+#pragma omp parallel num_threads(threads) reduction(+ : total)
+    {
+        const double m = vm, c = vc;
+        _Alignas(64) double acc[ACC];
+        for (size_t k = 0; k < ACC; k++)
+            acc[k] = (double)k / ACC;
+#pragma omp barrier
+#pragma omp master
+        t0 = offload_now();
+        for (long r = 0; r < reps; r++) {
+#pragma omp simd aligned(acc : 64)
+            for (size_t k = 0; k < ACC; k++)
+                acc[k] = fma(acc[k], m, c);
+        }
+        for (size_t k = 0; k < ACC; k++)
+            total += acc[k];
+    }
+    double t = offload_now() - t0;
+    *checksum = total;
+    return t;
+}
+
+/* Flops per second (2 per FMA): passes grown to CALIBRATE_PLAN.target_s, the
+ * fastest of SQRT_REPEATS. 0 on a failed check. */
+static double measure_fma(sqrt_pass_fn pass, size_t chains, int threads)
+{
+    double checksum = 0;
+    long reps = 1024;
+    double t = pass(threads, reps, &checksum);
+    while (t < CALIBRATE_PLAN.target_s / 4 && reps < (1L << 40)) {
+        reps *= 4;
+        t = pass(threads, reps, &checksum);
+    }
+    if (t > 0 && t < CALIBRATE_PLAN.target_s)
+        reps = (long)((double)reps * CALIBRATE_PLAN.target_s / t) + 1;
+    double best = INFINITY;
+    for (int i = 0; i < SQRT_REPEATS; i++) {
+        t = pass(threads, reps, &checksum);
+        if (!isfinite(checksum) || !(checksum > 0))
+            return 0;
+        best = fmin(best, t);
+    }
+    if (!(best > 0) || !isfinite(best))
+        return 0;
+    return 2.0 * (double)threads * (double)reps * (double)chains / best;
+}
+
 /* ---- int8 pair compares -------------------------------------------------- */
 
 /* The naive scores loop stripped to its core: each thread scores its own
@@ -565,6 +652,8 @@ static struct host_probe *probe_arrays(struct host_probe **probe, int threads,
                 a[i] = 1.0;
         }
         break;
+    case MEMORY_STREAM:
+        break; /* not probed: host_probe skips it */
     }
     return p;
 }
@@ -594,6 +683,8 @@ static double probe_memory(const struct host_probe *p, int threads,
             if (sum != (double)read.n)
                 return 0;
             break;
+        case MEMORY_STREAM:
+            return 0;
         }
     }
     if (!(best > 0) || !isfinite(best))
@@ -606,6 +697,8 @@ static double probe_memory(const struct host_probe *p, int threads,
                    : 0;
     case MEMORY_READ:
         return 8.0 * (double)read.n / best;
+    case MEMORY_STREAM:
+        return 0;
     }
     return 0;
 }
@@ -618,8 +711,13 @@ enum offload_status host_probe(struct host_probe **probe, int threads,
     if (threads < 1)
         threads = 1;
     const struct kernel_spec *spec = kernel_spec_of(kin->kernel);
+    /* A user's kernel file (and the STREAM pattern it declares) has no
+     * probe of its own: it is judged against the cached ceilings. */
+    if (spec->input == INPUT_FILE)
+        return OFFLOAD_OK;
     /* A kernel whose bytes sit in cache is not bounded by memory. */
-    if (!(cache_bytes > 0) || kernel_work_of(kin).bytes > cache_bytes) {
+    if (spec->memory_pattern != MEMORY_STREAM &&
+        (!(cache_bytes > 0) || kernel_work_of(kin).bytes > cache_bytes)) {
         const struct host_probe *p = probe_arrays(probe, threads, spec->memory_pattern, kin->n);
         if (!p) {
             offload_error("probe: out of memory for the bandwidth probe\n");
@@ -633,6 +731,8 @@ enum offload_status host_probe(struct host_probe **probe, int threads,
         case MEMORY_READ:
             out->stream_read = rate;
             break;
+        case MEMORY_STREAM:
+            break;
         }
         if (!(rate > 0)) {
             offload_error("probe: the bandwidth probe computed wrong values or took no "
@@ -642,7 +742,10 @@ enum offload_status host_probe(struct host_probe **probe, int threads,
     }
     switch (kin->alg == ALG_FAST ? spec->fast_op_ceiling : spec->op_ceiling) {
     case OPS_NONE:
-        break;
+    case OPS_SQRT_F32:
+    case OPS_FMA_F32:
+    case OPS_FMA_F64:
+        break; /* no table kernel is bound by these: not probed */
     case OPS_SQRT_F64:
         out->sqrt_f64 = measure_sqrt_f64(threads, &PROBE_PLAN);
         if (!(out->sqrt_f64 > 0))
@@ -671,6 +774,8 @@ enum offload_status host_calibrate(int threads, struct ceilings *out)
     out->sqrt_f32 =
         measure_sqrt(sqrt_f32_pass, SQRT_BLOCK_BYTES / sizeof(float), threads, &CALIBRATE_PLAN);
     out->compare_i8 = measure_compare(threads, &CALIBRATE_PLAN);
+    out->fma_f32 = measure_fma(fma_f32_pass, FMA_CHAINS_BYTES / sizeof(float), threads);
+    out->fma_f64 = measure_fma(fma_f64_pass, FMA_CHAINS_BYTES / sizeof(double), threads);
     /* Bandwidth on a shared machine comes and goes: measure it again a
      * second later and keep the better of the two windows. */
     struct ceilings again;
@@ -680,8 +785,9 @@ enum offload_status host_calibrate(int threads, struct ceilings *out)
         out->stream_read = fmax(out->stream_read, again.stream_read);
         out->convert_f64_f32 = fmax(out->convert_f64_f32, again.convert_f64_f32);
     }
-    if (!(out->sqrt_f64 > 0) || !(out->sqrt_f32 > 0) || !(out->compare_i8 > 0)) {
-        offload_error("calibrate: the sqrt or compare test computed wrong values or "
+    if (!(out->sqrt_f64 > 0) || !(out->sqrt_f32 > 0) || !(out->compare_i8 > 0) ||
+        !(out->fma_f32 > 0) || !(out->fma_f64 > 0)) {
+        offload_error("calibrate: the sqrt, FMA or compare test computed wrong values or "
                       "took no measurable time\n");
         return OFFLOAD_ERR_RUN;
     }

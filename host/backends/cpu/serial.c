@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "markers.h"
 #include "host_calibrate.h"
 #include "timing.h"
 #include "message.h"
@@ -142,6 +143,15 @@ static void serial_fini(void *state)
     free(s);
 }
 
+static enum offload_status serial_markers_engine(void *state, enum markers_pairs_mode mode,
+                                                 struct markers_engine *out)
+{
+    (void)state;
+    (void)mode;
+    *out = markers_engine_serial();
+    return OFFLOAD_OK;
+}
+
 const struct backend_ops backend_serial = {
     .name = "serial",
     .summary = "plain C on one CPU thread (the reference)",
@@ -154,4 +164,5 @@ const struct backend_ops backend_serial = {
     .calibrate = serial_calibrate,
     .probe = serial_probe,
     .fini = serial_fini,
+    .markers_engine = serial_markers_engine,
 };
