@@ -165,6 +165,8 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
     if (read_device_limits(st, cfg->opencl_path, info) != OFFLOAD_OK)
         goto fail;
     describe_host_relation(st, info);
+    info->has_memory_mode = 1;
+    info->memory_mode = cfg->memory;
 
     cl_int err;
     cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)st->platform, 0};
@@ -214,4 +216,5 @@ const struct backend_ops backend_opencl = {
     .calibrate = opencl_calibrate,
     .fini = opencl_fini,
     .describe_devices = opencl_describe_devices,
+    .describe_launch = opencl_describe_launch,
 };

@@ -77,6 +77,10 @@ struct opencl_state {
 
     enum offload_memory_mode memory;
     struct cached_buffer buffers[SLOT_COUNT];
+
+    /* The NDRanges of the last kernel call, for 'run' to print. */
+    size_t launch_global[2], launch_local[2];
+    int launches;
 };
 
 /* ---- small helpers (helpers.c) -------------------------------------------- */
@@ -122,6 +126,7 @@ enum offload_status opencl_run_sumsqrt(void *state, const struct kernel_input *k
                                        struct phase_times *t);
 enum offload_status opencl_run_scores(void *state, const struct kernel_input *kin, void *scores,
                                       struct phase_times *t);
+void opencl_describe_launch(void *state, char *buf, size_t cap);
 
 /* ---- calibrate (calibrate.c) ---------------------------------------------- */
 

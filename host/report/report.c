@@ -56,8 +56,9 @@ const char *describe_work(const struct kernel_input *in, char *buf, size_t len)
 }
 
 void report_run(FILE *f, const char *backend_name, const struct backend_info *info,
-                const struct kernel_input *in, const struct run_settings *set,
-                const struct run_result *res, const struct analysis *an)
+                const char *launch, const struct kernel_input *in,
+                const struct run_settings *set, const struct run_result *res,
+                const struct analysis *an)
 {
     char a[32], b[32];
     fprintf(f, "kernel     %s (%s)\n", kernel_name(in->kernel), algorithm_name(in->alg));
@@ -72,6 +73,12 @@ void report_run(FILE *f, const char *backend_name, const struct backend_info *in
                 info->build_cached == 1   ? " (from PoCL's kernel cache)"
                 : info->build_cached == 0 ? " (compiled now; cached for next time)"
                                           : "");
+    if (info->has_memory_mode)
+        fprintf(f, "memory     %s\n", memory_mode_name(info->memory_mode));
+    if (launch && launch[0])
+        fprintf(f, "launch     %s\n", launch);
+    else if (info->threads > 0)
+        fprintf(f, "launch     %d host thread%s\n", info->threads, info->threads == 1 ? "" : "s");
     report_size(f, in);
     if (set->warmup > 0)
         fprintf(f, "runs       %zu timed after %d warm-up (first call %s)", res->samples,
