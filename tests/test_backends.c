@@ -36,7 +36,7 @@ static void run_sqrt_case(size_t n)
     assert_true(t.kernel >= 0);
     struct check_result r = check_sqrt(in, out, n);
     if (!r.ok)
-        check_print_failure(stderr, "sqrt", &r);
+        check_print_failure("sqrt", &r);
     assert_true(r.ok);
     workload_free(in);
     workload_free(out);
@@ -61,7 +61,7 @@ static void run_sumsqrt_case(enum offload_algorithm alg, size_t n)
     assert_int_equal(ops->run[KERNEL_SUMSQRT](backend_state, &kin, out, &t), OFFLOAD_OK);
     struct check_result r = check_sumsqrt(in, out, n);
     if (!r.ok)
-        check_print_failure(stderr, alg == ALG_FAST ? "sumsqrt fast" : "sumsqrt naive", &r);
+        check_print_failure(alg == ALG_FAST ? "sumsqrt fast" : "sumsqrt naive", &r);
     assert_true(r.ok);
     workload_free(in);
     workload_free(out);

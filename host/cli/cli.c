@@ -3,6 +3,7 @@
  * man page and completions; each command lives in cmd_*.c; the helpers they
  * share live in common.c. */
 #include "cli.h"
+#include "message.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -175,7 +176,7 @@ static enum offload_status check_output_path(const struct cli *c)
     char err[PATH_MAX + 256];
     const char *path = c->value[OPT_OUTPUT];
     if (path && output_path_check(path, err, sizeof err) != OFFLOAD_OK) {
-        fprintf(stderr, "offload: %s\n", err);
+        offload_error("%s\n", err);
         return OFFLOAD_ERR_USAGE;
     }
     return OFFLOAD_OK;

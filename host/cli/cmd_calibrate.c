@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "fileio.h"
 #include "progress.h"
+#include "message.h"
 
 #define MAX_CALIBRATED 32
 
@@ -155,7 +156,7 @@ static int export_calibration(const struct cli *c, struct calibration_set *set)
         out, c->format == FORMAT_JSON ? write_calibration_json : write_calibration_csv, set, err,
         sizeof err);
     if (st != OFFLOAD_OK) {
-        fprintf(stderr, "offload: %s\n", err);
+        offload_error("%s\n", err);
         return offload_exit_code(st);
     }
     if (c->value[OPT_OUTPUT])
@@ -184,7 +185,7 @@ int command_calibrate(struct cli *c)
     progress_begin(&pg, steps, (double)steps);
     struct calibration_set *set = calloc(1, sizeof *set);
     if (!set) {
-        fprintf(stderr, "offload: out of memory\n");
+        offload_error("out of memory\n");
         return OFFLOAD_ERR_RUN;
     }
     for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok;

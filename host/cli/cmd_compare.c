@@ -3,9 +3,9 @@
 #include <string.h>
 
 #include "analysis.h"
-#include "bench.h"
+#include "lineup.h"
 #include "progress.h"
-#include "report.h"
+#include "run_text.h"
 
 /* Which configured backends serve as a baseline for speedups. */
 enum baseline_kind {

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "fileio.h"
 #include "hostinfo.h"
+#include "message.h"
 
 #define MAX_DEVICES 64
 
@@ -179,7 +180,7 @@ int command_devices(struct cli *c)
         write_file_atomic(out, c->format == FORMAT_JSON ? write_devices_json : write_devices_csv,
                           &rows, err, sizeof err);
     if (wst != OFFLOAD_OK) {
-        fprintf(stderr, "offload: %s\n", err);
+        offload_error("%s\n", err);
         return offload_exit_code(wst);
     }
     if (!output_is_stdout(out))

@@ -8,8 +8,9 @@
 #include "commands.h"
 #include "fileio.h"
 #include "match.h"
-#include "runs_report.h"
+#include "side_by_side.h"
 #include "saved.h"
+#include "message.h"
 
 struct report_job {
     const struct saved_run *runs;
@@ -36,7 +37,7 @@ static enum offload_status render(const struct cli *c, const struct saved_run *r
     if (out && c->format != FORMAT_TABLE) {
         st = write_file_atomic(out, write_report, &job, err, sizeof err);
         if (st != OFFLOAD_OK)
-            fprintf(stderr, "offload: %s\n", err);
+            offload_error("%s\n", err);
     } else {
         st = report_runs(stdout, runs, n, &m, c->format);
     }

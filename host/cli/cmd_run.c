@@ -6,7 +6,8 @@
 #include "ceilings.h"
 #include "commands.h"
 #include "progress.h"
-#include "report.h"
+#include "run_text.h"
+#include "message.h"
 
 int command_run(struct cli *c)
 {
@@ -52,7 +53,7 @@ int command_run(struct cli *c)
     int rc = 0;
     rec.run = malloc(sizeof *rec.run);
     if (!rec.run) {
-        fprintf(stderr, "offload: out of memory\n");
+        offload_error("out of memory\n");
         rc = OFFLOAD_ERR_RUN;
     } else {
         st = run_kernel(ops, state, &p.input, &set, NULL, rec.run);

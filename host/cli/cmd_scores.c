@@ -8,10 +8,11 @@
 #include "commands.h"
 #include "fileio.h"
 #include "markdown.h"
-#include "report.h"
+#include "run_text.h"
 #include "stats.h"
 #include "timing.h"
 #include "workload.h"
+#include "message.h"
 
 struct scores_output {
     const struct genotype_matrix *m;
@@ -112,7 +113,7 @@ static int write_scores(const struct cli *c, struct scores_output *out)
                                                                    : write_scores_csv;
     enum offload_status st = write_file_atomic(dest, writer, out, err, sizeof err);
     if (st != OFFLOAD_OK) {
-        fprintf(stderr, "offload: %s\n", err);
+        offload_error("%s\n", err);
         return offload_exit_code(st);
     }
     fprintf(c->human, "wrote %zu scores to %s\n", out->m->rows,
@@ -157,7 +158,7 @@ static int score_one_percent(struct cli *c, const struct backend_ops *ops, void 
     struct run_result *res = malloc(sizeof *res);
     st = OFFLOAD_ERR_RUN;
     if (!scores || !res)
-        fprintf(stderr, "offload: out of memory\n");
+        offload_error("out of memory\n");
     else
         st = run_kernel(ops, state, &p.input, set, scores, res);
     int rc = offload_exit_code(st);
@@ -310,7 +311,7 @@ static int write_steps(const struct cli *c, const struct steps_output *o)
                                                                               : write_steps_csv,
                                                (void *)o, err, sizeof err);
     if (st != OFFLOAD_OK) {
-        fprintf(stderr, "offload: %s\n", err);
+        offload_error("%s\n", err);
         return offload_exit_code(st);
     }
     fprintf(c->human, "wrote %zu percentages and the Amdahl answer to %s\n", o->n,

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bench.h"
+#include "lineup.h"
 #include "parse.h"
 #include "progress.h"
 #include "stats.h"

@@ -18,6 +18,7 @@
 #include "options.h"
 #include "units.h"
 #include "workload.h"
+#include "message.h"
 
 #define DATA_FILE_NAME "AppleGenotypes.csv"
 
@@ -33,8 +34,7 @@ enum offload_status usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "offload: ");
-    vfprintf(stderr, fmt, ap);
+    offload_verror(fmt, ap);
     if (usage_of)
         fprintf(stderr, "\nRun 'offload help %s' for its options.\n", usage_of);
     else
@@ -229,11 +229,11 @@ static void warn_long_run(const struct kernel_input *in)
     struct kernel_work w = kernel_work_of(in);
     if (in->alg != ALG_NAIVE || !kernel_spec_of(in->kernel)->has_fast || w.ops < LONG_RUN_OPS)
         return;
-    fprintf(stderr,
-            "offload: warning: naive %s here is %.3g %s operations, minutes or more per run "
-            "at a few G op/s (and there is a warm-up and repeats); --algorithm fast gives the "
-            "same result in %s\n",
-            kernel_name(in->kernel), w.ops, w.op_unit, kernel_spec_of(in->kernel)->fast_order);
+    offload_warning(
+        "naive %s here is %.3g %s operations, minutes or more per run "
+        "at a few G op/s (and there is a warm-up and repeats); --algorithm fast gives the "
+        "same result in %s\n",
+        kernel_name(in->kernel), w.ops, w.op_unit, kernel_spec_of(in->kernel)->fast_order);
 }
 
 void prepared_free(struct prepared_input *p)
@@ -252,17 +252,16 @@ static enum offload_status prepare_values(const struct cli *c, uint64_t n, struc
     double need = (double)n * 12.0, have = host_physical_memory();
     if (have > 0 && need > 0.8 * have) {
         char a[32], b[32];
-        fprintf(stderr,
-                "offload: size %llu needs %s of memory and this machine has %s: use a "
-                "smaller --size\n",
-                (unsigned long long)n, format_bytes(need, a, sizeof a),
-                format_bytes(have, b, sizeof b));
+        offload_error("size %llu needs %s of memory and this machine has %s: use a "
+                      "smaller --size\n",
+                      (unsigned long long)n, format_bytes(need, a, sizeof a),
+                      format_bytes(have, b, sizeof b));
         return OFFLOAD_ERR_USAGE;
     }
     p->values = workload_alloc((size_t)n * sizeof(double));
     if (!p->values) {
-        fprintf(stderr, "offload: cannot allocate %llu input values: use a smaller --size\n",
-                (unsigned long long)n);
+        offload_error("cannot allocate %llu input values: use a smaller --size\n",
+                      (unsigned long long)n);
         return OFFLOAD_ERR_RUN;
     }
     workload_fill_uniform(p->values, (size_t)n, c->seed);
@@ -282,7 +281,7 @@ static enum offload_status prepare_genotypes(const struct cli *c, double percent
     p->input.matrix = &p->matrix;
     enum offload_status st = genotype_load_file(path, &opt, &p->matrix, err, sizeof err);
     if (st != OFFLOAD_OK)
-        fprintf(stderr, "offload: %s\n", err);
+        offload_error("%s\n", err);
     return st;
 }
 
@@ -337,9 +336,9 @@ static enum offload_status own_ceilings(const struct cli *c, const struct backen
     if (c->given[OPT_NO_CALIBRATE])
         return OFFLOAD_UNAVAILABLE;
     if (!recalibrate && ceilings_load(ops->name, info, out) != OFFLOAD_OK) {
-        fprintf(stderr, "offload: measuring the ceilings of %s on %s (once; cached in %s)\n",
-                ops->name, info->device,
-                ceilings_cache_dir(path, sizeof path) ? path : "no cache directory");
+        offload_error("measuring the ceilings of %s on %s (once; cached in %s)\n", ops->name,
+                      info->device,
+                      ceilings_cache_dir(path, sizeof path) ? path : "no cache directory");
     }
     return ceilings_get(ops, state, info, recalibrate, out, &from_cache);
 }
@@ -419,7 +418,7 @@ enum offload_status emit_results(const struct cli *c, const struct result_set *s
     enum offload_status st =
         write_file_atomic(out ? out : "-", write_export, &job, err, sizeof err);
     if (st != OFFLOAD_OK) {
-        fprintf(stderr, "offload: %s\n", err);
+        offload_error("%s\n", err);
         return st;
     }
     if (out)

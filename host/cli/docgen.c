@@ -8,6 +8,7 @@
 #include "fileio.h"
 #include "help.h"
 #include "options.h"
+#include "message.h"
 
 /* ---- shared ----------------------------------------------------------- */
 
@@ -478,6 +479,6 @@ enum offload_status generate_docs(const char *kind, const char *path)
     char err[PATH_MAX + 256];
     enum offload_status st = write_file_atomic(path, writer, NULL, err, sizeof err);
     if (st != OFFLOAD_OK)
-        fprintf(stderr, "offload: %s\n", err);
+        offload_error("%s\n", err);
     return st;
 }

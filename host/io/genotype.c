@@ -5,6 +5,7 @@
  * size and never more. */
 #include "genotype.h"
 #include "genotype_scan.h"
+#include "message.h"
 
 #include <limits.h>
 #include <math.h>
@@ -147,11 +148,12 @@ static bool warn_duplicate_ids(const struct genotype_matrix *m, const size_t *ro
     }
     free(t);
     if (repeated_ids > 0)
-        fprintf(out,
-                "offload: warning: %s: %zu marker id%s appear%s more than once (first: %s at "
-                "line %zu, already at line %zu); rows are kept and reported by position\n",
-                name, repeated_ids, repeated_ids == 1 ? "" : "s", repeated_ids == 1 ? "s" : "",
-                m->row_ids[first_row], row_line[first_row], row_line[first_prev]);
+        offload_warning_to(
+            out,
+            "%s: %zu marker id%s appear%s more than once (first: %s at "
+            "line %zu, already at line %zu); rows are kept and reported by position\n",
+            name, repeated_ids, repeated_ids == 1 ? "" : "s", repeated_ids == 1 ? "s" : "",
+            m->row_ids[first_row], row_line[first_row], row_line[first_prev]);
     return true;
 }
 
@@ -487,16 +489,16 @@ static enum offload_status report_field_counts(struct table_scan *t, char *err, 
         t->skipped += c->bad;
         for (size_t k = 0; w && k < c->nwarn && printed < t->opt->max_warnings; k++, printed++) {
             size_t n = c->warn[k].fields;
-            fprintf(w,
-                    "offload: warning: %s:%zu: %zu field%s, expected %zu (header has %zu "
-                    "varieties); row skipped\n",
-                    t->name, c->first_line + c->warn[k].line, n, n == 1 ? "" : "s", t->hfields,
-                    t->cols);
+            offload_warning_to(w,
+                               "%s:%zu: %zu field%s, expected %zu (header has %zu "
+                               "varieties); row skipped\n",
+                               t->name, c->first_line + c->warn[k].line, n, n == 1 ? "" : "s",
+                               t->hfields, t->cols);
         }
     }
     if (w && t->skipped > printed)
-        fprintf(w, "offload: warning: %s: %zu more row%s skipped for a wrong field count\n",
-                t->name, t->skipped - printed, t->skipped - printed == 1 ? "" : "s");
+        offload_warning_to(w, "%s: %zu more row%s skipped for a wrong field count\n", t->name,
+                           t->skipped - printed, t->skipped - printed == 1 ? "" : "s");
     if (t->good == 0) {
         set_err(err, errlen,
                 "%s: no usable rows: all %zu kept lines have the wrong field count; check the "
@@ -567,10 +569,10 @@ static enum offload_status parse_table(struct table_scan *t, const char *buf, si
         return oom(m, t->name, t->good, t->cols, err, errlen);
     FILE *w = t->opt->warnings;
     if (w && m->missing_calls == m->rows * m->cols)
-        fprintf(w,
-                "offload: warning: %s: no row has a known call, so every score is 0; calls must be "
-                "0/1/2 or A/AB/B (in any case), one per variety\n",
-                t->name);
+        offload_warning_to(w,
+                           "%s: no row has a known call, so every score is 0; calls must be "
+                           "0/1/2 or A/AB/B (in any case), one per variety\n",
+                           t->name);
     return OFFLOAD_OK;
 }
 

@@ -8,6 +8,7 @@
  * whatever the locale) and parsed by cJSON, which handles the locale. */
 #include "ceilings.h"
 #include "fileio.h"
+#include "message.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -355,7 +356,7 @@ enum offload_status ceilings_store(const char *backend, const struct backend_inf
     char why[4600];
     if (store_entry(backend, info, c, why, sizeof why))
         return OFFLOAD_OK;
-    fprintf(stderr, "offload: %s\n", why);
+    offload_error("%s\n", why);
     return OFFLOAD_ERR_RUN;
 }
 
@@ -377,7 +378,7 @@ enum offload_status ceilings_get(const struct backend_ops *ops, void *state,
         return OFFLOAD_OK;
     }
     if (!ops->calibrate) {
-        fprintf(stderr, "offload: backend %s cannot measure its ceilings\n", ops->name);
+        offload_error("backend %s cannot measure its ceilings\n", ops->name);
         return OFFLOAD_UNAVAILABLE;
     }
     struct ceilings measured = {0};
@@ -386,7 +387,7 @@ enum offload_status ceilings_get(const struct backend_ops *ops, void *state,
         return st;
     utc_now(measured.measured, sizeof measured.measured);
     if (!ceilings_sane(&measured)) {
-        fprintf(stderr, "offload: %s calibration gave impossible values\n", ops->name);
+        offload_error("%s calibration gave impossible values\n", ops->name);
         return OFFLOAD_ERR_RUN;
     }
     *out = measured;
@@ -396,9 +397,7 @@ enum offload_status ceilings_get(const struct backend_ops *ops, void *state,
     char why[4600];
     if (!store_entry(ops->name, info, &measured, why, sizeof why) && !cache_warning_given) {
         cache_warning_given = 1;
-        fprintf(stderr,
-                "offload: warning: ceilings are not cached (%s); they will be measured again\n",
-                why);
+        offload_warning("ceilings are not cached (%s); they will be measured again\n", why);
     }
     return OFFLOAD_OK;
 }

@@ -1,4 +1,5 @@
 #include "runner.h"
+#include "message.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -79,8 +80,8 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
     if (!output) {
         owned = output = workload_alloc(out_bytes);
         if (!owned) {
-            fprintf(stderr, "offload: cannot allocate %zu bytes for the output of %s\n", out_bytes,
-                    kernel_name(in->kernel));
+            offload_error("cannot allocate %zu bytes for the output of %s\n", out_bytes,
+                          kernel_name(in->kernel));
             return res->status;
         }
     }
@@ -105,7 +106,7 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
         if (!res->check.ok) {
             char label[96];
             snprintf(label, sizeof label, "%s (%s), warm-up call", what, algorithm_name(in->alg));
-            check_print_failure(stderr, label, &res->check);
+            check_print_failure(label, &res->check);
             workload_free(owned);
             return res->status;
         }
@@ -149,7 +150,7 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
     if (!res->check.ok) {
         char label[96];
         snprintf(label, sizeof label, "%s (%s)", what, algorithm_name(in->alg));
-        check_print_failure(stderr, label, &res->check);
+        check_print_failure(label, &res->check);
     }
     workload_free(owned);
     return res->status;

@@ -1,4 +1,5 @@
 #include "export.h"
+#include "message.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -16,7 +17,7 @@ enum offload_status result_set_add(struct result_set *set, const struct result_r
         size_t cap = set->cap ? 2 * set->cap : 16;
         struct result_record *items = realloc(set->items, cap * sizeof *items);
         if (!items) {
-            fprintf(stderr, "offload: out of memory keeping results\n");
+            offload_error("out of memory keeping results\n");
             return OFFLOAD_ERR_RUN;
         }
         set->items = items;

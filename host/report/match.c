@@ -1,5 +1,6 @@
 /* Matching the rows of saved runs (see match.h for the key). */
 #include "match.h"
+#include "message.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +59,7 @@ enum offload_status match_runs(const struct saved_run *runs, size_t n, struct ma
 {
     memset(out, 0, sizeof *out);
     if (n == 0 || n > MATCH_MAX_RUNS) {
-        fprintf(stderr, "offload: compare 1 to %d saved runs at a time\n", MATCH_MAX_RUNS);
+        offload_error("compare 1 to %d saved runs at a time\n", MATCH_MAX_RUNS);
         return OFFLOAD_ERR_USAGE;
     }
     size_t total = 0;
@@ -75,7 +76,7 @@ enum offload_status match_runs(const struct saved_run *runs, size_t n, struct ma
     if (ok && out->matched && out->leftover)
         st = pair_rows(runs, n, used, out);
     else
-        fprintf(stderr, "offload: out of memory matching saved runs\n");
+        offload_error("out of memory matching saved runs\n");
     for (size_t r = 0; r < n; r++)
         free(used[r]);
     if (st != OFFLOAD_OK)

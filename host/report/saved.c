@@ -1,6 +1,7 @@
 /* Saved runs read back from JSON exports (schema 1 and 2), and live results
  * put in the same shape. */
 #include "saved.h"
+#include "message.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -129,7 +130,7 @@ static void parse_header(const cJSON *root, const cJSON *results, struct saved_r
 
 static enum offload_status bad_input(const char *name, const char *problem, const char *fix)
 {
-    fprintf(stderr, "offload: %s: %s: %s\n", name, problem, fix);
+    offload_error("%s: %s: %s\n", name, problem, fix);
     return OFFLOAD_ERR_USAGE;
 }
 
@@ -179,7 +180,7 @@ enum offload_status saved_run_parse(const char *text, const char *name, struct s
     if (st == OFFLOAD_OK && n == 0)
         st = bad_input(name, "the export holds no results", rerun_fix);
     if (st == OFFLOAD_OK && !(out->rows = calloc(n, sizeof *out->rows))) {
-        fprintf(stderr, "offload: out of memory reading %s\n", name);
+        offload_error("out of memory reading %s\n", name);
         st = OFFLOAD_ERR_RUN;
     }
     const cJSON *rec;
@@ -260,7 +261,7 @@ enum offload_status saved_run_from_results(const struct result_set *set, const c
     out->schema = EXPORT_SCHEMA_VERSION;
     out->rows = calloc(set->count ? set->count : 1, sizeof *out->rows);
     if (!out->rows) {
-        fprintf(stderr, "offload: out of memory\n");
+        offload_error("out of memory\n");
         return OFFLOAD_ERR_RUN;
     }
     for (size_t i = 0; i < set->count; i++) {

@@ -12,6 +12,7 @@
 #include "host_calibrate.h"
 #include "row_scores.h"
 #include "timing.h"
+#include "message.h"
 
 #if defined(__AVX__)
 #include <immintrin.h>
@@ -207,8 +208,8 @@ static enum offload_status measure_stream(int threads, struct ceilings *out)
 {
     struct stream_arrays s = {0};
     if (!stream_alloc(&s, threads)) {
-        fprintf(stderr, "offload: calibrate: cannot allocate 3 x %zu MiB for the bandwidth test\n",
-                (size_t)STREAM_MIN_ELEMENTS * sizeof(double) >> 20);
+        offload_error("calibrate: cannot allocate 3 x %zu MiB for the bandwidth test\n",
+                      (size_t)STREAM_MIN_ELEMENTS * sizeof(double) >> 20);
         return OFFLOAD_ERR_RUN;
     }
     /* Interleaved like STREAM; the first pass of each only warms up. */
@@ -225,8 +226,8 @@ static enum offload_status measure_stream(int threads, struct ceilings *out)
     size_t n = s.n;
     stream_free(&s);
     if (!ok || !(best_copy > 0) || !(best_triad > 0)) {
-        fprintf(stderr, "offload: calibrate: the bandwidth test computed wrong values or "
-                        "took no measurable time\n");
+        offload_error("calibrate: the bandwidth test computed wrong values or "
+                      "took no measurable time\n");
         return OFFLOAD_ERR_RUN;
     }
     out->stream_copy = 16.0 * (double)n / best_copy;
@@ -414,8 +415,8 @@ enum offload_status host_calibrate(int threads, struct ceilings *out)
         out->convert_f64_f32 = fmax(out->convert_f64_f32, again.convert_f64_f32);
     }
     if (!(out->sqrt_f64 > 0) || !(out->sqrt_f32 > 0) || !(out->compare_i8 > 0)) {
-        fprintf(stderr, "offload: calibrate: the sqrt or compare test computed wrong values or "
-                        "took no measurable time\n");
+        offload_error("calibrate: the sqrt or compare test computed wrong values or "
+                      "took no measurable time\n");
         return OFFLOAD_ERR_RUN;
     }
     /* Host memory is the kernels' memory: nothing to launch or transfer. */

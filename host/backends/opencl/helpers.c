@@ -2,6 +2,7 @@
  * every other file of the folder uses. */
 
 #include "opencl_internal.h"
+#include "message.h"
 
 #include "cl_errors.h"
 
@@ -15,8 +16,8 @@ int cl_succeeded(cl_int err, const char *call, const char *func, const char *fil
 {
     if (err == CL_SUCCESS)
         return 1;
-    fprintf(stderr, "offload: opencl: %s failed: %s (%d) in %s (%s:%d)\n", call, cl_error_name(err),
-            (int)err, func, file, line);
+    offload_backend_error("opencl", "%s failed: %s (%d) in %s (%s:%d)\n", call, cl_error_name(err),
+                          (int)err, func, file, line);
     return 0;
 }
 
@@ -30,7 +31,7 @@ char *device_string_alloc(cl_device_id dev, cl_device_info what, const char *cal
         return NULL;
     char *s = malloc(size + 1);
     if (!s) {
-        fprintf(stderr, "offload: opencl: out of host memory reading %s\n", call);
+        offload_backend_error("opencl", "out of host memory reading %s\n", call);
         return NULL;
     }
     if (!CL_OK(call, clGetDeviceInfo(dev, what, size, s, NULL))) {

@@ -1,6 +1,7 @@
 /* Configured backend instances for compare and sweep: the list built from
  * --backends and --threads, started together, each run recorded. */
-#include "bench.h"
+#include "lineup.h"
+#include "message.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -166,7 +167,7 @@ int init_backends(const struct cli *c, struct bench_backend *list, size_t n)
     if (any_backend_ready(list, n))
         print_backend_list(c->human, list, n);
     else
-        fprintf(stderr, "offload: no backend could start; see the messages above\n");
+        offload_error("no backend could start; see the messages above\n");
     return worst;
 }
 
@@ -197,7 +198,7 @@ long run_and_record(const struct cli *c, const char *command, struct bench_backe
     rec.percent = percent;
     rec.run = malloc(sizeof *rec.run);
     if (!rec.run) {
-        fprintf(stderr, "offload: out of memory\n");
+        offload_error("out of memory\n");
         *worst = OFFLOAD_ERR_RUN;
         return -1;
     }

@@ -8,6 +8,7 @@
 #include "backend.h"
 #include "host_calibrate.h"
 #include "timing.h"
+#include "message.h"
 
 struct serial_state {
     int unused; /* nothing to keep; init still returns a state for symmetry */
@@ -25,7 +26,7 @@ static enum offload_status serial_init(const struct backend_config *cfg, void **
     (void)cfg;
     struct serial_state *s = calloc(1, sizeof *s);
     if (!s) {
-        fprintf(stderr, "offload: serial: out of memory\n");
+        offload_error("serial: out of memory\n");
         return OFFLOAD_ERR_RUN;
     }
     host_backend_info(info, 1);

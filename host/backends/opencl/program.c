@@ -2,6 +2,7 @@
  * from --kernel-dir, its build log, PoCL cache detection and the kernels. */
 
 #include "opencl_internal.h"
+#include "message.h"
 
 #include "fileio.h"
 
@@ -26,8 +27,8 @@ static char *read_kernel_source(const char *path, size_t *length)
 {
     char *text = read_whole_file(path, KERNEL_SOURCE_MAX_BYTES, length);
     if (!text)
-        fprintf(stderr, "offload: opencl: cannot read kernel source %s: %s\n", path,
-                strerror(errno));
+        offload_backend_error("opencl", "cannot read kernel source %s: %s\n", path,
+                              strerror(errno));
     return text;
 }
 
@@ -45,7 +46,7 @@ static void print_build_log(const struct opencl_state *st)
               clGetProgramBuildInfo(st->program, st->device, CL_PROGRAM_BUILD_LOG, size, log,
                                     NULL))) {
         log[size] = '\0';
-        fprintf(stderr, "offload: opencl: build log:\n%s\n", log);
+        offload_backend_error("opencl", "build log:\n%s\n", log);
     }
     free(log);
 }
@@ -120,13 +121,13 @@ enum offload_status build_program(struct opencl_state *st, const char *kernel_di
         char path[4096];
         if (snprintf(path, sizeof path, "%s/%s.cl", kernel_dir, offload_cl_sources[i].name) >=
             (int)sizeof path) {
-            fprintf(stderr, "offload: opencl: kernel directory path too long: %s\n", kernel_dir);
+            offload_backend_error("opencl", "kernel directory path too long: %s\n", kernel_dir);
             status = OFFLOAD_ERR_USAGE;
             goto done;
         }
         loaded[i] = read_kernel_source(path, &lengths[i]);
         if (!loaded[i]) {
-            fprintf(stderr, "offload: opencl: the kernel directory must hold");
+            offload_backend_error("opencl", "the kernel directory must hold");
             for (size_t k = 0; k < OFFLOAD_CL_SOURCE_COUNT; k++)
                 fprintf(stderr, " %s.cl", offload_cl_sources[k].name);
             fprintf(stderr, "\n");
@@ -174,8 +175,8 @@ enum offload_status create_kernels(struct opencl_state *st)
         cl_int err;
         st->kernels[k] = clCreateKernel(st->program, kernel_names[k], &err);
         if (!CL_OK("clCreateKernel", err)) {
-            fprintf(stderr, "offload: opencl: kernel %s is missing from the program\n",
-                    kernel_names[k]);
+            offload_backend_error("opencl", "kernel %s is missing from the program\n",
+                                  kernel_names[k]);
             st->kernels[k] = NULL;
             return OFFLOAD_ERR_RUN;
         }

@@ -1,4 +1,4 @@
-#include "report.h"
+#include "run_text.h"
 
 #include <math.h>
 #include <stdlib.h>

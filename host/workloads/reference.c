@@ -1,5 +1,7 @@
 #include "reference.h"
 
+#include "message.h"
+
 #include <float.h>
 #include <math.h>
 #include <string.h>
@@ -122,9 +124,10 @@ struct check_result check_scores(const struct genotype_matrix *m, const int64_t 
     return r;
 }
 
-void check_print_failure(FILE *f, const char *what, const struct check_result *r)
+void check_print_failure(const char *what, const struct check_result *r)
 {
-    fprintf(f, "offload: %s: %zu values differ from the serial reference", what, r->mismatches);
+    FILE *f = stderr;
+    offload_error("%s: %zu values differ from the serial reference", what, r->mismatches);
     if (r->tolerance > 0)
         fprintf(f, " (relative tolerance %.3g, largest error %.3g)", r->tolerance, r->max_error);
     fprintf(f, "; first:\n");

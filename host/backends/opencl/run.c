@@ -2,6 +2,7 @@
  * launches and the run_* entry points. Every call is blocking. */
 
 #include "opencl_internal.h"
+#include "message.h"
 
 #include "parse.h"
 #include "timing.h"
@@ -103,21 +104,21 @@ static enum offload_status check_device_memory(const struct opencl_state *st, co
     cl_ulong total = 0;
     for (size_t i = 0; i < 3; i++) {
         if ((cl_ulong)sizes[i] > st->max_alloc) {
-            fprintf(stderr,
-                    "offload: opencl: %s needs a %zu-byte %s buffer, more than the device's "
-                    "CL_DEVICE_MAX_MEM_ALLOC_SIZE of %" PRIu64
-                    " bytes; use a smaller input or another device\n",
-                    job->what, sizes[i], roles[i], (uint64_t)st->max_alloc);
+            offload_backend_error("opencl",
+                                  "%s needs a %zu-byte %s buffer, more than the device's "
+                                  "CL_DEVICE_MAX_MEM_ALLOC_SIZE of %" PRIu64
+                                  " bytes; use a smaller input or another device\n",
+                                  job->what, sizes[i], roles[i], (uint64_t)st->max_alloc);
             return OFFLOAD_ERR_USAGE;
         }
         total += sizes[i];
     }
     if (total > st->global_mem) {
-        fprintf(stderr,
-                "offload: opencl: %s needs %" PRIu64 " bytes of buffers, more than the device's "
-                "CL_DEVICE_GLOBAL_MEM_SIZE of %" PRIu64
-                " bytes; use a smaller input or another device\n",
-                job->what, (uint64_t)total, (uint64_t)st->global_mem);
+        offload_backend_error("opencl",
+                              "%s needs %" PRIu64 " bytes of buffers, more than the device's "
+                              "CL_DEVICE_GLOBAL_MEM_SIZE of %" PRIu64
+                              " bytes; use a smaller input or another device\n",
+                              job->what, (uint64_t)total, (uint64_t)st->global_mem);
         return OFFLOAD_ERR_USAGE;
     }
     return OFFLOAD_OK;
@@ -469,13 +470,13 @@ enum offload_status opencl_run_sqrt(void *state, const struct kernel_input *kin,
     const double *in = kin->in;
     size_t n = kin->n;
     if (n == 0) {
-        fprintf(stderr, "offload: opencl: sqrt needs at least one element\n");
+        offload_backend_error("opencl", "sqrt needs at least one element\n");
         return OFFLOAD_ERR_USAGE;
     }
     struct job job = {.what = "sqrt", .in = in, .out = out, .enqueue = enqueue_sqrt, .n = n};
     if (!size_mul_fits(n, sizeof(double), &job.in_bytes) ||
         !size_mul_fits(n, sizeof(float), &job.out_bytes)) {
-        fprintf(stderr, "offload: opencl: sqrt of %zu elements overflows the address space\n", n);
+        offload_backend_error("opencl", "sqrt of %zu elements overflows the address space\n", n);
         return OFFLOAD_ERR_USAGE;
     }
     return run_job(st, &job, t);
@@ -500,17 +501,17 @@ enum offload_status opencl_run_sumsqrt(void *state, const struct kernel_input *k
         break;
     }
     if (!job.enqueue) {
-        fprintf(stderr, "offload: opencl: unknown sumsqrt algorithm %d\n", (int)alg);
+        offload_backend_error("opencl", "unknown sumsqrt algorithm %d\n", (int)alg);
         return OFFLOAD_ERR_USAGE;
     }
     if (n == 0) {
-        fprintf(stderr, "offload: opencl: %s needs at least one element\n", job.what);
+        offload_backend_error("opencl", "%s needs at least one element\n", job.what);
         return OFFLOAD_ERR_USAGE;
     }
     if (!size_mul_fits(n, sizeof(double), &job.in_bytes) ||
         !size_mul_fits(n, sizeof(float), &job.out_bytes)) {
-        fprintf(stderr, "offload: opencl: %s of %zu elements overflows the address space\n",
-                job.what, n);
+        offload_backend_error("opencl", "%s of %zu elements overflows the address space\n",
+                              job.what, n);
         return OFFLOAD_ERR_USAGE;
     }
     if (alg == ALG_FAST) {
@@ -539,18 +540,18 @@ enum offload_status opencl_run_scores(void *state, const struct kernel_input *ki
         break;
     }
     if (!job.enqueue) {
-        fprintf(stderr, "offload: opencl: unknown scores algorithm %d\n", (int)alg);
+        offload_backend_error("opencl", "unknown scores algorithm %d\n", (int)alg);
         return OFFLOAD_ERR_USAGE;
     }
     if (m->rows == 0 || m->cols == 0 || !m->calls) {
-        fprintf(stderr, "offload: opencl: %s needs a matrix with at least one row and one column\n",
-                job.what);
+        offload_backend_error("opencl", "%s needs a matrix with at least one row and one column\n",
+                              job.what);
         return OFFLOAD_ERR_USAGE;
     }
     if (!size_mul_fits(m->rows, m->cols, &job.in_bytes) ||
         !size_mul_fits(m->rows, sizeof(cl_long), &job.out_bytes)) {
-        fprintf(stderr, "offload: opencl: a %zu x %zu matrix overflows the address space\n",
-                m->rows, m->cols);
+        offload_backend_error("opencl", "a %zu x %zu matrix overflows the address space\n", m->rows,
+                              m->cols);
         return OFFLOAD_ERR_USAGE;
     }
     return run_job(st, &job, t);

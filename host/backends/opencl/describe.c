@@ -3,6 +3,7 @@
  * (platform index, then device index among CL_DEVICE_TYPE_ALL, from 0). */
 #include "backend.h"
 #include "cl_errors.h"
+#include "message.h"
 
 #ifndef CL_TARGET_OPENCL_VERSION
 #define CL_TARGET_OPENCL_VERSION 120
@@ -77,26 +78,26 @@ enum offload_status opencl_describe_devices(struct device_description *out, size
     cl_uint nplat = 0;
     cl_int err = clGetPlatformIDs(0, NULL, &nplat);
     if (err == CL_PLATFORM_NOT_FOUND_KHR || (err == CL_SUCCESS && nplat == 0)) {
-        fprintf(stderr, "offload: opencl: no OpenCL platform found (run 'offload devices' "
-                        "for the fix)\n");
+        offload_backend_error("opencl", "no OpenCL platform found (run 'offload devices' "
+                                        "for the fix)\n");
         return OFFLOAD_UNAVAILABLE;
     }
     if (err != CL_SUCCESS) {
-        fprintf(stderr, "offload: opencl: clGetPlatformIDs failed: %s (%d)\n", cl_error_name(err),
-                (int)err);
+        offload_backend_error("opencl", "clGetPlatformIDs failed: %s (%d)\n", cl_error_name(err),
+                              (int)err);
         return OFFLOAD_ERR_RUN;
     }
     cl_platform_id *plats = calloc(nplat, sizeof *plats);
     if (!plats || clGetPlatformIDs(nplat, plats, NULL) != CL_SUCCESS) {
         free(plats);
-        fprintf(stderr, "offload: opencl: cannot list the OpenCL platforms\n");
+        offload_backend_error("opencl", "cannot list the OpenCL platforms\n");
         return OFFLOAD_ERR_RUN;
     }
     for (cl_uint p = 0; p < nplat; p++)
         describe_platform(plats[p], (int)p, out, cap, n);
     free(plats);
     if (*n == 0) {
-        fprintf(stderr, "offload: opencl: the OpenCL platforms found have no devices\n");
+        offload_backend_error("opencl", "the OpenCL platforms found have no devices\n");
         return OFFLOAD_UNAVAILABLE;
     }
     return OFFLOAD_OK;

@@ -5,6 +5,7 @@
  * allocation. Every call is blocking: results are in host memory on return. */
 
 #include "opencl_internal.h"
+#include "message.h"
 
 #include "timing.h"
 
@@ -129,7 +130,7 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
 
     if (list.count == 0) {
         if (!cfg->quiet)
-            fprintf(stderr, "offload: opencl: the OpenCL platforms found have no devices\n");
+            offload_backend_error("opencl", "the OpenCL platforms found have no devices\n");
         free(list.items);
         return OFFLOAD_UNAVAILABLE;
     }
@@ -142,7 +143,7 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
 
     struct opencl_state *st = calloc(1, sizeof *st);
     if (!st) {
-        fprintf(stderr, "offload: opencl: out of host memory\n");
+        offload_backend_error("opencl", "out of host memory\n");
         free(list.items);
         return OFFLOAD_ERR_RUN;
     }
@@ -155,10 +156,10 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
 
     if (!device_has_fp64(st->device)) {
         if (!cfg->quiet)
-            fprintf(stderr,
-                    "offload: opencl: device %s has no double precision (cl_khr_fp64), which the "
-                    "sqrt and sumsqrt kernels need; choose another device\n",
-                    info->device);
+            offload_backend_error("opencl",
+                                  "device %s has no double precision (cl_khr_fp64), which the "
+                                  "sqrt and sumsqrt kernels need; choose another device\n",
+                                  info->device);
         opencl_fini(st);
         return OFFLOAD_UNAVAILABLE;
     }

@@ -38,7 +38,7 @@ void reference_scores(const struct genotype_matrix *m, int64_t *scores);
 /* Scores must match the reference exactly (computed in O(rows*cols)). */
 struct check_result check_scores(const struct genotype_matrix *m, const int64_t *scores);
 
-/* Print the first mismatches of a failed check to f. */
-void check_print_failure(FILE *f, const char *what, const struct check_result *r);
+/* Print the first mismatches of a failed check as an error. */
+void check_print_failure(const char *what, const struct check_result *r);
 
 #endif

@@ -2,6 +2,7 @@
  * by P.D index or name substring, and the selectors compare and sweep use. */
 
 #include "opencl_internal.h"
+#include "message.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -86,7 +87,7 @@ enum offload_status enumerate_devices(struct device_list *list, FILE *no_platfor
 
     cl_platform_id *platforms = calloc(nplatforms, sizeof *platforms);
     if (!platforms) {
-        fprintf(stderr, "offload: opencl: out of host memory listing platforms\n");
+        offload_backend_error("opencl", "out of host memory listing platforms\n");
         return OFFLOAD_ERR_RUN;
     }
     if (!CL_OK("clGetPlatformIDs", clGetPlatformIDs(nplatforms, platforms, NULL))) {
@@ -108,7 +109,7 @@ enum offload_status enumerate_devices(struct device_list *list, FILE *no_platfor
             free(devices);
             if (grown)
                 list->items = grown;
-            fprintf(stderr, "offload: opencl: out of host memory listing devices\n");
+            offload_backend_error("opencl", "out of host memory listing devices\n");
             free(platforms);
             free(list->items);
             list->items = NULL;
@@ -250,7 +251,7 @@ enum offload_status select_device(const struct device_list *list, const char *se
                 *chosen = &list->items[i];
                 return OFFLOAD_OK;
             }
-        fprintf(stderr, "offload: opencl: there is no device %s; the devices are:\n", selector);
+        offload_backend_error("opencl", "there is no device %s; the devices are:\n", selector);
         print_device_names(list, 0, NULL);
         return OFFLOAD_ERR_USAGE;
     }
@@ -263,16 +264,16 @@ enum offload_status select_device(const struct device_list *list, const char *se
     if (matches == 1)
         return OFFLOAD_OK;
     if (matches == 0) {
-        fprintf(stderr,
-                "offload: opencl: no device name contains \"%s\"; pick one by P.D index or by a "
-                "name substring:\n",
-                selector);
+        offload_backend_error("opencl",
+                              "no device name contains \"%s\"; pick one by P.D index or by a "
+                              "name substring:\n",
+                              selector);
         print_device_names(list, 0, NULL);
     } else {
-        fprintf(stderr,
-                "offload: opencl: %zu devices match \"%s\"; pick one by its P.D index or a longer "
-                "substring:\n",
-                matches, selector);
+        offload_backend_error("opencl",
+                              "%zu devices match \"%s\"; pick one by its P.D index or a longer "
+                              "substring:\n",
+                              matches, selector);
         print_device_names(list, 1, selector);
     }
     return OFFLOAD_ERR_USAGE;

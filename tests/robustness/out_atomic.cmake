@@ -39,7 +39,7 @@ endfunction()
 
 # Bad input file: nothing is written.
 run("bad input" 2 "contains a NUL byte"
-    scores "${FIXTURES}/trust/nul.csv" --backend serial --out "${out_file}")
+    scores "${FIXTURES}/hostile/nul.csv" --backend serial --out "${out_file}")
 check_unchanged("bad input")
 
 # Input with no usable rows.

@@ -2,7 +2,8 @@
  * shows the same things: each run's provenance, the matched rows grouped by
  * kernel, algorithm and size with one column group per run, the end-to-end
  * speedup of each run over the first, and the rows not in every run. */
-#include "runs_report.h"
+#include "side_by_side.h"
+#include "message.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -438,7 +439,7 @@ enum offload_status report_runs(FILE *f, const struct saved_run *runs, size_t n,
 {
     size_t *order = calloc(m->nmatched + 1, sizeof *order);
     if (!order) {
-        fprintf(stderr, "offload: out of memory\n");
+        offload_error("out of memory\n");
         return OFFLOAD_ERR_RUN;
     }
     size_t norder = group_order(runs, m, order);

@@ -1,6 +1,7 @@
 /* OpenCL backend: `offload calibrate`, the measured ceilings. */
 
 #include "opencl_internal.h"
+#include "message.h"
 
 #include "timing.h"
 
@@ -84,9 +85,8 @@ static enum offload_status calib_create_kernels(struct opencl_state *st, struct 
         *wanted[i].slot = clCreateKernel(st->program, wanted[i].name, &err);
         if (!CL_OK("clCreateKernel", err)) {
             *wanted[i].slot = NULL;
-            fprintf(stderr,
-                    "offload: opencl: kernel %s is missing from the program (calibrate.cl)\n",
-                    wanted[i].name);
+            offload_backend_error(
+                "opencl", "kernel %s is missing from the program (calibrate.cl)\n", wanted[i].name);
             return OFFLOAD_ERR_RUN;
         }
     }
@@ -177,8 +177,8 @@ static enum offload_status calib_stream(struct opencl_state *st, const struct ca
     if (n64 > st->global_mem / (4 * 3 * sizeof(cl_double)))
         n64 = st->global_mem / (4 * 3 * sizeof(cl_double));
     if (n64 < 1024) {
-        fprintf(stderr, "offload: opencl: calibrate: the device's memory is too small for the "
-                        "bandwidth test\n");
+        offload_backend_error("opencl", "calibrate: the device's memory is too small for the "
+                                        "bandwidth test\n");
         return OFFLOAD_ERR_RUN;
     }
     const size_t n = (size_t)n64;
@@ -225,8 +225,8 @@ static enum offload_status calib_stream(struct opencl_state *st, const struct ca
         calib_read_element(st, b, n - 1, &last) != OFFLOAD_OK)
         goto done;
     if (first != 4.0 || last != 4.0 || !(best_copy > 0) || !(best_triad > 0)) {
-        fprintf(stderr, "offload: opencl: calibrate: the bandwidth kernels computed wrong values "
-                        "or took no measurable time\n");
+        offload_backend_error("opencl", "calibrate: the bandwidth kernels computed wrong values "
+                                        "or took no measurable time\n");
         goto done;
     }
     out->stream_copy = 16.0 * (double)n / best_copy;
@@ -300,7 +300,7 @@ static enum offload_status calib_sqrt(struct opencl_state *st, cl_kernel k, size
         best = t < best ? t : best;
     }
     if (!(best > 0)) {
-        fprintf(stderr, "offload: opencl: calibrate: the sqrt kernel took no measurable time\n");
+        offload_backend_error("opencl", "calibrate: the sqrt kernel took no measurable time\n");
         goto done;
     }
     /* The results are stored by every work-item, so no compiler can drop
@@ -321,8 +321,8 @@ static enum offload_status calib_sqrt(struct opencl_state *st, cl_kernel k, size
     }
     /* Every sqrt is of a number >= 1, so the sum is at least their count. */
     if (!(value >= sqrts_per_iteration * iterations * 0.5)) {
-        fprintf(stderr, "offload: opencl: calibrate: the sqrt kernel computed a wrong sum (%g)\n",
-                value);
+        offload_backend_error("opencl", "calibrate: the sqrt kernel computed a wrong sum (%g)\n",
+                              value);
         goto done;
     }
     *rate = (double)global * (double)iterations * sqrts_per_iteration / best;
@@ -421,8 +421,8 @@ static enum offload_status calib_transfers(struct opencl_state *st, struct ceili
     if ((cl_ulong)bytes > st->max_alloc)
         bytes = (size_t)st->max_alloc / 64 * 64;
     if (bytes < (small ? CALIB_SMALL_TRANSFER_BYTES : (1u << 20))) {
-        fprintf(stderr, "offload: opencl: calibrate: the device's largest buffer is too small for "
-                        "the transfer test\n");
+        offload_backend_error("opencl", "calibrate: the device's largest buffer is too small for "
+                                        "the transfer test\n");
         return OFFLOAD_ERR_RUN;
     }
     /* 64-byte aligned and written before any timing (see DESIGN.md). */
@@ -431,7 +431,7 @@ static enum offload_status calib_transfers(struct opencl_state *st, struct ceili
     enum offload_status status = OFFLOAD_ERR_RUN;
     cl_mem mem = NULL;
     if (!host || !scratch) {
-        fprintf(stderr, "offload: opencl: calibrate: out of host memory for the transfer test\n");
+        offload_backend_error("opencl", "calibrate: out of host memory for the transfer test\n");
         goto done;
     }
     for (size_t i = 0; i < bytes; i++)
@@ -439,7 +439,7 @@ static enum offload_status calib_transfers(struct opencl_state *st, struct ceili
     memset(scratch, 0, bytes);
     double memcpy_s = calib_memcpy_time(scratch, host, bytes);
     if (!(memcpy_s > 0)) {
-        fprintf(stderr, "offload: opencl: calibrate: host memcpy took no measurable time\n");
+        offload_backend_error("opencl", "calibrate: host memcpy took no measurable time\n");
         goto done;
     }
 
