@@ -97,6 +97,11 @@ static void print_group_table(FILE *f, const struct result_set *set, const long 
                     "    %-24s note: %zu of %zu kernel times were outliers (a busy machine); "
                     "the minimum is shown\n",
                     "", r->run->stats[PHASE_KERNEL].outliers, r->run->samples);
+        if (r->run->load.busy) {
+            char load[160];
+            fprintf(f, "    %-24s busy: %s; these times are slower than on a quiet machine\n", "",
+                    describe_machine_load(&r->run->load, load, sizeof load));
+        }
     }
     if (fastest >= 0) {
         const struct result_record *r = &set->items[recs[fastest]];

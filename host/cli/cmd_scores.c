@@ -2,6 +2,7 @@
  * time of each part of the run and, for several percentages, the scaling. */
 #include <cjson/cJSON.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,7 +20,24 @@ struct scores_output {
     const int64_t *scores;
     const char *path; /* the genotype table */
     double percent;
+    /* Set by write_scores: the format's writer, the seconds it took, and
+     * the seconds the atomic write added (fsync and rename): the script
+     * writes without them, so they stay out of its "output" time. */
+    int (*writer)(FILE *, void *);
+    double written_s, durability_s;
 };
+
+/* The format's writer, timed with its flush. */
+static int timed_writer(FILE *f, void *ctx)
+{
+    struct scores_output *o = ctx;
+    double t0 = offload_now();
+    int rc = o->writer(f, ctx);
+    if (rc == 0 && fflush(f) != 0)
+        rc = -1;
+    o->written_s = offload_now() - t0;
+    return rc;
+}
 
 static int write_scores_csv(FILE *f, void *ctx)
 {
@@ -107,11 +125,13 @@ static int write_scores(const struct cli *c, struct scores_output *out)
     if (!dest)
         return 0;
     char err[PATH_MAX + 256];
-    int (*writer)(FILE *, void *) = c->format == FORMAT_JSON       ? write_scores_json
-                                    : c->format == FORMAT_TABLE    ? write_scores_table
-                                    : c->format == FORMAT_MARKDOWN ? write_scores_markdown
-                                                                   : write_scores_csv;
-    enum offload_status st = write_file_atomic(dest, writer, out, err, sizeof err);
+    out->writer = c->format == FORMAT_JSON       ? write_scores_json
+                  : c->format == FORMAT_TABLE    ? write_scores_table
+                  : c->format == FORMAT_MARKDOWN ? write_scores_markdown
+                                                 : write_scores_csv;
+    double t0 = offload_now();
+    enum offload_status st = write_file_atomic(dest, timed_writer, out, err, sizeof err);
+    out->durability_s = offload_now() - t0 - out->written_s;
     if (st != OFFLOAD_OK) {
         offload_error("%s\n", err);
         return offload_exit_code(st);
@@ -126,6 +146,9 @@ struct scores_step {
     double percent;
     size_t rows, cols, lines_kept, data_lines, skipped;
     double parse_s, score_s, kernel_min_s, output_s;
+    double kernel_median_s;   /* of the timed repeats: with the minimum, the spread */
+    size_t repeats;
+    struct machine_load load; /* other processes while timing */
     int64_t best_score;
     char best_id[256];
 };
@@ -166,6 +189,9 @@ static int score_one_percent(struct cli *c, const struct backend_ops *ops, void 
         /* The script scores once: that first call is the "score" phase. */
         step->score_s = set->warmup > 0 ? res->warmup_total : res->total[0];
         step->kernel_min_s = res->stats[PHASE_KERNEL].min;
+        step->kernel_median_s = res->stats[PHASE_KERNEL].median;
+        step->repeats = res->samples;
+        step->load = res->load;
         size_t best = 0;
         for (size_t r = 1; r < m->rows; r++)
             if (scores[r] > scores[best])
@@ -177,7 +203,7 @@ static int score_one_percent(struct cli *c, const struct backend_ops *ops, void 
         double t_out = offload_now();
         char path_buf[PATH_MAX + 64];
         struct scores_output out = {m, scores, genotype_path(c, path_buf, sizeof path_buf),
-                                    percent};
+                                    percent, NULL, 0, 0};
         /* Several percentages export their steps instead (command_scores). */
         if (c->npercent == 1)
             rc = write_scores(c, &out);
@@ -187,7 +213,7 @@ static int score_one_percent(struct cli *c, const struct backend_ops *ops, void 
         else
             fprintf(h, "No marker distinguishes any two varieties (every score is 0)\n");
         fflush(h);
-        step->output_s = offload_now() - t_out;
+        step->output_s = offload_now() - t_out - out.durability_s;
     }
     free(res);
     workload_free(scores);
@@ -201,9 +227,17 @@ struct steps_output {
     const char *path;
     const struct scores_step *steps;
     size_t n;
-    double exponent;                   /* kernel time ~ markers^exponent; NaN with one step */
+    struct scaling_fit fit;            /* kernel time ~ markers^k; NaN with one step */
+    int busy;                          /* the machine was busy during some step */
     double script_s, start_s, setup_s; /* the script's run and its parts */
 };
+
+/* The exponent when it is measurable here, else NaN (an export never states
+ * a busy machine's or a spread fit's number as a fact). */
+static double exponent_fact(const struct steps_output *o)
+{
+    return o->fit.measurable && !o->busy ? o->fit.exponent : NAN;
+}
 
 static double scoring_share(const struct steps_output *o)
 {
@@ -220,16 +254,22 @@ static double amdahl_bound(const struct steps_output *o)
 static int write_steps_csv(FILE *f, void *ctx)
 {
     const struct steps_output *o = ctx;
+    char exponent[32] = ""; /* empty where not measurable here */
+    if (isfinite(exponent_fact(o)))
+        snprintf(exponent, sizeof exponent, "%.9g", exponent_fact(o));
     if (fprintf(f, "percent,markers,varieties,parse_s,score_s,kernel_min_s,best_score,best_id,"
-                   "kernel_scaling_exponent,script_s,scoring_share,amdahl_max_speedup\n") < 0)
+                   "kernel_scaling_exponent,script_s,scoring_share,amdahl_max_speedup,"
+                   "kernel_median_s,exponent_low,exponent_high,machine_busy\n") < 0)
         return -1;
     for (size_t i = 0; i < o->n; i++) {
         const struct scores_step *s = &o->steps[i];
         if (fprintf(f, "%.9g,%zu,%zu,%.9g,%.9g,%.9g,%lld,", s->percent, s->rows, s->cols,
                     s->parse_s, s->score_s, s->kernel_min_s, (long long)s->best_score) < 0 ||
             csv_write_field(f, s->best_id) != 0 ||
-            fprintf(f, ",%.9g,%.9g,%.9g,%.9g\n", o->exponent, o->script_s, scoring_share(o),
-                    amdahl_bound(o)) < 0)
+            fprintf(f, ",%s,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%s\n", exponent, o->script_s,
+                    scoring_share(o),
+                    amdahl_bound(o), s->kernel_median_s, o->fit.low, o->fit.high,
+                    s->load.busy ? "yes" : "no") < 0)
             return -1;
     }
     return 0;
@@ -252,11 +292,28 @@ static int write_steps_json(FILE *f, void *ctx)
         cJSON_AddNumberToObject(row, "parse_s", s->parse_s);
         cJSON_AddNumberToObject(row, "score_s", s->score_s);
         cJSON_AddNumberToObject(row, "kernel_min_s", s->kernel_min_s);
+        cJSON_AddNumberToObject(row, "kernel_median_s", s->kernel_median_s);
+        cJSON_AddNumberToObject(row, "repeats", (double)s->repeats);
+        if (s->load.known)
+            cJSON_AddBoolToObject(row, "machine_busy", s->load.busy);
+        else
+            cJSON_AddNullToObject(row, "machine_busy");
+        cJSON_AddNumberToObject(row, "others_cpu_share", s->load.others_share);
         cJSON_AddNumberToObject(row, "best_score", (double)s->best_score);
         cJSON_AddStringToObject(row, "best_id", s->best_id);
         cJSON_AddItemToArray(list, row);
     }
-    cJSON_AddNumberToObject(root, "kernel_scaling_exponent", o->exponent);
+    /* null when not measurable here: the interval says how far it ranged. */
+    if (isfinite(exponent_fact(o)))
+        cJSON_AddNumberToObject(root, "kernel_scaling_exponent", exponent_fact(o));
+    else
+        cJSON_AddNullToObject(root, "kernel_scaling_exponent");
+    if (isfinite(o->fit.low) && isfinite(o->fit.high)) {
+        cJSON *range = cJSON_AddArrayToObject(root, "kernel_scaling_interval");
+        cJSON_AddItemToArray(range, cJSON_CreateNumber(o->fit.low));
+        cJSON_AddItemToArray(range, cJSON_CreateNumber(o->fit.high));
+    }
+    cJSON_AddBoolToObject(root, "machine_busy", o->busy);
     cJSON *script = cJSON_AddObjectToObject(root, "script");
     const struct scores_step *last = &o->steps[o->n - 1];
     cJSON_AddNumberToObject(script, "percent", last->percent);
@@ -288,12 +345,13 @@ static int write_steps_markdown(FILE *f, void *ctx)
         markdown_cell(f, s->best_id);
         fputs(" |\n", f);
     }
+    char scaling[192];
     fprintf(f,
-            "\nThe kernel's time grows as markers^%.2f. In the script's run (%g%%, %.3g s), "
+            "\nThe kernel's scaling: %s. In the script's run (%g%%, %.3g s), "
             "scoring is %.0f%% of the time: if it took no time at all the run would be at "
             "most %.2fx faster (Amdahl's law).\n",
-            o->exponent, o->steps[o->n - 1].percent, o->script_s, 100 * scoring_share(o),
-            amdahl_bound(o));
+            describe_scaling(&o->fit, o->busy, "markers", scaling, sizeof scaling),
+            o->steps[o->n - 1].percent, o->script_s, 100 * scoring_share(o), amdahl_bound(o));
     return ferror(f) ? -1 : 0;
 }
 
@@ -325,7 +383,8 @@ static void print_scaling(FILE *h, const struct scores_step *steps, size_t done)
     char a[32], b[32], d[32];
     fprintf(h, "\n%8s %8s %10s %12s %12s  %s\n", "percent", "markers", "parse", "score (1st)",
             "kernel min", "best");
-    double x[MAX_LIST], y[MAX_LIST];
+    double x[MAX_LIST], lo[MAX_LIST], hi[MAX_LIST];
+    struct machine_load load = {0};
     for (size_t i = 0; i < done; i++) {
         fprintf(h, "%7g%% %8zu %10s %12s %12s  %lld %s\n", steps[i].percent, steps[i].rows,
                 format_seconds(steps[i].parse_s, a, sizeof a),
@@ -333,14 +392,37 @@ static void print_scaling(FILE *h, const struct scores_step *steps, size_t done)
                 format_seconds(steps[i].kernel_min_s, d, sizeof d), (long long)steps[i].best_score,
                 steps[i].best_id);
         x[i] = (double)steps[i].rows;
-        y[i] = steps[i].kernel_min_s;
+        lo[i] = steps[i].kernel_min_s;
+        hi[i] = steps[i].kernel_median_s;
+        machine_load_merge(&load, &steps[i].load);
     }
     const struct scores_step *first = &steps[0], *last = &steps[done - 1];
-    fprintf(h,
-            "kernel scaling %g%% -> %g%%: %.3gx the markers took %.3gx the kernel time "
-            "(time ~ markers^%.2f)\n",
+    struct scaling_fit fit = stats_scaling_fit(x, lo, hi, done);
+    char scaling[192], busy[160];
+    fprintf(h, "kernel scaling %g%% -> %g%%: %.3gx the markers took %.3gx the kernel time (%s)\n",
             first->percent, last->percent, (double)last->rows / (double)first->rows,
-            last->kernel_min_s / first->kernel_min_s, stats_scaling_exponent(x, y, done));
+            last->kernel_min_s / first->kernel_min_s,
+            describe_scaling(&fit, load.busy, "markers", scaling, sizeof scaling));
+    if (load.busy)
+        fprintf(h, "busy: %s while timing; these times are slower and more spread than on a "
+                   "quiet machine\n",
+                describe_machine_load(&load, busy, sizeof busy));
+}
+
+/* One percentage: the kernel's spread over the timed repeats, and whether
+ * the machine was busy. */
+static void print_spread(FILE *h, const struct scores_step *s)
+{
+    char a[32], b[32], load[160];
+    fprintf(h, "kernel: min %s, median %s over %zu timed repeats after the script's call "
+               "(spread %.0f%%)\n",
+            format_seconds(s->kernel_min_s, a, sizeof a),
+            format_seconds(s->kernel_median_s, b, sizeof b), s->repeats,
+            s->kernel_min_s > 0 ? 100 * (s->kernel_median_s / s->kernel_min_s - 1) : 0);
+    if (s->load.busy)
+        fprintf(h, "busy: %s while timing; these times are slower and more spread than on a "
+                   "quiet machine\n",
+                describe_machine_load(&s->load, load, sizeof load));
 }
 
 int command_scores(struct cli *c)
@@ -366,13 +448,11 @@ int command_scores(struct cli *c)
         return offload_exit_code(st);
     t_setup = offload_now() - t_setup;
 
-    /* One percentage: score once like the script (or --repeat times). Several:
-     * the first call is the script's, then repeats time the kernel's scaling. */
+    /* The first call is the script's (the warm-up, timed on its own); timed
+     * repeats follow, enough for a spread (and, with several percentages,
+     * the kernel's scaling). */
     struct run_settings set = make_settings(c);
-    if (c->npercent == 1) {
-        set.warmup = 0;
-        set.repeat = c->repeat > 0 ? c->repeat : 1;
-    }
+    set.warmup = 1;
     struct scores_step steps[MAX_LIST];
     int rc = 0;
     size_t done = 0;
@@ -399,6 +479,8 @@ int command_scores(struct cli *c)
             spec, info.device, algorithm_name(algorithm_option(c)));
     if (c->npercent > 1)
         print_scaling(h, steps, done);
+    else
+        print_spread(h, last);
     /* The script reads one file and scores it once: split that run (the last
      * percentage). Timing repeats and score checks are this tool's extras. */
     double script = start_s + t_setup + last->parse_s + last->score_s + last->output_s;
@@ -419,12 +501,15 @@ int command_scores(struct cli *c)
             format_seconds(whole, a, sizeof a));
     if (c->npercent == 1)
         return 0;
-    double x[MAX_LIST], y[MAX_LIST];
+    double x[MAX_LIST], lo[MAX_LIST], hi[MAX_LIST];
+    int busy = 0;
     for (size_t i = 0; i < done; i++) {
         x[i] = (double)steps[i].rows;
-        y[i] = steps[i].kernel_min_s;
+        lo[i] = steps[i].kernel_min_s;
+        hi[i] = steps[i].kernel_median_s;
+        busy |= steps[i].load.busy;
     }
-    struct steps_output out = {path,   steps,   done,   stats_scaling_exponent(x, y, done),
+    struct steps_output out = {path, steps, done, stats_scaling_fit(x, lo, hi, done), busy,
                                script, start_s, t_setup};
     return write_steps(c, &out);
 }

@@ -85,9 +85,20 @@ void report_run(FILE *f, const char *backend_name, const struct backend_info *in
                 set->warmup, format_seconds(res->warmup_total, a, sizeof a));
     else
         fprintf(f, "runs       %zu timed, no warm-up (the first call is timed)", res->samples);
-    if (set->repeat <= 0)
+    if (set->repeat <= 0 && res->capped)
+        fprintf(f, ", stopped at the cap of %d runs after %s", set->max_repeat,
+                format_seconds(res->timed_s, b, sizeof b));
+    else if (set->repeat <= 0)
         fprintf(f, ", repeated for at least %s", format_seconds(set->min_time, b, sizeof b));
     fputc('\n', f);
+    char load[160];
+    fprintf(f, "machine    %s\n", describe_machine_load(&res->load, load, sizeof load));
+    if (res->load.busy)
+        fprintf(f, "busy       the machine was busy while this ran: times are slower and more "
+                   "spread than on a quiet machine; run again when it is quiet\n");
+    else if (!res->settled && set->repeat <= 0)
+        fprintf(f, "spread     the times did not settle within %dx the runs: treat them as "
+                   "rough\n", RUN_SETTLE_FACTOR);
     report_phase(f, "copy-in", &res->stats[PHASE_COPY_IN]);
     report_phase(f, "kernel", &res->stats[PHASE_KERNEL]);
     report_phase(f, "copy-out", &res->stats[PHASE_COPY_OUT]);
