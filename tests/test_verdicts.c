@@ -288,11 +288,47 @@ static void test_quoted_contradictions(void **state)
     assert_non_null(strstr(a.reason, "--memory zero-copy"));
 }
 
+/* The scaling told apart: code x threads is the speedup over serial, and
+ * the memory reason is given only for a memory-bound run, from the
+ * ceilings, with where memory saturates. */
+static void test_scaling_split(void **state)
+{
+    (void)state;
+    char line[512];
+    /* sumsqrt as the issue saw it: 11.66x = 5.89x code x 1.98x threads. */
+    struct scaling_split s = {.serial_s = 11.66, .one_thread_s = 1.98, .threaded_s = 1.0,
+                              .threads = 2};
+    explain_scaling_split(&s, line, sizeof line);
+    assert_non_null(strstr(line, "on 2 threads 11.7x serial"));
+    assert_non_null(strstr(line, "5.89x from the code"));
+    assert_non_null(strstr(line, "1.98x from threads (1 to 2)"));
+    assert_null(strstr(line, "memory"));
+    /* sqrt: one core reaches 11 of 20 GB/s: threads give up to 1.8x, memory
+     * saturates at about 2 threads. */
+    s = (struct scaling_split){.serial_s = 10e-3, .one_thread_s = 10e-3, .threaded_s = 5.5e-3,
+                               .threads = 2, .one_core_gbps = 11, .all_cores_gbps = 20,
+                               .memory_bound = 1};
+    explain_scaling_split(&s, line, sizeof line);
+    assert_non_null(strstr(line, "one core reaches 11 of the 20 GB/s that 2 threads reach"));
+    assert_non_null(strstr(line, "up to 1.8x"));
+    assert_non_null(strstr(line, "saturates at about 2 threads"));
+    /* Ceilings from a busy machine (one core above all): no reason drawn. */
+    s.one_core_gbps = 29;
+    s.all_cores_gbps = 17;
+    explain_scaling_split(&s, line, sizeof line);
+    assert_null(strstr(line, "saturates"));
+    assert_non_null(strstr(line, "--recalibrate"));
+    /* One run only: nothing to tell apart. */
+    s = (struct scaling_split){.threaded_s = 1.0, .threads = 2};
+    assert_string_equal(explain_scaling_split(&s, line, sizeof line), "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_verdict_properties),
         cmocka_unit_test(test_quoted_contradictions),
+        cmocka_unit_test(test_scaling_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* offload compare: every backend on the same inputs, side by side, with
  * speedups, share of the measured ceilings and verdicts. */
 #include <string.h>
+#include <unistd.h>
 
 #include "analysis.h"
 #include "lineup.h"
@@ -113,6 +114,40 @@ static void print_group_table(FILE *f, const struct result_set *set, const long 
     }
 }
 
+/* What threads gave and what the code gave, from the group's serial run,
+ * the threaded backend on 1 thread and on the most threads. */
+static void print_scaling_split(FILE *f, const struct result_set *set, const long *recs, size_t n,
+                                const struct bench_backend *list, const size_t *backend_of)
+{
+    const struct result_record *serial = NULL, *one = NULL, *many = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (recs[i] < 0)
+            continue;
+        const struct result_record *r = &set->items[recs[i]];
+        const struct backend_caps *caps = &list[backend_of[i]].ops->caps;
+        if (caps->reference)
+            serial = r;
+        else if (caps->threads && r->info.threads == 1)
+            one = r;
+        else if (caps->threads && (!many || r->info.threads > many->info.threads))
+            many = r;
+    }
+    if (!many)
+        return;
+    struct scaling_split s = {
+        .serial_s = serial ? record_total(serial) : 0,
+        .one_thread_s = one ? record_total(one) : 0,
+        .threaded_s = record_total(many),
+        .threads = many->info.threads,
+        .one_core_gbps = one ? one->analysis.peak_gbps : serial ? serial->analysis.peak_gbps : 0,
+        .all_cores_gbps = many->analysis.peak_gbps,
+        .memory_bound = many->analysis.verdict == VERDICT_MEMORY,
+    };
+    char line[512];
+    if (explain_scaling_split(&s, line, sizeof line)[0])
+        fprintf(f, "  %s %s\n", many->backend, line);
+}
+
 /* One kernel and algorithm on every started backend: its table. Returns 0
  * or the exit code of an input that could not be prepared (which ends the
  * command); run failures go to *worst. */
@@ -147,6 +182,7 @@ static int compare_group(struct cli *c, enum offload_kernel k, enum offload_algo
     c->progress_label = NULL;
     progress_clear(pg);
     print_group_table(c->human, results, recs, n, backends, backend_of);
+    print_scaling_split(c->human, results, recs, n, backends, backend_of);
     fflush(c->human);
     prepared_free(&p);
     return 0;
@@ -156,6 +192,26 @@ static int compare_group(struct cli *c, enum offload_kernel k, enum offload_algo
 static int algorithms_of(enum offload_kernel k, int run_naive, int run_fast)
 {
     return (run_naive ? 1 : 0) | (run_fast && kernel_spec_of(k)->has_fast ? 2 : 0);
+}
+
+/* Without --threads, each threaded backend also runs on 1 thread, right
+ * before itself, so what threads gave is told apart from what the code gave. */
+static void add_one_thread_runs(const struct cli *c, struct bench_backend *list, size_t *n)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (c->given[OPT_THREADS] || cores < 2)
+        return;
+    for (size_t i = 0; i < *n && *n < MAX_BENCH_BACKENDS; i++) {
+        if (!list[i].ops->caps.threads || list[i].threads == 1)
+            continue;
+        char label[sizeof list[i].label];
+        snprintf(label, sizeof label, "%.56s/1t", list[i].label);
+        memmove(&list[i + 1], &list[i], (*n - i) * sizeof *list);
+        list[i].threads = 1;
+        memcpy(list[i].label, label, sizeof label);
+        (*n)++;
+        i++;
+    }
 }
 
 int command_compare(struct cli *c)
@@ -179,6 +235,7 @@ int command_compare(struct cli *c)
     int worst = build_backend_list(c, 1, backends, &nb);
     if (worst)
         return worst;
+    add_one_thread_runs(c, backends, &nb);
     const char *alg = c->value[OPT_ALGORITHM] ? c->value[OPT_ALGORITHM] : "both";
     int run_naive = strcmp(alg, "fast") != 0, run_fast = strcmp(alg, "naive") != 0;
     if (!run_naive && nkernels == 1 && !kernel_spec_of(kernels[0])->has_fast)

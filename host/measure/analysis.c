@@ -425,3 +425,50 @@ struct analysis analyse_run(const struct kernel_input *in, const struct run_resu
     judge_ceilings(&a, in, info, kernel, mem_frac, comp_frac);
     return a;
 }
+
+const char *explain_scaling_split(const struct scaling_split *s, char *buf, size_t cap)
+{
+    buf[0] = 0;
+    if (s->threaded_s <= 0 || s->threads < 2 || (s->serial_s <= 0 && s->one_thread_s <= 0))
+        return buf;
+    size_t used = 0;
+    int w;
+    if (s->serial_s > 0)
+        w = snprintf(buf, cap, "on %d threads %.3gx serial", s->threads,
+                     s->serial_s / s->threaded_s);
+    else
+        w = snprintf(buf, cap, "on %d threads", s->threads);
+    used += w > 0 ? (size_t)w : 0;
+    if (s->one_thread_s > 0 && used < cap) {
+        if (s->serial_s > 0)
+            w = snprintf(buf + used, cap - used,
+                         ": %.3gx from the code (serial against 1 thread: vectorisation and the "
+                         "loop) and %.3gx from threads (1 to %d)",
+                         s->serial_s / s->one_thread_s, s->one_thread_s / s->threaded_s,
+                         s->threads);
+        else
+            w = snprintf(buf + used, cap - used, ": %.3gx from threads (1 to %d)",
+                         s->one_thread_s / s->threaded_s, s->threads);
+        used += w > 0 ? (size_t)w : 0;
+    }
+    if (s->memory_bound && s->one_core_gbps > s->all_cores_gbps && s->all_cores_gbps > 0 &&
+        used < cap) {
+        /* A ceiling measured on a busy machine: no reason can be drawn. */
+        snprintf(buf + used, cap - used,
+                 "; the memory ceilings disagree (1 thread %.3g GB/s above %d threads' %.3g): "
+                 "run offload calibrate --recalibrate on a quiet machine",
+                 s->one_core_gbps, s->threads, s->all_cores_gbps);
+    } else if (s->memory_bound && s->one_core_gbps > 0 && s->all_cores_gbps > 0 && used < cap) {
+        double ratio = s->all_cores_gbps / s->one_core_gbps;
+        int saturate = (int)(ratio + 0.999);
+        if (saturate < 1)
+            saturate = 1;
+        snprintf(buf + used, cap - used,
+                 "; memory-bound: one core reaches %.3g of the %.3g GB/s that %d threads reach "
+                 "so threads can give up to %.2gx here and memory saturates at about %d "
+                 "thread%s",
+                 s->one_core_gbps, s->all_cores_gbps, s->threads, ratio, saturate,
+                 saturate == 1 ? "" : "s");
+    }
+    return buf;
+}
