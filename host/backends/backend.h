@@ -53,6 +53,7 @@ struct backend_info {
     double setup_s;     /* platform/context/queue creation */
     double build_s;     /* program build; 0 for host backends */
     int build_cached;   /* 1 from a binary cache, 0 compiled, -1 unknown */
+    char device_role[16]; /* "CPU", "GPU", "accelerator", "device"; "" host backends */
     int has_memory_mode; /* 1 when memory_mode applies (devices with copies) */
     enum offload_memory_mode memory_mode; /* how buffers reach the device */
 };

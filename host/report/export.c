@@ -231,6 +231,8 @@ static cJSON *json_record(const struct result_record *r)
     cJSON_AddStringToObject(o, "driver", r->info.driver);
     if (r->has_memory)
         cJSON_AddStringToObject(o, "memory", memory_mode_name(r->memory));
+    if (r->info.device_role[0])
+        cJSON_AddStringToObject(o, "device_role", r->info.device_role);
     cJSON_AddBoolToObject(o, "unified_memory", r->info.unified_memory);
     cJSON_AddNumberToObject(o, "threads", r->info.threads);
     cJSON_AddNumberToObject(o, "size", (double)r->size);

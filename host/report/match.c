@@ -12,42 +12,57 @@ int saved_rows_same_group(const struct saved_row *a, const struct saved_row *b)
            a->size == b->size && a->rows == b->rows && a->cols == b->cols;
 }
 
+/* The key without the device role: the same backend and memory mode on
+ * whatever device each run had. */
+static int rows_match_any_role(const struct saved_row *a, const struct saved_row *b)
+{
+    return saved_rows_same_group(a, b) && strcmp(a->kind, b->kind) == 0 &&
+           strcmp(a->memory, b->memory) == 0 && a->on_device == b->on_device;
+}
+
 int saved_rows_match(const struct saved_row *a, const struct saved_row *b)
 {
-    if (!saved_rows_same_group(a, b) || strcmp(a->kind, b->kind) != 0 ||
-        strcmp(a->memory, b->memory) != 0 || a->on_device != b->on_device)
-        return 0;
-    return !a->on_device || strcmp(a->device, b->device) == 0;
+    return rows_match_any_role(a, b) && strcmp(a->role, b->role) == 0;
 }
 
-/* The first row of run that matches want and is not used yet; -1 if none. */
+/* The fastest row of run that matches want and is not used yet (the best
+ * device of a role when a run has several); -1 if none. */
 static long first_unused(const struct saved_run *run, const unsigned char *used,
-                         const struct saved_row *want)
+                         const struct saved_row *want, int any_role)
 {
+    long best = -1;
     for (size_t j = 0; j < run->count; j++)
-        if (!used[j] && saved_rows_match(&run->rows[j], want))
-            return (long)j;
-    return -1;
+        if (!used[j] &&
+            (any_role ? rows_match_any_role : saved_rows_match)(&run->rows[j], want) &&
+            (best < 0 || run->rows[j].total_s < run->rows[best].total_s))
+            best = (long)j;
+    return best;
 }
 
+/* Pass 0 pairs devices of the same role (CPU with CPU, GPU with GPU); pass
+ * 1 pairs what is left across roles (a laptop's CPU device with a
+ * workstation's GPU: the comparison between the two machines' devices). */
 static enum offload_status pair_rows(const struct saved_run *runs, size_t n, unsigned char **used,
                                      struct match_set *out)
 {
-    for (size_t i = 0; i < runs[0].count; i++) {
-        size_t pick[MATCH_MAX_RUNS] = {i};
-        size_t f = 1;
-        for (; f < n; f++) {
-            long j = first_unused(&runs[f], used[f], &runs[0].rows[i]);
-            if (j < 0)
-                break;
-            pick[f] = (size_t)j;
+    for (int any_role = 0; any_role < 2; any_role++)
+        for (size_t i = 0; i < runs[0].count; i++) {
+            if (used[0][i])
+                continue;
+            size_t pick[MATCH_MAX_RUNS] = {i};
+            size_t f = 1;
+            for (; f < n; f++) {
+                long j = first_unused(&runs[f], used[f], &runs[0].rows[i], any_role);
+                if (j < 0)
+                    break;
+                pick[f] = (size_t)j;
+            }
+            if (f < n)
+                continue; /* not in every run: left over */
+            for (f = 0; f < n; f++)
+                used[f][pick[f]] = 1;
+            memcpy(out->matched[out->nmatched++], pick, sizeof pick);
         }
-        if (f < n)
-            continue; /* not in every run: left over */
-        for (f = 0; f < n; f++)
-            used[f][pick[f]] = 1;
-        memcpy(out->matched[out->nmatched++], pick, sizeof pick);
-    }
     for (size_t r = 0; r < n; r++)
         for (size_t j = 0; j < runs[r].count; j++)
             if (!used[r][j])

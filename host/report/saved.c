@@ -60,7 +60,39 @@ static size_t size_field(const cJSON *obj, const char *name, int *ok)
     return (size_t)v;
 }
 
-static int parse_row(const cJSON *rec, struct saved_row *r)
+/* A device's role from an export that does not record it (written before
+ * device_role): named as a CPU driver names it (PoCL: "pthread-", "cpu-")
+ * or after the host's CPU, it is the CPU (a laptop CPU's name may say
+ * "Radeon Graphics"); else a name a GPU maker uses is a GPU; else a device
+ * sharing host memory or named like a CPU is the CPU. */
+static void infer_role(const cJSON *rec, const char *host_cpu, struct saved_row *r)
+{
+    static const char *const driver_words[] = {"pthread", "cpu-", "basic-"};
+    static const char *const cpu_words[] = {"CPU", "EPYC", "Xeon", "Core(TM)", "Ryzen"};
+    static const char *const gpu_words[] = {"NVIDIA", "GeForce", "Tesla", "Quadro", "Radeon",
+                                            "gfx", "Graphics", "GPU", "Apple M", "Arc"};
+    int cpu = host_cpu && host_cpu[0] && strstr(r->device, host_cpu);
+    for (size_t i = 0; i < sizeof driver_words / sizeof driver_words[0] && !cpu; i++)
+        cpu = strstr(r->device, driver_words[i]) != NULL;
+    if (cpu) {
+        snprintf(r->role, sizeof r->role, "CPU");
+        return;
+    }
+    for (size_t i = 0; i < sizeof gpu_words / sizeof gpu_words[0]; i++)
+        if (strstr(r->device, gpu_words[i])) {
+            snprintf(r->role, sizeof r->role, "GPU");
+            return;
+        }
+    int unified = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec, "unified_memory"));
+    for (size_t i = 0; i < sizeof cpu_words / sizeof cpu_words[0]; i++)
+        if (strstr(r->device, cpu_words[i]) || unified) {
+            snprintf(r->role, sizeof r->role, "CPU");
+            return;
+        }
+    snprintf(r->role, sizeof r->role, "device");
+}
+
+static int parse_row(const cJSON *rec, const char *host_cpu, struct saved_row *r)
 {
     if (!cJSON_IsObject(rec))
         return 0;
@@ -76,6 +108,11 @@ static int parse_row(const cJSON *rec, struct saved_row *r)
     copy_string(platform, sizeof platform, rec, "platform");
     r->on_device = platform[0] != '\0';
     backend_kind(r->backend, r->kind, sizeof r->kind);
+    copy_string(r->role, sizeof r->role, rec, "device_role");
+    if (!r->on_device)
+        snprintf(r->role, sizeof r->role, "host");
+    else if (!r->role[0])
+        infer_role(rec, host_cpu, r);
     int sizes_ok = 1;
     r->size = size_field(rec, "size", &sizes_ok);
     r->rows = size_field(rec, "rows", &sizes_ok);
@@ -185,10 +222,12 @@ enum offload_status saved_run_parse(const char *text, const char *name, struct s
     }
     const cJSON *rec;
     size_t i = 0;
+    const char *host_cpu = cJSON_GetStringValue(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "host"), "cpu"));
     if (st == OFFLOAD_OK) {
         cJSON_ArrayForEach(rec, results)
         {
-            if (!parse_row(rec, &out->rows[out->count])) {
+            if (!parse_row(rec, host_cpu, &out->rows[out->count])) {
                 char problem[128];
                 snprintf(problem, sizeof problem,
                          "result %zu lacks its kernel, backend or times, or its size is no "
@@ -238,6 +277,8 @@ static void row_from_record(const struct result_record *rec, struct saved_row *r
              rec->has_memory ? memory_mode_name(rec->memory) : "-");
     r->on_device = rec->info.platform[0] != '\0';
     backend_kind(r->backend, r->kind, sizeof r->kind);
+    snprintf(r->role, sizeof r->role, "%s",
+             !r->on_device ? "host" : rec->info.device_role[0] ? rec->info.device_role : "device");
     r->size = rec->size;
     if (kernel_spec_of(rec->kernel)->input == INPUT_GENOTYPES) {
         r->rows = rec->rows;

@@ -17,6 +17,7 @@ struct saved_row {
     char kind[64];           /* the label without its device selector */
     char device[256];
     int on_device;                                   /* ran on a device (it has a platform) */
+    char role[16]; /* "host", or the device's "CPU", "GPU", "accelerator", "device" */
     char memory[16];                                 /* "-" where memory modes do not apply */
     double copy_in_s, kernel_s, copy_out_s, total_s; /* best times; copies < 0: none */
     double gbps;

@@ -150,7 +150,9 @@ static void table_groups(FILE *f, const struct saved_run *runs, size_t n, const 
                 int has_memory = strcmp(x->memory, "-") != 0;
                 snprintf(label, sizeof label, "#%zu %s%s%s", r + 1, x->backend,
                          has_memory ? " " : "", has_memory ? x->memory : "");
-                fprintf(f, "    %-28s %s\n", label, x->reason);
+                fprintf(f, "    %-28s on %s%s%s%s: %s\n", label, x->device,
+                        x->on_device ? " (" : "", x->on_device ? x->role : "",
+                        x->on_device ? ")" : "", x->reason);
             }
     }
 }
@@ -170,6 +172,73 @@ static void table_leftovers(FILE *f, const struct saved_run *runs, const struct 
     }
 }
 
+/* The fastest row of run r in the group of g (every row, matched or not);
+ * NULL when the run has none there. */
+static const struct saved_row *best_in_group(const struct saved_run *run,
+                                             const struct saved_row *g)
+{
+    const struct saved_row *best = NULL;
+    for (size_t j = 0; j < run->count; j++) {
+        const struct saved_row *x = &run->rows[j];
+        if (x->check_ok && saved_rows_same_group(x, g) && (!best || x->total_s < best->total_s))
+            best = x;
+    }
+    return best;
+}
+
+/* "opencl zero-copy on 0.0 NVIDIA GeForce RTX 4090 (GPU)" */
+static const char *row_label(const struct saved_row *x, char *buf, size_t len)
+{
+    int has_memory = strcmp(x->memory, "-") != 0;
+    snprintf(buf, len, "%s%s%s on %s%s%s%s", x->backend, has_memory ? " " : "",
+             has_memory ? x->memory : "", x->device, x->on_device ? " (" : "",
+             x->on_device ? x->role : "", x->on_device ? ")" : "");
+    return buf;
+}
+
+/* The answer the side-by-side is for: per kernel, what each later run gains
+ * over run #1 (best end to end against best end to end, whatever backend
+ * each used), and which of its rows are transfer-bound. */
+static void table_gains(FILE *f, const struct saved_run *runs, size_t n)
+{
+    if (n < 2)
+        return;
+    fprintf(f, "\nwhat each run gains over #1 (best end to end against best end to end):\n");
+    for (size_t i = 0; i < runs[0].count; i++) {
+        const struct saved_row *g = &runs[0].rows[i];
+        int first = 1;
+        for (size_t k = 0; k < i && first; k++)
+            first = !saved_rows_same_group(&runs[0].rows[k], g);
+        if (!first)
+            continue;
+        const struct saved_row *b0 = best_in_group(&runs[0], g);
+        char size[64], l0[384], l1[384];
+        if (!b0)
+            continue;
+        for (size_t r = 1; r < n; r++) {
+            const struct saved_row *b = best_in_group(&runs[r], g);
+            if (!b)
+                continue;
+            fprintf(f, "  %s (%s), %s: #%zu is %.2fx #1: %s against %s\n", g->kernel,
+                    g->algorithm, saved_row_size(g, size, sizeof size), r + 1,
+                    b->total_s > 0 ? b0->total_s / b->total_s : 0,
+                    row_label(b, l1, sizeof l1), row_label(b0, l0, sizeof l0));
+            for (size_t j = 0; j < runs[r].count; j++) {
+                const struct saved_row *x = &runs[r].rows[j];
+                if (saved_rows_same_group(x, g) && strcmp(x->verdict, "transfer-bound") == 0) {
+                    char t1[32], t2[32];
+                    double copies = (x->copy_in_s > 0 ? x->copy_in_s : 0) +
+                                    (x->copy_out_s > 0 ? x->copy_out_s : 0);
+                    fprintf(f, "    transfer-bound on #%zu: %s: copies %s of %s end to end\n",
+                            r + 1, row_label(x, l1, sizeof l1),
+                            format_seconds(copies, t1, sizeof t1),
+                            format_seconds(x->total_s, t2, sizeof t2));
+                }
+            }
+        }
+    }
+}
+
 static enum offload_status report_table(FILE *f, const struct saved_run *runs, size_t n,
                                         const struct match_set *m, const size_t *order,
                                         size_t norder)
@@ -179,6 +248,7 @@ static enum offload_status report_table(FILE *f, const struct saved_run *runs, s
         fprintf(f, "\nno row is in every file: nothing to compare side by side\n");
     table_groups(f, runs, n, m, order, norder);
     table_leftovers(f, runs, m);
+    table_gains(f, runs, n);
     return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }
 
@@ -258,6 +328,7 @@ static cJSON *json_row(const struct saved_row *x, size_t run)
     cJSON_AddNumberToObject(o, "file", (double)run + 1);
     cJSON_AddStringToObject(o, "backend", x->backend);
     cJSON_AddStringToObject(o, "device", x->device);
+    cJSON_AddStringToObject(o, "device_role", x->role);
     cJSON_AddStringToObject(o, "memory", x->memory);
     if (x->copy_in_s >= 0)
         cJSON_AddNumberToObject(o, "copy_in_s", x->copy_in_s);

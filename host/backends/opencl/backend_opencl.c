@@ -70,6 +70,13 @@ static enum offload_status read_device_limits(struct opencl_state *st, enum open
                                &host_unified, NULL)))
         return OFFLOAD_ERR_RUN;
     st->device_is_cpu = (type & CL_DEVICE_TYPE_CPU) != 0;
+    /* The role reports match rows by: a laptop's CPU device against a
+     * workstation's CPU device, GPU against GPU. */
+    snprintf(info->device_role, sizeof info->device_role, "%s",
+             (type & CL_DEVICE_TYPE_GPU)           ? "GPU"
+             : (type & CL_DEVICE_TYPE_ACCELERATOR) ? "accelerator"
+             : (type & CL_DEVICE_TYPE_CPU)         ? "CPU"
+                                                   : "device");
     st->cpu_path =
         path == OPENCL_PATH_AUTO ? (type & CL_DEVICE_TYPE_CPU) != 0 : path == OPENCL_PATH_CPU;
     st->max_item0 = item_sizes[0] ? item_sizes[0] : 1;
