@@ -28,6 +28,8 @@ static struct saved_row row(const char *kernel, size_t size, const char *backend
         *colon = '\0';
     snprintf(r.device, sizeof r.device, "%s", device);
     r.on_device = on_device;
+    snprintf(r.role, sizeof r.role, "%s",
+             !on_device ? "host" : strstr(device, "NVIDIA") ? "GPU" : "CPU");
     snprintf(r.memory, sizeof r.memory, "%s", memory);
     r.total_s = 1;
     return r;
@@ -48,7 +50,9 @@ static void test_key(void **state)
     struct saved_row g2 = row("sqrt", 1000, "opencl:1.0", "pthread-cpu", 1, "copy");
     assert_true(saved_rows_match(&g1, &g2)); /* selectors differ, the device does not */
     g2 = row("sqrt", 1000, "opencl:1.0", "NVIDIA RTX", 1, "copy");
-    assert_false(saved_rows_match(&g1, &g2));
+    assert_false(saved_rows_match(&g1, &g2)); /* a CPU device is no GPU */
+    g2 = row("sqrt", 1000, "opencl:1.0", "pocl-cpu-other-name", 1, "copy");
+    assert_true(saved_rows_match(&g1, &g2)); /* the role, not the name */
     g2 = row("sqrt", 1000, "opencl:0.0", "pthread-cpu", 1, "zero-copy");
     assert_false(saved_rows_match(&g1, &g2));
     struct saved_row s1 = row("scores", 1286, "serial", "cpu", 0, "-");
@@ -56,6 +60,26 @@ static void test_key(void **state)
     s1.rows = 1286, s1.cols = 260;
     s2.rows = 1286, s2.cols = 130;
     assert_false(saved_rows_match(&s1, &s2));
+}
+
+/* A laptop's CPU device lines up with a workstation's best GPU when the
+ * workstation has no CPU device: the slower GPU is left apart. */
+static void test_match_across_roles(void **state)
+{
+    (void)state;
+    struct saved_row a_rows[] = {row("sqrt", 1000, "opencl", "pthread-cpu", 1, "copy")};
+    struct saved_row b_rows[] = {row("sqrt", 1000, "opencl:1.0", "NVIDIA T400", 1, "copy"),
+                                 row("sqrt", 1000, "opencl:0.0", "NVIDIA RTX 4090", 1, "copy")};
+    b_rows[0].total_s = 4;
+    b_rows[1].total_s = 0.5;
+    struct saved_run runs[2] = {{.rows = a_rows, .count = 1}, {.rows = b_rows, .count = 2}};
+    struct match_set m;
+    assert_int_equal(match_runs(runs, 2, &m), OFFLOAD_OK);
+    assert_int_equal(m.nmatched, 1);
+    assert_int_equal(m.matched[0][1], 1); /* the faster GPU */
+    assert_int_equal(m.nleftover, 1);
+    assert_int_equal(m.leftover[0].row, 0);
+    match_free(&m);
 }
 
 static void test_match_runs(void **state)
@@ -159,6 +183,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_key),
         cmocka_unit_test(test_match_runs),
+        cmocka_unit_test(test_match_across_roles),
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_markdown_cell),
     };
