@@ -38,7 +38,7 @@ static int calibrate_one(const struct cli *c, const char *tok, const struct prog
         progress_clear(pg);
         return OFFLOAD_ERR_USAGE;
     }
-    struct backend_config cfg = make_config(c, c->threads[0], selector, MEM_COPY);
+    struct backend_config cfg = make_config(c, ops, c->threads[0], selector, MEM_COPY);
     struct calibrated one = {.backend = ops->name};
     snprintf(one.label, sizeof one.label, "%s", tok);
     void *state = NULL;

@@ -26,7 +26,7 @@ struct device_rows {
 static enum offload_status describe_from_init(const struct cli *c, const struct backend_ops *ops,
                                               struct device_description *d)
 {
-    struct backend_config cfg = make_config(c, c->threads[0], NULL, MEM_COPY);
+    struct backend_config cfg = make_config(c, ops, c->threads[0], NULL, MEM_COPY);
     cfg.quiet = 1;
     struct backend_info info;
     void *state = NULL;

@@ -440,7 +440,7 @@ int command_scores(struct cli *c)
     FILE *h = c->human;
     double t_setup = offload_now();
     double start_s = t_setup - c->process_start;
-    struct backend_config cfg = make_config(c, c->threads[0], selector, c->memory);
+    struct backend_config cfg = make_config(c, ops, c->threads[0], selector, c->memory);
     struct backend_info info;
     void *state = NULL;
     enum offload_status st = ops->init(&cfg, &state, &info);

@@ -152,15 +152,13 @@ const struct backend_ops *backend_option(const struct cli *c, const char **spec,
     return ops;
 }
 
-struct backend_config make_config(const struct cli *c, int threads, const char *selector,
-                                  enum offload_memory_mode memory)
+struct backend_config make_config(const struct cli *c, const struct backend_ops *ops, int threads,
+                                  const char *selector, enum offload_memory_mode memory)
 {
-    return (struct backend_config){.threads = threads,
-                                   .device_selector = selector,
-                                   .kernel_dir = c->value[OPT_KERNEL_DIR],
-                                   .memory = memory,
-                                   .opencl_path = c->opencl_path,
-                                   .quiet = 0};
+    struct backend_config cfg = {
+        .threads = threads, .device_selector = selector, .memory = memory, .quiet = 0};
+    backend_options_from_cli(c, ops, cfg.options);
+    return cfg;
 }
 
 struct run_settings make_settings(const struct cli *c)
@@ -354,7 +352,7 @@ static enum offload_status host_ceilings(const struct cli *c, int threads, struc
             host = offload_backends[i];
     if (!host)
         return OFFLOAD_UNAVAILABLE;
-    struct backend_config cfg = make_config(c, threads, NULL, MEM_COPY);
+    struct backend_config cfg = make_config(c, host, threads, NULL, MEM_COPY);
     cfg.quiet = 1;
     struct backend_info info = {0};
     void *state = NULL;

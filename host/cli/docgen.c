@@ -37,14 +37,13 @@ static const char *kind_words(enum value_kind kind, char *buf, size_t len)
         return "table markdown csv json";
     case VALUE_MEMORY:
         return "copy pinned zero-copy";
-    case VALUE_OPENCL_PATH:
-        return "cpu gpu";
     case VALUE_ALGORITHM:
         return "naive fast both";
     case VALUE_NONE:
     case VALUE_NUMBER:
     case VALUE_FILE:
     case VALUE_DIR:
+    case VALUE_CHOICE: /* each row has its own (option_spec.choices) */
         break;
     }
     return buf;
@@ -268,8 +267,7 @@ static void bash_value_case(FILE *f, enum value_kind kind, const char *action)
 
 static void bash_value_cases(FILE *f)
 {
-    static const enum value_kind word_kinds[] = {VALUE_FORMAT, VALUE_MEMORY, VALUE_ALGORITHM,
-                                                 VALUE_OPENCL_PATH};
+    static const enum value_kind word_kinds[] = {VALUE_FORMAT, VALUE_MEMORY, VALUE_ALGORITHM};
     char words[512], action[700];
     fputs("    case $prev in\n", f);
     snprintf(action, sizeof action,
@@ -282,6 +280,14 @@ static void bash_value_cases(FILE *f)
                  kind_words(word_kinds[i], words, sizeof words));
         bash_value_case(f, word_kinds[i], action);
     }
+    size_t nopt;
+    const struct option_spec *opts = option_table(&nopt);
+    for (size_t i = 0; i < nopt; i++)
+        if (opts[i].value == VALUE_CHOICE)
+            fprintf(f,
+                    "        --%s)\n            COMPREPLY=($(compgen -W \"%s\" -- \"$cur\"))\n"
+                    "            return ;;\n",
+                    opts[i].name, option_owned(&opts[i], NULL)->choices);
     bash_value_case(f, VALUE_FILE,
                     "compopt -o filenames 2>/dev/null\n"
                     "            COMPREPLY=($(compgen -f -- \"$cur\"))");
@@ -373,7 +379,8 @@ static void zsh_action(FILE *f, const struct option_spec *o)
     default:
         break;
     }
-    const char *w = kind_words(o->value, words, sizeof words);
+    const char *w = o->value == VALUE_CHOICE ? option_owned(o, NULL)->choices
+                                             : kind_words(o->value, words, sizeof words);
     fputc(':', f);
     zsh_text(f, o->metavar);
     fputc(':', f);

@@ -100,7 +100,7 @@ static void csv_conclusion(FILE *f, const struct sweep_conclusion *k)
 enum offload_status export_csv(FILE *f, const struct result_set *set)
 {
     struct provenance prov;
-    provenance_collect(&prov);
+    backend_provenance(&prov);
     fputs(csv_columns, f);
     for (size_t i = 0; i < set->count; i++) {
         const struct result_record *r = &set->items[i];
@@ -338,10 +338,10 @@ static void json_provenance(cJSON *root, const struct provenance *p)
     cJSON_AddBoolToObject(b, "native", p->native);
     cJSON_AddStringToObject(b, "isa", p->isa);
     cJSON_AddStringToObject(b, "build_type", p->build_type);
-    if (p->opencl_headers[0])
-        cJSON_AddStringToObject(b, "opencl", p->opencl_headers);
+    if (p->backend_builds[0])
+        cJSON_AddStringToObject(b, "backends", p->backend_builds);
     else
-        cJSON_AddNullToObject(b, "opencl");
+        cJSON_AddNullToObject(b, "backends");
 }
 
 enum offload_status export_json(FILE *f, const struct result_set *set)
@@ -365,7 +365,7 @@ enum offload_status export_json(FILE *f, const struct result_set *set)
         cJSON_AddStringToObject(host, "machine", u.machine);
     }
     struct provenance prov;
-    provenance_collect(&prov);
+    backend_provenance(&prov);
     cJSON_AddStringToObject(host, "cpu", prov.cpu);
     cJSON_AddNumberToObject(host, "cores", prov.cores);
     cJSON_AddNumberToObject(host, "memory_bytes", prov.memory_bytes);

@@ -170,7 +170,11 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
         opencl_fini(st);
         return OFFLOAD_UNAVAILABLE;
     }
-    if (read_device_limits(st, cfg->opencl_path, info) != OFFLOAD_OK)
+    const char *path = cfg->options[OPENCL_OPTION_PATH];
+    enum opencl_path forced = !path                      ? OPENCL_PATH_AUTO
+                              : strcmp(path, "cpu") == 0 ? OPENCL_PATH_CPU
+                                                         : OPENCL_PATH_GPU;
+    if (read_device_limits(st, forced, info) != OFFLOAD_OK)
         goto fail;
     describe_host_relation(st, info);
     info->has_memory_mode = 1;
@@ -193,7 +197,7 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
     double t1 = offload_now();
     info->setup_s = t1 - t0;
 
-    status = build_program(st, cfg->kernel_dir, &info->build_cached);
+    status = build_program(st, cfg->options[OPENCL_OPTION_KERNEL_DIR], &info->build_cached);
     if (status != OFFLOAD_OK) {
         opencl_fini(st);
         return status;
@@ -211,6 +215,24 @@ fail:
     return OFFLOAD_ERR_RUN;
 }
 
+/* The OpenCL headers this build saw and the version it targets. */
+static void opencl_build_facts(char *buf, size_t len)
+{
+#ifndef OFFLOAD_OPENCL_HEADERS
+#define OFFLOAD_OPENCL_HEADERS "unknown"
+#endif
+    snprintf(buf, len, "headers %s, target %d.%d", OFFLOAD_OPENCL_HEADERS,
+             CL_TARGET_OPENCL_VERSION / 100, CL_TARGET_OPENCL_VERSION % 100 / 10);
+}
+
+static const struct backend_option opencl_options[OPENCL_OPTION_COUNT] = {
+    [OPENCL_OPTION_PATH] = {"opencl-path", "P", "cpu gpu", 0,
+                            "OpenCL work-groups: cpu (long runs per work-item) or gpu (one "
+                            "element each, groups of 256); default: from the device type"},
+    [OPENCL_OPTION_KERNEL_DIR] = {"kernel-dir", "DIR", NULL, 1,
+                                  "OpenCL: read DIR/*.cl instead of the built-in kernels"},
+};
+
 const struct backend_ops backend_opencl = {
     .name = "opencl",
     .summary = "OpenCL device (GPU or CPU driver such as PoCL), kernels from kernels/*.cl",
@@ -225,4 +247,7 @@ const struct backend_ops backend_opencl = {
     .fini = opencl_fini,
     .describe_devices = opencl_describe_devices,
     .describe_launch = opencl_describe_launch,
+    .options = opencl_options,
+    .option_count = OPENCL_OPTION_COUNT,
+    .build_facts = opencl_build_facts,
 };

@@ -58,6 +58,18 @@ struct cached_buffer {
     const void *host_ptr; /* the caller's pointer for CL_MEM_USE_HOST_PTR */
 };
 
+/* Work-group strategy (run.c). Forcing one runs a device's kernels the other
+ * way, e.g. the GPU path on a CPU driver. */
+enum opencl_path {
+    OPENCL_PATH_AUTO, /* from the device type: CPU path on CPU devices, else GPU path */
+    OPENCL_PATH_CPU,  /* long runs of elements per work-item, large groups */
+    OPENCL_PATH_GPU   /* one element per work-item, groups of 256, strided reductions */
+};
+
+/* The backend's own options (backend_opencl.c), as backend_config.options
+ * indexes them. */
+enum opencl_option { OPENCL_OPTION_PATH, OPENCL_OPTION_KERNEL_DIR, OPENCL_OPTION_COUNT };
+
 struct opencl_state {
     cl_platform_id platform;
     cl_device_id device;
@@ -90,6 +102,10 @@ int device_string(cl_device_id dev, cl_device_info what, char *buf, size_t len, 
 int platform_string(cl_platform_id p, cl_platform_info what, char *buf, size_t len,
                     const char *call);
 size_t round_up(size_t value, size_t multiple);
+
+/* ---- devices --format (describe.c) ---------------------------------------- */
+
+enum offload_status opencl_describe_devices(struct device_description *out, size_t cap, size_t *n);
 
 /* ---- devices (devices.c) -------------------------------------------------- */
 
