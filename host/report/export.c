@@ -312,6 +312,21 @@ static void json_conclusions(cJSON *root, const struct result_set *set)
         cJSON *e = cJSON_AddObjectToObject(o, "scaling_exponent");
         json_number_or_null(e, "end_to_end", k->exponent_total);
         json_number_or_null(e, "kernel", k->exponent_kernel);
+        /* The range the timing spread allows: where the exponent is null
+         * (not measurable here, or a busy machine), it says how far off. */
+        cJSON *range = cJSON_AddObjectToObject(o, "scaling_interval");
+        const struct scaling_fit *fits[2] = {&k->fit_total, &k->fit_kernel};
+        const char *names[2] = {"end_to_end", "kernel"};
+        for (int p = 0; p < 2; p++) {
+            if (!isfinite(fits[p]->low) || !isfinite(fits[p]->high)) {
+                cJSON_AddNullToObject(range, names[p]);
+                continue;
+            }
+            cJSON *pair = cJSON_AddArrayToObject(range, names[p]);
+            cJSON_AddItemToArray(pair, cJSON_CreateNumber(fits[p]->low));
+            cJSON_AddItemToArray(pair, cJSON_CreateNumber(fits[p]->high));
+        }
+        cJSON_AddBoolToObject(o, "machine_busy", k->busy);
         if (k->versus[0]) {
             cJSON *b = cJSON_AddObjectToObject(o, "break_even");
             cJSON_AddStringToObject(b, "versus", k->versus);
