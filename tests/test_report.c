@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L /* fmemopen, setenv */
 /* Saved runs: the row matcher (key, device selectors, repeated keys,
  * leftovers), the JSON reader's refusals and markdown cell escaping. */
 #include <stdarg.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wrap.h"
 #include "markdown.h"
 #include "match.h"
 #include "saved.h"
@@ -80,6 +82,35 @@ static void test_match_across_roles(void **state)
     assert_int_equal(m.nleftover, 1);
     assert_int_equal(m.leftover[0].row, 0);
     match_free(&m);
+}
+
+/* Wrapping: no line wider than the width, words kept whole, a word longer
+ * than a line cut, the hanging indent on every continuation line. */
+static void test_wrap(void **state)
+{
+    (void)state;
+    char buf[4096] = "";
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    assert_non_null(f);
+    const char *text = "moves 13.1 GB/s or 77% of the 17 GB/s memory ceiling: memory predicts "
+                       "the longest time but the run stays well below it; a-very-long-word-"
+                       "that-cannot-fit-on-any-line-at-all-however-hard-it-tries-to end";
+    wrap_print(f, 40, "    opencl copy: ", "        ", text);
+    fclose(f);
+    size_t lines = 0;
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"), lines++) {
+        assert_true(strlen(line) <= 40);
+        if (lines)
+            assert_memory_equal(line, "        ", 8);
+    }
+    assert_true(lines >= 5);
+    setenv("COLUMNS", "90", 1);
+    assert_int_equal(text_width(), 90);
+    setenv("COLUMNS", "20", 1);
+    assert_int_equal(text_width(), TEXT_MIN_WIDTH);
+    setenv("COLUMNS", "wide", 1);
+    assert_true(text_width() >= TEXT_MIN_WIDTH);
+    unsetenv("COLUMNS");
 }
 
 static void test_match_runs(void **state)
@@ -184,6 +215,7 @@ int main(void)
         cmocka_unit_test(test_key),
         cmocka_unit_test(test_match_runs),
         cmocka_unit_test(test_match_across_roles),
+        cmocka_unit_test(test_wrap),
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_markdown_cell),
     };

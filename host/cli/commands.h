@@ -51,6 +51,7 @@ enum option_id {
     OPT_RECALIBRATE,
     OPT_BASELINE,
     OPT_NO_CALIBRATE,
+    OPT_VERBOSE,
     /* The backends' own options (backend_ops.options) take the ids from
      * here on, in registry order (options.c). */
     OPT_BACKEND_OWN_FIRST,

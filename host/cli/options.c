@@ -42,10 +42,12 @@ static const struct command_spec commands[] = {
      "saved runs (JSON exports) side by side, nothing run",
      "Shows saved runs side by side without running anything: each FILE is a JSON export "
      "(offload compare|run|sweep --format json --output FILE). Rows match on kernel, "
-     "algorithm, size, backend (without its device selector; for a device backend, with the "
-     "device's name) and memory mode; each run gets a column group with its machine and "
-     "build, and 'vs #1' is the end-to-end speedup over the first FILE. Rows that are not in "
-     "every file are listed apart, not compared."},
+     "algorithm, size, backend (without its device selector) and memory mode, and for a "
+     "device backend its role (CPU device, GPU, accelerator; the fastest of each; then "
+     "devices left over across roles), each device named beside its numbers; each run gets "
+     "a column group with its machine and build, and 'vs #1' is the end-to-end speedup over "
+     "the first FILE. It ends with what each run gains over the first and where it is "
+     "transfer-bound. Rows that are not in every file are listed apart, not compared."},
     {"devices", CMD_DEVICES, "[options]", VALUE_NONE, "list backends and OpenCL devices",
      "Lists the backends and every OpenCL platform and device with the index (P.D) that "
      "--backend opencl:P.D takes; --format csv or json gives one row per device for "
@@ -169,6 +171,10 @@ static const struct option_spec options[] = {
     {OPT_NO_CALIBRATE, "no-calibrate", NULL, 0, NULL, VALUE_NONE, TIMED_COMMANDS,
      "neither measure nor read the ceilings (slow devices): verdicts then say that no "
      "ceilings were measured",
+     NULL},
+    {OPT_VERBOSE, "verbose", NULL, 'v', NULL, VALUE_NONE, CMD_COMPARE,
+     "every phase, rate and note (the table's full width), not only the answers, the "
+     "compact table and the reasons",
      NULL},
     {OPT_HELP, "help", NULL, 'h', NULL, VALUE_NONE, ALL_COMMANDS, "this text", NULL},
 };

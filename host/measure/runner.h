@@ -49,7 +49,7 @@ struct run_result {
  * count) until the median end-to-end time is within RUN_SETTLED_SPREAD of
  * the minimum: a busy machine gets more samples, not a noisier minimum. */
 #define RUN_SETTLED_SPREAD 0.10
-#define RUN_SETTLE_FACTOR 4
+#define RUN_SETTLE_FACTOR 2
 
 /* output: caller's buffer of kernel_output_bytes() (64-byte aligned), or
  * NULL to let the runner allocate one. res is filled even on failure. */

@@ -11,6 +11,7 @@
 
 #include "markdown.h"
 #include "units.h"
+#include "wrap.h"
 
 /* Speedup of run f over run 0 for matched row i: 2.00x = twice as fast. */
 static double ratio(const struct saved_run *runs, const struct match_set *m, size_t i, size_t f)
@@ -150,9 +151,11 @@ static void table_groups(FILE *f, const struct saved_run *runs, size_t n, const 
                 int has_memory = strcmp(x->memory, "-") != 0;
                 snprintf(label, sizeof label, "#%zu %s%s%s", r + 1, x->backend,
                          has_memory ? " " : "", has_memory ? x->memory : "");
-                fprintf(f, "    %-28s on %s%s%s%s: %s\n", label, x->device,
-                        x->on_device ? " (" : "", x->on_device ? x->role : "",
-                        x->on_device ? ")" : "", x->reason);
+                char head[512];
+                snprintf(head, sizeof head, "    %s on %s%s%s%s: ", label, x->device,
+                         x->on_device ? " (" : "", x->on_device ? x->role : "",
+                         x->on_device ? ")" : "");
+                wrap_print(f, text_width(), head, "        ", x->reason);
             }
     }
 }
@@ -219,20 +222,24 @@ static void table_gains(FILE *f, const struct saved_run *runs, size_t n)
             const struct saved_row *b = best_in_group(&runs[r], g);
             if (!b)
                 continue;
-            fprintf(f, "  %s (%s), %s: #%zu is %.2fx #1: %s against %s\n", g->kernel,
-                    g->algorithm, saved_row_size(g, size, sizeof size), r + 1,
-                    b->total_s > 0 ? b0->total_s / b->total_s : 0,
-                    row_label(b, l1, sizeof l1), row_label(b0, l0, sizeof l0));
+            char text[1024];
+            snprintf(text, sizeof text, "%s (%s), %s: #%zu is %.2fx #1: %s against %s",
+                     g->kernel, g->algorithm, saved_row_size(g, size, sizeof size), r + 1,
+                     b->total_s > 0 ? b0->total_s / b->total_s : 0, row_label(b, l1, sizeof l1),
+                     row_label(b0, l0, sizeof l0));
+            wrap_print(f, text_width(), "  ", "      ", text);
             for (size_t j = 0; j < runs[r].count; j++) {
                 const struct saved_row *x = &runs[r].rows[j];
                 if (saved_rows_same_group(x, g) && strcmp(x->verdict, "transfer-bound") == 0) {
                     char t1[32], t2[32];
                     double copies = (x->copy_in_s > 0 ? x->copy_in_s : 0) +
                                     (x->copy_out_s > 0 ? x->copy_out_s : 0);
-                    fprintf(f, "    transfer-bound on #%zu: %s: copies %s of %s end to end\n",
-                            r + 1, row_label(x, l1, sizeof l1),
-                            format_seconds(copies, t1, sizeof t1),
-                            format_seconds(x->total_s, t2, sizeof t2));
+                    char text[512];
+                    snprintf(text, sizeof text,
+                             "transfer-bound on #%zu: %s: copies %s of %s end to end", r + 1,
+                             row_label(x, l1, sizeof l1), format_seconds(copies, t1, sizeof t1),
+                             format_seconds(x->total_s, t2, sizeof t2));
+                    wrap_print(f, text_width(), "    ", "        ", text);
                 }
             }
         }
