@@ -147,6 +147,7 @@ struct scores_step {
     size_t rows, cols, lines_kept, data_lines, skipped;
     double parse_s, score_s, kernel_min_s, output_s;
     double kernel_median_s;   /* of the timed repeats: with the minimum, the spread */
+    double durability_s;      /* fsync and rename of --output, left out of output_s */
     size_t repeats;
     struct machine_load load; /* other processes while timing */
     int64_t best_score;
@@ -214,6 +215,7 @@ static int score_one_percent(struct cli *c, const struct backend_ops *ops, void 
             fprintf(h, "No marker distinguishes any two varieties (every score is 0)\n");
         fflush(h);
         step->output_s = offload_now() - t_out - out.durability_s;
+        step->durability_s = out.durability_s;
     }
     free(res);
     workload_free(scores);
@@ -497,6 +499,11 @@ int command_scores(struct cli *c)
                 "scoring is %.0f%% of it: if scoring took no time at all the run would be at "
                 "most %.2fx faster (Amdahl's law)\n",
                 100 * last->score_s / script, script / (script - last->score_s));
+    if (last->durability_s > 0)
+        fprintf(h,
+                "output leaves out the %s that --output spent making the file safe (fsync and "
+                "rename), which the script does not do\n",
+                format_seconds(last->durability_s, a, sizeof a));
     fprintf(h, "this process: %s in all, checks and timing repeats included\n",
             format_seconds(whole, a, sizeof a));
     if (c->npercent == 1)

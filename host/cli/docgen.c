@@ -38,7 +38,7 @@ static const char *kind_words(enum value_kind kind, char *buf, size_t len)
     case VALUE_MEMORY:
         return "copy pinned zero-copy";
     case VALUE_ALGORITHM:
-        return "naive fast both";
+        return "naive fast"; /* compare also takes "both", its default */
     case VALUE_NONE:
     case VALUE_NUMBER:
     case VALUE_FILE:

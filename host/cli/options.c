@@ -153,10 +153,13 @@ static const struct option_spec options[] = {
      "standard output and the report to standard error. Without --format and --output scores "
      "prints the report only",
      NULL},
-    {OPT_OUTPUT, "output", NULL, 'o', "FILE", VALUE_FILE,
-     TIMED_COMMANDS | CMD_DEVICES | CMD_CALIBRATE | CMD_REPORT,
+    {OPT_OUTPUT, "output", NULL, 'o', "FILE", VALUE_FILE, TIMED_COMMANDS | CMD_REPORT,
      "write the export to FILE (replaced atomically; - for standard output); without "
      "--format the name says which: .csv, .json or .md (markdown)",
+     NULL},
+    {OPT_OUTPUT, "output", NULL, 'o', "FILE", VALUE_FILE, CMD_DEVICES | CMD_CALIBRATE,
+     "write the export to FILE (replaced atomically; - for standard output); without "
+     "--format the name says which: .csv or .json (these exports have no markdown form)",
      NULL},
     {OPT_BASELINE, "baseline", NULL, 0, "FILE", VALUE_FILE, CMD_COMPARE,
      "show each row beside the same row of a saved JSON export (offload compare --format "

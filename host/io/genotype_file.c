@@ -51,8 +51,8 @@ static char *read_to_eof(FILE *fp, const char *path, size_t cap, size_t *len, ch
 {
     char *buf = malloc(cap);
     size_t n = 0, got = 1;
-    int read_errno = 0;
-    while (buf && got > 0 && (uint64_t)n <= GENOTYPE_MAX_FILE_BYTES) {
+    int read_errno = 0, binary = 0;
+    while (buf && got > 0 && !binary && (uint64_t)n <= GENOTYPE_MAX_FILE_BYTES) {
         if (n == cap) {
             cap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
             char *grown = realloc(buf, cap);
@@ -64,9 +64,17 @@ static char *read_to_eof(FILE *fp, const char *path, size_t cap, size_t *len, ch
         }
         got = fread(buf + n, 1, cap - n, fp);
         read_errno = got == 0 ? errno : 0;
+        /* A text table holds no NUL byte: stop at the first chunk of binary
+         * data (/dev/zero would otherwise be read to the size limit). */
+        binary = got > 0 && memchr(buf + n, '\0', got) != NULL;
         n += got;
     }
-    if (!buf)
+    if (buf && binary)
+        set_err(err, errlen,
+                "%s: holds NUL bytes (binary data, not a genotype table); pass a CSV or TSV "
+                "text file",
+                path);
+    else if (!buf)
         set_err(err, errlen,
                 "%s: out of memory reading %zu bytes; free memory or use a smaller "
                 "file",

@@ -85,9 +85,12 @@ void report_run(FILE *f, const char *backend_name, const struct backend_info *in
                 set->warmup, format_seconds(res->warmup_total, a, sizeof a));
     else
         fprintf(f, "runs       %zu timed, no warm-up (the first call is timed)", res->samples);
-    if (set->repeat <= 0 && res->capped)
-        fprintf(f, ", stopped at the cap of %d runs after %s", set->max_repeat,
-                format_seconds(res->timed_s, b, sizeof b));
+    if (set->repeat <= 0 && res->capped) {
+        char c[32];
+        fprintf(f, ", stopped by the cap on runs after %s (under the %s asked for)",
+                format_seconds(res->timed_s, b, sizeof b),
+                format_seconds(set->min_time, c, sizeof c));
+    }
     else if (set->repeat <= 0)
         fprintf(f, ", repeated for at least %s", format_seconds(set->min_time, b, sizeof b));
     fputc('\n', f);
