@@ -403,14 +403,14 @@ static enum offload_status unknown_command(const char *name)
         if (s.best)
             return usage_error("unknown option '%s': did you mean %s?", name, s.best);
         return usage_error("unknown option '%s': give a command first (compare, run, sweep, "
-                           "scores, calibrate, report, devices), or --help or --version",
+                           "scores, calibrate, report, plot, devices), or --help or --version",
                            name);
     }
     const char *near = suggest_command(name);
     if (near)
         return usage_error("unknown command '%s': did you mean '%s'?", name, near);
     return usage_error("unknown command '%s': use compare, run, sweep, scores, calibrate, "
-                       "report, devices, help or version",
+                       "report, plot, devices, help or version",
                        name);
 }
 
@@ -445,6 +445,8 @@ static int run_command(struct cli *c)
         return command_calibrate(c);
     case CMD_REPORT:
         return command_report(c);
+    case CMD_PLOT:
+        return command_plot(c);
     }
     return OFFLOAD_ERR_USAGE;
 }

@@ -27,7 +27,8 @@ enum command_bit {
     CMD_COMPARE = 8,
     CMD_SWEEP = 16,
     CMD_CALIBRATE = 32,
-    CMD_REPORT = 64
+    CMD_REPORT = 64,
+    CMD_PLOT = 128
 };
 
 /* --backend and --backends are one option (OPT_BACKEND), as are scores'
@@ -52,6 +53,8 @@ enum option_id {
     OPT_BASELINE,
     OPT_NO_CALIBRATE,
     OPT_VERBOSE,
+    OPT_PLOT_FORMAT, /* plot's --format png|svg|pdf */
+    OPT_PLOT_DIR,    /* plot's --output DIR */
     /* The backends' own options (backend_ops.options) take the ids from
      * here on, in registry order (options.c). */
     OPT_BACKEND_OWN_FIRST,
@@ -168,6 +171,7 @@ int command_scores(struct cli *c);
 int command_compare(struct cli *c);
 int command_sweep(struct cli *c);
 int command_report(struct cli *c);
+int command_plot(struct cli *c);
 
 /* compare --baseline FILE: the saved run, read before anything runs
  * (an empty run without the option; OFFLOAD_ERR_USAGE after a message on

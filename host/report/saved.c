@@ -123,6 +123,14 @@ static int parse_row(const cJSON *rec, const char *host_cpu, struct saved_row *r
     r->total_s = phase_min(rec, "total");
     const cJSON *an = cJSON_GetObjectItemCaseSensitive(rec, "analysis");
     r->gbps = number_or(an, "gbps", 0);
+    r->gops = number_or(an, "gops", 0);
+    r->peak_gbps = number_or(an, "peak_gbps", 0);
+    r->peak_gops = number_or(an, "peak_gops", 0);
+    const cJSON *work = cJSON_GetObjectItemCaseSensitive(rec, "work");
+    r->ops_per_byte = number_or(work, "ops_per_byte", 0);
+    copy_string(r->op_unit, sizeof r->op_unit, work, "op_unit");
+    double repeats = number_or(rec, "repeats", 0);
+    r->repeats = repeats > 0 && repeats < 1e9 ? (size_t)repeats : 0;
     copy_string(r->verdict, sizeof r->verdict, an, "verdict");
     copy_string(r->reason, sizeof r->reason, an, "reason");
     const cJSON *check = cJSON_GetObjectItemCaseSensitive(rec, "check");
@@ -289,6 +297,12 @@ static void row_from_record(const struct result_record *rec, struct saved_row *r
     r->copy_out_s = run->stats[PHASE_COPY_OUT].n ? run->stats[PHASE_COPY_OUT].min : -1;
     r->total_s = run->stats[PHASE_TOTAL].min;
     r->gbps = rec->analysis.gbps;
+    r->gops = rec->analysis.gops;
+    r->peak_gbps = rec->analysis.peak_gbps;
+    r->peak_gops = rec->analysis.peak_gops;
+    r->ops_per_byte = rec->analysis.ops_per_byte;
+    snprintf(r->op_unit, sizeof r->op_unit, "%s", rec->analysis.work.op_unit);
+    r->repeats = run->samples;
     snprintf(r->verdict, sizeof r->verdict, "%s", verdict_name(rec->analysis.verdict));
     snprintf(r->reason, sizeof r->reason, "%s", rec->analysis.reason);
     r->check_ok = run->check.ok;

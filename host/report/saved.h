@@ -21,6 +21,10 @@ struct saved_row {
     char memory[16];                                 /* "-" where memory modes do not apply */
     double copy_in_s, kernel_s, copy_out_s, total_s; /* best times; copies < 0: none */
     double gbps;
+    double gops, ops_per_byte;  /* G op/s reached; the kernel's operations per byte */
+    double peak_gbps, peak_gops; /* the ceilings it was judged against; 0 unknown */
+    char op_unit[16];           /* "sqrt", "compare" */
+    size_t repeats;
     char verdict[32];
     char reason[512];
     int check_ok;
