@@ -186,18 +186,34 @@ static void print_reasons(FILE *f, const struct layout *lay, const struct result
         snprintf(first, sizeof first, "    %s: ", labels);
         wrap_print(f, lay->width, first, "        ", r->analysis.reason);
     }
+    /* A busy machine: said once for the rows it touched, with the worst. */
+    struct machine_load worst = {0};
+    char busy_rows[512] = "";
+    size_t busy_used = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        if (g->recs[i] < 0 || !set->items[g->recs[i]].run->load.busy)
+            continue;
+        const struct result_record *r = &set->items[g->recs[i]];
+        char label[96];
+        machine_load_merge(&worst, &r->run->load);
+        int w = snprintf(busy_rows + busy_used, sizeof busy_rows - busy_used, "%s%s",
+                         busy_used ? ", " : "", record_label(r, label, sizeof label));
+        busy_used += w > 0 && (size_t)w < sizeof busy_rows - busy_used ? (size_t)w : 0;
+    }
+    if (worst.busy) {
+        char load[160], text[900];
+        snprintf(text, sizeof text,
+                 "%s: at worst %s; these times are slower and more spread than on a quiet "
+                 "machine",
+                 busy_rows, describe_machine_load(&worst, load, sizeof load));
+        wrap_print(f, lay->width, "    busy while timing ", "        ", text);
+    }
     for (size_t i = 0; i < g->n; i++) {
         if (g->recs[i] < 0)
             continue;
         const struct result_record *r = &set->items[g->recs[i]];
         char label[96], head[128], text[320];
         snprintf(head, sizeof head, "    %s, ", record_label(r, label, sizeof label));
-        if (r->run->load.busy) {
-            char load[160];
-            snprintf(text, sizeof text, "busy: %s; these times are slower than on a quiet machine",
-                     describe_machine_load(&r->run->load, load, sizeof load));
-            wrap_print(f, lay->width, head, "        ", text);
-        }
         if (!lay->verbose)
             continue;
         if (r->run->events_disagree)

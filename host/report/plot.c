@@ -17,12 +17,12 @@
 #include "units.h"
 
 /* The figure and where the plot area sits in it (screen fractions): the
- * plot takes 89.5% of the width and 74% of the height, two thirds of the
+ * plot takes 88% of the width and 74% of the height, two thirds of the
  * figure; the legend and the note sit in the bottom margin. */
 #define FIG_W 1280
 #define FIG_H 960
-#define AREA_LEFT 0.09
-#define AREA_RIGHT 0.985
+#define AREA_LEFT 0.085
+#define AREA_RIGHT 0.965
 #define AREA_BOTTOM 0.205
 #define AREA_TOP 0.945
 /* Characters per line of the note under a chart (font 10 on 1280 pixels). */
@@ -93,7 +93,9 @@ static void gp_note(FILE *f, const char *text)
 static size_t colour_of(const struct saved_row *x, const char (*seen)[96], size_t *nseen)
 {
     char key[96];
-    snprintf(key, sizeof key, "%.60s %.15s", x->backend, x->memory);
+    int has_memory = strcmp(x->memory, "-") != 0;
+    snprintf(key, sizeof key, "%.60s%s%.15s", x->backend, has_memory ? " " : "",
+             has_memory ? x->memory : "");
     for (size_t i = 0; i < *nseen; i++)
         if (strcmp(seen[i], key) == 0)
             return i + 1;
@@ -116,11 +118,24 @@ static void series_label(const struct plot_ctx *c, size_t run, const struct save
              has_memory ? x->memory : "");
 }
 
-/* "#1 laptop.json (AMD Ryzen 7 7840U), #2 ...": the note's list of runs. */
+/* "#1 laptop.json (AMD Ryzen 7 7840U), #2 ...": the note's list of runs,
+ * and how many results their exports mark as timed on a busy machine. */
 static void runs_note(const struct plot_ctx *c, char *buf, size_t len)
 {
-    size_t used = 0;
+    size_t used = 0, busy = 0, all = 0;
     buf[0] = 0;
+    for (size_t r = 0; r < c->n; r++)
+        for (size_t i = 0; i < c->runs[r].count; i++) {
+            busy += c->runs[r].rows[i].busy != 0;
+            all++;
+        }
+    if (busy) {
+        int w = snprintf(buf, len,
+                         "%zu of the %zu results were timed on a busy machine (so marked in "
+                         "their export): slower and more spread than on a quiet one. ",
+                         busy, all);
+        used = w > 0 ? (size_t)w : 0;
+    }
     for (size_t r = 0; r < c->n && used < len; r++) {
         const char *slash = strrchr(c->runs[r].name, '/');
         int w = snprintf(buf + used, len - used, "%s#%zu %s (%s)", r ? "; " : "", r + 1,
@@ -165,7 +180,7 @@ static FILE *begin_script(const struct plot_ctx *c, const char *name, const char
     fprintf(f, "set title ");
     gp_string(f, title);
     /* The legend below the plot, clear of the data; the note under it. */
-    fprintf(f, "\nset key at screen 0.5, screen 0.135 center top horizontal maxcols 3 "
+    fprintf(f, "\nset key at screen 0.5, screen 0.135 center top horizontal maxcols 4 "
                "samplen 2 spacing 1.1 font ',11'\n"
                "set grid xtics ytics mxtics mytics lc rgb '#e0e0e0'\n"
                "set border 3\nset tics nomirror\n");
@@ -255,98 +270,85 @@ static void data_ref(FILE *f, const char *name, size_t k)
 
 /* ---- roofline ------------------------------------------------------------ */
 
-struct roof_series {
+/* One device of one run: its roof from its highest ceilings. */
+struct roof {
     size_t run, colour;
-    char label[160];
-    char device[256]; /* the roof belongs to the device */
-    int roof;         /* this series draws its device's roof */
+    char device[256];
     double peak_gbps, peak_gops;
 };
 
+/* Filled shapes by kernel; a later run draws the same shape open (the
+ * open shape's number is one less in gnuplot's cairo terminals). */
+static const int kernel_points[] = {7, 5, 9, 11, 13};
+
+static size_t kind_index(char (*kinds)[64], size_t *nkinds, const struct saved_row *x)
+{
+    char kind[64];
+    snprintf(kind, sizeof kind, "%.31s %.15s", x->kernel, x->algorithm);
+    for (size_t i = 0; i < *nkinds; i++)
+        if (strcmp(kinds[i], kind) == 0)
+            return i;
+    if (*nkinds < 5)
+        snprintf(kinds[(*nkinds)++], 64, "%s", kind);
+    return *nkinds - 1;
+}
+
 static enum offload_status plot_roofline(const struct plot_ctx *c)
 {
-    struct roof_series s[MAX_SERIES];
-    char colours[MAX_SERIES][96];
-    size_t ns = 0, ncolours = 0, nkinds = 0;
-    char first_kind[64] = "";
+    char colours[MAX_SERIES][96], kinds[5][64];
+    size_t ncolours = 0, nkinds = 0, nroofs = 0, points = 0;
+    struct roof roofs[MAX_SERIES];
     double xmin = INFINITY, xmax = 0, ymin = INFINITY, ymax = 0;
+    FILE *d = open_data(c, "roofline", 0);
+    if (!d)
+        return OFFLOAD_ERR_RUN;
     for (size_t r = 0; r < c->n; r++)
         for (size_t i = 0; i < c->runs[r].count; i++) {
             const struct saved_row *x = &c->runs[r].rows[i];
             if (!x->check_ok || x->ops_per_byte <= 0 || x->gops <= 0)
                 continue;
-            char label[160];
-            series_label(c, r, x, label, sizeof label);
-            size_t k = 0;
-            while (k < ns && !(s[k].run == r && strcmp(s[k].label, label) == 0))
-                k++;
-            if (k == ns) {
-                if (ns == MAX_SERIES)
-                    continue;
-                s[ns] = (struct roof_series){.run = r,
-                                             .colour = colour_of(x, colours, &ncolours)};
-                snprintf(s[ns].label, sizeof s[ns].label, "%s", label);
-                snprintf(s[ns].device, sizeof s[ns].device, "%s", x->device);
-                ns++;
-            }
-            char kind[64];
-            snprintf(kind, sizeof kind, "%.31s %.15s", x->kernel, x->algorithm);
-            if (!first_kind[0])
-                snprintf(first_kind, sizeof first_kind, "%s", kind);
-            else if (nkinds < 2 && strcmp(first_kind, kind) != 0)
-                nkinds = 2;
-            /* A device's roof: its highest ceilings over every kernel. */
-            s[k].peak_gbps = fmax(s[k].peak_gbps, x->peak_gbps);
-            s[k].peak_gops = fmax(s[k].peak_gops, x->peak_gops);
+            size_t colour = colour_of(x, colours, &ncolours);
+            int pt = kernel_points[kind_index(kinds, &nkinds, x)] - (r > 0 ? 1 : 0);
+            fprintf(d, "%.9g %.9g %zu %d\n", x->ops_per_byte, x->gops, colour, pt);
+            points++;
             xmin = fmin(xmin, x->ops_per_byte);
             xmax = fmax(xmax, x->ops_per_byte);
             ymin = fmin(ymin, x->gops);
             ymax = fmax(ymax, fmax(x->gops, x->peak_gops));
-        }
-    if (ns == 0)
-        return OFFLOAD_OK;
-    /* One roof per device and run, drawn in its first series' colour. */
-    for (size_t k = 0; k < ns; k++) {
-        s[k].roof = s[k].peak_gbps > 0;
-        for (size_t j = 0; j < k && s[k].roof; j++)
-            if (s[j].run == s[k].run && strcmp(s[j].device, s[k].device) == 0 && s[j].roof) {
-                s[j].peak_gbps = fmax(s[j].peak_gbps, s[k].peak_gbps);
-                s[j].peak_gops = fmax(s[j].peak_gops, s[k].peak_gops);
-                s[k].roof = 0;
+            if (x->peak_gbps <= 0)
+                continue;
+            size_t k = 0;
+            while (k < nroofs && !(roofs[k].run == r && strcmp(roofs[k].device, x->device) == 0))
+                k++;
+            if (k == nroofs && nroofs < MAX_SERIES) {
+                roofs[nroofs] = (struct roof){.run = r, .colour = colour};
+                snprintf(roofs[nroofs++].device, sizeof roofs[0].device, "%s", x->device);
             }
-    }
-    /* Whole decades around the points, at least two, so the ticks read
-     * 0.01, 0.1, 1 and never run together. */
+            if (k < nroofs) {
+                roofs[k].peak_gbps = fmax(roofs[k].peak_gbps, x->peak_gbps);
+                roofs[k].peak_gops = fmax(roofs[k].peak_gops, x->peak_gops);
+            }
+        }
+    fclose(d);
+    if (points == 0)
+        return OFFLOAD_OK;
+    /* Whole decades around the points, at least two, with room on the
+     * right, so ticks read 0.01, 0.1, 1 and no point sits on the edge. */
     double x0 = pow(10, floor(log10(xmin)) - (xmin == xmax ? 1 : 0));
     double x1 = pow(10, ceil(log10(xmax)) + (xmin == xmax ? 1 : 0));
+    if (xmax > x1 / 3)
+        x1 *= 10;
     if (x1 / x0 < 100)
         x1 = x0 * 100;
-    for (size_t k = 0; k < ns; k++) {
-        FILE *d = open_data(c, "roofline", k);
-        if (!d)
-            return OFFLOAD_ERR_RUN;
-        for (size_t r = 0; r < c->n; r++)
-            for (size_t i = 0; i < c->runs[r].count; i++) {
-                const struct saved_row *x = &c->runs[r].rows[i];
-                char label[160];
-                series_label(c, r, x, label, sizeof label);
-                if (r == s[k].run && strcmp(label, s[k].label) == 0 && x->check_ok &&
-                    x->ops_per_byte > 0 && x->gops > 0)
-                    fprintf(d, "%.9g %.9g \"%s %s\"\n", x->ops_per_byte, x->gops, x->kernel,
-                            x->algorithm);
-            }
-        fclose(d);
-        if (!s[k].roof)
-            continue;
+    for (size_t k = 0; k < nroofs; k++) {
         FILE *roof = open_data(c, "roof", k);
         if (!roof)
             return OFFLOAD_ERR_RUN;
         for (int p = 0; p <= 60; p++) {
-            double xv = x0 * pow(x1 / x0, p / 60.0), yv = s[k].peak_gbps * xv;
-            if (s[k].peak_gops > 0 && yv > s[k].peak_gops)
-                yv = s[k].peak_gops;
+            double xv = x0 * pow(x1 / x0, p / 60.0), yv = roofs[k].peak_gbps * xv;
+            if (roofs[k].peak_gops > 0 && yv > roofs[k].peak_gops)
+                yv = roofs[k].peak_gops;
             fprintf(roof, "%.9g %.9g\n", xv, yv);
-            ymax = fmax(ymax, fmin(yv, ymax * 10));
         }
         fclose(roof);
     }
@@ -354,43 +356,37 @@ static enum offload_status plot_roofline(const struct plot_ctx *c)
                            "Roofline: operations per second against operations per byte");
     if (!f)
         return OFFLOAD_ERR_RUN;
-    char runs[1024];
+    char runs[1024], note[1400];
     runs_note(c, runs, sizeof runs);
     fprintf(f, "set logscale xy\nset format x '%%g'\nset format y '%%g'\n"
                "set xlabel 'operations per byte moved (sqrt or compare per byte)'\n"
                "set ylabel 'G operations per second (best run)'\n");
     fprintf(f, "set xrange [%.9g:%.9g]\nset yrange [%.9g:%.9g]\n", x0, x1, ymin / 5, ymax * 3);
-    fprintf(f, "set label 1 ");
-    char note[1400];
     snprintf(note, sizeof note,
-             "Dashed: each device's roof, min(peak G op/s, peak GB/s x operations per byte), "
-             "from its highest measured ceilings. Points: each result%s%s; the shape says the "
-             "run. Runs: %s",
-             nkinds > 1 ? ", named by kernel" : ", all ", nkinds > 1 ? "" : first_kind, runs);
+             "Colour: the backend; shape: the kernel%s. Dashed: each device's roof, min(peak G "
+             "op/s, peak GB/s x operations per byte), from its highest measured ceilings. "
+             "Runs: %s",
+             c->n > 1 ? " (filled for #1, open for the later runs)" : "", runs);
+    fprintf(f, "set label 1 ");
     gp_note(f, note);
     fprintf(f, " at screen 0.5, screen 0.045 center font ',10'\nplot ");
-    int first = 1;
-    for (size_t k = 0; k < ns; k++) {
-        fprintf(f, "%s", first ? "" : ", \\\n     ");
-        first = 0;
-        data_ref(f, "roofline", k);
-        fprintf(f, " using 1:2 with points pt %d ps 1.8 lc %zu title ",
-                run_points[s[k].run % 8], s[k].colour);
-        gp_string(f, s[k].label);
-        if (nkinds > 1) {
-            fprintf(f, ", \\\n     ");
-            data_ref(f, "roofline", k);
-            fprintf(f,
-                    " using 1:2:3 with labels offset char 0.8,0.7 left font ',9' tc lt %zu "
-                    "notitle",
-                    s[k].colour);
-        }
-        if (s[k].roof) {
-            fprintf(f, ", \\\n     ");
-            data_ref(f, "roof", k);
-            fprintf(f, " using 1:2 with lines dt %d lw 2 lc %zu notitle", 2 + (int)(s[k].run % 3),
-                    s[k].colour);
-        }
+    data_ref(f, "roofline", 0);
+    fprintf(f, " using 1:2:4:3 with points pt variable lc variable ps 1.8 notitle");
+    for (size_t k = 0; k < nroofs; k++) {
+        fprintf(f, ", \\\n     ");
+        data_ref(f, "roof", k);
+        fprintf(f, " using 1:2 with lines dt %d lw 2 lc %zu notitle", 2 + (int)(roofs[k].run % 3),
+                roofs[k].colour);
+    }
+    /* The legend: a colour per backend, a shape per kernel. */
+    for (size_t i = 0; i < ncolours; i++) {
+        fprintf(f, ", \\\n     NaN with points pt 7 ps 1.8 lc %zu title ", i + 1);
+        gp_string(f, colours[i]);
+    }
+    for (size_t i = 0; i < nkinds; i++) {
+        fprintf(f, ", \\\n     NaN with points pt %d ps 1.8 lc rgb 'black' title ",
+                kernel_points[i]);
+        gp_string(f, kinds[i]);
     }
     fputc('\n', f);
     return finish_chart(c, f, "roofline");

@@ -129,6 +129,8 @@ static int parse_row(const cJSON *rec, const char *host_cpu, struct saved_row *r
     const cJSON *work = cJSON_GetObjectItemCaseSensitive(rec, "work");
     r->ops_per_byte = number_or(work, "ops_per_byte", 0);
     copy_string(r->op_unit, sizeof r->op_unit, work, "op_unit");
+    r->busy = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(rec, "machine"), "busy"));
     double repeats = number_or(rec, "repeats", 0);
     r->repeats = repeats > 0 && repeats < 1e9 ? (size_t)repeats : 0;
     copy_string(r->verdict, sizeof r->verdict, an, "verdict");
@@ -303,6 +305,7 @@ static void row_from_record(const struct result_record *rec, struct saved_row *r
     r->ops_per_byte = rec->analysis.ops_per_byte;
     snprintf(r->op_unit, sizeof r->op_unit, "%s", rec->analysis.work.op_unit);
     r->repeats = run->samples;
+    r->busy = run->load.busy;
     snprintf(r->verdict, sizeof r->verdict, "%s", verdict_name(rec->analysis.verdict));
     snprintf(r->reason, sizeof r->reason, "%s", rec->analysis.reason);
     r->check_ok = run->check.ok;

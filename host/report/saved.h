@@ -25,6 +25,7 @@ struct saved_row {
     double peak_gbps, peak_gops; /* the ceilings it was judged against; 0 unknown */
     char op_unit[16];           /* "sqrt", "compare" */
     size_t repeats;
+    int busy; /* the export marks it timed on a busy machine */
     char verdict[32];
     char reason[512];
     int check_ok;
