@@ -52,6 +52,13 @@ struct phase_times {
     double event_copy_in, event_kernel, event_copy_out; /* device profiling events */
 };
 
+/* An environment variable a backend (or what it drives) reads: the man page
+ * lists it, and exports record its value. */
+struct backend_env {
+    const char *name;
+    const char *help;
+};
+
 /* What init found out, for reports. */
 struct backend_info {
     char device[256];   /* e.g. "host CPU (2 threads)", "0.0 pthread-haswell-AMD EPYC" */
@@ -151,6 +158,9 @@ struct backend_ops {
     /* Optional: build facts for provenance ("OpenCL headers 3.0"), written
      * into buf; NULL when it has none. */
     void (*build_facts)(char *buf, size_t len);
+    /* The environment variables it reads, or NULL and 0. */
+    const struct backend_env *environment;
+    size_t environment_count;
 };
 
 /* All backends built in, in the order reports list them. */

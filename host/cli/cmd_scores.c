@@ -1,113 +1,17 @@
 /* offload scores: the tutorial's genotype script as one command, with the
  * time of each part of the run and, for several percentages, the scaling. */
-#include <cjson/cJSON.h>
 #include <limits.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
 #include "fileio.h"
-#include "markdown.h"
 #include "run_text.h"
+#include "scores_export.h"
 #include "stats.h"
 #include "timing.h"
 #include "workload.h"
 #include "message.h"
-
-struct scores_output {
-    const struct genotype_matrix *m;
-    const int64_t *scores;
-    const char *path; /* the genotype table */
-    double percent;
-    /* Set by write_scores: the format's writer, the seconds it took, and
-     * the seconds the atomic write added (fsync and rename): the script
-     * writes without them, so they stay out of its "output" time. */
-    int (*writer)(FILE *, void *);
-    double written_s, durability_s;
-};
-
-/* The format's writer, timed with its flush. */
-static int timed_writer(FILE *f, void *ctx)
-{
-    struct scores_output *o = ctx;
-    double t0 = offload_now();
-    int rc = o->writer(f, ctx);
-    if (rc == 0 && fflush(f) != 0)
-        rc = -1;
-    o->written_s = offload_now() - t0;
-    return rc;
-}
-
-static int write_scores_csv(FILE *f, void *ctx)
-{
-    const struct scores_output *o = ctx;
-    if (fprintf(f, "id,score\n") < 0)
-        return -1;
-    for (size_t r = 0; r < o->m->rows; r++)
-        if (csv_write_field(f, o->m->row_ids[r]) != 0 ||
-            fprintf(f, ",%lld\n", (long long)o->scores[r]) < 0)
-            return -1;
-    return 0;
-}
-
-/* The same table as JSON, with where it came from. */
-static int write_scores_json(FILE *f, void *ctx)
-{
-    const struct scores_output *o = ctx;
-    cJSON *root = cJSON_CreateObject(), *list = NULL;
-    int ok = root && cJSON_AddNumberToObject(root, "schema_version", 1) &&
-             cJSON_AddStringToObject(root, "tool_version", OFFLOAD_VERSION) &&
-             cJSON_AddStringToObject(root, "file", o->path) &&
-             cJSON_AddNumberToObject(root, "percent", o->percent) &&
-             (list = cJSON_AddArrayToObject(root, "scores")) != NULL;
-    for (size_t r = 0; ok && r < o->m->rows; r++) {
-        cJSON *row = cJSON_CreateObject();
-        ok = row && cJSON_AddStringToObject(row, "id", o->m->row_ids[r]) &&
-             cJSON_AddNumberToObject(row, "score", (double)o->scores[r]) &&
-             cJSON_AddItemToArray(list, row);
-        if (row && !ok)
-            cJSON_Delete(row);
-    }
-    char *text = ok ? cJSON_Print(root) : NULL;
-    ok = text && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
-    cJSON_free(text);
-    cJSON_Delete(root);
-    return ok ? 0 : -1;
-}
-
-/* Aligned columns for reading: id, then score. */
-static int write_scores_table(FILE *f, void *ctx)
-{
-    const struct scores_output *o = ctx;
-    int width = 2;
-    for (size_t r = 0; r < o->m->rows; r++) {
-        size_t len = strlen(o->m->row_ids[r]);
-        width = len > (size_t)width ? (len > 200 ? 200 : (int)len) : width;
-    }
-    if (fprintf(f, "%-*s %12s\n", width, "id", "score") < 0)
-        return -1;
-    for (size_t r = 0; r < o->m->rows; r++)
-        if (fprintf(f, "%-*s %12lld\n", width, o->m->row_ids[r], (long long)o->scores[r]) < 0)
-            return -1;
-    return 0;
-}
-
-/* The per-marker table as Markdown, to paste into an issue. */
-static int write_scores_markdown(FILE *f, void *ctx)
-{
-    const struct scores_output *o = ctx;
-    fprintf(f, "Scores of `");
-    markdown_cell(f, o->path);
-    fprintf(f, "` (%g%% of the data lines), in file order:\n\n| id | score |\n|---|---:|\n",
-            o->percent);
-    for (size_t r = 0; r < o->m->rows; r++) {
-        fputs("| ", f);
-        markdown_cell(f, o->m->row_ids[r]);
-        fprintf(f, " | %lld |\n", (long long)o->scores[r]);
-    }
-    return ferror(f) ? -1 : 0;
-}
 
 /* Where the per-marker table goes: --output, else standard output when
  * --format is given, else nowhere (the report alone, as the script). */
@@ -118,20 +22,20 @@ static const char *scores_destination(const struct cli *c)
     return c->given[OPT_FORMAT] ? "-" : NULL;
 }
 
-/* Writes the per-marker table as --format says; returns an exit code. */
-static int write_scores(const struct cli *c, struct scores_output *out)
+/* Writes the per-marker table as --format says; returns an exit code.
+ * *durability_s: what the atomic write added to the writing itself (fsync
+ * and rename), which the script does not spend. */
+static int write_scores(const struct cli *c, struct scores_table *out, double *durability_s)
 {
+    *durability_s = 0;
     const char *dest = scores_destination(c);
     if (!dest)
         return 0;
     char err[PATH_MAX + 256];
-    out->writer = c->format == FORMAT_JSON       ? write_scores_json
-                  : c->format == FORMAT_TABLE    ? write_scores_table
-                  : c->format == FORMAT_MARKDOWN ? write_scores_markdown
-                                                 : write_scores_csv;
+    struct timed_table timed = {out, scores_table_writer(c->format), 0};
     double t0 = offload_now();
-    enum offload_status st = write_file_atomic(dest, timed_writer, out, err, sizeof err);
-    out->durability_s = offload_now() - t0 - out->written_s;
+    enum offload_status st = write_file_atomic(dest, timed_table_writer, &timed, err, sizeof err);
+    *durability_s = offload_now() - t0 - timed.written_s;
     if (st != OFFLOAD_OK) {
         offload_error("%s\n", err);
         return offload_exit_code(st);
@@ -140,19 +44,6 @@ static int write_scores(const struct cli *c, struct scores_output *out)
             output_is_stdout(dest) ? "standard output" : dest);
     return 0;
 }
-
-/* Timings of one percentage. */
-struct scores_step {
-    double percent;
-    size_t rows, cols, lines_kept, data_lines, skipped;
-    double parse_s, score_s, kernel_min_s, output_s;
-    double kernel_median_s;   /* of the timed repeats: with the minimum, the spread */
-    double durability_s;      /* fsync and rename of --output, left out of output_s */
-    size_t repeats;
-    struct machine_load load; /* other processes while timing */
-    int64_t best_score;
-    char best_id[256];
-};
 
 /* Loads, scores (first call timed as the script does), checks and writes
  * one percentage. Returns 0 or an exit code. */
@@ -203,158 +94,22 @@ static int score_one_percent(struct cli *c, const struct backend_ops *ops, void 
                  step->best_score > 0 ? m->row_ids[best] : "-");
         double t_out = offload_now();
         char path_buf[PATH_MAX + 64];
-        struct scores_output out = {m, scores, genotype_path(c, path_buf, sizeof path_buf),
-                                    percent, NULL, 0, 0};
+        struct scores_table out = {m, scores, genotype_path(c, path_buf, sizeof path_buf), percent};
         /* Several percentages export their steps instead (command_scores). */
         if (c->npercent == 1)
-            rc = write_scores(c, &out);
+            rc = write_scores(c, &out, &step->durability_s);
         if (step->best_score > 0)
             fprintf(h, "The best score %lld comes from pattern %s\n", (long long)step->best_score,
                     step->best_id);
         else
             fprintf(h, "No marker distinguishes any two varieties (every score is 0)\n");
         fflush(h);
-        step->output_s = offload_now() - t_out - out.durability_s;
-        step->durability_s = out.durability_s;
+        step->output_s = offload_now() - t_out - step->durability_s;
     }
     free(res);
     workload_free(scores);
     prepared_free(&p);
     return rc;
-}
-
-/* What several percentages conclude: each step, the kernel's scaling and
- * the split of the script's run (the last percentage) with Amdahl's bound. */
-struct steps_output {
-    const char *path;
-    const struct scores_step *steps;
-    size_t n;
-    struct scaling_fit fit;            /* kernel time ~ markers^k; NaN with one step */
-    int busy;                          /* the machine was busy during some step */
-    double script_s, start_s, setup_s; /* the script's run and its parts */
-};
-
-/* The exponent when it is measurable here, else NaN (an export never states
- * a busy machine's or a spread fit's number as a fact). */
-static double exponent_fact(const struct steps_output *o)
-{
-    return o->fit.measurable && !o->busy ? o->fit.exponent : NAN;
-}
-
-static double scoring_share(const struct steps_output *o)
-{
-    return o->script_s > 0 ? o->steps[o->n - 1].score_s / o->script_s : 0;
-}
-
-/* If scoring took no time at all, the run would be at most this much faster. */
-static double amdahl_bound(const struct steps_output *o)
-{
-    double rest = o->script_s - o->steps[o->n - 1].score_s;
-    return rest > 0 ? o->script_s / rest : 0;
-}
-
-static int write_steps_csv(FILE *f, void *ctx)
-{
-    const struct steps_output *o = ctx;
-    char exponent[32] = ""; /* empty where not measurable here */
-    if (isfinite(exponent_fact(o)))
-        snprintf(exponent, sizeof exponent, "%.9g", exponent_fact(o));
-    if (fprintf(f, "percent,markers,varieties,parse_s,score_s,kernel_min_s,best_score,best_id,"
-                   "kernel_scaling_exponent,script_s,scoring_share,amdahl_max_speedup,"
-                   "kernel_median_s,exponent_low,exponent_high,machine_busy\n") < 0)
-        return -1;
-    for (size_t i = 0; i < o->n; i++) {
-        const struct scores_step *s = &o->steps[i];
-        if (fprintf(f, "%.9g,%zu,%zu,%.9g,%.9g,%.9g,%lld,", s->percent, s->rows, s->cols,
-                    s->parse_s, s->score_s, s->kernel_min_s, (long long)s->best_score) < 0 ||
-            csv_write_field(f, s->best_id) != 0 ||
-            fprintf(f, ",%s,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%s\n", exponent, o->script_s,
-                    scoring_share(o),
-                    amdahl_bound(o), s->kernel_median_s, o->fit.low, o->fit.high,
-                    s->load.busy ? "yes" : "no") < 0)
-            return -1;
-    }
-    return 0;
-}
-
-static int write_steps_json(FILE *f, void *ctx)
-{
-    const struct steps_output *o = ctx;
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddNumberToObject(root, "schema_version", 1);
-    cJSON_AddStringToObject(root, "tool_version", OFFLOAD_VERSION);
-    cJSON_AddStringToObject(root, "file", o->path);
-    cJSON *list = cJSON_AddArrayToObject(root, "percents");
-    for (size_t i = 0; i < o->n; i++) {
-        const struct scores_step *s = &o->steps[i];
-        cJSON *row = cJSON_CreateObject();
-        cJSON_AddNumberToObject(row, "percent", s->percent);
-        cJSON_AddNumberToObject(row, "markers", (double)s->rows);
-        cJSON_AddNumberToObject(row, "varieties", (double)s->cols);
-        cJSON_AddNumberToObject(row, "parse_s", s->parse_s);
-        cJSON_AddNumberToObject(row, "score_s", s->score_s);
-        cJSON_AddNumberToObject(row, "kernel_min_s", s->kernel_min_s);
-        cJSON_AddNumberToObject(row, "kernel_median_s", s->kernel_median_s);
-        cJSON_AddNumberToObject(row, "repeats", (double)s->repeats);
-        if (s->load.known)
-            cJSON_AddBoolToObject(row, "machine_busy", s->load.busy);
-        else
-            cJSON_AddNullToObject(row, "machine_busy");
-        cJSON_AddNumberToObject(row, "others_cpu_share", s->load.others_share);
-        cJSON_AddNumberToObject(row, "best_score", (double)s->best_score);
-        cJSON_AddStringToObject(row, "best_id", s->best_id);
-        cJSON_AddItemToArray(list, row);
-    }
-    /* null when not measurable here: the interval says how far it ranged. */
-    if (isfinite(exponent_fact(o)))
-        cJSON_AddNumberToObject(root, "kernel_scaling_exponent", exponent_fact(o));
-    else
-        cJSON_AddNullToObject(root, "kernel_scaling_exponent");
-    if (isfinite(o->fit.low) && isfinite(o->fit.high)) {
-        cJSON *range = cJSON_AddArrayToObject(root, "kernel_scaling_interval");
-        cJSON_AddItemToArray(range, cJSON_CreateNumber(o->fit.low));
-        cJSON_AddItemToArray(range, cJSON_CreateNumber(o->fit.high));
-    }
-    cJSON_AddBoolToObject(root, "machine_busy", o->busy);
-    cJSON *script = cJSON_AddObjectToObject(root, "script");
-    const struct scores_step *last = &o->steps[o->n - 1];
-    cJSON_AddNumberToObject(script, "percent", last->percent);
-    cJSON_AddNumberToObject(script, "total_s", o->script_s);
-    cJSON_AddNumberToObject(script, "start_s", o->start_s);
-    cJSON_AddNumberToObject(script, "setup_s", o->setup_s);
-    cJSON_AddNumberToObject(script, "parse_s", last->parse_s);
-    cJSON_AddNumberToObject(script, "score_s", last->score_s);
-    cJSON_AddNumberToObject(script, "output_s", last->output_s);
-    cJSON_AddNumberToObject(script, "scoring_share", scoring_share(o));
-    cJSON_AddNumberToObject(script, "amdahl_max_speedup", amdahl_bound(o));
-    char *text = cJSON_Print(root);
-    cJSON_Delete(root);
-    int ok = text && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
-    cJSON_free(text);
-    return ok ? 0 : -1;
-}
-
-/* The steps as a Markdown table, with the scaling and Amdahl's answer. */
-static int write_steps_markdown(FILE *f, void *ctx)
-{
-    const struct steps_output *o = ctx;
-    fprintf(f, "| percent | markers | parse (s) | score, first call (s) | kernel min (s) | best "
-               "score | pattern |\n|---:|---:|---:|---:|---:|---:|---|\n");
-    for (size_t i = 0; i < o->n; i++) {
-        const struct scores_step *s = &o->steps[i];
-        fprintf(f, "| %g | %zu | %.3g | %.3g | %.3g | %lld | ", s->percent, s->rows, s->parse_s,
-                s->score_s, s->kernel_min_s, (long long)s->best_score);
-        markdown_cell(f, s->best_id);
-        fputs(" |\n", f);
-    }
-    char scaling[192];
-    fprintf(f,
-            "\nThe kernel's scaling: %s. In the script's run (%g%%, %.3g s), "
-            "scoring is %.0f%% of the time: if it took no time at all the run would be at "
-            "most %.2fx faster (Amdahl's law).\n",
-            describe_scaling(&o->fit, o->busy, "markers", scaling, sizeof scaling),
-            o->steps[o->n - 1].percent, o->script_s, 100 * scoring_share(o), amdahl_bound(o));
-    return ferror(f) ? -1 : 0;
 }
 
 /* Several percentages: the steps table and the Amdahl answer, as --format
@@ -365,11 +120,8 @@ static int write_steps(const struct cli *c, const struct steps_output *o)
     if (!dest)
         return 0;
     char err[PATH_MAX + 256];
-    enum offload_status st = write_file_atomic(dest,
-                                               c->format == FORMAT_JSON       ? write_steps_json
-                                               : c->format == FORMAT_MARKDOWN ? write_steps_markdown
-                                                                              : write_steps_csv,
-                                               (void *)o, err, sizeof err);
+    enum offload_status st =
+        write_file_atomic(dest, scores_steps_writer(c->format), (void *)o, err, sizeof err);
     if (st != OFFLOAD_OK) {
         offload_error("%s\n", err);
         return offload_exit_code(st);

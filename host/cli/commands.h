@@ -61,12 +61,6 @@ enum option_id {
     OPT_COUNT = OPT_BACKEND_OWN_FIRST + 16
 };
 
-/* Exit status 3: some backends or devices could not start here, the others
- * ran and are reported (compare, sweep, calibrate). A failed run (1) or a
- * usage error (2) wins over it. Not an enum offload_status: no call fails
- * with "partial", a command ends with it. */
-#define EXIT_PARTIAL 3
-
 struct cli {
     int argc;
     char **argv;
@@ -100,7 +94,7 @@ __attribute__((format(printf, 1, 2))) enum offload_status usage_error(const char
 void usage_command(const char *command);
 
 /* The exit code of a command that starts several backends: worst when
- * something failed, else EXIT_PARTIAL when some were unavailable and others
+ * something failed, else OFFLOAD_EXIT_PARTIAL when some were unavailable and others
  * ran, 1 when none ran, 0 when all did. */
 int partial_exit(int worst, size_t unavailable, size_t ran);
 

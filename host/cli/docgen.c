@@ -181,13 +181,6 @@ static const char *const environment[][2] = {
     {"OFFLOAD_CACHE_DIR", "where measured ceilings are cached (default: "
                           "$XDG_CACHE_HOME/offload, else ~/.cache/offload)"},
     {"XDG_CACHE_HOME", "the cache base folder when OFFLOAD_CACHE_DIR is not set"},
-    {"OMP_NUM_THREADS", "OpenMP threads when --threads is not given"},
-    {"OMP_PROC_BIND", "OpenMP thread binding; recorded in exports"},
-    {"OMP_PLACES", "OpenMP thread places; recorded in exports"},
-    {"POCL_CACHE_DIR", "where PoCL caches compiled kernels"},
-    {"POCL_KERNEL_CACHE", "0 turns PoCL's kernel cache off"},
-    {"OCL_ICD_VENDORS", "folder of .icd files the OpenCL ICD loader reads to find drivers "
-                        "(default /etc/OpenCL/vendors)"},
 };
 
 static void man_reference(FILE *f)
@@ -213,9 +206,13 @@ static void man_reference(FILE *f)
     fputs(".SH ENVIRONMENT\n", f);
     for (size_t i = 0; i < sizeof environment / sizeof environment[0]; i++)
         man_tp(f, environment[i][0], environment[i][1]);
+    for (size_t b = 0; b < offload_backend_count; b++)
+        for (size_t i = 0; i < offload_backends[b]->environment_count; i++)
+            man_tp(f, offload_backends[b]->environment[i].name,
+                   offload_backends[b]->environment[i].help);
 }
 
-static int write_man(FILE *f, void *ctx)
+static enum offload_status write_man(FILE *f, void *ctx)
 {
     (void)ctx;
     fprintf(f,
@@ -248,7 +245,7 @@ static int write_man(FILE *f, void *ctx)
             "offload sweep sqrt --sizes 1k:64k:x2\noffload scores --percent 5,100\n"
             "offload devices -f csv\n");
     fputs(".fi\n.SH \"SEE ALSO\"\n.BR clinfo (1),\n.BR hyperfine (1)\n", f);
-    return ferror(f) ? -1 : 0;
+    return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }
 
 /* ---- bash --------------------------------------------------------------- */
@@ -301,7 +298,7 @@ static void bash_value_cases(FILE *f)
     fputs("    esac\n", f);
 }
 
-static int write_bash(FILE *f, void *ctx)
+static enum offload_status write_bash(FILE *f, void *ctx)
 {
     (void)ctx;
     size_t ncmd;
@@ -337,7 +334,7 @@ static int write_bash(FILE *f, void *ctx)
           "}\n"
           "complete -F _offload offload\n",
           f);
-    return ferror(f) ? -1 : 0;
+    return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }
 
 /* ---- zsh ---------------------------------------------------------------- */
@@ -448,7 +445,7 @@ static void zsh_command(FILE *f, const struct command_spec *cmd)
     fputs("      ;;\n", f);
 }
 
-static int write_zsh(FILE *f, void *ctx)
+static enum offload_status write_zsh(FILE *f, void *ctx)
 {
     (void)ctx;
     size_t ncmd;
@@ -475,15 +472,15 @@ static int write_zsh(FILE *f, void *ctx)
     for (size_t i = 0; i < ncmd; i++)
         zsh_command(f, &cmds[i]);
     fputs("  esac\n}\n\n_offload \"$@\"\n", f);
-    return ferror(f) ? -1 : 0;
+    return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }
 
 enum offload_status generate_docs(const char *kind, const char *path)
 {
-    int (*writer)(FILE *, void *) = strcmp(kind, "man") == 0    ? write_man
-                                    : strcmp(kind, "bash") == 0 ? write_bash
-                                    : strcmp(kind, "zsh") == 0  ? write_zsh
-                                                                : NULL;
+    file_writer_fn writer = strcmp(kind, "man") == 0    ? write_man
+                            : strcmp(kind, "bash") == 0 ? write_bash
+                            : strcmp(kind, "zsh") == 0  ? write_zsh
+                                                        : NULL;
     if (!writer)
         return usage_error("--generate: '%s' is not man, bash or zsh", kind);
     char err[PATH_MAX + 256];

@@ -387,14 +387,15 @@ enum offload_status export_json(FILE *f, const struct result_set *set)
     cJSON_AddStringToObject(host, "os", prov.os);
     json_provenance(root, &prov);
     cJSON *env = cJSON_AddObjectToObject(root, "environment");
-    const char *vars[] = {"OMP_NUM_THREADS", "OMP_PROC_BIND", "OMP_PLACES", "POCL_CACHE_DIR"};
-    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
-        const char *v = getenv(vars[i]);
-        if (v)
-            cJSON_AddStringToObject(env, vars[i], v);
-        else
-            cJSON_AddNullToObject(env, vars[i]);
-    }
+    for (size_t b = 0; b < offload_backend_count; b++)
+        for (size_t i = 0; i < offload_backends[b]->environment_count; i++) {
+            const char *name = offload_backends[b]->environment[i].name;
+            const char *v = getenv(name);
+            if (v)
+                cJSON_AddStringToObject(env, name, v);
+            else
+                cJSON_AddNullToObject(env, name);
+        }
     cJSON *results = cJSON_AddArrayToObject(root, "results");
     for (size_t i = 0; i < set->count; i++)
         cJSON_AddItemToArray(results, json_record(&set->items[i]));

@@ -197,6 +197,12 @@ static void openmp_fini(void *state)
     free(state);
 }
 
+static const struct backend_env openmp_environment[] = {
+    {"OMP_NUM_THREADS", "OpenMP threads when --threads is not given"},
+    {"OMP_PROC_BIND", "OpenMP thread binding; recorded in exports"},
+    {"OMP_PLACES", "OpenMP thread places; recorded in exports"},
+};
+
 const struct backend_ops backend_openmp = {
     .name = "openmp",
     .summary = "OpenMP threads on the host CPU",
@@ -208,4 +214,6 @@ const struct backend_ops backend_openmp = {
             [KERNEL_SCORES] = openmp_run_scores},
     .calibrate = openmp_calibrate,
     .fini = openmp_fini,
+    .environment = openmp_environment,
+    .environment_count = sizeof openmp_environment / sizeof openmp_environment[0],
 };

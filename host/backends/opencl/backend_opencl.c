@@ -225,6 +225,13 @@ static void opencl_build_facts(char *buf, size_t len)
              CL_TARGET_OPENCL_VERSION / 100, CL_TARGET_OPENCL_VERSION % 100 / 10);
 }
 
+static const struct backend_env opencl_environment[] = {
+    {"OCL_ICD_VENDORS", "folder of .icd files the OpenCL ICD loader reads to find drivers "
+                        "(default /etc/OpenCL/vendors)"},
+    {"POCL_CACHE_DIR", "where PoCL caches compiled kernels; recorded in exports"},
+    {"POCL_KERNEL_CACHE", "0 turns PoCL's kernel cache off"},
+};
+
 static const struct backend_option opencl_options[OPENCL_OPTION_COUNT] = {
     [OPENCL_OPTION_PATH] = {"opencl-path", "P", "cpu gpu", 0,
                             "OpenCL work-groups: cpu (long runs per work-item) or gpu (one "
@@ -250,4 +257,6 @@ const struct backend_ops backend_opencl = {
     .options = opencl_options,
     .option_count = OPENCL_OPTION_COUNT,
     .build_facts = opencl_build_facts,
+    .environment = opencl_environment,
+    .environment_count = sizeof opencl_environment / sizeof opencl_environment[0],
 };

@@ -1,10 +1,10 @@
-/* OpenCL backend internals, shared by the files of host/opencl/ only.
+/* OpenCL backend internals, shared by the files of host/backends/opencl/ only.
  *
  * When you change this folder:
  * - calls point one way: backend_opencl.c (init/fini, ops table) -> devices.c, program.c,
  *   run.c, calibrate.c -> helpers.c; never back up, never sideways between those four;
  * - only what two files use is declared here; everything else stays `static`;
- * - messages are checked by tests/trust: change one only with its test. */
+ * - messages are checked by tests/robustness: change one only with its test. */
 
 #ifndef OFFLOAD_OPENCL_INTERNAL_H
 #define OFFLOAD_OPENCL_INTERNAL_H
@@ -16,12 +16,16 @@
 #endif
 #include <CL/cl.h>
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 /* ---- error reporting (helpers.c) ------------------------------------------ */
 
-int cl_succeeded(cl_int err, const char *call, const char *func, const char *file, int line);
+/* A predicate, not a status: true when the call succeeded; when not, the
+ * failure is reported (call, CL name, function, file, line) before it
+ * returns false. Callers turn false into OFFLOAD_ERR_RUN. */
+bool cl_succeeded(cl_int err, const char *call, const char *func, const char *file, int line);
 
 /* CL_OK("clFinish", clFinish(q)) or, for calls that report through &err,
  * CL_OK("clCreateBuffer", err). The expression is evaluated once. */
