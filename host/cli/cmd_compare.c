@@ -95,8 +95,9 @@ static void print_answer(FILE *f, const struct layout *lay, const struct result_
         snprintf(speed, sizeof speed, ", %.2fx serial",
                  record_total(&set->items[g->recs[serial]]) / record_total(r));
     if (r->analysis.ceiling_fraction > 0)
-        snprintf(limit, sizeof limit, " at %.0f%% of its limit",
-                 100 * r->analysis.ceiling_fraction);
+        snprintf(limit, sizeof limit, " at %.0f%% of its limit%s",
+                 100 * r->analysis.ceiling_fraction,
+                 r->analysis.ceiling_fraction > 1 ? " (above it: see why)" : "");
     snprintf(head, sizeof head, "  %s (%s): ", kernel_name(g->kernel), algorithm_name(g->alg));
     snprintf(text, sizeof text, "%s fastest%s; %s%s", record_label(r, label, sizeof label), speed,
              verdict_name(r->analysis.verdict), limit);
