@@ -46,4 +46,15 @@ compare_at(100 verbose -v)
 if(NOT verbose MATCHES "copy-in +kernel +copy-out +end-to-end +vs serial +vs openmp")
   message(FATAL_ERROR "-v: no full table:\n${verbose}")
 endif()
-message(STATUS "compare fits 72, 80 and 100 columns, answers first; -v shows every column")
+# run's fields wrap under their label: the verdict sentence too.
+execute_process(COMMAND ${CMAKE_COMMAND} -E env COLUMNS=80
+                        "${EXE}" run sqrt --backend serial --size 2k --repeat 2
+  RESULT_VARIABLE rc OUTPUT_VARIABLE run_out ERROR_VARIABLE err TIMEOUT 120)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "run at COLUMNS=80: exit ${rc}\n${run_out}\n${err}")
+endif()
+check_width("${run_out}" 80 "run at COLUMNS=80")
+if(NOT run_out MATCHES "\nverdict    [^\n]+\n           [^ ]")
+  message(FATAL_ERROR "run at COLUMNS=80: the verdict does not wrap under its label:\n${run_out}")
+endif()
+message(STATUS "compare and run fit 72, 80 and 100 columns, answers first; -v shows every column")

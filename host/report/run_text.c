@@ -1,8 +1,15 @@
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include "run_text.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "wrap.h"
+
+/* The width of the label column ("verdict    "): continuation lines of a
+ * wrapped field start under its text. */
+#define FIELD_INDENT 11
 
 static void report_phase(FILE *f, const char *label, const struct sample_stats *s)
 {
@@ -55,10 +62,59 @@ const char *describe_work(const struct kernel_input *in, char *buf, size_t len)
     return buf;
 }
 
+static void report_run_lines(FILE *f, const char *backend_name, const struct backend_info *info,
+                             const char *launch, const struct kernel_input *in,
+                             const struct run_settings *set, const struct run_result *res,
+                             const struct analysis *an);
+
+/* Each line of text, wrapped to the width under its label column. */
+static void wrap_fields(FILE *f, const char *text, int width)
+{
+    char first[FIELD_INDENT + 1], rest[FIELD_INDENT + 1];
+    memset(rest, ' ', FIELD_INDENT);
+    rest[FIELD_INDENT] = 0;
+    for (const char *line = text; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        char *copy = malloc(len + 1);
+        if (!copy)
+            return;
+        memcpy(copy, line, len);
+        copy[len] = 0;
+        if ((int)len <= width || len <= FIELD_INDENT) {
+            fprintf(f, "%s\n", copy);
+        } else {
+            memcpy(first, copy, FIELD_INDENT);
+            first[FIELD_INDENT] = 0;
+            wrap_print(f, width, first, rest, copy + FIELD_INDENT);
+        }
+        free(copy);
+        line += len + (end ? 1 : 0);
+    }
+}
+
 void report_run(FILE *f, const char *backend_name, const struct backend_info *info,
                 const char *launch, const struct kernel_input *in,
                 const struct run_settings *set, const struct run_result *res,
                 const struct analysis *an)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&text, &size);
+    if (!mem) {
+        report_run_lines(f, backend_name, info, launch, in, set, res, an);
+        return;
+    }
+    report_run_lines(mem, backend_name, info, launch, in, set, res, an);
+    fclose(mem);
+    wrap_fields(f, text, text_width());
+    free(text);
+}
+
+static void report_run_lines(FILE *f, const char *backend_name, const struct backend_info *info,
+                             const char *launch, const struct kernel_input *in,
+                             const struct run_settings *set, const struct run_result *res,
+                             const struct analysis *an)
 {
     char a[32], b[32];
     fprintf(f, "kernel     %s (%s)\n", kernel_name(in->kernel), algorithm_name(in->alg));
@@ -87,7 +143,7 @@ void report_run(FILE *f, const char *backend_name, const struct backend_info *in
         fprintf(f, "runs       %zu timed, no warm-up (the first call is timed)", res->samples);
     if (set->repeat <= 0 && res->capped) {
         char c[32];
-        fprintf(f, ", stopped by the cap on runs after %s (under the %s asked for)",
+        fprintf(f, ", capped at %zu runs after %s (under the %s asked for)", res->samples,
                 format_seconds(res->timed_s, b, sizeof b),
                 format_seconds(set->min_time, c, sizeof c));
     }
