@@ -6,6 +6,8 @@ cmake_minimum_required(VERSION 3.20)
 # Also: provenance in --version and in the export.
 file(REMOVE_RECURSE "${WORKDIR}")
 file(MAKE_DIRECTORY "${WORKDIR}")
+# Wide enough for the side-by-side table; the stacked one is checked last.
+set(ENV{COLUMNS} 250)
 
 function(offload expect_rc out_var)
   execute_process(COMMAND "${EXE}" ${ARGN} WORKING_DIRECTORY "${WORKDIR}"
@@ -180,6 +182,20 @@ expect("${lw}" "what each run gains over #1[^\n]*\n  sqrt \\(naive\\), N = 10000
        "laptop/workstation: the gain")
 expect("${lw}" "transfer-bound on #2: opencl copy on 0[.]0 NVIDIA GeForce RTX 4090 \\(GPU\\): copies 493 us of 507 us"
        "laptop/workstation: where it is transfer-bound")
+# Narrower than the side-by-side table: each run on its own line, nothing
+# wider than COLUMNS.
+set(ENV{COLUMNS} 100)
+offload(0 narrow report "${FIXTURES}/laptop_pocl.json" "${FIXTURES}/workstation_gpu.json")
+expect("${narrow}" "\n  opencl copy +#1 +[^\n]+transfer-bound\n +#2 +[0-9.]+ us +507 us +2[.]90x  transfer-bound"
+       "laptop/workstation at 100 columns: runs stacked")
+string(REPLACE "\n" ";" narrow_lines "${narrow}")
+foreach(line IN LISTS narrow_lines)
+  string(LENGTH "${line}" len)
+  if(len GREATER 100)
+    message(FATAL_ERROR "report at COLUMNS=100: a line of ${len} characters:\n${line}")
+  endif()
+endforeach()
+set(ENV{COLUMNS} 250)
 string(FIND "${lw}" "not in every file" cut)
 string(SUBSTRING "${lw}" ${cut} -1 apart_part)
 if(apart_part MATCHES "\n  #1 ")

@@ -104,6 +104,19 @@ static void test_wrap(void **state)
             assert_memory_equal(line, "        ", 8);
     }
     assert_true(lines >= 5);
+    /* A label that leaves no room: it goes on lines of its own, indented. */
+    char buf2[1024] = "";
+    f = fmemopen(buf2, sizeof buf2, "w");
+    assert_non_null(f);
+    wrap_print(f, 40, "    #1 opencl zero-copy on a device with a long name: ", "        ",
+               "the reason");
+    fclose(f);
+    lines = 0;
+    for (char *line = strtok(buf2, "\n"); line; line = strtok(NULL, "\n"), lines++) {
+        assert_true(strlen(line) <= 40);
+        assert_memory_equal(line, "    ", 4);
+    }
+    assert_true(lines >= 2);
     setenv("COLUMNS", "90", 1);
     assert_int_equal(text_width(), 90);
     setenv("COLUMNS", "20", 1);

@@ -82,14 +82,54 @@ static size_t group_end(const struct saved_run *runs, const struct match_set *m,
 
 static void table_runs(FILE *f, const struct saved_run *runs, size_t n)
 {
-    char a[512], b[512];
+    char a[512], b[512], line[1024];
+    int width = text_width();
     fprintf(f, "saved runs (vs #1: end-to-end speedup over run #1; 2.00x = twice as fast):\n");
     for (size_t r = 0; r < n; r++) {
-        fprintf(f, "  #%zu %s: %s, created %s\n", r + 1, runs[r].name, runs[r].command,
-                runs[r].created[0] ? runs[r].created : "unknown");
-        fprintf(f, "     host        %s\n", host_line(&runs[r], a, sizeof a));
-        fprintf(f, "     build       %s\n", build_line(&runs[r], b, sizeof b));
+        snprintf(line, sizeof line, "%s: %s, created %s", runs[r].name, runs[r].command,
+                 runs[r].created[0] ? runs[r].created : "unknown");
+        snprintf(a, sizeof a, "  #%zu ", r + 1);
+        wrap_print(f, width, a, "     ", line);
+        wrap_print(f, width, "     host        ", "                 ",
+                   host_line(&runs[r], a, sizeof a));
+        wrap_print(f, width, "     build       ", "                 ",
+                   build_line(&runs[r], b, sizeof b));
         fprintf(f, "     calibrated  %s\n", runs[r].calibrated[0] ? runs[r].calibrated : "unknown");
+    }
+}
+
+/* The side-by-side table's width: one column group per run. */
+static int table_width(size_t n)
+{
+    return 28 + (int)n * 75;
+}
+
+/* Narrower than the side-by-side table: each run on a line of its own under
+ * its backend, the speedup beside the later runs. */
+static void stacked_header(FILE *f)
+{
+    fprintf(f, "  %-16s %-3s %9s %10s %6s  %s\n", "backend", "run", "kernel", "end-to-end",
+            "vs #1", "verdict");
+}
+
+static void stacked_row(FILE *f, const struct saved_run *runs, size_t n, const struct match_set *m,
+                        size_t i)
+{
+    const struct saved_row *first = &runs[0].rows[m->matched[i][0]];
+    char label[96];
+    int has_memory = strcmp(first->memory, "-") != 0;
+    snprintf(label, sizeof label, "%s%s%s", first->backend, has_memory ? " " : "",
+             has_memory ? first->memory : "");
+    for (size_t r = 0; r < n; r++) {
+        const struct saved_row *x = &runs[r].rows[m->matched[i][r]];
+        char t1[32], t2[32], num[24], vs[16] = "";
+        snprintf(num, sizeof num, "#%zu", r + 1);
+        if (r)
+            snprintf(vs, sizeof vs, "%.2fx", ratio(runs, m, i, r));
+        fprintf(f, "  %-16.16s %-3s %9s %10s %6s  %s\n", r ? "" : label, num,
+                seconds_or_dash(x->kernel_s, t1, sizeof t1),
+                seconds_or_dash(x->total_s, t2, sizeof t2), vs,
+                x->check_ok ? x->verdict : "FAILED");
     }
 }
 
@@ -140,9 +180,17 @@ static void table_groups(FILE *f, const struct saved_run *runs, size_t n, const 
         char size[64];
         fprintf(f, "\n%s (%s), %s\n", g->kernel, g->algorithm,
                 saved_row_size(g, size, sizeof size));
-        table_header(f, runs, n);
-        for (size_t k = start; k < end; k++)
-            table_row(f, runs, n, m, order[k]);
+        int stacked = table_width(n) > text_width();
+        if (stacked)
+            stacked_header(f);
+        else
+            table_header(f, runs, n);
+        for (size_t k = start; k < end; k++) {
+            if (stacked)
+                stacked_row(f, runs, n, m, order[k]);
+            else
+                table_row(f, runs, n, m, order[k]);
+        }
         fprintf(f, "  why:\n");
         for (size_t k = start; k < end; k++)
             for (size_t r = 0; r < n; r++) {
@@ -167,11 +215,12 @@ static void table_leftovers(FILE *f, const struct saved_run *runs, const struct 
     fprintf(f, "\nnot in every file (listed, not compared):\n");
     for (size_t i = 0; i < m->nleftover; i++) {
         const struct saved_row *x = &runs[m->leftover[i].run].rows[m->leftover[i].row];
-        char size[64], t[32];
-        fprintf(f, "  #%zu  %s (%s), %s: %-16s %-9s end-to-end %s  %s\n", m->leftover[i].run + 1,
-                x->kernel, x->algorithm, saved_row_size(x, size, sizeof size), x->backend,
-                x->memory, format_seconds(x->total_s, t, sizeof t),
-                x->check_ok ? x->verdict : "FAILED");
+        char size[64], t[32], head[16], text[512];
+        snprintf(head, sizeof head, "  #%zu  ", m->leftover[i].run + 1);
+        snprintf(text, sizeof text, "%s (%s), %s: %-16s %-9s end-to-end %s  %s", x->kernel,
+                 x->algorithm, saved_row_size(x, size, sizeof size), x->backend, x->memory,
+                 format_seconds(x->total_s, t, sizeof t), x->check_ok ? x->verdict : "FAILED");
+        wrap_print(f, text_width(), head, "        ", text);
     }
 }
 

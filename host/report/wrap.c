@@ -1,5 +1,6 @@
 #include "wrap.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -27,6 +28,15 @@ int text_width(void)
 void wrap_print(FILE *f, int width, const char *first, const char *rest, const char *text)
 {
     const char *prefix = first;
+    if ((int)strlen(first) > width - 16) {
+        /* A label too long to leave room for text: the label wrapped on
+         * lines of its own (keeping its indent), the text after it. */
+        size_t lead = strspn(first, " ");
+        char indent[64];
+        snprintf(indent, sizeof indent, "%.*s", (int)(lead < 63 ? lead : 63), first);
+        wrap_print(f, width, indent, rest, first + lead);
+        prefix = rest;
+    }
     const char *p = text;
     while (*p == ' ')
         p++;
