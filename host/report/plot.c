@@ -111,7 +111,7 @@ static void series_label(const struct plot_ctx *c, size_t run, const struct save
                          char *buf, size_t len)
 {
     int has_memory = strcmp(x->memory, "-") != 0;
-    char num[16] = "";
+    char num[24] = "";
     if (c->n > 1)
         snprintf(num, sizeof num, "#%zu ", run + 1);
     snprintf(buf, len, "%s%s%s%s", num, x->backend, has_memory ? " " : "",
