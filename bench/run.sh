@@ -17,6 +17,10 @@
 #
 # With --markdown FILE, each build's section goes to FILE.native.md and
 # FILE.x86-64-v3.md and the side-by-side table to FILE.
+# 4. with MINIMALMARKERS_DIR (a clone of chryswoods/minimalmarkers) runs
+#    bench/markers.sh: offload markers against upstream, both 100x targets;
+#    it takes /tmp/offload-bench.lock itself (OFFLOAD_BENCH_LOCKED=1 when an
+#    outer flock already holds it).
 # Environment: OFFLOAD_BENCH_JOBS (parallel build jobs, default: number of cores),
 # OFFLOAD_BENCH_BUILDS ("native v3" by default; "native" for one build).
 set -euo pipefail
@@ -120,6 +124,31 @@ json.dump(d, open(summary, "w"), indent=1)
 PY
     fi
 done
+
+# --- offload markers against upstream minimalmarkers (needs its checkout) ----
+# markers.sh takes the bench lock itself; it is skipped, saying why, without
+# MINIMALMARKERS_DIR (a clone of https://github.com/chryswoods/minimalmarkers).
+if [ -n "${MINIMALMARKERS_DIR:-}" ]; then
+    dir=$(build_dir "${builds%% *}")
+    echo "run.sh: bench/markers.sh with $(label_of "${builds%% *}")" >&2
+    "$here/markers.sh" --upstream "$MINIMALMARKERS_DIR" --offload "$dir/offload" \
+        >"$tmp/markers.txt" 2>&1 || true
+    cat "$tmp/markers.txt"
+    "$py" - "$tmp/$(label_of "${builds%% *}").json" "$tmp/markers.txt" <<'PY'
+import json, re, sys
+summary, text = sys.argv[1], open(sys.argv[2]).read()
+d = json.load(open(summary))
+for line in text.splitlines():
+    m = re.match(r"target markers (.+) >= (\S+) upstream: (PASS|FAIL) \((.*)\)", line)
+    if m:
+        d["targets"].append([f"markers: {m.group(1)} vs upstream", m.group(4), ">= " + m.group(2),
+                             m.group(3)])
+json.dump(d, open(summary, "w"), indent=1)
+PY
+else
+    echo "run.sh: markers targets skipped: set MINIMALMARKERS_DIR to a clone of" \
+         "https://github.com/chryswoods/minimalmarkers to run bench/markers.sh" >&2
+fi
 
 # --- Every target, both builds side by side ----------------------------------
 "$py" - "$markdown" "${summaries[@]}" <<'PY'

@@ -24,3 +24,18 @@ if(NOT rc EQUAL 0 OR NOT tty MATCHES "\\[1/3\\] sqrt naive on serial"
   message(FATAL_ERROR "on a terminal, exit ${rc}, no progress lines:\n${tty}\n${tty_err}")
 endif()
 message(STATUS "progress on a terminal, none on a pipe")
+
+# markers: "markers: iteration N, M pairs left" on a terminal, never on a pipe.
+set(args markers --backend serial)
+execute_process(COMMAND "${EXE}" ${args} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR "${out}${err}" MATCHES "pairs left")
+  message(FATAL_ERROR "offload markers on a pipe: exit ${rc}, progress shown:\n${err}")
+endif()
+list(JOIN args " " joined)
+execute_process(COMMAND "${SCRIPT}" -qec "'${EXE}' ${joined}" /dev/null
+  RESULT_VARIABLE rc OUTPUT_VARIABLE tty ERROR_VARIABLE tty_err)
+if(NOT rc EQUAL 0 OR NOT tty MATCHES "markers: iteration 2, 4164 pairs left"
+   OR NOT tty MATCHES "markers: iteration 22, 1 pairs left")
+  message(FATAL_ERROR "markers on a terminal, exit ${rc}, no progress lines:\n${tty}\n${tty_err}")
+endif()
+message(STATUS "markers progress on a terminal, none on a pipe")

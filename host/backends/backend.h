@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "file_kernel.h"
 #include "kernels.h"
 #include "provenance.h"
 #include "status.h"
@@ -39,6 +40,14 @@ struct backend_option {
 };
 #define BACKEND_MAX_OPTIONS 4
 
+/* Where offload markers keeps the remaining variety pairs on a device. */
+enum markers_pairs_mode {
+    PAIRS_COPY,    /* the host's list is copied to the device before each rescore */
+    PAIRS_RESIDENT /* the list stays on the device and is compacted there after each pick */
+};
+
+struct markers_engine;
+
 struct backend_config {
     int threads;                 /* host threads; 0 = runtime default */
     const char *device_selector; /* "P.D" or a name substring; NULL = first device */
@@ -47,6 +56,9 @@ struct backend_config {
     /* This backend's own options, indexed as backend_ops.options lists
      * them; NULL when not given. Choices are checked by the command line. */
     const char *options[BACKEND_MAX_OPTIONS];
+    /* A user's kernel file to build as well (run FILE.cl), with
+     * -cl-kernel-arg-info; NULL for the built-in kernels only. */
+    const struct file_source *file;
 };
 
 /* Seconds; a negative value means "not applicable to this backend". */
@@ -77,6 +89,7 @@ struct backend_info {
     char device_role[16]; /* "CPU", "GPU", "accelerator", "device"; "" host backends */
     int has_memory_mode; /* 1 when memory_mode applies (devices with copies) */
     enum offload_memory_mode memory_mode; /* how buffers reach the device */
+    uint64_t max_alloc; /* bytes of the largest buffer the device takes; 0 unknown */
 };
 
 /* Measured limits of one backend on one device, the ceilings each kernel
@@ -93,6 +106,8 @@ struct ceilings {
     double sqrt_f32;        /* float32 square roots per second, whole device */
     double compare_i8;      /* the tutorial's int8 pair compares per second (the naive
                              * scores loop on cache-resident rows); 0 = not measured */
+    double fma_f32, fma_f64; /* flops per second of chains of FMAs (one FMA counts 2),
+                              * whole device, as clpeak and mixbench; 0 = not measured */
     double launch_latency;  /* seconds for an empty kernel launch to complete; 0 on the host */
     struct {
         double to_device, from_device; /* bytes/s; 0 when the mode costs nothing */
@@ -144,8 +159,12 @@ struct backend_ops {
     size_t (*list_selectors)(char (*selectors)[16], size_t cap);
     enum offload_status (*init)(const struct backend_config *cfg, void **state,
                                 struct backend_info *info);
-    /* One function per kernel, indexed by enum offload_kernel. */
+    /* One function per kernel, indexed by enum offload_kernel; NULL for a
+     * kernel the backend cannot run (a .cl file on the host backends). */
     backend_run_fn run[KERNEL_COUNT];
+    /* With cfg->file given to init: every __kernel of the file and its
+     * arguments as the device declares them. NULL where files cannot run. */
+    enum offload_status (*file_kernels)(void *state, struct file_program_decl *out);
     /* Measure this backend's ceilings on its device (a second or two). */
     enum offload_status (*calibrate)(void *state, struct ceilings *out);
     void (*fini)(void *state);
@@ -156,6 +175,11 @@ struct backend_ops {
     /* Optional (NULL: host threads, described from backend_info): how the
      * last kernel call was launched, one line without a newline. */
     void (*describe_launch)(void *state, char *buf, size_t cap);
+    /* offload markers: the engine that scores every pattern on the remaining
+     * pairs on this backend (mode matters to devices only), valid until its
+     * end() and fini. NULL: markers does not run on this backend. */
+    enum offload_status (*markers_engine)(void *state, enum markers_pairs_mode mode,
+                                          struct markers_engine *out);
     /* Its own options (at most BACKEND_MAX_OPTIONS), or NULL and 0. */
     const struct backend_option *options;
     size_t option_count;

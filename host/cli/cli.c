@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "message.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "commands.h"
 #include "fileio.h"
 #include "help.h"
+#include "kernel_file.h"
 #include "options.h"
 #include "parse.h"
 #include "provenance.h"
@@ -52,6 +54,18 @@ static enum offload_status unknown_option(const struct cli *c, const char *arg, 
 static enum offload_status take_option(struct cli *c, const struct option_spec *spec,
                                        const char *spelled, const char *value, int *i)
 {
+    if (spec->id == OPT_ARG) {
+        /* One --arg per kernel argument: kept in order, checked by name later. */
+        if (!value && *i + 1 < c->argc)
+            value = c->argv[++*i];
+        if (!value)
+            return usage_error("option '--arg' needs a value: NAME=SPEC");
+        if (c->narg_values == MAX_FILE_ARGS)
+            return usage_error("more than %d --arg options", MAX_FILE_ARGS);
+        c->arg_values[c->narg_values++] = value;
+        c->given[OPT_ARG] = 1;
+        return OFFLOAD_OK;
+    }
     if (c->given[spec->id])
         return usage_error("option '--%s' given twice", spec->name);
     c->given[spec->id] = 1;
@@ -115,6 +129,104 @@ static enum offload_status split_arguments(struct cli *c)
     return OFFLOAD_OK;
 }
 
+static int ends_with(const char *s, const char *suffix);
+
+/* Kernel files are small; refuse anything absurd. */
+#define KERNEL_FILE_MAX_BYTES (16u << 20)
+
+/* The arguments' name part of "NAME=SPEC", for matching. */
+static int same_arg_name(const char *a, const char *b)
+{
+    size_t la = strcspn(a, "="), lb = strcspn(b, "=");
+    return la == lb && strncmp(a, b, la) == 0;
+}
+
+/* One option of an "// offload:" line; the command line wins over it. */
+static enum offload_status take_header_option(struct cli *c, const char *path, int *i,
+                                              int *from_header)
+{
+    const char *w = c->header_words[*i];
+    if (w[0] != '-' || w[1] != '-' || !w[2])
+        return usage_error("%s: '// offload:' lines hold options such as --size 1M, not '%s'",
+                           path, w);
+    const char *name = w + 2, *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    const char *value = eq ? eq + 1 : NULL;
+    const struct option_spec *spec = option_find_long(c->command_bit, name, len);
+    if (!spec) {
+        const struct option_spec *other = option_find_any(name, len);
+        if (!other)
+            return usage_error("%s: unknown option '--%.*s' in an '// offload:' line", path,
+                               (int)len, name);
+        /* Another command's option (--size under sweep): not for this one. */
+        if (other->metavar && !value)
+            (*i)++;
+        return OFFLOAD_OK;
+    }
+    if (spec->metavar && !value) {
+        if (*i + 1 >= c->nheader_words)
+            return usage_error("%s: option '--%s' needs a value in its '// offload:' line", path,
+                               spec->name);
+        value = c->header_words[++*i];
+    }
+    if (!spec->metavar && value)
+        return usage_error("%s: option '--%s' takes no value", path, spec->name);
+    if (spec->id == OPT_ARG) {
+        for (size_t a = 0; a < c->narg_values; a++)
+            if (same_arg_name(c->arg_values[a], value)) {
+                if (a >= c->narg_from_command_line)
+                    return usage_error("%s: --arg %.*s given twice in '// offload:' lines", path,
+                                       (int)strcspn(value, "="), value);
+                return OFFLOAD_OK; /* the command line's value wins */
+            }
+        if (c->narg_values == MAX_FILE_ARGS)
+            return usage_error("more than %d --arg options", MAX_FILE_ARGS);
+        c->arg_values[c->narg_values++] = value;
+        c->given[OPT_ARG] = 1;
+        return OFFLOAD_OK;
+    }
+    if (from_header[spec->id])
+        return usage_error("%s: option '--%s' given twice in '// offload:' lines", path,
+                           spec->name);
+    from_header[spec->id] = 1;
+    /* compare runs every memory mode: the file's choice is for run. */
+    if (spec->id == OPT_MEMORY && c->command_bit == CMD_COMPARE)
+        return OFFLOAD_OK;
+    if (c->given[spec->id])
+        return OFFLOAD_OK; /* the command line wins */
+    c->given[spec->id] = 1;
+    c->spelled[spec->id] = spec->name;
+    c->value[spec->id] = value;
+    return OFFLOAD_OK;
+}
+
+/* A .cl file in a kernel's place: its text, and the options of its
+ * "// offload:" lines added where the command line gave none. */
+static enum offload_status read_kernel_file(struct cli *c)
+{
+    if (!(c->command_bit & (CMD_RUN | CMD_COMPARE | CMD_SWEEP)) || c->npositional == 0 ||
+        !ends_with(c->positional[0], ".cl"))
+        return OFFLOAD_OK;
+    const char *path = c->positional[0];
+    c->file_text = read_whole_file(path, KERNEL_FILE_MAX_BYTES, &c->file_length);
+    if (!c->file_text)
+        return usage_error("cannot read kernel file %s: %s; give the path of a .cl file", path,
+                           errno == EFBIG ? "larger than 16 MiB" : strerror(errno));
+    c->file_src = (struct file_source){.path = path, .text = c->file_text, .length = c->file_length};
+    char err[256];
+    if (header_words(c->file_text, c->file_length, &c->header_words, &c->nheader_words, err,
+                     sizeof err) != OFFLOAD_OK)
+        return usage_error("%s: %s", path, err);
+    c->narg_from_command_line = c->narg_values;
+    int from_header[OPT_COUNT] = {0};
+    for (int i = 0; i < c->nheader_words; i++) {
+        enum offload_status st = take_header_option(c, path, &i, from_header);
+        if (st != OFFLOAD_OK)
+            return st;
+    }
+    return OFFLOAD_OK;
+}
+
 static enum offload_status option_error(const char *option, const char *message)
 {
     return usage_error("--%s: %s", option, message);
@@ -129,6 +241,8 @@ static int list_allowed(const struct cli *c, enum option_id id)
         return id == OPT_THREADS || (id == OPT_PERCENT && c->command_bit == CMD_SWEEP);
     case CMD_SCORES:
         return id == OPT_PERCENT;
+    case CMD_MARKERS:
+        return 0;
     }
     return OFFLOAD_OK;
 }
@@ -193,7 +307,8 @@ static enum offload_status check_output_path(const struct cli *c)
     const char *path = c->value[OPT_OUTPUT];
     const char *inputs[MAX_POSITIONAL + 2];
     size_t ninputs = 0;
-    if (c->command_bit == CMD_SCORES || c->command_bit == CMD_REPORT)
+    if (c->command_bit == CMD_SCORES || c->command_bit == CMD_REPORT ||
+        c->command_bit == CMD_MARKERS)
         for (size_t i = 0; i < c->npositional; i++)
             inputs[ninputs++] = c->positional[i];
     inputs[ninputs++] = c->value[OPT_DATA];
@@ -220,6 +335,8 @@ static enum offload_status parse_format(struct cli *c)
 {
     const char *out = c->value[OPT_OUTPUT], *fmt = c->value[OPT_FORMAT];
     int scores = c->command_bit == CMD_SCORES;
+    /* markers' --output is upstream's text format unless --format says otherwise. */
+    int markers = c->command_bit == CMD_MARKERS;
     /* Markdown is for reports people paste: not the listings of devices or ceilings. */
     int markdown_ok = c->command_bit != CMD_DEVICES && c->command_bit != CMD_CALIBRATE;
     c->format = FORMAT_TABLE;
@@ -235,6 +352,8 @@ static enum offload_status parse_format(struct cli *c)
             c->format = FORMAT_MARKDOWN;
         else
             return option_error("format", "use table, markdown, csv or json");
+    } else if (out && markers) {
+        c->format = FORMAT_TABLE;
     } else if (out) {
         if (ends_with(out, ".json"))
             c->format = FORMAT_JSON;
@@ -248,7 +367,7 @@ static enum offload_status parse_format(struct cli *c)
         else
             return option_error("output", "name a .csv or .json file, or give --format csv|json");
     }
-    if (out && c->format == FORMAT_TABLE && !scores)
+    if (out && c->format == FORMAT_TABLE && !scores && !markers)
         return usage_error(markdown_ok ? "--output writes csv, json or markdown: add --format "
                                          "csv, json or markdown"
                                        : "--output writes csv or json: add --format csv or "
@@ -258,7 +377,7 @@ static enum offload_status parse_format(struct cli *c)
                                       "use table, csv or json here");
     /* An export on stdout keeps stdout clean: tables go to stderr then
      * (for scores, any --format puts its per-marker table there). */
-    int export_on_stdout = (c->format != FORMAT_TABLE || (scores && fmt)) && !out;
+    int export_on_stdout = (c->format != FORMAT_TABLE || ((scores || markers) && fmt)) && !out;
     if (export_on_stdout || (out && output_is_stdout(out)))
         c->human = stderr;
     return check_output_path(c);
@@ -328,7 +447,8 @@ static enum offload_status parse_backend_options(struct cli *c)
 static enum offload_status parse_backend_and_algorithm(struct cli *c)
 {
     const char *b = c->value[OPT_BACKEND], *a = c->value[OPT_ALGORITHM];
-    int one = c->command_bit == CMD_RUN || c->command_bit == CMD_SCORES;
+    int one = c->command_bit == CMD_RUN || c->command_bit == CMD_SCORES ||
+              c->command_bit == CMD_MARKERS;
     if (b && one && strchr(b, ',')) {
         char msg[256];
         snprintf(msg, sizeof msg,
@@ -424,7 +544,7 @@ static enum offload_status unknown_command(const char *name)
     const char *near = suggest_command(name);
     if (near)
         return usage_error("unknown command '%s': did you mean '%s'?", name, near);
-    return usage_error("unknown command '%s': use compare, run, sweep, scores, calibrate, "
+    return usage_error("unknown command '%s': use compare, run, sweep, scores, markers, calibrate, "
                        "report, plot, devices, help or version",
                        name);
 }
@@ -462,6 +582,8 @@ static int run_command(struct cli *c)
         return command_report(c);
     case CMD_PLOT:
         return command_plot(c);
+    case CMD_MARKERS:
+        return command_markers(c);
     }
     return OFFLOAD_ERR_USAGE;
 }
@@ -507,8 +629,11 @@ int offload_main(int argc, char **argv)
         print_command_help(stdout, spec);
         return 0;
     }
-    rc = parse_option_values(&c);
-    if (rc != OFFLOAD_OK)
-        return rc;
-    return run_command(&c);
+    rc = read_kernel_file(&c);
+    if (rc == OFFLOAD_OK)
+        rc = parse_option_values(&c);
+    int code = rc != OFFLOAD_OK ? (int)rc : run_command(&c);
+    free(c.file_text);
+    free(c.header_words);
+    return code;
 }

@@ -284,7 +284,7 @@ static const int kernel_points[] = {7, 5, 9, 11, 13};
 static size_t kind_index(char (*kinds)[64], size_t *nkinds, const struct saved_row *x)
 {
     char kind[64];
-    snprintf(kind, sizeof kind, "%.31s %.15s", x->kernel, x->algorithm);
+    snprintf(kind, sizeof kind, "%.40s %.15s", x->kernel, x->algorithm);
     for (size_t i = 0; i < *nkinds; i++)
         if (strcmp(kinds[i], kind) == 0)
             return i;
@@ -396,7 +396,7 @@ static enum offload_status plot_roofline(const struct plot_ctx *c)
 
 /* The groups (kernel, algorithm) of every run, each once. */
 struct kernel_group {
-    char kernel[32], algorithm[16];
+    char kernel[128], algorithm[16];
 };
 
 static size_t kernel_groups(const struct plot_ctx *c, struct kernel_group *g, size_t cap)
@@ -422,6 +422,16 @@ static int in_group(const struct saved_row *x, const struct kernel_group *g)
 {
     return x->check_ok && strcmp(x->kernel, g->kernel) == 0 &&
            strcmp(x->algorithm, g->algorithm) == 0;
+}
+
+/* A chart's file name from a kernel's name (a kernel file's may hold any
+ * character): letters, digits, '.', '-' and '_' kept, the rest '_'. */
+static void file_safe(char *name)
+{
+    for (char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '.' || *p == '-' || *p == '_'))
+            *p = '_';
 }
 
 /* The size of a row as the charts count it: N, or marker rows. */
@@ -458,7 +468,8 @@ static enum offload_status plot_sweep(const struct plot_ctx *c, const struct ker
     if (sizes[1] <= sizes[0] || ns == 0)
         return OFFLOAD_OK; /* one size: no sweep to draw */
     char name[96], title[160], runs[1024], note[1400];
-    snprintf(name, sizeof name, "sweep-%.31s-%.15s", g->kernel, g->algorithm);
+    snprintf(name, sizeof name, "sweep-%.60s-%.15s", g->kernel, g->algorithm);
+    file_safe(name);
     for (size_t k = 0; k < ns; k++) {
         FILE *d = open_data(c, name, k);
         if (!d)
@@ -472,7 +483,7 @@ static enum offload_status plot_sweep(const struct plot_ctx *c, const struct ker
         }
         fclose(d);
     }
-    snprintf(title, sizeof title, "%.31s (%.15s): end-to-end time against size", g->kernel,
+    snprintf(title, sizeof title, "%.60s (%.15s): end-to-end time against size", g->kernel,
              g->algorithm);
     FILE *f = begin_script(c, name, title);
     if (!f)
@@ -508,7 +519,8 @@ static enum offload_status plot_phases(const struct plot_ctx *c, const struct ke
             if (in_group(&c->runs[r].rows[i], g))
                 largest = fmax(largest, row_size(&c->runs[r].rows[i]));
     char name[96], title[200], runs[1024], note[1400];
-    snprintf(name, sizeof name, "phases-%.31s-%.15s", g->kernel, g->algorithm);
+    snprintf(name, sizeof name, "phases-%.60s-%.15s", g->kernel, g->algorithm);
+    file_safe(name);
     FILE *d = open_data(c, name, 0);
     if (!d)
         return OFFLOAD_ERR_RUN;
@@ -555,7 +567,7 @@ static enum offload_status plot_phases(const struct plot_ctx *c, const struct ke
     char size[64] = "";
     snprintf(size, sizeof size, "%s = %.0f", strcmp(g->kernel, "scores") == 0 ? "markers" : "N",
              largest);
-    snprintf(title, sizeof title, "%.31s (%.15s), %s: where the time goes", g->kernel, g->algorithm,
+    snprintf(title, sizeof title, "%.60s (%.15s), %s: where the time goes", g->kernel, g->algorithm,
              size);
     fprintf(f, "set title ");
     gp_string(f, title);

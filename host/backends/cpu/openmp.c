@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "markers.h"
 #include "host_calibrate.h"
 #include "row_scores.h"
 #include "timing.h"
@@ -197,6 +198,14 @@ static void openmp_fini(void *state)
     free(state);
 }
 
+/* The engine reads the thread count from this backend's state. */
+static enum offload_status openmp_markers_engine(void *state, enum markers_pairs_mode mode,
+                                                 struct markers_engine *out)
+{
+    (void)mode;
+    *out = markers_engine_openmp(&((struct openmp_state *)state)->threads);
+    return OFFLOAD_OK;
+}
 static const struct backend_env openmp_environment[] = {
     {"OMP_NUM_THREADS", "OpenMP threads when --threads is not given"},
     {"OMP_PROC_BIND", "OpenMP thread binding; recorded in exports"},
@@ -214,6 +223,7 @@ const struct backend_ops backend_openmp = {
             [KERNEL_SCORES] = openmp_run_scores},
     .calibrate = openmp_calibrate,
     .fini = openmp_fini,
+    .markers_engine = openmp_markers_engine,
     .environment = openmp_environment,
     .environment_count = sizeof openmp_environment / sizeof openmp_environment[0],
 };

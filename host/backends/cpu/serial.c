@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "markers.h"
 #include "host_calibrate.h"
 #include "timing.h"
 #include "message.h"
@@ -129,6 +130,15 @@ static void serial_fini(void *state)
     free(state);
 }
 
+static enum offload_status serial_markers_engine(void *state, enum markers_pairs_mode mode,
+                                                 struct markers_engine *out)
+{
+    (void)state;
+    (void)mode;
+    *out = markers_engine_serial();
+    return OFFLOAD_OK;
+}
+
 const struct backend_ops backend_serial = {
     .name = "serial",
     .summary = "plain C on one CPU thread (the reference)",
@@ -140,4 +150,5 @@ const struct backend_ops backend_serial = {
             [KERNEL_SCORES] = serial_run_scores},
     .calibrate = serial_calibrate,
     .fini = serial_fini,
+    .markers_engine = serial_markers_engine,
 };

@@ -46,7 +46,10 @@ bool cl_succeeded(cl_int err, const char *call, const char *func, const char *fi
     X(K_SUMSQRT_PARTIAL, "sumsqrt_partial")                                                        \
     X(K_SUMSQRT_BROADCAST, "sumsqrt_broadcast")                                                    \
     X(K_SCORES_NAIVE, "scores_naive")                                                              \
-    X(K_SCORES_FAST, "scores_fast")
+    X(K_SCORES_FAST, "scores_fast")                                                                \
+    X(K_MARKERS_SCORE_CPU, "markers_score_cpu")                                                    \
+    X(K_MARKERS_SCORE_GPU, "markers_score_gpu")                                                    \
+    X(K_MARKERS_REMOVE, "markers_remove_pairs")
 
 #define OPENCL_KERNEL_ID(id, name) id,
 enum kernel_id { OPENCL_KERNELS(OPENCL_KERNEL_ID) K_COUNT };
@@ -97,6 +100,11 @@ struct opencl_state {
     /* The NDRanges of the last kernel call, for 'run' to print. */
     size_t launch_global[2], launch_local[2];
     int launches;
+    /* A user's kernel file (run FILE.cl), when init was given one. */
+    cl_program file_program;
+    cl_kernel file_kernel; /* the entry last run, made on its first call */
+    char file_entry[FILE_KERNEL_NAME_MAX];
+    struct cached_buffer file_buffers[FILE_MAX_ARGS]; /* by argument index */
 };
 
 /* ---- small helpers (helpers.c) -------------------------------------------- */
@@ -136,10 +144,18 @@ size_t opencl_list_selectors(char (*selectors)[16], size_t cap);
 
 enum offload_status build_program(struct opencl_state *st, const char *kernel_dir, int *cached);
 enum offload_status create_kernels(struct opencl_state *st);
+/* Entries in PoCL's kernel cache, -1 when unknown (a build that adds none
+ * came from the cache). */
+long pocl_cache_entries(const struct opencl_state *st);
+/* The build log on stderr; source_path (or NULL) replaces the driver's
+ * temporary file name in it. */
+void print_program_log(const struct opencl_state *st, cl_program program, const char *source_path);
 
 /* ---- runs (run.c) --------------------------------------------------------- */
 
 void release_buffers(struct opencl_state *st);
+double event_span(cl_event first, cl_event last);
+void release_event(cl_event *ev);
 enum offload_status opencl_run_sqrt(void *state, const struct kernel_input *kin, void *out,
                                     struct phase_times *t);
 enum offload_status opencl_run_sumsqrt(void *state, const struct kernel_input *kin, void *out,
@@ -147,6 +163,20 @@ enum offload_status opencl_run_sumsqrt(void *state, const struct kernel_input *k
 enum offload_status opencl_run_scores(void *state, const struct kernel_input *kin, void *scores,
                                       struct phase_times *t);
 void opencl_describe_launch(void *state, char *buf, size_t cap);
+
+/* ---- a user's kernel file (run_file.c) ------------------------------------ */
+
+enum offload_status build_file_program(struct opencl_state *st, const struct file_source *file,
+                                       int *cached);
+enum offload_status opencl_file_kernels(void *state, struct file_program_decl *out);
+void release_file_buffers(struct opencl_state *st);
+enum offload_status opencl_run_file(void *state, const struct kernel_input *kin, void *out,
+                                    struct phase_times *t);
+/* ---- markers (markers_cl.c) ----------------------------------------------- */
+
+struct markers_engine;
+enum offload_status opencl_markers_engine(void *state, enum markers_pairs_mode mode,
+                                          struct markers_engine *out);
 
 /* ---- calibrate (calibrate.c) ---------------------------------------------- */
 

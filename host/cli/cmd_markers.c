@@ -1,0 +1,365 @@
+/* offload markers: upstream minimalmarkers' greedy selection of the fewest
+ * markers that tell every pair of varieties apart, on a chosen backend,
+ * checked against the serial selection, with the time of each phase. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "fileio.h"
+#include "markers.h"
+#include "markers_report.h"
+#include "message.h"
+#include "parse.h"
+#include "timing.h"
+
+struct markers_progress {
+    FILE *table;   /* upstream's iteration table goes here */
+    int terminal;  /* stderr is a terminal: show pairs left */
+    const struct markers_output *out;
+    char *pattern; /* cols + 1 */
+};
+
+/* One row of upstream's table per pick, as it is found. */
+static void show_pick(void *ctx, size_t iteration, const struct marker_pick *pick,
+                      int64_t remaining)
+{
+    struct markers_progress *pr = ctx;
+    const struct markers_output *o = pr->out;
+    if (pr->terminal)
+        fputs("\r\033[K", stderr);
+    markers_pattern_string(o, pick->pattern, pr->pattern);
+    /* The results are not known yet while picks come in: perfect only. */
+    double perfect = (double)o->m->cols * ((double)o->m->cols - 1) / 2;
+    fprintf(pr->table, "%zu\t%lld\t%.4f%%\t%s\t%s\n", iteration, (long long)pick->cumulative,
+            perfect > 0 ? 100.0 * (double)pick->cumulative / perfect : 0.0,
+            o->m->row_ids[o->pat->row[pick->pattern]], pr->pattern);
+    fflush(pr->table);
+    if (pr->terminal) {
+        fprintf(stderr, "markers: iteration %zu, %lld pairs left", iteration, (long long)remaining);
+        fflush(stderr);
+    }
+}
+
+/* Mean time per launch under which a device's iterations are launch-bound:
+ * a few launch latencies of PoCL on this CPU (about 10 us each). */
+#define LAUNCH_BOUND_S 50e-6
+
+static enum offload_status parse_rate(const struct cli *c, enum option_id id, const char *name,
+                                      double *out)
+{
+    char err[256];
+    if (c->value[id] && parse_double(c->value[id], 0.0, 1.0, 0, out, err, sizeof err))
+        return usage_error("--%s: %s", name, err);
+    return OFFLOAD_OK;
+}
+
+static int ends_with_vcf(const char *path)
+{
+    size_t n = strlen(path);
+    return (n >= 4 && strcmp(path + n - 4, ".vcf") == 0) ||
+           (n >= 7 && strcmp(path + n - 7, ".vcf.gz") == 0);
+}
+
+static int write_output(const char *dest, file_writer_fn writer, void *ctx)
+{
+    char err[PATH_MAX + 256];
+    enum offload_status st = write_file_atomic(dest, writer, ctx, err, sizeof err);
+    if (st != OFFLOAD_OK) {
+        offload_error("%s\n", err);
+        return offload_exit_code(st);
+    }
+    return 0;
+}
+
+/* Where the time went, and what more threads could give (Amdahl). */
+static void show_phases(FILE *h, const char *engine, double load_s, const struct markers_times *t,
+                        size_t npicks, double total_s)
+{
+    double iterations = t->rescore + t->order + t->remove + t->device_remove;
+    fprintf(h, "\nTime per phase (%s):\n", engine);
+    fprintf(h, "  load            %10.3f ms\n", load_s * 1e3);
+    fprintf(h, "  filter          %10.3f ms  (call rate, MAF, order, duplicates, packing)\n",
+            t->filter * 1e3);
+    fprintf(h, "  best possible   %10.3f ms\n", t->best_possible * 1e3);
+    fprintf(h, "  first scores    %10.3f ms\n", t->first_score * 1e3);
+    fprintf(h,
+            "  iterations      %10.3f ms  (%zu picks: rescore %.3f ms, %zu scores computed where "
+            "upstream computes %zu; order %.3f ms; remove pairs %.3f ms)\n",
+            iterations * 1e3, npicks, t->rescore * 1e3, t->scored, t->rescored, t->order * 1e3,
+            (t->remove + t->device_remove) * 1e3);
+    if (t->launches)
+        fprintf(h,
+                "  on the device   copies in %.3f ms, kernels %.3f ms, copies out %.3f ms, "
+                "compaction %.3f ms (%zu launches)\n",
+                t->device_in * 1e3, t->device_kernel * 1e3, t->device_out * 1e3,
+                t->device_remove * 1e3, t->launches);
+    fprintf(h, "  whole selection %10.3f ms\n", total_s * 1e3);
+    /* The rescoring is what a backend parallelises; the rest stays serial. */
+    double whole = load_s + t->filter + t->best_possible + t->first_score + iterations;
+    if (whole > 0) {
+        double p = t->rescore / whole;
+        fprintf(h,
+                "Amdahl: rescoring is %.1f%% of the run, so infinitely many threads could make "
+                "the whole run at most %.2fx faster; %s\n",
+                100 * p, p < 1 ? 1 / (1 - p) : 0.0,
+                p < 0.5 ? "the serial parts (load, filter, order, bookkeeping) decide the time"
+                        : "the rescoring decides the time: more threads or a device pay off");
+    }
+}
+
+/* A device run's time per iteration is bound by what takes most of it. */
+static const char *strategy_bound(const struct markers_times *t)
+{
+    double total = t->rescore + t->device_remove;
+    double copies = t->device_in + t->device_out;
+    double per_launch = t->launches ? (t->device_kernel + t->device_remove) / (double)t->launches
+                                    : 0.0;
+    if (total > 0 && copies > 0.5 * total)
+        return "transfer-bound";
+    if (per_launch < LAUNCH_BOUND_S)
+        return "launch-bound";
+    return "compute-bound";
+}
+
+/* Copy the pairs every iteration, or keep them resident: side by side. */
+static void show_strategies(FILE *h, const struct markers_times *copy,
+                            const struct markers_times *resident, size_t iterations)
+{
+    const struct markers_times *t[2] = {copy, resident};
+    const char *name[2] = {"copy", "resident"};
+    fprintf(h, "\nPairs on the device, summed over %zu rescores:\n", iterations);
+    fprintf(h, "  %-9s %11s %11s %11s %11s %11s %9s  %s\n", "strategy", "copies in", "kernels",
+            "copies out", "compaction", "total", "launches", "bound");
+    for (int i = 0; i < 2; i++)
+        fprintf(h, "  %-9s %8.3f ms %8.3f ms %8.3f ms %8.3f ms %8.3f ms %9zu  %s\n", name[i],
+                t[i]->device_in * 1e3, t[i]->device_kernel * 1e3, t[i]->device_out * 1e3,
+                t[i]->device_remove * 1e3, (t[i]->rescore + t[i]->device_remove) * 1e3,
+                t[i]->launches, strategy_bound(t[i]));
+    double copy_total = copy->rescore, resident_total = resident->rescore + resident->device_remove;
+    int resident_wins = resident_total < copy_total;
+    double copies = copy->device_in, compaction = resident->device_remove;
+    fprintf(h,
+            "Verdict: %s wins (%.3f ms against %.3f ms). What differs: copying the pairs before "
+            "each rescore took %.3f ms in all, compacting them on the device after each pick "
+            "%.3f ms (a launch and a 4-byte read each); the kernels took %.3f ms (copy) and "
+            "%.3f ms (resident). %s\n",
+            resident_wins ? "resident" : "copy",
+            (resident_wins ? resident_total : copy_total) * 1e3,
+            (resident_wins ? copy_total : resident_total) * 1e3, copies * 1e3, compaction * 1e3,
+            copy->device_kernel * 1e3, resident->device_kernel * 1e3,
+            copies > compaction
+                ? "The copies cost more than the launches: moving the list is transfer-bound."
+                : "The launches cost more than the copies: a list that shrinks this fast is "
+                  "cheap to move, and a kernel launch per pick is launch-bound.");
+}
+
+/* One selection on one engine; the table goes out as picks come in. */
+static enum offload_status run_selection(const struct marker_patterns *pat,
+                                         const struct markers_options *mo,
+                                         const struct markers_engine *engine,
+                                         struct markers_progress *pr, double filter_s,
+                                         struct markers_result *res, double *select_s)
+{
+    double t0 = offload_now();
+    enum offload_status st = markers_select(pat, mo, engine, pr ? show_pick : NULL, pr, res);
+    *select_s = offload_now() - t0;
+    res->times.filter = filter_s;
+    if (pr && pr->terminal)
+        fputs("\r\033[K", stderr);
+    return st;
+}
+
+static enum offload_status parse_pairs_modes(const struct cli *c, int device,
+                                             enum markers_pairs_mode *modes, size_t *n)
+{
+    const char *v = c->value[OPT_PAIRS];
+    *n = 1;
+    modes[0] = PAIRS_RESIDENT;
+    if (!v || strcmp(v, "both") == 0) {
+        if (device) {
+            modes[0] = PAIRS_COPY;
+            modes[1] = PAIRS_RESIDENT;
+            *n = 2;
+        }
+    } else if (strcmp(v, "copy") == 0)
+        modes[0] = PAIRS_COPY;
+    else if (strcmp(v, "resident") != 0)
+        return usage_error("--pairs: use copy, resident or both");
+    if (c->value[OPT_PAIRS] && !device)
+        return usage_error("--pairs is for devices (opencl); host backends keep the pairs in "
+                           "host memory");
+    return OFFLOAD_OK;
+}
+
+int command_markers(struct cli *c)
+{
+    if (c->npositional > 1)
+        return usage_error("markers takes at most one file, got '%s' and '%s'", c->positional[0],
+                           c->positional[1]);
+    if (c->npositional == 1)
+        c->value[OPT_DATA] = c->positional[0];
+    struct markers_options mo = markers_default_options();
+    if (parse_rate(c, OPT_MIN_CALL_RATE, "min-call-rate", &mo.min_call_rate) ||
+        parse_rate(c, OPT_MIN_MAF, "min-maf", &mo.min_maf))
+        return OFFLOAD_ERR_USAGE;
+    const char *selector = NULL;
+    const struct backend_ops *ops =
+        parse_backend_spec(c->value[OPT_BACKEND] ? c->value[OPT_BACKEND] : "openmp", &selector);
+    if (!ops)
+        return OFFLOAD_ERR_USAGE;
+    if (!ops->markers_engine)
+        return usage_error("--backend: markers does not run on %s", ops->name);
+    enum markers_pairs_mode modes[2];
+    size_t nmodes;
+    if (parse_pairs_modes(c, ops->caps.device_selectors, modes, &nmodes) != OFFLOAD_OK)
+        return OFFLOAD_ERR_USAGE;
+    char path_buf[PATH_MAX + 64];
+    const char *path = genotype_path(c, path_buf, sizeof path_buf);
+    if (ends_with_vcf(path))
+        return usage_error("'%s' looks like a VCF file: markers reads genotype tables (a header "
+                           "'code,<varieties>', one marker per line, calls 0/1/2 or A/AB/B); "
+                           "convert it first, e.g. with upstream's --vcf conversion",
+                           path);
+    char err[PATH_MAX + 512];
+    /* --with-headers is an output too: never the table, nor --output's file. */
+    const char *headers = c->value[OPT_WITH_HEADERS];
+    const char *inputs[2] = {path, c->value[OPT_OUTPUT]};
+    if (headers && c->value[OPT_OUTPUT] && strcmp(headers, c->value[OPT_OUTPUT]) == 0)
+        return usage_error("--with-headers and --output both name %s: give two files", headers);
+    if (headers && output_path_check(headers, inputs, 2, err, sizeof err) != OFFLOAD_OK)
+        return usage_error("--with-headers: %s", err);
+    FILE *h = c->human;
+
+    double t_start = offload_now();
+    struct genotype_matrix m;
+    struct genotype_load_options lo = genotype_default_options();
+    enum offload_status st = genotype_load_file(path, &lo, &m, err, sizeof err);
+    if (st != OFFLOAD_OK) {
+        offload_error("%s\n", err);
+        return offload_exit_code(st);
+    }
+    double load_s = offload_now() - t_start;
+    fprintf(h, "Loaded '%s': %zu patterns for %zu varieties.\n", path, m.rows, m.cols);
+
+    struct marker_patterns pat;
+    double t0 = offload_now();
+    st = markers_prepare(&m, &mo, &pat, err, sizeof err);
+    double filter_s = offload_now() - t0;
+    if (st != OFFLOAD_OK) {
+        offload_error("markers: %s\n", err);
+        genotype_free(&m);
+        return offload_exit_code(st);
+    }
+    fprintf(h,
+            "Number of eliminated patterns (by min_call_rate, min_maf or requiring more than one "
+            "allele) is %zu.\n",
+            pat.eliminated);
+    fprintf(h,
+            "Loaded marker data for %zu distinct patterns that have a sufficiently high MAF and "
+            "call rate to be worth including.\n",
+            pat.count);
+
+    struct backend_config cfg = make_config(c, ops, c->threads[0], selector, c->memory);
+    struct backend_info info;
+    memset(&info, 0, sizeof info);
+    void *state = NULL;
+    struct markers_result res[2], ref;
+    memset(res, 0, sizeof res);
+    memset(&ref, 0, sizeof ref);
+    double select_s[2] = {0, 0};
+    struct markers_output out = {&m, &pat, &res[0], path, ops->name, 0, 0};
+    struct markers_progress pr = {h, isatty(STDERR_FILENO), &out, malloc(m.cols + 1)};
+    int rc = 1;
+    if (!pr.pattern) {
+        offload_error("out of memory\n");
+        goto done;
+    }
+    st = ops->init(&cfg, &state, &info);
+    if (st != OFFLOAD_OK) {
+        rc = offload_exit_code(st);
+        state = NULL;
+        goto done;
+    }
+    double perfect = (double)m.cols * ((double)m.cols - 1) / 2;
+    int64_t best = markers_best_possible(&pat);
+    fprintf(h, "The best possible score is %lld. This would resolve %.4f%% of varieties.\n",
+            (long long)best, perfect > 0 ? 100.0 * (double)best / perfect : 0.0);
+    fprintf(h, "\n%.0f varietal comparisons of which %lld can be resolved.\n\n", perfect,
+            (long long)best);
+    fprintf(h, "Iteration\tCumulativeResolved\tProportion\tMarkerID\tPattern\n");
+    fflush(h);
+    struct markers_engine engine[2];
+    for (size_t i = 0; i < nmodes; i++) {
+        /* A device compiles its kernels at their first launch (PoCL, per
+         * range shape): one untimed selection first keeps that out. */
+        if (ops->caps.device_selectors) {
+            struct markers_result warm;
+            if ((st = ops->markers_engine(state, modes[i], &engine[i])) != OFFLOAD_OK ||
+                (st = run_selection(&pat, &mo, &engine[i], NULL, filter_s, &warm,
+                                    &select_s[i])) != OFFLOAD_OK) {
+                markers_result_free(&warm);
+                rc = offload_exit_code(st);
+                goto done;
+            }
+            markers_result_free(&warm);
+        }
+        if ((st = ops->markers_engine(state, modes[i], &engine[i])) != OFFLOAD_OK ||
+            (st = run_selection(&pat, &mo, &engine[i], i == 0 ? &pr : NULL, filter_s, &res[i],
+                                &select_s[i])) != OFFLOAD_OK) {
+            rc = offload_exit_code(st);
+            goto done;
+        }
+    }
+    /* Every run is checked against the serial selection. */
+    struct markers_engine serial = markers_engine_serial();
+    if ((st = markers_select(&pat, &mo, &serial, NULL, NULL, &ref)) != OFFLOAD_OK) {
+        rc = offload_exit_code(st);
+        goto done;
+    }
+    for (size_t i = 0; i < nmodes; i++)
+        if (!markers_same_picks(&res[i], &ref)) {
+            offload_error("markers: %s picked %zu markers, serial %zu, or other markers or "
+                          "scores: the %s result is wrong\n",
+                          engine[i].name, res[i].npicks, ref.npicks, engine[i].name);
+            goto done;
+        }
+    fprintf(h, "\n%zu markers resolve %lld of %lld pairs on %s%s (checked against serial).\n",
+            res[0].npicks, (long long)res[0].picks[res[0].npicks - 1].cumulative,
+            (long long)res[0].perfect, info.device[0] ? info.device : ops->name,
+            nmodes > 1 ? ", both pair strategies" : "");
+    markers_write_unresolved(h, &out);
+
+    out.load_s = load_s;
+    out.selection_s = select_s[0];
+    rc = 0;
+    const char *dest = c->value[OPT_OUTPUT];
+    if (c->given[OPT_FORMAT] && !dest)
+        dest = "-";
+    if (dest) {
+        file_writer_fn writer = markers_write_minimal;
+        if (c->given[OPT_FORMAT])
+            writer = c->format == FORMAT_JSON       ? markers_write_json
+                     : c->format == FORMAT_CSV      ? markers_write_csv
+                     : c->format == FORMAT_MARKDOWN ? markers_write_markdown
+                                                    : markers_write_minimal;
+        rc = write_output(dest, writer, &out);
+    }
+    if (!rc && c->value[OPT_WITH_HEADERS])
+        rc = write_output(c->value[OPT_WITH_HEADERS], markers_write_with_headers, &out);
+    for (size_t i = 0; i < nmodes; i++)
+        show_phases(h, engine[i].name, load_s, &res[i].times, res[i].npicks, select_s[i]);
+    if (nmodes == 2)
+        show_strategies(h, &res[0].times, &res[1].times, res[0].npicks - 1);
+done:
+    if (state)
+        ops->fini(state);
+    free(pr.pattern);
+    markers_result_free(&res[0]);
+    markers_result_free(&res[1]);
+    markers_result_free(&ref);
+    markers_patterns_free(&pat);
+    genotype_free(&m);
+    return rc;
+}

@@ -1,0 +1,1086 @@
+/* The minimal marker selection (see markers.h and the README's "markers"
+ * section for the rules, each taken from upstream's minimalmarkers.py). */
+#include "markers.h"
+
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "message.h"
+#include "timing.h"
+
+/* Upstream's chunk of patterns per progress-bar step, and the fewest chunks
+ * for which it uses them (_MIN_CHUNK_SIZE and "nchunks < 4"). */
+#define UPSTREAM_CHUNK 1000
+#define UPSTREAM_MIN_CHUNKS 4
+/* Work (calls or pair-words) below which waking threads costs more than it saves. */
+#define PARALLEL_WORK 2000000
+#define PARALLEL_RESCORE 1000000
+/* Plane words scored together (512 patterns): one AVX-512 register or two
+ * AVX2 ones per plane; the planes are padded to a whole number of blocks. */
+#define WORD_BLOCK MARKERS_WORD_BLOCK
+
+struct markers_options markers_default_options(void)
+{
+    struct markers_options o = {0.9, 0.001, 2, 1};
+    return o;
+}
+
+/* ---- the two argsorts ---------------------------------------------------- */
+
+#define SWAP_IDX(a, b)                                                                            \
+    do {                                                                                          \
+        size_t swap_tmp_ = (a);                                                                   \
+        (a) = (b);                                                                                \
+        (b) = swap_tmp_;                                                                          \
+    } while (0)
+
+/* Both sort (value, index) pairs: the same compares and moves as sorting
+ * indices that point at the values, so the same order, without a load
+ * through the index at every compare. */
+struct keyed {
+    int64_t v;
+    size_t i;
+};
+
+#define SWAP_KEYED(a, b)                                                                          \
+    do {                                                                                          \
+        struct keyed swap_tmp_ = (a);                                                             \
+        (a) = (b);                                                                                \
+        (b) = swap_tmp_;                                                                          \
+    } while (0)
+
+static struct keyed *keyed_alloc(const int64_t *v, size_t n, struct keyed *stack_buf, size_t cap)
+{
+    struct keyed *r = n <= cap ? stack_buf : malloc(n * sizeof *r);
+    if (!r)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        r[i].v = v[i];
+        r[i].i = i;
+    }
+    return r;
+}
+
+/* numba/misc/quicksort.py (0.56): median of three, Hoare partition with the
+ * pivot stashed at the end, insertion sort below 16 elements, the larger
+ * side pushed. */
+#define NUMBA_SMALL_QUICKSORT 15
+#define NUMBA_MAX_STACK 100
+
+static void numba_insertion_sort(struct keyed *r, ptrdiff_t low, ptrdiff_t high)
+{
+    for (ptrdiff_t i = low + 1; i <= high; i++) {
+        struct keyed k = r[i];
+        ptrdiff_t j = i;
+        while (j > low && k.v < r[j - 1].v) {
+            r[j] = r[j - 1];
+            j--;
+        }
+        r[j] = k;
+    }
+}
+
+static ptrdiff_t numba_partition(struct keyed *r, ptrdiff_t low, ptrdiff_t high)
+{
+    ptrdiff_t mid = (low + high) >> 1;
+    if (r[mid].v < r[low].v)
+        SWAP_KEYED(r[low], r[mid]);
+    if (r[high].v < r[mid].v)
+        SWAP_KEYED(r[high], r[mid]);
+    if (r[mid].v < r[low].v)
+        SWAP_KEYED(r[low], r[mid]);
+    int64_t pivot = r[mid].v;
+    SWAP_KEYED(r[high], r[mid]);
+    ptrdiff_t i = low, j = high - 1;
+    for (;;) {
+        while (i < high && r[i].v < pivot)
+            i++;
+        while (j >= low && pivot < r[j].v)
+            j--;
+        if (i >= j)
+            break;
+        SWAP_KEYED(r[i], r[j]);
+        i++;
+        j--;
+    }
+    SWAP_KEYED(r[i], r[high]);
+    return i;
+}
+
+static void numba_sort(struct keyed *r, size_t n)
+{
+    if (n < 2)
+        return;
+    ptrdiff_t stack_low[NUMBA_MAX_STACK], stack_high[NUMBA_MAX_STACK];
+    size_t depth = 1;
+    stack_low[0] = 0;
+    stack_high[0] = (ptrdiff_t)n - 1;
+    while (depth > 0) {
+        depth--;
+        ptrdiff_t low = stack_low[depth], high = stack_high[depth];
+        while (high - low >= NUMBA_SMALL_QUICKSORT) {
+            ptrdiff_t i = numba_partition(r, low, high);
+            /* The smaller side is done first: the stack stays under log2(n). */
+            if (high - i > i - low) {
+                if (high > i) {
+                    stack_low[depth] = i + 1;
+                    stack_high[depth++] = high;
+                }
+                high = i - 1;
+            } else {
+                if (i > low) {
+                    stack_low[depth] = low;
+                    stack_high[depth++] = i - 1;
+                }
+                low = i + 1;
+            }
+        }
+        numba_insertion_sort(r, low, high);
+    }
+}
+
+/* numpy 1.24's aquicksort_<long> (npysort/quicksort.cpp): introsort with a
+ * depth limit of 2*floor(log2 n), heapsort past it, insertion sort for
+ * partitions of 16 or fewer. */
+#define NUMPY_SMALL_QUICKSORT 15
+#define NUMPY_STACK 128
+
+static void numpy_heapsort(struct keyed *tosort, ptrdiff_t n)
+{
+    struct keyed *a = tosort - 1; /* heapsort indexing from 1 */
+    ptrdiff_t i, j, l;
+    struct keyed tmp;
+    for (l = n >> 1; l > 0; --l) {
+        tmp = a[l];
+        for (i = l, j = l << 1; j <= n;) {
+            if (j < n && a[j].v < a[j + 1].v)
+                j += 1;
+            if (tmp.v < a[j].v) {
+                a[i] = a[j];
+                i = j;
+                j += j;
+            } else
+                break;
+        }
+        a[i] = tmp;
+    }
+    for (; n > 1;) {
+        tmp = a[n];
+        a[n] = a[1];
+        n -= 1;
+        for (i = 1, j = 2; j <= n;) {
+            if (j < n && a[j].v < a[j + 1].v)
+                j++;
+            if (tmp.v < a[j].v) {
+                a[i] = a[j];
+                i = j;
+                j += j;
+            } else
+                break;
+        }
+        a[i] = tmp;
+    }
+}
+
+static void numpy_sort(struct keyed *r, size_t n)
+{
+    if (n < 2)
+        return;
+    struct keyed *pl = r, *pr = r + n - 1;
+    struct keyed *stack[NUMPY_STACK], **sptr = stack;
+    int depth[NUMPY_STACK], *psdepth = depth;
+    int cdepth = 0;
+    for (size_t u = n; u >>= 1;)
+        cdepth++;
+    cdepth *= 2;
+    for (;;) {
+        if (cdepth < 0) {
+            numpy_heapsort(pl, pr - pl + 1);
+            goto stack_pop;
+        }
+        while ((pr - pl) > NUMPY_SMALL_QUICKSORT) {
+            struct keyed *pm = pl + ((pr - pl) >> 1);
+            if (pm->v < pl->v)
+                SWAP_KEYED(*pm, *pl);
+            if (pr->v < pm->v)
+                SWAP_KEYED(*pr, *pm);
+            if (pm->v < pl->v)
+                SWAP_KEYED(*pm, *pl);
+            int64_t vp = pm->v;
+            struct keyed *pi = pl, *pj = pr - 1;
+            SWAP_KEYED(*pm, *pj);
+            for (;;) {
+                do
+                    ++pi;
+                while (pi->v < vp);
+                do
+                    --pj;
+                while (vp < pj->v);
+                if (pi >= pj)
+                    break;
+                SWAP_KEYED(*pi, *pj);
+            }
+            struct keyed *pk = pr - 1;
+            SWAP_KEYED(*pi, *pk);
+            if (pi - pl < pr - pi) {
+                *sptr++ = pi + 1;
+                *sptr++ = pr;
+                pr = pi - 1;
+            } else {
+                *sptr++ = pl;
+                *sptr++ = pi - 1;
+                pl = pi + 1;
+            }
+            *psdepth++ = --cdepth;
+        }
+        for (struct keyed *pi = pl + 1; pi <= pr; ++pi) {
+            struct keyed k = *pi;
+            struct keyed *pj = pi, *pk = pi - 1;
+            while (pj > pl && k.v < pk->v)
+                *pj-- = *pk--;
+            *pj = k;
+        }
+    stack_pop:
+        if (sptr == stack)
+            break;
+        pr = *(--sptr);
+        pl = *(--sptr);
+        cdepth = *(--psdepth);
+    }
+}
+
+/* Small sorts (every iteration's) need no allocation. */
+#define KEYED_STACK 2048
+
+static enum offload_status argsort_with(void (*sort)(struct keyed *, size_t), const int64_t *v,
+                                        size_t n, size_t *idx)
+{
+    struct keyed buf[KEYED_STACK];
+    struct keyed *r = keyed_alloc(v, n, buf, KEYED_STACK);
+    if (!r) {
+        offload_error("markers: out of memory sorting %zu values\n", n);
+        return OFFLOAD_ERR_RUN;
+    }
+    sort(r, n);
+    for (size_t i = 0; i < n; i++)
+        idx[i] = r[i].i;
+    if (r != buf)
+        free(r);
+    return OFFLOAD_OK;
+}
+
+enum offload_status markers_argsort_numba(const int64_t *v, size_t n, size_t *idx)
+{
+    return argsort_with(numba_sort, v, n, idx);
+}
+
+enum offload_status markers_argsort_numpy(const int64_t *v, size_t n, size_t *idx)
+{
+    return argsort_with(numpy_sort, v, n, idx);
+}
+
+/* ---- filters and packing ------------------------------------------------- */
+
+/* Calls of each kind in a row; comparisons the compiler turns into vector code. */
+static void count_calls(const int8_t *row, size_t cols, int64_t n[3])
+{
+    int64_t zeros = 0, ones = 0, twos = 0;
+    for (size_t j = 0; j < cols; j++) {
+        zeros += row[j] == 0;
+        ones += row[j] == 1;
+        twos += row[j] == 2;
+    }
+    n[0] = zeros;
+    n[1] = ones;
+    n[2] = twos;
+}
+
+int64_t markers_minor_count(const int8_t *row, size_t cols, double min_call_rate, double min_maf)
+{
+    if (cols == 0)
+        return 0;
+    /* The loader stores 0, 1, 2 or GENOTYPE_MISSING; upstream counts -1 as a
+     * failed call and anything else past 0 and 1 as a 2. */
+    int64_t n[3];
+    count_calls(row, cols, n);
+    int64_t zeros = n[0], ones = n[1], twos = n[2];
+    int64_t fails = (int64_t)cols - zeros - ones - twos;
+    int nalleles = (zeros != 0) + (ones != 0) + (twos != 0);
+    double call_rate = (double)((int64_t)cols - fails) / (double)cols;
+    if (nalleles <= 1 || call_rate < min_call_rate)
+        return 0;
+    /* Upstream's six cases pick the middle count: the second most common call. */
+    int64_t minor;
+    if (ones >= zeros && zeros >= twos)
+        minor = zeros;
+    else if (zeros >= ones && ones >= twos)
+        minor = ones;
+    else if (zeros >= twos && twos >= ones)
+        minor = twos;
+    else if (ones >= twos && twos >= zeros)
+        minor = twos;
+    else if (twos >= ones && ones >= zeros)
+        minor = ones;
+    else
+        minor = zeros;
+    if ((double)minor < min_maf * (double)cols)
+        minor = 0;
+    return minor;
+}
+
+/* A row's calls hashed eight bytes at a time (multiply and rotate). */
+static uint64_t row_hash(const int8_t *row, size_t cols)
+{
+    uint64_t h = 0x243F6A8885A308D3u ^ cols;
+    size_t j = 0;
+    for (; j + 8 <= cols; j += 8) {
+        uint64_t w;
+        memcpy(&w, row + j, 8);
+        h = (h ^ w) * 0x9E3779B97F4A7C15u;
+        h ^= h >> 29;
+    }
+    for (; j < cols; j++)
+        h = (h ^ (uint8_t)row[j]) * 0x100000001B3u;
+    return h ^ (h >> 32);
+}
+
+int markers_call(const struct marker_patterns *pat, size_t p, size_t v)
+{
+    int8_t x = pat->calls[pat->row[p] * pat->varieties + v];
+    return x >= 0 && x <= 2 ? x : -1;
+}
+
+void markers_patterns_free(struct marker_patterns *p)
+{
+    free(p->row);
+    free(p->minor);
+    free(p->planes);
+    memset(p, 0, sizeof *p);
+}
+
+enum offload_status markers_prepare(const struct genotype_matrix *m,
+                                    const struct markers_options *o, struct marker_patterns *out,
+                                    char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    /* Upstream's array has a row per data line; a skipped line stays a row
+     * of missing calls (minor count 0) after the rows read. Those rows take
+     * part in the sort, so they are kept here too. */
+    size_t rows = m->rows + m->rows_skipped, cols = m->cols;
+    int64_t *minor = malloc((rows ? rows : 1) * sizeof *minor);
+    size_t *sorted = malloc((rows ? rows : 1) * sizeof *sorted);
+    out->varieties = cols;
+    out->words = (cols + 63) / 64;
+    out->row = malloc((rows ? rows : 1) * sizeof *out->row);
+    out->minor = malloc((rows ? rows : 1) * sizeof *out->minor);
+    if (!minor || !sorted || !out->row || !out->minor) {
+        snprintf(err, errlen, "out of memory for %zu patterns", rows);
+        free(minor);
+        free(sorted);
+        markers_patterns_free(out);
+        return OFFLOAD_ERR_RUN;
+    }
+#pragma omp parallel for schedule(static) if (m->rows * cols > PARALLEL_WORK)
+    for (size_t r = 0; r < m->rows; r++)
+        minor[r] = markers_minor_count(m->calls + r * cols, cols, o->min_call_rate, o->min_maf);
+    for (size_t r = m->rows; r < rows; r++)
+        minor[r] = 0;
+    size_t eliminated = 0;
+    for (size_t r = 0; r < rows; r++)
+        eliminated += minor[r] == 0;
+    out->eliminated = eliminated;
+
+    if (markers_argsort_numba(minor, rows, sorted) != OFFLOAD_OK) {
+        snprintf(err, errlen, "out of memory sorting %zu patterns", rows);
+        free(minor);
+        free(sorted);
+        markers_patterns_free(out);
+        return OFFLOAD_ERR_RUN;
+    }
+    /* Decreasing order: numba's ascending order reversed. */
+    for (size_t i = 0, j = rows ? rows - 1 : 0; i < j; i++, j--)
+        SWAP_IDX(sorted[i], sorted[j]);
+
+    /* Upstream looks back through the run of equal minor counts for an
+     * identical kept row; identical rows have equal counts, so "an identical
+     * row kept before" is the same test, found here through a hash table of
+     * the kept rows (O(rows x varieties) instead of O(run^2)). */
+    size_t cap = 16;
+    while (cap < 2 * rows)
+        cap <<= 1;
+    size_t *table = malloc(cap * sizeof *table);
+    if (!table) {
+        snprintf(err, errlen, "out of memory for %zu patterns", rows);
+        free(minor);
+        free(sorted);
+        markers_patterns_free(out);
+        return OFFLOAD_ERR_RUN;
+    }
+    for (size_t i = 0; i < cap; i++)
+        table[i] = SIZE_MAX;
+    size_t kept = 0;
+    for (size_t i = 0; i < rows && (i == 0 || kept > 0); i++) {
+        size_t idx = sorted[i];
+        if (minor[idx] == 0)
+            continue;
+        const int8_t *row = m->calls + idx * cols;
+        size_t h = (size_t)(row_hash(row, cols) & (cap - 1));
+        int is_new = 1;
+        for (; table[h] != SIZE_MAX; h = (h + 1) & (cap - 1))
+            if (memcmp(row, m->calls + table[h] * cols, cols) == 0) {
+                is_new = 0;
+                break;
+            }
+        if (is_new) {
+            table[h] = idx;
+            out->row[kept++] = idx;
+        } else
+            out->duplicates++;
+    }
+    free(table);
+    free(sorted);
+    out->count = kept;
+    if (kept == 0) {
+        free(minor);
+        snprintf(err, errlen,
+                 "no marker passes the filters (call rate >= %g, minor allele frequency >= %g, "
+                 "at least two alleles) among %zu rows of %zu varieties: lower --min-call-rate "
+                 "or --min-maf, or check the calls are 0/1/2 or A/AB/B",
+                 o->min_call_rate, o->min_maf, m->rows, cols);
+        markers_patterns_free(out);
+        return OFFLOAD_ERR_USAGE;
+    }
+    for (size_t p = 0; p < kept; p++)
+        out->minor[p] = minor[out->row[p]];
+    free(minor);
+
+    out->calls = m->calls;
+    out->words = ((kept + 63) / 64 + WORD_BLOCK - 1) / WORD_BLOCK * WORD_BLOCK;
+    out->planes = calloc(cols * 3 * out->words, sizeof *out->planes);
+    if (!out->planes) {
+        snprintf(err, errlen, "out of memory for %zu packed patterns of %zu varieties", kept,
+                 cols);
+        markers_patterns_free(out);
+        return OFFLOAD_ERR_RUN;
+    }
+    /* Each plane word gathers one variety's call from 64 pattern rows and is
+     * written once; a thread fills whole words, so no two write one word. */
+#pragma omp parallel for schedule(static) if (kept * cols > PARALLEL_WORK)
+    for (size_t w = 0; w < (kept + 63) / 64; w++) {
+        const int8_t *rows[64];
+        size_t nb = kept - w * 64 < 64 ? kept - w * 64 : 64;
+        for (size_t b = 0; b < nb; b++)
+            rows[b] = m->calls + out->row[w * 64 + b] * cols;
+        for (size_t v = 0; v < cols; v++) {
+            uint64_t known = 0, lo = 0, hi = 0;
+            for (size_t b = 0; b < nb; b++) {
+                int8_t x = rows[b][v];
+                known |= (uint64_t)(x >= 0 && x <= 2) << b;
+                lo |= (uint64_t)(x == 1) << b;
+                hi |= (uint64_t)(x == 2) << b;
+            }
+            uint64_t *pl = out->planes + v * 3 * out->words + w;
+            pl[0] = known;
+            pl[out->words] = lo;
+            pl[2 * out->words] = hi;
+        }
+    }
+    return OFFLOAD_OK;
+}
+
+/* ---- pairs ---------------------------------------------------------------- */
+
+/* Groups the clean varieties by cell (cells of one variety hold no pair) and
+ * lists the remaining pairs that have a dirty variety. */
+static void rebuild_cells(struct marker_pairs *pairs, uint32_t *count_scratch)
+{
+    size_t v = pairs->varieties, ncells = 0;
+    for (size_t i = 0; i < v; i++)
+        if (pairs->cell_of[i] != CELL_DIRTY && pairs->cell_of[i] + 1 > ncells)
+            ncells = pairs->cell_of[i] + 1;
+    memset(count_scratch, 0, (ncells + 1) * sizeof *count_scratch);
+    for (size_t i = 0; i < v; i++)
+        if (pairs->cell_of[i] != CELL_DIRTY)
+            count_scratch[pairs->cell_of[i]]++;
+    /* Cells of two or more, renumbered in order; the others drop out. */
+    size_t kept = 0, offset = 0;
+    for (size_t c = 0; c < ncells; c++) {
+        uint32_t n = count_scratch[c];
+        count_scratch[c] = n >= 2 ? (uint32_t)kept : CELL_DIRTY;
+        if (n >= 2) {
+            pairs->cell_start[kept++] = (uint32_t)offset;
+            offset += n;
+        }
+    }
+    pairs->cell_start[kept] = (uint32_t)offset;
+    pairs->ncells = kept;
+    uint32_t *fill = count_scratch + ncells + 1;
+    for (size_t c = 0; c < kept; c++)
+        fill[c] = pairs->cell_start[c];
+    for (size_t i = 0; i < v; i++) {
+        uint32_t c = pairs->cell_of[i];
+        if (c != CELL_DIRTY && count_scratch[c] != CELL_DIRTY)
+            pairs->members[fill[count_scratch[c]]++] = (uint32_t)i;
+    }
+    pairs->ndirty = 0;
+    for (size_t k = 0; k < pairs->count; k++) {
+        uint32_t a = pairs->pair[2 * k], b = pairs->pair[2 * k + 1];
+        if (pairs->cell_of[a] == CELL_DIRTY || pairs->cell_of[b] == CELL_DIRTY) {
+            pairs->dirty_pair[2 * pairs->ndirty] = a;
+            pairs->dirty_pair[2 * pairs->ndirty + 1] = b;
+            pairs->ndirty++;
+        }
+    }
+}
+
+enum offload_status markers_pairs_init(struct marker_pairs *pairs, size_t varieties)
+{
+    memset(pairs, 0, sizeof *pairs);
+    pairs->varieties = varieties;
+    size_t n = varieties > 1 ? varieties * (varieties - 1) / 2 : 0, v1 = varieties + 1;
+    pairs->pair = malloc((n ? n : 1) * 2 * sizeof *pairs->pair);
+    pairs->dirty_pair = malloc((n ? n : 1) * 2 * sizeof *pairs->dirty_pair);
+    pairs->cell_of = calloc(v1, sizeof *pairs->cell_of);
+    pairs->members = malloc(v1 * sizeof *pairs->members);
+    pairs->cell_start = malloc((v1 + 1) * sizeof *pairs->cell_start);
+    if (!pairs->pair || !pairs->dirty_pair || !pairs->cell_of || !pairs->members ||
+        !pairs->cell_start) {
+        markers_pairs_free(pairs);
+        return OFFLOAD_ERR_RUN;
+    }
+    for (size_t a = 0; a < varieties; a++)
+        for (size_t b = a + 1; b < varieties; b++) {
+            pairs->pair[2 * pairs->count] = (uint32_t)a;
+            pairs->pair[2 * pairs->count + 1] = (uint32_t)b;
+            pairs->count++;
+        }
+    /* No pick yet: every variety clean, all in cell 0. */
+    pairs->ncells = varieties >= 2;
+    pairs->cell_start[0] = 0;
+    pairs->cell_start[1] = varieties >= 2 ? (uint32_t)varieties : 0;
+    for (size_t i = 0; i < varieties; i++)
+        pairs->members[i] = (uint32_t)i;
+    return OFFLOAD_OK;
+}
+
+void markers_pairs_free(struct marker_pairs *pairs)
+{
+    free(pairs->pair);
+    free(pairs->dirty_pair);
+    free(pairs->cell_of);
+    free(pairs->members);
+    free(pairs->cell_start);
+    memset(pairs, 0, sizeof *pairs);
+}
+
+static int resolves(const int8_t *row, uint32_t a, uint32_t b)
+{
+    int8_t x = row[a], y = row[b];
+    return x >= 0 && x <= 2 && y >= 0 && y <= 2 && x != y;
+}
+
+enum offload_status markers_pairs_remove(struct marker_pairs *pairs,
+                                         const struct marker_patterns *pat, size_t p)
+{
+    const int8_t *row = pat->calls + pat->row[p] * pat->varieties;
+    size_t kept = 0, v = pairs->varieties;
+    for (size_t k = 0; k < pairs->count; k++) {
+        uint32_t a = pairs->pair[2 * k], b = pairs->pair[2 * k + 1];
+        if (resolves(row, a, b))
+            continue;
+        pairs->pair[2 * kept] = a;
+        pairs->pair[2 * kept + 1] = b;
+        kept++;
+    }
+    pairs->count = kept;
+    /* Cells split by the pick's call; a missed variety turns dirty. Cell
+     * numbers stay below 3 * varieties, relabelled by rebuild_cells. */
+    for (size_t i = 0; i < v; i++) {
+        int8_t x = row[i];
+        if (pairs->cell_of[i] != CELL_DIRTY)
+            pairs->cell_of[i] = x >= 0 && x <= 2 ? pairs->cell_of[i] * 3 + (uint32_t)x : CELL_DIRTY;
+    }
+    /* Compact the labels to 0..cells-1 before they outgrow 32 bits. */
+    uint32_t *scratch = malloc((6 * v + 8) * sizeof *scratch);
+    if (!scratch)
+        return OFFLOAD_ERR_RUN;
+    size_t next = 0;
+    for (size_t i = 0; i < 3 * v + 3; i++)
+        scratch[i] = CELL_DIRTY;
+    for (size_t i = 0; i < v; i++) {
+        uint32_t c = pairs->cell_of[i];
+        if (c == CELL_DIRTY)
+            continue;
+        if (scratch[c] == CELL_DIRTY)
+            scratch[c] = (uint32_t)next++;
+        pairs->cell_of[i] = scratch[c];
+    }
+    rebuild_cells(pairs, scratch);
+    free(scratch);
+    return OFFLOAD_OK;
+}
+
+int64_t markers_score(const struct marker_patterns *pat, const struct marker_pairs *pairs,
+                      size_t p)
+{
+    const int8_t *row = pat->calls + pat->row[p] * pat->varieties;
+    int64_t s = 0;
+    for (size_t k = 0; k < pairs->count; k++)
+        s += resolves(row, pairs->pair[2 * k], pairs->pair[2 * k + 1]);
+    return s;
+}
+
+/* The 64 patterns of plane word w that resolve pair (a, b). */
+static inline uint64_t resolving(const uint64_t *planes, size_t words, size_t a, size_t b,
+                                 size_t w)
+{
+    const uint64_t *pa = planes + a * 3 * words + w, *pb = planes + b * 3 * words + w;
+    return pa[0] & pb[0] & ((pa[words] ^ pb[words]) | (pa[2 * words] ^ pb[2 * words]));
+}
+
+int64_t markers_best_possible(const struct marker_patterns *pat)
+{
+    int64_t best = 0;
+    size_t v = pat->varieties, words = pat->words;
+#pragma omp parallel for schedule(dynamic, 16) reduction(+ : best) if (v * v * words > PARALLEL_WORK)
+    for (size_t a = 0; a < v; a++)
+        for (size_t b = a + 1; b < v; b++)
+            for (size_t w = 0; w < words; w++)
+                if (resolving(pat->planes, words, a, b, w)) {
+                    best++;
+                    break;
+                }
+    return best;
+}
+
+/* Bits of a count in units of 8 pairs: up to 2^43 pairs. */
+#define COUNTER_BITS 40
+
+/* Carry-save adder: h:l = a + b + c, bit by bit. */
+#define CSA(h, l, a, b, c)                                                                        \
+    do {                                                                                          \
+        uint64_t u_ = (a) ^ (b);                                                                  \
+        (h) = ((a) & (b)) | (u_ & (c));                                                           \
+        (l) = u_ ^ (c);                                                                           \
+    } while (0)
+
+/* Adds the 1-bits of m[i] to the bit-sliced counts ones, twos, fours and
+ * c[0..levels) (c in units of 8), for one pair at a time. */
+static void add_one_pair(uint64_t ones[WORD_BLOCK], uint64_t twos[WORD_BLOCK],
+                         uint64_t fours[WORD_BLOCK], uint64_t c[][WORD_BLOCK], int levels,
+                         const uint64_t m[WORD_BLOCK])
+{
+    for (size_t i = 0; i < WORD_BLOCK; i++) {
+        uint64_t carry = m[i], t;
+        t = ones[i] & carry, ones[i] ^= carry, carry = t;
+        t = twos[i] & carry, twos[i] ^= carry, carry = t;
+        t = fours[i] & carry, fours[i] ^= carry, carry = t;
+        for (int l = 0; l < levels; l++)
+            t = c[l][i] & carry, c[l][i] ^= carry, carry = t;
+    }
+}
+
+static void score_pairs_block(const struct marker_patterns *pat, const uint32_t *pair, size_t n,
+                              size_t wb, int64_t *out)
+{
+    size_t words = pat->words;
+    uint64_t ones[WORD_BLOCK] = {0}, twos[WORD_BLOCK] = {0}, fours[WORD_BLOCK] = {0};
+    uint64_t c[COUNTER_BITS][WORD_BLOCK];
+    int levels = 1;
+    while (levels < COUNTER_BITS && ((size_t)1 << levels) <= n / 8 + 1)
+        levels++;
+    memset(c, 0, sizeof c);
+    size_t k = 0;
+    /* Eight pairs at a time through a carry-save tree (Harley-Seal): the
+     * eights ripple into the counter once per eight pairs, without branches. */
+    for (; k + 8 <= n; k += 8) {
+        uint64_t m[8][WORD_BLOCK];
+        for (size_t j = 0; j < 8; j++) {
+            const uint64_t *pa = pat->planes + (size_t)pair[2 * (k + j)] * 3 * words + wb;
+            const uint64_t *pb = pat->planes + (size_t)pair[2 * (k + j) + 1] * 3 * words + wb;
+            for (size_t i = 0; i < WORD_BLOCK; i++)
+                m[j][i] = pa[i] & pb[i] &
+                          ((pa[words + i] ^ pb[words + i]) | (pa[2 * words + i] ^ pb[2 * words + i]));
+        }
+        for (size_t i = 0; i < WORD_BLOCK; i++) {
+            uint64_t twos_a, twos_b, fours_a, fours_b, eights;
+            CSA(twos_a, ones[i], ones[i], m[0][i], m[1][i]);
+            CSA(twos_b, ones[i], ones[i], m[2][i], m[3][i]);
+            CSA(fours_a, twos[i], twos[i], twos_a, twos_b);
+            CSA(twos_a, ones[i], ones[i], m[4][i], m[5][i]);
+            CSA(twos_b, ones[i], ones[i], m[6][i], m[7][i]);
+            CSA(fours_b, twos[i], twos[i], twos_a, twos_b);
+            CSA(eights, fours[i], fours[i], fours_a, fours_b);
+            for (int l = 0; l < levels; l++) {
+                uint64_t t = c[l][i] & eights;
+                c[l][i] ^= eights;
+                eights = t;
+            }
+        }
+    }
+    for (; k < n; k++) {
+        uint64_t m[WORD_BLOCK];
+        const uint64_t *pa = pat->planes + (size_t)pair[2 * k] * 3 * words + wb;
+        const uint64_t *pb = pat->planes + (size_t)pair[2 * k + 1] * 3 * words + wb;
+        for (size_t i = 0; i < WORD_BLOCK; i++)
+            m[i] = pa[i] & pb[i] &
+                   ((pa[words + i] ^ pb[words + i]) | (pa[2 * words + i] ^ pb[2 * words + i]));
+        add_one_pair(ones, twos, fours, c, levels, m);
+    }
+    for (size_t i = 0; i < WORD_BLOCK; i++)
+        for (size_t bit = 0; bit < 64; bit++) {
+            size_t p = (wb + i) * 64 + bit;
+            if (p >= pat->count)
+                return;
+            int64_t count = 0;
+            for (int l = 0; l < levels; l++)
+                count |= (int64_t)(c[l][i] >> bit & 1) << l;
+            out[p] = 8 * count + 4 * (int64_t)(fours[i] >> bit & 1) +
+                     2 * (int64_t)(twos[i] >> bit & 1) + (int64_t)(ones[i] >> bit & 1);
+        }
+}
+
+/* Bits of a cell's counts: cells hold at most 2^32 varieties. */
+#define CELL_BITS 33
+
+/* Adds each cell's n0*n1 + n0*n2 + n1*n2 to out, for the 512 patterns of the
+ * block at wb: the counts of known, 1 and 2 calls over the cell's members
+ * are bit-sliced (64 patterns per word), then read out per pattern. */
+static void add_cells_block(const struct marker_patterns *pat, const struct marker_pairs *pairs,
+                            size_t wb, int64_t *out)
+{
+    size_t words = pat->words;
+    for (size_t c = 0; c < pairs->ncells; c++) {
+        const uint32_t *member = pairs->members + pairs->cell_start[c];
+        size_t m = pairs->cell_start[c + 1] - pairs->cell_start[c];
+        int levels = 1;
+        while (levels < CELL_BITS && ((size_t)1 << levels) <= m)
+            levels++;
+        uint64_t cnt[3][CELL_BITS][WORD_BLOCK];
+        memset(cnt, 0, sizeof cnt);
+        for (size_t j = 0; j < m; j++) {
+            const uint64_t *pl = pat->planes + (size_t)member[j] * 3 * words + wb;
+            for (int k = 0; k < 3; k++)
+                for (size_t i = 0; i < WORD_BLOCK; i++) {
+                    uint64_t carry = pl[(size_t)k * words + i];
+                    for (int l = 0; l < levels; l++) {
+                        uint64_t t = cnt[k][l][i] & carry;
+                        cnt[k][l][i] ^= carry;
+                        carry = t;
+                    }
+                }
+        }
+        for (size_t i = 0; i < WORD_BLOCK; i++)
+            for (size_t bit = 0; bit < 64; bit++) {
+                size_t p = (wb + i) * 64 + bit;
+                if (p >= pat->count)
+                    break;
+                int64_t n[3] = {0, 0, 0};
+                for (int k = 0; k < 3; k++)
+                    for (int l = 0; l < levels; l++)
+                        n[k] |= (int64_t)(cnt[k][l][i] >> bit & 1) << l;
+                int64_t n1 = n[1], n2 = n[2], n0 = n[0] - n1 - n2;
+                out[p] += n0 * n1 + n0 * n2 + n1 * n2;
+            }
+    }
+}
+
+/* Whether the cells and the dirty pairs cost less than every pair: work per
+ * block of 512 patterns, in the units of one pair (about 15 vector ops). */
+static int cells_cheaper(const struct marker_pairs *pairs)
+{
+    if (!pairs->cell_of)
+        return 0;
+    size_t members = pairs->cell_start[pairs->ncells], levels = 1;
+    while (((size_t)1 << levels) <= members)
+        levels++;
+    size_t cells = members * 3 * 3 * levels / 15 + pairs->ncells * 3 * levels * 64 / 15 +
+                   pairs->ndirty;
+    return cells < pairs->count;
+}
+
+void markers_score_words(const struct marker_patterns *pat, const struct marker_pairs *pairs,
+                         size_t w0, size_t w1, int64_t *out)
+{
+    int cells = cells_cheaper(pairs);
+    for (size_t wb = w0; wb < w1; wb += WORD_BLOCK) {
+        if (!cells) {
+            score_pairs_block(pat, pairs->pair, pairs->count, wb, out);
+            continue;
+        }
+        score_pairs_block(pat, pairs->dirty_pair, pairs->ndirty, wb, out);
+        add_cells_block(pat, pairs, wb, out);
+    }
+}
+
+/* Upstream's first score: from the counts of each call, in O(varieties). */
+static int64_t first_score(const struct marker_patterns *pat, size_t p)
+{
+    int64_t n[3];
+    count_calls(pat->calls + pat->row[p] * pat->varieties, pat->varieties, n);
+    return n[0] * n[1] + (n[0] + n[1]) * n[2];
+}
+
+/* ---- engines ------------------------------------------------------------- */
+
+static enum offload_status serial_score_all(void *state, const struct marker_patterns *pat,
+                                            const struct marker_pairs *pairs, int64_t *out,
+                                            struct markers_times *t)
+{
+    (void)state;
+    (void)t;
+    markers_score_words(pat, pairs, 0, pat->words, out);
+    return OFFLOAD_OK;
+}
+
+static enum offload_status openmp_score_all(void *state, const struct marker_patterns *pat,
+                                            const struct marker_pairs *pairs, int64_t *out,
+                                            struct markers_times *t)
+{
+    (void)t;
+    int threads = state ? *(const int *)state : 0;
+    if (threads <= 0)
+        threads = omp_get_max_threads();
+    size_t blocks = pat->words / WORD_BLOCK;
+    /* Below about a millisecond of work (a million pair-words) waking threads
+     * costs more than it saves, and far more on a loaded machine, where a
+     * thread that is not scheduled holds the others at the barrier. */
+    if (pairs->count * pat->words < PARALLEL_RESCORE)
+        threads = 1;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (size_t blk = 0; blk < blocks; blk++) {
+        markers_score_words(pat, pairs, blk * WORD_BLOCK, (blk + 1) * WORD_BLOCK, out);
+    }
+    return OFFLOAD_OK;
+}
+
+struct markers_engine markers_engine_serial(void)
+{
+    struct markers_engine e = {"serial", NULL, NULL, serial_score_all, NULL, NULL};
+    return e;
+}
+
+struct markers_engine markers_engine_openmp(int *threads)
+{
+    struct markers_engine e = {"openmp", threads, NULL, openmp_score_all, NULL, NULL};
+    return e;
+}
+
+/* ---- the selection -------------------------------------------------------- */
+
+struct rescan {
+    const struct marker_patterns *pat;
+    const struct markers_options *o;
+    const struct markers_engine *engine;
+    struct marker_pairs *pairs;
+    int64_t *scores; /* upstream's scores: fresh where it rescored, stale elsewhere */
+    unsigned char *skip;
+    size_t *order; /* decreasing: numpy's argsort reversed */
+    size_t *ascending;
+    int64_t *fresh; /* every pattern's score on the remaining pairs */
+    struct markers_times *times;
+};
+
+/* One of upstream's rescans (_rescore_patterns): each of its threads walks
+ * its stride of the order, refreshing scores until a stale score falls
+ * below its own best. The engine scores every pattern at once; a score is
+ * copied only where upstream would have recomputed it, so the stale ones,
+ * and with them numpy's order of ties, stay upstream's. */
+static enum offload_status rescan(struct rescan *r)
+{
+    size_t count = r->pat->count, T = r->o->upstream_threads ? r->o->upstream_threads : 1;
+    double t0 = offload_now();
+    enum offload_status st =
+        r->engine->score_all(r->engine->state, r->pat, r->pairs, r->fresh, r->times);
+    r->times->rescore += offload_now() - t0;
+    r->times->scored += count;
+    if (st != OFFLOAD_OK)
+        return st;
+    size_t chunk = count, nchunks = 1;
+    if (r->o->upstream_progress) {
+        chunk = count < UPSTREAM_CHUNK ? count : UPSTREAM_CHUNK;
+        nchunks = (count + chunk - 1) / chunk;
+        if (nchunks < UPSTREAM_MIN_CHUNKS) {
+            nchunks = 1;
+            chunk = count;
+        }
+    }
+    int64_t best = 0;
+    for (size_t c = 0; c < nchunks; c++) {
+        size_t start = c * chunk, end = start + chunk < count ? start + chunk : count;
+        int64_t chunk_best = best;
+        for (size_t t = 0; t < T; t++) {
+            int64_t my_best = best;
+            for (size_t pos = start + t; pos < end; pos += T) {
+                size_t p = r->order[pos];
+                if (r->skip[p])
+                    continue;
+                if (r->scores[p] < my_best)
+                    break;
+                int64_t s = r->fresh[p];
+                r->scores[p] = s;
+                r->times->rescored++;
+                if (s == 0)
+                    r->skip[p] = 1;
+                if (s > my_best)
+                    my_best = s;
+            }
+            if (my_best > chunk_best)
+                chunk_best = my_best;
+        }
+        best = chunk_best;
+    }
+    return OFFLOAD_OK;
+}
+
+/* order = numpy.argsort(scores)[::-1] */
+static enum offload_status order_by_score(struct rescan *r)
+{
+    size_t count = r->pat->count;
+    double t0 = offload_now();
+    enum offload_status st = markers_argsort_numpy(r->scores, count, r->ascending);
+    for (size_t i = 0; st == OFFLOAD_OK && i < count; i++)
+        r->order[i] = r->ascending[count - 1 - i];
+    r->times->order += offload_now() - t0;
+    return st;
+}
+
+static enum offload_status record_pick(struct markers_result *out, size_t p, int64_t score,
+                                       int64_t cumulative)
+{
+    struct marker_pick *grown = realloc(out->picks, (out->npicks + 1) * sizeof *grown);
+    if (!grown)
+        return OFFLOAD_ERR_RUN;
+    out->picks = grown;
+    out->picks[out->npicks].pattern = p;
+    out->picks[out->npicks].score = score;
+    out->picks[out->npicks].cumulative = cumulative;
+    out->npicks++;
+    return OFFLOAD_OK;
+}
+
+void markers_result_free(struct markers_result *r)
+{
+    free(r->picks);
+    markers_pairs_free(&r->unresolved);
+    memset(r, 0, sizeof *r);
+}
+
+enum offload_status markers_select(const struct marker_patterns *pat,
+                                   const struct markers_options *o,
+                                   const struct markers_engine *engine, markers_progress_fn progress,
+                                   void *progress_ctx, struct markers_result *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t count = pat->count;
+    if (count == 0)
+        return OFFLOAD_ERR_USAGE;
+    struct markers_times *times = &out->times;
+    struct rescan r = {pat, o, engine, &out->unresolved, NULL, NULL, NULL, NULL, NULL, times};
+    r.scores = malloc(count * sizeof *r.scores);
+    r.skip = calloc(count, 1);
+    r.order = malloc(count * sizeof *r.order);
+    r.ascending = malloc(count * sizeof *r.ascending);
+    r.fresh = malloc(count * sizeof *r.fresh);
+    enum offload_status st = OFFLOAD_ERR_RUN;
+    if (!r.scores || !r.skip || !r.order || !r.ascending || !r.fresh ||
+        markers_pairs_init(&out->unresolved, pat->varieties) != OFFLOAD_OK) {
+        offload_error("markers: out of memory for %zu patterns\n", count);
+        goto done;
+    }
+    out->perfect = (int64_t)out->unresolved.count;
+
+    double t0 = offload_now();
+    out->best_possible = markers_best_possible(pat);
+    times->best_possible = offload_now() - t0;
+
+    t0 = offload_now();
+#pragma omp parallel for schedule(static) if (count * pat->varieties > PARALLEL_WORK)
+    for (size_t p = 0; p < count; p++) {
+        r.scores[p] = first_score(pat, p);
+        if (r.scores[p] == 0)
+            r.skip[p] = 1;
+    }
+    times->first_score = offload_now() - t0;
+    if ((st = order_by_score(&r)) != OFFLOAD_OK)
+        goto done;
+    st = OFFLOAD_ERR_RUN;
+
+    size_t best = r.order[0];
+    int64_t best_score = r.scores[best], cumulative = best_score, current = best_score;
+    if (record_pick(out, best, best_score, cumulative) != OFFLOAD_OK)
+        goto done;
+    r.scores[best] = 0;
+    r.skip[best] = 1;
+    t0 = offload_now();
+    if (markers_pairs_remove(&out->unresolved, pat, best) != OFFLOAD_OK)
+        goto done;
+    times->remove += offload_now() - t0;
+    if (progress)
+        progress(progress_ctx, 1, &out->picks[0], (int64_t)out->unresolved.count);
+    if (engine->begin && (st = engine->begin(engine->state, pat, &out->unresolved, times)) !=
+                             OFFLOAD_OK)
+        goto done;
+
+    size_t iteration = 1;
+    while (current > 0) {
+        iteration++;
+        if ((st = rescan(&r)) != OFFLOAD_OK || (st = order_by_score(&r)) != OFFLOAD_OK)
+            goto done;
+        best = r.order[0];
+        best_score = r.scores[best];
+        if (best_score > 0) {
+            cumulative += best_score;
+            st = OFFLOAD_ERR_RUN;
+            if (record_pick(out, best, best_score, cumulative) != OFFLOAD_OK)
+                goto done;
+            r.scores[best] = 0;
+            r.skip[best] = 1;
+            t0 = offload_now();
+            if (markers_pairs_remove(&out->unresolved, pat, best) != OFFLOAD_OK)
+                goto done;
+            times->remove += offload_now() - t0;
+            if (engine->picked &&
+                (st = engine->picked(engine->state, pat, &out->unresolved, best, times)) !=
+                    OFFLOAD_OK)
+                goto done;
+            if (progress)
+                progress(progress_ctx, iteration, &out->picks[out->npicks - 1],
+                         (int64_t)out->unresolved.count);
+            if (cumulative == out->best_possible)
+                break;
+        }
+        current = best_score;
+    }
+    st = OFFLOAD_OK;
+    if (cumulative != out->best_possible ||
+        out->perfect - (int64_t)out->unresolved.count != cumulative) {
+        offload_error("markers (%s): the picks resolve %lld pairs, the best possible is %lld "
+                "(%lld left unresolved of %lld): a bug, please report it with the input\n",
+                engine->name, (long long)cumulative, (long long)out->best_possible,
+                (long long)(int64_t)out->unresolved.count, (long long)out->perfect);
+        st = OFFLOAD_ERR_RUN;
+    }
+done:
+    if (engine->end)
+        engine->end(engine->state);
+    free(r.scores);
+    free(r.skip);
+    free(r.order);
+    free(r.ascending);
+    free(r.fresh);
+    return st;
+}
+
+int markers_same_picks(const struct markers_result *a, const struct markers_result *b)
+{
+    if (a->npicks != b->npicks || a->best_possible != b->best_possible)
+        return 0;
+    for (size_t i = 0; i < a->npicks; i++)
+        if (a->picks[i].pattern != b->picks[i].pattern || a->picks[i].score != b->picks[i].score ||
+            a->picks[i].cumulative != b->picks[i].cumulative)
+            return 0;
+    return 1;
+}
