@@ -91,7 +91,7 @@ static void print_answer(FILE *f, const struct layout *lay, const struct result_
         return;
     long serial = baseline(set, g->recs, g->n, BASELINE_REFERENCE, list, g->backend_of);
     const struct result_record *r = &set->items[g->recs[fastest]];
-    char label[96], speed[48] = "", limit[48] = "", head[64], text[256];
+    char label[96], speed[48] = "", limit[48] = "", head[160], text[256];
     if (serial >= 0 && serial != fastest)
         snprintf(speed, sizeof speed, ", %.2fx serial",
                  record_total(&set->items[g->recs[serial]]) / record_total(r));
@@ -99,7 +99,11 @@ static void print_answer(FILE *f, const struct layout *lay, const struct result_
         snprintf(limit, sizeof limit, " at %.0f%% of its limit%s",
                  100 * r->analysis.ceiling_fraction,
                  r->analysis.ceiling_fraction > 1 ? " (above it: see why)" : "");
-    snprintf(head, sizeof head, "  %s (%s): ", kernel_name(g->kernel), algorithm_name(g->alg));
+    if (g->kernel == KERNEL_FILE) /* a kernel file has no algorithm */
+        snprintf(head, sizeof head, "  %s: ", kernel_name(g->kernel));
+    else
+        snprintf(head, sizeof head, "  %s (%s): ", kernel_name(g->kernel),
+                 algorithm_name(g->alg));
     snprintf(text, sizeof text, "%s fastest%s; %s%s", record_label(r, label, sizeof label), speed,
              verdict_name(r->analysis.verdict), limit);
     wrap_print(f, lay->width, head, "      ", text);
