@@ -33,7 +33,8 @@ enum command_bit {
     CMD_CALIBRATE = 32,
     CMD_REPORT = 64,
     CMD_MARKERS = 128,
-    CMD_PREDICT = 256
+    CMD_PLOT = 256,
+    CMD_PREDICT = 512
 };
 
 /* --backend and --backends are one option (OPT_BACKEND), as are scores'
@@ -57,6 +58,9 @@ enum option_id {
     OPT_RECALIBRATE,
     OPT_BASELINE,
     OPT_NO_CALIBRATE,
+    OPT_VERBOSE,
+    OPT_PLOT_FORMAT, /* plot's --format png|svg|pdf */
+    OPT_PLOT_DIR,    /* plot's --output DIR */
     OPT_ENTRY,
     OPT_ARG, /* repeatable: one per kernel argument */
     OPT_GLOBAL,
@@ -225,6 +229,7 @@ int command_scores(struct cli *c);
 int command_compare(struct cli *c);
 int command_sweep(struct cli *c);
 int command_report(struct cli *c);
+int command_plot(struct cli *c);
 int command_markers(struct cli *c);
 int command_predict(struct cli *c);
 /* The profiles shipped in data/devices/ that parse, at most cap. */

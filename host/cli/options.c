@@ -6,7 +6,7 @@
 
 #define ALL_COMMANDS                                                                               \
     (CMD_DEVICES | CMD_RUN | CMD_SCORES | CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE | CMD_REPORT |    \
-     CMD_MARKERS | CMD_PREDICT)
+     CMD_MARKERS | CMD_PLOT | CMD_PREDICT)
 #define TIMED_COMMANDS (CMD_RUN | CMD_COMPARE | CMD_SWEEP)
 #define BENCH_COMMANDS (CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE)
 /* The commands that start backends, which take the backends' own options. */
@@ -59,10 +59,21 @@ static const struct command_spec commands[] = {
      "saved runs (JSON exports) side by side, nothing run",
      "Shows saved runs side by side without running anything: each FILE is a JSON export "
      "(offload compare|run|sweep --format json --output FILE). Rows match on kernel, "
-     "algorithm, size, backend (without its device selector; for a device backend, with the "
-     "device's name) and memory mode; each run gets a column group with its machine and "
-     "build, and 'vs #1' is the end-to-end speedup over the first FILE. Rows that are not in "
-     "every file are listed apart, not compared."},
+     "algorithm, size, backend (without its device selector) and memory mode, and for a "
+     "device backend its role (CPU device, GPU, accelerator; the fastest of each; then "
+     "devices left over across roles), each device named beside its numbers; each run gets "
+     "a column group with its machine and build, and 'vs #1' is the end-to-end speedup over "
+     "the first FILE. It ends with what each run gains over the first and where it is "
+     "transfer-bound. Rows that are not in every file are listed apart, not compared."},
+    {"plot", CMD_PLOT, "EXPORT... [options]", VALUE_FILE,
+     "charts of saved runs (JSON exports) through gnuplot",
+     "Draws charts from saved runs (each EXPORT a JSON export: offload compare|run|sweep "
+     "--format json --output FILE) with gnuplot: roofline.FORMAT (each result's operations "
+     "per second against its operations per byte, under each device's measured roof), "
+     "sweep-KERNEL-ALGORITHM.FORMAT for each kernel measured at several sizes (time against "
+     "size) and phases-KERNEL-ALGORITHM.FORMAT (copy-in, kernel and copy-out of each backend "
+     "at the largest size). Several exports (a laptop's and a workstation's) share each "
+     "chart, numbered #1, #2 as given."},
     {"predict", CMD_PREDICT, "KERNEL --profile NAME|FILE [options]", VALUE_KERNEL,
      "forecast for a device you do not have (a GPU profile)",
      "Predicts, from a device profile (data/devices/NAME.json: memory bandwidth, FP64 and FP32 "
@@ -257,10 +268,13 @@ static const struct option_spec options[] = {
      "standard output and the report to standard error. Without --format and --output scores "
      "prints the report only",
      NULL},
-    {OPT_OUTPUT, "output", NULL, 'o', "FILE", VALUE_FILE,
-     TIMED_COMMANDS | CMD_DEVICES | CMD_CALIBRATE | CMD_REPORT,
+    {OPT_OUTPUT, "output", NULL, 'o', "FILE", VALUE_FILE, TIMED_COMMANDS | CMD_REPORT,
      "write the export to FILE (replaced atomically; - for standard output); without "
      "--format the name says which: .csv, .json or .md (markdown)",
+     NULL},
+    {OPT_OUTPUT, "output", NULL, 'o', "FILE", VALUE_FILE, CMD_DEVICES | CMD_CALIBRATE,
+     "write the export to FILE (replaced atomically; - for standard output); without "
+     "--format the name says which: .csv or .json (these exports have no markdown form)",
      NULL},
     {OPT_BASELINE, "baseline", NULL, 0, "FILE", VALUE_FILE, CMD_COMPARE,
      "show each row beside the same row of a saved JSON export (offload compare --format "
@@ -284,6 +298,15 @@ static const struct option_spec options[] = {
      "fresh (default): probe the ceilings that bound each run right before and after it "
      "(tens of milliseconds) and judge it against them when they differ from the cached "
      "ones by more than the noise; cached: the cached calibration only",
+     NULL},
+    {OPT_PLOT_FORMAT, "format", NULL, 'f', "F", VALUE_IMAGE, CMD_PLOT,
+     "png (default), svg or pdf", NULL},
+    {OPT_PLOT_DIR, "output", NULL, 'o', "DIR", VALUE_DIR, CMD_PLOT,
+     "write the charts into the folder DIR (made if missing; default: the current folder)",
+     NULL},
+    {OPT_VERBOSE, "verbose", NULL, 'v', NULL, VALUE_NONE, CMD_COMPARE,
+     "every phase, rate and note (the table's full width), not only the answers, the "
+     "compact table and the reasons",
      NULL},
     {OPT_ENTRY, "entry", NULL, 0, "NAME", VALUE_WORD, TIMED_COMMANDS,
      "FILE.cl: the __kernel to run (default: the file's only one)", NULL},
