@@ -57,18 +57,18 @@ size_t report_predictions(FILE *f, const struct saved_run *runs, size_t nruns,
             if (!pr.runnable)
                 continue;
             if (shown++ == 0)
-                fprintf(f, "\npredicted beside measured (device profiles in data/devices/; a "
-                           "predicted figure is a forecast, not a run):\n");
+                fprintf(f, "\npredicted beside measured (device profiles in data/devices/;\n"
+                           "a predicted figure is a forecast, not a run):\n");
             char t1[32], t2[32], t3[32], t4[32];
-            fprintf(f,
-                    "  #%zu %s %s (%s, size %zu) on %s (profile %s): kernel measured %s, "
-                    "predicted %s; end to end measured %s, predicted %s; verdict measured %s, "
-                    "predicted %s\n",
-                    i + 1, r->kernel, r->algorithm, r->memory, r->size, r->device, p->short_name,
+            fprintf(f, "  #%zu %s %s (%s, size %zu) on %s (profile %s):\n", i + 1, r->kernel,
+                    r->algorithm, r->memory, r->size, r->device, p->short_name);
+            fprintf(f, "      kernel measured %s, predicted %s; end to end measured %s, "
+                       "predicted %s\n",
                     format_seconds(r->kernel_s, t1, sizeof t1),
                     format_seconds(pr.kernel_s, t2, sizeof t2),
                     format_seconds(r->total_s, t3, sizeof t3),
-                    format_seconds(pr.total_s, t4, sizeof t4), r->verdict,
+                    format_seconds(pr.total_s, t4, sizeof t4));
+            fprintf(f, "      verdict measured %s, predicted %s\n", r->verdict,
                     verdict_name(pr.verdict));
         }
     return shown;
