@@ -198,12 +198,37 @@ static void openmp_fini(void *state)
     free(state);
 }
 
+/* markers: every pattern rescored on the remaining pairs, blocks of plane
+ * words spread over the threads. */
+static enum offload_status openmp_score_all(void *state, const struct marker_patterns *pat,
+                                            const struct marker_pairs *pairs, int64_t *out,
+                                            struct markers_times *t)
+{
+    (void)t;
+    int threads = state ? *(const int *)state : 0;
+    if (threads <= 0)
+        threads = omp_get_max_threads();
+    size_t blocks = pat->words / MARKERS_WORD_BLOCK;
+    /* Below about a millisecond of work (a million pair-words) waking threads
+     * costs more than it saves, and far more on a loaded machine, where a
+     * thread that is not scheduled holds the others at the barrier. */
+    if (pairs->count * pat->words < MARKERS_PARALLEL_RESCORE)
+        threads = 1;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (size_t blk = 0; blk < blocks; blk++) {
+        markers_score_words(pat, pairs, blk * MARKERS_WORD_BLOCK, (blk + 1) * MARKERS_WORD_BLOCK,
+                            out);
+    }
+    return OFFLOAD_OK;
+}
+
 /* The engine reads the thread count from this backend's state. */
 static enum offload_status openmp_markers_engine(void *state, enum markers_pairs_mode mode,
                                                  struct markers_engine *out)
 {
     (void)mode;
-    *out = markers_engine_openmp(&((struct openmp_state *)state)->threads);
+    *out = (struct markers_engine){
+        "openmp", &((struct openmp_state *)state)->threads, NULL, openmp_score_all, NULL, NULL};
     return OFFLOAD_OK;
 }
 static const struct backend_env openmp_environment[] = {
