@@ -181,22 +181,25 @@ int main(int argc, char **argv)
                      : strcmp(mode, "zero-copy") == 0 ? MEM_ZERO_COPY
                                                       : MEM_COPY;
     }
+    /* NAME-PATH: the backend's --opencl-path option (opencl-gpu). */
     char *dash = strchr(name, '-');
+    const char *path = NULL;
     if (dash) {
         *dash = '\0';
-        const char *path = dash + 1;
-        cfg.opencl_path = strcmp(path, "gpu") == 0   ? OPENCL_PATH_GPU
-                          : strcmp(path, "cpu") == 0 ? OPENCL_PATH_CPU
-                                                     : OPENCL_PATH_AUTO;
-        if (cfg.opencl_path == OPENCL_PATH_AUTO) {
-            fprintf(stderr, "unknown OpenCL path %s: use cpu or gpu\n", path);
-            return 2;
-        }
+        path = dash + 1;
     }
     ops = backend_find(name);
     if (!ops) {
         fprintf(stderr, "unknown backend %s\n", name);
         return 2;
+    }
+    if (path) {
+        int k = backend_option_index(ops, "opencl-path");
+        if (k < 0 || (strcmp(path, "cpu") != 0 && strcmp(path, "gpu") != 0)) {
+            fprintf(stderr, "%s has no work-group path %s: use cpu or gpu\n", name, path);
+            return 2;
+        }
+        cfg.options[k] = path;
     }
     struct backend_info info;
     enum offload_status st = ops->init(&cfg, &backend_state, &info);

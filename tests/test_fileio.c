@@ -96,27 +96,27 @@ static const char *read_text(const char *path)
     return buf;
 }
 
-static int write_hello(FILE *f, void *ctx)
+static enum offload_status write_hello(FILE *f, void *ctx)
 {
     (void)ctx;
-    return fputs("hello\n", f) < 0 ? -1 : 0;
+    return fputs("hello\n", f) < 0 ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }
 
 /* A writer whose output fails half way, as export_csv does on a bad value. */
-static int write_then_fail(FILE *f, void *ctx)
+static enum offload_status write_then_fail(FILE *f, void *ctx)
 {
     (void)ctx;
     fputs("half", f);
-    return -1;
+    return OFFLOAD_ERR_RUN;
 }
 
 /* Writes part of the file, flushes it to disk, then is interrupted by sig. */
-static int write_then_signal(FILE *f, void *ctx)
+static enum offload_status write_then_signal(FILE *f, void *ctx)
 {
     fputs("partial\n", f);
     fflush(f);
     raise(*(const int *)ctx);
-    return 0;
+    return OFFLOAD_OK;
 }
 
 /* ---- regular files ------------------------------------------------------ */

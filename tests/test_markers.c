@@ -36,13 +36,13 @@ static char *read_fixture(const char *name)
 }
 
 /* What a writer writes, as a string (caller frees). */
-static char *written(int (*writer)(FILE *, void *), void *ctx)
+static char *written(file_writer_fn writer, void *ctx)
 {
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
     assert_non_null(f);
-    assert_int_equal(writer(f, ctx), 0);
+    assert_int_equal(writer(f, ctx), OFFLOAD_OK);
     fclose(f);
     return text;
 }
@@ -139,7 +139,7 @@ static void check_table(const char *csv, const char *stem, const struct markers_
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
     assert_non_null(f);
-    assert_int_equal(markers_write_unresolved(f, &o), 0);
+    assert_int_equal(markers_write_unresolved(f, &o), OFFLOAD_OK);
     fclose(f);
     /* The pairs, then "N of M varieties unresolved." or "All M varieties resolved.". */
     char *pairs = lines_with(upstream, " not resolved from "),
@@ -383,10 +383,10 @@ static void test_every_backend_against_serial(void **state)
             if (!ops->markers_engine)
                 continue;
             for (int gpu_path = 0; gpu_path <= ops->caps.device_selectors; gpu_path++) {
-                struct backend_config cfg = {.threads = 2,
-                                             .opencl_path =
-                                                 gpu_path ? OPENCL_PATH_GPU : OPENCL_PATH_CPU,
-                                             .quiet = 1};
+                struct backend_config cfg = {.threads = 2, .quiet = 1};
+                int path_option = backend_option_index(ops, "opencl-path");
+                if (path_option >= 0)
+                    cfg.options[path_option] = gpu_path ? "gpu" : "cpu";
                 struct backend_info info;
                 void *st = NULL;
                 if (ops->init(&cfg, &st, &info) != OFFLOAD_OK) {

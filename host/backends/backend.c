@@ -6,19 +6,13 @@
 
 #include "hostinfo.h"
 
-/* The registry: one line per backend (each defined in its own file). */
-extern const struct backend_ops backend_serial, backend_openmp;
-#ifdef OFFLOAD_HAVE_OPENCL
-extern const struct backend_ops backend_opencl;
-#endif
+/* The registry. host/backends/CMakeLists.txt names the backend folders, one
+ * line each, in the order reports list them; each folder's CMakeLists.txt
+ * registers the backends it builds (none when its option is off), and the
+ * build writes their declarations and this list into backend_registry.inc. */
+#include "backend_registry.inc"
 
-const struct backend_ops *const offload_backends[] = {
-    &backend_serial,
-    &backend_openmp,
-#ifdef OFFLOAD_HAVE_OPENCL
-    &backend_opencl,
-#endif
-};
+const struct backend_ops *const offload_backends[] = {OFFLOAD_REGISTERED_BACKENDS};
 const size_t offload_backend_count = sizeof offload_backends / sizeof offload_backends[0];
 
 const struct backend_ops *backend_find(const char *name)
@@ -27,6 +21,35 @@ const struct backend_ops *backend_find(const char *name)
         if (strcmp(offload_backends[i]->name, name) == 0)
             return offload_backends[i];
     return NULL;
+}
+
+int backend_option_index(const struct backend_ops *ops, const char *name)
+{
+    for (size_t i = 0; i < ops->option_count; i++)
+        if (strcmp(ops->options[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+void backend_build_facts(char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < offload_backend_count && used < len; i++) {
+        const struct backend_ops *ops = offload_backends[i];
+        if (!ops->build_facts)
+            continue;
+        char facts[128];
+        ops->build_facts(facts, sizeof facts);
+        used +=
+            (size_t)snprintf(buf + used, len - used, "%s%s %s", used ? "; " : "", ops->name, facts);
+    }
+}
+
+void backend_provenance(struct provenance *p)
+{
+    provenance_collect(p);
+    backend_build_facts(p->backend_builds, sizeof p->backend_builds);
 }
 
 int calibrate_small(void)

@@ -10,21 +10,31 @@
 #include <stdio.h>
 
 #include "kernels.h"
+#include "provenance.h"
 #include "status.h"
 
+/* How a device backend reaches the host's buffers. Every offload model has
+ * the three (OpenCL: read/write buffers, CL_MEM_ALLOC_HOST_PTR + map,
+ * CL_MEM_USE_HOST_PTR; CUDA: cudaMemcpy, pinned, mapped), so results, exports
+ * and verdicts name them whatever the backend. */
 enum offload_memory_mode {
-    MEM_COPY,     /* device buffers, clEnqueueWrite/ReadBuffer */
-    MEM_PINNED,   /* CL_MEM_ALLOC_HOST_PTR staging, map/unmap */
-    MEM_ZERO_COPY /* CL_MEM_USE_HOST_PTR on the caller's buffers */
+    MEM_COPY,     /* device buffers, copied in and out */
+    MEM_PINNED,   /* page-locked host staging, mapped */
+    MEM_ZERO_COPY /* the device works on the caller's buffers */
 };
 
-/* OpenCL work-group strategy (host/opencl/run.c). Forcing one runs a
- * device's kernels the other way, e.g. the GPU path on a CPU driver. */
-enum opencl_path {
-    OPENCL_PATH_AUTO, /* from the device type: CPU path on CPU devices, else GPU path */
-    OPENCL_PATH_CPU,  /* long runs of elements per work-item, large groups */
-    OPENCL_PATH_GPU   /* one element per work-item, groups of 256, strided reductions */
+/* An option of a backend's own (OpenCL's --opencl-path), declared in the
+ * backend's folder. The command line's one option table lists these after
+ * its own rows, so parsing, --help, the man page and the completions take
+ * them without naming the backend. */
+struct backend_option {
+    const char *name;    /* long name without "--" */
+    const char *metavar; /* "P", "DIR" */
+    const char *choices; /* the accepted values, space separated; NULL: any text */
+    int is_dir;          /* the value is a folder (for completions) */
+    const char *help;
 };
+#define BACKEND_MAX_OPTIONS 4
 
 /* Where offload markers keeps the remaining variety pairs on a device. */
 enum markers_pairs_mode {
@@ -35,18 +45,26 @@ enum markers_pairs_mode {
 struct markers_engine;
 
 struct backend_config {
-    int threads;                 /* OpenMP threads; 0 = runtime default */
-    const char *device_selector; /* OpenCL "P.D" or name substring; NULL = first */
-    const char *kernel_dir;      /* OpenCL: read KERNEL.cl from here, not embedded */
+    int threads;                 /* host threads; 0 = runtime default */
+    const char *device_selector; /* "P.D" or a name substring; NULL = first device */
     enum offload_memory_mode memory;
-    enum opencl_path opencl_path; /* OpenCL only; AUTO (0) by default */
-    int quiet;                    /* say nothing when the device is unavailable (tests) */
+    int quiet; /* say nothing when the device is unavailable (tests) */
+    /* This backend's own options, indexed as backend_ops.options lists
+     * them; NULL when not given. Choices are checked by the command line. */
+    const char *options[BACKEND_MAX_OPTIONS];
 };
 
 /* Seconds; a negative value means "not applicable to this backend". */
 struct phase_times {
     double copy_in, kernel, copy_out;                   /* host monotonic clock */
     double event_copy_in, event_kernel, event_copy_out; /* device profiling events */
+};
+
+/* An environment variable a backend (or what it drives) reads: the man page
+ * lists it, and exports record its value. */
+struct backend_env {
+    const char *name;
+    const char *help;
 };
 
 /* What init found out, for reports. */
@@ -141,6 +159,15 @@ struct backend_ops {
      * end() and fini. NULL: markers does not run on this backend. */
     enum offload_status (*markers_engine)(void *state, enum markers_pairs_mode mode,
                                           struct markers_engine *out);
+    /* Its own options (at most BACKEND_MAX_OPTIONS), or NULL and 0. */
+    const struct backend_option *options;
+    size_t option_count;
+    /* Optional: build facts for provenance ("OpenCL headers 3.0"), written
+     * into buf; NULL when it has none. */
+    void (*build_facts)(char *buf, size_t len);
+    /* The environment variables it reads, or NULL and 0. */
+    const struct backend_env *environment;
+    size_t environment_count;
 };
 
 /* All backends built in, in the order reports list them. */
@@ -150,6 +177,16 @@ extern const size_t offload_backend_count;
 /* Backend by name, NULL if unknown. */
 const struct backend_ops *backend_find(const char *name);
 
+/* The index of option `name` in ops->options, or -1. */
+int backend_option_index(const struct backend_ops *ops, const char *name);
+
+/* What each backend says of its build ("opencl headers 3.0, target 1.2"),
+ * "; " between backends, "" when none says anything. For provenance. */
+void backend_build_facts(char *buf, size_t len);
+
+/* provenance_collect with the backends' build facts. */
+void backend_provenance(struct provenance *p);
+
 /* What serial and OpenMP report about the host CPU on `threads` threads:
  * its model in the device name (which also keys the ceilings cache, so two
  * machines sharing a home keep separate entries), shared memory, its
@@ -158,11 +195,6 @@ void host_backend_info(struct backend_info *info, int threads);
 
 /* "copy", "pinned", "zero-copy". */
 const char *memory_mode_name(enum offload_memory_mode m);
-
-#ifdef OFFLOAD_HAVE_OPENCL
-/* The OpenCL backend's describe_devices (host/opencl/describe.c). */
-enum offload_status opencl_describe_devices(struct device_description *out, size_t cap, size_t *n);
-#endif
 
 /* 1 when OFFLOAD_CALIBRATE_SMALL is set (and not "0"): calibrate with tiny
  * sizes and single repeats, for simulators such as Oclgrind and for quick

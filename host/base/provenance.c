@@ -85,23 +85,6 @@ static void compiler_name(char *buf, size_t len)
 #endif
 }
 
-static void opencl_headers(char *buf, size_t len)
-{
-#if defined(OFFLOAD_HAVE_OPENCL)
-#ifndef OFFLOAD_OPENCL_HEADERS
-#define OFFLOAD_OPENCL_HEADERS "unknown"
-#endif
-    int target = 0;
-#ifdef CL_TARGET_OPENCL_VERSION
-    target = CL_TARGET_OPENCL_VERSION;
-#endif
-    snprintf(buf, len, "headers %s, target %d.%d", OFFLOAD_OPENCL_HEADERS, target / 100,
-             target % 100 / 10);
-#else
-    snprintf(buf, len, "%s", "");
-#endif
-}
-
 void provenance_collect(struct provenance *p)
 {
     memset(p, 0, sizeof *p);
@@ -113,7 +96,6 @@ void provenance_collect(struct provenance *p)
     snprintf(p->isa, sizeof p->isa, "%s", provenance_isa());
     snprintf(p->build_type, sizeof p->build_type, "%s", OFFLOAD_BUILD_TYPE);
     p->native = OFFLOAD_NATIVE_BUILD;
-    opencl_headers(p->opencl_headers, sizeof p->opencl_headers);
     host_cpu_model(p->cpu, sizeof p->cpu);
     if (!p->cpu[0])
         snprintf(p->cpu, sizeof p->cpu, "unknown");
@@ -135,7 +117,7 @@ void provenance_print(FILE *f, const struct provenance *p)
                       : "portable: no -march=native; the ISA level is what the compiler "
                         "flags allow");
     fprintf(f, "compiler  %s\n", p->compiler);
-    fprintf(f, "OpenCL    %s\n", p->opencl_headers[0] ? p->opencl_headers : "not built in");
+    fprintf(f, "backends  %s\n", p->backend_builds[0] ? p->backend_builds : "host CPU only");
     fprintf(f, "host      %s, %d cores, %.1f GB, %s\n", p->cpu, p->cores, p->memory_bytes / 1e9,
             p->os);
 }

@@ -261,15 +261,46 @@ static enum offload_status parse_memory(struct cli *c)
     return OFFLOAD_OK;
 }
 
-/* --opencl-path cpu|gpu, and --no-calibrate against --recalibrate. */
-static enum offload_status parse_opencl_path(struct cli *c)
+/* Whether the space-separated list holds word exactly. */
+static int is_choice(const char *choices, const char *word)
 {
-    c->opencl_path = OPENCL_PATH_AUTO;
-    if (c->value[OPT_OPENCL_PATH]) {
-        const char *path = c->value[OPT_OPENCL_PATH];
-        if (strcmp(path, "cpu") != 0 && strcmp(path, "gpu") != 0)
-            return option_error("opencl-path", "use cpu or gpu");
-        c->opencl_path = path[0] == 'c' ? OPENCL_PATH_CPU : OPENCL_PATH_GPU;
+    size_t len = strlen(word);
+    for (const char *p = choices; *p;) {
+        size_t n = strcspn(p, " ");
+        if (n == len && strncmp(p, word, n) == 0)
+            return 1;
+        p += n;
+        p += *p == ' ';
+    }
+    return 0;
+}
+
+/* The backends' own options with choices (--opencl-path cpu|gpu), and
+ * --no-calibrate against --recalibrate. */
+static enum offload_status parse_backend_options(struct cli *c)
+{
+    size_t n;
+    const struct option_spec *rows = option_table(&n);
+    for (size_t i = 0; i < n; i++) {
+        const struct backend_option *own = option_owned(&rows[i], NULL);
+        const char *v = c->value[rows[i].id];
+        if (!own || !own->choices || !v)
+            continue;
+        if (!is_choice(own->choices, v)) {
+            /* "cpu gpu" -> "use cpu or gpu", "a b c" -> "use a, b or c" */
+            char hint[160] = "use ";
+            size_t words = 1;
+            for (const char *q = own->choices; *q; q++)
+                words += *q == ' ';
+            for (const char *q = own->choices; *q && strlen(hint) + 8 < sizeof hint;) {
+                size_t len = strcspn(q, " ");
+                strncat(hint, q, len);
+                q += len + (q[len] == ' ');
+                if (*q)
+                    strcat(hint, --words == 1 ? " or " : ", ");
+            }
+            return option_error(rows[i].name, hint);
+        }
     }
     if (c->given[OPT_NO_CALIBRATE] && c->given[OPT_RECALIBRATE])
         return usage_error("--no-calibrate and --recalibrate conflict: give one of them");
@@ -340,7 +371,7 @@ static enum offload_status parse_option_values(struct cli *c)
     if (!rc)
         rc = parse_memory(c);
     if (!rc)
-        rc = parse_opencl_path(c);
+        rc = parse_backend_options(c);
     if (!rc)
         rc = parse_backend_and_algorithm(c);
     if (!rc)
@@ -351,7 +382,7 @@ static enum offload_status parse_option_values(struct cli *c)
 static int print_version(void)
 {
     struct provenance prov;
-    provenance_collect(&prov);
+    backend_provenance(&prov);
     provenance_print(stdout, &prov);
     printf("MIT licence (see LICENSE); bundled apple data MIT, Gary Barker, Christopher\n"
            "Woods, University of Bristol\n");

@@ -62,7 +62,7 @@ static int ends_with_vcf(const char *path)
            (n >= 7 && strcmp(path + n - 7, ".vcf.gz") == 0);
 }
 
-static int write_output(const char *dest, int (*writer)(FILE *, void *), void *ctx)
+static int write_output(const char *dest, file_writer_fn writer, void *ctx)
 {
     char err[PATH_MAX + 256];
     enum offload_status st = write_file_atomic(dest, writer, ctx, err, sizeof err);
@@ -257,7 +257,7 @@ int command_markers(struct cli *c)
             "call rate to be worth including.\n",
             pat.count);
 
-    struct backend_config cfg = make_config(c, c->threads[0], selector, c->memory);
+    struct backend_config cfg = make_config(c, ops, c->threads[0], selector, c->memory);
     struct backend_info info;
     memset(&info, 0, sizeof info);
     void *state = NULL;
@@ -334,7 +334,7 @@ int command_markers(struct cli *c)
     if (c->given[OPT_FORMAT] && !dest)
         dest = "-";
     if (dest) {
-        int (*writer)(FILE *, void *) = markers_write_minimal;
+        file_writer_fn writer = markers_write_minimal;
         if (c->given[OPT_FORMAT])
             writer = c->format == FORMAT_JSON       ? markers_write_json
                      : c->format == FORMAT_CSV      ? markers_write_csv

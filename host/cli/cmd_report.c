@@ -19,10 +19,11 @@ struct report_job {
     enum export_format format;
 };
 
-static int write_report(FILE *f, void *ctx)
+static enum offload_status write_report(FILE *f, void *ctx)
 {
     const struct report_job *job = ctx;
-    return report_runs(f, job->runs, job->n, job->m, job->format) == OFFLOAD_OK ? 0 : -1;
+    return report_runs(f, job->runs, job->n, job->m, job->format) == OFFLOAD_OK ? OFFLOAD_OK
+                                                                                : OFFLOAD_ERR_RUN;
 }
 
 static enum offload_status render(const struct cli *c, const struct saved_run *runs, size_t n)

@@ -38,7 +38,7 @@ int command_run(struct cli *c)
         prepared_free(&p);
         return offload_exit_code(st);
     }
-    struct backend_config cfg = make_config(c, c->threads[0], selector, c->memory);
+    struct backend_config cfg = make_config(c, ops, c->threads[0], selector, c->memory);
     struct result_record rec = {.command = "run", .kernel = k, .alg = p.input.alg};
     snprintf(rec.backend, sizeof rec.backend, "%s", spec);
     rec.has_memory = ops->caps.memory_modes;

@@ -1,95 +1,17 @@
 /* offload scores: the tutorial's genotype script as one command, with the
  * time of each part of the run and, for several percentages, the scaling. */
-#include <cjson/cJSON.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
 #include "fileio.h"
-#include "markdown.h"
 #include "run_text.h"
+#include "scores_export.h"
 #include "stats.h"
 #include "timing.h"
 #include "workload.h"
 #include "message.h"
-
-struct scores_output {
-    const struct genotype_matrix *m;
-    const int64_t *scores;
-    const char *path; /* the genotype table */
-    double percent;
-};
-
-static int write_scores_csv(FILE *f, void *ctx)
-{
-    const struct scores_output *o = ctx;
-    if (fprintf(f, "id,score\n") < 0)
-        return -1;
-    for (size_t r = 0; r < o->m->rows; r++)
-        if (csv_write_field(f, o->m->row_ids[r]) != 0 ||
-            fprintf(f, ",%lld\n", (long long)o->scores[r]) < 0)
-            return -1;
-    return 0;
-}
-
-/* The same table as JSON, with where it came from. */
-static int write_scores_json(FILE *f, void *ctx)
-{
-    const struct scores_output *o = ctx;
-    cJSON *root = cJSON_CreateObject(), *list = NULL;
-    int ok = root && cJSON_AddNumberToObject(root, "schema_version", 1) &&
-             cJSON_AddStringToObject(root, "tool_version", OFFLOAD_VERSION) &&
-             cJSON_AddStringToObject(root, "file", o->path) &&
-             cJSON_AddNumberToObject(root, "percent", o->percent) &&
-             (list = cJSON_AddArrayToObject(root, "scores")) != NULL;
-    for (size_t r = 0; ok && r < o->m->rows; r++) {
-        cJSON *row = cJSON_CreateObject();
-        ok = row && cJSON_AddStringToObject(row, "id", o->m->row_ids[r]) &&
-             cJSON_AddNumberToObject(row, "score", (double)o->scores[r]) &&
-             cJSON_AddItemToArray(list, row);
-        if (row && !ok)
-            cJSON_Delete(row);
-    }
-    char *text = ok ? cJSON_Print(root) : NULL;
-    ok = text && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
-    cJSON_free(text);
-    cJSON_Delete(root);
-    return ok ? 0 : -1;
-}
-
-/* Aligned columns for reading: id, then score. */
-static int write_scores_table(FILE *f, void *ctx)
-{
-    const struct scores_output *o = ctx;
-    int width = 2;
-    for (size_t r = 0; r < o->m->rows; r++) {
-        size_t len = strlen(o->m->row_ids[r]);
-        width = len > (size_t)width ? (len > 200 ? 200 : (int)len) : width;
-    }
-    if (fprintf(f, "%-*s %12s\n", width, "id", "score") < 0)
-        return -1;
-    for (size_t r = 0; r < o->m->rows; r++)
-        if (fprintf(f, "%-*s %12lld\n", width, o->m->row_ids[r], (long long)o->scores[r]) < 0)
-            return -1;
-    return 0;
-}
-
-/* The per-marker table as Markdown, to paste into an issue. */
-static int write_scores_markdown(FILE *f, void *ctx)
-{
-    const struct scores_output *o = ctx;
-    fprintf(f, "Scores of `");
-    markdown_cell(f, o->path);
-    fprintf(f, "` (%g%% of the data lines), in file order:\n\n| id | score |\n|---|---:|\n",
-            o->percent);
-    for (size_t r = 0; r < o->m->rows; r++) {
-        fputs("| ", f);
-        markdown_cell(f, o->m->row_ids[r]);
-        fprintf(f, " | %lld |\n", (long long)o->scores[r]);
-    }
-    return ferror(f) ? -1 : 0;
-}
 
 /* Where the per-marker table goes: --output, else standard output when
  * --format is given, else nowhere (the report alone, as the script). */
@@ -101,17 +23,14 @@ static const char *scores_destination(const struct cli *c)
 }
 
 /* Writes the per-marker table as --format says; returns an exit code. */
-static int write_scores(const struct cli *c, struct scores_output *out)
+static int write_scores(const struct cli *c, struct scores_table *out)
 {
     const char *dest = scores_destination(c);
     if (!dest)
         return 0;
     char err[PATH_MAX + 256];
-    int (*writer)(FILE *, void *) = c->format == FORMAT_JSON       ? write_scores_json
-                                    : c->format == FORMAT_TABLE    ? write_scores_table
-                                    : c->format == FORMAT_MARKDOWN ? write_scores_markdown
-                                                                   : write_scores_csv;
-    enum offload_status st = write_file_atomic(dest, writer, out, err, sizeof err);
+    enum offload_status st =
+        write_file_atomic(dest, scores_table_writer(c->format), out, err, sizeof err);
     if (st != OFFLOAD_OK) {
         offload_error("%s\n", err);
         return offload_exit_code(st);
@@ -120,15 +39,6 @@ static int write_scores(const struct cli *c, struct scores_output *out)
             output_is_stdout(dest) ? "standard output" : dest);
     return 0;
 }
-
-/* Timings of one percentage. */
-struct scores_step {
-    double percent;
-    size_t rows, cols, lines_kept, data_lines, skipped;
-    double parse_s, score_s, kernel_min_s, output_s;
-    int64_t best_score;
-    char best_id[256];
-};
 
 /* Loads, scores (first call timed as the script does), checks and writes
  * one percentage. Returns 0 or an exit code. */
@@ -176,8 +86,7 @@ static int score_one_percent(struct cli *c, const struct backend_ops *ops, void 
                  step->best_score > 0 ? m->row_ids[best] : "-");
         double t_out = offload_now();
         char path_buf[PATH_MAX + 64];
-        struct scores_output out = {m, scores, genotype_path(c, path_buf, sizeof path_buf),
-                                    percent};
+        struct scores_table out = {m, scores, genotype_path(c, path_buf, sizeof path_buf), percent};
         /* Several percentages export their steps instead (command_scores). */
         if (c->npercent == 1)
             rc = write_scores(c, &out);
@@ -195,108 +104,6 @@ static int score_one_percent(struct cli *c, const struct backend_ops *ops, void 
     return rc;
 }
 
-/* What several percentages conclude: each step, the kernel's scaling and
- * the split of the script's run (the last percentage) with Amdahl's bound. */
-struct steps_output {
-    const char *path;
-    const struct scores_step *steps;
-    size_t n;
-    double exponent;                   /* kernel time ~ markers^exponent; NaN with one step */
-    double script_s, start_s, setup_s; /* the script's run and its parts */
-};
-
-static double scoring_share(const struct steps_output *o)
-{
-    return o->script_s > 0 ? o->steps[o->n - 1].score_s / o->script_s : 0;
-}
-
-/* If scoring took no time at all, the run would be at most this much faster. */
-static double amdahl_bound(const struct steps_output *o)
-{
-    double rest = o->script_s - o->steps[o->n - 1].score_s;
-    return rest > 0 ? o->script_s / rest : 0;
-}
-
-static int write_steps_csv(FILE *f, void *ctx)
-{
-    const struct steps_output *o = ctx;
-    if (fprintf(f, "percent,markers,varieties,parse_s,score_s,kernel_min_s,best_score,best_id,"
-                   "kernel_scaling_exponent,script_s,scoring_share,amdahl_max_speedup\n") < 0)
-        return -1;
-    for (size_t i = 0; i < o->n; i++) {
-        const struct scores_step *s = &o->steps[i];
-        if (fprintf(f, "%.9g,%zu,%zu,%.9g,%.9g,%.9g,%lld,", s->percent, s->rows, s->cols,
-                    s->parse_s, s->score_s, s->kernel_min_s, (long long)s->best_score) < 0 ||
-            csv_write_field(f, s->best_id) != 0 ||
-            fprintf(f, ",%.9g,%.9g,%.9g,%.9g\n", o->exponent, o->script_s, scoring_share(o),
-                    amdahl_bound(o)) < 0)
-            return -1;
-    }
-    return 0;
-}
-
-static int write_steps_json(FILE *f, void *ctx)
-{
-    const struct steps_output *o = ctx;
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddNumberToObject(root, "schema_version", 1);
-    cJSON_AddStringToObject(root, "tool_version", OFFLOAD_VERSION);
-    cJSON_AddStringToObject(root, "file", o->path);
-    cJSON *list = cJSON_AddArrayToObject(root, "percents");
-    for (size_t i = 0; i < o->n; i++) {
-        const struct scores_step *s = &o->steps[i];
-        cJSON *row = cJSON_CreateObject();
-        cJSON_AddNumberToObject(row, "percent", s->percent);
-        cJSON_AddNumberToObject(row, "markers", (double)s->rows);
-        cJSON_AddNumberToObject(row, "varieties", (double)s->cols);
-        cJSON_AddNumberToObject(row, "parse_s", s->parse_s);
-        cJSON_AddNumberToObject(row, "score_s", s->score_s);
-        cJSON_AddNumberToObject(row, "kernel_min_s", s->kernel_min_s);
-        cJSON_AddNumberToObject(row, "best_score", (double)s->best_score);
-        cJSON_AddStringToObject(row, "best_id", s->best_id);
-        cJSON_AddItemToArray(list, row);
-    }
-    cJSON_AddNumberToObject(root, "kernel_scaling_exponent", o->exponent);
-    cJSON *script = cJSON_AddObjectToObject(root, "script");
-    const struct scores_step *last = &o->steps[o->n - 1];
-    cJSON_AddNumberToObject(script, "percent", last->percent);
-    cJSON_AddNumberToObject(script, "total_s", o->script_s);
-    cJSON_AddNumberToObject(script, "start_s", o->start_s);
-    cJSON_AddNumberToObject(script, "setup_s", o->setup_s);
-    cJSON_AddNumberToObject(script, "parse_s", last->parse_s);
-    cJSON_AddNumberToObject(script, "score_s", last->score_s);
-    cJSON_AddNumberToObject(script, "output_s", last->output_s);
-    cJSON_AddNumberToObject(script, "scoring_share", scoring_share(o));
-    cJSON_AddNumberToObject(script, "amdahl_max_speedup", amdahl_bound(o));
-    char *text = cJSON_Print(root);
-    cJSON_Delete(root);
-    int ok = text && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
-    cJSON_free(text);
-    return ok ? 0 : -1;
-}
-
-/* The steps as a Markdown table, with the scaling and Amdahl's answer. */
-static int write_steps_markdown(FILE *f, void *ctx)
-{
-    const struct steps_output *o = ctx;
-    fprintf(f, "| percent | markers | parse (s) | score, first call (s) | kernel min (s) | best "
-               "score | pattern |\n|---:|---:|---:|---:|---:|---:|---|\n");
-    for (size_t i = 0; i < o->n; i++) {
-        const struct scores_step *s = &o->steps[i];
-        fprintf(f, "| %g | %zu | %.3g | %.3g | %.3g | %lld | ", s->percent, s->rows, s->parse_s,
-                s->score_s, s->kernel_min_s, (long long)s->best_score);
-        markdown_cell(f, s->best_id);
-        fputs(" |\n", f);
-    }
-    fprintf(f,
-            "\nThe kernel's time grows as markers^%.2f. In the script's run (%g%%, %.3g s), "
-            "scoring is %.0f%% of the time: if it took no time at all the run would be at "
-            "most %.2fx faster (Amdahl's law).\n",
-            o->exponent, o->steps[o->n - 1].percent, o->script_s, 100 * scoring_share(o),
-            amdahl_bound(o));
-    return ferror(f) ? -1 : 0;
-}
-
 /* Several percentages: the steps table and the Amdahl answer, as --format
  * says (an aligned table is the report itself, so table means csv here). */
 static int write_steps(const struct cli *c, const struct steps_output *o)
@@ -305,11 +112,8 @@ static int write_steps(const struct cli *c, const struct steps_output *o)
     if (!dest)
         return 0;
     char err[PATH_MAX + 256];
-    enum offload_status st = write_file_atomic(dest,
-                                               c->format == FORMAT_JSON       ? write_steps_json
-                                               : c->format == FORMAT_MARKDOWN ? write_steps_markdown
-                                                                              : write_steps_csv,
-                                               (void *)o, err, sizeof err);
+    enum offload_status st =
+        write_file_atomic(dest, scores_steps_writer(c->format), (void *)o, err, sizeof err);
     if (st != OFFLOAD_OK) {
         offload_error("%s\n", err);
         return offload_exit_code(st);
@@ -358,7 +162,7 @@ int command_scores(struct cli *c)
     FILE *h = c->human;
     double t_setup = offload_now();
     double start_s = t_setup - c->process_start;
-    struct backend_config cfg = make_config(c, c->threads[0], selector, c->memory);
+    struct backend_config cfg = make_config(c, ops, c->threads[0], selector, c->memory);
     struct backend_info info;
     void *state = NULL;
     enum offload_status st = ops->init(&cfg, &state, &info);

@@ -47,25 +47,20 @@ enum option_id {
     OPT_SEED,
     OPT_ALGORITHM,
     OPT_MEMORY,
-    OPT_KERNEL_DIR,
     OPT_FORMAT,
     OPT_OUTPUT,
     OPT_RECALIBRATE,
     OPT_BASELINE,
-    OPT_OPENCL_PATH,
     OPT_NO_CALIBRATE,
     OPT_MIN_CALL_RATE,
     OPT_MIN_MAF,
     OPT_WITH_HEADERS,
     OPT_PAIRS,
-    OPT_COUNT
+    /* The backends' own options (backend_ops.options) take the ids from
+     * here on, in registry order (options.c). */
+    OPT_BACKEND_OWN_FIRST,
+    OPT_COUNT = OPT_BACKEND_OWN_FIRST + 16
 };
-
-/* Exit status 3: some backends or devices could not start here, the others
- * ran and are reported (compare, sweep, calibrate). A failed run (1) or a
- * usage error (2) wins over it. Not an enum offload_status: no call fails
- * with "partial", a command ends with it. */
-#define EXIT_PARTIAL 3
 
 struct cli {
     int argc;
@@ -89,7 +84,6 @@ struct cli {
     double min_time;
     uint64_t seed;
     enum offload_memory_mode memory;
-    enum opencl_path opencl_path; /* --opencl-path, AUTO by default */
     enum export_format format;
     FILE *human;                /* where tables go: stdout, or stderr when an export takes stdout */
     const char *progress_label; /* the progress line of the run going on, or NULL */
@@ -101,7 +95,7 @@ __attribute__((format(printf, 1, 2))) enum offload_status usage_error(const char
 void usage_command(const char *command);
 
 /* The exit code of a command that starts several backends: worst when
- * something failed, else EXIT_PARTIAL when some were unavailable and others
+ * something failed, else OFFLOAD_EXIT_PARTIAL when some were unavailable and others
  * ran, 1 when none ran, 0 when all did. */
 int partial_exit(int worst, size_t unavailable, size_t ran);
 
@@ -129,8 +123,8 @@ void default_backend_list(char *buf, size_t len);
 /* The backend with caps.reference (speedups are "vs" it); NULL if none. */
 const struct backend_ops *reference_backend(void);
 
-struct backend_config make_config(const struct cli *c, int threads, const char *selector,
-                                  enum offload_memory_mode memory);
+struct backend_config make_config(const struct cli *c, const struct backend_ops *ops, int threads,
+                                  const char *selector, enum offload_memory_mode memory);
 struct run_settings make_settings(const struct cli *c);
 enum offload_algorithm algorithm_option(const struct cli *c);
 

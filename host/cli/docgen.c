@@ -37,14 +37,13 @@ static const char *kind_words(enum value_kind kind, char *buf, size_t len)
         return "table markdown csv json";
     case VALUE_MEMORY:
         return "copy pinned zero-copy";
-    case VALUE_OPENCL_PATH:
-        return "cpu gpu";
     case VALUE_ALGORITHM:
         return "naive fast both";
     case VALUE_NONE:
     case VALUE_NUMBER:
     case VALUE_FILE:
     case VALUE_DIR:
+    case VALUE_CHOICE: /* each row has its own (option_spec.choices) */
         break;
     }
     return buf;
@@ -180,13 +179,6 @@ static const char *const environment[][2] = {
     {"OFFLOAD_CACHE_DIR", "where measured ceilings are cached (default: "
                           "$XDG_CACHE_HOME/offload, else ~/.cache/offload)"},
     {"XDG_CACHE_HOME", "the cache base folder when OFFLOAD_CACHE_DIR is not set"},
-    {"OMP_NUM_THREADS", "OpenMP threads when --threads is not given"},
-    {"OMP_PROC_BIND", "OpenMP thread binding; recorded in exports"},
-    {"OMP_PLACES", "OpenMP thread places; recorded in exports"},
-    {"POCL_CACHE_DIR", "where PoCL caches compiled kernels"},
-    {"POCL_KERNEL_CACHE", "0 turns PoCL's kernel cache off"},
-    {"OCL_ICD_VENDORS", "folder of .icd files the OpenCL ICD loader reads to find drivers "
-                        "(default /etc/OpenCL/vendors)"},
 };
 
 static void man_reference(FILE *f)
@@ -212,9 +204,13 @@ static void man_reference(FILE *f)
     fputs(".SH ENVIRONMENT\n", f);
     for (size_t i = 0; i < sizeof environment / sizeof environment[0]; i++)
         man_tp(f, environment[i][0], environment[i][1]);
+    for (size_t b = 0; b < offload_backend_count; b++)
+        for (size_t i = 0; i < offload_backends[b]->environment_count; i++)
+            man_tp(f, offload_backends[b]->environment[i].name,
+                   offload_backends[b]->environment[i].help);
 }
 
-static int write_man(FILE *f, void *ctx)
+static enum offload_status write_man(FILE *f, void *ctx)
 {
     (void)ctx;
     fprintf(f,
@@ -247,7 +243,7 @@ static int write_man(FILE *f, void *ctx)
             "offload sweep sqrt --sizes 1k:64k:x2\noffload scores --percent 5,100\n"
             "offload devices -f csv\n");
     fputs(".fi\n.SH \"SEE ALSO\"\n.BR clinfo (1),\n.BR hyperfine (1)\n", f);
-    return ferror(f) ? -1 : 0;
+    return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }
 
 /* ---- bash --------------------------------------------------------------- */
@@ -268,8 +264,7 @@ static void bash_value_case(FILE *f, enum value_kind kind, const char *action)
 
 static void bash_value_cases(FILE *f)
 {
-    static const enum value_kind word_kinds[] = {VALUE_FORMAT, VALUE_MEMORY, VALUE_ALGORITHM,
-                                                 VALUE_OPENCL_PATH};
+    static const enum value_kind word_kinds[] = {VALUE_FORMAT, VALUE_MEMORY, VALUE_ALGORITHM};
     char words[512], action[700];
     fputs("    case $prev in\n", f);
     snprintf(action, sizeof action,
@@ -282,6 +277,14 @@ static void bash_value_cases(FILE *f)
                  kind_words(word_kinds[i], words, sizeof words));
         bash_value_case(f, word_kinds[i], action);
     }
+    size_t nopt;
+    const struct option_spec *opts = option_table(&nopt);
+    for (size_t i = 0; i < nopt; i++)
+        if (opts[i].value == VALUE_CHOICE)
+            fprintf(f,
+                    "        --%s)\n            COMPREPLY=($(compgen -W \"%s\" -- \"$cur\"))\n"
+                    "            return ;;\n",
+                    opts[i].name, option_owned(&opts[i], NULL)->choices);
     bash_value_case(f, VALUE_FILE,
                     "compopt -o filenames 2>/dev/null\n"
                     "            COMPREPLY=($(compgen -f -- \"$cur\"))");
@@ -292,7 +295,7 @@ static void bash_value_cases(FILE *f)
     fputs("    esac\n", f);
 }
 
-static int write_bash(FILE *f, void *ctx)
+static enum offload_status write_bash(FILE *f, void *ctx)
 {
     (void)ctx;
     size_t ncmd;
@@ -328,7 +331,7 @@ static int write_bash(FILE *f, void *ctx)
           "}\n"
           "complete -F _offload offload\n",
           f);
-    return ferror(f) ? -1 : 0;
+    return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }
 
 /* ---- zsh ---------------------------------------------------------------- */
@@ -373,7 +376,8 @@ static void zsh_action(FILE *f, const struct option_spec *o)
     default:
         break;
     }
-    const char *w = kind_words(o->value, words, sizeof words);
+    const char *w = o->value == VALUE_CHOICE ? option_owned(o, NULL)->choices
+                                             : kind_words(o->value, words, sizeof words);
     fputc(':', f);
     zsh_text(f, o->metavar);
     fputc(':', f);
@@ -438,7 +442,7 @@ static void zsh_command(FILE *f, const struct command_spec *cmd)
     fputs("      ;;\n", f);
 }
 
-static int write_zsh(FILE *f, void *ctx)
+static enum offload_status write_zsh(FILE *f, void *ctx)
 {
     (void)ctx;
     size_t ncmd;
@@ -465,15 +469,15 @@ static int write_zsh(FILE *f, void *ctx)
     for (size_t i = 0; i < ncmd; i++)
         zsh_command(f, &cmds[i]);
     fputs("  esac\n}\n\n_offload \"$@\"\n", f);
-    return ferror(f) ? -1 : 0;
+    return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }
 
 enum offload_status generate_docs(const char *kind, const char *path)
 {
-    int (*writer)(FILE *, void *) = strcmp(kind, "man") == 0    ? write_man
-                                    : strcmp(kind, "bash") == 0 ? write_bash
-                                    : strcmp(kind, "zsh") == 0  ? write_zsh
-                                                                : NULL;
+    file_writer_fn writer = strcmp(kind, "man") == 0    ? write_man
+                            : strcmp(kind, "bash") == 0 ? write_bash
+                            : strcmp(kind, "zsh") == 0  ? write_zsh
+                                                        : NULL;
     if (!writer)
         return usage_error("--generate: '%s' is not man, bash or zsh", kind);
     char err[PATH_MAX + 256];

@@ -144,7 +144,7 @@ int init_backends(const struct cli *c, struct bench_backend *list, size_t n)
             continue;
         }
         struct backend_config cfg =
-            make_config(c, b->threads, b->selector[0] ? b->selector : NULL, b->memory);
+            make_config(c, b->ops, b->threads, b->selector[0] ? b->selector : NULL, b->memory);
         b->status = b->ops->init(&cfg, &b->state, &b->info);
         if (b->status == OFFLOAD_UNAVAILABLE) {
             fprintf(c->human,

@@ -9,6 +9,8 @@
      CMD_MARKERS)
 #define TIMED_COMMANDS (CMD_RUN | CMD_COMPARE | CMD_SWEEP)
 #define BENCH_COMMANDS (CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE)
+/* The commands that start backends, which take the backends' own options. */
+#define BACKEND_COMMANDS (TIMED_COMMANDS | CMD_SCORES | CMD_CALIBRATE | CMD_MARKERS)
 
 static const struct command_spec commands[] = {
     {"compare", CMD_COMPARE, "[KERNEL...] [options]", VALUE_KERNEL,
@@ -172,9 +174,6 @@ static const struct option_spec options[] = {
      "OpenCL host memory: copy (default), pinned or zero-copy", NULL},
     {OPT_MEMORY, "memory", NULL, 0, "M", VALUE_MEMORY, CMD_COMPARE,
      "OpenCL host memory: copy, pinned or zero-copy (default: every mode)", NULL},
-    {OPT_KERNEL_DIR, "kernel-dir", NULL, 0, "DIR", VALUE_DIR,
-     TIMED_COMMANDS | CMD_SCORES | CMD_CALIBRATE | CMD_MARKERS,
-     "OpenCL: read DIR/*.cl instead of the built-in kernels", NULL},
     {OPT_SEED, "seed", NULL, 0, "S", VALUE_NUMBER, TIMED_COMMANDS,
      "input seed for sqrt and sumsqrt (default 42)", NULL},
     {OPT_FORMAT, "format", NULL, 'f', "F", VALUE_FORMAT, TIMED_COMMANDS | CMD_REPORT,
@@ -209,11 +208,6 @@ static const struct option_spec options[] = {
      "neither measure nor read the ceilings (slow devices): verdicts then say that no "
      "ceilings were measured",
      NULL},
-    {OPT_OPENCL_PATH, "opencl-path", NULL, 0, "P", VALUE_OPENCL_PATH,
-     TIMED_COMMANDS | CMD_SCORES | CMD_CALIBRATE | CMD_MARKERS,
-     "OpenCL work-groups: cpu (long runs per work-item) or gpu (one element each, groups of "
-     "256); default: from the device type",
-     NULL},
     {OPT_HELP, "help", NULL, 'h', NULL, VALUE_NONE, ALL_COMMANDS, "this text", NULL},
 };
 
@@ -223,10 +217,76 @@ const struct command_spec *command_table(size_t *count)
     return commands;
 }
 
+#define OWN_ROWS (OPT_COUNT - OPT_BACKEND_OWN_FIRST)
+#define STATIC_ROWS (sizeof options / sizeof options[0])
+
+/* The command line's rows, then a row for each backend's own option; built
+ * once, on first use, from the registry. */
+static struct option_spec all_rows[STATIC_ROWS + OWN_ROWS];
+static size_t all_count;
+static const struct backend_ops *own_owner[OWN_ROWS];
+static const struct backend_option *own_option[OWN_ROWS];
+
+static void add_backend_rows(void)
+{
+    size_t own = 0;
+    for (size_t b = 0; b < offload_backend_count; b++) {
+        const struct backend_ops *ops = offload_backends[b];
+        for (size_t k = 0; k < ops->option_count && own < OWN_ROWS; k++, own++) {
+            const struct backend_option *bo = &ops->options[k];
+            own_owner[own] = ops;
+            own_option[own] = bo;
+            all_rows[all_count++] =
+                (struct option_spec){.id = (enum option_id)(OPT_BACKEND_OWN_FIRST + own),
+                                     .name = bo->name,
+                                     .metavar = bo->metavar,
+                                     .value = bo->choices  ? VALUE_CHOICE
+                                              : bo->is_dir ? VALUE_DIR
+                                                           : VALUE_FILE,
+                                     .commands = BACKEND_COMMANDS,
+                                     .help = bo->help};
+        }
+    }
+}
+
 const struct option_spec *option_table(size_t *count)
 {
-    *count = sizeof options / sizeof options[0];
-    return options;
+    if (!all_count) {
+        /* The help row stays last, as --help lists it. */
+        memcpy(all_rows, options, (STATIC_ROWS - 1) * sizeof options[0]);
+        all_count = STATIC_ROWS - 1;
+        add_backend_rows();
+        all_rows[all_count++] = options[STATIC_ROWS - 1];
+    }
+    *count = all_count;
+    return all_rows;
+}
+
+const struct backend_option *option_owned(const struct option_spec *o,
+                                          const struct backend_ops **owner)
+{
+    size_t n;
+    option_table(&n);
+    if (o->id < OPT_BACKEND_OWN_FIRST || o->id >= OPT_COUNT ||
+        !own_option[o->id - OPT_BACKEND_OWN_FIRST])
+        return NULL;
+    if (owner)
+        *owner = own_owner[o->id - OPT_BACKEND_OWN_FIRST];
+    return own_option[o->id - OPT_BACKEND_OWN_FIRST];
+}
+
+void backend_options_from_cli(const struct cli *c, const struct backend_ops *ops,
+                              const char *values[BACKEND_MAX_OPTIONS])
+{
+    for (size_t k = 0; k < BACKEND_MAX_OPTIONS; k++)
+        values[k] = NULL;
+    option_table(&(size_t){0});
+    for (size_t own = 0; own < OWN_ROWS && own_option[own]; own++)
+        if (own_owner[own] == ops) {
+            size_t k = (size_t)(own_option[own] - ops->options);
+            if (k < BACKEND_MAX_OPTIONS)
+                values[k] = c->value[OPT_BACKEND_OWN_FIRST + own];
+        }
 }
 
 const struct command_spec *command_find(const char *name)
@@ -244,18 +304,22 @@ static int same_name(const char *full, const char *name, size_t len)
 
 const struct option_spec *option_find_long(unsigned command, const char *name, size_t len)
 {
-    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
-        if ((options[i].commands & command) &&
-            (same_name(options[i].name, name, len) || same_name(options[i].alias, name, len)))
-            return &options[i];
+    size_t n;
+    const struct option_spec *rows = option_table(&n);
+    for (size_t i = 0; i < n; i++)
+        if ((rows[i].commands & command) &&
+            (same_name(rows[i].name, name, len) || same_name(rows[i].alias, name, len)))
+            return &rows[i];
     return NULL;
 }
 
 const struct option_spec *option_find_short(unsigned command, char letter)
 {
-    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
-        if ((options[i].commands & command) && options[i].short_name == letter)
-            return &options[i];
+    size_t n;
+    const struct option_spec *rows = option_table(&n);
+    for (size_t i = 0; i < n; i++)
+        if ((rows[i].commands & command) && rows[i].short_name == letter)
+            return &rows[i];
     return NULL;
 }
 
@@ -333,11 +397,13 @@ const char *suggest_option(unsigned command, const char *name, size_t len)
 {
     struct suggestion s;
     suggest_init(&s, name, len);
-    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
-        if (options[i].commands & command) {
-            suggest_consider(&s, options[i].name);
-            if (options[i].alias)
-                suggest_consider(&s, options[i].alias);
+    size_t n;
+    const struct option_spec *rows = option_table(&n);
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].commands & command) {
+            suggest_consider(&s, rows[i].name);
+            if (rows[i].alias)
+                suggest_consider(&s, rows[i].alias);
         }
     return s.best;
 }

@@ -11,17 +11,17 @@
 
 /* What an option's value or a command's operands are, for completions. */
 enum value_kind {
-    VALUE_NONE,        /* a flag */
-    VALUE_NUMBER,      /* a count, size, time or list of them */
-    VALUE_BACKEND,     /* a backend, or a comma list of them */
-    VALUE_FORMAT,      /* table, markdown, csv, json */
-    VALUE_OPENCL_PATH, /* cpu, gpu */
-    VALUE_MEMORY,      /* copy, pinned, zero-copy */
-    VALUE_ALGORITHM,   /* naive, fast (and both for compare) */
-    VALUE_FILE,        /* a file name */
-    VALUE_DIR,         /* a folder */
-    VALUE_KERNEL,      /* kernel names (operands) */
-    VALUE_COMMAND      /* command names (operands of help) */
+    VALUE_NONE,      /* a flag */
+    VALUE_NUMBER,    /* a count, size, time or list of them */
+    VALUE_BACKEND,   /* a backend, or a comma list of them */
+    VALUE_FORMAT,    /* table, markdown, csv, json */
+    VALUE_CHOICE,    /* one of a backend's own option's choices (option_owned) */
+    VALUE_MEMORY,    /* copy, pinned, zero-copy */
+    VALUE_ALGORITHM, /* naive, fast (and both for compare) */
+    VALUE_FILE,      /* a file name */
+    VALUE_DIR,       /* a folder */
+    VALUE_KERNEL,    /* kernel names (operands) */
+    VALUE_COMMAND    /* command names (operands of help) */
 };
 
 struct command_spec {
@@ -46,9 +46,15 @@ struct option_spec {
     void (*help_fn)(char *buf, size_t len);
 };
 
+/* A backend's own option behind a row (id >= OPT_BACKEND_OWN_FIRST), with
+ * the backend that declared it; NULL for the command line's own rows. */
+const struct backend_option *option_owned(const struct option_spec *o,
+                                          const struct backend_ops **owner);
+
 /* Every command, in the order the overview lists them. */
 const struct command_spec *command_table(size_t *count);
-/* Every option row; one option may have a row per group of commands. */
+/* Every option row; one option may have a row per group of commands. The
+ * backends' own options follow the command line's rows. */
 const struct option_spec *option_table(size_t *count);
 
 /* A command by name (help and version included); NULL when unknown. */
@@ -60,6 +66,10 @@ const struct option_spec *option_find_long(unsigned command, const char *name, s
 const struct option_spec *option_find_short(unsigned command, char letter);
 /* Some command's row of a long name, to say where an option belongs. */
 const struct option_spec *option_find_any(const char *name, size_t len);
+
+/* The options of ops's own, as backend_config.options takes them. */
+void backend_options_from_cli(const struct cli *c, const struct backend_ops *ops,
+                              const char *values[BACKEND_MAX_OPTIONS]);
 
 /* The help text of a row (help or help_fn). */
 const char *option_help(const struct option_spec *o, char *buf, size_t len);

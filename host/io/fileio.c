@@ -250,16 +250,15 @@ enum offload_status output_path_check(const char *path, char *err, size_t errlen
 
 /* Runs writer and flushes f: 0, or the errno of the first failure (EIO when
  * the failing call set none). */
-static int write_and_flush(FILE *f, int (*writer)(FILE *f, void *ctx), void *ctx)
+static int write_and_flush(FILE *f, file_writer_fn writer, void *ctx)
 {
     errno = 0; /* so a writer that fails without errno is not blamed on an old one */
-    if (writer(f, ctx) != 0 || fflush(f) != 0 || ferror(f))
+    if (writer(f, ctx) != OFFLOAD_OK || fflush(f) != 0 || ferror(f))
         return errno ? errno : EIO;
     return 0;
 }
 
-static enum offload_status write_stdout(int (*writer)(FILE *f, void *ctx), void *ctx, char *err,
-                                        size_t errlen)
+static enum offload_status write_stdout(file_writer_fn writer, void *ctx, char *err, size_t errlen)
 {
     int e = write_and_flush(stdout, writer, ctx);
     if (e) {
@@ -272,8 +271,8 @@ static enum offload_status write_stdout(int (*writer)(FILE *f, void *ctx), void 
 /* FIFOs and devices are written in place: replacing them would break the
  * reader, or put a file where /dev/null was. O_APPEND keeps what a
  * descriptor's file already holds. */
-static enum offload_status write_direct(const char *path, int (*writer)(FILE *f, void *ctx),
-                                        void *ctx, char *err, size_t errlen)
+static enum offload_status write_direct(const char *path, file_writer_fn writer, void *ctx,
+                                        char *err, size_t errlen)
 {
     int fd = open(path, O_WRONLY | O_APPEND | O_NOCTTY);
     FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
@@ -314,8 +313,7 @@ static int sync_folder(const char *target)
 }
 
 static enum offload_status write_replace(const char *shown, const struct output_target *t,
-                                         int (*writer)(FILE *f, void *ctx), void *ctx, char *err,
-                                         size_t errlen)
+                                         file_writer_fn writer, void *ctx, char *err, size_t errlen)
 {
     snprintf(temp_guard.path, sizeof temp_guard.path, "%s%s", t->path, TEMP_SUFFIX);
     guard_install();
@@ -363,8 +361,8 @@ static enum offload_status write_replace(const char *shown, const struct output_
     return OFFLOAD_OK;
 }
 
-enum offload_status write_file_atomic(const char *path, int (*writer)(FILE *f, void *ctx),
-                                      void *ctx, char *err, size_t errlen)
+enum offload_status write_file_atomic(const char *path, file_writer_fn writer, void *ctx, char *err,
+                                      size_t errlen)
 {
     struct output_target t;
     enum offload_status st = resolve_output(path, &t, err, errlen);

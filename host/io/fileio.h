@@ -41,7 +41,11 @@ enum offload_status output_path_check(const char *path, char *err, size_t errlen
  *  - anything else (FIFO, /dev/null, /dev/full, /dev/fd/N): opened and
  *    written in place, never replaced or removed.
  * Every write, flush, fsync and close is checked. One write at a time. */
-enum offload_status write_file_atomic(const char *path, int (*writer)(FILE *f, void *ctx),
-                                      void *ctx, char *err, size_t errlen);
+/* Writes a whole file's contents to f; OFFLOAD_ERR_RUN when a write failed
+ * (write_file_atomic also checks the stream's error flag and the flush). */
+typedef enum offload_status (*file_writer_fn)(FILE *f, void *ctx);
+
+enum offload_status write_file_atomic(const char *path, file_writer_fn writer, void *ctx, char *err,
+                                      size_t errlen);
 
 #endif

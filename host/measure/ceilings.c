@@ -312,9 +312,9 @@ static char *ceilings_to_json(const char *backend, const struct backend_info *in
     return text;
 }
 
-static int write_text(FILE *f, void *text)
+static enum offload_status write_text(FILE *f, void *text)
 {
-    return fputs(text, f) >= 0 && fputc('\n', f) != EOF ? 0 : -1;
+    return fputs(text, f) >= 0 && fputc('\n', f) != EOF ? OFFLOAD_OK : OFFLOAD_ERR_RUN;
 }
 
 /* Writes the entry; on failure returns 0 with the reason in why. */

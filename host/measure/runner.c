@@ -75,6 +75,14 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
 {
     memset(res, 0, sizeof *res);
     res->status = OFFLOAD_ERR_RUN;
+    if (in->kernel >= KERNEL_COUNT || !ops->run[in->kernel]) {
+        /* A backend that registered without this kernel: say so, never jump to NULL. */
+        offload_backend_error(ops->name,
+                              "has no %s kernel (its backend_ops.run[] entry is empty); run it "
+                              "on another backend\n",
+                              in->kernel < KERNEL_COUNT ? kernel_name(in->kernel) : "such");
+        return res->status;
+    }
     size_t out_bytes = kernel_output_bytes(in);
     void *owned = NULL;
     if (!output) {

@@ -99,7 +99,7 @@ static void csv_conclusion(FILE *f, const struct sweep_conclusion *k)
 enum offload_status export_csv(FILE *f, const struct result_set *set)
 {
     struct provenance prov;
-    provenance_collect(&prov);
+    backend_provenance(&prov);
     fputs(csv_columns, f);
     for (size_t i = 0; i < set->count; i++) {
         const struct result_record *r = &set->items[i];
@@ -323,10 +323,10 @@ static void json_provenance(cJSON *root, const struct provenance *p)
     cJSON_AddBoolToObject(b, "native", p->native);
     cJSON_AddStringToObject(b, "isa", p->isa);
     cJSON_AddStringToObject(b, "build_type", p->build_type);
-    if (p->opencl_headers[0])
-        cJSON_AddStringToObject(b, "opencl", p->opencl_headers);
+    if (p->backend_builds[0])
+        cJSON_AddStringToObject(b, "backends", p->backend_builds);
     else
-        cJSON_AddNullToObject(b, "opencl");
+        cJSON_AddNullToObject(b, "backends");
 }
 
 enum offload_status export_json(FILE *f, const struct result_set *set)
@@ -350,21 +350,22 @@ enum offload_status export_json(FILE *f, const struct result_set *set)
         cJSON_AddStringToObject(host, "machine", u.machine);
     }
     struct provenance prov;
-    provenance_collect(&prov);
+    backend_provenance(&prov);
     cJSON_AddStringToObject(host, "cpu", prov.cpu);
     cJSON_AddNumberToObject(host, "cores", prov.cores);
     cJSON_AddNumberToObject(host, "memory_bytes", prov.memory_bytes);
     cJSON_AddStringToObject(host, "os", prov.os);
     json_provenance(root, &prov);
     cJSON *env = cJSON_AddObjectToObject(root, "environment");
-    const char *vars[] = {"OMP_NUM_THREADS", "OMP_PROC_BIND", "OMP_PLACES", "POCL_CACHE_DIR"};
-    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
-        const char *v = getenv(vars[i]);
-        if (v)
-            cJSON_AddStringToObject(env, vars[i], v);
-        else
-            cJSON_AddNullToObject(env, vars[i]);
-    }
+    for (size_t b = 0; b < offload_backend_count; b++)
+        for (size_t i = 0; i < offload_backends[b]->environment_count; i++) {
+            const char *name = offload_backends[b]->environment[i].name;
+            const char *v = getenv(name);
+            if (v)
+                cJSON_AddStringToObject(env, name, v);
+            else
+                cJSON_AddNullToObject(env, name);
+        }
     cJSON *results = cJSON_AddArrayToObject(root, "results");
     for (size_t i = 0; i < set->count; i++)
         cJSON_AddItemToArray(results, json_record(&set->items[i]));

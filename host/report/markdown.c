@@ -53,7 +53,7 @@ static const struct result_record *group_reference(const struct result_set *set,
 static void md_heading(FILE *f, const struct result_set *set)
 {
     struct provenance p;
-    provenance_collect(&p);
+    backend_provenance(&p);
     fprintf(f, "## offload %s\n\n", set->count ? set->items[0].command : "results");
     fputs("`", f);
     for (int a = 0; a < set->argc; a++)
@@ -62,8 +62,8 @@ static void md_heading(FILE *f, const struct result_set *set)
             p.os);
     fprintf(f, "- build: %s, %s, offload %s commit %s\n", p.build, p.compiler, p.tool_version,
             p.git_commit);
-    if (p.opencl_headers[0])
-        fprintf(f, "- OpenCL: %s\n", p.opencl_headers);
+    if (p.backend_builds[0])
+        fprintf(f, "- backends: %s\n", p.backend_builds);
 }
 
 static void md_group(FILE *f, const struct result_set *set, size_t first, const char *size)

@@ -21,13 +21,13 @@ static const char *marker_id(const struct markers_output *o, size_t pattern)
     return o->m->row_ids[o->pat->row[pattern]];
 }
 
-int markers_write_minimal(FILE *f, void *ctx)
+enum offload_status markers_write_minimal(FILE *f, void *ctx)
 {
     const struct markers_output *o = ctx;
     char *pattern = malloc(o->m->cols + 1);
     if (!pattern || fputs("CumulativeResolved\tMarkerID\tGenotypePattern\n", f) < 0) {
         free(pattern);
-        return -1;
+        return OFFLOAD_ERR_RUN;
     }
     for (size_t i = 0; i < o->res->npicks; i++) {
         const struct marker_pick *k = &o->res->picks[i];
@@ -37,10 +37,10 @@ int markers_write_minimal(FILE *f, void *ctx)
             break;
     }
     free(pattern);
-    return ferror(f) ? -1 : 0;
+    return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }
 
-int markers_write_with_headers(FILE *f, void *ctx)
+enum offload_status markers_write_with_headers(FILE *f, void *ctx)
 {
     const struct markers_output *o = ctx;
     fputs("ID", f);
@@ -57,7 +57,7 @@ int markers_write_with_headers(FILE *f, void *ctx)
         }
         fputc('\n', f);
     }
-    return ferror(f) ? -1 : 0;
+    return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }
 
 static double proportion(const struct markers_output *o, int64_t cumulative)
@@ -65,12 +65,12 @@ static double proportion(const struct markers_output *o, int64_t cumulative)
     return o->res->perfect > 0 ? 100.0 * (double)cumulative / (double)o->res->perfect : 0.0;
 }
 
-int markers_write_csv(FILE *f, void *ctx)
+enum offload_status markers_write_csv(FILE *f, void *ctx)
 {
     const struct markers_output *o = ctx;
     char *pattern = malloc(o->m->cols + 1);
     if (!pattern)
-        return -1;
+        return OFFLOAD_ERR_RUN;
     fputs("iteration,cumulative_resolved,score,proportion_percent,marker_id,pattern\n", f);
     for (size_t i = 0; i < o->res->npicks && !ferror(f); i++) {
         const struct marker_pick *k = &o->res->picks[i];
@@ -81,7 +81,7 @@ int markers_write_csv(FILE *f, void *ctx)
         fprintf(f, ",%s\n", pattern);
     }
     free(pattern);
-    return ferror(f) ? -1 : 0;
+    return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }
 
 /* The unresolved pairs, kept in upstream's order (by the first variety,
@@ -110,7 +110,7 @@ static void add_json_pair(void *ctx, size_t first, size_t second)
              cJSON_AddItemToArray(jp->list, pair);
 }
 
-int markers_write_json(FILE *f, void *ctx)
+enum offload_status markers_write_json(FILE *f, void *ctx)
 {
     const struct markers_output *o = ctx;
     cJSON *root = cJSON_CreateObject(), *list = NULL, *unresolved = NULL;
@@ -156,10 +156,10 @@ int markers_write_json(FILE *f, void *ctx)
     cJSON_free(text);
     cJSON_Delete(root);
     free(pattern);
-    return ok ? 0 : -1;
+    return ok ? OFFLOAD_OK : OFFLOAD_ERR_RUN;
 }
 
-int markers_write_markdown(FILE *f, void *ctx)
+enum offload_status markers_write_markdown(FILE *f, void *ctx)
 {
     const struct markers_output *o = ctx;
     fputs("Minimal markers of `", f);
@@ -177,7 +177,7 @@ int markers_write_markdown(FILE *f, void *ctx)
         markdown_cell(f, marker_id(o, k->pattern));
         fprintf(f, " | %lld |\n", (long long)k->score);
     }
-    return ferror(f) ? -1 : 0;
+    return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }
 
 struct text_pairs {
@@ -196,16 +196,16 @@ static void print_pair(void *ctx, size_t first, size_t second)
     tp->seen[first] = tp->seen[second] = 1;
 }
 
-int markers_write_unresolved(FILE *f, const struct markers_output *o)
+enum offload_status markers_write_unresolved(FILE *f, const struct markers_output *o)
 {
     struct text_pairs tp = {f, o, calloc(o->m->cols ? o->m->cols : 1, 1), 0};
     if (!tp.seen)
-        return -1;
+        return OFFLOAD_ERR_RUN;
     each_unresolved(o, print_pair, &tp);
     if (tp.distinct == 0)
         fprintf(f, "All %zu varieties resolved.\n", o->m->cols);
     else
         fprintf(f, "%zu of %zu varieties unresolved.\n", tp.distinct, o->m->cols);
     free(tp.seen);
-    return ferror(f) ? -1 : 0;
+    return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }

@@ -2,13 +2,14 @@
 #define OFFLOAD_MARKERS_REPORT_H
 
 /* The outputs of offload markers: upstream's two text files byte for byte,
- * and the same table as CSV, JSON and Markdown. Each writer returns 0, or
- * -1 on a write error (for write_file_atomic). */
+ * and the same table as CSV, JSON and Markdown. Each writer is a
+ * file_writer_fn: OFFLOAD_OK, or OFFLOAD_ERR_RUN on a write error. */
 
 #include <stdio.h>
 
 #include "genotype.h"
 #include "markers.h"
+#include "status.h"
 
 struct markers_output {
     const struct genotype_matrix *m;
@@ -23,14 +24,14 @@ struct markers_output {
 void markers_pattern_string(const struct markers_output *o, size_t pattern, char *buf);
 
 /* _minimal_markers.txt: CumulativeResolved, MarkerID, GenotypePattern. */
-int markers_write_minimal(FILE *f, void *ctx);
+enum offload_status markers_write_minimal(FILE *f, void *ctx);
 /* _selected_markers_with_headers.txt: ID and the varieties, a row per marker. */
-int markers_write_with_headers(FILE *f, void *ctx);
-int markers_write_csv(FILE *f, void *ctx);
-int markers_write_json(FILE *f, void *ctx);
-int markers_write_markdown(FILE *f, void *ctx);
+enum offload_status markers_write_with_headers(FILE *f, void *ctx);
+enum offload_status markers_write_csv(FILE *f, void *ctx);
+enum offload_status markers_write_json(FILE *f, void *ctx);
+enum offload_status markers_write_markdown(FILE *f, void *ctx);
 
 /* "Willy not resolved from Connie_2270" lines, then upstream's count line. */
-int markers_write_unresolved(FILE *f, const struct markers_output *o);
+enum offload_status markers_write_unresolved(FILE *f, const struct markers_output *o);
 
 #endif

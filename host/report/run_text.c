@@ -69,7 +69,7 @@ void report_run(FILE *f, const char *backend_name, const struct backend_info *in
         fprintf(f, "setup      %s, program build %s%s\n",
                 format_seconds(info->setup_s, a, sizeof a),
                 format_seconds(info->build_s, b, sizeof b),
-                info->build_cached == 1   ? " (from PoCL's kernel cache)"
+                info->build_cached == 1   ? " (from the driver's kernel cache)"
                 : info->build_cached == 0 ? " (compiled now; cached for next time)"
                                           : "");
     report_size(f, in);

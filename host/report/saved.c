@@ -273,7 +273,7 @@ enum offload_status saved_run_from_results(const struct result_set *set, const c
     snprintf(out->command, sizeof out->command, "%s", set->count ? set->items[0].command : "?");
     snprintf(out->created, sizeof out->created, "now");
     struct provenance p;
-    provenance_collect(&p);
+    backend_provenance(&p);
     snprintf(out->cpu, sizeof out->cpu, "%s", p.cpu);
     snprintf(out->os, sizeof out->os, "%s", p.os);
     out->cores = p.cores;

@@ -4,7 +4,7 @@ cmake_minimum_required(VERSION 3.20)
 #   1. `offload CONTROL` without the fault must pass. It also caches every
 #      backend's ceilings, so no calibration runs (and makes the faulted
 #      call) later: the N-th call is the same call in every run. No OpenCL
-#      device: "trust-skip:" (a ctest skip).
+#      device: "robustness-skip:" (a ctest skip).
 #   2. `offload RUN --output FILE` (without --output when OUTPUT is OFF),
 #      FILE existing: exit 1, EXPECT_REGEX, FILE byte-identical, no
 #      temporary file left.
@@ -56,7 +56,7 @@ endfunction()
 
 offload("control" ${control_argv})
 if(all MATCHES "opencl: unavailable here")
-  message(STATUS "trust-skip: no OpenCL device here:\n${all}")
+  message(STATUS "robustness-skip: no OpenCL device here:\n${all}")
   return()
 endif()
 if(NOT rc STREQUAL "0")

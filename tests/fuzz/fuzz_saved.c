@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(text, data, size);
     text[size] = '\0';
     /* Bad input is reported on stderr: run with -close_fd_mask=2 (as
-     * .ci/trust does) to keep the log short; crash reports still print. */
+     * .ci/checkers does) to keep the log short; crash reports still print. */
     struct saved_run run;
     if (saved_run_parse(text, "fuzz.json", &run) == OFFLOAD_OK) {
         volatile size_t sink = strlen(run.cpu) + strlen(run.build);

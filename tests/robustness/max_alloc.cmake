@@ -3,7 +3,7 @@ cmake_minimum_required(VERSION 3.20)
 # first OpenCL device's CL_DEVICE_MAX_MEM_ALLOC_SIZE must be refused before
 # any device buffer is made, exit 2, naming the limit. N is taken from what
 # `offload devices` reports, so the test holds for any device. Prints
-# "trust-skip:" (a ctest skip) when there is no device or too little memory.
+# "robustness-skip:" (a ctest skip) when there is no device or too little memory.
 # Args: EXE.
 #
 # PoCL derives its limits from the memory free when each process starts, so
@@ -16,7 +16,7 @@ cmake_minimum_required(VERSION 3.20)
 set(ENV{POCL_MEMORY_LIMIT} 1)
 execute_process(COMMAND "${EXE}" devices RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT "${out}" MATCHES "  0[.]0  [^\n]*\n[^\n]* ([0-9]+)[.]([0-9][0-9]) GiB max allocation")
-  message(STATUS "trust-skip: no OpenCL device 0.0 reported by `offload devices`:\n${out}${err}")
+  message(STATUS "robustness-skip: no OpenCL device 0.0 reported by `offload devices`:\n${out}${err}")
   return()
 endif()
 set(shown "${CMAKE_MATCH_1}.${CMAKE_MATCH_2}")
@@ -29,7 +29,7 @@ cmake_host_system_information(RESULT mib QUERY TOTAL_PHYSICAL_MEMORY)
 math(EXPR need_mib "${n} * 12 / 1048576")
 math(EXPR usable_mib "${mib} * 6 / 10")
 if(need_mib GREATER usable_mib)
-  message(STATUS "trust-skip: --size ${n} needs ${need_mib} MiB, this machine has ${mib} MiB")
+  message(STATUS "robustness-skip: --size ${n} needs ${need_mib} MiB, this machine has ${mib} MiB")
   return()
 endif()
 execute_process(COMMAND "${EXE}" run sqrt --backend opencl --size ${n} --repeat 1

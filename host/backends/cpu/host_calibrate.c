@@ -57,7 +57,7 @@ static void stream_free(struct stream_arrays *s)
 /* Allocates and first-touches the arrays with the same static schedule and
  * thread count as the timed loops, so each page sits near its thread and no
  * page fault lands inside a timing. */
-static int stream_alloc(struct stream_arrays *s, int threads)
+static enum offload_status stream_alloc(struct stream_arrays *s, int threads)
 {
     for (size_t n = STREAM_ELEMENTS; n >= STREAM_MIN_ELEMENTS; n /= 2) {
         s->n = n;
@@ -72,11 +72,11 @@ static int stream_alloc(struct stream_arrays *s, int threads)
                 b[i] = 2.0;
                 c[i] = 0.0;
             }
-            return 1;
+            return OFFLOAD_OK;
         }
         stream_free(s);
     }
-    return 0;
+    return OFFLOAD_ERR_RUN;
 }
 
 /* c = a: 16 bytes per element (one read, one write, as STREAM counts). */
@@ -169,7 +169,7 @@ static double convert_pass(const struct stream_arrays *s, int threads, int strea
 /* The read and convert passes, best of 2 x STREAM_REPEATS after a warm-up
  * (a ceiling is the best the machine does: more tries, fewer unlucky ones);
  * afterwards c holds floats, so they run after the copy/triad check. */
-static int measure_read_and_convert(struct stream_arrays *s, int threads, struct ceilings *out)
+static enum offload_status measure_read_and_convert(struct stream_arrays *s, int threads, struct ceilings *out)
 {
     double best_read = INFINITY, best_convert = INFINITY, sum = 0;
     for (int r = 0; r <= 2 * STREAM_REPEATS; r++) {
@@ -184,10 +184,10 @@ static int measure_read_and_convert(struct stream_arrays *s, int threads, struct
     /* a is all 1.0: the sum is n, the converted values 1.0f. */
     if (sum != (double)s->n || f[0] != 1.0f || f[s->n - 1] != 1.0f || !(best_read > 0) ||
         !(best_convert > 0))
-        return 0;
+        return OFFLOAD_ERR_RUN;
     out->stream_read = 8.0 * (double)s->n / best_read;
     out->convert_f64_f32 = 12.0 * (double)s->n / best_convert;
-    return 1;
+    return OFFLOAD_OK;
 }
 
 /* Checks the arrays hold what copy and triad must leave (a = 1, c = 1,
@@ -207,7 +207,7 @@ static int stream_results_ok(const struct stream_arrays *s)
 static enum offload_status measure_stream(int threads, struct ceilings *out)
 {
     struct stream_arrays s = {0};
-    if (!stream_alloc(&s, threads)) {
+    if (stream_alloc(&s, threads) != OFFLOAD_OK) {
         offload_error("calibrate: cannot allocate 3 x %zu MiB for the bandwidth test\n",
                       (size_t)STREAM_MIN_ELEMENTS * sizeof(double) >> 20);
         return OFFLOAD_ERR_RUN;
@@ -222,7 +222,7 @@ static enum offload_status measure_stream(int threads, struct ceilings *out)
         best_copy = fmin(best_copy, tc);
         best_triad = fmin(best_triad, tt);
     }
-    int ok = stream_results_ok(&s) && measure_read_and_convert(&s, threads, out);
+    int ok = stream_results_ok(&s) && measure_read_and_convert(&s, threads, out) == OFFLOAD_OK;
     size_t n = s.n;
     stream_free(&s);
     if (!ok || !(best_copy > 0) || !(best_triad > 0)) {

@@ -206,6 +206,11 @@ static enum offload_status openmp_markers_engine(void *state, enum markers_pairs
     *out = markers_engine_openmp(&((struct openmp_state *)state)->threads);
     return OFFLOAD_OK;
 }
+static const struct backend_env openmp_environment[] = {
+    {"OMP_NUM_THREADS", "OpenMP threads when --threads is not given"},
+    {"OMP_PROC_BIND", "OpenMP thread binding; recorded in exports"},
+    {"OMP_PLACES", "OpenMP thread places; recorded in exports"},
+};
 
 const struct backend_ops backend_openmp = {
     .name = "openmp",
@@ -219,4 +224,6 @@ const struct backend_ops backend_openmp = {
     .calibrate = openmp_calibrate,
     .fini = openmp_fini,
     .markers_engine = openmp_markers_engine,
+    .environment = openmp_environment,
+    .environment_count = sizeof openmp_environment / sizeof openmp_environment[0],
 };

@@ -163,7 +163,11 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
         opencl_fini(st);
         return OFFLOAD_UNAVAILABLE;
     }
-    if (read_device_limits(st, cfg->opencl_path, info) != OFFLOAD_OK)
+    const char *path = cfg->options[OPENCL_OPTION_PATH];
+    enum opencl_path forced = !path                      ? OPENCL_PATH_AUTO
+                              : strcmp(path, "cpu") == 0 ? OPENCL_PATH_CPU
+                                                         : OPENCL_PATH_GPU;
+    if (read_device_limits(st, forced, info) != OFFLOAD_OK)
         goto fail;
     describe_host_relation(st, info);
 
@@ -184,7 +188,7 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
     double t1 = offload_now();
     info->setup_s = t1 - t0;
 
-    status = build_program(st, cfg->kernel_dir, &info->build_cached);
+    status = build_program(st, cfg->options[OPENCL_OPTION_KERNEL_DIR], &info->build_cached);
     if (status != OFFLOAD_OK) {
         opencl_fini(st);
         return status;
@@ -202,6 +206,31 @@ fail:
     return OFFLOAD_ERR_RUN;
 }
 
+/* The OpenCL headers this build saw and the version it targets. */
+static void opencl_build_facts(char *buf, size_t len)
+{
+#ifndef OFFLOAD_OPENCL_HEADERS
+#define OFFLOAD_OPENCL_HEADERS "unknown"
+#endif
+    snprintf(buf, len, "headers %s, target %d.%d", OFFLOAD_OPENCL_HEADERS,
+             CL_TARGET_OPENCL_VERSION / 100, CL_TARGET_OPENCL_VERSION % 100 / 10);
+}
+
+static const struct backend_env opencl_environment[] = {
+    {"OCL_ICD_VENDORS", "folder of .icd files the OpenCL ICD loader reads to find drivers "
+                        "(default /etc/OpenCL/vendors)"},
+    {"POCL_CACHE_DIR", "where PoCL caches compiled kernels; recorded in exports"},
+    {"POCL_KERNEL_CACHE", "0 turns PoCL's kernel cache off"},
+};
+
+static const struct backend_option opencl_options[OPENCL_OPTION_COUNT] = {
+    [OPENCL_OPTION_PATH] = {"opencl-path", "P", "cpu gpu", 0,
+                            "OpenCL work-groups: cpu (long runs per work-item) or gpu (one "
+                            "element each, groups of 256); default: from the device type"},
+    [OPENCL_OPTION_KERNEL_DIR] = {"kernel-dir", "DIR", NULL, 1,
+                                  "OpenCL: read DIR/*.cl instead of the built-in kernels"},
+};
+
 const struct backend_ops backend_opencl = {
     .name = "opencl",
     .summary = "OpenCL device (GPU or CPU driver such as PoCL), kernels from kernels/*.cl",
@@ -216,4 +245,9 @@ const struct backend_ops backend_opencl = {
     .fini = opencl_fini,
     .describe_devices = opencl_describe_devices,
     .markers_engine = opencl_markers_engine,
+    .options = opencl_options,
+    .option_count = OPENCL_OPTION_COUNT,
+    .build_facts = opencl_build_facts,
+    .environment = opencl_environment,
+    .environment_count = sizeof opencl_environment / sizeof opencl_environment[0],
 };

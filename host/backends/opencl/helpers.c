@@ -12,13 +12,13 @@
 
 /* True when err is CL_SUCCESS; otherwise prints which call failed, with the
  * error's name and where, so a user's report pinpoints the failure. */
-int cl_succeeded(cl_int err, const char *call, const char *func, const char *file, int line)
+bool cl_succeeded(cl_int err, const char *call, const char *func, const char *file, int line)
 {
     if (err == CL_SUCCESS)
-        return 1;
+        return true;
     offload_backend_error("opencl", "%s failed: %s (%d) in %s (%s:%d)\n", call, cl_error_name(err),
                           (int)err, func, file, line);
-    return 0;
+    return false;
 }
 
 /* ---- small helpers ------------------------------------------------------ */

@@ -1,10 +1,10 @@
-/* OpenCL backend internals, shared by the files of host/opencl/ only.
+/* OpenCL backend internals, shared by the files of host/backends/opencl/ only.
  *
  * When you change this folder:
  * - calls point one way: backend_opencl.c (init/fini, ops table) -> devices.c, program.c,
  *   run.c, calibrate.c -> helpers.c; never back up, never sideways between those four;
  * - only what two files use is declared here; everything else stays `static`;
- * - messages are checked by tests/trust: change one only with its test. */
+ * - messages are checked by tests/robustness: change one only with its test. */
 
 #ifndef OFFLOAD_OPENCL_INTERNAL_H
 #define OFFLOAD_OPENCL_INTERNAL_H
@@ -16,12 +16,16 @@
 #endif
 #include <CL/cl.h>
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 /* ---- error reporting (helpers.c) ------------------------------------------ */
 
-int cl_succeeded(cl_int err, const char *call, const char *func, const char *file, int line);
+/* A predicate, not a status: true when the call succeeded; when not, the
+ * failure is reported (call, CL name, function, file, line) before it
+ * returns false. Callers turn false into OFFLOAD_ERR_RUN. */
+bool cl_succeeded(cl_int err, const char *call, const char *func, const char *file, int line);
 
 /* CL_OK("clFinish", clFinish(q)) or, for calls that report through &err,
  * CL_OK("clCreateBuffer", err). The expression is evaluated once. */
@@ -61,6 +65,18 @@ struct cached_buffer {
     const void *host_ptr; /* the caller's pointer for CL_MEM_USE_HOST_PTR */
 };
 
+/* Work-group strategy (run.c). Forcing one runs a device's kernels the other
+ * way, e.g. the GPU path on a CPU driver. */
+enum opencl_path {
+    OPENCL_PATH_AUTO, /* from the device type: CPU path on CPU devices, else GPU path */
+    OPENCL_PATH_CPU,  /* long runs of elements per work-item, large groups */
+    OPENCL_PATH_GPU   /* one element per work-item, groups of 256, strided reductions */
+};
+
+/* The backend's own options (backend_opencl.c), as backend_config.options
+ * indexes them. */
+enum opencl_option { OPENCL_OPTION_PATH, OPENCL_OPTION_KERNEL_DIR, OPENCL_OPTION_COUNT };
+
 struct opencl_state {
     cl_platform_id platform;
     cl_device_id device;
@@ -89,6 +105,10 @@ int device_string(cl_device_id dev, cl_device_info what, char *buf, size_t len, 
 int platform_string(cl_platform_id p, cl_platform_info what, char *buf, size_t len,
                     const char *call);
 size_t round_up(size_t value, size_t multiple);
+
+/* ---- devices --format (describe.c) ---------------------------------------- */
+
+enum offload_status opencl_describe_devices(struct device_description *out, size_t cap, size_t *n);
 
 /* ---- devices (devices.c) -------------------------------------------------- */
 

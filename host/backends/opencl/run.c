@@ -161,10 +161,10 @@ static enum offload_status job_buffers(struct opencl_state *st, const struct job
 }
 
 /* Enqueues the copy in: a write for MEM_COPY, else map + memcpy + unmap, the
- * two commands' events in ev_a and ev_b. 0 (after reporting) on failure,
- * never leaving the buffer mapped. */
-static int enqueue_copy_in(struct opencl_state *st, const struct job *job, cl_mem in,
-                           cl_event *ev_a, cl_event *ev_b)
+ * two commands' events in ev_a and ev_b. OFFLOAD_ERR_RUN (after reporting) on
+ * failure, never leaving the buffer mapped. */
+static enum offload_status enqueue_copy_in(struct opencl_state *st, const struct job *job,
+                                           cl_mem in, cl_event *ev_a, cl_event *ev_b)
 {
     cl_int err;
     void *mapped;
@@ -172,7 +172,9 @@ static int enqueue_copy_in(struct opencl_state *st, const struct job *job, cl_me
     case MEM_COPY:
         return CL_OK("clEnqueueWriteBuffer",
                      clEnqueueWriteBuffer(st->queue, in, CL_FALSE, 0, job->in_bytes, job->in, 0,
-                                          NULL, ev_a));
+                                          NULL, ev_a))
+                   ? OFFLOAD_OK
+                   : OFFLOAD_ERR_RUN;
     case MEM_PINNED:
     case MEM_ZERO_COPY:
         /* WRITE_INVALIDATE_REGION: the device's old contents are not wanted,
@@ -180,19 +182,19 @@ static int enqueue_copy_in(struct opencl_state *st, const struct job *job, cl_me
         mapped = clEnqueueMapBuffer(st->queue, in, CL_TRUE, CL_MAP_WRITE_INVALIDATE_REGION, 0,
                                     job->in_bytes, 0, NULL, ev_a, &err);
         if (!CL_OK("clEnqueueMapBuffer", err))
-            return 0;
+            return OFFLOAD_ERR_RUN;
         /* With USE_HOST_PTR the map normally returns the caller's pointer. */
         if (mapped != job->in)
             memcpy(mapped, job->in, job->in_bytes);
         err = clEnqueueUnmapMemObject(st->queue, in, mapped, 0, NULL, ev_b);
-        return CL_OK("clEnqueueUnmapMemObject", err);
+        return CL_OK("clEnqueueUnmapMemObject", err) ? OFFLOAD_OK : OFFLOAD_ERR_RUN;
     }
-    return 0;
+    return OFFLOAD_ERR_RUN;
 }
 
 /* The copy out, as enqueue_copy_in does the copy in. */
-static int enqueue_copy_out(struct opencl_state *st, const struct job *job, cl_mem out,
-                            cl_event *ev_a, cl_event *ev_b)
+static enum offload_status enqueue_copy_out(struct opencl_state *st, const struct job *job,
+                                            cl_mem out, cl_event *ev_a, cl_event *ev_b)
 {
     cl_int err;
     void *mapped;
@@ -200,19 +202,21 @@ static int enqueue_copy_out(struct opencl_state *st, const struct job *job, cl_m
     case MEM_COPY:
         return CL_OK("clEnqueueReadBuffer",
                      clEnqueueReadBuffer(st->queue, out, CL_FALSE, 0, job->out_bytes, job->out, 0,
-                                         NULL, ev_a));
+                                         NULL, ev_a))
+                   ? OFFLOAD_OK
+                   : OFFLOAD_ERR_RUN;
     case MEM_PINNED:
     case MEM_ZERO_COPY:
         mapped = clEnqueueMapBuffer(st->queue, out, CL_TRUE, CL_MAP_READ, 0, job->out_bytes, 0,
                                     NULL, ev_a, &err);
         if (!CL_OK("clEnqueueMapBuffer", err))
-            return 0;
+            return OFFLOAD_ERR_RUN;
         if (mapped != job->out)
             memcpy(job->out, mapped, job->out_bytes);
         err = clEnqueueUnmapMemObject(st->queue, out, mapped, 0, NULL, ev_b);
-        return CL_OK("clEnqueueUnmapMemObject", err);
+        return CL_OK("clEnqueueUnmapMemObject", err) ? OFFLOAD_OK : OFFLOAD_ERR_RUN;
     }
-    return 0;
+    return OFFLOAD_ERR_RUN;
 }
 
 /* Device time of a copy: one command, or a map and its unmap. */
@@ -239,7 +243,8 @@ static enum offload_status run_job(struct opencl_state *st, const struct job *jo
 
     /* Copy in. */
     double t0 = offload_now();
-    if (!enqueue_copy_in(st, job, in, &ev_a, &ev_b) || !CL_OK("clFinish", clFinish(st->queue)))
+    if (enqueue_copy_in(st, job, in, &ev_a, &ev_b) != OFFLOAD_OK ||
+        !CL_OK("clFinish", clFinish(st->queue)))
         goto fail;
     t.copy_in = offload_now() - t0;
     t.event_copy_in = copy_event_time(ev_a, ev_b);
@@ -261,7 +266,8 @@ static enum offload_status run_job(struct opencl_state *st, const struct job *jo
 
     /* Copy out. */
     t0 = offload_now();
-    if (!enqueue_copy_out(st, job, out, &ev_a, &ev_b) || !CL_OK("clFinish", clFinish(st->queue)))
+    if (enqueue_copy_out(st, job, out, &ev_a, &ev_b) != OFFLOAD_OK ||
+        !CL_OK("clFinish", clFinish(st->queue)))
         goto fail;
     t.copy_out = offload_now() - t0;
     t.event_copy_out = copy_event_time(ev_a, ev_b);

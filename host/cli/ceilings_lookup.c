@@ -1,0 +1,78 @@
+/* The ceilings a result is judged against: the backend's own, from the
+ * cache or measured now, and for a device that is the host CPU the best of
+ * its own and the host's at its thread count. */
+
+#include "commands.h"
+#include "ceilings.h"
+#include "options.h"
+#include "message.h"
+
+/* The ceilings a backend measured on its own device, cached. */
+static enum offload_status own_ceilings(const struct cli *c, const struct backend_ops *ops,
+                                        void *state, const struct backend_info *info,
+                                        struct ceilings *out)
+{
+    int from_cache = 0;
+    char path[1024];
+    int recalibrate = c->given[OPT_RECALIBRATE];
+    /* --no-calibrate: no ceilings, and the cache is neither read nor written. */
+    if (c->given[OPT_NO_CALIBRATE])
+        return OFFLOAD_UNAVAILABLE;
+    if (!recalibrate && ceilings_load(ops->name, info, out) != OFFLOAD_OK) {
+        offload_error("measuring the ceilings of %s on %s (once; cached in %s)\n", ops->name,
+                      info->device,
+                      ceilings_cache_dir(path, sizeof path) ? path : "no cache directory");
+    }
+    return ceilings_get(ops, state, info, recalibrate, out, &from_cache);
+}
+
+/* The host CPU's ceilings on `threads` threads, as the threaded host
+ * backend measures them (OpenMP, with and without streaming stores, each
+ * kernel's access pattern). OFFLOAD_UNAVAILABLE when no such backend. */
+static enum offload_status host_ceilings(const struct cli *c, int threads, struct ceilings *out)
+{
+    const struct backend_ops *host = NULL;
+    for (size_t i = 0; i < offload_backend_count && !host; i++)
+        if (offload_backends[i]->caps.threads)
+            host = offload_backends[i];
+    if (!host)
+        return OFFLOAD_UNAVAILABLE;
+    struct backend_config cfg = make_config(c, host, threads, NULL, MEM_COPY);
+    cfg.quiet = 1;
+    struct backend_info info = {0};
+    void *state = NULL;
+    enum offload_status st = host->init(&cfg, &state, &info);
+    if (st != OFFLOAD_OK)
+        return st;
+    st = own_ceilings(c, host, state, &info, out);
+    host->fini(state);
+    return st;
+}
+
+static double larger(double a, double b)
+{
+    return a > b ? a : b;
+}
+
+enum offload_status backend_ceilings(const struct cli *c, const struct backend_ops *ops,
+                                     void *state, const struct backend_info *info,
+                                     struct ceilings *out)
+{
+    enum offload_status st = own_ceilings(c, ops, state, info, out);
+    if (st != OFFLOAD_OK || info->host_threads <= 0 || !ops->caps.device_selectors)
+        return st;
+    /* A ceiling belongs to the hardware: a device that is the host CPU
+     * (PoCL) is judged against the best either method measured on those
+     * cores, so its share and the threaded backend's compare directly. */
+    struct ceilings host;
+    if (host_ceilings(c, info->host_threads, &host) != OFFLOAD_OK)
+        return OFFLOAD_OK; /* its own ceilings still hold */
+    out->stream_copy = larger(out->stream_copy, host.stream_copy);
+    out->stream_triad = larger(out->stream_triad, host.stream_triad);
+    out->stream_read = larger(out->stream_read, host.stream_read);
+    out->convert_f64_f32 = larger(out->convert_f64_f32, host.convert_f64_f32);
+    out->sqrt_f64 = larger(out->sqrt_f64, host.sqrt_f64);
+    out->sqrt_f32 = larger(out->sqrt_f32, host.sqrt_f32);
+    out->compare_i8 = larger(out->compare_i8, host.compare_i8);
+    return OFFLOAD_OK;
+}

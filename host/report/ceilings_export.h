@@ -1,0 +1,37 @@
+#ifndef OFFLOAD_CEILINGS_EXPORT_H
+#define OFFLOAD_CEILINGS_EXPORT_H
+
+/* What `offload calibrate --format csv|json` writes: each backend's
+ * ceilings (every rate, when, and whether from the cache). */
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "backend.h"
+#include "export.h"
+#include "fileio.h"
+
+#define MAX_CALIBRATED 32
+
+/* One backend's ceilings, kept for the export. */
+struct calibrated {
+    char label[64]; /* as given in --backends: opencl:0.0 */
+    const char *backend;
+    struct backend_info info;
+    struct ceilings ceil;
+    int from_cache;
+};
+
+struct calibration_set {
+    struct calibrated items[MAX_CALIBRATED];
+    size_t count;
+};
+
+/* The rates a row carries, in column order. */
+#define RATE_FIELDS 10
+
+/* A writer for write_file_atomic; ctx: a struct calibration_set. JSON for
+ * FORMAT_JSON, else CSV. */
+file_writer_fn calibration_writer(enum export_format format);
+
+#endif
