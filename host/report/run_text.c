@@ -61,7 +61,11 @@ void report_run(FILE *f, const char *backend_name, const struct backend_info *in
 {
     char a[32], b[32];
     fprintf(f, "kernel     %s (%s)\n", kernel_name(in->kernel), algorithm_name(in->alg));
-    fprintf(f, "backend    %s: %s\n", backend_name, info->device);
+    fprintf(f, "backend    %s: %s", backend_name, info->device);
+    if (res->ranks > 1)
+        fprintf(f, ", on %d ranks (each rank runs its share on its own %s)", res->ranks,
+                backend_name);
+    fputc('\n', f);
     if (info->platform[0])
         fprintf(f, "platform   %s (driver %s)%s\n", info->platform, info->driver,
                 info->unified_memory ? "; the device shares host memory (unified)" : "");
@@ -81,9 +85,11 @@ void report_run(FILE *f, const char *backend_name, const struct backend_info *in
     if (set->repeat <= 0)
         fprintf(f, ", repeated for at least %s", format_seconds(set->min_time, b, sizeof b));
     fputc('\n', f);
+    report_phase(f, "distribute", &res->stats[PHASE_DISTRIBUTE]);
     report_phase(f, "copy-in", &res->stats[PHASE_COPY_IN]);
     report_phase(f, "kernel", &res->stats[PHASE_KERNEL]);
     report_phase(f, "copy-out", &res->stats[PHASE_COPY_OUT]);
+    report_phase(f, "collect", &res->stats[PHASE_COLLECT]);
     report_phase(f, "total", &res->stats[PHASE_TOTAL]);
     if (res->stats[PHASE_KERNEL].outliers)
         fprintf(f,

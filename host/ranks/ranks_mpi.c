@@ -1,0 +1,251 @@
+/* Ranks over MPI (Open MPI, MPICH): built with OFFLOAD_MPI. */
+#include "ranks.h"
+
+#include <limits.h>
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "message.h"
+#include "timing.h"
+#include "workload.h"
+
+static struct {
+    int joined; /* MPI_Init was called by ranks_start */
+    int count, me, local;
+    char phrase[32];
+} job = {0, 1, 0, 0, ""};
+
+/* Launchers set these in every process they start (Open MPI, PMI, PMIx):
+ * without one the process is on its own and never touches MPI, so a plain
+ * `offload run` stays as fast and as quiet as a build without MPI. */
+static int launched_by_mpi(void)
+{
+    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK",
+                                       "MPI_LOCALNRANKS"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        if (getenv(vars[i]))
+            return 1;
+    return 0;
+}
+
+enum offload_status ranks_start(int *argc, char ***argv)
+{
+    if (job.joined || !launched_by_mpi())
+        return OFFLOAD_OK;
+    if (MPI_Init(argc, argv) != MPI_SUCCESS) {
+        offload_error("MPI_Init failed: start offload with mpirun, or without it for one "
+                      "process\n");
+        return OFFLOAD_ERR_RUN;
+    }
+    job.joined = 1;
+    MPI_Comm_size(MPI_COMM_WORLD, &job.count);
+    MPI_Comm_rank(MPI_COMM_WORLD, &job.me);
+    /* The node-local rank picks this rank's device (one rank per GPU). */
+    MPI_Comm node;
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, job.me, MPI_INFO_NULL, &node);
+    MPI_Comm_rank(node, &job.local);
+    MPI_Comm_free(&node);
+    if (job.count > 1)
+        snprintf(job.phrase, sizeof job.phrase, "on %d ranks", job.count);
+    offload_message_rank(job.me, job.count);
+    return OFFLOAD_OK;
+}
+
+void ranks_stop(int status)
+{
+    (void)status;
+    if (job.joined)
+        MPI_Finalize();
+    job.joined = 0;
+}
+
+int ranks_count(void)
+{
+    return job.count;
+}
+
+int ranks_me(void)
+{
+    return job.me;
+}
+
+int ranks_local(void)
+{
+    return job.local;
+}
+
+const char *ranks_phrase(void)
+{
+    return job.phrase;
+}
+
+/* Statuses ordered by how much they say: a usage error names the fix. */
+static int severity(enum offload_status s)
+{
+    switch (s) {
+    case OFFLOAD_OK:
+        return 0;
+    case OFFLOAD_UNAVAILABLE:
+        return 1;
+    case OFFLOAD_ERR_RUN:
+        return 2;
+    case OFFLOAD_ERR_USAGE:
+        return 3;
+    }
+    return 2;
+}
+
+enum offload_status ranks_agree(enum offload_status mine)
+{
+    if (!job.joined)
+        return mine;
+    int mine_level = severity(mine), worst = 0;
+    MPI_Allreduce(&mine_level, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    static const enum offload_status by_level[] = {OFFLOAD_OK, OFFLOAD_UNAVAILABLE,
+                                                   OFFLOAD_ERR_RUN, OFFLOAD_ERR_USAGE};
+    return by_level[worst];
+}
+
+int ranks_share_int(int value)
+{
+    if (job.joined)
+        MPI_Bcast(&value, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    return value;
+}
+
+void ranks_share(size_t n, int r, size_t *first, size_t *count)
+{
+    size_t parts = (size_t)job.count, part = (size_t)r;
+    *first = n / parts * part + (part < n % parts ? part : n % parts);
+    *count = n / parts + (part < n % parts);
+}
+
+/* Byte counts and offsets of every rank's share of n items of item_bytes,
+ * as MPI's v-collectives take them; OFFLOAD_ERR_USAGE past MPI's int counts. */
+static enum offload_status share_bytes(size_t n, size_t item_bytes, int *counts, int *displs)
+{
+    for (int r = 0; r < job.count; r++) {
+        size_t first, count;
+        ranks_share(n, r, &first, &count);
+        if ((first + count) * item_bytes > INT_MAX) {
+            offload_error("%zu items of %zu bytes are more than one MPI message takes (2 GiB); "
+                          "use a smaller size or more ranks\n",
+                          n, item_bytes);
+            return OFFLOAD_ERR_USAGE;
+        }
+        counts[r] = (int)(count * item_bytes);
+        displs[r] = (int)(first * item_bytes);
+    }
+    return OFFLOAD_OK;
+}
+
+/* This rank's input: the share of the items (sqrt's values, scores' rows)
+ * scattered from rank 0, or for a kernel whose every output reads every
+ * input (sumsqrt) all of it, broadcast, with this rank's share of outputs. */
+struct local_input {
+    struct kernel_input in;
+    struct genotype_matrix matrix;
+    void *owned;
+};
+
+static enum offload_status distribute(const struct kernel_input *in, struct local_input *l,
+                                      int *counts, int *displs)
+{
+    const struct kernel_spec *spec = kernel_spec_of(in->kernel);
+    l->in = *in;
+    size_t items = kernel_output_items(in), first, count;
+    ranks_share(items, job.me, &first, &count);
+    if (spec->reads_every_input) {
+        size_t bytes = in->n * sizeof(double);
+        if (bytes > INT_MAX) {
+            offload_error("%zu inputs are more than one MPI broadcast takes (2 GiB); use a "
+                          "smaller size\n",
+                          in->n);
+            return OFFLOAD_ERR_USAGE;
+        }
+        l->owned = job.me == 0 ? NULL : workload_alloc(bytes ? bytes : 64);
+        if (job.me != 0 && !l->owned)
+            return OFFLOAD_ERR_RUN;
+        double *values = job.me == 0 ? (double *)in->in : l->owned;
+        MPI_Bcast(values, (int)bytes, MPI_BYTE, 0, MPI_COMM_WORLD);
+        l->in.in = values;
+        l->in.out_first = first;
+        l->in.out_count = count;
+        return OFFLOAD_OK;
+    }
+    size_t item_bytes = spec->input == INPUT_VALUES ? sizeof(double) : in->matrix->cols;
+    enum offload_status st = share_bytes(items, item_bytes, counts, displs);
+    if (st != OFFLOAD_OK)
+        return st;
+    l->owned = workload_alloc(count > 0 ? count * item_bytes : 64);
+    if (!l->owned)
+        return OFFLOAD_ERR_RUN;
+    const void *from = spec->input == INPUT_VALUES ? (const void *)in->in : in->matrix->calls;
+    MPI_Scatterv(from, counts, displs, MPI_BYTE, l->owned, counts[job.me], MPI_BYTE, 0,
+                 MPI_COMM_WORLD);
+    if (spec->input == INPUT_VALUES) {
+        l->in.n = count;
+        l->in.in = l->owned;
+    } else {
+        l->matrix = *in->matrix;
+        l->matrix.rows = count;
+        l->matrix.calls = l->owned;
+        l->matrix.row_ids = in->matrix->row_ids ? in->matrix->row_ids + first : NULL;
+        l->in.matrix = &l->matrix;
+    }
+    return OFFLOAD_OK;
+}
+
+enum offload_status ranks_run(const struct backend_ops *ops, void *state,
+                              const struct kernel_input *in, void *out, struct phase_times *t)
+{
+    if (!job.joined || job.count == 1) /* nothing to move: the run of one process */
+        return ops->run[in->kernel](state, in, out, t);
+    *t = phase_times_none();
+    int *counts = calloc((size_t)job.count * 2, sizeof *counts);
+    if (!counts) {
+        offload_error("out of memory for %d ranks' shares\n", job.count);
+        return ranks_agree(OFFLOAD_ERR_RUN);
+    }
+    int *displs = counts + job.count;
+    struct local_input l;
+    memset(&l, 0, sizeof l);
+    double t0 = offload_now();
+    enum offload_status st = ranks_agree(distribute(in, &l, counts, displs));
+    t->distribute = offload_now() - t0;
+
+    /* Each rank runs its share; the agreement after it waits for the
+     * slowest, so rank 0's kernel phase is the slowest rank's. */
+    size_t items = kernel_output_items(in), first, count;
+    ranks_share(items, job.me, &first, &count);
+    size_t item_out = kernel_spec_of(in->kernel)->output_item_bytes;
+    void *mine = st == OFFLOAD_OK ? workload_alloc(count > 0 ? count * item_out : 64) : NULL;
+    struct phase_times local = phase_times_none();
+    double t1 = offload_now();
+    if (st == OFFLOAD_OK && count > 0)
+        st = mine ? ops->run[in->kernel](state, &l.in, mine, &local) : OFFLOAD_ERR_RUN;
+    st = ranks_agree(st);
+    double ran = offload_now() - t1;
+    t->copy_in = local.copy_in;
+    t->copy_out = local.copy_out;
+    t->event_copy_in = local.event_copy_in;
+    t->event_kernel = local.event_kernel;
+    t->event_copy_out = local.event_copy_out;
+    t->kernel = ran - (local.copy_in > 0 ? local.copy_in : 0) -
+                (local.copy_out > 0 ? local.copy_out : 0);
+
+    if (st == OFFLOAD_OK) {
+        double t2 = offload_now();
+        st = share_bytes(items, item_out, counts, displs);
+        if (st == OFFLOAD_OK)
+            MPI_Gatherv(mine, counts[job.me], MPI_BYTE, out, counts, displs, MPI_BYTE, 0,
+                        MPI_COMM_WORLD);
+        t->collect = offload_now() - t2;
+    }
+    workload_free(mine);
+    workload_free(l.owned);
+    free(counts);
+    return st;
+}
