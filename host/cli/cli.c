@@ -447,11 +447,11 @@ static enum offload_status join_ranks(struct cli *c)
     if (ranks_count() == 1)
         return OFFLOAD_OK;
     int splits = c->command_bit == CMD_RUN || c->command_bit == CMD_COMPARE ||
-                 c->command_bit == CMD_SWEEP;
+                 c->command_bit == CMD_SWEEP || c->command_bit == CMD_CALIBRATE;
     if (!splits)
         return ranks_me() != 0 ? OFFLOAD_ERR_USAGE
-                               : usage_error("%s does not run across MPI ranks yet (run, compare "
-                                             "and sweep do): start it without mpirun, or with "
+                               : usage_error("%s does not run across MPI ranks yet (run, compare, "
+                                             "sweep and calibrate do): start it without mpirun, or with "
                                              "mpirun -n 1",
                                              c->command);
     if (ranks_me() != 0) {

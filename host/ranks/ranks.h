@@ -38,6 +38,21 @@ int ranks_share_int(int value);
  * first n % R ranks get one more. */
 void ranks_share(size_t n, int r, size_t *first, size_t *count);
 
+/* The link between rank 0 and rank R-1 (another node, when ranks are
+ * spread one per node) at one message size, measured as the OSU
+ * micro-benchmarks do: latency is half a ping-pong round trip, bandwidth a
+ * window of messages in flight one way, then the other. */
+struct link_point {
+    size_t bytes;
+    double latency_s;     /* half round trip, best of the repeats */
+    double to_last_bps;   /* rank 0 -> rank R-1, bytes/s */
+    double from_last_bps; /* rank R-1 -> rank 0, bytes/s */
+};
+#define LINK_POINTS 6
+/* Every rank calls it; rank 0's points are the ones filled. Outside a job
+ * (one rank) OFFLOAD_UNAVAILABLE: there is no link. */
+enum offload_status ranks_measure_link(struct link_point points[LINK_POINTS]);
+
 /* Bytes one call moves between ranks: the shares of the input sent to the
  * other ranks (all of it to each, for sumsqrt) and their outputs sent back. */
 double ranks_bytes_moved(const struct kernel_input *in, int ranks);

@@ -249,3 +249,95 @@ enum offload_status ranks_run(const struct backend_ops *ops, void *state,
     free(counts);
     return st;
 }
+
+/* Message sizes of the link measurement: latency at the small end,
+ * bandwidth at the large (OSU's osu_latency and osu_bw). */
+static const size_t link_sizes[LINK_POINTS] = {8, 1024, 65536, 1 << 20, 8 << 20, 32 << 20};
+#define LINK_WINDOW 8  /* messages in flight per bandwidth round (osu_bw uses 64) */
+#define LINK_REPEATS 5 /* rounds per size; the best is kept */
+
+/* One way, from `from` to `to`: LINK_WINDOW messages of bytes in flight,
+ * then a one-byte acknowledgement; bytes/s of the best round (rank from). */
+static double one_way(int from, int to, char *buf, size_t bytes)
+{
+    MPI_Request req[LINK_WINDOW];
+    double best = 0;
+    char ack = 0;
+    for (int round = 0; round < LINK_REPEATS; round++) {
+        MPI_Barrier(MPI_COMM_WORLD);
+        double t0 = MPI_Wtime();
+        if (job.me == from) {
+            for (int w = 0; w < LINK_WINDOW; w++)
+                MPI_Isend(buf + (size_t)w * bytes, (int)bytes, MPI_BYTE, to, 1, MPI_COMM_WORLD,
+                          &req[w]);
+            MPI_Waitall(LINK_WINDOW, req, MPI_STATUSES_IGNORE);
+            MPI_Recv(&ack, 1, MPI_BYTE, to, 2, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            double s = MPI_Wtime() - t0;
+            if (s > 0 && LINK_WINDOW * (double)bytes / s > best)
+                best = LINK_WINDOW * (double)bytes / s;
+        } else if (job.me == to) {
+            for (int w = 0; w < LINK_WINDOW; w++)
+                MPI_Irecv(buf + (size_t)w * bytes, (int)bytes, MPI_BYTE, from, 1, MPI_COMM_WORLD,
+                          &req[w]);
+            MPI_Waitall(LINK_WINDOW, req, MPI_STATUSES_IGNORE);
+            MPI_Send(&ack, 1, MPI_BYTE, from, 2, MPI_COMM_WORLD);
+        }
+    }
+    return best;
+}
+
+/* Half the best ping-pong round trip between rank 0 and `peer`. */
+static double ping_pong(int peer, char *buf, size_t bytes)
+{
+    int iterations = bytes <= 65536 ? 100 : 10;
+    double best = -1;
+    for (int round = 0; round < LINK_REPEATS; round++) {
+        MPI_Barrier(MPI_COMM_WORLD);
+        double t0 = MPI_Wtime();
+        for (int i = 0; i < iterations; i++) {
+            if (job.me == 0) {
+                MPI_Send(buf, (int)bytes, MPI_BYTE, peer, 3, MPI_COMM_WORLD);
+                MPI_Recv(buf, (int)bytes, MPI_BYTE, peer, 3, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            } else if (job.me == peer) {
+                MPI_Recv(buf, (int)bytes, MPI_BYTE, 0, 3, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+                MPI_Send(buf, (int)bytes, MPI_BYTE, 0, 3, MPI_COMM_WORLD);
+            }
+        }
+        double half = (MPI_Wtime() - t0) / iterations / 2;
+        if (best < 0 || half < best)
+            best = half;
+    }
+    return best;
+}
+
+enum offload_status ranks_measure_link(struct link_point points[LINK_POINTS])
+{
+    if (!job.joined || job.count < 2)
+        return OFFLOAD_UNAVAILABLE;
+    int last = job.count - 1;
+    size_t largest = link_sizes[LINK_POINTS - 1];
+    int involved = job.me == 0 || job.me == last;
+    char *buf = involved ? workload_alloc(largest * LINK_WINDOW) : NULL;
+    enum offload_status st = ranks_agree(involved && !buf ? OFFLOAD_ERR_RUN : OFFLOAD_OK);
+    if (st != OFFLOAD_OK) {
+        offload_error("cannot allocate %zu bytes to measure the link\n", largest * LINK_WINDOW);
+        workload_free(buf);
+        return st;
+    }
+    if (buf)
+        memset(buf, 1, largest * LINK_WINDOW); /* touched: no page faults in the timing */
+    for (size_t i = 0; i < LINK_POINTS; i++) {
+        points[i].bytes = link_sizes[i];
+        points[i].latency_s = ping_pong(last, buf, link_sizes[i]);
+        points[i].to_last_bps = one_way(0, last, buf, link_sizes[i]);
+        double back = one_way(last, 0, buf, link_sizes[i]);
+        /* The sender measured it: rank R-1 tells rank 0. */
+        if (job.me == last)
+            MPI_Send(&back, 1, MPI_DOUBLE, 0, 4, MPI_COMM_WORLD);
+        else if (job.me == 0)
+            MPI_Recv(&points[i].from_last_bps, 1, MPI_DOUBLE, last, 4, MPI_COMM_WORLD,
+                     MPI_STATUS_IGNORE);
+    }
+    workload_free(buf);
+    return OFFLOAD_OK;
+}

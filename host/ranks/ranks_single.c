@@ -50,6 +50,12 @@ void ranks_share(size_t n, int r, size_t *first, size_t *count)
     *count = n;
 }
 
+enum offload_status ranks_measure_link(struct link_point points[LINK_POINTS])
+{
+    (void)points;
+    return OFFLOAD_UNAVAILABLE;
+}
+
 enum offload_status ranks_run(const struct backend_ops *ops, void *state,
                               const struct kernel_input *in, void *out, struct phase_times *t)
 {
