@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "ranks.h"
 #include "lineup.h"
 #include "progress.h"
 #include "run_text.h"
@@ -117,15 +118,16 @@ static int compare_group(struct cli *c, enum offload_kernel k, enum offload_algo
 {
     struct prepared_input p;
     enum offload_status st =
-        prepare_input(c, k, algo, c->given[OPT_SIZE] ? c->size : 0, c->percent[0], &p);
+        ranks_agree(prepare_input(c, k, algo, c->given[OPT_SIZE] ? c->size : 0, c->percent[0], &p));
     if (st != OFFLOAD_OK) {
         prepared_free(&p);
         return offload_exit_code(st);
     }
     char work[160], size[64];
     describe_size(&p, size, sizeof size);
-    fprintf(c->human, "\n%s (%s), %s: %s\n", kernel_name(k), algorithm_name(algo), size,
-            describe_work(&p.input, work, sizeof work));
+    fprintf(c->human, "\n%s (%s), %s: %s%s%s\n", kernel_name(k), algorithm_name(algo), size,
+            describe_work(&p.input, work, sizeof work), ranks_count() > 1 ? "; " : "",
+            ranks_count() > 1 ? ranks_phrase() : "");
     long recs[MAX_BENCH_BACKENDS];
     size_t backend_of[MAX_BENCH_BACKENDS], n = 0;
     for (size_t i = 0; i < nb; i++) {

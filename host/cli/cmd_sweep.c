@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lineup.h"
+#include "ranks.h"
 #include "parse.h"
 #include "progress.h"
 #include "stats.h"
@@ -113,7 +114,7 @@ static int run_points(struct cli *c, enum offload_kernel k, const struct sweep_p
         struct prepared_input p;
         double percent = by_percent ? pts->percents[pi] : 100;
         enum offload_status st =
-            prepare_input(c, k, alg, by_percent ? 0 : pts->sizes[pi], percent, &p);
+            ranks_agree(prepare_input(c, k, alg, by_percent ? 0 : pts->sizes[pi], percent, &p));
         if (st != OFFLOAD_OK) {
             prepared_free(&p);
             int rc = offload_exit_code(st);

@@ -5,6 +5,7 @@
 #   wrong_file      rank 1 reads a file that is not there: every rank ends,
 #                   rank 1 says why, exit non-zero
 #   missing_device  --backend opencl on 2 ranks of a one-device node
+#   lineup          COMMAND_LINE (compare or sweep) on 2 ranks: the one process's checksums
 #   link            calibrate on 2 ranks measures the link by message size
 #   refused         a command that does not split over ranks says so
 file(REMOVE_RECURSE "${WORKDIR}")
@@ -80,6 +81,37 @@ elseif(MODE STREQUAL "missing_device")
   if(rc EQUAL 0 OR NOT err MATCHES "offload: rank ${ndevices} of ${n}: opencl: this node's rank ${ndevices} has no device"
      OR err MATCHES "offload: rank 0 of")
     message(FATAL_ERROR "no device for rank ${ndevices} of ${n}: exit ${rc}\n${out}\n${err}")
+  endif()
+elseif(MODE STREQUAL "lineup")
+  # compare (or sweep) on 2 ranks: every row's checksum is the one process's,
+  # and every row says 2 ranks.
+  separate_arguments(command_line UNIX_COMMAND "${COMMAND_LINE}")
+  foreach(n 0 2)
+    set(cmd ${EXE} ${command_line} --backends serial,openmp --repeat 1 --no-calibrate
+            --format json --output ${WORKDIR}/lineup${n}.json)
+    if(n GREATER 0)
+      set(cmd ${MPIEXEC} ${flags} -n ${n} ${cmd})
+    endif()
+    execute_process(COMMAND ${cmd} WORKING_DIRECTORY ${WORKDIR} RESULT_VARIABLE rc
+                    OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "${COMMAND_LINE} (${n} ranks): exit ${rc}\n${out}\n${err}")
+    endif()
+    file(READ ${WORKDIR}/lineup${n}.json json)
+    string(JSON count LENGTH "${json}" results)
+    math(EXPR last "${count} - 1")
+    set(list_${n} "")
+    foreach(i RANGE ${last})
+      string(JSON sum GET "${json}" results ${i} checksum)
+      string(JSON r GET "${json}" results ${i} ranks)
+      if(n GREATER 0 AND NOT r EQUAL n)
+        message(FATAL_ERROR "row ${i} says ranks ${r}")
+      endif()
+      list(APPEND list_${n} "${sum}")
+    endforeach()
+  endforeach()
+  if(NOT list_0 STREQUAL list_2 OR NOT list_0)
+    message(FATAL_ERROR "checksums on 2 ranks ${list_2}, one process ${list_0}")
   endif()
 elseif(MODE STREQUAL "link")
   # calibrate on 2 ranks measures the link: six sizes, every figure measured.
