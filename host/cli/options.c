@@ -21,7 +21,8 @@ static const struct command_spec commands[] = {
      "here is reported and skipped (exit status 3 when the others ran)."},
     {"run", CMD_RUN, "KERNEL [options]", VALUE_KERNEL, "one kernel on one backend",
      "Runs one kernel ({kernels}) on one backend, times each phase, checks the result "
-     "against the serial reference and says what bounds it."},
+     "against the serial reference and says what bounds it. Under mpirun -n R (a build with "
+     "MPI) the call is split over the R ranks, with distribute and collect phases."},
     {"sweep", CMD_SWEEP, "KERNEL [options]", VALUE_KERNEL,
      "time against size per backend, scaling exponent",
      "Times one kernel over a range of sizes on each backend, fits the scaling exponent k "
@@ -47,7 +48,8 @@ static const struct command_spec commands[] = {
      "Measures what each backend's device can do at best: memory bandwidth (STREAM copy and "
      "triad), float64 and float32 sqrt throughput, host<->device transfer bandwidth for each "
      "memory mode and kernel launch latency. Results are cached per device and used by run, "
-     "compare and sweep for verdicts."},
+     "compare and sweep for verdicts. Under mpirun -n R (a build with MPI) it measures the "
+     "link between the ranks instead: latency and bandwidth both ways by message size."},
     {"report", CMD_REPORT, "FILE... [options]", VALUE_FILE,
      "saved runs (JSON exports) side by side, nothing run",
      "Shows saved runs side by side without running anything: each FILE is a JSON export "
