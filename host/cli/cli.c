@@ -447,18 +447,22 @@ static enum offload_status join_ranks(struct cli *c)
     if (ranks_count() == 1)
         return OFFLOAD_OK;
     int splits = c->command_bit == CMD_RUN || c->command_bit == CMD_COMPARE ||
-                 c->command_bit == CMD_SWEEP || c->command_bit == CMD_CALIBRATE;
+                 c->command_bit == CMD_SWEEP || c->command_bit == CMD_CALIBRATE ||
+                 c->command_bit == CMD_MARKERS;
     if (!splits)
         return ranks_me() != 0 ? OFFLOAD_ERR_USAGE
                                : usage_error("%s does not run across MPI ranks yet (run, compare, "
-                                             "sweep and calibrate do): start it without mpirun, or with "
+                                             "sweep, calibrate and markers do): start it without mpirun, or with "
                                              "mpirun -n 1",
                                              c->command);
     if (ranks_me() != 0) {
         if (!freopen("/dev/null", "w", stdout))
             return OFFLOAD_ERR_RUN;
+        c->human = stdout; /* reports that go to stderr when stdout carries data */
         c->value[OPT_OUTPUT] = NULL;
         c->given[OPT_OUTPUT] = 0;
+        c->value[OPT_WITH_HEADERS] = NULL;
+        c->given[OPT_WITH_HEADERS] = 0;
         c->given[OPT_NO_CALIBRATE] = 1;
         c->given[OPT_RECALIBRATE] = 0;
     }

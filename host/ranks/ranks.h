@@ -15,6 +15,7 @@
 
 #include "backend.h"
 #include "kernels.h"
+#include "markers.h"
 #include "status.h"
 
 /* Joins the MPI job when launched by one (MPI_Init), else does nothing. */
@@ -52,6 +53,14 @@ struct link_point {
 /* Every rank calls it; rank 0's points are the ones filled. Outside a job
  * (one rank) OFFLOAD_UNAVAILABLE: there is no link. */
 enum offload_status ranks_measure_link(struct link_point points[LINK_POINTS]);
+
+/* offload markers across ranks: each rank scores its share of the patterns
+ * (whole blocks of plane words) on `threads` host threads, and every rank
+ * gathers every score (the reduce phase, times.reduce), so each rank makes
+ * the picks one process makes, ties included: upstream breaks them by the
+ * argsort of all the scores. Outside a job, the OpenMP engine. threads must
+ * outlive the engine. */
+struct markers_engine ranks_markers_engine(int *threads);
 
 /* Bytes one call moves between ranks: the shares of the input sent to the
  * other ranks (all of it to each, for sumsqrt) and their outputs sent back. */

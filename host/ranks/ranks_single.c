@@ -56,6 +56,11 @@ enum offload_status ranks_measure_link(struct link_point points[LINK_POINTS])
     return OFFLOAD_UNAVAILABLE;
 }
 
+struct markers_engine ranks_markers_engine(int *threads)
+{
+    return markers_engine_openmp(threads);
+}
+
 enum offload_status ranks_run(const struct backend_ops *ops, void *state,
                               const struct kernel_input *in, void *out, struct phase_times *t)
 {

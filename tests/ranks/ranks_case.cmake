@@ -64,7 +64,7 @@ if(MODE STREQUAL "equal")
 elseif(MODE STREQUAL "wrong_file")
   # The same command line on both ranks, but rank 1 is given a missing table.
   execute_process(COMMAND ${MPIEXEC} ${flags} -n 2 sh -c
-      "if [ \"\${OMPI_COMM_WORLD_RANK:-\${PMI_RANK:-0}}\" = 1 ]; then d=${WORKDIR}/missing.csv; else d=${DATA}/AppleGenotypes.csv; fi; exec \"${EXE}\" run scores --backend openmp --data \"\$d\" --no-calibrate --repeat 1"
+      "if [ \"\${OMPI_COMM_WORLD_RANK:-\${PMI_RANK:-0}}\" = 1 ]; then d=${WORKDIR}/missing.csv; else d=${DATA}/AppleGenotypes.csv; fi; exec \"${EXE}\" ${WRONG_COMMAND}"
       WORKING_DIRECTORY ${WORKDIR} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(rc EQUAL 0 OR NOT err MATCHES "offload: rank 1 of 2: [^\n]*missing.csv" OR err MATCHES "offload: rank 0")
     message(FATAL_ERROR "a missing file on rank 1: exit ${rc}\n${out}\n${err}")
@@ -123,11 +123,11 @@ elseif(MODE STREQUAL "link")
     message(FATAL_ERROR "link on 2 ranks: exit ${rc}, ${nrows} rows\n${out}\n${err}")
   endif()
 elseif(MODE STREQUAL "refused")
-  execute_process(COMMAND ${MPIEXEC} ${flags} -n 2 ${EXE} markers ${DATA}/AppleGenotypes.csv
+  execute_process(COMMAND ${MPIEXEC} ${flags} -n 2 ${EXE} scores ${DATA}/AppleGenotypes.csv --output x.csv
                   WORKING_DIRECTORY ${WORKDIR} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(rc EQUAL 0 OR NOT err MATCHES "rank 0 of 2: markers does not run across MPI ranks yet"
+  if(rc EQUAL 0 OR NOT err MATCHES "rank 0 of 2: scores does not run across MPI ranks yet"
      OR err MATCHES "rank 1 of 2")
-    message(FATAL_ERROR "markers on 2 ranks: exit ${rc}\n${out}\n${err}")
+    message(FATAL_ERROR "scores on 2 ranks: exit ${rc}\n${out}\n${err}")
   endif()
   file(GLOB written ${WORKDIR}/*)
   if(written)
