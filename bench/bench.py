@@ -26,6 +26,7 @@ interpreter has no numba, the script restarts itself under `python3` or
 
 import argparse
 import datetime
+from dataclasses import dataclass, field
 import importlib.util
 import json
 import math
@@ -284,7 +285,7 @@ def offload_version(log, offload):
 
 
 # --------------------------------------------------------------------------
-# Main
+# Options
 
 
 def parse_args(argv):
@@ -345,29 +346,136 @@ def split(total, rounds):
     return max(1, math.ceil(total / rounds))
 
 
+# --------------------------------------------------------------------------
+# One run: what its steps share, and what its report shows
+
+
+@dataclass
+class Run:
+    """What the steps of one benchmark run share: the options, the offload
+    binary, the commands run, the report's header (info) and its checks,
+    and the numpy, numba and tutorial modules, imported once numba's thread
+    count is set."""
+    args: argparse.Namespace
+    offload: str
+    log: Log
+    info: dict
+    load_start: list
+    pocl_env: dict
+    np: object
+    numba: object
+    nt: object
+    checks: list = field(default_factory=list)
+
+
+@dataclass
+class Inputs:
+    """The numba side's inputs, at the sizes offload is given."""
+    x_sqrt: object
+    x_sum: object
+    ids: list
+    matrix: object
+
+
+@dataclass
+class ScriptTimes:
+    """The whole scoring script, as two processes: wall times, the best
+    lines each printed, why one failed, and the numba script's own
+    breakdown of each run (by its wall time)."""
+    walls: dict = field(default_factory=lambda: {"numba": [], "offload": []})
+    best_lines: dict = field(default_factory=lambda: {"numba": set(), "offload": set()})
+    errors: dict = field(default_factory=dict)
+    parts: dict = field(default_factory=dict)
+
+    def best(self, which):
+        return min(self.walls[which]) if self.walls[which] else None
+
+    def lines_ok(self):
+        return (len(self.best_lines["numba"]) == 1 and
+                self.best_lines["numba"] == self.best_lines["offload"])
+
+
+@dataclass
+class Report:
+    """Everything the text and Markdown reports show."""
+    info: dict
+    sizes: str
+    kern_head: list
+    rows: list
+    ceil_rows: list
+    script_rows: list
+    targets: list
+    checks: list
+    notes: list
+    commands: list
+    fails: int
+
+
+KERNEL_HEAD = ["kernel", "numba", "offload OpenMP", "numba/OpenMP", "offload OpenCL",
+               "OpenCL/OpenMP", "offload fast", "numba/fast"]
+# The offload configurations timed for each kernel, beside numba.
+KERNEL_PLAN = {"sqrt": ["openmp", "opencl"], "sumsqrt": ["openmp", "opencl", "fast"],
+               "scores": ["openmp", "opencl", "fast"]}
+
+
+def progress(msg):
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------
+# Main
+
+
 def main(argv):
     a = parse_args(argv)
     ensure_numba_python()
-    T = a.threads
     # numba reads NUMBA_NUM_THREADS when it is first imported.
-    os.environ["NUMBA_NUM_THREADS"] = str(T)
+    os.environ["NUMBA_NUM_THREADS"] = str(a.threads)
     log = Log()
+    offload = offload_or_die(a)
+    np, numba, nt, import_s = import_numba(a.threads)
+    info, load_start = machine_info(a, log, offload, np, numba)
+    T = str(a.threads)
+    run = Run(args=a, offload=offload, log=log, info=info, load_start=load_start,
+              pocl_env={"POCL_MAX_PTHREAD_COUNT": T, "POCL_CPU_MAX_CU_NUM": T},
+              np=np, numba=numba, nt=nt)
+    calibrate(run)
+    inputs = warm_up_numba(run, import_s)
+    check_numba(run, inputs)
+    series = time_kernels(run, inputs)
+    add_series_checks(run.checks, series)
+    script = time_whole_script(run)
+    report = build_report(run, series, script, inputs.matrix)
+    return write_outputs(run, report)
 
+
+def offload_or_die(a):
+    """The offload binary to measure; exits 2 without it or the data."""
     offload = find_offload(a.offload)
     if not offload or not os.access(offload, os.X_OK):
         die("bench.py: no offload binary found; build it (bench/run.sh does) or pass "
-                 "--offload PATH")
+            "--offload PATH")
     if not os.path.isfile(a.data):
         die(f"bench.py: no genotype data at {a.data}")
+    return offload
 
+
+def import_numba(threads):
+    """Imports numpy, numba and the tutorial's functions, timed (the report
+    shows it), and sets numba's thread count."""
     sys.path.insert(0, HERE)
     t = time.perf_counter()
     import numpy as np
     import numba
     import numba_tutorial as nt
     import_s = time.perf_counter() - t
-    numba.set_num_threads(T)
+    numba.set_num_threads(threads)
+    return np, numba, nt, import_s
 
+
+def machine_info(a, log, offload, np, numba):
+    """The report's header so far, and the load average at the start."""
+    T = a.threads
     started = datetime.datetime.now(datetime.timezone.utc)
     info = {
         "build": a.label or "(one build)",
@@ -389,52 +497,72 @@ def main(argv):
     info["repeats"] = (f"min of {a.repeat} (numba sumsqrt: {a.slow_repeat}) in {a.rounds} "
                        f"interleaved rounds; whole script: min of {a.script_runs} "
                        f"alternating runs" + ("; --quick" if a.quick else ""))
-    pocl_env = {"POCL_MAX_PTHREAD_COUNT": str(T), "POCL_CPU_MAX_CU_NUM": str(T)}
+    return info, load_start
 
-    def progress(msg):
-        print(f"bench: {msg}", file=sys.stderr, flush=True)
 
-    # Ceilings: measured now under the same conditions unless told not to.
-    if not a.no_recalibrate:
-        cmd = [offload, "calibrate", "--backends", "openmp", "--threads", str(T),
-               "--recalibrate"]
-        log.add(shell_line(cmd))
-        progress("measuring offload's OpenMP ceilings")
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def calibrate(run):
+    """Ceilings: measured now under the same conditions unless told not to."""
+    if run.args.no_recalibrate:
+        return
+    cmd = [run.offload, "calibrate", "--backends", "openmp", "--threads",
+           str(run.args.threads), "--recalibrate"]
+    run.log.add(shell_line(cmd))
+    progress("measuring offload's OpenMP ceilings")
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-    # Inputs and numba warm-up (JIT and first call excluded from the timings).
+
+# --------------------------------------------------------------------------
+# numba: inputs, warm-up and correctness
+
+
+def numba_calls(nt, inputs):
+    """Each kernel's numba function and its input."""
+    return {"sqrt": (nt.sqrt_numba, inputs.x_sqrt),
+            "sumsqrt": (nt.sumsqrt_numba, inputs.x_sum),
+            "scores": (nt.scores_numba, inputs.matrix)}
+
+
+def warm_up_numba(run, import_s):
+    """Inputs and numba warm-up (JIT and first call excluded from the timings)."""
+    a, nt = run.args, run.nt
     x_sqrt = nt.make_sqrt_input(a.sqrt_size)
     x_sum = nt.make_sqrt_input(a.sumsqrt_size)
     ids, matrix, _ = nt.load_genotypes(a.data, a.percent)
+    inputs = Inputs(x_sqrt=x_sqrt, x_sum=x_sum, ids=ids, matrix=matrix)
     jit = {}
-    checks = []
     progress("compiling the numba functions (first calls)")
-    for name, fn, arg in (("sqrt", nt.sqrt_numba, x_sqrt),
-                          ("sumsqrt", nt.sumsqrt_numba, x_sum),
-                          ("scores", nt.scores_numba, matrix)):
+    for name, (fn, arg) in numba_calls(nt, inputs).items():
         t = time.perf_counter()
         fn(arg)
         jit[name] = time.perf_counter() - t
-    info["numba threading layer"] = numba.threading_layer()
-    info["numba first calls (JIT)"] = ", ".join(f"{k} {fmt_t(v)}" for k, v in jit.items()) + \
-        f"; import {fmt_t(import_s)}"
+    run.info["numba threading layer"] = run.numba.threading_layer()
+    run.info["numba first calls (JIT)"] = \
+        ", ".join(f"{k} {fmt_t(v)}" for k, v in jit.items()) + f"; import {fmt_t(import_s)}"
+    return inputs
 
-    # numba correctness, against numpy and (scores) against offload.
-    o = nt.sqrt_numba(x_sqrt)
-    ref = np.sqrt(x_sqrt).astype(np.float32)
-    checks.append(("numba sqrt == float32(numpy sqrt)", bool(np.array_equal(o, ref)), ""))
-    o = nt.sumsqrt_numba(x_sum)
-    ref = math.fsum(np.sqrt(x_sum))
+
+def check_numba(run, inputs):
+    """numba correctness, against numpy and (scores) against offload."""
+    np, nt = run.np, run.nt
+    o = nt.sqrt_numba(inputs.x_sqrt)
+    ref = np.sqrt(inputs.x_sqrt).astype(np.float32)
+    run.checks.append(("numba sqrt == float32(numpy sqrt)", bool(np.array_equal(o, ref)), ""))
+    o = nt.sumsqrt_numba(inputs.x_sum)
+    ref = math.fsum(np.sqrt(inputs.x_sum))
     err = float(np.max(np.abs(o.astype(np.float64) - ref))) / ref
-    checks.append(("numba sumsqrt vs fsum of sqrt (float32 output)", err <= 2 ** -23 * 4,
-                   f"largest relative error {err:.2e}"))
-    numba_scores = nt.scores_numba(matrix)
+    run.checks.append(("numba sumsqrt vs fsum of sqrt (float32 output)", err <= 2 ** -23 * 4,
+                       f"largest relative error {err:.2e}"))
+    check_scores_against_offload(run, inputs.ids, nt.scores_numba(inputs.matrix))
 
+
+def check_scores_against_offload(run, ids, numba_scores):
+    """numba's scores against `offload scores --out`, row by row."""
+    a, name = run.args, "numba scores == offload scores --out, every row"
     with tempfile.TemporaryDirectory(prefix="offload-bench-") as tmp:
         out_csv = os.path.join(tmp, "scores.csv")
-        cmd = [offload, "scores", a.data, "--percent", f"{a.percent:g}", "--threads", str(T),
-               "--out", out_csv]
-        log.add(shell_line(cmd))
+        cmd = [run.offload, "scores", a.data, "--percent", f"{a.percent:g}", "--threads",
+               str(a.threads), "--out", out_csv]
+        run.log.add(shell_line(cmd))
         r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                            universal_newlines=True)
         try:
@@ -444,32 +572,24 @@ def main(argv):
                     all(rid == i and int(s) == int(v)
                         for (rid, s), i, v in zip(rows, ids, numba_scores)))
             diff = sum(1 for (rid, s), v in zip(rows, numba_scores) if int(s) != int(v))
-            checks.append(("numba scores == offload scores --out, every row", same,
-                           f"{len(rows)} rows, {diff} differ" if not same else
-                           f"{len(rows)} rows"))
+            run.checks.append((name, same, f"{len(rows)} rows, {diff} differ" if not same else
+                               f"{len(rows)} rows"))
         except (OSError, ValueError) as e:
-            checks.append(("numba scores == offload scores --out, every row", False,
-                           f"offload scores failed (exit {r.returncode}): {e}"))
+            run.checks.append((name, False, f"offload scores failed (exit {r.returncode}): {e}"))
 
-    # ------------------------------------------------------------------
-    # Kernels: rounds, alternating order.
-    size_args = {
-        "sqrt": ["--size", str(a.sqrt_size)],
-        "sumsqrt": ["--size", str(a.sumsqrt_size)],
-        "scores": ["--data", a.data, "--percent", f"{a.percent:g}"],
-    }
-    numba_fns = {"sqrt": (nt.sqrt_numba, x_sqrt), "sumsqrt": (nt.sumsqrt_numba, x_sum),
-                 "scores": (nt.scores_numba, matrix)}
-    variants = {  # label: (extra offload args, extra env)
-        "openmp": (["--backend", "openmp"], None),
-        "opencl": (["--backend", a.opencl], pocl_env),
-        "fast": (["--backend", "openmp", "--algorithm", "fast"], None),
-    }
-    plan = {"sqrt": ["openmp", "opencl"], "sumsqrt": ["openmp", "opencl", "fast"],
-            "scores": ["openmp", "opencl", "fast"]}
+
+# --------------------------------------------------------------------------
+# Kernels: rounds, alternating order
+
+
+def time_kernels(run, inputs):
+    """Every kernel, numba and each offload configuration in turn, in
+    rounds; returns {(kernel, label): Series}."""
+    a = run.args
+    calls = numba_calls(run.nt, inputs)
     series = {}
-    for kern, labels in plan.items():
-        fn, arg = numba_fns[kern]
+    for kern, labels in KERNEL_PLAN.items():
+        fn, arg = calls[kern]
         nrep = a.slow_repeat if kern == "sumsqrt" else a.repeat
         n_per = split(nrep, a.rounds)
         o_per = split(a.repeat, a.rounds)
@@ -485,172 +605,244 @@ def main(argv):
             for st in steps:
                 if st == "numba":
                     s_numba.add_samples(time_numba(fn, arg, n_per))
-                    continue
-                s = series[(kern, st)]
-                if s.error:
-                    continue
-                extra, env = variants[st]
-                args = ["run", kern] + extra + ["--threads", str(T)] + size_args[kern] + \
-                       ["--repeat", str(o_per)]
-                try:
-                    s.add_offload(run_offload_json(log, offload, args, env))
-                except OffloadError as e:
-                    s.error = str(e)
+                else:
+                    time_offload(run, series[(kern, st)], kern=kern, label=st, repeats=o_per)
+    return series
+
+
+def time_offload(run, s, kern, label, repeats):
+    """One `offload run` of a kernel in one configuration, into its series;
+    a configuration that failed once is not run again."""
+    if s.error:
+        return
+    a = run.args
+    size_args = {
+        "sqrt": ["--size", str(a.sqrt_size)],
+        "sumsqrt": ["--size", str(a.sumsqrt_size)],
+        "scores": ["--data", a.data, "--percent", f"{a.percent:g}"],
+    }
+    variants = {  # label: (extra offload args, extra env)
+        "openmp": (["--backend", "openmp"], None),
+        "opencl": (["--backend", a.opencl], run.pocl_env),
+        "fast": (["--backend", "openmp", "--algorithm", "fast"], None),
+    }
+    extra, env = variants[label]
+    args = ["run", kern] + extra + ["--threads", str(a.threads)] + size_args[kern] + \
+           ["--repeat", str(repeats)]
+    try:
+        s.add_offload(run_offload_json(run.log, run.offload, args, env))
+    except OffloadError as e:
+        s.error = str(e)
+
+
+def add_series_checks(checks, series):
     for (kern, lab), s in series.items():
         if lab != "numba":
             checks.append((f"offload {kern} {lab}: result matches serial reference",
                            s.check_ok and not s.error, s.error or ""))
 
-    # ------------------------------------------------------------------
-    # Whole scoring script: two processes, alternating, wall time.
-    py = sys.executable
-    script_cmd = [py, SCRIPT, a.data, "--percent", f"{a.percent:g}", "--timings"]
-    script_env = {"NUMBA_NUM_THREADS": str(T)}
-    off_cmd = [offload, "scores", a.data, "--percent", f"{a.percent:g}", "--threads", str(T)]
-    log.add(shell_line(script_cmd, script_env))
-    log.add(shell_line(off_cmd))
-    walls = {"numba": [], "offload": []}
-    best_lines = {"numba": set(), "offload": set()}
-    errors = {}
-    parts = {}  # wall -> the numba script's own breakdown (stderr, --timings)
-    progress(f"whole script: {a.script_runs} timed runs of each process (after one untimed)")
 
-    def one(which):
-        cmd, env = (script_cmd, dict(os.environ, **script_env)) if which == "numba" else \
-            (off_cmd, dict(os.environ))
-        t = time.perf_counter()
-        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                           universal_newlines=True)
-        w = time.perf_counter() - t
-        if r.returncode != 0:
-            errors[which] = f"exit {r.returncode}: " + " | ".join(r.stderr.strip().splitlines()[-2:])
-            return None
-        for line in r.stdout.splitlines():
-            if line.startswith("The best score"):
-                best_lines[which].add(line.strip())
-        for line in r.stderr.splitlines():
-            if line.startswith("timings_s "):
-                kv = dict(f.split("=", 1) for f in line.split()[1:] if "=" in f)
-                parts[w] = kv
-        return w
+# --------------------------------------------------------------------------
+# Whole scoring script: two processes, alternating, wall time
 
+
+def script_commands(run):
+    """{"numba" | "offload": (command, extra environment)}, both logged."""
+    a, T = run.args, str(run.args.threads)
+    script_cmd = [sys.executable, SCRIPT, a.data, "--percent", f"{a.percent:g}", "--timings"]
+    script_env = {"NUMBA_NUM_THREADS": T}
+    off_cmd = [run.offload, "scores", a.data, "--percent", f"{a.percent:g}", "--threads", T]
+    run.log.add(shell_line(script_cmd, script_env))
+    run.log.add(shell_line(off_cmd))
+    return {"numba": (script_cmd, script_env), "offload": (off_cmd, {})}
+
+
+def time_whole_script(run):
+    cmds = script_commands(run)
+    st = ScriptTimes()
+    progress(f"whole script: {run.args.script_runs} timed runs of each process "
+             "(after one untimed)")
     for which in ("numba", "offload"):  # untimed: page cache, first-run effects
-        one(which)
-    for k in range(a.script_runs):
+        run_script_once(st, which, *cmds[which])
+    for k in range(run.args.script_runs):
         order = ("numba", "offload") if k % 2 == 0 else ("offload", "numba")
         for which in order:
-            w = one(which)
+            w = run_script_once(st, which, *cmds[which])
             if w is not None:
-                walls[which].append(w)
-    script_numba = min(walls["numba"]) if walls["numba"] else None
-    script_off = min(walls["offload"]) if walls["offload"] else None
-    lines_ok = (len(best_lines["numba"]) == 1 and best_lines["numba"] == best_lines["offload"])
-    checks.append(("whole script: both print the same best line", lines_ok,
-                   " / ".join(sorted(best_lines["numba"] | best_lines["offload"])) or
-                   "; ".join(f"{k}: {v}" for k, v in errors.items())))
+                st.walls[which].append(w)
+    run.checks.append(("whole script: both print the same best line", st.lines_ok(),
+                       " / ".join(sorted(st.best_lines["numba"] | st.best_lines["offload"])) or
+                       "; ".join(f"{k}: {v}" for k, v in st.errors.items())))
+    return st
 
-    # ------------------------------------------------------------------
-    # Results
-    def mn(kern, lab):
-        s = series.get((kern, lab))
-        return None if s is None or s.error else s.min
 
-    def analysis(kern, lab):
-        s = series.get((kern, lab))
-        return (s.result or {}).get("analysis", {}) if s else {}
+def run_script_once(st, which, cmd, env_extra):
+    """Runs one process; returns its wall time, or None when it failed."""
+    env = dict(os.environ, **env_extra)
+    t = time.perf_counter()
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                       universal_newlines=True)
+    w = time.perf_counter() - t
+    if r.returncode != 0:
+        st.errors[which] = f"exit {r.returncode}: " + " | ".join(r.stderr.strip().splitlines()[-2:])
+        return None
+    for line in r.stdout.splitlines():
+        if line.startswith("The best score"):
+            st.best_lines[which].add(line.strip())
+    for line in r.stderr.splitlines():
+        if line.startswith("timings_s "):
+            kv = dict(f.split("=", 1) for f in line.split()[1:] if "=" in f)
+            st.parts[w] = kv
+    return w
 
-    an_sqrt = analysis("sqrt", "openmp")
-    an_sum = analysis("sumsqrt", "openmp")
-    an_scores = analysis("scores", "openmp")
-    # The share of the ceiling named in offload's verdict (the roofline's
-    # slower limit), as its tables show it.
-    frac_sqrt = an_sqrt.get("ceiling_fraction") or None
-    frac_sum = ratio(an_sum.get("gops"), an_sum.get("peak_gops"))
-    frac_scores = ratio(an_scores.get("gops"), an_scores.get("peak_gops"))
 
-    rows = []  # kernel table
+# --------------------------------------------------------------------------
+# Results
+
+
+def best_time(series, kern, lab):
+    s = series.get((kern, lab))
+    return None if s is None or s.error else s.min
+
+
+def analysis_of(series, kern, lab):
+    s = series.get((kern, lab))
+    return (s.result or {}).get("analysis", {}) if s else {}
+
+
+def ceiling_fractions(series):
+    """offload's analysis of its fastest OpenMP run of each kernel, and the
+    share of its ceiling: for sqrt the one named in offload's verdict (the
+    roofline's slower limit), as its tables show it."""
+    an = {kern: analysis_of(series, kern, "openmp") for kern in ("sqrt", "sumsqrt", "scores")}
+    frac = {"sqrt": an["sqrt"].get("ceiling_fraction") or None,
+            "sumsqrt": ratio(an["sumsqrt"].get("gops"), an["sumsqrt"].get("peak_gops")),
+            "scores": ratio(an["scores"].get("gops"), an["scores"].get("peak_gops"))}
+    return an, frac
+
+
+def kernel_rows(series):
+    rows = []
     for kern in ("sqrt", "sumsqrt", "scores"):
-        nb, om, cl, fa = (mn(kern, "numba"), mn(kern, "openmp"), mn(kern, "opencl"),
-                          mn(kern, "fast"))
+        nb, om, cl, fa = (best_time(series, kern, "numba"), best_time(series, kern, "openmp"),
+                          best_time(series, kern, "opencl"), best_time(series, kern, "fast"))
         rows.append([kern, fmt_t(nb), fmt_t(om), fmt_x(ratio(nb, om)),
                      fmt_t(cl), fmt_x(ratio(cl, om)),
                      fmt_t(fa) if kern != "sqrt" else "n/a",
                      fmt_x(ratio(nb, fa)) if kern != "sqrt" else "n/a"])
-    kern_head = ["kernel", "numba", "offload OpenMP", "numba/OpenMP", "offload OpenCL",
-                 "OpenCL/OpenMP", "offload fast", "numba/fast"]
-    sizes = (f"sqrt N={a.sqrt_size}, sumsqrt N={a.sumsqrt_size} (naive), scores "
-             f"{matrix.shape[0]} markers x {matrix.shape[1]} varieties ({a.percent:g}% of "
-             f"{os.path.basename(a.data)}, naive); kernel times, min over repeats")
+    return rows
 
-    ceil_rows = []
-    if an_sqrt:
-        ceil_rows.append(["sqrt OpenMP", f"{an_sqrt.get('gbps', 0):.2f} GB/s, "
-                          f"{an_sqrt.get('gops', 0):.3f} G sqrt/s",
-                          f"{an_sqrt.get('peak_gbps', 0):.2f} GB/s (f64->f32 mix), "
-                          f"{an_sqrt.get('peak_gops', 0):.3f} G/s (float64 sqrt); verdict "
-                          f"{an_sqrt.get('verdict', '?')}",
-                          f"{frac_sqrt * 100:.1f}%" if frac_sqrt is not None else "-"])
-    if an_sum:
-        ceil_rows.append(["sumsqrt naive OpenMP", f"{an_sum.get('gops', 0):.3f} G sqrt/s",
-                          f"{an_sum.get('peak_gops', 0):.3f} G sqrt/s (float64 sqrt)",
-                          f"{frac_sum * 100:.1f}%" if frac_sum is not None else "-"])
-    if an_scores:
-        ceil_rows.append(["scores naive OpenMP", f"{an_scores.get('gops', 0):.1f} G compare/s",
-                          f"{an_scores.get('peak_gops', 0):.1f} G compare/s (int8 compare)",
-                          f"{frac_scores * 100:.1f}%" if frac_scores is not None else "-"])
 
-    def target(name, value, need, ok_fn, shown):
-        if value is None:
-            return [name, "not measured", need, "FAIL"]
-        return [name, shown(value), need, "PASS" if ok_fn(value) else "FAIL"]
+def sizes_line(a, matrix):
+    return (f"sqrt N={a.sqrt_size}, sumsqrt N={a.sumsqrt_size} (naive), scores "
+            f"{matrix.shape[0]} markers x {matrix.shape[1]} varieties ({a.percent:g}% of "
+            f"{os.path.basename(a.data)}, naive); kernel times, min over repeats")
 
-    sp = lambda v: fmt_x(v) + " faster"
-    pct = lambda v: f"{v * 100:.1f}%"
-    targets = [
-        target("sqrt: OpenMP vs numba", ratio(mn("sqrt", "numba"), mn("sqrt", "openmp")),
-               ">= 4x faster", lambda v: v >= 4.0, sp),
-        target("sqrt: OpenMP share of its ceiling (the verdict's limit)", frac_sqrt,
-               "90% to 105%", lambda v: 0.90 <= v <= 1.05, pct),
+
+def shown_fraction(v):
+    return f"{v * 100:.1f}%" if v is not None else "-"
+
+
+def ceiling_rows(an, frac):
+    rows = []
+    if an["sqrt"]:
+        s = an["sqrt"]
+        rows.append(["sqrt OpenMP", f"{s.get('gbps', 0):.2f} GB/s, "
+                     f"{s.get('gops', 0):.3f} G sqrt/s",
+                     f"{s.get('peak_gbps', 0):.2f} GB/s (f64->f32 mix), "
+                     f"{s.get('peak_gops', 0):.3f} G/s (float64 sqrt); verdict "
+                     f"{s.get('verdict', '?')}",
+                     shown_fraction(frac["sqrt"])])
+    if an["sumsqrt"]:
+        s = an["sumsqrt"]
+        rows.append(["sumsqrt naive OpenMP", f"{s.get('gops', 0):.3f} G sqrt/s",
+                     f"{s.get('peak_gops', 0):.3f} G sqrt/s (float64 sqrt)",
+                     shown_fraction(frac["sumsqrt"])])
+    if an["scores"]:
+        s = an["scores"]
+        rows.append(["scores naive OpenMP", f"{s.get('gops', 0):.1f} G compare/s",
+                     f"{s.get('peak_gops', 0):.1f} G compare/s (int8 compare)",
+                     shown_fraction(frac["scores"])])
+    return rows
+
+
+def target(name, value, need, ok_fn, shown):
+    if value is None:
+        return [name, "not measured", need, "FAIL"]
+    return [name, shown(value), need, "PASS" if ok_fn(value) else "FAIL"]
+
+
+def shown_speedup(v):
+    return fmt_x(v) + " faster"
+
+
+def shown_percent(v):
+    return f"{v * 100:.1f}%"
+
+
+def shown_times(v):
+    return f"{v:.2f}x"
+
+
+def target_rows(series, frac, script):
+    """Each target: name, measured, required, PASS or FAIL."""
+    t = {key: best_time(series, *key) for key in series}  # (kernel, label): best time
+    return [
+        target("sqrt: OpenMP vs numba", ratio(t["sqrt", "numba"], t["sqrt", "openmp"]),
+               ">= 4x faster", lambda v: v >= 4.0, shown_speedup),
+        target("sqrt: OpenMP share of its ceiling (the verdict's limit)", frac["sqrt"],
+               "90% to 105%", lambda v: 0.90 <= v <= 1.05, shown_percent),
         target("sumsqrt naive: OpenMP vs numba",
-               ratio(mn("sumsqrt", "numba"), mn("sumsqrt", "openmp")),
-               ">= 3.8x faster", lambda v: v >= 3.8, sp),
-        target("sumsqrt naive: OpenMP fraction of float64 sqrt ceiling", frac_sum,
-               "90% to 105%", lambda v: 0.90 <= v <= 1.05, pct),
+               ratio(t["sumsqrt", "numba"], t["sumsqrt", "openmp"]),
+               ">= 3.8x faster", lambda v: v >= 3.8, shown_speedup),
+        target("sumsqrt naive: OpenMP fraction of float64 sqrt ceiling", frac["sumsqrt"],
+               "90% to 105%", lambda v: 0.90 <= v <= 1.05, shown_percent),
         target("scores naive: OpenMP vs numba",
-               ratio(mn("scores", "numba"), mn("scores", "openmp")),
-               ">= 25x faster", lambda v: v >= 25.0, sp),
-        target("scores naive: OpenMP fraction of int8 compare ceiling", frac_scores,
-               "70% to 105%", lambda v: 0.70 <= v <= 1.05, pct),
+               ratio(t["scores", "numba"], t["scores", "openmp"]),
+               ">= 25x faster", lambda v: v >= 25.0, shown_speedup),
+        target("scores naive: OpenMP fraction of int8 compare ceiling", frac["scores"],
+               "70% to 105%", lambda v: 0.70 <= v <= 1.05, shown_percent),
         target("sqrt: OpenMP kernel time / OpenCL (PoCL)",
-               ratio(mn("sqrt", "openmp"), mn("sqrt", "opencl")),
-               "<= 1.1x", lambda v: v <= 1.1, lambda v: f"{v:.2f}x"),
+               ratio(t["sqrt", "openmp"], t["sqrt", "opencl"]),
+               "<= 1.1x", lambda v: v <= 1.1, shown_times),
         target("sumsqrt naive: OpenMP kernel time / OpenCL (PoCL)",
-               ratio(mn("sumsqrt", "openmp"), mn("sumsqrt", "opencl")),
-               "<= 1.1x", lambda v: v <= 1.1, lambda v: f"{v:.2f}x"),
+               ratio(t["sumsqrt", "openmp"], t["sumsqrt", "opencl"]),
+               "<= 1.1x", lambda v: v <= 1.1, shown_times),
         target("scores naive: OpenMP kernel time / OpenCL (PoCL)",
-               ratio(mn("scores", "openmp"), mn("scores", "opencl")),
-               "<= 1.1x", lambda v: v <= 1.1, lambda v: f"{v:.2f}x"),
+               ratio(t["scores", "openmp"], t["scores", "opencl"]),
+               "<= 1.1x", lambda v: v <= 1.1, shown_times),
         target("whole script: offload scores vs numba script (wall)",
-               ratio(script_numba, script_off) if lines_ok else None,
-               ">= 50x faster (<= 1/50 of the time)", lambda v: v >= 50.0, sp),
+               ratio(script.best("numba"), script.best("offload")) if script.lines_ok() else None,
+               ">= 50x faster (<= 1/50 of the time)", lambda v: v >= 50.0, shown_speedup),
         target("scores fast vs numba naive",
-               ratio(mn("scores", "numba"), mn("scores", "fast")),
-               ">= 500x faster", lambda v: v >= 500.0, sp),
-    ]
-    info_sumfast = ratio(mn("sumsqrt", "numba"), mn("sumsqrt", "fast"))
-
-    script_rows = [
-        ["numba_scores_script.py (python process)", fmt_t(script_numba),
-         f"{len(walls['numba'])} runs" + (f"; {errors['numba']}" if "numba" in errors else "")],
-        ["offload scores (process)", fmt_t(script_off),
-         f"{len(walls['offload'])} runs" + (f"; {errors['offload']}" if "offload" in errors else "")],
+               ratio(t["scores", "numba"], t["scores", "fast"]),
+               ">= 500x faster", lambda v: v >= 500.0, shown_speedup),
     ]
 
+
+def script_rows(script):
+    rows = []
+    for which, name in (("numba", "numba_scores_script.py (python process)"),
+                        ("offload", "offload scores (process)")):
+        rows.append([name, fmt_t(script.best(which)),
+                     f"{len(script.walls[which])} runs" +
+                     (f"; {script.errors[which]}" if which in script.errors else "")])
+    return rows
+
+
+def run_notes(run, series, script):
+    """The report's notes, the busy-machine warning first."""
     notes = []
+    load_start = run.load_start
+    if load_start and load_start[0] > 0.25 * (os.cpu_count() or 1):
+        notes.append(f"the machine was busy when the run started (1-min load "
+                     f"{load_start[0]:.2f} on {os.cpu_count()} cores): other processes "
+                     "compete for the same cores, so the figures are noisy; rerun on a "
+                     "quiet machine before trusting a PASS or FAIL")
     for (kern, lab), s in series.items():
         if s.error:
             notes.append(f"offload {kern} {lab} failed: {s.error}")
-    if not lines_ok:
+    if not script.lines_ok():
         notes.append("the two scoring processes did not print the same single best line, "
                      "so the whole-script target counts as not measured")
     ceil = (series[("sqrt", "openmp")].result or {}).get("ceilings", {})
@@ -658,48 +850,64 @@ def main(argv):
         notes.append("offload OpenMP ceilings used: STREAM triad "
                      f"{ceil.get('stream_triad_bytes_per_s', 0) / 1e9:.2f} GB/s, float64 sqrt "
                      f"{ceil.get('sqrt_f64_per_s', 0) / 1e9:.3f} G/s" +
-                     (" (from offload's cache, --no-recalibrate)" if a.no_recalibrate else
+                     (" (from offload's cache, --no-recalibrate)" if run.args.no_recalibrate else
                       " (measured at the start of this run)"))
     notes.append("numba times include the output allocation inside each function, as the "
                  "tutorial writes them; offload kernel times are its JSON "
                  "results[0].stats_s.kernel.min. Inputs are drawn alike (500 x uniform) "
                  "but by different generators.")
+    info_sumfast = ratio(best_time(series, "sumsqrt", "numba"),
+                         best_time(series, "sumsqrt", "fast"))
     if info_sumfast is not None:
         notes.append(f"sumsqrt fast vs numba naive (no target): {fmt_x(info_sumfast)} faster")
+    notes += numba_script_note(script)
+    return notes
 
-    kv = parts.get(script_numba)
-    if kv:
-        try:
-            notes.append("numba script's fastest run, by its own clock: import "
-                         f"{fmt_t(float(kv['import']))}, read CSV {fmt_t(float(kv['read']))}, "
-                         f"JIT + scoring {fmt_t(float(kv['jit_and_score']))} (numba compiles "
-                         "in every new process; the tutorial uses no cache)")
-        except (KeyError, ValueError):
-            pass
+
+def numba_script_note(script):
+    """The numba script's own breakdown of its fastest run, when it gave one."""
+    kv = script.parts.get(script.best("numba"))
+    if not kv:
+        return []
+    try:
+        return ["numba script's fastest run, by its own clock: import "
+                f"{fmt_t(float(kv['import']))}, read CSV {fmt_t(float(kv['read']))}, "
+                f"JIT + scoring {fmt_t(float(kv['jit_and_score']))} (numba compiles "
+                "in every new process; the tutorial uses no cache)"]
+    except (KeyError, ValueError):
+        return []
+
+
+def build_report(run, series, script, matrix):
+    an, frac = ceiling_fractions(series)
+    targets = target_rows(series, frac, script)
+    notes = run_notes(run, series, script)
     load_end = load_average()
     if load_end:
-        info["load average at end"] = " ".join(f"{v:.2f}" for v in load_end) + \
+        run.info["load average at end"] = " ".join(f"{v:.2f}" for v in load_end) + \
             " (includes this benchmark)"
-    if load_start and load_start[0] > 0.25 * (os.cpu_count() or 1):
-        notes.insert(0, f"the machine was busy when the run started (1-min load "
-                        f"{load_start[0]:.2f} on {os.cpu_count()} cores): other processes "
-                        "compete for the same cores, so the figures are noisy; rerun on a "
-                        "quiet machine before trusting a PASS or FAIL")
-    fails = sum(1 for t in targets if t[3] == "FAIL")
-    text = render_text(info, sizes, kern_head, rows, ceil_rows, script_rows, targets, checks,
-                       notes, log.commands, fails)
-    print(text)
+    return Report(info=run.info, sizes=sizes_line(run.args, matrix), kern_head=KERNEL_HEAD,
+                  rows=kernel_rows(series), ceil_rows=ceiling_rows(an, frac),
+                  script_rows=script_rows(script), targets=targets, checks=run.checks,
+                  notes=notes, commands=run.log.commands,
+                  fails=sum(1 for t in targets if t[3] == "FAIL"))
+
+
+def write_outputs(run, report):
+    """Prints the report, writes the files asked for; returns the exit status."""
+    a = run.args
+    print(render_text(report))
     if a.summary_json:
         with open(a.summary_json, "w") as f:
-            json.dump({"label": a.label or "", "info": info, "kernels": [kern_head] + rows,
-                       "targets": targets}, f, indent=1)
+            json.dump({"label": a.label or "", "info": report.info,
+                       "kernels": [report.kern_head] + report.rows,
+                       "targets": report.targets}, f, indent=1)
     if a.markdown:
-        md = render_markdown(info, sizes, kern_head, rows, ceil_rows, script_rows, targets,
-                             checks, notes, log.commands, fails)
+        md = render_markdown(report)
         with open(a.markdown, "w") as f:
             f.write(md)
         progress(f"wrote {a.markdown}")
-    return 1 if (a.strict and fails) else 0
+    return 1 if (a.strict and report.fails) else 0
 
 
 # --------------------------------------------------------------------------
@@ -724,46 +932,46 @@ def md_table(head, rows):
     return "\n".join(out)
 
 
-def render_text(info, sizes, kh, rows, ceil_rows, script_rows, targets, checks, notes,
-                commands, fails):
+def render_text(report):
+    r = report
     p = ["offload vs numba tutorial", "=" * 25, ""]
-    w = max(len(k) for k in info)
-    p += [f"{k.ljust(w)}  {v}" for k, v in info.items()]
-    p += ["", "Kernels: " + sizes, text_table(kh, rows), ""]
-    if ceil_rows:
+    w = max(len(k) for k in r.info)
+    p += [f"{k.ljust(w)}  {v}" for k, v in r.info.items()]
+    p += ["", "Kernels: " + r.sizes, text_table(r.kern_head, r.rows), ""]
+    if r.ceil_rows:
         p += ["Fraction of ceiling (offload's analysis of its fastest run)",
-              text_table(["run", "achieved", "ceiling", "fraction"], ceil_rows), ""]
+              text_table(["run", "achieved", "ceiling", "fraction"], r.ceil_rows), ""]
     p += ["Whole scoring script, wall time per process (min)",
-          text_table(["process", "wall", "runs"], script_rows), ""]
-    p += ["Targets", text_table(["target", "measured", "required", "result"], targets), ""]
+          text_table(["process", "wall", "runs"], r.script_rows), ""]
+    p += ["Targets", text_table(["target", "measured", "required", "result"], r.targets), ""]
     p += ["Checks", text_table(["check", "result", "detail"],
-                               [[c, "ok" if ok else "FAILED", d] for c, ok, d in checks]), ""]
-    p += ["Notes"] + [f"- {n}" for n in notes] + [""]
-    p += ["Commands run"] + [f"  {c}" for c in commands] + [""]
-    p += [f"{len(targets) - fails} of {len(targets)} targets pass" +
-          (f"; {fails} FAIL" if fails else "")]
+                               [[c, "ok" if ok else "FAILED", d] for c, ok, d in r.checks]), ""]
+    p += ["Notes"] + [f"- {n}" for n in r.notes] + [""]
+    p += ["Commands run"] + [f"  {c}" for c in r.commands] + [""]
+    p += [f"{len(r.targets) - r.fails} of {len(r.targets)} targets pass" +
+          (f"; {r.fails} FAIL" if r.fails else "")]
     return "\n".join(p)
 
 
-def render_markdown(info, sizes, kh, rows, ceil_rows, script_rows, targets, checks, notes,
-                    commands, fails):
-    p = [f"## offload vs numba tutorial, {info['date (UTC)']} UTC", ""]
-    p += [f"- **{k}**: {v}" for k, v in info.items()]
-    p += ["", "### Kernels", "", sizes + ".", "", md_table(kh, rows), ""]
-    if ceil_rows:
+def render_markdown(report):
+    r = report
+    p = [f"## offload vs numba tutorial, {r.info['date (UTC)']} UTC", ""]
+    p += [f"- **{k}**: {v}" for k, v in r.info.items()]
+    p += ["", "### Kernels", "", r.sizes + ".", "", md_table(r.kern_head, r.rows), ""]
+    if r.ceil_rows:
         p += ["### Fraction of ceiling", "",
-              md_table(["run", "achieved", "ceiling", "fraction"], ceil_rows), ""]
+              md_table(["run", "achieved", "ceiling", "fraction"], r.ceil_rows), ""]
     p += ["### Whole scoring script (wall time per process, min)", "",
-          md_table(["process", "wall", "runs"], script_rows), ""]
+          md_table(["process", "wall", "runs"], r.script_rows), ""]
     p += ["### Targets", "",
           md_table(["target", "measured", "required", "result"],
-                   [t[:3] + [f"**{t[3]}**"] for t in targets]), "",
-          f"{len(targets) - fails} of {len(targets)} targets pass.", ""]
+                   [t[:3] + [f"**{t[3]}**"] for t in r.targets]), "",
+          f"{len(r.targets) - r.fails} of {len(r.targets)} targets pass.", ""]
     p += ["### Checks", "",
           md_table(["check", "result", "detail"],
-                   [[c, "ok" if ok else "**FAILED**", d] for c, ok, d in checks]), ""]
-    p += ["### Notes", ""] + [f"- {n}" for n in notes] + [""]
-    p += ["### Commands run", "", "```sh"] + commands + ["```", ""]
+                   [[c, "ok" if ok else "**FAILED**", d] for c, ok, d in r.checks]), ""]
+    p += ["### Notes", ""] + [f"- {n}" for n in r.notes] + [""]
+    p += ["### Commands run", "", "```sh"] + r.commands + ["```", ""]
     return "\n".join(p)
 
 

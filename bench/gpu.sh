@@ -5,7 +5,8 @@
 #
 # 1. builds offload in Release twice, portable (build-gpu-portable/) and for
 #    this CPU (build-gpu-native/, the one that runs), unless --offload names
-#    a binary (as .device/gpu-run.sh does on a bare GPU machine);
+#    a binary (built beforehand, e.g. on a GPU machine without the Debian
+#    packages, against an unpacked OpenCL loader);
 # 2. lists the devices (offload devices) and picks every OpenCL GPU, whatever
 #    the vendor, by the device type that list shows; when there is none it
 #    says why and which package provides the driver, and goes on with every
@@ -118,8 +119,8 @@ else
     say "NO GPU OpenCL DEVICE FOUND: the ICD loader lists no device of type GPU."
     say "  NVIDIA: OpenCL comes with the driver as libnvidia-opencl.so.1 plus the ICD file"
     say "  /etc/OpenCL/vendors/nvidia.icd (Debian: nvidia-opencl-icd; Ubuntu: the"
-    say "  libnvidia-compute-VERSION package of your driver; .device/gpu-run.sh writes"
-    say "  the ICD file itself when it finds the library). AMD: ROCm's OpenCL runtime"
+    say "  libnvidia-compute-VERSION package of your driver; with the library alone, write"
+    say "  its path into a .icd file and point OCL_ICD_VENDORS at that folder). AMD: ROCm's OpenCL runtime"
     say "  (rocm-opencl-runtime, amdocl64.icd); Intel: intel-opencl-icd. Check with clinfo -l."
     [ -e /etc/OpenCL/vendors/nvidia.icd ] || say "  (/etc/OpenCL/vendors/nvidia.icd is missing here${OCL_ICD_VENDORS:+; OCL_ICD_VENDORS=$OCL_ICD_VENDORS})"
     say "Going on with the CPU devices: serial, openmp and every OpenCL device there is."

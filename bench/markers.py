@@ -29,7 +29,6 @@ import datetime
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -160,7 +159,7 @@ def selection(t, upstream_dir, rounds, repeats, warm):
     return up, min(ours)
 
 
-def main(argv):
+def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--upstream", required=True, help="checkout of chryswoods/minimalmarkers")
     ap.add_argument("--offload", required=True, help="the offload binary (Release)")
@@ -170,89 +169,118 @@ def main(argv):
     ap.add_argument("--markdown", help="also write the results as Markdown to this file")
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
     a = ap.parse_args(argv)
-    script = os.path.join(a.upstream, "minimalmarkers.py")
-    if not os.path.isfile(script):
+    if not os.path.isfile(os.path.join(a.upstream, "minimalmarkers.py")):
         sys.exit(f"markers.py: no minimalmarkers.py in {a.upstream}: clone "
                  "https://github.com/chryswoods/minimalmarkers and pass --upstream DIR")
+    return a
 
-    # Both tools write their two files into a RAM-backed folder when there is
-    # one: offload replaces files atomically (fsync, rename), which on this
-    # machine's disk alone costs 1 to 30 ms a run; upstream does not sync.
+
+def scratch_folder():
+    """A RAM-backed folder when there is one.
+
+    Both tools write their two files there: offload replaces files atomically
+    (fsync, rename), which on this machine's disk alone costs 1 to 30 ms a
+    run; upstream does not sync.
+    """
     shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-    work = tempfile.mkdtemp(prefix="offload-markers-", dir=shm)
+    return tempfile.mkdtemp(prefix="offload-markers-", dir=shm)
+
+
+def measure_table(t, up_dir, rounds, env):
+    """(up_whole, ours_whole, up_sel, ours_sel, up_kb, ours_kb) of one table."""
+    if t.name == "bundled":
+        # Warm numba's cache (the first run compiles, seconds); the big table
+        # then reuses it, and runs once (a minute each).
+        run(t.upstream_cmd, t.dir, env)
+        run(t.offload_cmd, t.dir, env)
+        up_whole, ours_whole = whole_process(t, rounds)
+        up_sel, ours_sel = selection(t, up_dir, rounds, 3, True)
+        _, up_kb = peak(t.upstream_cmd, t.dir, env)
+        _, ours_kb = peak(t.offload_cmd, t.dir, env)
+    else:
+        up_whole, up_kb = peak(t.upstream_cmd, t.dir, env)
+        ours_whole, ours_kb = peak(t.offload_cmd, t.dir, env)
+        up_sel, ours_sel = selection(t, up_dir, 2, 1, False)
+    return up_whole, ours_whole, up_sel, ours_sel, up_kb, ours_kb
+
+
+def targets_of(same, up_whole, ours_whole, up_sel, ours_sel):
+    """PASS/FAIL lines for both targets (a different answer fails both)."""
+    lines = []
+    for label, up, ours in (("whole process", up_whole, ours_whole),
+                            ("selection step", up_sel, ours_sel)):
+        ratio = up / ours
+        ok = ratio >= TARGET and same
+        lines.append(f"target markers {label} >= {TARGET:.0f}x upstream: "
+                     f"{'PASS' if ok else 'FAIL'} ({ratio:.0f}x: {fmt_t(up)} vs "
+                     f"{fmt_t(ours)}{'' if same else ', outputs differ'})")
+    return lines
+
+
+HEAD_ROW = ["table", "output", "upstream process", "offload process", "ratio",
+            "upstream selection", "offload selection", "ratio", "upstream peak",
+            "offload peak", "file"]
+
+
+def render(header, rows, targets, markdown):
+    """Prints the table and targets; writes them as Markdown when asked."""
+    w = [max(len(str(r[i])) for r in [HEAD_ROW] + rows) for i in range(len(HEAD_ROW))]
+    lines = list(header)
+    lines.append("  ".join(h.ljust(w[i]) for i, h in enumerate(HEAD_ROW)))
+    for r in rows:
+        lines.append("  ".join(str(c).ljust(w[i]) for i, c in enumerate(r)))
+    lines.extend(targets)
+    print("\n".join(lines))
+    if markdown:
+        md = [f"{header[0]}\n\n{header[1]}\n",
+              "| " + " | ".join(HEAD_ROW) + " |\n|" + "---|" * len(HEAD_ROW)]
+        md.extend("| " + " | ".join(r) + " |" for r in rows)
+        md.append("")
+        md.extend(f"- {t}" for t in targets)
+        with open(markdown, "w") as f:
+            f.write("\n".join(md) + "\n")
+
+
+def header_lines(work):
+    import numpy
+    import numba
+    when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return [f"offload markers vs upstream minimalmarkers: {cpu_model()}, {os.cpu_count()} CPUs, "
+            f"{when}",
+            f"upstream: numba {numba.__version__}, numpy {numpy.__version__}, Python "
+            f"{platform.python_version()}; NUMBA_NUM_THREADS=2, OMP_NUM_THREADS=2, offload "
+            f"--backend openmp; files written to {os.path.dirname(work)}"]
+
+
+def main(argv):
+    a = parse_args(argv)
+    work = scratch_folder()
     try:
         up_dir = os.path.join(work, "upstream")
         os.makedirs(up_dir)
-        shutil.copyfile(script, os.path.join(up_dir, "minimalmarkers.py"))
+        shutil.copyfile(os.path.join(a.upstream, "minimalmarkers.py"),
+                        os.path.join(up_dir, "minimalmarkers.py"))
         env = dict(os.environ, NUMBA_NUM_THREADS="2", OMP_NUM_THREADS="2", NO_PROGRESS="1")
-        import numpy  # noqa: F401  (versions for the record)
-        import numba
-        versions = f"numba {numba.__version__}, numpy {numpy.__version__}, Python {platform.python_version()}"
-        lines, md = [], []
-        when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        head = f"offload markers vs upstream minimalmarkers: {cpu_model()}, {os.cpu_count()} CPUs, {when}"
-        lines.append(head)
-        lines.append(f"upstream: {versions}; NUMBA_NUM_THREADS=2, OMP_NUM_THREADS=2, offload --backend openmp; "
-                     f"files written to {shm or tempfile.gettempdir()}")
-
         tables = [("bundled", DATA)]
         if a.big:
             big = os.path.join(work, "g20000x1000.csv")
             subprocess.run([sys.executable, os.path.join(HERE, "gen_genotypes.py"), big,
                             "--markers", "20000", "--varieties", "1000"], check=True)
             tables.append(("20000x1000", big))
-        targets = []
-        rows = []
+        rows, targets = [], []
         for name, src in tables:
             t = Table(name, src, work, up_dir, a.offload, env)
-            bundled = name == "bundled"
-            if bundled:
-                # Warm numba's cache (the first run compiles, seconds); the
-                # big table then reuses it, and runs once (a minute each).
-                run(t.upstream_cmd, t.dir, env)
-                run(t.offload_cmd, t.dir, env)
-                up_whole, ours_whole = whole_process(t, a.rounds)
-                up_sel, ours_sel = selection(t, up_dir, a.rounds, 3, True)
-                _, up_kb = peak(t.upstream_cmd, t.dir, env)
-                _, ours_kb = peak(t.offload_cmd, t.dir, env)
-            else:
-                up_whole, up_kb = peak(t.upstream_cmd, t.dir, env)
-                ours_whole, ours_kb = peak(t.offload_cmd, t.dir, env)
-                up_sel, ours_sel = selection(t, up_dir, 2, 1, False)
+            up_whole, ours_whole, up_sel, ours_sel, up_kb, ours_kb = measure_table(
+                t, up_dir, a.rounds, env)
             same = t.same_output()
-            size = os.path.getsize(t.csv)
             rows.append([name, "same" if same else "DIFFERENT", fmt_t(up_whole), fmt_t(ours_whole),
                          f"{up_whole / ours_whole:.0f}x", fmt_t(up_sel), fmt_t(ours_sel),
                          f"{up_sel / ours_sel:.0f}x", f"{up_kb / 1024:.0f} MiB",
-                         f"{ours_kb / 1024:.1f} MiB", f"{size / 2**20:.1f} MiB"])
-            if bundled:
-                for label, up, ours in (("whole process", up_whole, ours_whole),
-                                        ("selection step", up_sel, ours_sel)):
-                    ratio = up / ours
-                    ok = ratio >= TARGET and same
-                    targets.append(f"target markers {label} >= {TARGET:.0f}x upstream: "
-                                   f"{'PASS' if ok else 'FAIL'} ({ratio:.0f}x: {fmt_t(up)} vs "
-                                   f"{fmt_t(ours)}{'' if same else ', outputs differ'})")
-        head_row = ["table", "output", "upstream process", "offload process", "ratio",
-                    "upstream selection", "offload selection", "ratio", "upstream peak",
-                    "offload peak", "file"]
-        w = [max(len(str(r[i])) for r in [head_row] + rows) for i in range(len(head_row))]
-        lines.append("  ".join(h.ljust(w[i]) for i, h in enumerate(head_row)))
-        for r in rows:
-            lines.append("  ".join(str(c).ljust(w[i]) for i, c in enumerate(r)))
-        lines.extend(targets)
-        print("\n".join(lines))
-        if a.markdown:
-            md.append(f"{head}\n\n{lines[1]}\n")
-            md.append("| " + " | ".join(head_row) + " |\n|" + "---|" * len(head_row))
-            for r in rows:
-                md.append("| " + " | ".join(r) + " |")
-            md.append("")
-            md.extend(f"- {t}" for t in targets)
-            with open(a.markdown, "w") as f:
-                f.write("\n".join(md) + "\n")
-        fails = sum("FAIL" in t for t in targets)
-        return 1 if a.strict and fails else 0
+                         f"{ours_kb / 1024:.1f} MiB", f"{os.path.getsize(t.csv) / 2**20:.1f} MiB"])
+            if name == "bundled":
+                targets = targets_of(same, up_whole, ours_whole, up_sel, ours_sel)
+        render(header_lines(work), rows, targets, a.markdown)
+        return 1 if a.strict and any("FAIL" in t for t in targets) else 0
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# ranks.sh: the kernels on 1 and 2 MPI ranks side by side, in one run, and
-# the link between the ranks as offload calibrate measures it.
+# ranks.sh: sumsqrt, sqrt and markers on 1 and 2 MPI ranks side by side, in
+# one run, and the link between the ranks as offload calibrate measures it.
 #
 #   bench/ranks.sh [--offload BIN] [--rounds N]
 #
@@ -8,7 +8,9 @@
 # OpenMP on one thread, so 1 rank and 2 ranks use 1 and 2 cores. The rounds
 # alternate 1 and 2 ranks (default 3 rounds) and the best total of each is
 # kept. Targets: sumsqrt (naive, N = 20k) on 2 ranks >= 1.6x one rank and
-# compute-bound; sqrt (N = 10M) on 2 ranks communication-bound. Takes
+# compute-bound; sqrt (N = 10M) on 2 ranks communication-bound. markers runs
+# on a 20,000 x 1,000 table (bench/gen_genotypes.py, in /dev/shm): its
+# selection on 1 and 2 ranks, the outputs compared byte for byte. Takes
 # /tmp/offload-bench.lock for the whole run (OFFLOAD_BENCH_LOCKED=1 when an
 # outer flock holds it).
 set -euo pipefail
@@ -60,6 +62,16 @@ run_pair() {
 run_pair sumsqrt --size 20k
 run_pair sqrt --size 10M
 
+table=/dev/shm/offload-ranks-bench.csv
+python3 "$here/gen_genotypes.py" "$table" --markers 20000 --varieties 1000
+for r in $(seq "$rounds"); do
+    for n in 1 2; do
+        mpirun "${flags[@]}" -n "$n" "$offload" markers "$table" --threads 1 \
+            --output "$work/markers-$n.txt" >"$work/markers-$n-$r.log"
+    done
+done
+rm -f "$table"
+
 python3 - "$work" "$rounds" <<'PY'
 import json, sys
 work, rounds = sys.argv[1], int(sys.argv[2])
@@ -81,6 +93,18 @@ for kernel in ("sumsqrt", "sqrt"):
         passed = two["analysis"]["verdict"] == "communication-bound"
         print(f"target sqrt 2 ranks communication-bound: {'PASS' if passed else 'FAIL'} ({two['analysis']['verdict']})")
     ok = ok and passed
-print("markers on 1 and 2 ranks: not run (markers does not run across ranks yet)")
+import re
+def phase(n, r, name):
+    text = open(f"{work}/markers-{n}-{r}.log").read()
+    m = re.search(name + r"\s+([0-9.]+) ms", text)
+    return float(m.group(1)) / 1e3
+sel = {n: min(phase(n, r, "whole selection") for r in range(1, rounds + 1)) for n in (1, 2)}
+resc = {n: min(phase(n, r, "rescore") for r in range(1, rounds + 1)) for n in (1, 2)}
+same = open(f"{work}/markers-1.txt").read() == open(f"{work}/markers-2.txt").read()
+print(f"markers (20,000 x 1,000): selection 1 rank {ms(sel[1])} (rescore {ms(resc[1])}); "
+      f"2 ranks {ms(sel[2])} (rescore {ms(resc[2])}): {sel[1] / sel[2]:.2f}x, rescore {resc[1] / resc[2]:.2f}x; "
+      f"outputs {'identical' if same else 'DIFFER'}")
+print(f"target markers 2 ranks: the same output: {'PASS' if same else 'FAIL'}")
+ok = ok and same
 sys.exit(0 if ok else 1)
 PY

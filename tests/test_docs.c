@@ -133,16 +133,20 @@ static void test_man_reference(void **state)
                                         "OFFLOAD_DATA_DIR",
                                         "OFFLOAD_CACHE_DIR",
                                         "XDG_CACHE_HOME",
-                                        "OMP_NUM_THREADS",
-                                        "OMP_PROC_BIND",
-                                        "OMP_PLACES",
-                                        "POCL_CACHE_DIR",
-                                        "POCL_KERNEL_CACHE",
-                                        "OCL_ICD_VENDORS",
                                         "\\-\\-version",
                                         "\\-V"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         expect_in("offload.1", man, "-", words[i]);
+    /* Each built-in backend's environment (OMP_*, the OpenCL loader's and
+     * PoCL's variables where OpenCL is built). */
+    char *environment = section(man, ".SH ENVIRONMENT", ".SH");
+    for (size_t b = 0; b < offload_backend_count; b++)
+        for (size_t i = 0; i < offload_backends[b]->environment_count; i++)
+            expect_in("offload.1 ENVIRONMENT", environment, offload_backends[b]->name,
+                      offload_backends[b]->environment[i].name);
+    assert_non_null(backend_find("openmp"));
+    assert_true(backend_find("openmp")->environment_count > 0);
+    free(environment);
     char *status = section(man, ".SH \"EXIT STATUS\"", ".SH");
     for (const char *code = "0123"; *code; code++) {
         char tp[16];

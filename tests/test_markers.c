@@ -382,9 +382,10 @@ static void test_every_backend_against_serial(void **state)
             const struct backend_ops *ops = offload_backends[b];
             if (!ops->markers_engine)
                 continue;
-            for (int gpu_path = 0; gpu_path <= ops->caps.device_selectors; gpu_path++) {
+            /* A backend with work-group paths (OpenCL's --opencl-path) runs both. */
+            int path_option = backend_option_index(ops, "opencl-path");
+            for (int gpu_path = 0; gpu_path <= (path_option >= 0); gpu_path++) {
                 struct backend_config cfg = {.threads = 2, .quiet = 1};
-                int path_option = backend_option_index(ops, "opencl-path");
                 if (path_option >= 0)
                     cfg.options[path_option] = gpu_path ? "gpu" : "cpu";
                 struct backend_info info;

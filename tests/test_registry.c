@@ -16,8 +16,45 @@
 
 #include "backend.h"
 #include "genotype.h"
+#include "options.h"
 #include "runner.h"
 #include "workload.h"
+
+/* The fields backend.h calls required, and the backend's own options: at
+ * most BACKEND_MAX_OPTIONS, and no name that the command line or another
+ * backend already uses (such an option would be unreachable). */
+static void test_every_backend_is_complete(void **state)
+{
+    (void)state;
+    for (size_t b = 0; b < offload_backend_count; b++) {
+        const struct backend_ops *ops = offload_backends[b];
+        assert_non_null(ops->name);
+        assert_non_null(ops->summary);
+        assert_non_null(ops->init);
+        assert_non_null(ops->fini);
+        assert_non_null(ops->calibrate);
+        if (ops->caps.device_selectors)
+            assert_non_null(ops->list_selectors);
+        assert_true(ops->option_count <= BACKEND_MAX_OPTIONS);
+        for (size_t k = 0; k < ops->option_count; k++) {
+            const char *name = ops->options[k].name;
+            const struct option_spec *row = option_find_any(name, strlen(name));
+            const struct backend_ops *owner = NULL;
+            if (!row || !option_owned(row, &owner) || owner != ops) {
+                fprintf(stderr, "backend %s: option --%s is taken by %s\n", ops->name, name,
+                        row && option_owned(row, &owner) ? owner->name : "the command line");
+                fail();
+            }
+        }
+    }
+    size_t nrows, own = 0;
+    const struct option_spec *rows = option_table(&nrows);
+    for (size_t b = 0; b < offload_backend_count; b++)
+        own += offload_backends[b]->option_count;
+    for (size_t i = 0; i < nrows; i++)
+        own -= option_owned(&rows[i], NULL) != NULL;
+    assert_int_equal(own, 0); /* every backend option has its row: none dropped */
+}
 
 static void test_every_backend_has_every_kernel(void **state)
 {
@@ -132,6 +169,7 @@ static void test_runner_refuses_an_empty_entry(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_backend_is_complete),
         cmocka_unit_test(test_every_backend_has_every_kernel),
         cmocka_unit_test(test_every_backend_matches_the_reference),
         cmocka_unit_test(test_runner_refuses_an_empty_entry),

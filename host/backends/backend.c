@@ -23,6 +23,17 @@ const struct backend_ops *backend_find(const char *name)
     return NULL;
 }
 
+const struct backend_ops *backend_default(void)
+{
+    for (size_t i = 0; i < offload_backend_count; i++)
+        if (offload_backends[i]->caps.threads)
+            return offload_backends[i];
+    for (size_t i = 0; i < offload_backend_count; i++)
+        if (offload_backends[i]->caps.reference)
+            return offload_backends[i];
+    return offload_backends[0];
+}
+
 int backend_option_index(const struct backend_ops *ops, const char *name)
 {
     for (size_t i = 0; i < ops->option_count; i++)

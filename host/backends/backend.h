@@ -3,7 +3,10 @@
 
 /* One interface for every backend: a const table of function pointers whose
  * calls block until the result is in host memory (as BabelStream's Stream.h).
- * Each backend lives in its own file and keeps its state behind a void *. */
+ * Each backend lives in a folder of its own (host/backends/NAME/) and keeps
+ * its state behind a void *. Required in every backend_ops: name, summary,
+ * init, fini, calibrate and a run[] entry per kernel (and list_selectors with
+ * caps.device_selectors); test_registry checks them. The rest is optional. */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -138,8 +141,9 @@ struct backend_ops {
     const char *name;    /* "serial", "openmp", "opencl" */
     const char *summary; /* one line for --help and devices */
     struct backend_caps caps;
-    /* Print the devices this backend can use; returns OFFLOAD_UNAVAILABLE
-     * (after printing why and the fix) when it has none. */
+    /* Optional (NULL: `offload devices` prints the name and summary): print
+     * the devices this backend can use; returns OFFLOAD_UNAVAILABLE (after
+     * printing why and the fix) when it has none. */
     enum offload_status (*list_devices)(FILE *out);
     /* With caps.device_selectors: the selectors of every device (at most
      * cap), so compare and sweep can run each; 0 when there is none. */
@@ -163,8 +167,9 @@ struct backend_ops {
     /* Its own options (at most BACKEND_MAX_OPTIONS), or NULL and 0. */
     const struct backend_option *options;
     size_t option_count;
-    /* Optional: build facts for provenance ("OpenCL headers 3.0"), written
-     * into buf; NULL when it has none. */
+    /* Optional: build facts for provenance, without the backend's name,
+     * which the caller puts first ("headers 3.0, target 1.2" reads
+     * "opencl headers 3.0, target 1.2"); NULL when it has none. */
     void (*build_facts)(char *buf, size_t len);
     /* The environment variables it reads, or NULL and 0. */
     const struct backend_env *environment;
@@ -174,6 +179,10 @@ struct backend_ops {
 /* All backends built in, in the order reports list them. */
 extern const struct backend_ops *const offload_backends[];
 extern const size_t offload_backend_count;
+
+/* The backend run and scores use without --backend: the first that runs on
+ * host threads, else the reference, else the first. */
+const struct backend_ops *backend_default(void);
 
 /* Backend by name, NULL if unknown. */
 const struct backend_ops *backend_find(const char *name);

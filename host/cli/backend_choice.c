@@ -98,7 +98,7 @@ enum offload_status check_list_items(const char *option, const char *list)
 const struct backend_ops *backend_option(const struct cli *c, const char **spec,
                                          const char **selector)
 {
-    *spec = c->value[OPT_BACKEND] ? c->value[OPT_BACKEND] : "openmp";
+    *spec = c->value[OPT_BACKEND] ? c->value[OPT_BACKEND] : backend_default()->name;
     const struct backend_ops *ops = parse_backend_spec(*spec, selector);
     if (ops && c->given[OPT_MEMORY] && !ops->caps.memory_modes) {
         char names[256];
@@ -148,7 +148,9 @@ void default_backend_list(char *buf, size_t len)
     for (size_t i = 0; i < offload_backend_count; i++) {
         const struct backend_ops *ops = offload_backends[i];
         char selectors[16][16];
-        size_t ndev = ops->caps.device_selectors ? ops->list_selectors(selectors, 16) : 0;
+        size_t ndev = ops->caps.device_selectors && ops->list_selectors
+                          ? ops->list_selectors(selectors, 16)
+                          : 0;
         for (size_t d = 0; d < (ndev > 1 ? ndev : 1); d++) {
             size_t used = strlen(buf);
             snprintf(buf + used, len - used, "%s%s%s%s", used ? "," : "", ops->name,

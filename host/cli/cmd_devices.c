@@ -67,7 +67,12 @@ int command_devices(struct cli *c)
         return usage_error("devices takes no arguments, got '%s'", c->positional[0]);
     if (c->format == FORMAT_TABLE) {
         for (size_t i = 0; i < offload_backend_count; i++) {
-            enum offload_status st = offload_backends[i]->list_devices(stdout);
+            const struct backend_ops *ops = offload_backends[i];
+            if (!ops->list_devices) { /* optional: a backend without devices to list */
+                printf("%-8s %s\n", ops->name, ops->summary);
+                continue;
+            }
+            enum offload_status st = ops->list_devices(stdout);
             if (st != OFFLOAD_OK && st != OFFLOAD_UNAVAILABLE)
                 return offload_exit_code(st);
         }

@@ -102,18 +102,69 @@ static void sizes_help(char *buf, size_t len)
         }
 }
 
+/* "serial, openmp or opencl[:SEL]" from the registry, the default marked;
+ * returns the characters written. */
+static size_t backend_names(char *buf, size_t len, const char *last_joiner, int mark_default)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < offload_backend_count && used < len; i++) {
+        const struct backend_ops *ops = offload_backends[i];
+        const char *sep = i == 0 ? "" : i + 1 == offload_backend_count ? last_joiner : ", ";
+        used += (size_t)snprintf(buf + used, len - used, "%s%s%s%s", sep, ops->name,
+                                 ops->caps.device_selectors ? "[:SEL]" : "",
+                                 mark_default && ops == backend_default() ? " (default)" : "");
+    }
+    return used;
+}
+
+static int any_device_backend(void)
+{
+    for (size_t i = 0; i < offload_backend_count; i++)
+        if (offload_backends[i]->caps.device_selectors)
+            return 1;
+    return 0;
+}
+
+static const char selector_help[] = "; SEL is P.D (platform.device, from 0, as 'offload "
+                                    "devices' shows) or part of the device name";
+
+static void backend_help(char *buf, size_t len)
+{
+    size_t used = backend_names(buf, len, " or ", 1);
+    snprintf(buf + used, len - used, "%s. One backend: lists are for compare, sweep and calibrate",
+             any_device_backend() ? selector_help : "");
+}
+
+static void backends_help(char *buf, size_t len)
+{
+    size_t used = (size_t)snprintf(buf, len, "comma list of ");
+    used += backend_names(buf + used, len - used, " and ", 0);
+    snprintf(buf + used, len - used,
+             " (default, or 'all': every backend and every device of a backend with "
+             "devices)%s",
+             any_device_backend() ? selector_help : "");
+}
+
+/* markers takes one backend, as run does, and says what it does there. */
+static void markers_backend_help(char *buf, size_t len)
+{
+    size_t used = backend_names(buf, len, " or ", 1);
+    snprintf(buf + used, len - used,
+             "%s: who scores the markers on the pairs left; the picks are checked against the "
+             "serial selection",
+             any_device_backend() ? selector_help : "");
+}
+
 static const struct option_spec options[] = {
-    {OPT_BACKEND, "backend", "backends", 'b', "B", VALUE_BACKEND, CMD_RUN | CMD_SCORES,
-     "serial, openmp (default) or opencl[:SEL]; SEL is P.D (platform.device, from 0, as "
-     "'offload devices' shows) or part of the device name. One backend: lists are for "
-     "compare, sweep and calibrate",
-     NULL},
-    {OPT_BACKEND, "backend", "backends", 'b', "B", VALUE_BACKEND, CMD_MARKERS,
-     "serial, openmp (default) or opencl[:SEL]: who rescores the markers on the pairs left; "
-     "the picks are checked against serial's",
-     NULL},
+    {OPT_BACKEND, "backend", "backends", 'b', "B", VALUE_BACKEND, CMD_RUN | CMD_SCORES, NULL,
+     backend_help},
+    {OPT_BACKEND, "backends", "backend", 'b', "LIST", VALUE_BACKEND, BENCH_COMMANDS, NULL,
+     backends_help},
+    {OPT_BACKEND, "backend", "backends", 'b', "B", VALUE_BACKEND, CMD_MARKERS, NULL,
+     markers_backend_help},
     {OPT_PAIRS, "pairs", NULL, 0, "S", VALUE_NUMBER, CMD_MARKERS,
-     "opencl: copy (the remaining pairs copied to the device before each rescore), resident "
+     "on a device: copy (the remaining pairs copied to it before each rescore), resident "
      "(kept there, compacted by a kernel after each pick) or both (default: side by side, with "
      "a verdict)",
      NULL},
@@ -135,10 +186,6 @@ static const struct option_spec options[] = {
      "upstream's _minimal_markers.txt byte for byte (CumulativeResolved, MarkerID, "
      "GenotypePattern, tab-separated), or as --format says",
      NULL},
-    {OPT_BACKEND, "backends", "backend", 'b', "LIST", VALUE_BACKEND, BENCH_COMMANDS,
-     "comma list of serial, openmp and opencl[:SEL] (default, or 'all': serial, openmp and "
-     "every OpenCL device), e.g. serial,openmp,opencl:0.0,opencl:gpu",
-     NULL},
     {OPT_SIZE, "size", NULL, 0, "N", VALUE_NUMBER, CMD_RUN | CMD_COMPARE, NULL, size_help},
     {OPT_SIZES, "sizes", NULL, 0, "SPEC", VALUE_NUMBER, CMD_SWEEP, NULL, sizes_help},
     {OPT_DATA, "data", NULL, 0, "FILE", VALUE_FILE, TIMED_COMMANDS,
@@ -153,10 +200,12 @@ static const struct option_spec options[] = {
      "scores: the percentages to sweep (default 5,25,50,100)", NULL},
     {OPT_THREADS, "threads", NULL, 't', "T", VALUE_NUMBER,
      CMD_RUN | CMD_SCORES | CMD_CALIBRATE | CMD_MARKERS,
-     "OpenMP threads (default: OMP_NUM_THREADS or all cores)", NULL},
+     "host threads of the backends that run on them (default: OMP_NUM_THREADS or all "
+     "cores)",
+     NULL},
     {OPT_THREADS, "threads", NULL, 't', "T[,T..]", VALUE_NUMBER, CMD_COMPARE | CMD_SWEEP,
-     "OpenMP threads (default: OMP_NUM_THREADS or all cores); a list such as 1,2,4 shows "
-     "thread scaling",
+     "host threads of the backends that run on them (default: OMP_NUM_THREADS or all "
+     "cores); a list such as 1,2,4 shows thread scaling",
      NULL},
     {OPT_REPEAT, "repeat", NULL, 'r', "R", VALUE_NUMBER, TIMED_COMMANDS,
      "exactly R timed runs after the warm-up", NULL},
@@ -173,9 +222,11 @@ static const struct option_spec options[] = {
     {OPT_ALGORITHM, "algorithm", NULL, 0, "A", VALUE_ALGORITHM, CMD_COMPARE,
      "naive (the tutorial's), fast (algorithmic shortcut) or both (default)", NULL},
     {OPT_MEMORY, "memory", NULL, 0, "M", VALUE_MEMORY, CMD_RUN | CMD_SWEEP | CMD_SCORES,
-     "OpenCL host memory: copy (default), pinned or zero-copy", NULL},
+     "how a device backend reaches host memory: copy (default), pinned or zero-copy", NULL},
     {OPT_MEMORY, "memory", NULL, 0, "M", VALUE_MEMORY, CMD_COMPARE,
-     "OpenCL host memory: copy, pinned or zero-copy (default: every mode)", NULL},
+     "how a device backend reaches host memory: copy, pinned or zero-copy (default: every "
+     "mode)",
+     NULL},
     {OPT_SEED, "seed", NULL, 0, "S", VALUE_NUMBER, TIMED_COMMANDS,
      "input seed for sqrt and sumsqrt (default 42)", NULL},
     {OPT_FORMAT, "format", NULL, 'f', "F", VALUE_FORMAT, TIMED_COMMANDS | CMD_REPORT,

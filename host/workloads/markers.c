@@ -330,6 +330,22 @@ int64_t markers_minor_count(const int8_t *row, size_t cols, double min_call_rate
     return minor;
 }
 
+/* A row's calls hashed eight bytes at a time (multiply and rotate). */
+static uint64_t row_hash(const int8_t *row, size_t cols)
+{
+    uint64_t h = 0x243F6A8885A308D3u ^ cols;
+    size_t j = 0;
+    for (; j + 8 <= cols; j += 8) {
+        uint64_t w;
+        memcpy(&w, row + j, 8);
+        h = (h ^ w) * 0x9E3779B97F4A7C15u;
+        h ^= h >> 29;
+    }
+    for (; j < cols; j++)
+        h = (h ^ (uint8_t)row[j]) * 0x100000001B3u;
+    return h ^ (h >> 32);
+}
+
 int markers_call(const struct marker_patterns *pat, size_t p, size_t v)
 {
     int8_t x = pat->calls[pat->row[p] * pat->varieties + v];
@@ -355,16 +371,14 @@ enum offload_status markers_prepare(const struct genotype_matrix *m,
     size_t rows = m->rows + m->rows_skipped, cols = m->cols;
     int64_t *minor = malloc((rows ? rows : 1) * sizeof *minor);
     size_t *sorted = malloc((rows ? rows : 1) * sizeof *sorted);
-    signed char *dup = calloc(rows ? rows : 1, 1);
     out->varieties = cols;
     out->words = (cols + 63) / 64;
     out->row = malloc((rows ? rows : 1) * sizeof *out->row);
     out->minor = malloc((rows ? rows : 1) * sizeof *out->minor);
-    if (!minor || !sorted || !dup || !out->row || !out->minor) {
+    if (!minor || !sorted || !out->row || !out->minor) {
         snprintf(err, errlen, "out of memory for %zu patterns", rows);
         free(minor);
         free(sorted);
-        free(dup);
         markers_patterns_free(out);
         return OFFLOAD_ERR_RUN;
     }
@@ -382,7 +396,6 @@ enum offload_status markers_prepare(const struct genotype_matrix *m,
         snprintf(err, errlen, "out of memory sorting %zu patterns", rows);
         free(minor);
         free(sorted);
-        free(dup);
         markers_patterns_free(out);
         return OFFLOAD_ERR_RUN;
     }
@@ -390,35 +403,44 @@ enum offload_status markers_prepare(const struct genotype_matrix *m,
     for (size_t i = 0, j = rows ? rows - 1 : 0; i < j; i++, j--)
         SWAP_IDX(sorted[i], sorted[j]);
 
+    /* Upstream looks back through the run of equal minor counts for an
+     * identical kept row; identical rows have equal counts, so "an identical
+     * row kept before" is the same test, found here through a hash table of
+     * the kept rows (O(rows x varieties) instead of O(run^2)). */
+    size_t cap = 16;
+    while (cap < 2 * rows)
+        cap <<= 1;
+    size_t *table = malloc(cap * sizeof *table);
+    if (!table) {
+        snprintf(err, errlen, "out of memory for %zu patterns", rows);
+        free(minor);
+        free(sorted);
+        markers_patterns_free(out);
+        return OFFLOAD_ERR_RUN;
+    }
+    for (size_t i = 0; i < cap; i++)
+        table[i] = SIZE_MAX;
     size_t kept = 0;
-    if (rows > 0 && minor[sorted[0]] != 0)
-        out->row[kept++] = sorted[0];
-    for (size_t i = 1; kept > 0 && i < rows; i++) {
+    for (size_t i = 0; i < rows && (i == 0 || kept > 0); i++) {
         size_t idx = sorted[i];
-        int64_t maf = minor[idx];
-        if (maf == 0)
+        if (minor[idx] == 0)
             continue;
-        /* Identical rows have the same minor count, so they sit together:
-         * look back through that run for an identical kept row. */
+        const int8_t *row = m->calls + idx * cols;
+        size_t h = (size_t)(row_hash(row, cols) & (cap - 1));
         int is_new = 1;
-        for (size_t j = i; j-- > 0;) {
-            size_t last = sorted[j];
-            if (minor[last] != maf)
-                break;
-            if (!dup[last] &&
-                memcmp(m->calls + idx * cols, m->calls + last * cols, cols) == 0) {
-                dup[idx] = 1;
+        for (; table[h] != SIZE_MAX; h = (h + 1) & (cap - 1))
+            if (memcmp(row, m->calls + table[h] * cols, cols) == 0) {
                 is_new = 0;
                 break;
             }
-        }
-        if (is_new)
+        if (is_new) {
+            table[h] = idx;
             out->row[kept++] = idx;
-        else
+        } else
             out->duplicates++;
     }
+    free(table);
     free(sorted);
-    free(dup);
     out->count = kept;
     if (kept == 0) {
         free(minor);

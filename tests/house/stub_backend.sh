@@ -11,9 +11,18 @@ set -euo pipefail
 src=$(cd "$1" && pwd)
 work=$2
 rm -rf "$work"
-mkdir -p "$work/tree"
-tar -C "$src" --exclude='./build*' --exclude=./.git --exclude=./.device --exclude='./.whl' \
-    --exclude='./.gl' -cf - . | tar -C "$work/tree" -xf -
+mkdir -p "$work/orig" "$work/tree"
+# The project's files: what git tracks or would add (build folders and other
+# ignored files stay behind); every file outside build*/ without git.
+if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git -C "$src" ls-files -co --exclude-standard -z >"$work/files"
+else
+    (cd "$src" && find . -path './build*' -prune -o -type f -print0) >"$work/files"
+fi
+for copy in orig tree; do
+    tar -C "$src" --null -T "$work/files" -cf - | tar -C "$work/$copy" -xf -
+done
+orig=$work/orig
 tree=$work/tree
 
 cp -r "$src/tests/house/stub_backend" "$tree/host/backends/stub"
@@ -22,16 +31,15 @@ grep -q '^add_subdirectory(opencl)$' "$registry"
 sed -i 's/^add_subdirectory(opencl)$/&\nadd_subdirectory(stub)/' "$registry"
 
 # What the change touched: the new folder and one added line, nothing else.
-changed=$(diff -rq --exclude='build*' --exclude=.git --exclude=.device --exclude=.whl \
-    --exclude=.gl "$src" "$tree" | sort || true)
+changed=$(diff -rq "$orig" "$tree" | sort || true)
 expected=$(printf '%s\n' "Only in $tree/host/backends: stub" \
-    "Files $src/host/backends/CMakeLists.txt and $tree/host/backends/CMakeLists.txt differ" | sort)
+    "Files $orig/host/backends/CMakeLists.txt and $tree/host/backends/CMakeLists.txt differ" | sort)
 if [ "$changed" != "$expected" ]; then
     printf 'stub_backend: the change touched more than its folder and the registry:\n%s\n' "$changed" >&2
     exit 1
 fi
-added=$(diff "$src/host/backends/CMakeLists.txt" "$registry" | grep -c '^>' || true)
-removed=$(diff "$src/host/backends/CMakeLists.txt" "$registry" | grep -c '^<' || true)
+added=$(diff "$orig/host/backends/CMakeLists.txt" "$registry" | grep -c '^>' || true)
+removed=$(diff "$orig/host/backends/CMakeLists.txt" "$registry" | grep -c '^<' || true)
 if [ "$added" != 1 ] || [ "$removed" != 0 ]; then
     echo "stub_backend: the registry change is $added added and $removed removed lines, not one line" >&2
     exit 1

@@ -34,7 +34,7 @@ static enum offload_status openmp_init(const struct backend_config *cfg, void **
 {
     struct openmp_state *s = calloc(1, sizeof *s);
     if (!s) {
-        offload_error("openmp: out of memory\n");
+        offload_backend_error("openmp", "out of memory\n");
         return OFFLOAD_ERR_RUN;
     }
     s->threads = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
@@ -179,7 +179,7 @@ static enum offload_status openmp_run_scores(void *state, const struct kernel_in
         break;
     }
     if (out_of_memory) {
-        offload_error("openmp: out of memory for a %zu-column row buffer\n", cols);
+        offload_backend_error("openmp", "out of memory for a %zu-column row buffer\n", cols);
         return OFFLOAD_ERR_RUN;
     }
     t->kernel = offload_now() - t0;

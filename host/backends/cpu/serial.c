@@ -27,7 +27,7 @@ static enum offload_status serial_init(const struct backend_config *cfg, void **
     (void)cfg;
     struct serial_state *s = calloc(1, sizeof *s);
     if (!s) {
-        offload_error("serial: out of memory\n");
+        offload_backend_error("serial", "out of memory\n");
         return OFFLOAD_ERR_RUN;
     }
     host_backend_info(info, 1);
