@@ -167,8 +167,10 @@ static enum offload_status distribute(const struct kernel_input *in, struct loca
             return OFFLOAD_ERR_USAGE;
         }
         l->owned = job.me == 0 ? NULL : workload_alloc(bytes ? bytes : 64);
-        if (job.me != 0 && !l->owned)
-            return OFFLOAD_ERR_RUN;
+        /* Every rank knows of a failed allocation before the collective. */
+        enum offload_status st = ranks_agree(job.me != 0 && !l->owned ? OFFLOAD_ERR_RUN : OFFLOAD_OK);
+        if (st != OFFLOAD_OK)
+            return st;
         double *values = job.me == 0 ? (double *)in->in : l->owned;
         MPI_Bcast(values, (int)bytes, MPI_BYTE, 0, MPI_COMM_WORLD);
         l->in.in = values;
@@ -181,8 +183,9 @@ static enum offload_status distribute(const struct kernel_input *in, struct loca
     if (st != OFFLOAD_OK)
         return st;
     l->owned = workload_alloc(count > 0 ? count * item_bytes : 64);
-    if (!l->owned)
-        return OFFLOAD_ERR_RUN;
+    st = ranks_agree(l->owned ? OFFLOAD_OK : OFFLOAD_ERR_RUN);
+    if (st != OFFLOAD_OK)
+        return st;
     const void *from = spec->input == INPUT_VALUES ? (const void *)in->in : in->matrix->calls;
     MPI_Scatterv(from, counts, displs, MPI_BYTE, l->owned, counts[job.me], MPI_BYTE, 0,
                  MPI_COMM_WORLD);
@@ -206,7 +209,7 @@ enum offload_status ranks_run(const struct backend_ops *ops, void *state,
         return ops->run[in->kernel](state, in, out, t);
     *t = phase_times_none();
     int *counts = calloc((size_t)job.count * 2, sizeof *counts);
-    if (!counts) {
+    if (!counts) { /* the others learn it from their first agreement in distribute */
         offload_error("out of memory for %d ranks' shares\n", job.count);
         return ranks_agree(OFFLOAD_ERR_RUN);
     }
@@ -214,8 +217,13 @@ enum offload_status ranks_run(const struct backend_ops *ops, void *state,
     struct local_input l;
     memset(&l, 0, sizeof l);
     double t0 = offload_now();
-    enum offload_status st = ranks_agree(distribute(in, &l, counts, displs));
+    enum offload_status st = distribute(in, &l, counts, displs); /* agreed inside */
     t->distribute = offload_now() - t0;
+    if (st != OFFLOAD_OK) { /* every rank stops here, after the same collectives */
+        workload_free(l.owned);
+        free(counts);
+        return st;
+    }
 
     /* Each rank runs its share; the agreement after it waits for the
      * slowest, so rank 0's kernel phase is the slowest rank's. */
