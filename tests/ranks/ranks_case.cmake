@@ -6,6 +6,7 @@
 #                   rank 1 says why, exit non-zero
 #   missing_device  --backend opencl on 2 ranks of a one-device node
 #   lineup          COMMAND_LINE (compare or sweep) on 2 ranks: the one process's checksums
+#   writes          WRITE_COMMAND on 3 ranks, each in its own folder: rank 0 alone writes
 #   link            calibrate on 2 ranks measures the link by message size
 #   refused         a command that does not split over ranks says so
 file(REMOVE_RECURSE "${WORKDIR}")
@@ -112,6 +113,21 @@ elseif(MODE STREQUAL "lineup")
   endforeach()
   if(NOT list_0 STREQUAL list_2 OR NOT list_0)
     message(FATAL_ERROR "checksums on 2 ranks ${list_2}, one process ${list_0}")
+  endif()
+elseif(MODE STREQUAL "writes")
+  # Each rank in a folder of its own: only rank 0's gets the --output file
+  # (and markers' --with-headers), the other folders stay empty.
+  foreach(r 0 1 2)
+    file(MAKE_DIRECTORY ${WORKDIR}/rank${r})
+  endforeach()
+  execute_process(COMMAND ${MPIEXEC} ${flags} -n 3 sh -c
+      "cd \"${WORKDIR}/rank\${OMPI_COMM_WORLD_RANK:-\${PMI_RANK:-0}}\" && exec \"${EXE}\" ${WRITE_COMMAND}"
+      WORKING_DIRECTORY ${WORKDIR} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  file(GLOB rank0 ${WORKDIR}/rank0/*)
+  file(GLOB others ${WORKDIR}/rank1/* ${WORKDIR}/rank2/*)
+  if(NOT rc EQUAL 0 OR NOT rank0 OR others)
+    message(FATAL_ERROR "${WRITE_COMMAND} on 3 ranks: exit ${rc}, rank 0 wrote '${rank0}', "
+                        "the others '${others}'\n${out}\n${err}")
   endif()
 elseif(MODE STREQUAL "link")
   # calibrate on 2 ranks measures the link: six sizes, every figure measured.
