@@ -7,6 +7,7 @@
 #   missing_device  --backend opencl on 2 ranks of a one-device node
 #   lineup          COMMAND_LINE (compare or sweep) on 2 ranks: the one process's checksums
 #   writes          WRITE_COMMAND on 3 ranks, each in its own folder: rank 0 alone writes
+#   no_measure      run on 2 ranks measures no ceilings and writes no cache
 #   link            calibrate on 2 ranks measures the link by message size
 #   refused         a command that does not split over ranks says so
 file(REMOVE_RECURSE "${WORKDIR}")
@@ -128,6 +129,16 @@ elseif(MODE STREQUAL "writes")
   if(NOT rc EQUAL 0 OR NOT rank0 OR others)
     message(FATAL_ERROR "${WRITE_COMMAND} on 3 ranks: exit ${rc}, rank 0 wrote '${rank0}', "
                         "the others '${others}'\n${out}\n${err}")
+  endif()
+elseif(MODE STREQUAL "no_measure")
+  # Across ranks no rank measures ceilings (the others would be spinning in
+  # MPI meanwhile) and none writes the cache: rank 0 says how to get them.
+  set(ENV{OFFLOAD_CACHE_DIR} ${WORKDIR}/cache)
+  execute_process(COMMAND ${MPIEXEC} ${flags} -n 2 ${EXE} run sqrt --size 10k --repeat 1
+                  WORKING_DIRECTORY ${WORKDIR} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0 OR NOT err MATCHES "rank 0 of 2: warning: no cached ceilings of openmp"
+     OR EXISTS ${WORKDIR}/cache)
+    message(FATAL_ERROR "ceilings across ranks: exit ${rc}\n${out}\n${err}")
   endif()
 elseif(MODE STREQUAL "link")
   # calibrate on 2 ranks measures the link: six sizes, every figure measured.
