@@ -221,7 +221,7 @@ static void test_get_measures_caches_and_remeasures(void **state)
     (void)state;
     struct backend_info info = fake_info(5);
     struct ceilings c, want = fake_values();
-    int from_cache = -1;
+    enum ceilings_source from_cache = CEILINGS_MEASURED_NOT_SAVED;
     char path[4200];
     assert_non_null(ceilings_cache_path("fake", &info, path, sizeof path));
     unlink(path);
@@ -229,7 +229,7 @@ static void test_get_measures_caches_and_remeasures(void **state)
 
     /* Miss: measured and stored. */
     assert_int_equal(ceilings_get(&fake_backend, NULL, &info, 0, &c, &from_cache), OFFLOAD_OK);
-    assert_int_equal(from_cache, 0);
+    assert_int_equal(from_cache, CEILINGS_MEASURED_SAVED);
     assert_int_equal(fake_calibrations, 1);
     assert_ceilings_equal(&c, &want);
     assert_int_equal(access(path, R_OK), 0);
@@ -237,13 +237,13 @@ static void test_get_measures_caches_and_remeasures(void **state)
     /* Hit. */
     memset(&c, 0, sizeof c);
     assert_int_equal(ceilings_get(&fake_backend, NULL, &info, 0, &c, &from_cache), OFFLOAD_OK);
-    assert_int_equal(from_cache, 1);
+    assert_int_equal(from_cache, CEILINGS_FROM_CACHE);
     assert_int_equal(fake_calibrations, 1);
     assert_ceilings_equal(&c, &want);
 
     /* recalibrate: measured again even though the cache is valid. */
     assert_int_equal(ceilings_get(&fake_backend, NULL, &info, 1, &c, &from_cache), OFFLOAD_OK);
-    assert_int_equal(from_cache, 0);
+    assert_int_equal(from_cache, CEILINGS_MEASURED_SAVED);
     assert_int_equal(fake_calibrations, 2);
 
     /* Corrupt, truncated, old-schema and wrong-key files are ignored,
@@ -259,12 +259,12 @@ static void test_get_measures_caches_and_remeasures(void **state)
         write_text(path, broken[i]);
         int before = fake_calibrations;
         assert_int_equal(ceilings_get(&fake_backend, NULL, &info, 0, &c, &from_cache), OFFLOAD_OK);
-        assert_int_equal(from_cache, 0);
+        assert_int_equal(from_cache, CEILINGS_MEASURED_SAVED);
         assert_int_equal(fake_calibrations, before + 1);
         assert_ceilings_equal(&c, &want);
         /* ...and the rewritten file is valid again. */
         assert_int_equal(ceilings_get(&fake_backend, NULL, &info, 0, &c, &from_cache), OFFLOAD_OK);
-        assert_int_equal(from_cache, 1);
+        assert_int_equal(from_cache, CEILINGS_FROM_CACHE);
         assert_int_equal(fake_calibrations, before + 1);
     }
 
@@ -289,14 +289,14 @@ static void test_get_measures_caches_and_remeasures(void **state)
     free(text);
     int before = fake_calibrations;
     assert_int_equal(ceilings_get(&fake_backend, NULL, &info, 0, &c, &from_cache), OFFLOAD_OK);
-    assert_int_equal(from_cache, 0);
+    assert_int_equal(from_cache, CEILINGS_MEASURED_SAVED);
     assert_int_equal(fake_calibrations, before + 1);
 
     /* A different key is a different file: a miss. */
     struct backend_info other = fake_info(6);
     before = fake_calibrations;
     assert_int_equal(ceilings_get(&fake_backend, NULL, &other, 0, &c, &from_cache), OFFLOAD_OK);
-    assert_int_equal(from_cache, 0);
+    assert_int_equal(from_cache, CEILINGS_MEASURED_SAVED);
     assert_int_equal(fake_calibrations, before + 1);
 
     /* Atomic writes leave no temporary files behind. */
@@ -357,7 +357,7 @@ static void test_print(void **state)
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     assert_non_null(f);
-    ceilings_print(f, "fake", &info, &c, 1);
+    ceilings_print(f, "fake", &info, &c, CEILINGS_FROM_CACHE);
     fclose(f);
     assert_non_null(strstr(buf, "copy 3.33 GB/s"));
     assert_non_null(strstr(buf, "triad 2.86 GB/s"));
@@ -446,7 +446,7 @@ static void test_opencl(void **state)
                     c.transfer[m].from_device < 1e13);
         assert_true(c.transfer[m].to_device > 0 || c.transfer[m].from_device > 0);
     }
-    ceilings_print(stderr, "opencl", &info, &c, 0);
+    ceilings_print(stderr, "opencl", &info, &c, CEILINGS_MEASURED_NOT_SAVED);
 }
 
 /* ---- setup -------------------------------------------------------------- */
@@ -478,6 +478,51 @@ static int remove_cache_dir(void **state)
     return 0;
 }
 
+/* Physical bounds (issue 19): what the cache may hold. */
+static void test_plausible_bounds(void **state)
+{
+    (void)state;
+    struct ceilings good = fake_values(), c;
+    assert_true(ceilings_plausible(&good));
+    double *bandwidths[] = {&c.stream_copy, &c.stream_triad};
+    for (size_t i = 0; i < 2; i++) {
+        const double bad[] = {0, 1e-300, 999999, 1.01e14, 1e300, INFINITY, NAN, -1};
+        for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+            c = good;
+            *bandwidths[i] = bad[k];
+            assert_false(ceilings_plausible(&c));
+        }
+        c = good;
+        *bandwidths[i] = 1e6; /* the bounds themselves are possible */
+        assert_true(ceilings_plausible(&c));
+        *bandwidths[i] = 1e14;
+        assert_true(ceilings_plausible(&c));
+    }
+    c = good;
+    c.stream_read = 0; /* optional: not measured */
+    assert_true(ceilings_plausible(&c));
+    c.stream_read = 10; /* measured, but 10 B/s */
+    assert_false(ceilings_plausible(&c));
+    c = good;
+    c.sqrt_f64 = 0;
+    assert_false(ceilings_plausible(&c));
+    c = good;
+    c.launch_latency = 1.0;
+    assert_false(ceilings_plausible(&c));
+    c.launch_latency = 0; /* the host launches nothing */
+    assert_true(ceilings_plausible(&c));
+    /* Copy mode moves bytes; zero-copy moves none. */
+    c = good;
+    c.transfer[MEM_COPY].to_device = 0;
+    assert_false(ceilings_plausible(&c));
+    c = good;
+    c.transfer[MEM_ZERO_COPY].to_device = 5e9;
+    assert_false(ceilings_plausible(&c));
+    c = good;
+    c.transfer[MEM_PINNED].from_device = 0; /* mapped: costs nothing */
+    assert_true(ceilings_plausible(&c));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -487,6 +532,7 @@ int main(void)
         cmocka_unit_test(test_get_measures_caches_and_remeasures),
         cmocka_unit_test(test_parse_fuzz_seeds),
         cmocka_unit_test(test_print),
+        cmocka_unit_test(test_plausible_bounds),
         cmocka_unit_test(test_host_one_thread),
         cmocka_unit_test(test_host_two_threads),
         cmocka_unit_test(test_opencl),

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -200,7 +201,7 @@ static void test_dangling_symlink_refused(void **state)
     char link[128], err[512];
     in_folder(*state, "dangling.csv", link, sizeof link);
     assert_int_equal(symlink("missing/target.csv", link), 0);
-    assert_int_equal(output_path_check(link, err, sizeof err), OFFLOAD_ERR_USAGE);
+    assert_int_equal(output_path_check(link, NULL, 0, err, sizeof err), OFFLOAD_ERR_USAGE);
     assert_non_null(strstr(err, "symbolic link to a missing file"));
     struct stat sb;
     assert_int_equal(lstat(link, &sb), 0);
@@ -248,7 +249,7 @@ static void test_dev_null_written_not_replaced(void **state)
     char err[512];
     need_device("/dev/null");
     assert_char_device("/dev/null");
-    assert_int_equal(output_path_check("/dev/null", err, sizeof err), OFFLOAD_OK);
+    assert_int_equal(output_path_check("/dev/null", NULL, 0, err, sizeof err), OFFLOAD_OK);
     assert_int_equal(write_file_atomic("/dev/null", write_hello, NULL, err, sizeof err),
                      OFFLOAD_OK);
     assert_char_device("/dev/null");
@@ -297,7 +298,7 @@ static void test_check_missing_folder(void **state)
 {
     char path[128], err[512];
     in_folder(*state, "no/such/dir/x.csv", path, sizeof path);
-    assert_int_equal(output_path_check(path, err, sizeof err), OFFLOAD_ERR_USAGE);
+    assert_int_equal(output_path_check(path, NULL, 0, err, sizeof err), OFFLOAD_ERR_USAGE);
     assert_non_null(strstr(err, "check that the folder exists and is writable"));
     assert_non_null(strstr(err, "No such file or directory"));
 }
@@ -305,7 +306,7 @@ static void test_check_missing_folder(void **state)
 static void test_check_directory(void **state)
 {
     char err[512];
-    assert_int_equal(output_path_check(((struct folder *)*state)->path, err, sizeof err),
+    assert_int_equal(output_path_check(((struct folder *)*state)->path, NULL, 0, err, sizeof err),
                      OFFLOAD_ERR_USAGE);
     assert_non_null(strstr(err, "is a directory"));
 }
@@ -314,9 +315,9 @@ static void test_check_creates_nothing(void **state)
 {
     char path[128], err[512];
     in_folder(*state, "later.csv", path, sizeof path);
-    assert_int_equal(output_path_check(path, err, sizeof err), OFFLOAD_OK);
+    assert_int_equal(output_path_check(path, NULL, 0, err, sizeof err), OFFLOAD_OK);
     assert_int_equal(access(path, F_OK), -1);
-    assert_int_equal(output_path_check("-", err, sizeof err), OFFLOAD_OK);
+    assert_int_equal(output_path_check("-", NULL, 0, err, sizeof err), OFFLOAD_OK);
 }
 
 static void test_check_folder_is_a_file(void **state)
@@ -325,7 +326,7 @@ static void test_check_folder_is_a_file(void **state)
     in_folder(*state, "plain", file, sizeof file);
     write_text(file, "x\n");
     snprintf(path, sizeof path, "%s/x.csv", file);
-    assert_int_equal(output_path_check(path, err, sizeof err), OFFLOAD_ERR_USAGE);
+    assert_int_equal(output_path_check(path, NULL, 0, err, sizeof err), OFFLOAD_ERR_USAGE);
     assert_non_null(strstr(err, "Not a directory"));
 }
 
@@ -365,6 +366,12 @@ static void test_sigterm_removes_temp(void **state)
     check_interrupted_write(*state, SIGTERM);
 }
 
+/* SIGQUIT too (issue 19): the temporary file goes with the process. */
+static void test_sigquit_removes_temp(void **state)
+{
+    check_interrupted_write(*state, SIGQUIT);
+}
+
 static void test_handlers_restored_after_write(void **state)
 {
     char path[128], err[512];
@@ -375,6 +382,127 @@ static void test_handlers_restored_after_write(void **state)
     assert_true(now.sa_handler == SIG_DFL);
     assert_int_equal(sigaction(SIGTERM, NULL, &now), 0);
     assert_true(now.sa_handler == SIG_DFL);
+}
+
+/* ---- issue 19: outputs never name inputs; the cache's own files -------- */
+
+static void test_output_that_is_an_input_refused(void **state)
+{
+    const char *dir = ((struct folder *)*state)->path;
+    char in[256], hard[256], soft[256], other[256], err[1024];
+    snprintf(in, sizeof in, "%s/in.csv", dir);
+    snprintf(hard, sizeof hard, "%s/hard.csv", dir);
+    snprintf(soft, sizeof soft, "%s/soft.csv", dir);
+    snprintf(other, sizeof other, "%s/other.csv", dir);
+    assert_int_equal(write_file_atomic(in, write_hello, NULL, err, sizeof err), OFFLOAD_OK);
+    assert_int_equal(link(in, hard), 0);
+    assert_int_equal(symlink(in, soft), 0);
+    const char *inputs[] = {NULL, "-", in};
+    /* The same file by its name, a hard link or a symlink: refused. */
+    assert_int_equal(output_path_check(in, inputs, 3, err, sizeof err), OFFLOAD_ERR_USAGE);
+    assert_non_null(strstr(err, "is also an input"));
+    assert_int_equal(output_path_check(hard, inputs, 3, err, sizeof err), OFFLOAD_ERR_USAGE);
+    assert_int_equal(output_path_check(soft, inputs, 3, err, sizeof err), OFFLOAD_ERR_USAGE);
+    /* Another file, new or existing: fine. */
+    assert_int_equal(output_path_check(other, inputs, 3, err, sizeof err), OFFLOAD_OK);
+    assert_int_equal(write_file_atomic(other, write_hello, NULL, err, sizeof err), OFFLOAD_OK);
+    assert_int_equal(output_path_check(other, inputs, 3, err, sizeof err), OFFLOAD_OK);
+}
+
+static void test_stale_temps_swept(void **state)
+{
+    const char *dir = ((struct folder *)*state)->path;
+    char out[256], stale[300], fresh[300], other[300], err[1024];
+    snprintf(out, sizeof out, "%s/out.csv", dir);
+    snprintf(stale, sizeof stale, "%s/out.csv.tmp.Ab12Cd", dir);
+    snprintf(fresh, sizeof fresh, "%s/out.csv.tmp.Ef34Gh", dir);
+    snprintf(other, sizeof other, "%s/out.csv.tmp.too-long", dir);
+    const char *made[] = {stale, fresh, other};
+    for (int i = 0; i < 3; i++) {
+        int fd = open(made[i], O_CREAT | O_WRONLY, 0600);
+        assert_true(fd >= 0);
+        close(fd);
+    }
+    struct timespec old[2] = {{.tv_sec = time(NULL) - 2 * 86400},
+                              {.tv_sec = time(NULL) - 2 * 86400}};
+    assert_int_equal(utimensat(AT_FDCWD, stale, old, 0), 0);
+    assert_int_equal(utimensat(AT_FDCWD, other, old, 0), 0);
+    assert_int_equal(output_path_check(out, NULL, 0, err, sizeof err), OFFLOAD_OK);
+    assert_int_equal(access(stale, F_OK), -1); /* a day old, our pattern: removed */
+    assert_int_equal(access(fresh, F_OK), 0);  /* may be another run's: kept */
+    assert_int_equal(access(other, F_OK), 0);  /* not our pattern: kept */
+}
+
+static void test_longest_name_written(void **state)
+{
+    const char *dir = ((struct folder *)*state)->path;
+    char path[512], err[1024];
+    int n = snprintf(path, sizeof path, "%s/", dir);
+    memset(path + n, 'n', 251);
+    strcpy(path + n + 251, ".csv"); /* 255 bytes: NAME_MAX */
+    assert_int_equal(write_file_atomic(path, write_hello, NULL, err, sizeof err), OFFLOAD_OK);
+    assert_int_equal(access(path, R_OK), 0);
+}
+
+static void test_private_read_refuses_links_and_fifos(void **state)
+{
+    const char *dir = ((struct folder *)*state)->path;
+    char file[256], link_path[256], fifo[256], err[1024];
+    snprintf(file, sizeof file, "%s/entry.json", dir);
+    snprintf(link_path, sizeof link_path, "%s/link.json", dir);
+    snprintf(fifo, sizeof fifo, "%s/fifo.json", dir);
+    assert_int_equal(write_file_private(file, write_hello, NULL, err, sizeof err), OFFLOAD_OK);
+    struct stat st;
+    assert_int_equal(stat(file, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    size_t len = 0;
+    char *text = read_private_file(file, 1024, &len);
+    assert_non_null(text);
+    assert_string_equal(text, "hello\n");
+    free(text);
+    assert_int_equal(symlink(file, link_path), 0);
+    errno = 0;
+    assert_null(read_private_file(link_path, 1024, NULL));
+    assert_int_equal(errno, ELOOP);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    errno = 0;
+    assert_null(read_private_file(fifo, 1024, NULL)); /* at once: no writer is waited for */
+    assert_int_equal(errno, EPERM);
+    /* Neither is replaced nor written through. */
+    assert_int_equal(write_file_private(link_path, write_hello, NULL, err, sizeof err),
+                     OFFLOAD_ERR_RUN);
+    assert_non_null(strstr(err, "not a regular file owned by you"));
+    assert_int_equal(write_file_private(fifo, write_hello, NULL, err, sizeof err), OFFLOAD_ERR_RUN);
+    assert_int_equal(lstat(link_path, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_int_equal(lstat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+}
+
+static void expect_cell(const char *text, const char *want)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    assert_int_equal(csv_write_field(f, text), 0);
+    assert_int_equal(fclose(f), 0);
+    assert_string_equal(buf, want);
+    free(buf);
+}
+
+static void test_csv_formulas_guarded(void **state)
+{
+    (void)state;
+    expect_cell("=cmd|'/c calc'!A1", "'=cmd|'/c calc'!A1");
+    expect_cell("@SUM(A1)", "'@SUM(A1)");
+    expect_cell("+x", "'+x");
+    expect_cell("-2+3+cmd", "'-2+3+cmd");
+    expect_cell("=a,b", "\"'=a,b\"");
+    expect_cell("-", "-");       /* "does not apply" */
+    expect_cell("-1.5", "-1.5"); /* a number stays a number */
+    expect_cell("+2e3", "+2e3");
+    expect_cell("m1", "m1");
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, folder_setup, folder_teardown)
@@ -398,7 +526,13 @@ int main(void)
         T(test_check_folder_is_a_file),
         T(test_sigint_removes_temp),
         T(test_sigterm_removes_temp),
+        T(test_sigquit_removes_temp),
         T(test_handlers_restored_after_write),
+        T(test_output_that_is_an_input_refused),
+        T(test_stale_temps_swept),
+        T(test_longest_name_written),
+        T(test_private_read_refuses_links_and_fifos),
+        T(test_csv_formulas_guarded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

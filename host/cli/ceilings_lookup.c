@@ -13,7 +13,6 @@ static enum offload_status own_ceilings(const struct cli *c, const struct backen
                                         void *state, const struct backend_info *info,
                                         struct ceilings *out)
 {
-    int from_cache = 0;
     char path[1024];
     int recalibrate = c->given[OPT_RECALIBRATE];
     /* --no-calibrate: no ceilings, and the cache is neither read nor written. */
@@ -35,7 +34,7 @@ static enum offload_status own_ceilings(const struct cli *c, const struct backen
                       info->device,
                       ceilings_cache_dir(path, sizeof path) ? path : "no cache directory");
     }
-    return ceilings_get(ops, state, info, recalibrate, out, &from_cache);
+    return ceilings_get(ops, state, info, recalibrate, out, NULL);
 }
 
 /* The host CPU's ceilings on `threads` threads, as the threaded host

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -149,6 +150,10 @@ static enum offload_status parse_threads(struct cli *c)
     for (const char *p = c->value[OPT_THREADS]; *p; p++)
         if (*p == '-')
             return option_error("threads", "must be at least 1 (negative given)");
+    /* Whole numbers in digits, as --repeat takes them: 1e1 or 4k threads
+     * is a typo, not a thread count. */
+    if (c->value[OPT_THREADS][strspn(c->value[OPT_THREADS], "0123456789,")] != '\0')
+        return option_error("threads", "use whole numbers in digits, e.g. 4 or 1,2,4");
     if (parse_count_list(c->value[OPT_THREADS], 1, MAX_THREADS, values, MAX_LIST, &n, err,
                          sizeof err))
         return option_error("threads", err);
@@ -173,22 +178,33 @@ static enum offload_status parse_percents(struct cli *c)
     return OFFLOAD_OK;
 }
 
-/* A destination that cannot be written fails now, not after the run. */
+/* A destination that cannot be written, or that is one of the files the
+ * command reads, fails now, not after the run. The files read: scores' and
+ * report's arguments, --data and --baseline. */
 static enum offload_status check_output_path(const struct cli *c)
 {
-    char err[PATH_MAX + 256];
+    char err[2 * PATH_MAX + 256];
     const char *path = c->value[OPT_OUTPUT];
-    if (path && output_path_check(path, err, sizeof err) != OFFLOAD_OK) {
+    const char *inputs[MAX_POSITIONAL + 2];
+    size_t ninputs = 0;
+    if (c->command_bit == CMD_SCORES || c->command_bit == CMD_REPORT ||
+        c->command_bit == CMD_MARKERS)
+        for (size_t i = 0; i < c->npositional; i++)
+            inputs[ninputs++] = c->positional[i];
+    inputs[ninputs++] = c->value[OPT_DATA];
+    inputs[ninputs++] = c->value[OPT_BASELINE];
+    if (path && output_path_check(path, inputs, ninputs, err, sizeof err) != OFFLOAD_OK) {
         offload_error("%s\n", err);
         return OFFLOAD_ERR_USAGE;
     }
     return OFFLOAD_OK;
 }
 
+/* Extensions in any case: out.JSON is JSON for every command. */
 static int ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
-    return n > m && strcmp(s + n - m, suffix) == 0;
+    return n > m && strcasecmp(s + n - m, suffix) == 0;
 }
 
 /* --format and --output. Everywhere: --format says the format, else the
@@ -506,6 +522,7 @@ static int parse_and_run(int argc, char **argv, double process_start)
     const struct command_spec *spec = command_find(cmd);
     if (!spec || !spec->bit)
         return unknown_command(cmd);
+    threads_cap_default(); /* before the first parallel region */
     struct cli c;
     memset(&c, 0, sizeof c);
     c.argc = argc;

@@ -39,12 +39,12 @@ static int calibrate_one(const struct cli *c, const char *tok, const struct prog
         progress_clear(pg);
         return offload_exit_code(st);
     }
-    st = ceilings_get(ops, state, &one.info, c->given[OPT_RECALIBRATE], &one.ceil, &one.from_cache);
+    st = ceilings_get(ops, state, &one.info, c->given[OPT_RECALIBRATE], &one.ceil, &one.source);
     progress_clear(pg);
     if (st == OFFLOAD_OK) {
-        ceilings_print(c->human, ops->name, &one.info, &one.ceil, one.from_cache);
+        ceilings_print(c->human, ops->name, &one.info, &one.ceil, one.source);
         (*ran)++;
-        if (set->count < MAX_CALIBRATED)
+        if (set->count < set->capacity)
             set->items[set->count++] = one;
     }
     fprintf(c->human, "\n");
@@ -88,7 +88,10 @@ int command_calibrate(struct cli *c)
     if (c->value[OPT_BACKEND] && strcmp(c->value[OPT_BACKEND], "all") != 0) {
         if (check_list_items("backends", c->value[OPT_BACKEND]) != OFFLOAD_OK)
             return OFFLOAD_ERR_USAGE;
-        snprintf(list, sizeof list, "%s", c->value[OPT_BACKEND]);
+        if ((size_t)snprintf(list, sizeof list, "%s", c->value[OPT_BACKEND]) >= sizeof list)
+            return usage_error("--backends: the list is over %zu characters; calibrate fewer "
+                               "backends at a time",
+                               sizeof list - 1);
     } else {
         default_backend_list(list, sizeof list);
     }
@@ -99,10 +102,15 @@ int command_calibrate(struct cli *c)
     struct progress pg;
     progress_begin(&pg, steps, (double)steps);
     struct calibration_set *set = calloc(1, sizeof *set);
+    if (set && !(set->items = calloc(steps, sizeof *set->items))) {
+        free(set);
+        set = NULL;
+    }
     if (!set) {
         offload_error("out of memory\n");
         return OFFLOAD_ERR_RUN;
     }
+    set->capacity = steps;
     for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok;
          tok = strtok_r(NULL, ",", &save)) {
         char what[96];
@@ -110,12 +118,14 @@ int command_calibrate(struct cli *c)
         progress_step(&pg, what, 1);
         int rc = calibrate_one(c, tok, &pg, &unavailable, &ran, set);
         if (rc == OFFLOAD_ERR_USAGE) {
+            free(set->items);
             free(set);
             return rc;
         }
         worst = rc > worst ? rc : worst;
     }
     int erc = set->count ? export_calibration(c, set) : 0;
+    free(set->items);
     free(set);
     worst = worst ? worst : erc;
     return partial_exit(worst, unavailable, ran);

@@ -232,8 +232,12 @@ int command_markers(struct cli *c)
                            "convert it first, e.g. with upstream's --vcf conversion",
                            path);
     char err[PATH_MAX + 512];
-    if (c->value[OPT_WITH_HEADERS] &&
-        output_path_check(c->value[OPT_WITH_HEADERS], err, sizeof err) != OFFLOAD_OK)
+    /* --with-headers is an output too: never the table, nor --output's file. */
+    const char *headers = c->value[OPT_WITH_HEADERS];
+    const char *inputs[2] = {path, c->value[OPT_OUTPUT]};
+    if (headers && c->value[OPT_OUTPUT] && strcmp(headers, c->value[OPT_OUTPUT]) == 0)
+        return usage_error("--with-headers and --output both name %s: give two files", headers);
+    if (headers && output_path_check(headers, inputs, 2, err, sizeof err) != OFFLOAD_OK)
         return usage_error("--with-headers: %s", err);
     FILE *h = c->human;
 

@@ -33,15 +33,13 @@ static enum offload_status render(const struct cli *c, const struct saved_run *r
     if (st != OFFLOAD_OK)
         return st;
     struct report_job job = {runs, n, &m, c->format};
+    /* Standard output too goes through the checked writer: a full disk or
+     * a file-size limit is an error, not a cut file and exit 0. */
     const char *out = c->value[OPT_OUTPUT];
     char err[PATH_MAX + 256];
-    if (out && c->format != FORMAT_TABLE) {
-        st = write_file_atomic(out, write_report, &job, err, sizeof err);
-        if (st != OFFLOAD_OK)
-            offload_error("%s\n", err);
-    } else {
-        st = report_runs(stdout, runs, n, &m, c->format);
-    }
+    st = write_file_atomic(out ? out : "-", write_report, &job, err, sizeof err);
+    if (st != OFFLOAD_OK)
+        offload_error("%s\n", err);
     match_free(&m);
     return st;
 }

@@ -85,12 +85,18 @@ static enum offload_status choose_points(const struct cli *c, const struct kerne
         }
         return OFFLOAD_OK;
     }
-    case INPUT_VALUES:
+    case INPUT_VALUES: {
         if (c->given[OPT_PERCENT] || c->given[OPT_DATA])
             return usage_error("--percent and --data apply to %s only",
                                kernel_names_reading(INPUT_GENOTYPES, names, sizeof names));
-        return parse_sizes(c->value[OPT_SIZES] ? c->value[OPT_SIZES] : spec->sweep_sizes,
-                           pts->sizes, &pts->count);
+        enum offload_status st = parse_sizes(
+            c->value[OPT_SIZES] ? c->value[OPT_SIZES] : spec->sweep_sizes, pts->sizes, &pts->count);
+        /* Every size is checked before the first runs: a sweep never writes
+         * part of its points and then refuses one. */
+        for (size_t i = 0; st == OFFLOAD_OK && i < pts->count; i++)
+            st = values_fit(pts->sizes[i]);
+        return st;
+    }
     }
     return OFFLOAD_ERR_USAGE;
 }

@@ -13,9 +13,10 @@
 #include "genotype.h"
 #include "runner.h"
 #include "saved.h"
+#include "threads.h"
 
 #define DEFAULT_SEED 42u
-#define MAX_THREADS 4096
+#define MAX_THREADS OFFLOAD_MAX_THREADS
 #define MAX_POSITIONAL 8
 #define MAX_LIST 32
 #define MAX_WARMUP 100
@@ -141,6 +142,10 @@ struct prepared_input {
 
 /* n: elements for INPUT_VALUES kernels (0 = the kernel's default); percent:
  * for INPUT_GENOTYPES. Prints why on failure. */
+/* Whether n values (an INPUT_VALUES kernel's --size) fit this machine's
+ * memory; OFFLOAD_ERR_USAGE after a message naming both when not. */
+enum offload_status values_fit(uint64_t n);
+
 enum offload_status prepare_input(const struct cli *c, enum offload_kernel k,
                                   enum offload_algorithm alg, uint64_t n, double percent,
                                   struct prepared_input *p);

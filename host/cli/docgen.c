@@ -37,6 +37,8 @@ static const char *kind_words(enum value_kind kind, char *buf, size_t len)
         return "table markdown csv json";
     case VALUE_MEMORY:
         return "copy pinned zero-copy";
+    case VALUE_PAIRS:
+        return "copy resident both";
     case VALUE_ALGORITHM:
         return "naive fast both";
     case VALUE_NONE:
@@ -264,7 +266,8 @@ static void bash_value_case(FILE *f, enum value_kind kind, const char *action)
 
 static void bash_value_cases(FILE *f)
 {
-    static const enum value_kind word_kinds[] = {VALUE_FORMAT, VALUE_MEMORY, VALUE_ALGORITHM};
+    static const enum value_kind word_kinds[] = {VALUE_FORMAT, VALUE_MEMORY, VALUE_PAIRS,
+                                                 VALUE_ALGORITHM};
     char words[512], action[700];
     fputs("    case $prev in\n", f);
     snprintf(action, sizeof action,

@@ -75,11 +75,8 @@ void prepared_free(struct prepared_input *p)
     memset(p, 0, sizeof *p);
 }
 
-/* INPUT_VALUES: n float64 values (0 = the kernel's default size). */
-static enum offload_status prepare_values(const struct cli *c, uint64_t n, struct prepared_input *p)
+enum offload_status values_fit(uint64_t n)
 {
-    if (n == 0)
-        n = kernel_spec_of(p->input.kernel)->default_size;
     /* 8 bytes in + 4 bytes out per element; the check needs nothing more. */
     double need = (double)n * 12.0, have = host_physical_memory();
     if (have > 0 && need > 0.8 * have) {
@@ -90,6 +87,16 @@ static enum offload_status prepare_values(const struct cli *c, uint64_t n, struc
                       format_bytes(have, b, sizeof b));
         return OFFLOAD_ERR_USAGE;
     }
+    return OFFLOAD_OK;
+}
+
+/* INPUT_VALUES: n float64 values (0 = the kernel's default size). */
+static enum offload_status prepare_values(const struct cli *c, uint64_t n, struct prepared_input *p)
+{
+    if (n == 0)
+        n = kernel_spec_of(p->input.kernel)->default_size;
+    if (values_fit(n) != OFFLOAD_OK)
+        return OFFLOAD_ERR_USAGE;
     p->values = workload_alloc((size_t)n * sizeof(double));
     if (!p->values) {
         offload_error("cannot allocate %llu input values: use a smaller --size\n",

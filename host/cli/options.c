@@ -163,7 +163,7 @@ static const struct option_spec options[] = {
      backends_help},
     {OPT_BACKEND, "backend", "backends", 'b', "B", VALUE_BACKEND, CMD_MARKERS, NULL,
      markers_backend_help},
-    {OPT_PAIRS, "pairs", NULL, 0, "S", VALUE_NUMBER, CMD_MARKERS,
+    {OPT_PAIRS, "pairs", NULL, 0, "S", VALUE_PAIRS, CMD_MARKERS,
      "on a device: copy (the remaining pairs copied to it before each rescore), resident "
      "(kept there, compacted by a kernel after each pick) or both (default: side by side, with "
      "a verdict)",

@@ -131,7 +131,8 @@ enum offload_status parse_double(const char *s, double min, double max, int min_
     errno = 0;
     char *end = NULL;
     double v = strtod(s, &end);
-    if (end == s || *end != '\0' || !isfinite(v)) {
+    /* strtod also reads hexadecimal ("0x10" as 16): numbers are decimal. */
+    if (end == s || *end != '\0' || !isfinite(v) || strpbrk(s, "xX")) {
         snprintf(err, errlen, "'%s' is not a number", s);
         return OFFLOAD_ERR_USAGE;
     }

@@ -3,9 +3,13 @@
  * and holding the key itself, so a hash collision or a renamed device reads
  * as a miss. Files are replaced atomically (temporary file + rename), so a
  * crash or a concurrent run never leaves half a file; anything unreadable,
- * from another schema or tool version, or with insane values is ignored and
- * measured again. Numbers are written with "%.17g" (exact round trip, '.'
- * whatever the locale) and parsed by cJSON, which handles the locale. */
+ * from another schema or tool version, or with values outside physical
+ * bounds (ceilings_plausible) is ignored and measured again. The cache
+ * path is predictable, so another user may aim at it: the folder is made
+ * 0700, entries are opened with O_NOFOLLOW and O_NONBLOCK, and anything
+ * there that is not a regular file owned by this user is neither read,
+ * followed nor replaced (read_private_file, write_file_private). Numbers are written with "%.17g"
+ * (exact round trip, '.' whatever the locale) and parsed by cJSON, which handles the locale. */
 #include "ceilings.h"
 #include "fileio.h"
 #include "message.h"
@@ -90,7 +94,8 @@ const char *ceilings_cache_path_build(const char *backend, const struct backend_
     return n >= 0 && (size_t)n < len ? buf : NULL;
 }
 
-/* mkdir -p: creates each missing component. 1 on success. */
+/* mkdir -p: creates each missing component, private to this user (the
+ * XDG base directory rule for cache folders). 1 on success. */
 static int make_directories(const char *path)
 {
     char tmp[4096];
@@ -100,11 +105,11 @@ static int make_directories(const char *path)
         if (*p != '/')
             continue;
         *p = '\0';
-        if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+        if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
             return 0;
         *p = '/';
     }
-    if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+    if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
         return 0;
     struct stat sb;
     return stat(tmp, &sb) == 0 && S_ISDIR(sb.st_mode);
@@ -167,6 +172,53 @@ static int ceilings_sane(const struct ceilings *c)
     return 1;
 }
 
+/* Physical bounds of a ceiling, for values read from the cache (anyone may
+ * have edited it) and before one is written: a bandwidth between 1 MB/s and
+ * 100 TB/s, a rate above 0, a launch latency under a second. A fresh
+ * measurement only has to be ceilings_sane (a simulator such as Oclgrind
+ * measures far below these bounds), and is then not cached. */
+#define BANDWIDTH_MIN 1e6
+#define BANDWIDTH_MAX 1e14
+#define LAUNCH_LATENCY_MAX 1.0
+
+static int bandwidth_ok(double x)
+{
+    return x >= BANDWIDTH_MIN && x <= BANDWIDTH_MAX;
+}
+
+/* Ceilings a backend may leave unmeasured (0) or measure. */
+static int optional_bandwidth_ok(double x)
+{
+    return x == 0 || bandwidth_ok(x);
+}
+
+static int positive_rate_ok(double x)
+{
+    return isfinite(x) && x > 0;
+}
+
+int ceilings_plausible(const struct ceilings *c)
+{
+    if (!ceilings_sane(c) || !bandwidth_ok(c->stream_copy) || !bandwidth_ok(c->stream_triad) ||
+        !optional_bandwidth_ok(c->stream_read) || !optional_bandwidth_ok(c->convert_f64_f32) ||
+        !positive_rate_ok(c->sqrt_f64) || !positive_rate_ok(c->sqrt_f32) ||
+        !(c->launch_latency < LAUNCH_LATENCY_MAX))
+        return 0;
+    for (size_t m = 0; m < MEMORY_MODE_COUNT; m++) {
+        double to = c->transfer[m].to_device, from = c->transfer[m].from_device;
+        if (c->transfer[m].zero_copy) {
+            if (to != 0 || from != 0)
+                return 0;
+            continue;
+        }
+        /* Copy mode always moves the bytes; the others may map them (0). */
+        if (m == MEM_COPY ? !bandwidth_ok(to) || !bandwidth_ok(from)
+                          : !optional_bandwidth_ok(to) || !optional_bandwidth_ok(from))
+            return 0;
+    }
+    return 1;
+}
+
 static int get_number(const cJSON *obj, const char *name, double *out)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
@@ -223,7 +275,7 @@ static int parse_ceilings(const cJSON *root, const char *backend, const struct b
             return 0;
         c.transfer[m].zero_copy = cJSON_IsTrue(zero);
     }
-    if (!ceilings_sane(&c))
+    if (!ceilings_plausible(&c))
         return 0;
     *out = c;
     return 1;
@@ -235,9 +287,18 @@ enum offload_status ceilings_load(const char *backend, const struct backend_info
     char path[4200];
     if (!ceilings_cache_path(backend, info, path, sizeof path))
         return OFFLOAD_UNAVAILABLE;
-    char *text = read_whole_file(path, CACHE_FILE_MAX_BYTES, NULL);
-    if (!text)
+    char *text = read_private_file(path, CACHE_FILE_MAX_BYTES, NULL);
+    if (!text) {
+        /* Said once: every later run would otherwise repeat it. */
+        static int warned = 0;
+        if ((errno == EPERM || errno == ELOOP) && !warned) {
+            warned = 1;
+            offload_warning("ignoring %s: not a regular file owned by you (someone else's link, "
+                            "FIFO or file); remove it\n",
+                            path);
+        }
         return OFFLOAD_UNAVAILABLE;
+    }
     enum offload_status st = ceilings_parse(text, backend, info, out);
     free(text);
     return st;
@@ -327,8 +388,8 @@ static int store_entry(const char *backend, const struct backend_info *info,
         snprintf(why, why_len, "no cache directory: set OFFLOAD_CACHE_DIR, XDG_CACHE_HOME or HOME");
         return 0;
     }
-    if (!ceilings_sane(c)) {
-        snprintf(why, why_len, "not caching ceilings with impossible values");
+    if (!ceilings_plausible(c)) {
+        snprintf(why, why_len, "not caching ceilings outside physical bounds");
         return 0;
     }
     if (!make_directories(dir)) {
@@ -341,7 +402,7 @@ static int store_entry(const char *backend, const struct backend_info *info,
         return 0;
     }
     char err[4400];
-    enum offload_status st = write_file_atomic(path, write_text, text, err, sizeof err);
+    enum offload_status st = write_file_private(path, write_text, text, err, sizeof err);
     free(text);
     if (st != OFFLOAD_OK) {
         snprintf(why, why_len, "cache: %s", err);
@@ -364,17 +425,17 @@ enum offload_status ceilings_store(const char *backend, const struct backend_inf
 
 enum offload_status ceilings_get(const struct backend_ops *ops, void *state,
                                  const struct backend_info *info, int recalibrate,
-                                 struct ceilings *out, int *from_cache)
+                                 struct ceilings *out, enum ceilings_source *source)
 {
     /* One warning per process is enough when the cache is unusable: a
      * calibration of every backend would otherwise repeat it. */
     static int cache_warning_given = 0;
 
-    if (from_cache)
-        *from_cache = 0;
+    enum ceilings_source ignored;
+    source = source ? source : &ignored;
+    *source = CEILINGS_MEASURED_NOT_SAVED;
     if (!recalibrate && ceilings_load(ops->name, info, out) == OFFLOAD_OK) {
-        if (from_cache)
-            *from_cache = 1;
+        *source = CEILINGS_FROM_CACHE;
         return OFFLOAD_OK;
     }
     if (!ops->calibrate) {
@@ -395,7 +456,9 @@ enum offload_status ceilings_get(const struct backend_ops *ops, void *state,
         return OFFLOAD_OK; /* tiny sizes measure nothing worth keeping */
 
     char why[4600];
-    if (!store_entry(ops->name, info, &measured, why, sizeof why) && !cache_warning_given) {
+    if (store_entry(ops->name, info, &measured, why, sizeof why))
+        *source = CEILINGS_MEASURED_SAVED;
+    else if (!cache_warning_given) {
         cache_warning_given = 1;
         offload_warning("ceilings are not cached (%s); they will be measured again\n", why);
     }
@@ -413,7 +476,7 @@ static void print_transfer_direction(FILE *f, const char *dir, double rate)
 }
 
 void ceilings_print(FILE *f, const char *label, const struct backend_info *info,
-                    const struct ceilings *c, int from_cache)
+                    const struct ceilings *c, enum ceilings_source source)
 {
     fprintf(f, "%s ceilings on %s\n", label, info->device[0] ? info->device : "(unknown device)");
     if (info->driver[0])
@@ -447,10 +510,15 @@ void ceilings_print(FILE *f, const char *label, const struct backend_info *info,
         fprintf(f, "  measured          %s, build %s\n", c->measured, provenance_build_key());
     char path[4200];
     const char *where = ceilings_cache_path(label, info, path, sizeof path);
-    if (from_cache)
+    switch (source) {
+    case CEILINGS_FROM_CACHE:
         fprintf(f, "  from the cache    %s\n", where ? where : "?");
-    else if (where && access(where, R_OK) == 0)
-        fprintf(f, "  just measured     saved to %s\n", where);
-    else
+        break;
+    case CEILINGS_MEASURED_SAVED:
+        fprintf(f, "  just measured     saved to %s\n", where ? where : "?");
+        break;
+    case CEILINGS_MEASURED_NOT_SAVED:
         fprintf(f, "  just measured     not cached\n");
+        break;
+    }
 }

@@ -12,19 +12,33 @@
 #include "backend.h"
 #include "status.h"
 
+/* Where ceilings came from: what ceilings_print says, never guessed from
+ * the cache folder afterwards (an old entry may still be there). */
+enum ceilings_source {
+    CEILINGS_MEASURED_NOT_SAVED, /* measured; the cache could not be written */
+    CEILINGS_FROM_CACHE,
+    CEILINGS_MEASURED_SAVED
+};
+
 /* The ceilings of `ops` on the device described by `info`: from the cache
  * when a valid entry exists and `recalibrate` is 0, else measured with
- * ops->calibrate(state, ...) and written to the cache. *from_cache says which
+ * ops->calibrate(state, ...) and written to the cache. *source says which
  * (may be NULL). A cache that cannot be written is warned about once per
  * process; the measured values are still returned. */
 enum offload_status ceilings_get(const struct backend_ops *ops, void *state,
                                  const struct backend_info *info, int recalibrate,
-                                 struct ceilings *out, int *from_cache);
+                                 struct ceilings *out, enum ceilings_source *source);
 
 /* A readable block for one backend. `label` is the backend's name (as
  * ops->name, which is also the cache key, so the cache path can be shown). */
 void ceilings_print(FILE *f, const char *label, const struct backend_info *info,
-                    const struct ceilings *c, int from_cache);
+                    const struct ceilings *c, enum ceilings_source source);
+
+/* 1 when every value is within physical bounds (a bandwidth between 1 MB/s
+ * and 100 TB/s, a rate above 0, a launch latency under 1 s; a zero-copy
+ * transfer moves nothing, a copy transfer moves bytes): what the cache must
+ * hold, else the entry is measured again. */
+int ceilings_plausible(const struct ceilings *c);
 
 /* The cache directory: $OFFLOAD_CACHE_DIR, else $XDG_CACHE_HOME/offload, else
  * $HOME/.cache/offload. Returns buf, or NULL when none is set or it does not

@@ -43,7 +43,8 @@ static enum offload_status write_calibration_csv(FILE *f, void *ctx)
             csv_write_field(f, e->label) || fputc(',', f) == EOF ||
             csv_write_field(f, e->info.device) || fputc(',', f) == EOF ||
             csv_write_field(f, e->info.driver) ||
-            fprintf(f, ",%d,%s,%d", e->info.threads, e->ceil.measured, e->from_cache) < 0)
+            fprintf(f, ",%d,%s,%d", e->info.threads, e->ceil.measured,
+                    e->source == CEILINGS_FROM_CACHE) < 0)
             return OFFLOAD_ERR_RUN;
         for (size_t k = 0; k < n; k++)
             fprintf(f, ",%.9g", fields[k].value);
@@ -68,7 +69,7 @@ static enum offload_status write_calibration_json(FILE *f, void *ctx)
         cJSON_AddStringToObject(o, "driver", e->info.driver);
         cJSON_AddNumberToObject(o, "threads", e->info.threads);
         cJSON_AddStringToObject(o, "measured", e->ceil.measured);
-        cJSON_AddBoolToObject(o, "from_cache", e->from_cache);
+        cJSON_AddBoolToObject(o, "from_cache", e->source == CEILINGS_FROM_CACHE);
         struct rate_field fields[RATE_FIELDS];
         size_t n = rate_fields(&e->ceil, fields);
         for (size_t k = 0; k < n; k++)

@@ -8,10 +8,9 @@
 #include <stdio.h>
 
 #include "backend.h"
+#include "ceilings.h"
 #include "export.h"
 #include "fileio.h"
-
-#define MAX_CALIBRATED 32
 
 /* One backend's ceilings, kept for the export. */
 struct calibrated {
@@ -19,12 +18,14 @@ struct calibrated {
     const char *backend;
     struct backend_info info;
     struct ceilings ceil;
-    int from_cache;
+    enum ceilings_source source;
 };
 
+/* One entry per backend of the list, however long: every one calibrated
+ * is exported. */
 struct calibration_set {
-    struct calibrated items[MAX_CALIBRATED];
-    size_t count;
+    struct calibrated *items;
+    size_t count, capacity;
 };
 
 /* The rates a row carries, in column order. */

@@ -1,4 +1,5 @@
 #include "export.h"
+#include "fileio.h"
 #include "message.h"
 
 #include <cjson/cJSON.h>
@@ -39,6 +40,7 @@ void result_set_free(struct result_set *set)
 /* Like export_csv_text, without the closing comma (for the last field). */
 static void csv_word(FILE *f, const char *s)
 {
+    (void)csv_cell_guard(f, s); /* write errors show in ferror(f) */
     for (; s && *s; s++)
         fputc(*s == ',' ? ';' : (*s == '\n' || *s == '\r') ? ' ' : *s, f);
 }

@@ -3,6 +3,7 @@
  * sentences under it, and for a sweep the end-to-end time against size. */
 #include "markdown.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "provenance.h"
@@ -10,12 +11,49 @@
 
 void markdown_cell(FILE *f, const char *text)
 {
-    for (const char *p = text; p && *p; p++) {
-        if (*p == '|')
-            fputs("\\|", f);
+    for (const unsigned char *p = (const unsigned char *)text; p && *p; p++) {
+        if (*p == '\n' || *p == '\r')
+            fputc(' ', f); /* a line break would end the table row or start a heading */
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(f, "\\x%02x", *p);
+        else if (*p == '_' && p > (const unsigned char *)text && isalnum(p[-1]) && isalnum(p[1]))
+            fputc('_', f); /* inside a word '_' emphasises nothing: IDs stay readable */
+        else if (strchr("\\`*_[]<>|#~!", *p))
+            fprintf(f, "\\%c", *p); /* CommonMark: any ASCII punctuation may be escaped */
         else
-            fputc(*p == '\n' || *p == '\r' ? ' ' : *p, f);
+            fputc(*p, f);
     }
+}
+
+void markdown_code(FILE *f, const char *const *words, size_t n)
+{
+    /* A code span is closed by a run of backticks as long as its opener:
+     * open with one more than the longest run inside. */
+    size_t longest = 0;
+    for (size_t w = 0; w < n; w++) {
+        size_t run = 0;
+        for (const char *p = words[w]; *p; p++) {
+            run = *p == '`' ? run + 1 : 0;
+            longest = run > longest ? run : longest;
+        }
+    }
+    for (size_t i = 0; i <= longest; i++)
+        fputc('`', f);
+    fputc(' ', f);
+    for (size_t w = 0; w < n; w++) {
+        if (w)
+            fputc(' ', f);
+        for (const unsigned char *p = (const unsigned char *)words[w]; *p; p++)
+            if (*p == '\n' || *p == '\r')
+                fputc(' ', f);
+            else if (*p < 0x20 || *p == 0x7f)
+                fprintf(f, "\\x%02x", *p);
+            else
+                fputc(*p, f);
+    }
+    fputc(' ', f);
+    for (size_t i = 0; i <= longest; i++)
+        fputc('`', f);
 }
 
 static int same_group(const struct result_record *a, const struct result_record *b)
@@ -55,10 +93,8 @@ static void md_heading(FILE *f, const struct result_set *set)
     struct provenance p;
     backend_provenance(&p);
     fprintf(f, "## offload %s\n\n", set->count ? set->items[0].command : "results");
-    fputs("`", f);
-    for (int a = 0; a < set->argc; a++)
-        fprintf(f, "%s%s", a ? " " : "", set->argv[a]);
-    fprintf(f, "`\n\n- host: %s, %d cores, %.1f GB, %s\n", p.cpu, p.cores, p.memory_bytes / 1e9,
+    markdown_code(f, (const char *const *)set->argv, (size_t)(set->argc > 0 ? set->argc : 0));
+    fprintf(f, "\n\n- host: %s, %d cores, %.1f GB, %s\n", p.cpu, p.cores, p.memory_bytes / 1e9,
             p.os);
     fprintf(f, "- build: %s, %s, offload %s commit %s\n", p.build, p.compiler, p.tool_version,
             p.git_commit);

@@ -38,4 +38,10 @@ int saved_rows_same_group(const struct saved_row *a, const struct saved_row *b);
 enum offload_status match_runs(const struct saved_run *runs, size_t n, struct match_set *out);
 void match_free(struct match_set *m);
 
+/* Fills order[0..m->nmatched) with the matched rows grouped by kernel,
+ * algorithm and size: groups in order of first appearance, rows in file
+ * order within each. Returns m->nmatched. Linear in rows (hashed keys),
+ * like match_runs: two files of 40k rows take well under a second. */
+size_t match_group_order(const struct saved_run *runs, const struct match_set *m, size_t *order);
+
 #endif

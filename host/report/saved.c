@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,10 +61,25 @@ static size_t size_field(const cJSON *obj, const char *name, int *ok)
     return (size_t)v;
 }
 
-static int parse_row(const cJSON *rec, struct saved_row *r)
+/* Magnitudes a real export can hold; anything past them (1e999 reads as
+ * infinity, 1e308 bytes of memory) is a damaged or hand-made file, refused
+ * on load rather than printed as "inf s" or a 300-digit size. */
+#define SAVED_MAX_SECONDS 1e7   /* 116 days for one timed run */
+#define SAVED_MAX_GBPS 1e6      /* 1 PB/s */
+#define SAVED_MAX_MEMORY 0x1p60 /* 1 EiB of host memory */
+
+static int seconds_ok(double s, int may_be_absent)
 {
+    return (may_be_absent && s == -1) || (isfinite(s) && s >= 0 && s <= SAVED_MAX_SECONDS);
+}
+
+/* NULL, or what is wrong with the row (for "result N: ..."). */
+static const char *parse_row(const cJSON *rec, struct saved_row *r)
+{
+    static const char *const incomplete =
+        "it lacks its kernel, backend or times, or its size is no whole number";
     if (!cJSON_IsObject(rec))
-        return 0;
+        return incomplete;
     memset(r, 0, sizeof *r);
     copy_string(r->kernel, sizeof r->kernel, rec, "kernel");
     copy_string(r->algorithm, sizeof r->algorithm, rec, "algorithm");
@@ -90,11 +106,19 @@ static int parse_row(const cJSON *rec, struct saved_row *r)
     copy_string(r->reason, sizeof r->reason, an, "reason");
     const cJSON *check = cJSON_GetObjectItemCaseSensitive(rec, "check");
     r->check_ok = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(check, "ok"));
-    return sizes_ok && r->kernel[0] && r->backend[0] && r->total_s > 0;
+    if (!(sizes_ok && r->kernel[0] && r->backend[0] && r->total_s > 0))
+        return incomplete;
+    if (!seconds_ok(r->copy_in_s, 1) || !seconds_ok(r->kernel_s, 1) ||
+        !seconds_ok(r->copy_out_s, 1) || !seconds_ok(r->total_s, 0))
+        return "a time is not a plausible time (0 to 1e7 s)";
+    if (!(isfinite(r->gbps) && r->gbps >= 0 && r->gbps <= SAVED_MAX_GBPS))
+        return "its GB/s is not a plausible rate (0 to 1e6)";
+    return NULL;
 }
 
-/* Provenance of the whole file: host, build (schema 2) and calibration. */
-static void parse_header(const cJSON *root, const cJSON *results, struct saved_run *out)
+/* Provenance of the whole file: host, build (schema 2) and calibration.
+ * NULL, or what is wrong with it. */
+static const char *parse_header(const cJSON *root, const cJSON *results, struct saved_run *out)
 {
     copy_string(out->created, sizeof out->created, root, "created");
     const cJSON *argv = cJSON_GetObjectItemCaseSensitive(root, "command_line");
@@ -113,6 +137,9 @@ static void parse_header(const cJSON *root, const cJSON *results, struct saved_r
     double cores = number_or(host, "cores", 0); /* 0: not said, or not a core count */
     out->cores = cores >= 1 && cores <= 1e6 ? (int)cores : 0;
     out->memory_bytes = number_or(host, "memory_bytes", 0);
+    if (!(isfinite(out->memory_bytes) && out->memory_bytes >= 0 &&
+          out->memory_bytes <= SAVED_MAX_MEMORY))
+        return "host memory_bytes is not a plausible size (0 to 2^60)";
     const cJSON *build = cJSON_GetObjectItemCaseSensitive(root, "build");
     copy_string(out->build, sizeof out->build, build, "flags");
     copy_string(out->compiler, sizeof out->compiler, build, "compiler");
@@ -126,6 +153,7 @@ static void parse_header(const cJSON *root, const cJSON *results, struct saved_r
         if (strcmp(when, out->calibrated) > 0) /* ISO 8601 sorts as text */
             snprintf(out->calibrated, sizeof out->calibrated, "%s", when);
     }
+    return NULL;
 }
 
 static enum offload_status bad_input(const char *name, const char *problem, const char *fix)
@@ -169,11 +197,69 @@ static enum offload_status check_root(const char *text, const cJSON *root, const
     return OFFLOAD_OK;
 }
 
+/* cJSON makes one node per value, each its own malloc and free: an export
+ * of 40k rows is millions of them, most of `report`'s time. While an export
+ * is parsed its nodes come from an arena, dropped in one go once the rows
+ * are copied out. The loader runs on the main thread only; this is the one
+ * mutable static of the file. */
+#define ARENA_CHUNK_BYTES ((size_t)4 << 20)
+
+struct arena_chunk {
+    struct arena_chunk *next;
+    size_t used, size;
+    max_align_t data[];
+};
+
+static struct arena_chunk *parse_arena;
+
+static void *arena_alloc(size_t n)
+{
+    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    if (!parse_arena || parse_arena->size - parse_arena->used < n) {
+        size_t size = n > ARENA_CHUNK_BYTES ? n : ARENA_CHUNK_BYTES;
+        struct arena_chunk *c = malloc(sizeof *c + size);
+        if (!c)
+            return NULL;
+        c->next = parse_arena;
+        c->used = 0;
+        c->size = size;
+        parse_arena = c;
+    }
+    void *p = (char *)parse_arena->data + parse_arena->used;
+    parse_arena->used += n;
+    return p;
+}
+
+static void arena_free(void *p)
+{
+    (void)p; /* everything goes at once, in arena_drop */
+}
+
+static void arena_drop(void)
+{
+    while (parse_arena) {
+        struct arena_chunk *next = parse_arena->next;
+        free(parse_arena);
+        parse_arena = next;
+    }
+}
+
+/* cJSON_Parse with its nodes in the arena; the tree is released by
+ * arena_drop, never by cJSON_Delete. */
+static cJSON *parse_in_arena(const char *text)
+{
+    cJSON_Hooks hooks = {.malloc_fn = arena_alloc, .free_fn = arena_free};
+    cJSON_InitHooks(&hooks);
+    cJSON *root = cJSON_Parse(text);
+    cJSON_InitHooks(NULL); /* everything else uses malloc and free again */
+    return root;
+}
+
 enum offload_status saved_run_parse(const char *text, const char *name, struct saved_run *out)
 {
     memset(out, 0, sizeof *out);
     snprintf(out->name, sizeof out->name, "%s", name);
-    cJSON *root = cJSON_Parse(text);
+    cJSON *root = parse_in_arena(text);
     enum offload_status st = check_root(text, root, name, &out->schema);
     const cJSON *results = cJSON_GetObjectItemCaseSensitive(root, "results");
     size_t n = st == OFFLOAD_OK ? (size_t)cJSON_GetArraySize(results) : 0;
@@ -188,12 +274,10 @@ enum offload_status saved_run_parse(const char *text, const char *name, struct s
     if (st == OFFLOAD_OK) {
         cJSON_ArrayForEach(rec, results)
         {
-            if (!parse_row(rec, &out->rows[out->count])) {
-                char problem[128];
-                snprintf(problem, sizeof problem,
-                         "result %zu lacks its kernel, backend or times, or its size is no "
-                         "whole number",
-                         i + 1);
+            const char *wrong = parse_row(rec, &out->rows[out->count]);
+            if (wrong) {
+                char problem[160];
+                snprintf(problem, sizeof problem, "result %zu: %s", i + 1, wrong);
                 st = bad_input(name, problem, rerun_fix);
                 break;
             }
@@ -201,9 +285,10 @@ enum offload_status saved_run_parse(const char *text, const char *name, struct s
             i++;
         }
     }
-    if (st == OFFLOAD_OK)
-        parse_header(root, results, out);
-    cJSON_Delete(root);
+    const char *wrong = st == OFFLOAD_OK ? parse_header(root, results, out) : NULL;
+    if (wrong)
+        st = bad_input(name, wrong, rerun_fix);
+    arena_drop(); /* the tree: see parse_in_arena */
     if (st != OFFLOAD_OK)
         saved_run_free(out);
     return st;

@@ -65,9 +65,9 @@ static enum offload_status write_scores_table(FILE *f, void *ctx)
 static enum offload_status write_scores_markdown(FILE *f, void *ctx)
 {
     const struct scores_table *o = ctx;
-    fprintf(f, "Scores of `");
-    markdown_cell(f, o->path);
-    fprintf(f, "` (%g%% of the data lines), in file order:\n\n| id | score |\n|---|---:|\n",
+    fprintf(f, "Scores of ");
+    markdown_code(f, &o->path, 1);
+    fprintf(f, " (%g%% of the data lines), in file order:\n\n| id | score |\n|---|---:|\n",
             o->percent);
     for (size_t r = 0; r < o->m->rows; r++) {
         fputs("| ", f);

@@ -47,25 +47,6 @@ static const char *build_line(const struct saved_run *r, char *buf, size_t len)
     return buf;
 }
 
-/* Indices of matched rows in group order: each group (kernel, algorithm,
- * size) once, at its first row, with all its rows. Returns the count. */
-static size_t group_order(const struct saved_run *runs, const struct match_set *m, size_t *order)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < m->nmatched; i++) {
-        const struct saved_row *ri = &runs[0].rows[m->matched[i][0]];
-        int seen = 0;
-        for (size_t k = 0; k < n && !seen; k++)
-            seen = saved_rows_same_group(&runs[0].rows[m->matched[order[k]][0]], ri);
-        if (seen)
-            continue;
-        for (size_t j = i; j < m->nmatched; j++)
-            if (saved_rows_same_group(&runs[0].rows[m->matched[j][0]], ri))
-                order[n++] = j;
-    }
-    return n;
-}
-
 /* The end of the group that starts at order[start]. */
 static size_t group_end(const struct saved_run *runs, const struct match_set *m,
                         const size_t *order, size_t norder, size_t start)
@@ -170,15 +151,77 @@ static void table_leftovers(FILE *f, const struct saved_run *runs, const struct 
     }
 }
 
-static enum offload_status report_table(FILE *f, const struct saved_run *runs, size_t n,
+/* Text of a saved file in place, fit for a terminal: C0 and C1 control
+ * characters (ESC starts the sequences that move the cursor, retitle the
+ * window or rewrite the screen) and line breaks become \xNN; cut to fit. */
+static void terminal_safe(char *s, size_t size)
+{
+    char buf[2048];
+    size_t n = 0;
+    int changed = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && n + 9 < sizeof buf; p++) {
+        int c1 = p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f; /* U+0080..U+009F in UTF-8 */
+        if (*p < 0x20 || *p == 0x7f || c1) {
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "\\x%02x", *p);
+            if (c1)
+                n += (size_t)snprintf(buf + n, sizeof buf - n, "\\x%02x", *++p);
+            changed = 1;
+        } else {
+            buf[n++] = (char)*p;
+        }
+    }
+    if (changed && size > 0) {
+        size_t keep = n < size - 1 ? n : size - 1;
+        memcpy(s, buf, keep);
+        s[keep] = '\0';
+    }
+}
+
+/* Copies of runs with every string terminal_safe; NULL when out of memory. */
+static struct saved_run *terminal_copies(const struct saved_run *runs, size_t n)
+{
+    struct saved_run *copy = calloc(n, sizeof *copy);
+    for (size_t r = 0; copy && r < n; r++) {
+        copy[r] = runs[r];
+        copy[r].rows = calloc(runs[r].count + 1, sizeof *copy[r].rows);
+        if (!copy[r].rows) {
+            for (size_t k = 0; k < r; k++)
+                free(copy[k].rows);
+            free(copy);
+            return NULL;
+        }
+        memcpy(copy[r].rows, runs[r].rows, runs[r].count * sizeof *copy[r].rows);
+        struct saved_run *c = &copy[r];
+#define SAFE(field) terminal_safe(field, sizeof field)
+        SAFE(c->name), SAFE(c->command), SAFE(c->created), SAFE(c->cpu), SAFE(c->os);
+        SAFE(c->build), SAFE(c->compiler), SAFE(c->git_commit), SAFE(c->calibrated);
+        for (size_t i = 0; i < c->count; i++) {
+            struct saved_row *x = &c->rows[i];
+            SAFE(x->kernel), SAFE(x->algorithm), SAFE(x->backend), SAFE(x->kind);
+            SAFE(x->device), SAFE(x->memory), SAFE(x->verdict), SAFE(x->reason);
+        }
+#undef SAFE
+    }
+    return copy;
+}
+
+static enum offload_status report_table(FILE *f, const struct saved_run *file_runs, size_t n,
                                         const struct match_set *m, const size_t *order,
                                         size_t norder)
 {
+    struct saved_run *runs = terminal_copies(file_runs, n);
+    if (!runs) {
+        offload_error("out of memory\n");
+        return OFFLOAD_ERR_RUN;
+    }
     table_runs(f, runs, n);
     if (m->nmatched == 0)
         fprintf(f, "\nno row is in every file: nothing to compare side by side\n");
     table_groups(f, runs, n, m, order, norder);
     table_leftovers(f, runs, m);
+    for (size_t r = 0; r < n; r++)
+        free(runs[r].rows);
+    free(runs);
     return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }
 
@@ -276,9 +319,11 @@ static void json_group_key(cJSON *o, const struct saved_row *g)
     cJSON_AddStringToObject(o, "kernel", g->kernel);
     cJSON_AddStringToObject(o, "algorithm", g->algorithm);
     cJSON_AddNumberToObject(o, "size", (double)g->size);
+    /* Not "rows": a group's matched rows are its "rows" array (one key
+     * twice in an object is invalid; fuzz_report found it). */
     if (g->rows || g->cols) {
-        cJSON_AddNumberToObject(o, "rows", (double)g->rows);
-        cJSON_AddNumberToObject(o, "cols", (double)g->cols);
+        cJSON_AddNumberToObject(o, "markers", (double)g->rows);
+        cJSON_AddNumberToObject(o, "varieties", (double)g->cols);
     }
 }
 
@@ -373,7 +418,9 @@ static void md_row(FILE *f, const struct saved_run *runs, size_t n, const struct
     const struct saved_row *first = &runs[0].rows[m->matched[i][0]];
     fputs("| ", f);
     markdown_cell(f, first->backend);
-    fprintf(f, " | %s |", first->memory);
+    fputs(" | ", f);
+    markdown_cell(f, first->memory);
+    fputs(" |", f);
     for (size_t r = 0; r < n; r++) {
         const struct saved_row *x = &runs[r].rows[m->matched[i][r]];
         char t1[32], t2[32], t3[32], t4[32];
@@ -383,7 +430,9 @@ static void md_row(FILE *f, const struct saved_run *runs, size_t n, const struct
                 seconds_or_dash(x->total_s, t4, sizeof t4), x->gbps);
         if (r)
             fprintf(f, " %.2fx |", ratio(runs, m, i, r));
-        fprintf(f, " %s |", x->check_ok ? x->verdict : "FAILED");
+        fputc(' ', f);
+        markdown_cell(f, x->check_ok ? x->verdict : "FAILED");
+        fputs(" |", f);
     }
     fputc('\n', f);
 }
@@ -395,8 +444,11 @@ static void md_groups(FILE *f, const struct saved_run *runs, size_t n, const str
         end = group_end(runs, m, order, norder, start);
         const struct saved_row *g = &runs[0].rows[m->matched[order[start]][0]];
         char size[64];
-        fprintf(f, "\n### %s (%s), %s\n\n", g->kernel, g->algorithm,
-                saved_row_size(g, size, sizeof size));
+        fputs("\n### ", f);
+        markdown_cell(f, g->kernel);
+        fputs(" (", f);
+        markdown_cell(f, g->algorithm);
+        fprintf(f, "), %s\n\n", saved_row_size(g, size, sizeof size));
         md_group_header(f, n);
         for (size_t k = start; k < end; k++)
             md_row(f, runs, n, m, order[k]);
@@ -406,8 +458,11 @@ static void md_groups(FILE *f, const struct saved_run *runs, size_t n, const str
                 const struct saved_row *x = &runs[r].rows[m->matched[order[k]][r]];
                 fprintf(f, "- #%zu **", r + 1);
                 markdown_cell(f, x->backend);
-                fprintf(f, "%s%s**: ", strcmp(x->memory, "-") ? " " : "",
-                        strcmp(x->memory, "-") ? x->memory : "");
+                if (strcmp(x->memory, "-") != 0) {
+                    fputc(' ', f);
+                    markdown_cell(f, x->memory);
+                }
+                fputs("**: ", f);
                 markdown_cell(f, x->reason);
                 fputc('\n', f);
             }
@@ -424,11 +479,17 @@ static void md_leftovers(FILE *f, const struct saved_run *runs, const struct mat
     for (size_t i = 0; i < m->nleftover; i++) {
         const struct saved_row *x = &runs[m->leftover[i].run].rows[m->leftover[i].row];
         char size[64], t[32];
-        fprintf(f, "| %zu | %s (%s) | %s | ", m->leftover[i].run + 1, x->kernel, x->algorithm,
-                saved_row_size(x, size, sizeof size));
+        fprintf(f, "| %zu | ", m->leftover[i].run + 1);
+        markdown_cell(f, x->kernel);
+        fputs(" (", f);
+        markdown_cell(f, x->algorithm);
+        fprintf(f, ") | %s | ", saved_row_size(x, size, sizeof size));
         markdown_cell(f, x->backend);
-        fprintf(f, " | %s | %s | %s |\n", x->memory, format_seconds(x->total_s, t, sizeof t),
-                x->check_ok ? x->verdict : "FAILED");
+        fputs(" | ", f);
+        markdown_cell(f, x->memory);
+        fprintf(f, " | %s | ", format_seconds(x->total_s, t, sizeof t));
+        markdown_cell(f, x->check_ok ? x->verdict : "FAILED");
+        fputs(" |\n", f);
     }
 }
 
@@ -442,7 +503,7 @@ enum offload_status report_runs(FILE *f, const struct saved_run *runs, size_t n,
         offload_error("out of memory\n");
         return OFFLOAD_ERR_RUN;
     }
-    size_t norder = group_order(runs, m, order);
+    size_t norder = match_group_order(runs, m, order);
     enum offload_status st = OFFLOAD_OK;
     switch (format) {
     case FORMAT_TABLE:

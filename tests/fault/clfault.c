@@ -1,6 +1,7 @@
 /* offload_clfault: an LD_PRELOAD shim that makes one chosen OpenCL call (or
- * a host aligned_alloc) fail, so the tests can check how offload reports
- * and cleans up after errors a real driver gives only under memory pressure.
+ * a host aligned_alloc, write, fsync, rename or pthread_create) fail, so the
+ * tests can check how offload reports and cleans up after errors a real
+ * driver, disk or system gives only under pressure.
  *
  *   OFFLOAD_FAULT=CALL:WHICH[:ARG]
  *     CALL   one of the wrapped calls below, e.g. clCreateBuffer
@@ -9,7 +10,10 @@
  *            number (default: the call's usual resource error, see calls[]);
  *            for aligned_alloc, the smallest size in bytes that is counted
  *            and failed (default 1), so small allocations of libraries stay
- *            out of the count
+ *            out of the count; for write, fsync, rename and pthread_create,
+ *            the errno: ENOSPC, EIO, EXDEV, EFBIG, EAGAIN, EPERM or a
+ *            number (defaults ENOSPC, EIO, EXDEV, EAGAIN). Only writes to
+ *            regular files are counted (not the terminal or a pipe).
  *   OFFLOAD_FAULT_TRACE=1   prints every counted call to stderr
  *
  * A failed call does not reach the driver, so it creates nothing. The shim
@@ -25,6 +29,9 @@
 #include <CL/cl.h>
 
 #include <dlfcn.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -44,6 +51,10 @@ enum call_id {
     C_ENQUEUE_NDRANGE_KERNEL,
     C_FINISH,
     C_ALIGNED_ALLOC,
+    C_WRITE,
+    C_FSYNC,
+    C_RENAME,
+    C_PTHREAD_CREATE,
     C_COUNT
 };
 
@@ -63,7 +74,23 @@ static const struct {
     [C_ENQUEUE_NDRANGE_KERNEL] = {"clEnqueueNDRangeKernel", CL_OUT_OF_RESOURCES},
     [C_FINISH] = {"clFinish", CL_OUT_OF_RESOURCES},
     [C_ALIGNED_ALLOC] = {"aligned_alloc", 0},
+    [C_WRITE] = {"write", ENOSPC},
+    [C_FSYNC] = {"fsync", EIO},
+    [C_RENAME] = {"rename", EXDEV},
+    [C_PTHREAD_CREATE] = {"pthread_create", EAGAIN},
 };
+
+/* The system calls' errors a test may name. */
+static const struct {
+    const char *name;
+    int code;
+} errno_names[] = {{"ENOSPC", ENOSPC}, {"EIO", EIO},       {"EXDEV", EXDEV},
+                   {"EFBIG", EFBIG},   {"EAGAIN", EAGAIN}, {"EPERM", EPERM}};
+
+static int is_system_call(int id)
+{
+    return id == C_WRITE || id == C_FSYNC || id == C_RENAME || id == C_PTHREAD_CREATE;
+}
 
 /* The errors a test may name; anything else is given as a number. */
 static const struct {
@@ -156,6 +183,16 @@ __attribute__((constructor)) static void parse_fault(void)
         if (*arg == '\0' || *end != '\0' || v == 0)
             bad_spec(spec, "the minimum size must be a positive number of bytes");
         min_bytes = (size_t)v;
+    } else if (arg && is_system_call(target)) {
+        int code = 0;
+        for (size_t i = 0; i < sizeof errno_names / sizeof errno_names[0]; i++)
+            if (strcmp(arg, errno_names[i].name) == 0)
+                code = errno_names[i].code;
+        char *end;
+        long v = code ? code : strtol(arg, &end, 10);
+        if (!code && (*arg == '\0' || *end != '\0' || v <= 0))
+            bad_spec(spec, "the error must be a positive errno or a known E... name");
+        fail_error = (cl_int)v;
     } else if (arg) {
         fail_error = parse_error(spec, arg);
     }
@@ -421,4 +458,43 @@ void *aligned_alloc(size_t alignment, size_t size)
         return NULL;
     }
     return REAL(aligned_alloc)(alignment, size);
+}
+
+/* ---- files and threads -------------------------------------------------- */
+
+ssize_t write(int fd, const void *buf, size_t count)
+{
+    /* Regular files only: messages to the terminal or a pipe stay out of
+     * the count, so the N-th write is the N-th write of a file. */
+    struct stat st;
+    if (target == C_WRITE && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && should_fail(C_WRITE)) {
+        errno = fail_error;
+        return -1;
+    }
+    return REAL(write)(fd, buf, count);
+}
+
+int fsync(int fd)
+{
+    if (should_fail(C_FSYNC)) {
+        errno = fail_error;
+        return -1;
+    }
+    return REAL(fsync)(fd);
+}
+
+int rename(const char *from, const char *to)
+{
+    if (should_fail(C_RENAME)) {
+        errno = fail_error;
+        return -1;
+    }
+    return REAL(rename)(from, to);
+}
+
+int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *), void *arg)
+{
+    if (should_fail(C_PTHREAD_CREATE))
+        return fail_error; /* pthread_create returns the error, errno untouched */
+    return REAL(pthread_create)(thread, attr, start, arg);
 }

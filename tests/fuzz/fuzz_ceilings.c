@@ -34,6 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct ceilings c;
     memset(&c, 0xAB, sizeof c);
     if (ceilings_parse_build(text, "openmp", &info, "fuzz build", &c) == OFFLOAD_OK) {
+        if (!ceilings_plausible(&c)) /* accepted values lie within physical bounds */
+            __builtin_trap();
         if (!rate_is_sane(c.stream_copy) || !rate_is_sane(c.stream_triad) ||
             !rate_is_sane(c.sqrt_f64) || !rate_is_sane(c.sqrt_f32) ||
             !rate_is_sane(c.launch_latency))
