@@ -205,7 +205,7 @@ static void test_cache_keyed_by_build(void **state)
     const cJSON *build = cJSON_GetObjectItemCaseSensitive(key, "build");
     assert_true(cJSON_IsString(build));
     assert_string_equal(build->valuestring, provenance_build_key());
-    assert_int_equal(cJSON_GetObjectItemCaseSensitive(root, "schema_version")->valueint, 2);
+    assert_int_equal(cJSON_GetObjectItemCaseSensitive(root, "schema_version")->valueint, 3);
     cJSON_Delete(root);
     assert_int_equal(ceilings_parse(text, "fake", &info, &back), OFFLOAD_OK);
     assert_true(back.measured[0] != '\0');
@@ -319,7 +319,7 @@ static void test_parse_fuzz_seeds(void **state)
         int accepted;
     } seeds[] = {{"valid.json", 1},    {"device.json", 1},         {"truncated.json", 0},
                  {"negative.json", 0}, {"threads_string.json", 0}, {"nan.json", 0},
-                 {"schema1.json", 0},  {"schema3.json", 0}};
+                 {"schema1.json", 0},  {"schema2.json", 0},         {"schema4.json", 0}};
     struct backend_info info = {0};
     strcpy(info.device, "fuzz device, 2 threads");
     strcpy(info.driver, "fuzz driver");

@@ -153,7 +153,7 @@ static void test_man_reference(void **state)
         snprintf(tp, sizeof tp, ".TP\n\\fB%c\\fR", *code);
         expect_in("offload.1 EXIT STATUS", status, "-", tp);
     }
-    for (int k = 0; k < KERNEL_COUNT; k++)
+    for (int k = 0; k < KERNEL_BUILTIN_COUNT; k++)
         expect_in("offload.1", man, "-", offload_kernels[k]->name);
     free(status);
     free(man);

@@ -61,12 +61,29 @@ static void test_every_backend_has_every_kernel(void **state)
     (void)state;
     assert_true(offload_backend_count >= 2);
     for (size_t b = 0; b < offload_backend_count; b++)
-        for (int k = 0; k < KERNEL_COUNT; k++)
+        for (int k = 0; k < KERNEL_BUILTIN_COUNT; k++)
             if (!offload_backends[b]->run[k]) {
                 fprintf(stderr, "backend %s has no run function for kernel %s\n",
                         offload_backends[b]->name, kernel_name((enum offload_kernel)k));
                 fail();
             }
+}
+
+/* The table's open slot (a user's .cl file) is for backends that can
+ * build one: run[KERNEL_FILE] and file_kernels come together, and the
+ * OpenCL backend, when built, has both. */
+static void test_file_kernels_where_files_build(void **state)
+{
+    (void)state;
+    int any = 0;
+    for (size_t b = 0; b < offload_backend_count; b++) {
+        const struct backend_ops *ops = offload_backends[b];
+        assert_int_equal(ops->run[KERNEL_FILE] != NULL, ops->file_kernels != NULL);
+        any |= ops->file_kernels != NULL;
+    }
+    if (backend_find("opencl"))
+        assert_true(any);
+    assert_null(offload_kernels[KERNEL_FILE]); /* empty until a file opens it */
 }
 
 /* A small input of the kind the kernel table names: 1003 values, or a
@@ -97,6 +114,9 @@ static struct kernel_input small_input_for(enum offload_kernel k, enum offload_a
             keep->matrix.calls[i] = i * 7 % 5 == 4 ? GENOTYPE_MISSING : (int8_t)(i * 13 % 3);
         in.matrix = &keep->matrix;
         break;
+    case INPUT_FILE:
+        fail_msg("file kernels are run by tests/cli_cases.txt, not here");
+        break;
     }
     return in;
 }
@@ -122,7 +142,7 @@ static void test_every_backend_matches_the_reference(void **state)
             continue;
         }
         assert_int_equal(st, OFFLOAD_OK);
-        for (int k = 0; k < KERNEL_COUNT; k++)
+        for (int k = 0; k < KERNEL_BUILTIN_COUNT; k++)
             for (int a = 0; a <= (kernel_spec_of((enum offload_kernel)k)->has_fast ? 1 : 0); a++) {
                 struct small_input keep = {0};
                 struct kernel_input in = small_input_for(
@@ -171,6 +191,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_backend_is_complete),
         cmocka_unit_test(test_every_backend_has_every_kernel),
+        cmocka_unit_test(test_file_kernels_where_files_build),
         cmocka_unit_test(test_every_backend_matches_the_reference),
         cmocka_unit_test(test_runner_refuses_an_empty_entry),
     };

@@ -58,6 +58,42 @@ static void test_key(void **state)
     assert_false(saved_rows_match(&s1, &s2));
 }
 
+/* A kernel file matches by its name and the hash of its source: the same
+ * file edited is another kernel. */
+static void test_key_kernel_file(void **state)
+{
+    (void)state;
+    struct saved_row a = row("saxpy.cl", 1000, "opencl:0.0", "pthread-cpu", 1, "copy");
+    snprintf(a.source_hash, sizeof a.source_hash, "0123456789abcdef");
+    struct saved_row b = a;
+    assert_true(saved_rows_match(&a, &b));
+    snprintf(b.source_hash, sizeof b.source_hash, "fedcba9876543210");
+    assert_false(saved_rows_match(&a, &b));
+    b = a;
+    snprintf(b.kernel, sizeof b.kernel, "saxpy2.cl");
+    assert_false(saved_rows_match(&a, &b));
+    b = a;
+    b.source_hash[0] = '\0'; /* a built-in kernel of the same name, were there one */
+    assert_false(saved_rows_match(&a, &b));
+}
+
+/* The reader keeps an export's source hash. */
+static void test_parse_source_hash(void **state)
+{
+    (void)state;
+    const char *text =
+        "{\"schema_version\": 2, \"tool\": \"offload\", \"command_line\": [\"offload\", \"run\"],"
+        " \"results\": [{\"command\": \"run\", \"kernel\": \"saxpy.cl\", \"source_hash\": "
+        "\"00000000deadbeef\", \"algorithm\": \"naive\", \"backend\": \"opencl\", \"device\": "
+        "\"cpu\", \"platform\": \"p\", \"size\": 1000, \"stats_s\": {\"total\": {\"min\": 0.5}}}]}";
+    struct saved_run run;
+    assert_int_equal(saved_run_parse(text, "x.json", &run), OFFLOAD_OK);
+    assert_int_equal(run.count, 1);
+    assert_string_equal(run.rows[0].kernel, "saxpy.cl");
+    assert_string_equal(run.rows[0].source_hash, "00000000deadbeef");
+    saved_run_free(&run);
+}
+
 static void test_match_runs(void **state)
 {
     (void)state;
@@ -186,7 +222,8 @@ static void test_group_order(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_key),         cmocka_unit_test(test_match_runs),
+        cmocka_unit_test(test_key),         cmocka_unit_test(test_key_kernel_file),
+        cmocka_unit_test(test_parse_source_hash), cmocka_unit_test(test_match_runs),
         cmocka_unit_test(test_parse),       cmocka_unit_test(test_markdown_cell),
         cmocka_unit_test(test_group_order),
     };

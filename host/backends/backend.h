@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "file_kernel.h"
 #include "kernels.h"
 #include "provenance.h"
 #include "status.h"
@@ -55,6 +56,9 @@ struct backend_config {
     /* This backend's own options, indexed as backend_ops.options lists
      * them; NULL when not given. Choices are checked by the command line. */
     const char *options[BACKEND_MAX_OPTIONS];
+    /* A user's kernel file to build as well (run FILE.cl), with
+     * -cl-kernel-arg-info; NULL for the built-in kernels only. */
+    const struct file_source *file;
 };
 
 /* Seconds; a negative value means "not applicable to this backend". */
@@ -83,6 +87,7 @@ struct backend_info {
     double setup_s;     /* platform/context/queue creation */
     double build_s;     /* program build; 0 for host backends */
     int build_cached;   /* 1 from a binary cache, 0 compiled, -1 unknown */
+    uint64_t max_alloc; /* bytes of the largest buffer the device takes; 0 unknown */
 };
 
 /* Measured limits of one backend on one device, the ceilings each kernel
@@ -99,6 +104,8 @@ struct ceilings {
     double sqrt_f32;        /* float32 square roots per second, whole device */
     double compare_i8;      /* the tutorial's int8 pair compares per second (the naive
                              * scores loop on cache-resident rows); 0 = not measured */
+    double fma_f32, fma_f64; /* flops per second of chains of FMAs (one FMA counts 2),
+                              * whole device, as clpeak and mixbench; 0 = not measured */
     double launch_latency;  /* seconds for an empty kernel launch to complete; 0 on the host */
     struct {
         double to_device, from_device; /* bytes/s; 0 when the mode costs nothing */
@@ -150,8 +157,12 @@ struct backend_ops {
     size_t (*list_selectors)(char (*selectors)[16], size_t cap);
     enum offload_status (*init)(const struct backend_config *cfg, void **state,
                                 struct backend_info *info);
-    /* One function per kernel, indexed by enum offload_kernel. */
+    /* One function per kernel, indexed by enum offload_kernel; NULL for a
+     * kernel the backend cannot run (a .cl file on the host backends). */
     backend_run_fn run[KERNEL_COUNT];
+    /* With cfg->file given to init: every __kernel of the file and its
+     * arguments as the device declares them. NULL where files cannot run. */
+    enum offload_status (*file_kernels)(void *state, struct file_program_decl *out);
     /* Measure this backend's ceilings on its device (a second or two). */
     enum offload_status (*calibrate)(void *state, struct ceilings *out);
     void (*fini)(void *state);

@@ -98,7 +98,21 @@ enum offload_status check_list_items(const char *option, const char *list)
 const struct backend_ops *backend_option(const struct cli *c, const char **spec,
                                          const char **selector)
 {
-    *spec = c->value[OPT_BACKEND] ? c->value[OPT_BACKEND] : backend_default()->name;
+    /* A kernel file runs where kernel files build (OpenCL C: on an
+     * OpenCL device): the first such backend of the registry. */
+    const struct backend_ops *file_default = NULL;
+    for (size_t i = 0; i < offload_backend_count && !file_default; i++)
+        if (offload_backends[i]->file_kernels)
+            file_default = offload_backends[i];
+    if (c->file_text && !c->value[OPT_BACKEND] && !file_default) {
+        usage_error("%s runs on OpenCL devices only and this build has no OpenCL backend: "
+                    "build with -DOFFLOAD_OPENCL=ON",
+                    c->positional[0]);
+        return NULL;
+    }
+    *spec = c->value[OPT_BACKEND] ? c->value[OPT_BACKEND]
+            : c->file_text        ? file_default->name
+                                  : backend_default()->name;
     const struct backend_ops *ops = parse_backend_spec(*spec, selector);
     if (ops && c->given[OPT_MEMORY] && !ops->caps.memory_modes) {
         char names[256];
@@ -115,7 +129,8 @@ struct backend_config make_config(const struct cli *c, const struct backend_ops 
                                   const char *selector, enum offload_memory_mode memory)
 {
     struct backend_config cfg = {
-        .threads = threads, .device_selector = selector, .memory = memory, .quiet = 0};
+        .threads = threads, .device_selector = selector, .memory = memory, .quiet = 0,
+        .file = c->file_text ? &c->file_src : NULL};
     backend_options_from_cli(c, ops, cfg.options);
     return cfg;
 }

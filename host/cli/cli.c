@@ -6,6 +6,7 @@
 #include "ranks.h"
 #include "message.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "commands.h"
 #include "fileio.h"
 #include "help.h"
+#include "kernel_file.h"
 #include "options.h"
 #include "parse.h"
 #include "provenance.h"
@@ -53,6 +55,18 @@ static enum offload_status unknown_option(const struct cli *c, const char *arg, 
 static enum offload_status take_option(struct cli *c, const struct option_spec *spec,
                                        const char *spelled, const char *value, int *i)
 {
+    if (spec->id == OPT_ARG) {
+        /* One --arg per kernel argument: kept in order, checked by name later. */
+        if (!value && *i + 1 < c->argc)
+            value = c->argv[++*i];
+        if (!value)
+            return usage_error("option '--arg' needs a value: NAME=SPEC");
+        if (c->narg_values == MAX_FILE_ARGS)
+            return usage_error("more than %d --arg options", MAX_FILE_ARGS);
+        c->arg_values[c->narg_values++] = value;
+        c->given[OPT_ARG] = 1;
+        return OFFLOAD_OK;
+    }
     if (c->given[spec->id])
         return usage_error("option '--%s' given twice", spec->name);
     c->given[spec->id] = 1;
@@ -110,6 +124,104 @@ static enum offload_status split_arguments(struct cli *c)
                     : spec->name;
         }
         enum offload_status st = take_option(c, spec, spelled, value, &i);
+        if (st != OFFLOAD_OK)
+            return st;
+    }
+    return OFFLOAD_OK;
+}
+
+static int ends_with(const char *s, const char *suffix);
+
+/* Kernel files are small; refuse anything absurd. */
+#define KERNEL_FILE_MAX_BYTES (16u << 20)
+
+/* The arguments' name part of "NAME=SPEC", for matching. */
+static int same_arg_name(const char *a, const char *b)
+{
+    size_t la = strcspn(a, "="), lb = strcspn(b, "=");
+    return la == lb && strncmp(a, b, la) == 0;
+}
+
+/* One option of an "// offload:" line; the command line wins over it. */
+static enum offload_status take_header_option(struct cli *c, const char *path, int *i,
+                                              int *from_header)
+{
+    const char *w = c->header_words[*i];
+    if (w[0] != '-' || w[1] != '-' || !w[2])
+        return usage_error("%s: '// offload:' lines hold options such as --size 1M, not '%s'",
+                           path, w);
+    const char *name = w + 2, *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    const char *value = eq ? eq + 1 : NULL;
+    const struct option_spec *spec = option_find_long(c->command_bit, name, len);
+    if (!spec) {
+        const struct option_spec *other = option_find_any(name, len);
+        if (!other)
+            return usage_error("%s: unknown option '--%.*s' in an '// offload:' line", path,
+                               (int)len, name);
+        /* Another command's option (--size under sweep): not for this one. */
+        if (other->metavar && !value)
+            (*i)++;
+        return OFFLOAD_OK;
+    }
+    if (spec->metavar && !value) {
+        if (*i + 1 >= c->nheader_words)
+            return usage_error("%s: option '--%s' needs a value in its '// offload:' line", path,
+                               spec->name);
+        value = c->header_words[++*i];
+    }
+    if (!spec->metavar && value)
+        return usage_error("%s: option '--%s' takes no value", path, spec->name);
+    if (spec->id == OPT_ARG) {
+        for (size_t a = 0; a < c->narg_values; a++)
+            if (same_arg_name(c->arg_values[a], value)) {
+                if (a >= c->narg_from_command_line)
+                    return usage_error("%s: --arg %.*s given twice in '// offload:' lines", path,
+                                       (int)strcspn(value, "="), value);
+                return OFFLOAD_OK; /* the command line's value wins */
+            }
+        if (c->narg_values == MAX_FILE_ARGS)
+            return usage_error("more than %d --arg options", MAX_FILE_ARGS);
+        c->arg_values[c->narg_values++] = value;
+        c->given[OPT_ARG] = 1;
+        return OFFLOAD_OK;
+    }
+    if (from_header[spec->id])
+        return usage_error("%s: option '--%s' given twice in '// offload:' lines", path,
+                           spec->name);
+    from_header[spec->id] = 1;
+    /* compare runs every memory mode: the file's choice is for run. */
+    if (spec->id == OPT_MEMORY && c->command_bit == CMD_COMPARE)
+        return OFFLOAD_OK;
+    if (c->given[spec->id])
+        return OFFLOAD_OK; /* the command line wins */
+    c->given[spec->id] = 1;
+    c->spelled[spec->id] = spec->name;
+    c->value[spec->id] = value;
+    return OFFLOAD_OK;
+}
+
+/* A .cl file in a kernel's place: its text, and the options of its
+ * "// offload:" lines added where the command line gave none. */
+static enum offload_status read_kernel_file(struct cli *c)
+{
+    if (!(c->command_bit & (CMD_RUN | CMD_COMPARE | CMD_SWEEP)) || c->npositional == 0 ||
+        !ends_with(c->positional[0], ".cl"))
+        return OFFLOAD_OK;
+    const char *path = c->positional[0];
+    c->file_text = read_whole_file(path, KERNEL_FILE_MAX_BYTES, &c->file_length);
+    if (!c->file_text)
+        return usage_error("cannot read kernel file %s: %s; give the path of a .cl file", path,
+                           errno == EFBIG ? "larger than 16 MiB" : strerror(errno));
+    c->file_src = (struct file_source){.path = path, .text = c->file_text, .length = c->file_length};
+    char err[256];
+    if (header_words(c->file_text, c->file_length, &c->header_words, &c->nheader_words, err,
+                     sizeof err) != OFFLOAD_OK)
+        return usage_error("%s: %s", path, err);
+    c->narg_from_command_line = c->narg_values;
+    int from_header[OPT_COUNT] = {0};
+    for (int i = 0; i < c->nheader_words; i++) {
+        enum offload_status st = take_header_option(c, path, &i, from_header);
         if (st != OFFLOAD_OK)
             return st;
     }
@@ -465,6 +577,10 @@ static enum offload_status join_ranks(struct cli *c)
     int splits = c->command_bit == CMD_RUN || c->command_bit == CMD_COMPARE ||
                  c->command_bit == CMD_SWEEP || c->command_bit == CMD_CALIBRATE ||
                  c->command_bit == CMD_MARKERS;
+    if (c->file_text) /* a kernel file's arguments have no share per rank yet */
+        return ranks_me() != 0 ? OFFLOAD_ERR_USAGE
+                               : usage_error("a kernel file (.cl) does not run across MPI ranks "
+                                             "yet: start it without mpirun, or with mpirun -n 1");
     if (!splits)
         return ranks_me() != 0 ? OFFLOAD_ERR_USAGE
                                : usage_error("%s does not run across MPI ranks yet (run, compare, "
@@ -538,12 +654,14 @@ static int parse_and_run(int argc, char **argv, double process_start)
         print_command_help(stdout, spec);
         return 0;
     }
-    rc = parse_option_values(&c);
-    /* Every rank parses the same line, so all of them agree on an error;
-     * only rank 0 prints help and usage messages' output. */
+    rc = read_kernel_file(&c);
+    if (rc == OFFLOAD_OK)
+        rc = parse_option_values(&c);
+    /* Every rank parses the same line, so all of them agree on an error. */
     if (rc == OFFLOAD_OK)
         rc = join_ranks(&c);
-    if (rc != OFFLOAD_OK)
-        return rc;
-    return run_command(&c);
+    int code = rc != OFFLOAD_OK ? (int)rc : run_command(&c);
+    free(c.file_text);
+    free(c.header_words);
+    return code;
 }

@@ -1,5 +1,6 @@
 /* offload compare: every backend on the same inputs, side by side, with
  * speedups, share of the measured ceilings and verdicts. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis.h"
@@ -117,17 +118,31 @@ static int compare_group(struct cli *c, enum offload_kernel k, enum offload_algo
                          struct progress *pg, int *worst)
 {
     struct prepared_input p;
+    struct file_kernel *fk = k == KERNEL_FILE ? calloc(1, sizeof *fk) : NULL;
     enum offload_status st =
-        ranks_agree(prepare_input(c, k, algo, c->given[OPT_SIZE] ? c->size : 0, c->percent[0], &p));
+        ranks_agree(
+            k != KERNEL_FILE
+                ? prepare_input(c, k, algo, c->given[OPT_SIZE] ? c->size : 0, c->percent[0], &p)
+            : fk ? file_prepare_lineup(c, backends, nb,
+                                       c->given[OPT_SIZE] ? c->size : FILE_DEFAULT_N, NULL, fk, &p)
+                 : OFFLOAD_ERR_RUN);
     if (st != OFFLOAD_OK) {
-        prepared_free(&p);
+        if (k != KERNEL_FILE)
+            prepared_free(&p);
+        if (fk)
+            file_kernel_free(fk);
+        free(fk);
         return offload_exit_code(st);
     }
     char work[160], size[64];
     describe_size(&p, size, sizeof size);
-    fprintf(c->human, "\n%s (%s), %s: %s%s%s\n", kernel_name(k), algorithm_name(algo), size,
-            describe_work(&p.input, work, sizeof work), ranks_count() > 1 ? "; " : "",
-            ranks_count() > 1 ? ranks_phrase() : "");
+    if (k == KERNEL_FILE)
+        fprintf(c->human, "\n%s (%s), %s: %s\n", kernel_name(k), kernel_spec_of(k)->formula,
+                size, describe_work(&p.input, work, sizeof work));
+    else
+        fprintf(c->human, "\n%s (%s), %s: %s%s%s\n", kernel_name(k), algorithm_name(algo), size,
+                describe_work(&p.input, work, sizeof work), ranks_count() > 1 ? "; " : "",
+                ranks_count() > 1 ? ranks_phrase() : "");
     long recs[MAX_BENCH_BACKENDS];
     size_t backend_of[MAX_BENCH_BACKENDS], n = 0;
     for (size_t i = 0; i < nb; i++) {
@@ -146,6 +161,11 @@ static int compare_group(struct cli *c, enum offload_kernel k, enum offload_algo
     print_group_table(c->human, results, recs, n, backends, backend_of);
     fflush(c->human);
     prepared_free(&p);
+    if (fk) {
+        /* The records keep the table's entry (name, hash), not the buffers. */
+        file_kernel_free(fk);
+        free(fk);
+    }
     return 0;
 }
 
@@ -161,9 +181,16 @@ int command_compare(struct cli *c)
     size_t nkernels = 0;
     char names[KERNEL_NAME_LIST_MAX];
     if (c->npositional == 0)
-        for (int k = 0; k < KERNEL_COUNT; k++)
+        for (int k = 0; k < KERNEL_BUILTIN_COUNT; k++)
             kernels[nkernels++] = (enum offload_kernel)k;
-    for (size_t i = 0; i < c->npositional; i++) {
+    const int from_file = c->npositional == 1 && is_kernel_file(c->positional[0]);
+    if (from_file)
+        kernels[nkernels++] = KERNEL_FILE;
+    else if (file_options_unused(c, c->npositional ? c->positional[0] : "kernels") != OFFLOAD_OK)
+        return OFFLOAD_ERR_USAGE;
+    for (size_t i = 0; i < c->npositional && !from_file; i++) {
+        if (is_kernel_file(c->positional[i]))
+            return usage_error("compare takes one kernel file alone: %s", c->positional[i]);
         if (nkernels == KERNEL_COUNT)
             return usage_error("too many kernels: name each of %s once",
                                kernel_name_list(names, sizeof names));
@@ -174,9 +201,14 @@ int command_compare(struct cli *c)
     struct bench_backend backends[MAX_BENCH_BACKENDS];
     size_t nb = 0;
     int worst = build_backend_list(c, 1, backends, &nb);
+    if (!worst && from_file)
+        worst = file_lineup_filter(c, backends, &nb);
     if (worst)
         return worst;
-    const char *alg = c->value[OPT_ALGORITHM] ? c->value[OPT_ALGORITHM] : "both";
+    if (from_file && (c->given[OPT_ALGORITHM] || c->given[OPT_DATA] || c->given[OPT_PERCENT]))
+        return usage_error("--algorithm, --data and --percent apply to the built-in kernels");
+    const char *alg = c->value[OPT_ALGORITHM] ? c->value[OPT_ALGORITHM] : from_file ? "naive"
+                                                                                    : "both";
     int run_naive = strcmp(alg, "fast") != 0, run_fast = strcmp(alg, "naive") != 0;
     if (!run_naive && nkernels == 1 && !kernel_spec_of(kernels[0])->has_fast)
         return usage_error("%s has no fast algorithm: %s", kernel_name(kernels[0]),
@@ -215,7 +247,10 @@ int command_compare(struct cli *c)
                 "\nTimes are the best of the timed runs after a warm-up; end-to-end adds the\n"
                 "copies to and from the device. Speedups compare end-to-end times on the same\n"
                 "input; 'ceiling' is the share of the limit named in the verdict, measured by\n"
-                "offload calibrate. Every result was checked against the serial reference%s\n",
+                "offload calibrate. Every result was checked against %s%s\n",
+                from_file ? (c->given[OPT_CHECK] ? "the reference kernel (--check)"
+                                                 : "the first CPU device's output")
+                          : "the serial reference",
                 worst ? "; the\nruns marked FAILED gave a wrong result or an error and have no "
                         "times."
                       : ".");

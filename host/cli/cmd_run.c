@@ -6,18 +6,17 @@
 #include "ceilings.h"
 #include "commands.h"
 #include "progress.h"
+#include "file_kernel.h"
 #include "ranks.h"
-#include "run_text.h"
 #include "message.h"
+#include "run_text.h"
 
-int command_run(struct cli *c)
+/* The checks of a built-in kernel's options; its table entry in *k. */
+static enum offload_status builtin_kernel(const struct cli *c, enum offload_kernel *k)
 {
-    if (c->npositional != 1)
-        return kernel_needed_error("run");
-    enum offload_kernel k;
-    if (kernel_from_name(c->positional[0], &k) != OFFLOAD_OK)
+    if (kernel_from_name(c->positional[0], k) != OFFLOAD_OK)
         return unknown_kernel_error(c->positional[0]);
-    const struct kernel_spec *ks = kernel_spec_of(k);
+    const struct kernel_spec *ks = kernel_spec_of(*k);
     if (ks->input == INPUT_GENOTYPES && c->given[OPT_SIZE])
         return usage_error("--size does not apply to %s: use --percent or --data", ks->name);
     char names[KERNEL_NAME_LIST_MAX];
@@ -26,20 +25,47 @@ int command_run(struct cli *c)
                            kernel_names_reading(INPUT_GENOTYPES, names, sizeof names), ks->name);
     if (!ks->has_fast && c->given[OPT_ALGORITHM] && algorithm_option(c) == ALG_FAST)
         return usage_error("%s has no fast algorithm: %s", ks->name, ks->fast_order);
+    return file_options_unused(c, ks->name);
+}
+
+/* A kernel file's options that only built-in kernels take. */
+static enum offload_status file_kernel_options(const struct cli *c)
+{
+    if (c->given[OPT_DATA] || c->given[OPT_PERCENT] || c->given[OPT_ALGORITHM])
+        return usage_error("--data, --percent and --algorithm apply to the built-in kernels, "
+                           "not %s",
+                           c->positional[0]);
+    return OFFLOAD_OK;
+}
+
+int command_run(struct cli *c)
+{
+    if (c->npositional != 1)
+        return kernel_needed_error("run");
+    const int from_file = is_kernel_file(c->positional[0]);
+    enum offload_kernel k = KERNEL_FILE;
+    enum offload_status st = from_file ? file_kernel_options(c) : builtin_kernel(c, &k);
+    if (st != OFFLOAD_OK)
+        return st;
 
     const char *spec, *selector;
     const struct backend_ops *ops = backend_option(c, &spec, &selector);
     if (!ops)
         return OFFLOAD_ERR_USAGE;
+    if (from_file && file_backend_check(ops, c->positional[0]) != OFFLOAD_OK)
+        return OFFLOAD_ERR_USAGE;
 
     struct prepared_input p;
-    /* Every rank prepares the input (rank 0's is the one distributed) and
-     * starts its backend; one that cannot has said why, and all stop. */
-    enum offload_status st = ranks_agree(prepare_input(
-        c, k, algorithm_option(c), c->given[OPT_SIZE] ? c->size : 0, c->percent[0], &p));
-    if (st != OFFLOAD_OK) {
-        prepared_free(&p);
-        return offload_exit_code(st);
+    memset(&p, 0, sizeof p);
+    if (!from_file) {
+        /* Every rank prepares the input (rank 0's is the one distributed)
+         * and starts its backend; one that cannot has said why, and all stop. */
+        st = ranks_agree(prepare_input(c, k, algorithm_option(c),
+                                       c->given[OPT_SIZE] ? c->size : 0, c->percent[0], &p));
+        if (st != OFFLOAD_OK) {
+            prepared_free(&p);
+            return offload_exit_code(st);
+        }
     }
     struct backend_config cfg = make_config(c, ops, c->threads[0], selector, c->memory);
     struct result_record rec = {.command = "run", .kernel = k, .alg = p.input.alg};
@@ -56,6 +82,22 @@ int command_run(struct cli *c)
             ops->fini(state);
         prepared_free(&p);
         return offload_exit_code(all);
+    }
+    /* A file is bound once the backend has built it and can name its
+     * arguments; from then on it is a table entry like the others. */
+    struct file_kernel *fk = from_file ? calloc(1, sizeof *fk) : NULL;
+    if (from_file) {
+        st = fk ? file_prepare(c, ops, state, &cfg, &rec.info,
+                               c->given[OPT_SIZE] ? c->size : FILE_DEFAULT_N, NULL, fk, &p)
+                : OFFLOAD_ERR_RUN;
+        if (st != OFFLOAD_OK) {
+            ops->fini(state);
+            if (fk)
+                file_kernel_free(fk);
+            free(fk);
+            return offload_exit_code(st);
+        }
+        rec.alg = p.input.alg;
     }
     struct run_settings set = make_settings(c);
     int rc = 0;
@@ -92,5 +134,8 @@ int command_run(struct cli *c)
     free(rec.run);
     ops->fini(state);
     prepared_free(&p);
+    if (fk)
+        file_kernel_free(fk);
+    free(fk);
     return rc;
 }

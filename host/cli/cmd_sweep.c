@@ -2,6 +2,7 @@
  * scaling exponent of each and the size from which a device backend beats
  * the threaded host. */
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,7 +21,12 @@ struct sweep_points {
     size_t count;
     uint64_t sizes[MAX_SWEEP_SIZES];
     double percents[MAX_LIST];
+    uint64_t locals[MAX_SWEEP_SIZES]; /* a kernel file's --local sweep; 0: the driver's */
+    int by_local;                     /* the points are work-group sizes at one N */
 };
+
+/* A kernel file's sizes when --sizes is not given. */
+#define FILE_SWEEP_SIZES "64k:16M:x4"
 
 /* Results of a sweep: recs[point][backend] is a record index or -1. */
 struct sweep_results {
@@ -85,6 +91,8 @@ static enum offload_status choose_points(const struct cli *c, const struct kerne
         }
         return OFFLOAD_OK;
     }
+    case INPUT_FILE: /* choose_file_points() picks a kernel file's points */
+        return OFFLOAD_ERR_USAGE;
     case INPUT_VALUES: {
         if (c->given[OPT_PERCENT] || c->given[OPT_DATA])
             return usage_error("--percent and --data apply to %s only",
@@ -101,12 +109,65 @@ static enum offload_status choose_points(const struct cli *c, const struct kerne
     return OFFLOAD_ERR_USAGE;
 }
 
+/* A kernel file's points: --sizes, or with --local LIST the work-group
+ * sizes at one N (--sizes with one size, else the default N). */
+static enum offload_status choose_file_points(const struct cli *c, struct sweep_points *pts)
+{
+    if (c->given[OPT_PERCENT] || c->given[OPT_DATA] || c->given[OPT_ALGORITHM])
+        return usage_error("--percent, --data and --algorithm apply to the built-in kernels");
+    if (!c->value[OPT_LOCAL])
+        return parse_sizes(c->value[OPT_SIZES] ? c->value[OPT_SIZES] : FILE_SWEEP_SIZES,
+                           pts->sizes, &pts->count);
+    char err[256];
+    size_t n = 0;
+    if (parse_count_list(c->value[OPT_LOCAL], 1, 1u << 20, pts->locals, MAX_SWEEP_SIZES, &n, err,
+                         sizeof err) != OFFLOAD_OK)
+        return usage_error("--local: %s", err);
+    uint64_t size = FILE_DEFAULT_N;
+    if (c->value[OPT_SIZES]) {
+        uint64_t sizes[MAX_SWEEP_SIZES];
+        size_t ns = 0;
+        enum offload_status st = parse_sizes(c->value[OPT_SIZES], sizes, &ns);
+        if (st != OFFLOAD_OK)
+            return st;
+        if (ns != 1)
+            return usage_error("sweep --local runs at one size: give --sizes N with one N");
+        size = sizes[0];
+    }
+    for (size_t i = 0; i < n; i++)
+        pts->sizes[i] = size;
+    pts->count = n;
+    pts->by_local = 1;
+    return OFFLOAD_OK;
+}
+
+/* One point's input: a built-in kernel's, or a kernel file bound on the
+ * first started backend. */
+static enum offload_status prepare_point(struct cli *c, enum offload_kernel k,
+                                         const struct sweep_points *pts, size_t pi, int by_percent,
+                                         struct bench_backend *backends, size_t nb,
+                                         struct file_kernel *fk, struct prepared_input *p)
+{
+    if (k != KERNEL_FILE)
+        return prepare_input(c, k, algorithm_option(c), by_percent ? 0 : pts->sizes[pi],
+                             by_percent ? pts->percents[pi] : 100, p);
+    char local[32];
+    snprintf(local, sizeof local, "%llu", (unsigned long long)pts->locals[pi]);
+    /* Each point has its own sizes; its outputs are its own too. */
+    file_kernel_free(fk);
+    return file_prepare_lineup(c, backends, nb, pts->sizes[pi], pts->by_local ? local : NULL, fk,
+                               p);
+}
+
 /* Runs every point on every started backend; stops at the first input that
  * cannot be prepared. Returns the worst exit code. */
 static int run_points(struct cli *c, enum offload_kernel k, const struct sweep_points *pts,
                       struct bench_backend *backends, size_t nb, struct sweep_results *out)
 {
-    const int by_percent = kernel_spec_of(k)->input == INPUT_GENOTYPES;
+    const int by_percent = k != KERNEL_FILE && kernel_spec_of(k)->input == INPUT_GENOTYPES;
+    struct file_kernel *fk = k == KERNEL_FILE ? calloc(1, sizeof *fk) : NULL;
+    if (k == KERNEL_FILE && !fk)
+        return OFFLOAD_ERR_RUN;
     enum offload_algorithm alg = algorithm_option(c);
     int worst = 0;
     /* Each point's share of the work grows with its size. */
@@ -118,16 +179,17 @@ static int run_points(struct cli *c, enum offload_kernel k, const struct sweep_p
     progress_begin(&pg, pts->count * ready, all * (double)ready);
     for (size_t pi = 0; pi < pts->count; pi++) {
         struct prepared_input p;
+        memset(&p, 0, sizeof p);
         double percent = by_percent ? pts->percents[pi] : 100;
         enum offload_status st =
-            ranks_agree(prepare_input(c, k, alg, by_percent ? 0 : pts->sizes[pi], percent, &p));
+            ranks_agree(prepare_point(c, k, pts, pi, by_percent, backends, nb, fk, &p));
         if (st != OFFLOAD_OK) {
             prepared_free(&p);
             int rc = offload_exit_code(st);
             worst = rc > worst ? rc : worst;
             break;
         }
-        out->xs[pi] = (double)prepared_size(&p);
+        out->xs[pi] = pts->by_local ? (double)pts->locals[pi] : (double)prepared_size(&p);
         double weight = by_percent ? pts->percents[pi] : (double)pts->sizes[pi];
         for (size_t i = 0; i < nb; i++) {
             out->recs[pi][i] = -1;
@@ -135,8 +197,8 @@ static int run_points(struct cli *c, enum offload_kernel k, const struct sweep_p
                 continue;
             char what[160];
             snprintf(what, sizeof what, "%s %s, %s = %.0f, on %s", kernel_name(k),
-                     algorithm_name(alg), kernel_spec_of(k)->size_name, out->xs[pi],
-                     backends[i].label);
+                     algorithm_name(alg), pts->by_local ? "local" : kernel_spec_of(k)->size_name,
+                     out->xs[pi], backends[i].label);
             c->progress_label = progress_step(&pg, what, weight);
             out->recs[pi][i] =
                 run_and_record(c, "sweep", &backends[i], &p, percent, &out->set, &worst);
@@ -146,15 +208,21 @@ static int run_points(struct cli *c, enum offload_kernel k, const struct sweep_p
     }
     c->progress_label = NULL;
     progress_clear(&pg);
+    if (fk) {
+        file_kernel_free(fk);
+        free(fk);
+    }
     return worst;
 }
 
 /* The table: best end-to-end time per point and backend. */
 static void print_sweep_table(FILE *f, enum offload_kernel k, enum offload_algorithm alg,
                               const struct bench_backend *backends, size_t nb,
-                              const struct sweep_results *r)
+                              const struct sweep_results *r, int by_local)
 {
-    const char *size_name = kernel_spec_of(k)->size_name;
+    if (r->done == 0)
+        return;
+    const char *size_name = by_local ? "local" : kernel_spec_of(k)->size_name;
     fprintf(f, "\n%s (%s): best end-to-end time per %s\n", kernel_name(k), algorithm_name(alg),
             size_name);
     fprintf(f, "%12s", size_name);
@@ -261,19 +329,29 @@ int command_sweep(struct cli *c)
 {
     if (c->npositional != 1)
         return kernel_needed_error("sweep");
-    enum offload_kernel k;
-    if (kernel_from_name(c->positional[0], &k) != OFFLOAD_OK)
-        return unknown_kernel_error(c->positional[0]);
-    const struct kernel_spec *spec = kernel_spec_of(k);
-    if (!spec->has_fast && algorithm_option(c) == ALG_FAST)
-        return usage_error("%s has no fast algorithm: %s", spec->name, spec->fast_order);
+    enum offload_kernel k = KERNEL_FILE;
+    const int from_file = is_kernel_file(c->positional[0]);
     struct sweep_points pts = {0};
-    enum offload_status st = choose_points(c, spec, &pts);
+    enum offload_status st;
+    if (from_file) {
+        st = choose_file_points(c, &pts);
+    } else {
+        if (kernel_from_name(c->positional[0], &k) != OFFLOAD_OK)
+            return unknown_kernel_error(c->positional[0]);
+        const struct kernel_spec *spec = kernel_spec_of(k);
+        if (!spec->has_fast && algorithm_option(c) == ALG_FAST)
+            return usage_error("%s has no fast algorithm: %s", spec->name, spec->fast_order);
+        st = file_options_unused(c, spec->name);
+        if (st == OFFLOAD_OK)
+            st = choose_points(c, spec, &pts);
+    }
     if (st != OFFLOAD_OK)
         return offload_exit_code(st);
     struct bench_backend backends[MAX_BENCH_BACKENDS];
     size_t nb = 0;
     st = build_backend_list(c, 0, backends, &nb);
+    if (st == OFFLOAD_OK && from_file)
+        st = file_lineup_filter(c, backends, &nb);
     if (st != OFFLOAD_OK)
         return offload_exit_code(st);
     int worst = init_backends(c, backends, nb);
@@ -283,8 +361,10 @@ int command_sweep(struct cli *c)
     int rc = run_points(c, k, &pts, backends, nb, &results);
     worst = rc > worst ? rc : worst;
     fini_backends(backends, nb);
-    print_sweep_table(c->human, k, algorithm_option(c), backends, nb, &results);
-    conclude_scaling(c->human, k, backends, nb, &results);
+    print_sweep_table(c->human, k, algorithm_option(c), backends, nb, &results, pts.by_local);
+    /* Exponents and break-even are about size, not work-groups. */
+    if (!pts.by_local && results.done)
+        conclude_scaling(c->human, k, backends, nb, &results);
     if (results.set.count) {
         rc = offload_exit_code(emit_results(c, &results.set));
         worst = worst ? worst : rc;

@@ -4,6 +4,7 @@
 /* The commands (cmd_*.c), called by the dispatcher (cli.c), and the helpers
  * they share (common.c). */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #define MAX_POSITIONAL 8
 #define MAX_LIST 32
 #define MAX_WARMUP 100
+#define MAX_FILE_ARGS 64
 
 enum command_bit {
     CMD_DEVICES = 1,
@@ -57,6 +59,17 @@ enum option_id {
     OPT_MIN_MAF,
     OPT_WITH_HEADERS,
     OPT_PAIRS,
+    OPT_ENTRY,
+    OPT_ARG, /* repeatable: one per kernel argument */
+    OPT_GLOBAL,
+    OPT_LOCAL,
+    OPT_BYTES,
+    OPT_OPS,
+    OPT_OP,
+    OPT_CHECK,
+    OPT_RTOL,
+    OPT_ATOL,
+    OPT_TIMEOUT,
     /* The backends' own options (backend_ops.options) take the ids from
      * here on, in registry order (options.c). */
     OPT_BACKEND_OWN_FIRST,
@@ -88,6 +101,16 @@ struct cli {
     enum export_format format;
     FILE *human;                /* where tables go: stdout, or stderr when an export takes stdout */
     const char *progress_label; /* the progress line of the run going on, or NULL */
+    /* A user's kernel file (the positional ends in .cl): its text, and
+     * the options its "// offload:" lines add (the command line wins). */
+    const char *arg_values[MAX_FILE_ARGS]; /* every --arg NAME=SPEC */
+    size_t narg_values;
+    size_t narg_from_command_line; /* arg_values[0..this) came from the command line */
+    char *file_text;
+    size_t file_length;
+    struct file_source file_src; /* what make_config hands the backends */
+    char **header_words;
+    int nheader_words;
 };
 
 /* Prints "offload: MESSAGE" and where to find usage ('offload help
@@ -158,6 +181,24 @@ const char *describe_size(const struct prepared_input *p, char *buf, size_t len)
 
 /* The genotype file to read: --data / FILE, else the bundled one. */
 const char *genotype_path(const struct cli *c, char *buf, size_t len);
+
+/* ---- a user's kernel file (file_input.c) ---- */
+
+/* A name ending in ".cl": a kernel file, not a built-in kernel. */
+bool is_kernel_file(const char *name);
+/* OFFLOAD_ERR_USAGE (after a message) when a FILE.cl option is given with
+ * the built-in kernel named kernel. */
+enum offload_status file_options_unused(const struct cli *c, const char *kernel);
+/* OFFLOAD_ERR_USAGE (after a message) when ops cannot run kernel files. */
+enum offload_status file_backend_check(const struct backend_ops *ops, const char *path);
+/* After init built the file: picks the entry, binds the arguments for
+ * size n (and --local, or local when not NULL), runs --check's reference,
+ * opens the kernel table's file entry and sets p->input. fk (zeroed by the
+ * caller) is freed with file_kernel_free. */
+enum offload_status file_prepare(const struct cli *c, const struct backend_ops *ops, void *state,
+                                 const struct backend_config *cfg,
+                                 const struct backend_info *info, uint64_t n, const char *local,
+                                 struct file_kernel *fk, struct prepared_input *p);
 
 /* Writes a result set as --format asks (csv/json to --output or stdout). */
 enum offload_status emit_results(const struct cli *c, const struct result_set *set);

@@ -25,7 +25,7 @@ static const char *kind_words(enum value_kind kind, char *buf, size_t len)
                                      offload_backends[i]->name);
         return buf;
     case VALUE_KERNEL:
-        for (int k = 0; k < KERNEL_COUNT && used < len; k++)
+        for (int k = 0; k < KERNEL_BUILTIN_COUNT && used < len; k++)
             used += (size_t)snprintf(buf + used, len - used, "%s%s", k ? " " : "",
                                      offload_kernels[k]->name);
         return buf;
@@ -43,6 +43,7 @@ static const char *kind_words(enum value_kind kind, char *buf, size_t len)
         return "naive fast both";
     case VALUE_NONE:
     case VALUE_NUMBER:
+    case VALUE_WORD:
     case VALUE_FILE:
     case VALUE_DIR:
     case VALUE_CHOICE: /* each row has its own (option_spec.choices) */
@@ -186,7 +187,7 @@ static const char *const environment[][2] = {
 static void man_reference(FILE *f)
 {
     fputs(".SH KERNELS\n", f);
-    for (int k = 0; k < KERNEL_COUNT; k++)
+    for (int k = 0; k < KERNEL_BUILTIN_COUNT; k++)
         man_tp(f, offload_kernels[k]->name, offload_kernels[k]->help);
     fputs(".SH BACKENDS\n", f);
     for (size_t i = 0; i < offload_backend_count; i++)
@@ -295,6 +296,7 @@ static void bash_value_cases(FILE *f)
                     "compopt -o filenames 2>/dev/null\n"
                     "            COMPREPLY=($(compgen -d -- \"$cur\"))");
     bash_value_case(f, VALUE_NUMBER, ":");
+    bash_value_case(f, VALUE_WORD, ":");
     fputs("    esac\n", f);
 }
 

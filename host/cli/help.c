@@ -66,7 +66,7 @@ void print_main_usage(FILE *f)
         fprintf(f, "  %-19s %s\n", left, cmds[i].summary);
     }
     fputs("\nkernels:\n", f);
-    for (int k = 0; k < KERNEL_COUNT; k++)
+    for (int k = 0; k < KERNEL_BUILTIN_COUNT; k++)
         fprintf(f, "  %-8s %s\n", offload_kernels[k]->name, offload_kernels[k]->help);
     fputs("\nRun 'offload help COMMAND' or 'offload COMMAND --help' for its options.\n"
           "Short flags: -b backend(s), -t threads, -r repeat, -o output, -f format,\n"

@@ -139,6 +139,10 @@ enum offload_status prepare_input(const struct cli *c, enum offload_kernel k,
     case INPUT_GENOTYPES:
         st = prepare_genotypes(c, percent, p);
         break;
+    case INPUT_FILE:
+        /* Bound after the backend built the file: file_prepare(). */
+        offload_error("internal error: a kernel file is prepared by file_prepare\n");
+        break;
     }
     if (st == OFFLOAD_OK)
         warn_long_run(&p->input);
@@ -147,6 +151,8 @@ enum offload_status prepare_input(const struct cli *c, enum offload_kernel k,
 
 size_t prepared_size(const struct prepared_input *p)
 {
+    if (kernel_spec_of(p->input.kernel)->input == INPUT_FILE)
+        return p->input.n; /* N, what --size and sweep's --sizes set */
     return kernel_output_items(&p->input);
 }
 
@@ -158,6 +164,9 @@ const char *describe_size(const struct prepared_input *p, char *buf, size_t len)
         break;
     case INPUT_GENOTYPES:
         snprintf(buf, len, "%zu markers x %zu varieties", p->matrix.rows, p->matrix.cols);
+        break;
+    case INPUT_FILE:
+        snprintf(buf, len, "N = %zu", p->input.n);
         break;
     }
     return buf;

@@ -48,6 +48,16 @@ long run_and_record(const struct cli *c, const char *command, struct bench_backe
                     const struct prepared_input *p, double percent, struct result_set *results,
                     int *worst);
 
+/* A kernel file (file_input.c): keeps the backends that can build it
+ * (OFFLOAD_ERR_USAGE after a message when --backends names another), and
+ * binds its arguments on the first started one for size N and, unless
+ * NULL, that --local. */
+enum offload_status file_lineup_filter(const struct cli *c, struct bench_backend *list,
+                                       size_t *n);
+enum offload_status file_prepare_lineup(const struct cli *c, struct bench_backend *list, size_t n,
+                                        uint64_t size, const char *local, struct file_kernel *fk,
+                                        struct prepared_input *p);
+
 /* End-to-end time of a record. */
 double record_total(const struct result_record *r);
 

@@ -13,20 +13,27 @@
 #define BACKEND_COMMANDS (TIMED_COMMANDS | CMD_SCORES | CMD_CALIBRATE | CMD_MARKERS)
 
 static const struct command_spec commands[] = {
-    {"compare", CMD_COMPARE, "[KERNEL...] [options]", VALUE_KERNEL,
+    {"compare", CMD_COMPARE, "[KERNEL...|FILE.cl] [options]", VALUE_KERNEL,
      "every backend side by side (default: all kernels)",
      "Runs each kernel (default: every one of {kernels}) on every backend, device and OpenCL "
      "memory mode on the same input, checks every result and prints the phases, speedups, "
      "share of the measured ceiling and a verdict side by side. A backend that cannot run "
-     "here is reported and skipped (exit status 3 when the others ran)."},
-    {"run", CMD_RUN, "KERNEL [options]", VALUE_KERNEL, "one kernel on one backend",
+     "here is reported and skipped (exit status 3 when the others ran). A kernel file "
+     "(FILE.cl, see run) runs on every OpenCL device and memory mode, each checked against "
+     "the first."},
+    {"run", CMD_RUN, "KERNEL|FILE.cl [options]", VALUE_KERNEL, "one kernel on one backend",
      "Runs one kernel ({kernels}) on one backend, times each phase, checks the result "
-     "against the serial reference and says what bounds it. Under mpirun -n R (a build with "
-     "MPI) the call is split over the R ranks, with distribute and collect phases."},
-    {"sweep", CMD_SWEEP, "KERNEL [options]", VALUE_KERNEL,
+     "against the serial reference and says what bounds it. A path ending in .cl runs your "
+     "own OpenCL kernel instead, on an OpenCL device: its arguments are read from the kernel "
+     "and take their values from --arg (and from '// offload: OPTIONS' lines in the file; "
+     "the command line wins). Under mpirun -n R (a build with MPI) a built-in kernel's call "
+     "is split over the R ranks, with distribute and collect phases."},
+    {"sweep", CMD_SWEEP, "KERNEL|FILE.cl [options]", VALUE_KERNEL,
      "time against size per backend, scaling exponent",
      "Times one kernel over a range of sizes on each backend, fits the scaling exponent k "
-     "(time ~ N^k) and says from which size OpenCL beats OpenMP end to end."},
+     "(time ~ N^k) and says from which size OpenCL beats OpenMP end to end. A kernel file "
+     "(FILE.cl, see run) sweeps --sizes, or with --local LIST the work-group sizes at one "
+     "size."},
     {"scores", CMD_SCORES, "[FILE] [options]", VALUE_FILE,
      "the tutorial's genotype script: best-scoring marker",
      "The tutorial's script as one command: reads a genotype table FILE (markers x varieties; "
@@ -73,7 +80,7 @@ static void size_help(char *buf, size_t len)
 {
     size_t used = (size_t)snprintf(buf, len, "elements for");
     int first = 1;
-    for (int k = 0; k < KERNEL_COUNT && used < len; k++) {
+    for (int k = 0; k < KERNEL_BUILTIN_COUNT && used < len; k++) {
         const struct kernel_spec *spec = offload_kernels[k];
         if (spec->input != INPUT_VALUES)
             continue;
@@ -94,7 +101,7 @@ static void sizes_help(char *buf, size_t len)
     size_t used = (size_t)snprintf(buf, len,
                                    "sizes: FROM:TO:xF (geometric), FROM:TO:+S or a "
                                    "list; default");
-    for (int k = 0, first = 1; k < KERNEL_COUNT && used < len; k++)
+    for (int k = 0, first = 1; k < KERNEL_BUILTIN_COUNT && used < len; k++)
         if (offload_kernels[k]->sweep_sizes) {
             used += (size_t)snprintf(buf + used, len - used, "%s %s (%s)", first ? "" : ",",
                                      offload_kernels[k]->sweep_sizes, offload_kernels[k]->name);
@@ -261,6 +268,48 @@ static const struct option_spec options[] = {
      "neither measure nor read the ceilings (slow devices): verdicts then say that no "
      "ceilings were measured",
      NULL},
+    {OPT_ENTRY, "entry", NULL, 0, "NAME", VALUE_WORD, TIMED_COMMANDS,
+     "FILE.cl: the __kernel to run (default: the file's only one)", NULL},
+    {OPT_ARG, "arg", NULL, 0, "NAME=SPEC", VALUE_WORD, TIMED_COMMANDS,
+     "FILE.cl: a kernel argument's value, once per argument: in:TYPE[EXPR]:FILL, "
+     "out:TYPE[EXPR], inout:TYPE[EXPR]:FILL (FILL random(LO,HI), fill(V), range(START,STEP) or "
+     "file(PATH); TYPE defaults to the declared one, EXPR to N), local:TYPE[EXPR], or a number "
+     "or expression in N for a scalar. Const global pointers default to in, others to out",
+     NULL},
+    {OPT_GLOBAL, "global", NULL, 0, "EXPR[,EXPR..]", VALUE_NUMBER, TIMED_COMMANDS,
+     "FILE.cl: the NDRange, one to three expressions in N (default N)", NULL},
+    {OPT_LOCAL, "local", NULL, 0, "EXPR[,EXPR..]", VALUE_NUMBER, CMD_RUN | CMD_COMPARE,
+     "FILE.cl: the work-group size, as many dimensions as --global (default: the driver's "
+     "choice)",
+     NULL},
+    {OPT_LOCAL, "local", NULL, 0, "LIST", VALUE_NUMBER, CMD_SWEEP,
+     "FILE.cl: sweep these 1-D work-group sizes (e.g. 1,16,64,256) at one --sizes N instead of "
+     "sizes",
+     NULL},
+    {OPT_BYTES, "bytes", NULL, 0, "EXPR", VALUE_NUMBER, TIMED_COMMANDS,
+     "FILE.cl: bytes the kernel must move, an expression in N (default: every in buffer read "
+     "once and every out buffer written once, said as an assumption)",
+     NULL},
+    {OPT_OPS, "ops", NULL, 0, "EXPR", VALUE_NUMBER, TIMED_COMMANDS,
+     "FILE.cl: operations the kernel does, an expression in N, counted as --op says", NULL},
+    {OPT_OP, "op", NULL, 0, "UNIT", VALUE_WORD, TIMED_COMMANDS,
+     "FILE.cl: what --ops counts: f32 or f64 (flops, an FMA counts 2), sqrt32, sqrt64, int8cmp "
+     "or none; picks the ceiling",
+     NULL},
+    {OPT_CHECK, "check", NULL, 0, "REF.cl[:ENTRY]", VALUE_FILE, TIMED_COMMANDS,
+     "FILE.cl: run this reference kernel with the same arguments and compare every output "
+     "buffer (default: every call must give the first call's output)",
+     NULL},
+    {OPT_RTOL, "rtol", NULL, 0, "R", VALUE_NUMBER, TIMED_COMMANDS,
+     "FILE.cl: relative tolerance of --check (default: exact for integers, 1e-5 for float, "
+     "1e-12 for double)",
+     NULL},
+    {OPT_ATOL, "atol", NULL, 0, "A", VALUE_NUMBER, TIMED_COMMANDS,
+     "FILE.cl: absolute tolerance of --check (default 0)", NULL},
+    {OPT_TIMEOUT, "timeout", NULL, 0, "S", VALUE_NUMBER, TIMED_COMMANDS,
+     "FILE.cl: end with exit status 1 when one kernel call runs longer than S seconds "
+     "(default: no limit)",
+     NULL},
     {OPT_HELP, "help", NULL, 'h', NULL, VALUE_NONE, ALL_COMMANDS, "this text", NULL},
 };
 
@@ -399,51 +448,6 @@ const char *expand_kernels(const char *text, char *buf, size_t len)
     kernel_name_list(kernels, sizeof kernels);
     snprintf(buf, len, "%.*s%s%s", (int)(at - text), text, kernels, at + sizeof key - 1);
     return buf;
-}
-
-size_t edit_distance(const char *a, size_t alen, const char *b, size_t blen)
-{
-    enum { MAX = 64 };
-    if (alen >= MAX || blen >= MAX)
-        return (size_t)-1;
-    size_t d[MAX][MAX];
-    for (size_t i = 0; i <= alen; i++)
-        d[i][0] = i;
-    for (size_t j = 0; j <= blen; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= alen; i++)
-        for (size_t j = 1; j <= blen; j++) {
-            size_t cost = a[i - 1] != b[j - 1];
-            size_t best = d[i - 1][j - 1] + cost;
-            if (d[i - 1][j] + 1 < best)
-                best = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < best)
-                best = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < best)
-                best = d[i - 2][j - 2] + 1; /* two neighbours swapped */
-            d[i][j] = best;
-        }
-    return d[alen][blen];
-}
-
-void suggest_init(struct suggestion *s, const char *word, size_t len)
-{
-    *s = (struct suggestion){.word = word, .len = len, .best = NULL, .distance = (size_t)-1};
-}
-
-void suggest_consider(struct suggestion *s, const char *candidate)
-{
-    size_t d = edit_distance(s->word, s->len, candidate, strlen(candidate));
-    /* A word of two letters is two edits from any other: ask for one. */
-    size_t limit = s->len > 3 ? 2 : 1;
-    /* A started name ("--rep") is as good as a near miss. */
-    if (d > limit && s->len >= 3 && strncmp(candidate, s->word, s->len) == 0)
-        d = limit;
-    if (d <= limit && d < s->distance) {
-        s->best = candidate;
-        s->distance = d;
-    }
 }
 
 const char *suggest_option(unsigned command, const char *name, size_t len)

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "commands.h"
+#include "suggest.h"
 
 /* What an option's value or a command's operands are, for completions. */
 enum value_kind {
@@ -22,7 +23,8 @@ enum value_kind {
     VALUE_FILE,      /* a file name */
     VALUE_DIR,       /* a folder */
     VALUE_KERNEL,    /* kernel names (operands) */
-    VALUE_COMMAND    /* command names (operands of help) */
+    VALUE_COMMAND,   /* command names (operands of help) */
+    VALUE_WORD       /* free text: a name or a spec */
 };
 
 struct command_spec {
@@ -76,22 +78,6 @@ void backend_options_from_cli(const struct cli *c, const struct backend_ops *ops
 const char *option_help(const struct option_spec *o, char *buf, size_t len);
 /* "{kernels}" in text replaced by the kernel list. */
 const char *expand_kernels(const char *text, char *buf, size_t len);
-
-/* Did-you-mean: feed candidates; best keeps the closest one within an edit
- * distance of 2 (optimal string alignment: insertions, deletions,
- * substitutions and swaps of neighbours), or a candidate that starts with
- * the word. NULL when none is close. */
-struct suggestion {
-    const char *word;
-    size_t len;
-    const char *best;
-    size_t distance;
-};
-void suggest_init(struct suggestion *s, const char *word, size_t len);
-void suggest_consider(struct suggestion *s, const char *candidate);
-
-/* Optimal string alignment distance between a[0..alen) and b[0..blen). */
-size_t edit_distance(const char *a, size_t alen, const char *b, size_t blen);
 
 /* The closest long option of a command to name[0..len), NULL if none. */
 const char *suggest_option(unsigned command, const char *name, size_t len);

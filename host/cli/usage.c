@@ -40,7 +40,7 @@ enum offload_status unknown_kernel_error(const char *name)
     char names[KERNEL_NAME_LIST_MAX];
     struct suggestion s;
     suggest_init(&s, name, strlen(name));
-    for (int k = 0; k < KERNEL_COUNT; k++)
+    for (int k = 0; k < KERNEL_BUILTIN_COUNT; k++)
         suggest_consider(&s, offload_kernels[k]->name);
     if (s.best)
         return usage_error("unknown kernel '%s': did you mean '%s'? use %s", name, s.best,

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "file_kernel.h"
 #include "hostinfo.h"
 #include "ranks.h"
 #include "units.h"
@@ -46,6 +47,9 @@ static double memory_ceiling(enum memory_pattern p, const struct ceilings *c)
     case MEMORY_READ:
         measured = c->stream_read;
         break;
+    case MEMORY_STREAM:
+        measured = c->stream_triad;
+        break;
     }
     return measured > 0 ? measured : c->stream_triad;
 }
@@ -60,6 +64,12 @@ static double ops_ceiling(enum op_ceiling o, const struct ceilings *c)
         return c->sqrt_f64;
     case OPS_COMPARE:
         return c->compare_i8;
+    case OPS_SQRT_F32:
+        return c->sqrt_f32;
+    case OPS_FMA_F32:
+        return c->fma_f32;
+    case OPS_FMA_F64:
+        return c->fma_f64;
     }
     return 0;
 }
@@ -145,6 +155,12 @@ static const char *ops_ceiling_name(const struct kernel_input *in)
         return "float64 sqrt";
     case OPS_COMPARE:
         return "int8 compare";
+    case OPS_SQRT_F32:
+        return "float32 sqrt";
+    case OPS_FMA_F32:
+        return "float32 FMA";
+    case OPS_FMA_F64:
+        return "float64 FMA";
     }
     return "?";
 }
@@ -254,7 +270,27 @@ static void judge_ceilings(struct analysis *a, const struct kernel_input *in,
     /* Well above a ceiling, with data too big for any cache: the ceiling
      * was measured while something else loaded the machine. */
     int over_memory = mem_frac > STALE_CEILING_FACTOR && !in_cache;
-    if (over_memory || comp_frac > STALE_CEILING_FACTOR) {
+    if ((over_memory || comp_frac > STALE_CEILING_FACTOR) &&
+        kernel_spec_of(in->kernel)->declared_work) {
+        /* The work is the user's declaration: a rate no hardware reaches
+         * says the declaration, not the machine, is off. No share shown. */
+        a->ceiling_fraction = 0;
+        if (over_memory)
+            snprintf(a->reason, sizeof a->reason,
+                     "the declared work gives %.3g GB/s, %.0f%% of the %.3g GB/s memory "
+                     "ceiling, more than the machine can move: the declared bytes (--bytes) are "
+                     "probably wrong (count each byte the kernel must move once), or the ceiling "
+                     "was measured on a busy machine (offload calibrate --recalibrate)",
+                     a->gbps, 100 * mem_frac, a->peak_gbps);
+        else
+            snprintf(a->reason, sizeof a->reason,
+                     "the declared work gives %.3g G %s/s, %.0f%% of the %.3g G/s %s ceiling, "
+                     "more than the machine can do: the declared operations (--ops, --op) are "
+                     "probably wrong (an FMA counts 2 flops), or the ceiling was measured on a "
+                     "busy machine (offload calibrate --recalibrate)",
+                     a->gops, a->work.op_unit, 100 * comp_frac, a->peak_gops,
+                     ops_ceiling_name(in));
+    } else if (over_memory || comp_frac > STALE_CEILING_FACTOR) {
         size_t used = strlen(a->reason);
         snprintf(a->reason + used, sizeof a->reason - used,
                  " (above the measured ceiling: it was probably measured on a busy machine; "
@@ -299,8 +335,19 @@ static void judge_transfer(struct analysis *a, const struct backend_info *info, 
                  : "keeping the data on the device between kernels would help");
 }
 
-struct analysis analyse_run(const struct kernel_input *in, const struct run_result *res,
-                            const struct backend_info *info, const struct ceilings *c)
+/* A file kernel's bytes were assumed, not declared: say so. */
+static void assumed_bytes_note(struct analysis *a, const struct kernel_input *in)
+{
+    if (kernel_spec_of(in->kernel)->input != INPUT_FILE || !in->file->bytes_assumed)
+        return;
+    size_t used = strlen(a->reason);
+    snprintf(a->reason + used, sizeof a->reason - used,
+             " (bytes assumed: every in buffer read once and every out buffer written once; "
+             "declare --bytes when the kernel moves more)");
+}
+
+static struct analysis judge_run(const struct kernel_input *in, const struct run_result *res,
+                                 const struct backend_info *info, const struct ceilings *c)
 {
     double copies;
     struct analysis a = measure_rates(in, res, c, &copies);
@@ -337,5 +384,13 @@ struct analysis analyse_run(const struct kernel_input *in, const struct run_resu
         return a;
     }
     judge_ceilings(&a, in, info, mem_frac, comp_frac);
+    return a;
+}
+
+struct analysis analyse_run(const struct kernel_input *in, const struct run_result *res,
+                            const struct backend_info *info, const struct ceilings *c)
+{
+    struct analysis a = judge_run(in, res, info, c);
+    assumed_bytes_note(&a, in);
     return a;
 }

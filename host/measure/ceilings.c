@@ -39,7 +39,7 @@
 /* Bump when the meaning of a field or the way it is measured changes.
  * 2: the key holds the build (native or portable, ISA level, build type);
  * read, f64->f32 mix and int8 compare ceilings. */
-enum { CEILINGS_SCHEMA_VERSION = 2 };
+enum { CEILINGS_SCHEMA_VERSION = 3 }; /* 3: FMA throughput */
 
 enum { MEMORY_MODE_COUNT = 3 }; /* entries of struct ceilings.transfer */
 
@@ -161,7 +161,8 @@ static int ceilings_sane(const struct ceilings *c)
 {
     if (!rate_ok(c->stream_copy) || !rate_ok(c->stream_triad) || !rate_ok(c->stream_read) ||
         !rate_ok(c->convert_f64_f32) || !rate_ok(c->sqrt_f64) || !rate_ok(c->sqrt_f32) ||
-        !rate_ok(c->compare_i8) || !rate_ok(c->launch_latency))
+        !rate_ok(c->compare_i8) || !rate_ok(c->fma_f32) || !rate_ok(c->fma_f64) ||
+        !rate_ok(c->launch_latency))
         return 0;
     for (size_t m = 0; m < MEMORY_MODE_COUNT; m++) {
         if (!rate_ok(c->transfer[m].to_device) || !rate_ok(c->transfer[m].from_device))
@@ -261,6 +262,8 @@ static int parse_ceilings(const cJSON *root, const char *backend, const struct b
         !get_number(ceil, "sqrt_f64_per_s", &c.sqrt_f64) ||
         !get_number(ceil, "sqrt_f32_per_s", &c.sqrt_f32) ||
         !get_number(ceil, "compare_i8_per_s", &c.compare_i8) ||
+        !get_number(ceil, "fma_f32_flops_per_s", &c.fma_f32) ||
+        !get_number(ceil, "fma_f64_flops_per_s", &c.fma_f64) ||
         !get_number(ceil, "launch_latency_s", &c.launch_latency))
         return 0;
     const cJSON *transfer = cJSON_GetObjectItemCaseSensitive(ceil, "transfer");
@@ -359,6 +362,8 @@ static char *ceilings_to_json(const char *backend, const struct backend_info *in
          add_exact_number(ceil, "sqrt_f64_per_s", c->sqrt_f64) &&
          add_exact_number(ceil, "sqrt_f32_per_s", c->sqrt_f32) &&
          add_exact_number(ceil, "compare_i8_per_s", c->compare_i8) &&
+         add_exact_number(ceil, "fma_f32_flops_per_s", c->fma_f32) &&
+         add_exact_number(ceil, "fma_f64_flops_per_s", c->fma_f64) &&
          add_exact_number(ceil, "launch_latency_s", c->launch_latency);
     cJSON *transfer = ok ? cJSON_AddObjectToObject(ceil, "transfer") : NULL;
     ok = ok && transfer;
@@ -491,6 +496,9 @@ void ceilings_print(FILE *f, const char *label, const struct backend_info *info,
             c->sqrt_f32 * 1e-9);
     if (c->compare_i8 > 0)
         fprintf(f, "  int8 compares     %.1f G pair compares/s\n", c->compare_i8 * 1e-9);
+    if (c->fma_f32 > 0 || c->fma_f64 > 0)
+        fprintf(f, "  FMA throughput    f32 %.1f GFLOP/s, f64 %.1f GFLOP/s (an FMA counts 2)\n",
+                c->fma_f32 * 1e-9, c->fma_f64 * 1e-9);
     if (c->launch_latency > 0)
         fprintf(f, "  launch latency    %.1f us\n", c->launch_latency * 1e6);
     else

@@ -3,9 +3,10 @@
 
 double ranks_bytes_moved(const struct kernel_input *in, int ranks)
 {
-    if (ranks <= 1)
-        return 0;
     const struct kernel_spec *spec = kernel_spec_of(in->kernel);
+    /* A kernel file never runs across ranks (the command line refuses it). */
+    if (ranks <= 1 || (spec->input != INPUT_VALUES && spec->input != INPUT_GENOTYPES))
+        return 0;
     double others = (double)(ranks - 1);
     double input = spec->input == INPUT_VALUES
                        ? (double)in->n * sizeof(double)

@@ -21,6 +21,8 @@ static size_t rate_fields(const struct ceilings *c, struct rate_field *f)
     f[n++] = (struct rate_field){"sqrt_f64_per_s", c->sqrt_f64};
     f[n++] = (struct rate_field){"sqrt_f32_per_s", c->sqrt_f32};
     f[n++] = (struct rate_field){"compare_i8_per_s", c->compare_i8};
+    f[n++] = (struct rate_field){"fma_f32_flops_per_s", c->fma_f32};
+    f[n++] = (struct rate_field){"fma_f64_flops_per_s", c->fma_f64};
     f[n++] = (struct rate_field){"launch_latency_s", c->launch_latency};
     f[n++] = (struct rate_field){"copy_to_device_bytes_per_s", c->transfer[MEM_COPY].to_device};
     f[n++] = (struct rate_field){"copy_from_device_bytes_per_s", c->transfer[MEM_COPY].from_device};

@@ -29,7 +29,7 @@ struct calibration_set {
 };
 
 /* The rates a row carries, in column order. */
-#define RATE_FIELDS 10
+#define RATE_FIELDS 12
 
 /* A writer for write_file_atomic; ctx: a struct calibration_set. JSON for
  * FORMAT_JSON, else CSV. */

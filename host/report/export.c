@@ -225,6 +225,10 @@ static cJSON *json_record(const struct result_record *r)
     cJSON_AddStringToObject(o, "command", r->command);
     cJSON_AddStringToObject(o, "kernel", kernel_name(r->kernel));
     cJSON_AddStringToObject(o, "algorithm", algorithm_name(r->alg));
+    if (kernel_spec_of(r->kernel)->source_hash) {
+        cJSON_AddStringToObject(o, "kernel_source", kernel_spec_of(r->kernel)->formula);
+        cJSON_AddStringToObject(o, "source_hash", kernel_spec_of(r->kernel)->source_hash);
+    }
     cJSON_AddStringToObject(o, "backend", r->backend);
     cJSON_AddStringToObject(o, "device", r->info.device);
     cJSON_AddStringToObject(o, "platform", r->info.platform);

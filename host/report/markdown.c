@@ -219,8 +219,10 @@ enum offload_status export_markdown(FILE *f, const struct result_set *set)
     }
     if (set->count && strcmp(set->items[0].command, "sweep") == 0)
         md_sweep(f, set);
-    fputs("\nTimes are the best of the timed runs after a warm-up; end-to-end adds the copies "
-          "to and from the device; every result was checked against the serial reference.\n",
-          f);
+    int from_file = set->count && kernel_spec_of(set->items[0].kernel)->input == INPUT_FILE;
+    fprintf(f, "\nTimes are the best of the timed runs after a warm-up; end-to-end adds the copies "
+          "to and from the device; every result was checked against %s.\n",
+          from_file ? "the reference kernel (--check) or else the first call's output"
+                    : "the serial reference");
     return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }

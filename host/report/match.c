@@ -9,7 +9,10 @@
 
 int saved_rows_same_group(const struct saved_row *a, const struct saved_row *b)
 {
-    return strcmp(a->kernel, b->kernel) == 0 && strcmp(a->algorithm, b->algorithm) == 0 &&
+    /* A file kernel matches by file name and source hash: an edited kernel
+     * is another kernel. */
+    return strcmp(a->kernel, b->kernel) == 0 && strcmp(a->source_hash, b->source_hash) == 0 &&
+           strcmp(a->algorithm, b->algorithm) == 0 &&
            a->size == b->size && a->rows == b->rows && a->cols == b->cols;
 }
 

@@ -1,5 +1,7 @@
 #include "run_text.h"
 
+#include "file_kernel.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,31 @@ static void report_phase(FILE *f, const char *label, const struct sample_stats *
             format_seconds(s->min, a, sizeof a), format_seconds(s->median, b, sizeof b),
             format_seconds(s->mean, c, sizeof c), format_seconds(s->sd, d, sizeof d),
             format_seconds(s->max, e, sizeof e));
+}
+
+/* N, the NDRange and each argument with its value. */
+static void report_file_size(FILE *f, const struct file_kernel *fk)
+{
+    char a[32];
+    fprintf(f, "size       N = %lld, global %zu", (long long)fk->n, fk->global[0]);
+    for (unsigned d = 1; d < fk->dims; d++)
+        fprintf(f, ",%zu", fk->global[d]);
+    if (fk->has_local) {
+        fprintf(f, ", local %zu", fk->local[0]);
+        for (unsigned d = 1; d < fk->dims; d++)
+            fprintf(f, ",%zu", fk->local[d]);
+        fprintf(f, "\n");
+    } else {
+        fprintf(f, ", local: the driver's choice\n");
+    }
+    for (size_t i = 0; i < fk->nargs; i++) {
+        const struct file_arg *arg = &fk->args[i];
+        fprintf(f, "  %-8s %-6s %s", arg->decl.name, arg_kind_name(arg->kind),
+                elem_type_name(arg->type));
+        if (arg->kind != ARG_VALUE)
+            fprintf(f, "[%zu] %s", arg->count, format_bytes((double)arg->bytes, a, sizeof a));
+        fprintf(f, "\n");
+    }
 }
 
 static void report_size(FILE *f, const struct kernel_input *in)
@@ -29,6 +56,9 @@ static void report_size(FILE *f, const struct kernel_input *in)
         fprintf(f, "size       %zu markers x %zu varieties (%s int8)\n", in->matrix->rows,
                 in->matrix->cols,
                 format_bytes((double)in->matrix->rows * (double)in->matrix->cols, a, sizeof a));
+        break;
+    case INPUT_FILE:
+        report_file_size(f, in->file);
         break;
     }
 }
@@ -60,7 +90,11 @@ void report_run(FILE *f, const char *backend_name, const struct backend_info *in
                 const struct run_result *res, const struct analysis *an)
 {
     char a[32], b[32];
-    fprintf(f, "kernel     %s (%s)\n", kernel_name(in->kernel), algorithm_name(in->alg));
+    if (kernel_spec_of(in->kernel)->input == INPUT_FILE)
+        fprintf(f, "kernel     %s: %s\n", kernel_name(in->kernel),
+                kernel_spec_of(in->kernel)->formula);
+    else
+        fprintf(f, "kernel     %s (%s)\n", kernel_name(in->kernel), algorithm_name(in->alg));
     fprintf(f, "backend    %s: %s", backend_name, info->device);
     if (res->ranks > 1)
         fprintf(f, ", on %d ranks (each rank runs its share on its own %s)", res->ranks,
@@ -106,17 +140,18 @@ void report_run(FILE *f, const char *backend_name, const struct backend_info *in
         fprintf(f, "note       device event timers disagree with the host clock; host times "
                    "are shown\n");
     fprintf(f, "checksum   %.10g\n", res->checksum);
+    const char *against = res->check.against[0] ? res->check.against : "the serial reference";
     if (res->check.ok) {
         if (res->check.tolerance > 0)
             fprintf(f,
-                    "check      OK: matches the serial reference (relative tolerance %.2g, "
+                    "check      OK: matches %s (relative tolerance %.2g, "
                     "largest error %.2g)\n",
-                    res->check.tolerance, res->check.max_error);
+                    against, res->check.tolerance, res->check.max_error);
         else
-            fprintf(f, "check      OK: matches the serial reference exactly\n");
+            fprintf(f, "check      OK: matches %s exactly\n", against);
     } else {
-        fprintf(f, "check      FAILED: %zu values differ from the serial reference\n",
-                res->check.mismatches);
+        fprintf(f, "check      FAILED: %zu values differ from %s\n", res->check.mismatches,
+                against);
         return; /* a wrong result is never reported as a speed */
     }
     if (!an)

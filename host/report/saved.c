@@ -82,6 +82,7 @@ static const char *parse_row(const cJSON *rec, struct saved_row *r)
         return incomplete;
     memset(r, 0, sizeof *r);
     copy_string(r->kernel, sizeof r->kernel, rec, "kernel");
+    copy_string(r->source_hash, sizeof r->source_hash, rec, "source_hash");
     copy_string(r->algorithm, sizeof r->algorithm, rec, "algorithm");
     copy_string(r->backend, sizeof r->backend, rec, "backend");
     copy_string(r->device, sizeof r->device, rec, "device");
@@ -316,6 +317,9 @@ static void row_from_record(const struct result_record *rec, struct saved_row *r
     const struct run_result *run = rec->run;
     memset(r, 0, sizeof *r);
     snprintf(r->kernel, sizeof r->kernel, "%s", kernel_name(rec->kernel));
+    if (kernel_spec_of(rec->kernel)->source_hash)
+        snprintf(r->source_hash, sizeof r->source_hash, "%s",
+                 kernel_spec_of(rec->kernel)->source_hash);
     snprintf(r->algorithm, sizeof r->algorithm, "%s", algorithm_name(rec->alg));
     snprintf(r->backend, sizeof r->backend, "%s", rec->backend);
     snprintf(r->device, sizeof r->device, "%s", rec->info.device);

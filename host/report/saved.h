@@ -11,7 +11,8 @@
 #include "status.h"
 
 struct saved_row {
-    char kernel[32], algorithm[16];
+    char kernel[128], algorithm[16];
+    char source_hash[17]; /* a file kernel's (matched with its name); "" built-in */
     size_t size, rows, cols; /* rows and cols: genotype kernels only, else 0 */
     char backend[64];        /* the label as exported: opencl:0.1, openmp/2t */
     char kind[64];           /* the label without its device selector */

@@ -3,6 +3,8 @@
  * against the serial reference and its checksum. */
 #include "kernels.h"
 
+#include "file_kernel.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -140,11 +142,86 @@ static const struct kernel_spec kernel_scores = {
     .checksum = scores_checksum,
 };
 
-const struct kernel_spec *const offload_kernels[KERNEL_COUNT] = {
+/* ---- a user's .cl file: the table's open slot ---------------------------- */
+
+static struct kernel_work file_work(const struct kernel_input *in)
+{
+    return file_kernel_work(in->file);
+}
+
+static struct check_result file_check(const struct kernel_input *in, const void *out)
+{
+    return file_kernel_check(in->file, out);
+}
+
+static double file_checksum(const struct kernel_input *in, const void *out)
+{
+    return file_kernel_checksum(in->file, out);
+}
+
+static enum op_ceiling file_op_ceiling(enum file_op op)
+{
+    switch (op) {
+    case FILE_OP_NONE:
+        return OPS_NONE;
+    case FILE_OP_F32:
+        return OPS_FMA_F32;
+    case FILE_OP_F64:
+        return OPS_FMA_F64;
+    case FILE_OP_SQRT32:
+        return OPS_SQRT_F32;
+    case FILE_OP_SQRT64:
+        return OPS_SQRT_F64;
+    case FILE_OP_INT8CMP:
+        return OPS_COMPARE;
+    }
+    return OPS_NONE;
+}
+
+static struct kernel_spec kernel_file;
+static char kernel_file_formula[1200];
+/* Copies: the entry outlives the bound kernel (records keep its name). */
+static char kernel_file_name[256];
+static char kernel_file_hash[17];
+
+const struct kernel_spec *offload_kernels[KERNEL_COUNT] = {
     [KERNEL_SQRT] = &kernel_sqrt,
     [KERNEL_SUMSQRT] = &kernel_sumsqrt,
     [KERNEL_SCORES] = &kernel_scores,
+    [KERNEL_FILE] = NULL,
 };
+
+void kernel_table_open_file(const struct file_kernel *fk)
+{
+    snprintf(kernel_file_formula, sizeof kernel_file_formula, "__kernel %s from %s", fk->entry,
+             fk->path);
+    snprintf(kernel_file_name, sizeof kernel_file_name, "%s", fk->name);
+    snprintf(kernel_file_hash, sizeof kernel_file_hash, "%s", fk->source_hash);
+    kernel_file = (struct kernel_spec){
+        .name = kernel_file_name,
+        .help = "a kernel from a .cl file",
+        .formula = kernel_file_formula,
+        .input = INPUT_FILE,
+        .default_size = 1u << 20,
+        .size_name = "N",
+        .sweep_sizes = "64k:16M:x4",
+        .input_type = "buffers from --arg",
+        .output_type = "buffers from --arg",
+        .output_item_bytes = 1,
+        .has_fast = 0,
+        .naive_order = "as declared",
+        .fast_order = "a file kernel has one algorithm: its own",
+        .memory_pattern = MEMORY_STREAM,
+        .op_ceiling = file_op_ceiling(fk->op),
+        .fast_op_ceiling = file_op_ceiling(fk->op),
+        .work = file_work,
+        .check = file_check,
+        .checksum = file_checksum,
+        .declared_work = 1,
+        .source_hash = kernel_file_hash,
+    };
+    offload_kernels[KERNEL_FILE] = &kernel_file;
+}
 
 const char *kernel_name(enum offload_kernel k)
 {
@@ -153,7 +230,7 @@ const char *kernel_name(enum offload_kernel k)
 
 enum offload_status kernel_from_name(const char *name, enum offload_kernel *k)
 {
-    for (int i = 0; i < KERNEL_COUNT; i++)
+    for (int i = 0; i < KERNEL_BUILTIN_COUNT; i++)
         if (strcmp(name, offload_kernels[i]->name) == 0) {
             *k = (enum offload_kernel)i;
             return OFFLOAD_OK;
@@ -166,9 +243,9 @@ enum offload_status kernel_from_name(const char *name, enum offload_kernel *k)
 static const char *join_kernel_names(char *buf, size_t len,
                                      int (*keep)(const struct kernel_spec *, int), int arg)
 {
-    const struct kernel_spec *names[KERNEL_COUNT];
+    const struct kernel_spec *names[KERNEL_BUILTIN_COUNT];
     int n = 0;
-    for (int i = 0; i < KERNEL_COUNT; i++)
+    for (int i = 0; i < KERNEL_BUILTIN_COUNT; i++)
         if (!keep || keep(offload_kernels[i], arg))
             names[n++] = offload_kernels[i];
     buf[0] = '\0';
@@ -216,12 +293,17 @@ size_t kernel_output_items(const struct kernel_input *in)
         return in->out_count ? in->out_count : in->n;
     case INPUT_GENOTYPES:
         return in->matrix->rows;
+    case INPUT_FILE:
+        return in->file->out_items;
     }
     return 0;
 }
 
 size_t kernel_output_bytes(const struct kernel_input *in)
 {
+    /* A file's outputs have types of their own, each 64-byte aligned. */
+    if (offload_kernels[in->kernel]->input == INPUT_FILE)
+        return in->file->out_bytes;
     return kernel_output_items(in) * offload_kernels[in->kernel]->output_item_bytes;
 }
 

@@ -19,20 +19,28 @@ enum offload_algorithm {
     ALG_FAST   /* algorithmic shortcut: O(N) sumsqrt, O(cols) scores */
 };
 
-/* Indexes offload_kernels[] and backend_ops.run[]. */
-enum offload_kernel { KERNEL_SQRT, KERNEL_SUMSQRT, KERNEL_SCORES, KERNEL_COUNT };
+/* Indexes offload_kernels[] and backend_ops.run[]. KERNEL_FILE is the
+ * table's open slot: a user's .cl file, filled in at run time by
+ * kernel_table_open_file() (empty, NULL, until then). */
+enum offload_kernel { KERNEL_SQRT, KERNEL_SUMSQRT, KERNEL_SCORES, KERNEL_FILE, KERNEL_COUNT };
+/* The kernels built in, listed by --help and the docs. */
+#define KERNEL_BUILTIN_COUNT KERNEL_FILE
+
+struct file_kernel;
 
 /* What a kernel reads, which says how its input is made and sized. */
 enum kernel_input_kind {
     INPUT_VALUES,   /* n float64 values, 500 x uniform random; sized by --size */
-    INPUT_GENOTYPES /* a genotype matrix read from a table; sized by --percent */
+    INPUT_GENOTYPES, /* a genotype matrix read from a table; sized by --percent */
+    INPUT_FILE       /* a user's kernel file: buffers its --arg values describe; sized by N */
 };
 
 /* How a kernel moves its bytes, which picks the memory ceiling it is judged
  * against (each measured with that access pattern). */
 enum memory_pattern {
     MEMORY_CONVERT, /* read float64, write float32: 8 + 4 bytes per element */
-    MEMORY_READ     /* read only (the few bytes written are counted, not timed apart) */
+    MEMORY_READ,    /* read only (the few bytes written are counted, not timed apart) */
+    MEMORY_STREAM   /* reads and writes of a user's kernel: STREAM triad's ceiling */
 };
 
 /* The ceiling that bounds a kernel's operations (memory always bounds its
@@ -40,7 +48,10 @@ enum memory_pattern {
 enum op_ceiling {
     OPS_NONE,     /* no operation ceiling applies: judged against memory */
     OPS_SQRT_F64, /* float64 square roots per second */
-    OPS_COMPARE   /* int8 pair compares per second */
+    OPS_COMPARE,  /* int8 pair compares per second */
+    OPS_SQRT_F32, /* float32 square roots per second */
+    OPS_FMA_F32,  /* float32 flops per second (an FMA counts 2) */
+    OPS_FMA_F64   /* float64 flops per second */
 };
 
 struct kernel_input {
@@ -53,6 +64,7 @@ struct kernel_input {
      * compute only outputs out_first .. out_first + out_count - 1 into out[0..],
      * a rank's share; out_count 0 means all n. */
     size_t out_first, out_count;
+    const struct file_kernel *file;       /* INPUT_FILE */
 };
 
 /* The work a kernel does, whatever an implementation does (rates stay
@@ -88,9 +100,20 @@ struct kernel_spec {
     struct check_result (*check)(const struct kernel_input *in, const void *out);
     /* float64 sum of the output, for reports. */
     double (*checksum)(const struct kernel_input *in, const void *out);
+    /* 1 when the work is the user's declaration (a file's --bytes/--ops):
+     * a rate above its ceiling then says the declaration is wrong. */
+    int declared_work;
+    /* A file kernel's source hash (file_source_hash), which with its name
+     * matches saved runs of the same kernel; NULL for the built-in ones. */
+    const char *source_hash;
 };
 
-extern const struct kernel_spec *const offload_kernels[KERNEL_COUNT];
+/* [KERNEL_FILE] is NULL until kernel_table_open_file(). */
+extern const struct kernel_spec *offload_kernels[KERNEL_COUNT];
+
+/* Fills the table's KERNEL_FILE entry from a bound file kernel: its name
+ * (the file's), formula (the entry), work model and ceilings. */
+void kernel_table_open_file(const struct file_kernel *fk);
 
 static inline const struct kernel_spec *kernel_spec_of(enum offload_kernel k)
 {

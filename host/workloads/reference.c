@@ -127,7 +127,9 @@ struct check_result check_scores(const struct genotype_matrix *m, const int64_t 
 void check_print_failure(const char *what, const struct check_result *r)
 {
     FILE *f = stderr;
-    offload_error("%s: %zu values differ from the serial reference", what, r->mismatches);
+    offload_error("%s: %zu values%s%s differ from %s", what, r->mismatches,
+                  r->buffer[0] ? " of buffer " : "", r->buffer,
+                  r->against[0] ? r->against : "the serial reference");
     if (r->tolerance > 0)
         fprintf(f, " (relative tolerance %.3g, largest error %.3g)", r->tolerance, r->max_error);
     fprintf(f, "; first:\n");

@@ -18,6 +18,8 @@ struct check_result {
     double tolerance; /* relative tolerance used; 0 for exact */
     size_t first_bad[CHECK_MAX_REPORTED];
     double got[CHECK_MAX_REPORTED], want[CHECK_MAX_REPORTED];
+    char buffer[64];   /* the output that differs, "" when there is one output */
+    char against[300]; /* what it was checked against, "" for the serial reference */
 };
 
 /* out[i] must equal (float)sqrt(in[i]) within 1 float32 ulp. */

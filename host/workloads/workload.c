@@ -12,6 +12,11 @@ static uint64_t splitmix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
+double workload_uniform_at(uint64_t seed, uint64_t i)
+{
+    return (double)(splitmix64(splitmix64(seed) + i) >> 11) * 0x1.0p-53;
+}
+
 void workload_fill_uniform(double *in, size_t n, uint64_t seed)
 {
     uint64_t base = splitmix64(seed);

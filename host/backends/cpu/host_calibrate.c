@@ -333,6 +333,93 @@ static double measure_sqrt(sqrt_pass_fn pass, size_t block_elements, int threads
     return (double)threads * (double)reps * (double)block_elements / best;
 }
 
+/* ---- FMA throughput ------------------------------------------------------- */
+
+/* Chains of acc = acc * m + c, FMA_CHAINS_BYTES of independent accumulators
+ * per thread (8 AVX-512 registers: enough chains to cover the FMA units'
+ * latency), with m and c read from volatile so no compiler folds them. The
+ * accumulators tend to 1; their sum is the checksum. */
+enum { FMA_CHAINS_BYTES = 512 };
+
+static double fma_f32_pass(int threads, long reps, double *checksum)
+{
+    enum { ACC = FMA_CHAINS_BYTES / sizeof(float) };
+    static volatile float vm = 0.5f, vc = 0.5f;
+    double total = 0, t0 = 0;
+#pragma omp parallel num_threads(threads) reduction(+ : total)
+    {
+        const float m = vm, c = vc;
+        _Alignas(64) float acc[ACC];
+        for (size_t k = 0; k < ACC; k++)
+            acc[k] = (float)k / ACC;
+#pragma omp barrier
+#pragma omp master
+        t0 = offload_now();
+        for (long r = 0; r < reps; r++) {
+#pragma omp simd aligned(acc : 64)
+            for (size_t k = 0; k < ACC; k++)
+                acc[k] = fmaf(acc[k], m, c);
+        }
+        for (size_t k = 0; k < ACC; k++)
+            total += acc[k];
+    }
+    double t = offload_now() - t0;
+    *checksum = total;
+    return t;
+}
+
+static double fma_f64_pass(int threads, long reps, double *checksum)
+{
+    enum { ACC = FMA_CHAINS_BYTES / sizeof(double) };
+    static volatile double vm = 0.5, vc = 0.5;
+    double total = 0, t0 = 0;
+#pragma omp parallel num_threads(threads) reduction(+ : total)
+    {
+        const double m = vm, c = vc;
+        _Alignas(64) double acc[ACC];
+        for (size_t k = 0; k < ACC; k++)
+            acc[k] = (double)k / ACC;
+#pragma omp barrier
+#pragma omp master
+        t0 = offload_now();
+        for (long r = 0; r < reps; r++) {
+#pragma omp simd aligned(acc : 64)
+            for (size_t k = 0; k < ACC; k++)
+                acc[k] = fma(acc[k], m, c);
+        }
+        for (size_t k = 0; k < ACC; k++)
+            total += acc[k];
+    }
+    double t = offload_now() - t0;
+    *checksum = total;
+    return t;
+}
+
+/* Flops per second (2 per FMA): passes grown to SQRT_PASS_TARGET_S, the
+ * fastest of SQRT_REPEATS. 0 on a failed check. */
+static double measure_fma(sqrt_pass_fn pass, size_t chains, int threads)
+{
+    double checksum = 0;
+    long reps = 1024;
+    double t = pass(threads, reps, &checksum);
+    while (t < SQRT_PASS_TARGET_S / 4 && reps < (1L << 40)) {
+        reps *= 4;
+        t = pass(threads, reps, &checksum);
+    }
+    if (t > 0 && t < SQRT_PASS_TARGET_S)
+        reps = (long)((double)reps * SQRT_PASS_TARGET_S / t) + 1;
+    double best = INFINITY;
+    for (int i = 0; i < SQRT_REPEATS; i++) {
+        t = pass(threads, reps, &checksum);
+        if (!isfinite(checksum) || !(checksum > 0))
+            return 0;
+        best = fmin(best, t);
+    }
+    if (!(best > 0) || !isfinite(best))
+        return 0;
+    return 2.0 * (double)threads * (double)reps * (double)chains / best;
+}
+
 /* ---- int8 pair compares -------------------------------------------------- */
 
 /* The naive scores loop stripped to its core: each thread scores its own
@@ -405,6 +492,8 @@ enum offload_status host_calibrate(int threads, struct ceilings *out)
     out->sqrt_f64 = measure_sqrt(sqrt_f64_pass, SQRT_BLOCK_BYTES / sizeof(double), threads);
     out->sqrt_f32 = measure_sqrt(sqrt_f32_pass, SQRT_BLOCK_BYTES / sizeof(float), threads);
     out->compare_i8 = measure_compare(threads);
+    out->fma_f32 = measure_fma(fma_f32_pass, FMA_CHAINS_BYTES / sizeof(float), threads);
+    out->fma_f64 = measure_fma(fma_f64_pass, FMA_CHAINS_BYTES / sizeof(double), threads);
     /* Bandwidth on a shared machine comes and goes: measure it again a
      * second later and keep the better of the two windows. */
     struct ceilings again;
@@ -414,8 +503,9 @@ enum offload_status host_calibrate(int threads, struct ceilings *out)
         out->stream_read = fmax(out->stream_read, again.stream_read);
         out->convert_f64_f32 = fmax(out->convert_f64_f32, again.convert_f64_f32);
     }
-    if (!(out->sqrt_f64 > 0) || !(out->sqrt_f32 > 0) || !(out->compare_i8 > 0)) {
-        offload_error("calibrate: the sqrt or compare test computed wrong values or "
+    if (!(out->sqrt_f64 > 0) || !(out->sqrt_f32 > 0) || !(out->compare_i8 > 0) ||
+        !(out->fma_f32 > 0) || !(out->fma_f64 > 0)) {
+        offload_error("calibrate: the sqrt, FMA or compare test computed wrong values or "
                       "took no measurable time\n");
         return OFFLOAD_ERR_RUN;
     }

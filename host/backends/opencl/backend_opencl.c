@@ -23,6 +23,11 @@ static void opencl_fini(void *state)
     if (st->queue)
         CL_OK("clFinish", clFinish(st->queue));
     release_buffers(st);
+    release_file_buffers(st);
+    if (st->file_kernel)
+        CL_OK("clReleaseKernel", clReleaseKernel(st->file_kernel));
+    if (st->file_program)
+        CL_OK("clReleaseProgram", clReleaseProgram(st->file_program));
     for (size_t k = 0; k < K_COUNT; k++)
         if (st->kernels[k])
             CL_OK("clReleaseKernel", clReleaseKernel(st->kernels[k]));
@@ -70,6 +75,7 @@ static enum offload_status read_device_limits(struct opencl_state *st, enum open
                                &host_unified, NULL)))
         return OFFLOAD_ERR_RUN;
     st->device_is_cpu = (type & CL_DEVICE_TYPE_CPU) != 0;
+    info->max_alloc = (uint64_t)st->max_alloc;
     st->cpu_path =
         path == OPENCL_PATH_AUTO ? (type & CL_DEVICE_TYPE_CPU) != 0 : path == OPENCL_PATH_CPU;
     st->max_item0 = item_sizes[0] ? item_sizes[0] : 1;
@@ -198,6 +204,18 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
     if (create_kernels(st) != OFFLOAD_OK)
         goto fail;
 
+    /* A user's file: its build is the one reported (the built-in program
+     * stays, for calibrate). */
+    if (cfg->file) {
+        double t2 = offload_now();
+        status = build_file_program(st, cfg->file, &info->build_cached);
+        if (status != OFFLOAD_OK) {
+            opencl_fini(st);
+            return status;
+        }
+        info->build_s = offload_now() - t2;
+    }
+
     *state = st;
     return OFFLOAD_OK;
 
@@ -240,7 +258,9 @@ const struct backend_ops backend_opencl = {
     .init = opencl_init,
     .run = {[KERNEL_SQRT] = opencl_run_sqrt,
             [KERNEL_SUMSQRT] = opencl_run_sumsqrt,
-            [KERNEL_SCORES] = opencl_run_scores},
+            [KERNEL_SCORES] = opencl_run_scores,
+            [KERNEL_FILE] = opencl_run_file},
+    .file_kernels = opencl_file_kernels,
     .calibrate = opencl_calibrate,
     .fini = opencl_fini,
     .describe_devices = opencl_describe_devices,

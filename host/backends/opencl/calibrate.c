@@ -5,6 +5,7 @@
 
 #include "timing.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,8 @@ enum {
     CALIB_SQRT_REPEATS = 4,
     CALIB_SQRT_F64_PER_ITERATION = 32, /* 8 x double4, see calibrate.cl */
     CALIB_SQRT_F32_PER_ITERATION = 64, /* 8 x float8 */
+    CALIB_FMA_F32_FLOPS_PER_ITERATION = 256, /* 8 x float16 FMAs, 2 flops each */
+    CALIB_FMA_F64_FLOPS_PER_ITERATION = 128, /* 8 x double8 */
     CALIB_LAUNCH_WARMUPS = 5,
     CALIB_LAUNCHES = 50,
     CALIB_TRANSFER_BYTES = 64 << 20,
@@ -39,13 +42,16 @@ enum {
  * short against GPU watchdogs and the ~1-2 s budget of a calibration. */
 static const double CALIB_SQRT_TARGET_S = 0.02;
 
+/* calib_throughput's want_local for "let the driver choose". */
+#define CALIB_DRIVER_LOCAL ((size_t)-1)
+
 /* A transfer costing less than this fraction of a host memcpy of the same
  * bytes moves nothing (map/unmap of shared memory): it is reported as
  * zero-copy, never as an absurd bandwidth. */
 static const double CALIB_NEGLIGIBLE_FRACTION = 0.01;
 
 struct calib_kernels {
-    cl_kernel empty, fill, copy, triad, sqrt_f64, sqrt_f32;
+    cl_kernel empty, fill, copy, triad, sqrt_f64, sqrt_f32, fma_f32, fma_f64;
 };
 
 static void calib_release_kernel(cl_kernel *k)
@@ -63,6 +69,8 @@ static void calib_release_kernels(struct calib_kernels *ck)
     calib_release_kernel(&ck->triad);
     calib_release_kernel(&ck->sqrt_f64);
     calib_release_kernel(&ck->sqrt_f32);
+    calib_release_kernel(&ck->fma_f32);
+    calib_release_kernel(&ck->fma_f64);
 }
 
 static void calib_release_mem(cl_mem *m)
@@ -79,7 +87,8 @@ static enum offload_status calib_create_kernels(struct opencl_state *st, struct 
         const char *name;
     } wanted[] = {{&ck->empty, "calibrate_empty"},       {&ck->fill, "calibrate_fill"},
                   {&ck->copy, "calibrate_copy"},         {&ck->triad, "calibrate_triad"},
-                  {&ck->sqrt_f64, "calibrate_sqrt_f64"}, {&ck->sqrt_f32, "calibrate_sqrt_f32"}};
+                  {&ck->sqrt_f64, "calibrate_sqrt_f64"}, {&ck->sqrt_f32, "calibrate_sqrt_f32"},
+                  {&ck->fma_f32, "calibrate_fma_f32"},   {&ck->fma_f64, "calibrate_fma_f64"}};
     for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++) {
         cl_int err;
         *wanted[i].slot = clCreateKernel(st->program, wanted[i].name, &err);
@@ -119,7 +128,8 @@ static enum offload_status calib_launch(struct opencl_state *st, cl_kernel k, si
 {
     double t0 = offload_now();
     if (!CL_OK("clEnqueueNDRangeKernel",
-               clEnqueueNDRangeKernel(st->queue, k, 1, NULL, &global, &local, 0, NULL, NULL)) ||
+               clEnqueueNDRangeKernel(st->queue, k, 1, NULL, &global, local ? &local : NULL, 0,
+                                      NULL, NULL)) ||
         !CL_OK("clFinish", clFinish(st->queue)))
         return OFFLOAD_ERR_RUN;
     *seconds = offload_now() - t0;
@@ -266,19 +276,26 @@ static enum offload_status calib_sqrt_iterations(struct opencl_state *st, cl_ker
     return OFFLOAD_OK;
 }
 
-/* Square roots per second of one sqrt kernel: the fastest of
- * CALIB_SQRT_REPEATS launches of about CALIB_SQRT_TARGET_S each. */
-static enum offload_status calib_sqrt(struct opencl_state *st, cl_kernel k, size_t elem_bytes,
-                                      double sqrts_per_iteration, double *rate)
+/* Operations per second of one throughput kernel (sqrt or FMA): the
+ * fastest of CALIB_SQRT_REPEATS launches of about CALIB_SQRT_TARGET_S each.
+ * Its first result must be at least min_per_op per operation of a
+ * work-item (each sqrt adds at least 1), and positive. */
+static enum offload_status calib_throughput(struct opencl_state *st, cl_kernel k,
+                                            size_t elem_bytes, double ops_per_iteration,
+                                            double min_per_op, size_t want_local, double *rate)
 {
     /* Work-items: enough groups for every compute unit (CPU drivers run a
      * group per thread; GPUs need many resident groups to hide latency). */
-    size_t local;
-    if (calib_local_size(st, k, st->cpu_path ? 8 : 256, &local) != OFFLOAD_OK)
+    size_t local = 0;
+    if (want_local != CALIB_DRIVER_LOCAL &&
+        calib_local_size(st, k, want_local ? want_local : st->cpu_path ? 8 : 256, &local) !=
+            OFFLOAD_OK)
         return OFFLOAD_ERR_RUN;
     const int small = calibrate_small();
     size_t groups = small ? 1 : (size_t)st->compute_units * (st->cpu_path ? 4 : 16);
-    size_t global = groups * local;
+    /* The driver's own choice of work-group (local 0: NULL) over 256
+     * work-items per compute unit. */
+    size_t global = local ? groups * local : small ? 1 : (size_t)st->compute_units * 256;
 
     enum offload_status status = OFFLOAD_ERR_RUN;
     cl_int err;
@@ -319,18 +336,47 @@ static enum offload_status calib_sqrt(struct opencl_state *st, cl_kernel k, size
         memcpy(&f, first, sizeof f);
         value = f;
     }
-    /* Every sqrt is of a number >= 1, so the sum is at least their count. */
-    if (!(value >= sqrts_per_iteration * iterations * 0.5)) {
-        offload_backend_error("opencl", "calibrate: the sqrt kernel computed a wrong sum (%g)\n",
+    /* Every sqrt is of a number >= 1, so the sum is at least their count;
+     * FMA chains tend to 1, so theirs is positive. */
+    if (!(value >= ops_per_iteration * iterations * min_per_op) || !(value > 0) ||
+        !isfinite(value)) {
+        offload_backend_error("opencl", "calibrate: a throughput kernel computed a wrong sum (%g)\n",
                               value);
         goto done;
     }
-    *rate = (double)global * (double)iterations * sqrts_per_iteration / best;
+    *rate = (double)global * (double)iterations * ops_per_iteration / best;
     status = OFFLOAD_OK;
 
 done:
     calib_release_mem(&results);
     return status;
+}
+
+static enum offload_status calib_sqrt(struct opencl_state *st, cl_kernel k, size_t elem_bytes,
+                                      double sqrts_per_iteration, double *rate)
+{
+    return calib_throughput(st, k, elem_bytes, sqrts_per_iteration, 0.5, 0, rate);
+}
+
+/* Flops per second of an FMA kernel: the best over several work-group
+ * sizes, since a CPU driver's vectoriser does best with some (PoCL on this
+ * machine, a float16 FMA loop: 90 G f32 flop/s in groups of 16, 78 in
+ * groups of 64, 115 with the driver's choice). A ceiling is the best the
+ * device can do. */
+static enum offload_status calib_fma(struct opencl_state *st, cl_kernel k, size_t elem_bytes,
+                                     double flops_per_iteration, double *rate)
+{
+    static const size_t locals[] = {CALIB_DRIVER_LOCAL, 16, 64, 256};
+    *rate = 0;
+    for (size_t i = 0; i < (calibrate_small() ? 1 : sizeof locals / sizeof locals[0]); i++) {
+        double r = 0;
+        enum offload_status st_ =
+            calib_throughput(st, k, elem_bytes, flops_per_iteration, 0, locals[i], &r);
+        if (st_ != OFFLOAD_OK)
+            return st_;
+        *rate = r > *rate ? r : *rate;
+    }
+    return OFFLOAD_OK;
 }
 
 /* Seconds from enqueueing an empty kernel to clFinish returning, the
@@ -505,6 +551,12 @@ enum offload_status opencl_calibrate(void *state, struct ceilings *out)
     if (status == OFFLOAD_OK)
         status = calib_sqrt(st, ck.sqrt_f32, sizeof(cl_float), CALIB_SQRT_F32_PER_ITERATION,
                             &out->sqrt_f32);
+    if (status == OFFLOAD_OK)
+        status = calib_fma(st, ck.fma_f32, sizeof(cl_float), CALIB_FMA_F32_FLOPS_PER_ITERATION,
+                           &out->fma_f32);
+    if (status == OFFLOAD_OK)
+        status = calib_fma(st, ck.fma_f64, sizeof(cl_double), CALIB_FMA_F64_FLOPS_PER_ITERATION,
+                           &out->fma_f64);
     if (status == OFFLOAD_OK)
         status = calib_transfers(st, out);
 

@@ -96,6 +96,12 @@ struct opencl_state {
 
     enum offload_memory_mode memory;
     struct cached_buffer buffers[SLOT_COUNT];
+
+    /* A user's kernel file (run FILE.cl), when init was given one. */
+    cl_program file_program;
+    cl_kernel file_kernel; /* the entry last run, made on its first call */
+    char file_entry[FILE_KERNEL_NAME_MAX];
+    struct cached_buffer file_buffers[FILE_MAX_ARGS]; /* by argument index */
 };
 
 /* ---- small helpers (helpers.c) -------------------------------------------- */
@@ -135,10 +141,18 @@ size_t opencl_list_selectors(char (*selectors)[16], size_t cap);
 
 enum offload_status build_program(struct opencl_state *st, const char *kernel_dir, int *cached);
 enum offload_status create_kernels(struct opencl_state *st);
+/* Entries in PoCL's kernel cache, -1 when unknown (a build that adds none
+ * came from the cache). */
+long pocl_cache_entries(const struct opencl_state *st);
+/* The build log on stderr; source_path (or NULL) replaces the driver's
+ * temporary file name in it. */
+void print_program_log(const struct opencl_state *st, cl_program program, const char *source_path);
 
 /* ---- runs (run.c) --------------------------------------------------------- */
 
 void release_buffers(struct opencl_state *st);
+double event_span(cl_event first, cl_event last);
+void release_event(cl_event *ev);
 enum offload_status opencl_run_sqrt(void *state, const struct kernel_input *kin, void *out,
                                     struct phase_times *t);
 enum offload_status opencl_run_sumsqrt(void *state, const struct kernel_input *kin, void *out,
@@ -151,6 +165,15 @@ enum offload_status opencl_run_scores(void *state, const struct kernel_input *ki
 struct markers_engine;
 enum offload_status opencl_markers_engine(void *state, enum markers_pairs_mode mode,
                                           struct markers_engine *out);
+
+/* ---- a user's kernel file (run_file.c) ------------------------------------ */
+
+enum offload_status build_file_program(struct opencl_state *st, const struct file_source *file,
+                                       int *cached);
+enum offload_status opencl_file_kernels(void *state, struct file_program_decl *out);
+void release_file_buffers(struct opencl_state *st);
+enum offload_status opencl_run_file(void *state, const struct kernel_input *kin, void *out,
+                                    struct phase_times *t);
 
 /* ---- calibrate (calibrate.c) ---------------------------------------------- */
 

@@ -32,21 +32,50 @@ static char *read_kernel_source(const char *path, size_t *length)
     return text;
 }
 
-static void print_build_log(const struct opencl_state *st)
+/* A driver compiles from a file of its own (PoCL: .../tempfile_XXXX.cl):
+ * each word naming one becomes source_path, so "file:line" points at the
+ * user's file. */
+static int word_has(const char *p, size_t len, const char *part)
+{
+    size_t m = strlen(part);
+    for (size_t i = 0; i + m <= len; i++)
+        if (strncmp(p + i, part, m) == 0)
+            return 1;
+    return 0;
+}
+
+static void print_log_text(const char *log, const char *source_path)
+{
+    for (const char *p = log; *p;) {
+        size_t word = strcspn(p, " \t\n:");
+        const char *dot = word > 3 ? p + word - 3 : NULL;
+        if (source_path && dot && strncmp(dot, ".cl", 3) == 0 &&
+            word_has(p, word, "tempfile"))
+            fputs(source_path, stderr);
+        else
+            fwrite(p, 1, word, stderr);
+        p += word;
+        if (*p)
+            fputc(*p++, stderr);
+    }
+    fputc('\n', stderr);
+}
+
+void print_program_log(const struct opencl_state *st, cl_program program, const char *source_path)
 {
     size_t size = 0;
-    if (!CL_OK(
-            "clGetProgramBuildInfo(CL_PROGRAM_BUILD_LOG)",
-            clGetProgramBuildInfo(st->program, st->device, CL_PROGRAM_BUILD_LOG, 0, NULL, &size)))
+    if (!CL_OK("clGetProgramBuildInfo(CL_PROGRAM_BUILD_LOG)",
+               clGetProgramBuildInfo(program, st->device, CL_PROGRAM_BUILD_LOG, 0, NULL, &size)))
         return;
     char *log = malloc(size + 1);
     if (!log)
         return;
     if (CL_OK("clGetProgramBuildInfo(CL_PROGRAM_BUILD_LOG)",
-              clGetProgramBuildInfo(st->program, st->device, CL_PROGRAM_BUILD_LOG, size, log,
+              clGetProgramBuildInfo(program, st->device, CL_PROGRAM_BUILD_LOG, size, log,
                                     NULL))) {
         log[size] = '\0';
-        offload_backend_error("opencl", "build log:\n%s\n", log);
+        offload_backend_error("opencl", "build log:\n");
+        print_log_text(log, source_path);
     }
     free(log);
 }
@@ -103,6 +132,13 @@ static void pocl_cache_dir(cl_platform_id platform, char *buf, size_t len)
         snprintf(buf, len, "%s/.cache/pocl/kcache", home);
 }
 
+long pocl_cache_entries(const struct opencl_state *st)
+{
+    char cache_dir[4096];
+    pocl_cache_dir(st->platform, cache_dir, sizeof cache_dir);
+    return cache_dir[0] ? count_cache_entries(cache_dir) : -1;
+}
+
 /* Creates and builds the program from the embedded sources, or from
  * kernel_dir/<name>.cl when set. */
 enum offload_status build_program(struct opencl_state *st, const char *kernel_dir, int *cached)
@@ -146,21 +182,19 @@ enum offload_status build_program(struct opencl_state *st, const char *kernel_di
         goto done;
     }
 
-    char cache_dir[4096];
-    pocl_cache_dir(st->platform, cache_dir, sizeof cache_dir);
-    long before = cache_dir[0] ? count_cache_entries(cache_dir) : -1;
+    long before = pocl_cache_entries(st);
 
     err = clBuildProgram(st->program, 1, &st->device, "", NULL, NULL);
     if (!CL_OK("clBuildProgram", err)) {
         /* Only a failed compile has a log; after other errors (out of
          * memory) asking for one adds a second, misleading error. */
         if (err == CL_BUILD_PROGRAM_FAILURE)
-            print_build_log(st);
+            print_program_log(st, st->program, NULL);
         status = OFFLOAD_ERR_RUN;
         goto done;
     }
 
-    long after = cache_dir[0] ? count_cache_entries(cache_dir) : -1;
+    long after = pocl_cache_entries(st);
     *cached = before < 0 || after < 0 ? -1 : after == before;
 
 done:

@@ -48,7 +48,7 @@ static cl_mem slot_buffer(struct opencl_state *st, enum buffer_slot slot, cl_mem
 
 /* Device seconds from the start of first to the end of last; -1 when the
  * driver gives no profiling data (not an error: the host clock remains). */
-static double event_span(cl_event first, cl_event last)
+double event_span(cl_event first, cl_event last)
 {
     cl_ulong start = 0, end = 0;
     if (!first || !last ||
@@ -69,7 +69,7 @@ static double event_pair_time(cl_event a, cl_event b)
     return ta < 0 || tb < 0 ? -1 : ta + tb;
 }
 
-static void release_event(cl_event *ev)
+void release_event(cl_event *ev)
 {
     if (*ev)
         CL_OK("clReleaseEvent", clReleaseEvent(*ev));

@@ -112,3 +112,54 @@ __kernel void calibrate_sqrt_f32(__global float *out, uint iterations)
     float8 s = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7));
     out[get_global_id(0)] = s.s0 + s.s1 + s.s2 + s.s3 + s.s4 + s.s5 + s.s6 + s.s7;
 }
+
+/* Floating-point throughput, as clpeak and mixbench measure it: eight
+ * independent chains of FMAs per work-item on explicit vectors (one
+ * AVX-512 register of float16 or double8 on CPU drivers), a = a * m + c with
+ * m and c known only at run time, so no compiler folds the loop. a tends
+ * to 1 and stays normal. The host counts 2 flops per FMA: 256 per
+ * iteration for float32 (8 x float16), 128 for float64 (8 x double8). */
+__kernel void calibrate_fma_f32(__global float *out, uint iterations)
+{
+    const float m = 0.5f + (float)(iterations == 0u), c = 0.5f;
+    const float16 seed = (float16)((float)(get_global_id(0) & 7) * 0.125f);
+    float16 a0 = seed, a1 = seed + 0.01f, a2 = seed + 0.02f, a3 = seed + 0.03f;
+    float16 a4 = seed + 0.04f, a5 = seed + 0.05f, a6 = seed + 0.06f, a7 = seed + 0.07f;
+    for (uint i = 0; i < iterations; i++) {
+        a0 = fma(a0, m, c);
+        a1 = fma(a1, m, c);
+        a2 = fma(a2, m, c);
+        a3 = fma(a3, m, c);
+        a4 = fma(a4, m, c);
+        a5 = fma(a5, m, c);
+        a6 = fma(a6, m, c);
+        a7 = fma(a7, m, c);
+    }
+    float16 s = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7));
+    /* Component by component: Oclgrind 21.10 loses track of float16's
+     * .lo/.hi and reports the sum as uninitialised. */
+    out[get_global_id(0)] =
+        ((s.s0 + s.s1) + (s.s2 + s.s3)) + ((s.s4 + s.s5) + (s.s6 + s.s7)) +
+        ((s.s8 + s.s9) + (s.sa + s.sb)) + ((s.sc + s.sd) + (s.se + s.sf));
+}
+
+__kernel void calibrate_fma_f64(__global double *out, uint iterations)
+{
+    const double m = 0.5 + (double)(iterations == 0u), c = 0.5;
+    const double8 seed = (double8)((double)(get_global_id(0) & 7) * 0.125);
+    double8 a0 = seed, a1 = seed + 0.01, a2 = seed + 0.02, a3 = seed + 0.03;
+    double8 a4 = seed + 0.04, a5 = seed + 0.05, a6 = seed + 0.06, a7 = seed + 0.07;
+    for (uint i = 0; i < iterations; i++) {
+        a0 = fma(a0, m, c);
+        a1 = fma(a1, m, c);
+        a2 = fma(a2, m, c);
+        a3 = fma(a3, m, c);
+        a4 = fma(a4, m, c);
+        a5 = fma(a5, m, c);
+        a6 = fma(a6, m, c);
+        a7 = fma(a7, m, c);
+    }
+    double8 s = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7));
+    double4 h = s.lo + s.hi;
+    out[get_global_id(0)] = h.x + h.y + h.z + h.w;
+}
