@@ -150,11 +150,12 @@ elseif(MODE STREQUAL "link")
     message(FATAL_ERROR "link on 2 ranks: exit ${rc}, ${nrows} rows\n${out}\n${err}")
   endif()
 elseif(MODE STREQUAL "refused")
-  execute_process(COMMAND ${MPIEXEC} ${flags} -n 2 ${EXE} scores ${DATA}/AppleGenotypes.csv --output x.csv
+  separate_arguments(refused UNIX_COMMAND "${REFUSED_COMMAND}")
+  execute_process(COMMAND ${MPIEXEC} ${flags} -n 2 ${EXE} ${refused}
                   WORKING_DIRECTORY ${WORKDIR} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(rc EQUAL 0 OR NOT err MATCHES "rank 0 of 2: scores does not run across MPI ranks yet"
+  if(rc EQUAL 0 OR NOT err MATCHES "rank 0 of 2: ${REFUSED_MESSAGE}"
      OR err MATCHES "rank 1 of 2")
-    message(FATAL_ERROR "scores on 2 ranks: exit ${rc}\n${out}\n${err}")
+    message(FATAL_ERROR "${REFUSED_COMMAND} on 2 ranks: exit ${rc}\n${out}\n${err}")
   endif()
   file(GLOB written ${WORKDIR}/*)
   if(written)
