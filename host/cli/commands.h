@@ -55,10 +55,6 @@ enum option_id {
     OPT_RECALIBRATE,
     OPT_BASELINE,
     OPT_NO_CALIBRATE,
-    OPT_MIN_CALL_RATE,
-    OPT_MIN_MAF,
-    OPT_WITH_HEADERS,
-    OPT_PAIRS,
     OPT_ENTRY,
     OPT_ARG, /* repeatable: one per kernel argument */
     OPT_GLOBAL,
@@ -70,6 +66,10 @@ enum option_id {
     OPT_RTOL,
     OPT_ATOL,
     OPT_TIMEOUT,
+    OPT_MIN_CALL_RATE,
+    OPT_MIN_MAF,
+    OPT_WITH_HEADERS,
+    OPT_PAIRS,
     /* The backends' own options (backend_ops.options) take the ids from
      * here on, in registry order (options.c). */
     OPT_BACKEND_OWN_FIRST,

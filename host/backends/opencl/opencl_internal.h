@@ -160,12 +160,6 @@ enum offload_status opencl_run_sumsqrt(void *state, const struct kernel_input *k
 enum offload_status opencl_run_scores(void *state, const struct kernel_input *kin, void *scores,
                                       struct phase_times *t);
 
-/* ---- markers (markers_cl.c) ----------------------------------------------- */
-
-struct markers_engine;
-enum offload_status opencl_markers_engine(void *state, enum markers_pairs_mode mode,
-                                          struct markers_engine *out);
-
 /* ---- a user's kernel file (run_file.c) ------------------------------------ */
 
 enum offload_status build_file_program(struct opencl_state *st, const struct file_source *file,
@@ -174,6 +168,11 @@ enum offload_status opencl_file_kernels(void *state, struct file_program_decl *o
 void release_file_buffers(struct opencl_state *st);
 enum offload_status opencl_run_file(void *state, const struct kernel_input *kin, void *out,
                                     struct phase_times *t);
+/* ---- markers (markers_cl.c) ----------------------------------------------- */
+
+struct markers_engine;
+enum offload_status opencl_markers_engine(void *state, enum markers_pairs_mode mode,
+                                          struct markers_engine *out);
 
 /* ---- calibrate (calibrate.c) ---------------------------------------------- */
 
