@@ -24,20 +24,25 @@ if(NOT nresults EQUAL 6 OR NOT first_kernel STREQUAL "sqrt" OR NOT schema EQUAL 
   message(FATAL_ERROR "sweep.json: ${nresults} results, first kernel ${first_kernel}, schema ${schema}")
 endif()
 # The sweep's conclusions travel with it: an exponent per backend (both
-# phases) in the JSON, and the same numbers in the CSV columns.
+# phases) in the JSON with the interval the spread allows, and the same
+# numbers in the CSV columns. An exponent the spread or a busy machine
+# makes unmeasurable is null (empty in the CSV), never a number.
 string(JSON nconcl LENGTH "${json}" conclusions)
 string(JSON concl_backend GET "${json}" conclusions 1 backend)
 string(JSON k_total GET "${json}" conclusions 1 scaling_exponent end_to_end)
 string(JSON k_kernel GET "${json}" conclusions 1 scaling_exponent kernel)
-if(NOT nconcl EQUAL 2 OR NOT concl_backend STREQUAL "openmp" OR NOT k_total MATCHES "^-?[0-9]"
-   OR NOT k_kernel MATCHES "^-?[0-9]")
+string(JSON k_low GET "${json}" conclusions 1 scaling_interval end_to_end 0)
+string(JSON k_high GET "${json}" conclusions 1 scaling_interval end_to_end 1)
+if(NOT nconcl EQUAL 2 OR NOT concl_backend STREQUAL "openmp"
+   OR NOT k_total MATCHES "^(-?[0-9]|(null)?$)" OR NOT k_kernel MATCHES "^(-?[0-9]|(null)?$)"
+   OR NOT k_low MATCHES "^-?[0-9]" OR NOT k_high MATCHES "^-?[0-9]")
   message(FATAL_ERROR "sweep.json conclusions: ${nconcl} entries, second ${concl_backend} "
                       "with k = ${k_total} / ${k_kernel}")
 endif()
 list(GET rows 0 csv_header)
 list(GET rows 6 csv_last)
 if(NOT csv_header MATCHES "scaling_exponent_total,scaling_exponent_kernel,break_even_versus,break_even_size"
-   OR NOT csv_last MATCHES ",-?[0-9.e+-]+,-?[0-9.e+-]+,,,")
+   OR NOT csv_last MATCHES ",(-?[0-9.e+-]+)?,(-?[0-9.e+-]+)?,,,(yes|no)?,")
   message(FATAL_ERROR "sweep.csv lacks the scaling exponents:\n${csv_header}\n${csv_last}")
 endif()
 if(PYTHON)

@@ -31,5 +31,19 @@ foreach(backend IN LISTS backends)
     message(FATAL_ERROR "installed offload (${backend}) exit ${rc}:\n${out}\n${err}")
   endif()
 endforeach()
+# Charts come with the installed tool (gnuplot permitting): a saved export
+# drawn from / into a folder of its own.
+find_program(GNUPLOT gnuplot)
+if(GNUPLOT)
+  set(charts "${PREFIX}/charts-test")
+  execute_process(COMMAND "${PREFIX}/bin/offload" run sqrt --backend serial --size 10k
+                          --repeat 2 --no-calibrate --format json --output "${PREFIX}/run.json"
+    WORKING_DIRECTORY / RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+  execute_process(COMMAND "${PREFIX}/bin/offload" plot "${PREFIX}/run.json" -o "${charts}"
+    WORKING_DIRECTORY / RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0 OR NOT EXISTS "${charts}/roofline.png" OR NOT "${err}" STREQUAL "")
+    message(FATAL_ERROR "installed offload plot: exit ${rc}:\n${out}\n${err}")
+  endif()
+endif()
 message(STATUS "installed offload runs from / with its bundled data and built-in kernels, "
-               "man page and completions")
+               "man page, completions and charts")

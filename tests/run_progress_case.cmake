@@ -1,7 +1,8 @@
 cmake_minimum_required(VERSION 3.20)
 # Progress of long runs: on a terminal (script(1) gives offload a pty)
-# compare shows "[k/n] KERNEL ALGORITHM on BACKEND" and, from the second run
-# on, "~N s left" (or "<1 s left"); through a pipe it shows nothing at all.
+# compare (serial, openmp on 1 thread, openmp) shows "[k/n] KERNEL ALGORITHM
+# on BACKEND" and, from the second run on, "~N s left" (or "<1 s left");
+# through a pipe it shows nothing at all.
 set(args compare sqrt --size 1k --backends serial,openmp --repeat 2)
 execute_process(COMMAND "${EXE}" ${args} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
@@ -18,8 +19,8 @@ endif()
 list(JOIN args " " joined)
 execute_process(COMMAND "${SCRIPT}" -qec "'${EXE}' ${joined}" /dev/null
   RESULT_VARIABLE rc OUTPUT_VARIABLE tty ERROR_VARIABLE tty_err)
-if(NOT rc EQUAL 0 OR NOT tty MATCHES "\\[1/2\\] sqrt naive on serial"
-   OR NOT tty MATCHES "\\[2/2\\] sqrt naive on openmp, (~[0-9]+|<1) s left")
+if(NOT rc EQUAL 0 OR NOT tty MATCHES "\\[1/3\\] sqrt naive on serial"
+   OR NOT tty MATCHES "\\[3/3\\] sqrt naive on openmp, (~[0-9]+|<1) s left")
   message(FATAL_ERROR "on a terminal, exit ${rc}, no progress lines:\n${tty}\n${tty_err}")
 endif()
 message(STATUS "progress on a terminal, none on a pipe")

@@ -6,6 +6,8 @@ cmake_minimum_required(VERSION 3.20)
 # Also: provenance in --version and in the export.
 file(REMOVE_RECURSE "${WORKDIR}")
 file(MAKE_DIRECTORY "${WORKDIR}")
+# Wide enough for the side-by-side table; the stacked one is checked last.
+set(ENV{COLUMNS} 250)
 
 function(offload expect_rc out_var)
   execute_process(COMMAND "${EXE}" ${ARGN} WORKING_DIRECTORY "${WORKDIR}"
@@ -151,10 +153,52 @@ offload(0 base compare sqrt --backends serial,openmp --threads 2 --size 2k --rep
 expect("${base}" "against the saved run a.json" "baseline: heading")
 expect("${base}" "\n  serial +- +\\|[^\n]*  [a-z]+-bound +\\|[^\n]*[0-9.]+x  [a-z]+-bound"
        "baseline: ratio and both verdicts")
-expect("${base}" "not in every file.*#1  sumsqrt" "baseline: rows only in the saved run")
+# Only what was run: the saved sumsqrt rows are not listed at all.
+if(base MATCHES "sumsqrt")
+  message(FATAL_ERROR "baseline: shows rows of kernels not run now:\n${base}")
+endif()
 offload(2 e compare sqrt --baseline missing.json)
 expect("${e}" "offload: missing.json: cannot read it" "baseline: missing file")
 if(e MATCHES "backends:")
   message(FATAL_ERROR "compare ran before checking its baseline:\n${e}")
+endif()
+# --- a PoCL laptop against a GPU workstation ----------------------------------
+# laptop_pocl.json: an export from before device_role, PoCL on the laptop's
+# CPU; workstation_gpu.json: an RTX 4090 and a slower T400 as OpenCL devices.
+# The OpenCL rows line up (the laptop's only device with the workstation's
+# best GPU), each device named with its role, and the answer comes last.
+offload(0 lw report "${FIXTURES}/laptop_pocl.json" "${FIXTURES}/workstation_gpu.json")
+expect("${lw}" "\n  opencl +copy +\\|[^\n]*\\|[^\n]* 2[.]90x  transfer-bound"
+       "laptop/workstation: opencl copy compared")
+expect("${lw}" "\n  opencl +zero-copy +\\|[^\n]*\\|[^\n]* 1[.]97x  memory-bound"
+       "laptop/workstation: zero-copy compared")
+expect("${lw}" "#1 opencl copy +on 0[.]0 cpu-znver4-AMD Ryzen 7 7840U w/ Radeon 780M Graphics \\(CPU\\)"
+       "laptop/workstation: laptop device named, role inferred (CPU despite its name)")
+expect("${lw}" "#2 opencl copy +on 0[.]0 NVIDIA GeForce RTX 4090 \\(GPU\\)"
+       "laptop/workstation: GPU named")
+expect("${lw}" "not in every file[^\n]*\n  #2  sqrt \\(naive\\)[^\n]*opencl:1[.]0 +copy"
+       "laptop/workstation: the slower GPU apart")
+expect("${lw}" "what each run gains over #1[^\n]*\n  sqrt \\(naive\\), N = 1000000: #2 is 1[.]50x #1: openmp on AMD Ryzen 9 7950X"
+       "laptop/workstation: the gain")
+expect("${lw}" "transfer-bound on #2: opencl copy on 0[.]0 NVIDIA GeForce RTX 4090 \\(GPU\\): copies 493 us of 507 us"
+       "laptop/workstation: where it is transfer-bound")
+# Narrower than the side-by-side table: each run on its own line, nothing
+# wider than COLUMNS.
+set(ENV{COLUMNS} 100)
+offload(0 narrow report "${FIXTURES}/laptop_pocl.json" "${FIXTURES}/workstation_gpu.json")
+expect("${narrow}" "\n  opencl copy +#1 +[^\n]+transfer-bound\n +#2 +[0-9.]+ us +507 us +2[.]90x  transfer-bound"
+       "laptop/workstation at 100 columns: runs stacked")
+string(REPLACE "\n" ";" narrow_lines "${narrow}")
+foreach(line IN LISTS narrow_lines)
+  string(LENGTH "${line}" len)
+  if(len GREATER 100)
+    message(FATAL_ERROR "report at COLUMNS=100: a line of ${len} characters:\n${line}")
+  endif()
+endforeach()
+set(ENV{COLUMNS} 250)
+string(FIND "${lw}" "not in every file" cut)
+string(SUBSTRING "${lw}" ${cut} -1 apart_part)
+if(apart_part MATCHES "\n  #1 ")
+  message(FATAL_ERROR "laptop/workstation: a laptop row was left unmatched:\n${lw}")
 endif()
 message(STATUS "report and compare --baseline: tables, markdown, csv, json and errors checked")

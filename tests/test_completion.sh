@@ -46,6 +46,10 @@ expect json devices --format j
 expect sumsqrt sweep sum
 expect --out scores --o
 expect zero-copy run sqrt --memory ze
+expect fast run sqrt --algorithm f
+# "both" is compare's default, refused by every other command: never offered.
+[[ " $(complete_words run sqrt --algorithm '') " != *" both "* ]] ||
+    fail "bash: --algorithm completes to 'both', which run refuses"
 echo "ok: bash completion"
 ran=1
 

@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L /* fmemopen, setenv */
 /* Saved runs: the row matcher (key, device selectors, repeated keys,
  * leftovers), the JSON reader's refusals and markdown cell escaping. */
 #include <stdarg.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wrap.h"
 #include "markdown.h"
 #include "match.h"
 #include "saved.h"
@@ -28,6 +30,8 @@ static struct saved_row row(const char *kernel, size_t size, const char *backend
         *colon = '\0';
     snprintf(r.device, sizeof r.device, "%s", device);
     r.on_device = on_device;
+    snprintf(r.role, sizeof r.role, "%s",
+             !on_device ? "host" : strstr(device, "NVIDIA") ? "GPU" : "CPU");
     snprintf(r.memory, sizeof r.memory, "%s", memory);
     r.total_s = 1;
     return r;
@@ -48,7 +52,9 @@ static void test_key(void **state)
     struct saved_row g2 = row("sqrt", 1000, "opencl:1.0", "pthread-cpu", 1, "copy");
     assert_true(saved_rows_match(&g1, &g2)); /* selectors differ, the device does not */
     g2 = row("sqrt", 1000, "opencl:1.0", "NVIDIA RTX", 1, "copy");
-    assert_false(saved_rows_match(&g1, &g2));
+    assert_false(saved_rows_match(&g1, &g2)); /* a CPU device is no GPU */
+    g2 = row("sqrt", 1000, "opencl:1.0", "pocl-cpu-other-name", 1, "copy");
+    assert_true(saved_rows_match(&g1, &g2)); /* the role, not the name */
     g2 = row("sqrt", 1000, "opencl:0.0", "pthread-cpu", 1, "zero-copy");
     assert_false(saved_rows_match(&g1, &g2));
     struct saved_row s1 = row("scores", 1286, "serial", "cpu", 0, "-");
@@ -56,6 +62,68 @@ static void test_key(void **state)
     s1.rows = 1286, s1.cols = 260;
     s2.rows = 1286, s2.cols = 130;
     assert_false(saved_rows_match(&s1, &s2));
+}
+
+/* A laptop's CPU device lines up with a workstation's best GPU when the
+ * workstation has no CPU device: the slower GPU is left apart. */
+static void test_match_across_roles(void **state)
+{
+    (void)state;
+    struct saved_row a_rows[] = {row("sqrt", 1000, "opencl", "pthread-cpu", 1, "copy")};
+    struct saved_row b_rows[] = {row("sqrt", 1000, "opencl:1.0", "NVIDIA T400", 1, "copy"),
+                                 row("sqrt", 1000, "opencl:0.0", "NVIDIA RTX 4090", 1, "copy")};
+    b_rows[0].total_s = 4;
+    b_rows[1].total_s = 0.5;
+    struct saved_run runs[2] = {{.rows = a_rows, .count = 1}, {.rows = b_rows, .count = 2}};
+    struct match_set m;
+    assert_int_equal(match_runs(runs, 2, &m), OFFLOAD_OK);
+    assert_int_equal(m.nmatched, 1);
+    assert_int_equal(m.matched[0][1], 1); /* the faster GPU */
+    assert_int_equal(m.nleftover, 1);
+    assert_int_equal(m.leftover[0].row, 0);
+    match_free(&m);
+}
+
+/* Wrapping: no line wider than the width, words kept whole, a word longer
+ * than a line cut, the hanging indent on every continuation line. */
+static void test_wrap(void **state)
+{
+    (void)state;
+    char buf[4096] = "";
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    assert_non_null(f);
+    const char *text = "moves 13.1 GB/s or 77% of the 17 GB/s memory ceiling: memory predicts "
+                       "the longest time but the run stays well below it; a-very-long-word-"
+                       "that-cannot-fit-on-any-line-at-all-however-hard-it-tries-to end";
+    wrap_print(f, 40, "    opencl copy: ", "        ", text);
+    fclose(f);
+    size_t lines = 0;
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"), lines++) {
+        assert_true(strlen(line) <= 40);
+        if (lines)
+            assert_memory_equal(line, "        ", 8);
+    }
+    assert_true(lines >= 5);
+    /* A label that leaves no room: it goes on lines of its own, indented. */
+    char buf2[1024] = "";
+    f = fmemopen(buf2, sizeof buf2, "w");
+    assert_non_null(f);
+    wrap_print(f, 40, "    #1 opencl zero-copy on a device with a long name: ", "        ",
+               "the reason");
+    fclose(f);
+    lines = 0;
+    for (char *line = strtok(buf2, "\n"); line; line = strtok(NULL, "\n"), lines++) {
+        assert_true(strlen(line) <= 40);
+        assert_memory_equal(line, "    ", 4);
+    }
+    assert_true(lines >= 2);
+    setenv("COLUMNS", "90", 1);
+    assert_int_equal(text_width(), 90);
+    setenv("COLUMNS", "20", 1);
+    assert_int_equal(text_width(), TEXT_MIN_WIDTH);
+    setenv("COLUMNS", "wide", 1);
+    assert_true(text_width() >= TEXT_MIN_WIDTH);
+    unsetenv("COLUMNS");
 }
 
 /* A kernel file matches by its name and the hash of its source: the same
@@ -222,9 +290,14 @@ static void test_group_order(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_key),         cmocka_unit_test(test_key_kernel_file),
-        cmocka_unit_test(test_parse_source_hash), cmocka_unit_test(test_match_runs),
-        cmocka_unit_test(test_parse),       cmocka_unit_test(test_markdown_cell),
+        cmocka_unit_test(test_key),
+        cmocka_unit_test(test_key_kernel_file),
+        cmocka_unit_test(test_parse_source_hash),
+        cmocka_unit_test(test_match_runs),
+        cmocka_unit_test(test_match_across_roles),
+        cmocka_unit_test(test_wrap),
+        cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_markdown_cell),
         cmocka_unit_test(test_group_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

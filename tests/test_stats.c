@@ -6,6 +6,10 @@
 #include <cmocka.h>
 #include <math.h>
 
+#include <stdio.h>
+#include <string.h>
+
+#include "busy.h"
 #include "stats.h"
 
 static void test_known_values(void **state)
@@ -88,12 +92,58 @@ static void test_scaling_exponent(void **state)
     assert_true(isnan(stats_scaling_exponent(n, zeros, 4)));
 }
 
+/* The interval of an exponent: narrow when min and median agree, wide (not
+ * measurable) when they spread, and busy always says not measurable. */
+static void test_scaling_interval(void **state)
+{
+    (void)state;
+    double x[3] = {1000, 10000, 100000};
+    double lo[3] = {1e-3, 1e-2, 1e-1}, tight[3] = {1.02e-3, 1.02e-2, 1.02e-1};
+    struct scaling_fit f = stats_scaling_fit(x, lo, tight, 3);
+    assert_true(fabs(f.exponent - 1.0) < 1e-9);
+    assert_true(f.low < 1.0 && f.high > 1.0 && f.high - f.low < 0.05);
+    assert_int_equal(f.measurable, 1);
+    char buf[192];
+    assert_non_null(strstr(describe_scaling(&f, 0, "N", buf, sizeof buf), "time ~ N^1.00 ("));
+    assert_non_null(strstr(describe_scaling(&f, 1, "N", buf, sizeof buf), "not measurable here"));
+    /* Medians 10x the minima at the small size: anything from half to linear. */
+    double spread[3] = {1e-2, 1e-2, 1e-1};
+    f = stats_scaling_fit(x, lo, spread, 3);
+    assert_int_equal(f.measurable, 0);
+    assert_true(f.high - f.low > SCALING_MAX_WIDTH);
+    assert_non_null(strstr(describe_scaling(&f, 0, "N", buf, sizeof buf), "not measurable here"));
+    /* One size: no exponent at all. */
+    f = stats_scaling_fit(x, lo, tight, 1);
+    assert_true(isnan(f.exponent));
+    assert_int_equal(f.measurable, 0);
+}
+
+/* /proc/stat's first line: all but idle and iowait is someone's work. */
+static void test_proc_stat_busy(void **state)
+{
+    (void)state;
+    const char *line = "cpu  100 20 30 1000 50 5 5 10 0 0\n";
+    assert_true(fabs(busy_seconds_from_proc_stat(line, 100) - 1.7) < 1e-9);
+    assert_true(busy_seconds_from_proc_stat("cpu0 1 2 3 4", 100) < 0);
+    assert_true(busy_seconds_from_proc_stat("garbage", 100) < 0);
+    assert_true(busy_seconds_from_proc_stat("cpu  1 2", 100) < 0);
+    /* Merging: busy if any part was. */
+    struct machine_load a = {.known = 1, .others_share = 0.1, .cores = 2};
+    struct machine_load b = {.known = 1, .others_share = 0.9, .busy = 1, .cores = 2};
+    machine_load_merge(&a, &b);
+    assert_int_equal(a.busy, 1);
+    assert_true(a.others_share > 0.89);
+    char buf[160];
+    assert_non_null(strstr(describe_machine_load(&a, buf, sizeof buf), "90% of the 2 cores"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_values),          cmocka_unit_test(test_even_count_and_outlier),
         cmocka_unit_test(test_outliers_as_hyperfine), cmocka_unit_test(test_empty_and_single),
-        cmocka_unit_test(test_scaling_exponent),
+        cmocka_unit_test(test_scaling_exponent),      cmocka_unit_test(test_scaling_interval),
+        cmocka_unit_test(test_proc_stat_busy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

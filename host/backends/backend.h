@@ -87,6 +87,9 @@ struct backend_info {
     double setup_s;     /* platform/context/queue creation */
     double build_s;     /* program build; 0 for host backends */
     int build_cached;   /* 1 from a binary cache, 0 compiled, -1 unknown */
+    char device_role[16]; /* "CPU", "GPU", "accelerator", "device"; "" host backends */
+    int has_memory_mode; /* 1 when memory_mode applies (devices with copies) */
+    enum offload_memory_mode memory_mode; /* how buffers reach the device */
     uint64_t max_alloc; /* bytes of the largest buffer the device takes; 0 unknown */
 };
 
@@ -170,6 +173,9 @@ struct backend_ops {
      * backend_info): every device, at most cap, into out; *n how many.
      * OFFLOAD_UNAVAILABLE (after a message on stderr) when it has none. */
     enum offload_status (*describe_devices)(struct device_description *out, size_t cap, size_t *n);
+    /* Optional (NULL: host threads, described from backend_info): how the
+     * last kernel call was launched, one line without a newline. */
+    void (*describe_launch)(void *state, char *buf, size_t cap);
     /* offload markers: the engine that scores every pattern on the remaining
      * pairs on this backend (mode matters to devices only), valid until its
      * end() and fini. NULL: markers does not run on this backend. */

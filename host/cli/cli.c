@@ -272,6 +272,15 @@ static enum offload_status parse_threads(struct cli *c)
     for (size_t i = 0; i < n; i++)
         c->threads[i] = (int)values[i];
     c->nthreads = n;
+    /* Allowed (oversubscription is worth seeing), never silently. */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    for (size_t i = 0; i < n; i++)
+        if (cores > 0 && c->threads[i] > cores) {
+            offload_warning("--threads %d on %ld cores: the threads take turns on the cores, so "
+                            "the times measure the scheduler as much as the kernel\n",
+                            c->threads[i], cores);
+            break;
+        }
     return OFFLOAD_OK;
 }
 
@@ -521,11 +530,23 @@ static int print_version(void)
 /* "unknown command 'comprae': did you mean 'compare'? ..." */
 static enum offload_status unknown_command(const char *name)
 {
+    if (name[0] == '-') {
+        /* Before a command only --help and --version are options. */
+        struct suggestion s;
+        suggest_init(&s, name, strlen(name));
+        suggest_consider(&s, "--help");
+        suggest_consider(&s, "--version");
+        if (s.best)
+            return usage_error("unknown option '%s': did you mean %s?", name, s.best);
+        return usage_error("unknown option '%s': give a command first (compare, run, sweep, "
+                           "scores, calibrate, report, plot, devices), or --help or --version",
+                           name);
+    }
     const char *near = suggest_command(name);
     if (near)
         return usage_error("unknown command '%s': did you mean '%s'?", name, near);
     return usage_error("unknown command '%s': use compare, run, sweep, scores, markers, calibrate, "
-                       "report, devices, help or version",
+                       "report, plot, devices, help or version",
                        name);
 }
 
@@ -560,6 +581,8 @@ static int run_command(struct cli *c)
         return command_calibrate(c);
     case CMD_REPORT:
         return command_report(c);
+    case CMD_PLOT:
+        return command_plot(c);
     case CMD_MARKERS:
         return command_markers(c);
     }

@@ -81,6 +81,23 @@ enum offload_status baseline_show(const struct cli *c, const struct saved_run *b
     enum offload_status st = saved_run_from_results(set, "this run", &runs[1]);
     if (st != OFFLOAD_OK)
         return st;
+    /* Only what was run now: the saved rows of other kernels, sizes or
+     * backends would only be listed as unmatched. */
+    struct saved_row *kept = calloc(base->count + 1, sizeof *kept);
+    if (!kept) {
+        saved_run_free(&runs[1]);
+        offload_error("out of memory\n");
+        return OFFLOAD_ERR_RUN;
+    }
+    runs[0].rows = kept;
+    runs[0].count = 0;
+    for (size_t i = 0; i < base->count; i++)
+        for (size_t j = 0; j < runs[1].count; j++)
+            if (saved_rows_same_group(&base->rows[i], &runs[1].rows[j]) &&
+                strcmp(base->rows[i].kind, runs[1].rows[j].kind) == 0) {
+                kept[runs[0].count++] = base->rows[i];
+                break;
+            }
     struct match_set m;
     st = match_runs(runs, 2, &m);
     if (st == OFFLOAD_OK) {
@@ -91,6 +108,7 @@ enum offload_status baseline_show(const struct cli *c, const struct saved_run *b
         st = report_runs(c->human, runs, 2, &m, FORMAT_TABLE);
         match_free(&m);
     }
+    free(kept);
     saved_run_free(&runs[1]);
     return st;
 }

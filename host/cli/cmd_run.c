@@ -120,7 +120,11 @@ int command_run(struct cli *c)
         rec.rows = p.matrix.rows;
         rec.cols = p.matrix.cols;
         rec.percent = c->percent[0];
-        report_run(c->human, ops->name, &rec.info, &p.input, &set, rec.run, &rec.analysis);
+        char launch[256] = "";
+        if (ops->describe_launch)
+            ops->describe_launch(state, launch, sizeof launch);
+        report_run(c->human, ops->name, &rec.info, launch, &p.input, &set, rec.run,
+                   &rec.analysis);
         struct result_set results = {.argc = c->argc, .argv = c->argv};
         if (result_set_add(&results, &rec) == OFFLOAD_OK) {
             rec.run = NULL; /* owned by the set now */

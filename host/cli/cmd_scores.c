@@ -22,15 +22,20 @@ static const char *scores_destination(const struct cli *c)
     return c->given[OPT_FORMAT] ? "-" : NULL;
 }
 
-/* Writes the per-marker table as --format says; returns an exit code. */
-static int write_scores(const struct cli *c, struct scores_table *out)
+/* Writes the per-marker table as --format says; returns an exit code.
+ * *durability_s: what the atomic write added to the writing itself (fsync
+ * and rename), which the script does not spend. */
+static int write_scores(const struct cli *c, struct scores_table *out, double *durability_s)
 {
+    *durability_s = 0;
     const char *dest = scores_destination(c);
     if (!dest)
         return 0;
     char err[PATH_MAX + 256];
-    enum offload_status st =
-        write_file_atomic(dest, scores_table_writer(c->format), out, err, sizeof err);
+    struct timed_table timed = {out, scores_table_writer(c->format), 0};
+    double t0 = offload_now();
+    enum offload_status st = write_file_atomic(dest, timed_table_writer, &timed, err, sizeof err);
+    *durability_s = offload_now() - t0 - timed.written_s;
     if (st != OFFLOAD_OK) {
         offload_error("%s\n", err);
         return offload_exit_code(st);
@@ -76,6 +81,9 @@ static int score_one_percent(struct cli *c, const struct backend_ops *ops, void 
         /* The script scores once: that first call is the "score" phase. */
         step->score_s = set->warmup > 0 ? res->warmup_total : res->total[0];
         step->kernel_min_s = res->stats[PHASE_KERNEL].min;
+        step->kernel_median_s = res->stats[PHASE_KERNEL].median;
+        step->repeats = res->samples;
+        step->load = res->load;
         size_t best = 0;
         for (size_t r = 1; r < m->rows; r++)
             if (scores[r] > scores[best])
@@ -89,14 +97,14 @@ static int score_one_percent(struct cli *c, const struct backend_ops *ops, void 
         struct scores_table out = {m, scores, genotype_path(c, path_buf, sizeof path_buf), percent};
         /* Several percentages export their steps instead (command_scores). */
         if (c->npercent == 1)
-            rc = write_scores(c, &out);
+            rc = write_scores(c, &out, &step->durability_s);
         if (step->best_score > 0)
             fprintf(h, "The best score %lld comes from pattern %s\n", (long long)step->best_score,
                     step->best_id);
         else
             fprintf(h, "No marker distinguishes any two varieties (every score is 0)\n");
         fflush(h);
-        step->output_s = offload_now() - t_out;
+        step->output_s = offload_now() - t_out - step->durability_s;
     }
     free(res);
     workload_free(scores);
@@ -129,7 +137,8 @@ static void print_scaling(FILE *h, const struct scores_step *steps, size_t done)
     char a[32], b[32], d[32];
     fprintf(h, "\n%8s %8s %10s %12s %12s  %s\n", "percent", "markers", "parse", "score (1st)",
             "kernel min", "best");
-    double x[MAX_LIST], y[MAX_LIST];
+    double x[MAX_LIST], lo[MAX_LIST], hi[MAX_LIST];
+    struct machine_load load = {0};
     for (size_t i = 0; i < done; i++) {
         fprintf(h, "%7g%% %8zu %10s %12s %12s  %lld %s\n", steps[i].percent, steps[i].rows,
                 format_seconds(steps[i].parse_s, a, sizeof a),
@@ -137,14 +146,37 @@ static void print_scaling(FILE *h, const struct scores_step *steps, size_t done)
                 format_seconds(steps[i].kernel_min_s, d, sizeof d), (long long)steps[i].best_score,
                 steps[i].best_id);
         x[i] = (double)steps[i].rows;
-        y[i] = steps[i].kernel_min_s;
+        lo[i] = steps[i].kernel_min_s;
+        hi[i] = steps[i].kernel_median_s;
+        machine_load_merge(&load, &steps[i].load);
     }
     const struct scores_step *first = &steps[0], *last = &steps[done - 1];
-    fprintf(h,
-            "kernel scaling %g%% -> %g%%: %.3gx the markers took %.3gx the kernel time "
-            "(time ~ markers^%.2f)\n",
+    struct scaling_fit fit = stats_scaling_fit(x, lo, hi, done);
+    char scaling[192], busy[160];
+    fprintf(h, "kernel scaling %g%% -> %g%%: %.3gx the markers took %.3gx the kernel time (%s)\n",
             first->percent, last->percent, (double)last->rows / (double)first->rows,
-            last->kernel_min_s / first->kernel_min_s, stats_scaling_exponent(x, y, done));
+            last->kernel_min_s / first->kernel_min_s,
+            describe_scaling(&fit, load.busy, "markers", scaling, sizeof scaling));
+    if (load.busy)
+        fprintf(h, "busy: %s while timing; these times are slower and more spread than on a "
+                   "quiet machine\n",
+                describe_machine_load(&load, busy, sizeof busy));
+}
+
+/* One percentage: the kernel's spread over the timed repeats, and whether
+ * the machine was busy. */
+static void print_spread(FILE *h, const struct scores_step *s)
+{
+    char a[32], b[32], load[160];
+    fprintf(h, "kernel: min %s, median %s over %zu timed repeats after the script's call "
+               "(spread %.0f%%)\n",
+            format_seconds(s->kernel_min_s, a, sizeof a),
+            format_seconds(s->kernel_median_s, b, sizeof b), s->repeats,
+            s->kernel_min_s > 0 ? 100 * (s->kernel_median_s / s->kernel_min_s - 1) : 0);
+    if (s->load.busy)
+        fprintf(h, "busy: %s while timing; these times are slower and more spread than on a "
+                   "quiet machine\n",
+                describe_machine_load(&s->load, load, sizeof load));
 }
 
 int command_scores(struct cli *c)
@@ -170,13 +202,11 @@ int command_scores(struct cli *c)
         return offload_exit_code(st);
     t_setup = offload_now() - t_setup;
 
-    /* One percentage: score once like the script (or --repeat times). Several:
-     * the first call is the script's, then repeats time the kernel's scaling. */
+    /* The first call is the script's (the warm-up, timed on its own); timed
+     * repeats follow, enough for a spread (and, with several percentages,
+     * the kernel's scaling). */
     struct run_settings set = make_settings(c);
-    if (c->npercent == 1) {
-        set.warmup = 0;
-        set.repeat = c->repeat > 0 ? c->repeat : 1;
-    }
+    set.warmup = 1;
     struct scores_step steps[MAX_LIST];
     int rc = 0;
     size_t done = 0;
@@ -203,6 +233,8 @@ int command_scores(struct cli *c)
             spec, info.device, algorithm_name(algorithm_option(c)));
     if (c->npercent > 1)
         print_scaling(h, steps, done);
+    else
+        print_spread(h, last);
     /* The script reads one file and scores it once: split that run (the last
      * percentage). Timing repeats and score checks are this tool's extras. */
     double script = start_s + t_setup + last->parse_s + last->score_s + last->output_s;
@@ -219,16 +251,24 @@ int command_scores(struct cli *c)
                 "scoring is %.0f%% of it: if scoring took no time at all the run would be at "
                 "most %.2fx faster (Amdahl's law)\n",
                 100 * last->score_s / script, script / (script - last->score_s));
+    if (last->durability_s > 0)
+        fprintf(h,
+                "output leaves out the %s that --output spent making the file safe (fsync and "
+                "rename), which the script does not do\n",
+                format_seconds(last->durability_s, a, sizeof a));
     fprintf(h, "this process: %s in all, checks and timing repeats included\n",
             format_seconds(whole, a, sizeof a));
     if (c->npercent == 1)
         return 0;
-    double x[MAX_LIST], y[MAX_LIST];
+    double x[MAX_LIST], lo[MAX_LIST], hi[MAX_LIST];
+    int busy = 0;
     for (size_t i = 0; i < done; i++) {
         x[i] = (double)steps[i].rows;
-        y[i] = steps[i].kernel_min_s;
+        lo[i] = steps[i].kernel_min_s;
+        hi[i] = steps[i].kernel_median_s;
+        busy |= steps[i].load.busy;
     }
-    struct steps_output out = {path,   steps,   done,   stats_scaling_exponent(x, y, done),
+    struct steps_output out = {path, steps, done, stats_scaling_fit(x, lo, hi, done), busy,
                                script, start_s, t_setup};
     return write_steps(c, &out);
 }

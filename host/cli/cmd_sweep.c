@@ -274,6 +274,7 @@ static struct sweep_conclusion conclude(const struct bench_backend *backends, si
     struct sweep_conclusion k = {.exponent_total = NAN, .exponent_kernel = NAN};
     snprintf(k.backend, sizeof k.backend, "%s", backends[i].label);
     double y_total[MAX_SWEEP_SIZES], y_kernel[MAX_SWEEP_SIZES], x[MAX_SWEEP_SIZES];
+    double hi_total[MAX_SWEEP_SIZES], hi_kernel[MAX_SWEEP_SIZES];
     size_t m = 0;
     for (size_t pi = 0; pi < r->done; pi++) {
         if (r->recs[pi][i] < 0)
@@ -281,18 +282,43 @@ static struct sweep_conclusion conclude(const struct bench_backend *backends, si
         const struct result_record *rec = &r->set.items[r->recs[pi][i]];
         x[m] = r->xs[pi];
         y_total[m] = record_total(rec);
+        hi_total[m] = rec->run->stats[PHASE_TOTAL].median;
+        hi_kernel[m] = rec->run->stats[PHASE_KERNEL].median;
+        k.busy |= rec->run->load.busy;
         y_kernel[m++] = rec->run->stats[PHASE_KERNEL].min;
     }
-    if (m >= 2) {
-        k.exponent_total = stats_scaling_exponent(x, y_total, m);
-        k.exponent_kernel = stats_scaling_exponent(x, y_kernel, m);
-    }
+    k.fit_total = stats_scaling_fit(x, y_total, hi_total, m);
+    k.fit_kernel = stats_scaling_fit(x, y_kernel, hi_kernel, m);
+    /* Only a measurable fit on a quiet machine is exported as a number. */
+    if (!k.busy && k.fit_total.measurable)
+        k.exponent_total = k.fit_total.exponent;
+    if (!k.busy && k.fit_kernel.measurable)
+        k.exponent_kernel = k.fit_kernel.exponent;
     if (backends[i].ops->caps.device_selectors && threaded >= 0) {
         snprintf(k.versus, sizeof k.versus, "%s", backends[threaded].label);
         long from = break_even_point(r, i, (size_t)threaded);
         k.break_even = from >= 0 ? r->xs[from] : 0;
     }
     return k;
+}
+
+/* "321 and 643": the sizes at which backend i beats base end to end;
+ * how many there are. */
+static size_t sizes_won(const struct sweep_results *r, size_t i, size_t base, char *buf, size_t cap)
+{
+    size_t won = 0, used = 0;
+    buf[0] = 0;
+    for (size_t pi = 0; pi < r->done; pi++) {
+        long o = r->recs[pi][i], m = r->recs[pi][base];
+        if (o < 0 || m < 0 || record_total(&r->set.items[o]) >= record_total(&r->set.items[m]))
+            continue;
+        won++;
+        if (used < cap) {
+            int w = snprintf(buf + used, cap - used, "%s%.0f", won > 1 ? ", " : "", r->xs[pi]);
+            used += w > 0 ? (size_t)w : 0;
+        }
+    }
+    return won;
 }
 
 /* Scaling exponents and where a device backend starts to beat the threaded
@@ -310,18 +336,25 @@ static void conclude_scaling(FILE *f, enum offload_kernel k, const struct bench_
             continue;
         struct sweep_conclusion c = conclude(backends, i, threaded, r);
         r->set.conclusions[r->set.nconclusions++] = c;
-        if (!isfinite(c.exponent_total))
-            fprintf(f, "%-24s a scaling exponent needs at least two sizes\n", c.backend);
-        else
-            fprintf(f, "%-24s time ~ %s^k with k = %.2f end to end, %.2f for the kernel\n",
-                    c.backend, size_name, c.exponent_total, c.exponent_kernel);
+        char total[192], kernel[192];
+        fprintf(f, "%-24s end to end: %s\n", c.backend,
+                describe_scaling(&c.fit_total, c.busy, size_name, total, sizeof total));
+        fprintf(f, "%-24s kernel: %s\n", "",
+                describe_scaling(&c.fit_kernel, c.busy, size_name, kernel, sizeof kernel));
         if (!c.versus[0])
             continue;
         if (c.break_even > 0)
             fprintf(f, "%-24s beats %s end to end from %s = %.0f on\n", "", c.versus, size_name,
                     c.break_even);
-        else
-            fprintf(f, "%-24s never beats %s end to end in this range\n", "", c.versus);
+        else {
+            char won[256];
+            size_t n = sizes_won(r, i, (size_t)threaded, won, sizeof won);
+            if (n)
+                fprintf(f, "%-24s beats %s end to end only at %s = %s, not at the largest size\n",
+                        "", c.versus, size_name, won);
+            else
+                fprintf(f, "%-24s never beats %s end to end in this range\n", "", c.versus);
+        }
     }
 }
 

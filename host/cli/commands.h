@@ -31,7 +31,8 @@ enum command_bit {
     CMD_SWEEP = 16,
     CMD_CALIBRATE = 32,
     CMD_REPORT = 64,
-    CMD_MARKERS = 128
+    CMD_MARKERS = 128,
+    CMD_PLOT = 256
 };
 
 /* --backend and --backends are one option (OPT_BACKEND), as are scores'
@@ -55,6 +56,9 @@ enum option_id {
     OPT_RECALIBRATE,
     OPT_BASELINE,
     OPT_NO_CALIBRATE,
+    OPT_VERBOSE,
+    OPT_PLOT_FORMAT, /* plot's --format png|svg|pdf */
+    OPT_PLOT_DIR,    /* plot's --output DIR */
     OPT_ENTRY,
     OPT_ARG, /* repeatable: one per kernel argument */
     OPT_GLOBAL,
@@ -216,6 +220,7 @@ int command_scores(struct cli *c);
 int command_compare(struct cli *c);
 int command_sweep(struct cli *c);
 int command_report(struct cli *c);
+int command_plot(struct cli *c);
 int command_markers(struct cli *c);
 
 /* compare --baseline FILE: the saved run, read before anything runs

@@ -35,12 +35,14 @@ static const char *kind_words(enum value_kind kind, char *buf, size_t len)
         return buf;
     case VALUE_FORMAT:
         return "table markdown csv json";
+    case VALUE_IMAGE:
+        return "png svg pdf";
     case VALUE_MEMORY:
         return "copy pinned zero-copy";
     case VALUE_PAIRS:
         return "copy resident both";
     case VALUE_ALGORITHM:
-        return "naive fast both";
+        return "naive fast"; /* compare also takes "both", its default */
     case VALUE_NONE:
     case VALUE_NUMBER:
     case VALUE_WORD:
@@ -267,7 +269,7 @@ static void bash_value_case(FILE *f, enum value_kind kind, const char *action)
 
 static void bash_value_cases(FILE *f)
 {
-    static const enum value_kind word_kinds[] = {VALUE_FORMAT, VALUE_MEMORY, VALUE_PAIRS,
+    static const enum value_kind word_kinds[] = {VALUE_FORMAT, VALUE_IMAGE, VALUE_MEMORY, VALUE_PAIRS,
                                                  VALUE_ALGORITHM};
     char words[512], action[700];
     fputs("    case $prev in\n", f);

@@ -36,7 +36,7 @@ enum offload_status emit_results(const struct cli *c, const struct result_set *s
         return st;
     }
     if (out)
-        fprintf(c->human, "wrote %zu results to %s\n", set->count,
+        fprintf(c->human, "wrote %zu result%s to %s\n", set->count, set->count == 1 ? "" : "s",
                 output_is_stdout(out) ? "standard output" : out);
     return OFFLOAD_OK;
 }

@@ -2,6 +2,7 @@
  * --backends and --threads, started together, each run recorded. */
 #include "lineup.h"
 #include "ranks.h"
+#include "wrap.h"
 #include "message.h"
 
 #include <stdlib.h>
@@ -88,16 +89,23 @@ static void print_backend_list(FILE *f, const struct bench_backend *list, size_t
             seen = strcmp(list[j].label, b->label) == 0;
         if (seen || b->status != OFFLOAD_OK)
             continue;
-        fprintf(f, "  %-16s %s", b->label, b->info.device);
-        if (b->info.platform[0]) {
+        char head[32], text[768];
+        size_t used = 0;
+        snprintf(head, sizeof head, "  %-16s ", b->label);
+        int w = snprintf(text, sizeof text, "%s", b->info.device);
+        used = w > 0 ? (size_t)w : 0;
+        if (b->info.platform[0] && used < sizeof text) {
             /* The platform's name without its long version string. */
             const char *paren = strstr(b->info.platform, " (");
             int name_len = paren ? (int)(paren - b->info.platform) : (int)strlen(b->info.platform);
-            fprintf(f, "; %.*s, driver %s", name_len, b->info.platform, b->info.driver);
+            w = snprintf(text + used, sizeof text - used, "; %.*s, driver %s", name_len,
+                         b->info.platform, b->info.driver);
+            used += w > 0 ? (size_t)w : 0;
         }
-        if (b->has_memory && b->info.unified_memory)
-            fprintf(f, "; shares host memory (unified), so zero-copy moves no data");
-        fputc('\n', f);
+        if (b->has_memory && b->info.unified_memory && used < sizeof text)
+            snprintf(text + used, sizeof text - used,
+                     "; shares host memory (unified), so zero-copy moves no data");
+        wrap_print(f, text_width(), head, "                     ", text);
     }
 }
 

@@ -6,7 +6,7 @@
 
 #define ALL_COMMANDS                                                                               \
     (CMD_DEVICES | CMD_RUN | CMD_SCORES | CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE | CMD_REPORT |    \
-     CMD_MARKERS)
+     CMD_MARKERS | CMD_PLOT)
 #define TIMED_COMMANDS (CMD_RUN | CMD_COMPARE | CMD_SWEEP)
 #define BENCH_COMMANDS (CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE)
 /* The commands that start backends, which take the backends' own options. */
@@ -61,10 +61,21 @@ static const struct command_spec commands[] = {
      "saved runs (JSON exports) side by side, nothing run",
      "Shows saved runs side by side without running anything: each FILE is a JSON export "
      "(offload compare|run|sweep --format json --output FILE). Rows match on kernel, "
-     "algorithm, size, backend (without its device selector; for a device backend, with the "
-     "device's name) and memory mode; each run gets a column group with its machine and "
-     "build, and 'vs #1' is the end-to-end speedup over the first FILE. Rows that are not in "
-     "every file are listed apart, not compared."},
+     "algorithm, size, backend (without its device selector) and memory mode, and for a "
+     "device backend its role (CPU device, GPU, accelerator; the fastest of each; then "
+     "devices left over across roles), each device named beside its numbers; each run gets "
+     "a column group with its machine and build, and 'vs #1' is the end-to-end speedup over "
+     "the first FILE. It ends with what each run gains over the first and where it is "
+     "transfer-bound. Rows that are not in every file are listed apart, not compared."},
+    {"plot", CMD_PLOT, "EXPORT... [options]", VALUE_FILE,
+     "charts of saved runs (JSON exports) through gnuplot",
+     "Draws charts from saved runs (each EXPORT a JSON export: offload compare|run|sweep "
+     "--format json --output FILE) with gnuplot: roofline.FORMAT (each result's operations "
+     "per second against its operations per byte, under each device's measured roof), "
+     "sweep-KERNEL-ALGORITHM.FORMAT for each kernel measured at several sizes (time against "
+     "size) and phases-KERNEL-ALGORITHM.FORMAT (copy-in, kernel and copy-out of each backend "
+     "at the largest size). Several exports (a laptop's and a workstation's) share each "
+     "chart, numbered #1, #2 as given."},
     {"devices", CMD_DEVICES, "[options]", VALUE_NONE, "list backends and OpenCL devices",
      "Lists the backends and every OpenCL platform and device with the index (P.D) that "
      "--backend opencl:P.D takes; --format csv or json gives one row per device for "
@@ -249,10 +260,13 @@ static const struct option_spec options[] = {
      "standard output and the report to standard error. Without --format and --output scores "
      "prints the report only",
      NULL},
-    {OPT_OUTPUT, "output", NULL, 'o', "FILE", VALUE_FILE,
-     TIMED_COMMANDS | CMD_DEVICES | CMD_CALIBRATE | CMD_REPORT,
+    {OPT_OUTPUT, "output", NULL, 'o', "FILE", VALUE_FILE, TIMED_COMMANDS | CMD_REPORT,
      "write the export to FILE (replaced atomically; - for standard output); without "
      "--format the name says which: .csv, .json or .md (markdown)",
+     NULL},
+    {OPT_OUTPUT, "output", NULL, 'o', "FILE", VALUE_FILE, CMD_DEVICES | CMD_CALIBRATE,
+     "write the export to FILE (replaced atomically; - for standard output); without "
+     "--format the name says which: .csv or .json (these exports have no markdown form)",
      NULL},
     {OPT_BASELINE, "baseline", NULL, 0, "FILE", VALUE_FILE, CMD_COMPARE,
      "show each row beside the same row of a saved JSON export (offload compare --format "
@@ -267,6 +281,15 @@ static const struct option_spec options[] = {
     {OPT_NO_CALIBRATE, "no-calibrate", NULL, 0, NULL, VALUE_NONE, TIMED_COMMANDS,
      "neither measure nor read the ceilings (slow devices): verdicts then say that no "
      "ceilings were measured",
+     NULL},
+    {OPT_PLOT_FORMAT, "format", NULL, 'f', "F", VALUE_IMAGE, CMD_PLOT,
+     "png (default), svg or pdf", NULL},
+    {OPT_PLOT_DIR, "output", NULL, 'o', "DIR", VALUE_DIR, CMD_PLOT,
+     "write the charts into the folder DIR (made if missing; default: the current folder)",
+     NULL},
+    {OPT_VERBOSE, "verbose", NULL, 'v', NULL, VALUE_NONE, CMD_COMPARE,
+     "every phase, rate and note (the table's full width), not only the answers, the "
+     "compact table and the reasons",
      NULL},
     {OPT_ENTRY, "entry", NULL, 0, "NAME", VALUE_WORD, TIMED_COMMANDS,
      "FILE.cl: the __kernel to run (default: the file's only one)", NULL},

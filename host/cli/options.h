@@ -16,6 +16,7 @@ enum value_kind {
     VALUE_NUMBER,    /* a count, size, time or list of them */
     VALUE_BACKEND,   /* a backend, or a comma list of them */
     VALUE_FORMAT,    /* table, markdown, csv, json */
+    VALUE_IMAGE,     /* png, svg, pdf */
     VALUE_CHOICE,    /* one of a backend's own option's choices (option_owned) */
     VALUE_MEMORY,    /* copy, pinned, zero-copy */
     VALUE_PAIRS,     /* copy, resident, both (markers --pairs) */

@@ -47,4 +47,19 @@ struct analysis analyse_run(const struct kernel_input *in, const struct run_resu
 
 const char *verdict_name(enum verdict v);
 
+/* What threads gave and what the code gave, told apart: serial against
+ * the threaded backend on 1 thread (vectorisation and the loop itself) and
+ * 1 thread against `threads` threads. Times are end to end, 0 where that
+ * run is missing; the memory ceilings at 1 and at `threads` threads explain
+ * a memory-bound kernel's thread scaling (0 unknown). */
+struct scaling_split {
+    double serial_s, one_thread_s, threaded_s;
+    int threads;
+    double one_core_gbps, all_cores_gbps;
+    int memory_bound; /* the threaded run's verdict is memory-bound */
+};
+
+/* One line without a newline; "" when fewer than two of the runs exist. */
+const char *explain_scaling_split(const struct scaling_split *s, char *buf, size_t cap);
+
 #endif

@@ -2,6 +2,7 @@
 #include "message.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -65,6 +66,37 @@ static void show_progress(const struct run_settings *set, const char *what, size
     else
         fprintf(stderr, "\r\033[K  %s: run %zu, %.1f s", what, done, elapsed);
     fflush(stderr);
+}
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median of the end-to-end times is within RUN_SETTLED_SPREAD of
+ * their minimum. */
+static int spread_settled(const struct run_result *res)
+{
+    double v[RUN_MAX_SAMPLES];
+    memcpy(v, res->total, res->samples * sizeof v[0]);
+    qsort(v, res->samples, sizeof v[0], compare_double);
+    double median = v[res->samples / 2];
+    return v[0] > 0 && median <= v[0] * (1 + RUN_SETTLED_SPREAD);
+}
+
+/* Whether the timed loop stops after res->samples runs. */
+static int enough_runs(const struct run_settings *set, const struct run_result *res, double spent)
+{
+    if (set->repeat > 0)
+        return res->samples >= (size_t)set->repeat;
+    if (res->samples < (size_t)set->min_repeat ||
+        (spent < set->min_time && res->samples < (size_t)set->max_repeat))
+        return 0;
+    if (spread_settled(res))
+        return 1;
+    return spent >= RUN_SETTLE_FACTOR * set->min_time ||
+           res->samples >= (size_t)RUN_SETTLE_FACTOR * (size_t)set->max_repeat;
 }
 
 /* Erases the line (ANSI erase to end of line: only ever sent to a terminal). */
@@ -141,11 +173,10 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
     }
     double started = offload_now(), spent = 0;
     res->ranks = ranks_count();
+    struct load_probe probe;
+    load_probe_start(&probe);
     while (st == OFFLOAD_OK && res->samples < RUN_MAX_SAMPLES) {
-        int done = (set->repeat > 0 && res->samples >= (size_t)set->repeat) ||
-                   (set->repeat <= 0 && res->samples >= (size_t)set->min_repeat &&
-                    (spent >= set->min_time || res->samples >= (size_t)set->max_repeat));
-        if (ranks_share_int(done)) /* rank 0's clock decides for every rank */
+        if (ranks_share_int(enough_runs(set, res, spent))) /* rank 0's clock decides for all */
             break;
         double t0 = offload_now();
         st = ranks_run(ops, state, in, output, &res->times[res->samples]);
@@ -156,6 +187,10 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
         show_progress(set, what, res->samples, spent);
     }
     clear_progress(set);
+    load_probe_finish(&probe, &res->load);
+    res->timed_s = spent;
+    res->capped = set->repeat <= 0 && spent < set->min_time;
+    res->settled = res->samples > 0 && spread_settled(res);
     if (st != OFFLOAD_OK) {
         res->status = st;
         workload_free(owned);

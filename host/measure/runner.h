@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "backend.h"
+#include "busy.h"
 #include "reference.h"
 #include "stats.h"
 
@@ -48,7 +49,17 @@ struct run_result {
     double checksum;     /* float64 sum of the output */
     int ranks;           /* MPI ranks that ran it (1 outside a job) */
     struct check_result check;
+    double timed_s;            /* wall time of the timed runs */
+    int capped;                /* stopped at max_repeat before min_time was spent */
+    int settled;               /* 0: still spread when the extra runs ran out */
+    struct machine_load load;  /* other processes during the timed runs */
 };
+
+/* Without --repeat, runs go on (up to RUN_SETTLE_FACTOR times the time and
+ * count) until the median end-to-end time is within RUN_SETTLED_SPREAD of
+ * the minimum: a busy machine gets more samples, not a noisier minimum. */
+#define RUN_SETTLED_SPREAD 0.10
+#define RUN_SETTLE_FACTOR 2
 
 /* output: caller's buffer of kernel_output_bytes() (64-byte aligned), or
  * NULL to let the runner allocate one. res is filled even on failure.

@@ -2,6 +2,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,4 +77,54 @@ double stats_scaling_exponent(const double *x, const double *y, size_t n)
     if (denom == 0)
         return NAN;
     return ((double)used * sxy - sx * sy) / denom;
+}
+
+struct scaling_fit stats_scaling_fit(const double *x, const double *lo, const double *hi,
+                                     size_t n)
+{
+    struct scaling_fit f = {.exponent = stats_scaling_exponent(x, lo, n), .low = NAN, .high = NAN};
+    if (!isfinite(f.exponent) || n > 64)
+        return f;
+    /* The smallest and largest slopes the spread allows: slow times at the
+     * small sizes with fast ones at the large sizes, and the other way. */
+    double lx = 0;
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++)
+        if (x[i] > 0) {
+            lx += log(x[i]);
+            used++;
+        }
+    lx /= used ? (double)used : 1;
+    double down[64], up[64];
+    for (size_t i = 0; i < n; i++) {
+        int small = x[i] > 0 && log(x[i]) < lx;
+        double h = hi[i] > lo[i] ? hi[i] : lo[i];
+        down[i] = small ? h : lo[i];
+        up[i] = small ? lo[i] : h;
+    }
+    f.low = stats_scaling_exponent(x, down, n);
+    f.high = stats_scaling_exponent(x, up, n);
+    f.measurable = isfinite(f.low) && isfinite(f.high) && f.high - f.low <= SCALING_MAX_WIDTH;
+    return f;
+}
+
+const char *describe_scaling(const struct scaling_fit *f, int busy, const char *size_name,
+                             char *buf, size_t cap)
+{
+    if (!isfinite(f->exponent))
+        snprintf(buf, cap, "a scaling exponent needs at least two sizes");
+    else if (busy)
+        snprintf(buf, cap,
+                 "time ~ %s^k: not measurable here (the machine was busy while timing; "
+                 "k from %.2f to %.2f)",
+                 size_name, f->low, f->high);
+    else if (!f->measurable)
+        snprintf(buf, cap,
+                 "time ~ %s^k: not measurable here (the timing spread allows k from %.2f to "
+                 "%.2f)",
+                 size_name, f->low, f->high);
+    else
+        snprintf(buf, cap, "time ~ %s^%.2f (%.2f to %.2f)", size_name, f->exponent, f->low,
+                 f->high);
+    return buf;
 }

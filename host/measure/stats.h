@@ -23,4 +23,25 @@ struct sample_stats stats_compute(const double *samples, size_t n);
  * when fewer than two valid points. */
 double stats_scaling_exponent(const double *x, const double *y, size_t n);
 
+/* An exponent wider than this from end to end says nothing about the
+ * algorithm (1 is linear, 2 quadratic): "not measurable here". */
+#define SCALING_MAX_WIDTH 0.3
+
+/* time ~ size^exponent with the range the timing spread allows. */
+struct scaling_fit {
+    double exponent;  /* fitted to the fastest times (lo); NaN with < 2 sizes */
+    double low, high; /* fits through the spread's corners (see stats.c) */
+    int measurable;   /* finite and high - low <= SCALING_MAX_WIDTH */
+};
+
+/* lo[i] and hi[i] bound the time at size x[i] (the minimum and the median
+ * of the repeats). */
+struct scaling_fit stats_scaling_fit(const double *x, const double *lo, const double *hi,
+                                     size_t n);
+
+/* "time ~ markers^0.99 (0.95 to 1.02)", or "not measurable here" with why
+ * (busy: the machine was busy while timing). */
+const char *describe_scaling(const struct scaling_fit *f, int busy, const char *size_name,
+                             char *buf, size_t cap);
+
 #endif

@@ -73,7 +73,8 @@ static const char *const csv_columns =
     "gops,ops_per_byte,peak_gbps,peak_gops,ceiling_fraction,verdict,reason,check,platform,"
     "driver,build_cached,omp_num_threads,omp_proc_bind,checksum,max_error,omp_places,"
     "git_commit,compiler,build,host_cpu,calibrated,scaling_exponent_total,"
-    "scaling_exponent_kernel,break_even_versus,break_even_size,command_line\n";
+    "scaling_exponent_kernel,break_even_versus,break_even_size,machine_busy,others_cpu_share,"
+    "command_line\n";
 
 /* The sweep conclusion about a record's backend, NULL when none. */
 static const struct sweep_conclusion *conclusion_of(const struct result_set *set,
@@ -154,6 +155,9 @@ enum offload_status export_csv(FILE *f, const struct result_set *set)
         export_csv_text(f, prov.cpu);
         export_csv_text(f, r->has_ceilings ? r->ceilings.measured : "");
         csv_conclusion(f, conclusion_of(set, r));
+        /* Marked so a busy run is never read as a quiet one. */
+        export_csv_text(f, !run->load.known ? "" : run->load.busy ? "yes" : "no");
+        csv_number(f, run->load.others_share, run->load.known);
         for (int a = 0; a < set->argc; a++) {
             char word[256];
             snprintf(word, sizeof word, "%s%s", a ? " " : "", set->argv[a]);
@@ -235,6 +239,8 @@ static cJSON *json_record(const struct result_record *r)
     cJSON_AddStringToObject(o, "driver", r->info.driver);
     if (r->has_memory)
         cJSON_AddStringToObject(o, "memory", memory_mode_name(r->memory));
+    if (r->info.device_role[0])
+        cJSON_AddStringToObject(o, "device_role", r->info.device_role);
     cJSON_AddBoolToObject(o, "unified_memory", r->info.unified_memory);
     cJSON_AddNumberToObject(o, "threads", r->info.threads);
     cJSON_AddNumberToObject(o, "ranks", run->ranks > 0 ? run->ranks : 1);
@@ -261,6 +267,15 @@ static cJSON *json_record(const struct result_record *r)
         cJSON_AddItemToObject(samples, phase_names[p], json_samples(run, (enum run_phase)p));
     }
     cJSON_AddBoolToObject(o, "event_timers_disagree", run->events_disagree);
+    if (run->load.known) {
+        cJSON *machine = cJSON_AddObjectToObject(o, "machine");
+        cJSON_AddBoolToObject(machine, "busy", run->load.busy);
+        cJSON_AddNumberToObject(machine, "others_cpu_share", run->load.others_share);
+        cJSON_AddNumberToObject(machine, "load_before", run->load.load_before);
+        cJSON_AddNumberToObject(machine, "load_after", run->load.load_after);
+        cJSON_AddNumberToObject(machine, "cores", run->load.cores);
+        cJSON_AddBoolToObject(machine, "settled", run->settled);
+    }
     cJSON *work = cJSON_AddObjectToObject(o, "work");
     cJSON_AddNumberToObject(work, "bytes", a->work.bytes);
     cJSON_AddNumberToObject(work, "ops", a->work.ops);
@@ -306,6 +321,21 @@ static void json_conclusions(cJSON *root, const struct result_set *set)
         cJSON *e = cJSON_AddObjectToObject(o, "scaling_exponent");
         json_number_or_null(e, "end_to_end", k->exponent_total);
         json_number_or_null(e, "kernel", k->exponent_kernel);
+        /* The range the timing spread allows: where the exponent is null
+         * (not measurable here, or a busy machine), it says how far off. */
+        cJSON *range = cJSON_AddObjectToObject(o, "scaling_interval");
+        const struct scaling_fit *fits[2] = {&k->fit_total, &k->fit_kernel};
+        const char *names[2] = {"end_to_end", "kernel"};
+        for (int p = 0; p < 2; p++) {
+            if (!isfinite(fits[p]->low) || !isfinite(fits[p]->high)) {
+                cJSON_AddNullToObject(range, names[p]);
+                continue;
+            }
+            cJSON *pair = cJSON_AddArrayToObject(range, names[p]);
+            cJSON_AddItemToArray(pair, cJSON_CreateNumber(fits[p]->low));
+            cJSON_AddItemToArray(pair, cJSON_CreateNumber(fits[p]->high));
+        }
+        cJSON_AddBoolToObject(o, "machine_busy", k->busy);
         if (k->versus[0]) {
             cJSON *b = cJSON_AddObjectToObject(o, "break_even");
             cJSON_AddStringToObject(b, "versus", k->versus);

@@ -41,6 +41,10 @@ struct sweep_conclusion {
     char backend[64];       /* the label its records carry */
     double exponent_total;  /* time ~ size^k end to end; NaN with fewer than 2 sizes */
     double exponent_kernel; /* the same for the kernel phase */
+    /* The same fits with the range the timing spread allows; exponent_*
+     * above are NaN unless measurable here and the machine was quiet. */
+    struct scaling_fit fit_total, fit_kernel;
+    int busy;               /* the machine was busy during some size */
     char versus[64];        /* the backend it was compared with; "" when none */
     double break_even;      /* smallest size from which it wins at every larger size;
                              * 0 = never in this range */

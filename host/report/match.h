@@ -5,9 +5,14 @@
  * shown side by side: same kernel, algorithm and size (N, or rows x cols),
  * same backend kind (the label without its device selector: opencl:0.1 and
  * opencl:1.0 are both opencl) and memory mode, and for a device backend the
- * same device name. A host backend's device is the host CPU, which is what
- * differs between a laptop and a workstation, so it is not part of the key.
- * A row without a partner in every run is listed apart, never compared. */
+ * same device role (CPU device, GPU, accelerator), never the device's name:
+ * the laptop's PoCL CPU device lines up with the workstation's, its GPU
+ * with the workstation's GPU, and the names are shown beside the numbers.
+ * Where a run has several devices of a role, its fastest one is taken.
+ * Device rows still without a partner are then paired across roles (the
+ * laptop's only OpenCL device, a CPU, with the workstation's GPU), the
+ * roles shown beside them. A row without a partner in every run is listed
+ * apart, never compared. Hashed keys keep it linear in the rows. */
 
 #include <stddef.h>
 

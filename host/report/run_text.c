@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include "run_text.h"
 
 #include "file_kernel.h"
@@ -5,6 +6,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "wrap.h"
+
+/* The width of the label column ("verdict    "): continuation lines of a
+ * wrapped field start under its text. */
+#define FIELD_INDENT 11
 
 static void report_phase(FILE *f, const char *label, const struct sample_stats *s)
 {
@@ -85,9 +92,59 @@ const char *describe_work(const struct kernel_input *in, char *buf, size_t len)
     return buf;
 }
 
+static void report_run_lines(FILE *f, const char *backend_name, const struct backend_info *info,
+                             const char *launch, const struct kernel_input *in,
+                             const struct run_settings *set, const struct run_result *res,
+                             const struct analysis *an);
+
+/* Each line of text, wrapped to the width under its label column. */
+static void wrap_fields(FILE *f, const char *text, int width)
+{
+    char first[FIELD_INDENT + 1], rest[FIELD_INDENT + 1];
+    memset(rest, ' ', FIELD_INDENT);
+    rest[FIELD_INDENT] = 0;
+    for (const char *line = text; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        char *copy = malloc(len + 1);
+        if (!copy)
+            return;
+        memcpy(copy, line, len);
+        copy[len] = 0;
+        if ((int)len <= width || len <= FIELD_INDENT) {
+            fprintf(f, "%s\n", copy);
+        } else {
+            memcpy(first, copy, FIELD_INDENT);
+            first[FIELD_INDENT] = 0;
+            wrap_print(f, width, first, rest, copy + FIELD_INDENT);
+        }
+        free(copy);
+        line += len + (end ? 1 : 0);
+    }
+}
+
 void report_run(FILE *f, const char *backend_name, const struct backend_info *info,
-                const struct kernel_input *in, const struct run_settings *set,
-                const struct run_result *res, const struct analysis *an)
+                const char *launch, const struct kernel_input *in,
+                const struct run_settings *set, const struct run_result *res,
+                const struct analysis *an)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&text, &size);
+    if (!mem) {
+        report_run_lines(f, backend_name, info, launch, in, set, res, an);
+        return;
+    }
+    report_run_lines(mem, backend_name, info, launch, in, set, res, an);
+    fclose(mem);
+    wrap_fields(f, text, text_width());
+    free(text);
+}
+
+static void report_run_lines(FILE *f, const char *backend_name, const struct backend_info *info,
+                             const char *launch, const struct kernel_input *in,
+                             const struct run_settings *set, const struct run_result *res,
+                             const struct analysis *an)
 {
     char a[32], b[32];
     if (kernel_spec_of(in->kernel)->input == INPUT_FILE)
@@ -110,15 +167,35 @@ void report_run(FILE *f, const char *backend_name, const struct backend_info *in
                 info->build_cached == 1   ? " (from the driver's kernel cache)"
                 : info->build_cached == 0 ? " (compiled now; cached for next time)"
                                           : "");
+    if (info->has_memory_mode)
+        fprintf(f, "memory     %s\n", memory_mode_name(info->memory_mode));
+    if (launch && launch[0])
+        fprintf(f, "launch     %s\n", launch);
+    else if (info->threads > 0)
+        fprintf(f, "launch     %d host thread%s\n", info->threads, info->threads == 1 ? "" : "s");
     report_size(f, in);
     if (set->warmup > 0)
         fprintf(f, "runs       %zu timed after %d warm-up (first call %s)", res->samples,
                 set->warmup, format_seconds(res->warmup_total, a, sizeof a));
     else
         fprintf(f, "runs       %zu timed, no warm-up (the first call is timed)", res->samples);
-    if (set->repeat <= 0)
+    if (set->repeat <= 0 && res->capped) {
+        char c[32];
+        fprintf(f, ", capped at %zu runs after %s (under the %s asked for)", res->samples,
+                format_seconds(res->timed_s, b, sizeof b),
+                format_seconds(set->min_time, c, sizeof c));
+    }
+    else if (set->repeat <= 0)
         fprintf(f, ", repeated for at least %s", format_seconds(set->min_time, b, sizeof b));
     fputc('\n', f);
+    char load[160];
+    fprintf(f, "machine    %s\n", describe_machine_load(&res->load, load, sizeof load));
+    if (res->load.busy)
+        fprintf(f, "busy       the machine was busy while this ran: times are slower and more "
+                   "spread than on a quiet machine; run again when it is quiet\n");
+    else if (!res->settled && set->repeat <= 0)
+        fprintf(f, "spread     the times did not settle within %dx the runs: treat them as "
+                   "rough\n", RUN_SETTLE_FACTOR);
     report_phase(f, "distribute", &res->stats[PHASE_DISTRIBUTE]);
     report_phase(f, "copy-in", &res->stats[PHASE_COPY_IN]);
     report_phase(f, "kernel", &res->stats[PHASE_KERNEL]);

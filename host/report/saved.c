@@ -73,8 +73,40 @@ static int seconds_ok(double s, int may_be_absent)
     return (may_be_absent && s == -1) || (isfinite(s) && s >= 0 && s <= SAVED_MAX_SECONDS);
 }
 
+/* A device's role from an export that does not record it (written before
+ * device_role): named as a CPU driver names it (PoCL: "pthread-", "cpu-")
+ * or after the host's CPU, it is the CPU (a laptop CPU's name may say
+ * "Radeon Graphics"); else a name a GPU maker uses is a GPU; else a device
+ * sharing host memory or named like a CPU is the CPU. */
+static void infer_role(const cJSON *rec, const char *host_cpu, struct saved_row *r)
+{
+    static const char *const driver_words[] = {"pthread", "cpu-", "basic-"};
+    static const char *const cpu_words[] = {"CPU", "EPYC", "Xeon", "Core(TM)", "Ryzen"};
+    static const char *const gpu_words[] = {"NVIDIA", "GeForce", "Tesla", "Quadro", "Radeon",
+                                            "gfx", "Graphics", "GPU", "Apple M", "Arc"};
+    int cpu = host_cpu && host_cpu[0] && strstr(r->device, host_cpu);
+    for (size_t i = 0; i < sizeof driver_words / sizeof driver_words[0] && !cpu; i++)
+        cpu = strstr(r->device, driver_words[i]) != NULL;
+    if (cpu) {
+        snprintf(r->role, sizeof r->role, "CPU");
+        return;
+    }
+    for (size_t i = 0; i < sizeof gpu_words / sizeof gpu_words[0]; i++)
+        if (strstr(r->device, gpu_words[i])) {
+            snprintf(r->role, sizeof r->role, "GPU");
+            return;
+        }
+    int unified = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec, "unified_memory"));
+    for (size_t i = 0; i < sizeof cpu_words / sizeof cpu_words[0]; i++)
+        if (strstr(r->device, cpu_words[i]) || unified) {
+            snprintf(r->role, sizeof r->role, "CPU");
+            return;
+        }
+    snprintf(r->role, sizeof r->role, "device");
+}
+
 /* NULL, or what is wrong with the row (for "result N: ..."). */
-static const char *parse_row(const cJSON *rec, struct saved_row *r)
+static const char *parse_row(const cJSON *rec, const char *host_cpu, struct saved_row *r)
 {
     static const char *const incomplete =
         "it lacks its kernel, backend or times, or its size is no whole number";
@@ -93,6 +125,11 @@ static const char *parse_row(const cJSON *rec, struct saved_row *r)
     copy_string(platform, sizeof platform, rec, "platform");
     r->on_device = platform[0] != '\0';
     backend_kind(r->backend, r->kind, sizeof r->kind);
+    copy_string(r->role, sizeof r->role, rec, "device_role");
+    if (!r->on_device)
+        snprintf(r->role, sizeof r->role, "host");
+    else if (!r->role[0])
+        infer_role(rec, host_cpu, r);
     int sizes_ok = 1;
     r->size = size_field(rec, "size", &sizes_ok);
     r->rows = size_field(rec, "rows", &sizes_ok);
@@ -103,6 +140,16 @@ static const char *parse_row(const cJSON *rec, struct saved_row *r)
     r->total_s = phase_min(rec, "total");
     const cJSON *an = cJSON_GetObjectItemCaseSensitive(rec, "analysis");
     r->gbps = number_or(an, "gbps", 0);
+    r->gops = number_or(an, "gops", 0);
+    r->peak_gbps = number_or(an, "peak_gbps", 0);
+    r->peak_gops = number_or(an, "peak_gops", 0);
+    const cJSON *work = cJSON_GetObjectItemCaseSensitive(rec, "work");
+    r->ops_per_byte = number_or(work, "ops_per_byte", 0);
+    copy_string(r->op_unit, sizeof r->op_unit, work, "op_unit");
+    r->busy = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(rec, "machine"), "busy"));
+    double repeats = number_or(rec, "repeats", 0);
+    r->repeats = repeats > 0 && repeats < 1e9 ? (size_t)repeats : 0;
     copy_string(r->verdict, sizeof r->verdict, an, "verdict");
     copy_string(r->reason, sizeof r->reason, an, "reason");
     const cJSON *check = cJSON_GetObjectItemCaseSensitive(rec, "check");
@@ -114,6 +161,11 @@ static const char *parse_row(const cJSON *rec, struct saved_row *r)
         return "a time is not a plausible time (0 to 1e7 s)";
     if (!(isfinite(r->gbps) && r->gbps >= 0 && r->gbps <= SAVED_MAX_GBPS))
         return "its GB/s is not a plausible rate (0 to 1e6)";
+    /* Only charts read these: an implausible one is dropped, not drawn. */
+    double *rates[] = {&r->gops, &r->peak_gbps, &r->peak_gops, &r->ops_per_byte};
+    for (size_t k = 0; k < sizeof rates / sizeof rates[0]; k++)
+        if (!(isfinite(*rates[k]) && *rates[k] >= 0 && *rates[k] <= 1e9))
+            *rates[k] = 0;
     return NULL;
 }
 
@@ -272,10 +324,12 @@ enum offload_status saved_run_parse(const char *text, const char *name, struct s
     }
     const cJSON *rec;
     size_t i = 0;
+    const char *host_cpu = cJSON_GetStringValue(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "host"), "cpu"));
     if (st == OFFLOAD_OK) {
         cJSON_ArrayForEach(rec, results)
         {
-            const char *wrong = parse_row(rec, &out->rows[out->count]);
+            const char *wrong = parse_row(rec, host_cpu, &out->rows[out->count]);
             if (wrong) {
                 char problem[160];
                 snprintf(problem, sizeof problem, "result %zu: %s", i + 1, wrong);
@@ -327,6 +381,8 @@ static void row_from_record(const struct result_record *rec, struct saved_row *r
              rec->has_memory ? memory_mode_name(rec->memory) : "-");
     r->on_device = rec->info.platform[0] != '\0';
     backend_kind(r->backend, r->kind, sizeof r->kind);
+    snprintf(r->role, sizeof r->role, "%s",
+             !r->on_device ? "host" : rec->info.device_role[0] ? rec->info.device_role : "device");
     r->size = rec->size;
     if (kernel_spec_of(rec->kernel)->input == INPUT_GENOTYPES) {
         r->rows = rec->rows;
@@ -337,6 +393,13 @@ static void row_from_record(const struct result_record *rec, struct saved_row *r
     r->copy_out_s = run->stats[PHASE_COPY_OUT].n ? run->stats[PHASE_COPY_OUT].min : -1;
     r->total_s = run->stats[PHASE_TOTAL].min;
     r->gbps = rec->analysis.gbps;
+    r->gops = rec->analysis.gops;
+    r->peak_gbps = rec->analysis.peak_gbps;
+    r->peak_gops = rec->analysis.peak_gops;
+    r->ops_per_byte = rec->analysis.ops_per_byte;
+    snprintf(r->op_unit, sizeof r->op_unit, "%s", rec->analysis.work.op_unit);
+    r->repeats = run->samples;
+    r->busy = run->load.busy;
     snprintf(r->verdict, sizeof r->verdict, "%s", verdict_name(rec->analysis.verdict));
     snprintf(r->reason, sizeof r->reason, "%s", rec->analysis.reason);
     r->check_ok = run->check.ok;

@@ -18,9 +18,15 @@ struct saved_row {
     char kind[64];           /* the label without its device selector */
     char device[256];
     int on_device;                                   /* ran on a device (it has a platform) */
+    char role[16]; /* "host", or the device's "CPU", "GPU", "accelerator", "device" */
     char memory[16];                                 /* "-" where memory modes do not apply */
     double copy_in_s, kernel_s, copy_out_s, total_s; /* best times; copies < 0: none */
     double gbps;
+    double gops, ops_per_byte;  /* G op/s reached; the kernel's operations per byte */
+    double peak_gbps, peak_gops; /* the ceilings it was judged against; 0 unknown */
+    char op_unit[16];           /* "sqrt", "compare" */
+    size_t repeats;
+    int busy; /* the export marks it timed on a busy machine */
     char verdict[32];
     char reason[512];
     int check_ok;

@@ -1,7 +1,9 @@
 /* The writers of `offload scores` (scores_export.h). */
 #include "scores_export.h"
+#include "timing.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <string.h>
 
 #include "fileio.h"
@@ -82,6 +84,22 @@ double scoring_share(const struct steps_output *o)
     return o->script_s > 0 ? o->steps[o->n - 1].score_s / o->script_s : 0;
 }
 
+enum offload_status timed_table_writer(FILE *f, void *ctx)
+{
+    struct timed_table *t = ctx;
+    double t0 = offload_now();
+    enum offload_status st = t->writer(f, (void *)t->table);
+    if (st == OFFLOAD_OK && fflush(f) != 0)
+        st = OFFLOAD_ERR_RUN;
+    t->written_s = offload_now() - t0;
+    return st;
+}
+
+double steps_exponent_fact(const struct steps_output *o)
+{
+    return o->fit.measurable && !o->busy ? o->fit.exponent : NAN;
+}
+
 /* If scoring took no time at all, the run would be at most this much faster. */
 double amdahl_bound(const struct steps_output *o)
 {
@@ -92,16 +110,21 @@ double amdahl_bound(const struct steps_output *o)
 static enum offload_status write_steps_csv(FILE *f, void *ctx)
 {
     const struct steps_output *o = ctx;
+    char exponent[32] = ""; /* empty where not measurable here */
+    if (isfinite(steps_exponent_fact(o)))
+        snprintf(exponent, sizeof exponent, "%.9g", steps_exponent_fact(o));
     if (fprintf(f, "percent,markers,varieties,parse_s,score_s,kernel_min_s,best_score,best_id,"
-                   "kernel_scaling_exponent,script_s,scoring_share,amdahl_max_speedup\n") < 0)
+                   "kernel_scaling_exponent,script_s,scoring_share,amdahl_max_speedup,"
+                   "kernel_median_s,exponent_low,exponent_high,machine_busy\n") < 0)
         return OFFLOAD_ERR_RUN;
     for (size_t i = 0; i < o->n; i++) {
         const struct scores_step *s = &o->steps[i];
         if (fprintf(f, "%.9g,%zu,%zu,%.9g,%.9g,%.9g,%lld,", s->percent, s->rows, s->cols,
                     s->parse_s, s->score_s, s->kernel_min_s, (long long)s->best_score) < 0 ||
             csv_write_field(f, s->best_id) != 0 ||
-            fprintf(f, ",%.9g,%.9g,%.9g,%.9g\n", o->exponent, o->script_s, scoring_share(o),
-                    amdahl_bound(o)) < 0)
+            fprintf(f, ",%s,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%s\n", exponent, o->script_s,
+                    scoring_share(o), amdahl_bound(o), s->kernel_median_s, o->fit.low,
+                    o->fit.high, !s->load.known ? "" : s->load.busy ? "yes" : "no") < 0)
             return OFFLOAD_ERR_RUN;
     }
     return OFFLOAD_OK;
@@ -124,11 +147,28 @@ static enum offload_status write_steps_json(FILE *f, void *ctx)
         cJSON_AddNumberToObject(row, "parse_s", s->parse_s);
         cJSON_AddNumberToObject(row, "score_s", s->score_s);
         cJSON_AddNumberToObject(row, "kernel_min_s", s->kernel_min_s);
+        cJSON_AddNumberToObject(row, "kernel_median_s", s->kernel_median_s);
+        cJSON_AddNumberToObject(row, "repeats", (double)s->repeats);
+        if (s->load.known)
+            cJSON_AddBoolToObject(row, "machine_busy", s->load.busy);
+        else
+            cJSON_AddNullToObject(row, "machine_busy");
+        cJSON_AddNumberToObject(row, "others_cpu_share", s->load.others_share);
         cJSON_AddNumberToObject(row, "best_score", (double)s->best_score);
         cJSON_AddStringToObject(row, "best_id", s->best_id);
         cJSON_AddItemToArray(list, row);
     }
-    cJSON_AddNumberToObject(root, "kernel_scaling_exponent", o->exponent);
+    /* null when not measurable here: the interval says how far it ranged. */
+    if (isfinite(steps_exponent_fact(o)))
+        cJSON_AddNumberToObject(root, "kernel_scaling_exponent", steps_exponent_fact(o));
+    else
+        cJSON_AddNullToObject(root, "kernel_scaling_exponent");
+    if (isfinite(o->fit.low) && isfinite(o->fit.high)) {
+        cJSON *range = cJSON_AddArrayToObject(root, "kernel_scaling_interval");
+        cJSON_AddItemToArray(range, cJSON_CreateNumber(o->fit.low));
+        cJSON_AddItemToArray(range, cJSON_CreateNumber(o->fit.high));
+    }
+    cJSON_AddBoolToObject(root, "machine_busy", o->busy);
     cJSON *script = cJSON_AddObjectToObject(root, "script");
     const struct scores_step *last = &o->steps[o->n - 1];
     cJSON_AddNumberToObject(script, "percent", last->percent);
@@ -160,12 +200,13 @@ static enum offload_status write_steps_markdown(FILE *f, void *ctx)
         markdown_cell(f, s->best_id);
         fputs(" |\n", f);
     }
+    char scaling[192];
     fprintf(f,
-            "\nThe kernel's time grows as markers^%.2f. In the script's run (%g%%, %.3g s), "
+            "\nThe kernel's scaling: %s. In the script's run (%g%%, %.3g s), "
             "scoring is %.0f%% of the time: if it took no time at all the run would be at "
             "most %.2fx faster (Amdahl's law).\n",
-            o->exponent, o->steps[o->n - 1].percent, o->script_s, 100 * scoring_share(o),
-            amdahl_bound(o));
+            describe_scaling(&o->fit, o->busy, "markers", scaling, sizeof scaling),
+            o->steps[o->n - 1].percent, o->script_s, 100 * scoring_share(o), amdahl_bound(o));
     return ferror(f) ? OFFLOAD_ERR_RUN : OFFLOAD_OK;
 }
 

@@ -10,9 +10,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "busy.h"
 #include "export.h"
 #include "fileio.h"
 #include "genotype.h"
+#include "stats.h"
 
 /* The per-marker table of one run. */
 struct scores_table {
@@ -22,11 +24,25 @@ struct scores_table {
     double percent;
 };
 
+/* The per-marker table through its writer, timed: what the script would
+ * spend writing it, without the fsync and rename write_file_atomic adds. */
+struct timed_table {
+    const struct scores_table *table;
+    file_writer_fn writer;
+    double written_s; /* set by timed_table_writer */
+};
+/* ctx: a struct timed_table. */
+enum offload_status timed_table_writer(FILE *f, void *ctx);
+
 /* Timings of one percentage. */
 struct scores_step {
     double percent;
     size_t rows, cols, lines_kept, data_lines, skipped;
     double parse_s, score_s, kernel_min_s, output_s;
+    double kernel_median_s;   /* of the timed repeats: with the minimum, the spread */
+    double durability_s;      /* fsync and rename of --output, left out of output_s */
+    size_t repeats;
+    struct machine_load load; /* other processes while timing */
     int64_t best_score;
     char best_id[256];
 };
@@ -37,9 +53,14 @@ struct steps_output {
     const char *path;
     const struct scores_step *steps;
     size_t n;
-    double exponent;                   /* kernel time ~ markers^exponent; NaN with one step */
+    struct scaling_fit fit;            /* kernel time ~ markers^k; NaN with one step */
+    int busy;                          /* the machine was busy during some step */
     double script_s, start_s, setup_s; /* the script's run and its parts */
 };
+
+/* The exponent when it is measurable here, else NaN: an export never states
+ * a busy machine's or a spread fit's number as a fact. */
+double steps_exponent_fact(const struct steps_output *o);
 
 /* The share of the script's run that scoring took (the last step). */
 double scoring_share(const struct steps_output *o);

@@ -11,6 +11,7 @@
 
 #include "markdown.h"
 #include "units.h"
+#include "wrap.h"
 
 /* Speedup of run f over run 0 for matched row i: 2.00x = twice as fast. */
 static double ratio(const struct saved_run *runs, const struct match_set *m, size_t i, size_t f)
@@ -62,14 +63,54 @@ static size_t group_end(const struct saved_run *runs, const struct match_set *m,
 
 static void table_runs(FILE *f, const struct saved_run *runs, size_t n)
 {
-    char a[512], b[512];
+    char a[512], b[512], line[1024];
+    int width = text_width();
     fprintf(f, "saved runs (vs #1: end-to-end speedup over run #1; 2.00x = twice as fast):\n");
     for (size_t r = 0; r < n; r++) {
-        fprintf(f, "  #%zu %s: %s, created %s\n", r + 1, runs[r].name, runs[r].command,
-                runs[r].created[0] ? runs[r].created : "unknown");
-        fprintf(f, "     host        %s\n", host_line(&runs[r], a, sizeof a));
-        fprintf(f, "     build       %s\n", build_line(&runs[r], b, sizeof b));
+        snprintf(line, sizeof line, "%s: %s, created %s", runs[r].name, runs[r].command,
+                 runs[r].created[0] ? runs[r].created : "unknown");
+        snprintf(a, sizeof a, "  #%zu ", r + 1);
+        wrap_print(f, width, a, "     ", line);
+        wrap_print(f, width, "     host        ", "                 ",
+                   host_line(&runs[r], a, sizeof a));
+        wrap_print(f, width, "     build       ", "                 ",
+                   build_line(&runs[r], b, sizeof b));
         fprintf(f, "     calibrated  %s\n", runs[r].calibrated[0] ? runs[r].calibrated : "unknown");
+    }
+}
+
+/* The side-by-side table's width: one column group per run. */
+static int table_width(size_t n)
+{
+    return 28 + (int)n * 75;
+}
+
+/* Narrower than the side-by-side table: each run on a line of its own under
+ * its backend, the speedup beside the later runs. */
+static void stacked_header(FILE *f)
+{
+    fprintf(f, "  %-16s %-3s %9s %10s %6s  %s\n", "backend", "run", "kernel", "end-to-end",
+            "vs #1", "verdict");
+}
+
+static void stacked_row(FILE *f, const struct saved_run *runs, size_t n, const struct match_set *m,
+                        size_t i)
+{
+    const struct saved_row *first = &runs[0].rows[m->matched[i][0]];
+    char label[96];
+    int has_memory = strcmp(first->memory, "-") != 0;
+    snprintf(label, sizeof label, "%s%s%s", first->backend, has_memory ? " " : "",
+             has_memory ? first->memory : "");
+    for (size_t r = 0; r < n; r++) {
+        const struct saved_row *x = &runs[r].rows[m->matched[i][r]];
+        char t1[32], t2[32], num[24], vs[16] = "";
+        snprintf(num, sizeof num, "#%zu", r + 1);
+        if (r)
+            snprintf(vs, sizeof vs, "%.2fx", ratio(runs, m, i, r));
+        fprintf(f, "  %-16.16s %-3s %9s %10s %6s  %s\n", r ? "" : label, num,
+                seconds_or_dash(x->kernel_s, t1, sizeof t1),
+                seconds_or_dash(x->total_s, t2, sizeof t2), vs,
+                x->check_ok ? x->verdict : "FAILED");
     }
 }
 
@@ -120,9 +161,17 @@ static void table_groups(FILE *f, const struct saved_run *runs, size_t n, const 
         char size[64];
         fprintf(f, "\n%s (%s), %s\n", g->kernel, g->algorithm,
                 saved_row_size(g, size, sizeof size));
-        table_header(f, runs, n);
-        for (size_t k = start; k < end; k++)
-            table_row(f, runs, n, m, order[k]);
+        int stacked = table_width(n) > text_width();
+        if (stacked)
+            stacked_header(f);
+        else
+            table_header(f, runs, n);
+        for (size_t k = start; k < end; k++) {
+            if (stacked)
+                stacked_row(f, runs, n, m, order[k]);
+            else
+                table_row(f, runs, n, m, order[k]);
+        }
         fprintf(f, "  why:\n");
         for (size_t k = start; k < end; k++)
             for (size_t r = 0; r < n; r++) {
@@ -131,7 +180,11 @@ static void table_groups(FILE *f, const struct saved_run *runs, size_t n, const 
                 int has_memory = strcmp(x->memory, "-") != 0;
                 snprintf(label, sizeof label, "#%zu %s%s%s", r + 1, x->backend,
                          has_memory ? " " : "", has_memory ? x->memory : "");
-                fprintf(f, "    %-28s %s\n", label, x->reason);
+                char head[512];
+                snprintf(head, sizeof head, "    %s on %s%s%s%s: ", label, x->device,
+                         x->on_device ? " (" : "", x->on_device ? x->role : "",
+                         x->on_device ? ")" : "");
+                wrap_print(f, text_width(), head, "        ", x->reason);
             }
     }
 }
@@ -143,11 +196,96 @@ static void table_leftovers(FILE *f, const struct saved_run *runs, const struct 
     fprintf(f, "\nnot in every file (listed, not compared):\n");
     for (size_t i = 0; i < m->nleftover; i++) {
         const struct saved_row *x = &runs[m->leftover[i].run].rows[m->leftover[i].row];
-        char size[64], t[32];
-        fprintf(f, "  #%zu  %s (%s), %s: %-16s %-9s end-to-end %s  %s\n", m->leftover[i].run + 1,
-                x->kernel, x->algorithm, saved_row_size(x, size, sizeof size), x->backend,
-                x->memory, format_seconds(x->total_s, t, sizeof t),
-                x->check_ok ? x->verdict : "FAILED");
+        char size[64], t[32], head[16], text[512];
+        snprintf(head, sizeof head, "  #%zu  ", m->leftover[i].run + 1);
+        snprintf(text, sizeof text, "%s (%s), %s: %-16s %-9s end-to-end %s  %s", x->kernel,
+                 x->algorithm, saved_row_size(x, size, sizeof size), x->backend, x->memory,
+                 format_seconds(x->total_s, t, sizeof t), x->check_ok ? x->verdict : "FAILED");
+        wrap_print(f, text_width(), head, "        ", text);
+    }
+}
+
+/* The summary of gains scans each group's rows: at most this many rows. */
+#define GAINS_MAX_ROWS 4096
+
+/* The fastest row of run r in the group of g (every row, matched or not);
+ * NULL when the run has none there. */
+static const struct saved_row *best_in_group(const struct saved_run *run,
+                                             const struct saved_row *g)
+{
+    const struct saved_row *best = NULL;
+    for (size_t j = 0; j < run->count; j++) {
+        const struct saved_row *x = &run->rows[j];
+        if (x->check_ok && saved_rows_same_group(x, g) && (!best || x->total_s < best->total_s))
+            best = x;
+    }
+    return best;
+}
+
+/* "opencl zero-copy on 0.0 NVIDIA GeForce RTX 4090 (GPU)" */
+static const char *row_label(const struct saved_row *x, char *buf, size_t len)
+{
+    int has_memory = strcmp(x->memory, "-") != 0;
+    snprintf(buf, len, "%s%s%s on %s%s%s%s", x->backend, has_memory ? " " : "",
+             has_memory ? x->memory : "", x->device, x->on_device ? " (" : "",
+             x->on_device ? x->role : "", x->on_device ? ")" : "");
+    return buf;
+}
+
+/* The answer the side-by-side is for: per kernel, what each later run gains
+ * over run #1 (best end to end against best end to end, whatever backend
+ * each used), and which of its rows are transfer-bound. */
+static void table_gains(FILE *f, const struct saved_run *runs, size_t n)
+{
+    if (n < 2)
+        return;
+    /* Each group scans every row: kept to exports of a size people read
+     * (report stays linear on the rest, which it only lists). */
+    size_t rows = 0;
+    for (size_t r = 0; r < n; r++)
+        rows += runs[r].count;
+    if (rows > GAINS_MAX_ROWS) {
+        fprintf(f, "\n(what each run gains is left out: the files hold %zu rows, over %d)\n", rows,
+                GAINS_MAX_ROWS);
+        return;
+    }
+    fprintf(f, "\nwhat each run gains over #1 (best end to end against best end to end):\n");
+    for (size_t i = 0; i < runs[0].count; i++) {
+        const struct saved_row *g = &runs[0].rows[i];
+        int first = 1;
+        for (size_t k = 0; k < i && first; k++)
+            first = !saved_rows_same_group(&runs[0].rows[k], g);
+        if (!first)
+            continue;
+        const struct saved_row *b0 = best_in_group(&runs[0], g);
+        char size[64], l0[384], l1[384];
+        if (!b0)
+            continue;
+        for (size_t r = 1; r < n; r++) {
+            const struct saved_row *b = best_in_group(&runs[r], g);
+            if (!b)
+                continue;
+            char text[1024];
+            snprintf(text, sizeof text, "%s (%s), %s: #%zu is %.2fx #1: %s against %s",
+                     g->kernel, g->algorithm, saved_row_size(g, size, sizeof size), r + 1,
+                     b->total_s > 0 ? b0->total_s / b->total_s : 0, row_label(b, l1, sizeof l1),
+                     row_label(b0, l0, sizeof l0));
+            wrap_print(f, text_width(), "  ", "      ", text);
+            for (size_t j = 0; j < runs[r].count; j++) {
+                const struct saved_row *x = &runs[r].rows[j];
+                if (saved_rows_same_group(x, g) && strcmp(x->verdict, "transfer-bound") == 0) {
+                    char t1[32], t2[32];
+                    double copies = (x->copy_in_s > 0 ? x->copy_in_s : 0) +
+                                    (x->copy_out_s > 0 ? x->copy_out_s : 0);
+                    char text[512];
+                    snprintf(text, sizeof text,
+                             "transfer-bound on #%zu: %s: copies %s of %s end to end", r + 1,
+                             row_label(x, l1, sizeof l1), format_seconds(copies, t1, sizeof t1),
+                             format_seconds(x->total_s, t2, sizeof t2));
+                    wrap_print(f, text_width(), "    ", "        ", text);
+                }
+            }
+        }
     }
 }
 
@@ -199,6 +337,7 @@ static struct saved_run *terminal_copies(const struct saved_run *runs, size_t n)
             struct saved_row *x = &c->rows[i];
             SAFE(x->kernel), SAFE(x->algorithm), SAFE(x->backend), SAFE(x->kind);
             SAFE(x->device), SAFE(x->memory), SAFE(x->verdict), SAFE(x->reason);
+            SAFE(x->role), SAFE(x->op_unit);
         }
 #undef SAFE
     }
@@ -219,6 +358,7 @@ static enum offload_status report_table(FILE *f, const struct saved_run *file_ru
         fprintf(f, "\nno row is in every file: nothing to compare side by side\n");
     table_groups(f, runs, n, m, order, norder);
     table_leftovers(f, runs, m);
+    table_gains(f, runs, n);
     for (size_t r = 0; r < n; r++)
         free(runs[r].rows);
     free(runs);
@@ -301,6 +441,7 @@ static cJSON *json_row(const struct saved_row *x, size_t run)
     cJSON_AddNumberToObject(o, "file", (double)run + 1);
     cJSON_AddStringToObject(o, "backend", x->backend);
     cJSON_AddStringToObject(o, "device", x->device);
+    cJSON_AddStringToObject(o, "device_role", x->role);
     cJSON_AddStringToObject(o, "memory", x->memory);
     if (x->copy_in_s >= 0)
         cJSON_AddNumberToObject(o, "copy_in_s", x->copy_in_s);

@@ -75,6 +75,13 @@ static enum offload_status read_device_limits(struct opencl_state *st, enum open
                                &host_unified, NULL)))
         return OFFLOAD_ERR_RUN;
     st->device_is_cpu = (type & CL_DEVICE_TYPE_CPU) != 0;
+    /* The role reports match rows by: a laptop's CPU device against a
+     * workstation's CPU device, GPU against GPU. */
+    snprintf(info->device_role, sizeof info->device_role, "%s",
+             (type & CL_DEVICE_TYPE_GPU)           ? "GPU"
+             : (type & CL_DEVICE_TYPE_ACCELERATOR) ? "accelerator"
+             : (type & CL_DEVICE_TYPE_CPU)         ? "CPU"
+                                                   : "device");
     info->max_alloc = (uint64_t)st->max_alloc;
     st->cpu_path =
         path == OPENCL_PATH_AUTO ? (type & CL_DEVICE_TYPE_CPU) != 0 : path == OPENCL_PATH_CPU;
@@ -176,6 +183,8 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
     if (read_device_limits(st, forced, info) != OFFLOAD_OK)
         goto fail;
     describe_host_relation(st, info);
+    info->has_memory_mode = 1;
+    info->memory_mode = cfg->memory;
 
     cl_int err;
     cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)st->platform, 0};
@@ -264,6 +273,7 @@ const struct backend_ops backend_opencl = {
     .calibrate = opencl_calibrate,
     .fini = opencl_fini,
     .describe_devices = opencl_describe_devices,
+    .describe_launch = opencl_describe_launch,
     .markers_engine = opencl_markers_engine,
     .options = opencl_options,
     .option_count = OPENCL_OPTION_COUNT,

@@ -253,7 +253,9 @@ enum offload_status select_device(const struct device_list *list, const char *se
             }
         offload_backend_error("opencl", "there is no device %s; the devices are:\n", selector);
         print_device_names(list, 0, NULL);
-        return OFFLOAD_ERR_USAGE;
+        /* A device that is not on this machine (opencl:nvidia on a laptop)
+         * cannot run here: compare and sweep run the others (exit 3). */
+        return OFFLOAD_UNAVAILABLE;
     }
     size_t matches = 0;
     for (size_t i = 0; i < list->count; i++)
@@ -269,6 +271,7 @@ enum offload_status select_device(const struct device_list *list, const char *se
                               "name substring:\n",
                               selector);
         print_device_names(list, 0, NULL);
+        return OFFLOAD_UNAVAILABLE;
     } else {
         offload_backend_error("opencl",
                               "%zu devices match \"%s\"; pick one by its P.D index or a longer "

@@ -97,6 +97,9 @@ struct opencl_state {
     enum offload_memory_mode memory;
     struct cached_buffer buffers[SLOT_COUNT];
 
+    /* The NDRanges of the last kernel call, for 'run' to print. */
+    size_t launch_global[2], launch_local[2];
+    int launches;
     /* A user's kernel file (run FILE.cl), when init was given one. */
     cl_program file_program;
     cl_kernel file_kernel; /* the entry last run, made on its first call */
@@ -159,6 +162,7 @@ enum offload_status opencl_run_sumsqrt(void *state, const struct kernel_input *k
                                        struct phase_times *t);
 enum offload_status opencl_run_scores(void *state, const struct kernel_input *kin, void *scores,
                                       struct phase_times *t);
+void opencl_describe_launch(void *state, char *buf, size_t cap);
 
 /* ---- a user's kernel file (run_file.c) ------------------------------------ */
 

@@ -252,6 +252,7 @@ static enum offload_status run_job(struct opencl_state *st, const struct job *jo
     release_event(&ev_b);
 
     /* Kernel(s). */
+    st->launches = 0;
     t0 = offload_now();
     status = job->enqueue(st, job, in, out, scratch, &ev_a, &ev_b);
     if (status != OFFLOAD_OK)
@@ -347,6 +348,11 @@ static size_t local_size_for(const struct opencl_state *st, enum kernel_id k, si
 static enum offload_status enqueue_ndrange(struct opencl_state *st, enum kernel_id k, size_t global,
                                            size_t local, cl_event *ev)
 {
+    if (st->launches < 2) {
+        st->launch_global[st->launches] = global;
+        st->launch_local[st->launches] = local;
+        st->launches++;
+    }
     return CL_OK("clEnqueueNDRangeKernel",
                  clEnqueueNDRangeKernel(st->queue, st->kernels[k], 1, NULL, &global, &local, 0,
                                         NULL, ev))
@@ -563,4 +569,22 @@ enum offload_status opencl_run_scores(void *state, const struct kernel_input *ki
         return OFFLOAD_ERR_USAGE;
     }
     return run_job(st, &job, t);
+}
+
+/* "1 launch of 40960 work-items in groups of 256 (GPU path)": the NDRanges
+ * of the last kernel call. */
+void opencl_describe_launch(void *state, char *buf, size_t cap)
+{
+    const struct opencl_state *st = state;
+    size_t used = 0;
+    buf[0] = 0;
+    for (int i = 0; i < st->launches && used < cap; i++) {
+        int w = snprintf(buf + used, cap - used, "%s%zu work-items in %zu groups of %zu",
+                         i ? " then " : "", st->launch_global[i],
+                         st->launch_local[i] ? st->launch_global[i] / st->launch_local[i] : 0,
+                         st->launch_local[i]);
+        used += w > 0 ? (size_t)w : 0;
+    }
+    if (used < cap)
+        snprintf(buf + used, cap - used, " (%s path)", st->cpu_path ? "CPU" : "GPU");
 }

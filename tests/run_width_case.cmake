@@ -1,0 +1,60 @@
+cmake_minimum_required(VERSION 3.20)
+# compare's text output fits the width: COLUMNS=80 and 100 give the answers
+# first (one line per kernel), then the compact table and the reasons
+# wrapped, no line wider than COLUMNS; -v gives the full table; a width
+# below 72 is laid out at 72.
+function(compare_at columns out_var)
+  execute_process(COMMAND ${CMAKE_COMMAND} -E env COLUMNS=${columns}
+                          "${EXE}" compare sqrt sumsqrt --size 2k --repeat 2 ${ARGN}
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 300)
+  if(NOT rc EQUAL 0 AND NOT rc EQUAL 3)
+    message(FATAL_ERROR "compare at COLUMNS=${columns}: exit ${rc}\n${out}\n${err}")
+  endif()
+  set(${out_var} "${out}" PARENT_SCOPE)
+endfunction()
+
+function(check_width text width what)
+  string(REPLACE ";" "," plain "${text}")
+  string(REPLACE "\n" ";" lines "${plain}")
+  foreach(line IN LISTS lines)
+    string(LENGTH "${line}" len)
+    if(len GREATER ${width})
+      message(FATAL_ERROR "${what}: a line of ${len} characters, wider than ${width}:\n${line}\n\n${text}")
+    endif()
+  endforeach()
+endfunction()
+
+foreach(width 80 100)
+  compare_at(${width} out)
+  check_width("${out}" ${width} "COLUMNS=${width}")
+  if(NOT out MATCHES "\nanswers [^\n]*\n  sqrt \\(naive\\): [^\n]+ fastest[^\n]*\n(      [^\n]*\n)?  sumsqrt \\(naive\\): ")
+    message(FATAL_ERROR "COLUMNS=${width}: the answers do not come first:\n${out}")
+  endif()
+  string(FIND "${out}" "answers (" answers_at)
+  string(FIND "${out}" "  backend " table_at)
+  string(FIND "${out}" "  why:" why_at)
+  if(NOT answers_at LESS table_at OR NOT table_at LESS why_at)
+    message(FATAL_ERROR "COLUMNS=${width}: not answers, table, reasons in that order:\n${out}")
+  endif()
+  if(out MATCHES "copy-in")
+    message(FATAL_ERROR "COLUMNS=${width}: the full table without -v:\n${out}")
+  endif()
+endforeach()
+compare_at(60 narrow)
+check_width("${narrow}" 72 "COLUMNS=60 (laid out at 72)")
+compare_at(100 verbose -v)
+if(NOT verbose MATCHES "copy-in +kernel +copy-out +end-to-end +vs serial +vs openmp")
+  message(FATAL_ERROR "-v: no full table:\n${verbose}")
+endif()
+# run's fields wrap under their label: the verdict sentence too.
+execute_process(COMMAND ${CMAKE_COMMAND} -E env COLUMNS=80
+                        "${EXE}" run sqrt --backend serial --size 2k --repeat 2
+  RESULT_VARIABLE rc OUTPUT_VARIABLE run_out ERROR_VARIABLE err TIMEOUT 120)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "run at COLUMNS=80: exit ${rc}\n${run_out}\n${err}")
+endif()
+check_width("${run_out}" 80 "run at COLUMNS=80")
+if(NOT run_out MATCHES "\nverdict    [^\n]+\n           [^ ]")
+  message(FATAL_ERROR "run at COLUMNS=80: the verdict does not wrap under its label:\n${run_out}")
+endif()
+message(STATUS "compare and run fit 72, 80 and 100 columns, answers first; -v shows every column")
