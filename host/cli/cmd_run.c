@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "progress.h"
 #include "file_kernel.h"
+#include "ranks.h"
 #include "message.h"
 #include "run_text.h"
 
@@ -57,8 +58,10 @@ int command_run(struct cli *c)
     struct prepared_input p;
     memset(&p, 0, sizeof p);
     if (!from_file) {
-        st = prepare_input(c, k, algorithm_option(c), c->given[OPT_SIZE] ? c->size : 0,
-                           c->percent[0], &p);
+        /* Every rank prepares the input (rank 0's is the one distributed)
+         * and starts its backend; one that cannot has said why, and all stop. */
+        st = ranks_agree(prepare_input(c, k, algorithm_option(c),
+                                       c->given[OPT_SIZE] ? c->size : 0, c->percent[0], &p));
         if (st != OFFLOAD_OK) {
             prepared_free(&p);
             return offload_exit_code(st);
@@ -70,10 +73,15 @@ int command_run(struct cli *c)
     rec.has_memory = ops->caps.memory_modes;
     rec.memory = c->memory;
     void *state = NULL;
-    st = ops->init(&cfg, &state, &rec.info);
-    if (st != OFFLOAD_OK) {
+    st = rank_device(ops, &cfg.device_selector);
+    if (st == OFFLOAD_OK)
+        st = ops->init(&cfg, &state, &rec.info);
+    enum offload_status all = ranks_agree(st);
+    if (all != OFFLOAD_OK) {
+        if (st == OFFLOAD_OK)
+            ops->fini(state);
         prepared_free(&p);
-        return offload_exit_code(st);
+        return offload_exit_code(all);
     }
     /* A file is bound once the backend has built it and can name its
      * arguments; from then on it is a table entry like the others. */
@@ -101,7 +109,8 @@ int command_run(struct cli *c)
         st = run_kernel(ops, state, &p.input, &set, NULL, rec.run);
         rc = offload_exit_code(st);
     }
-    if (rec.run && st == OFFLOAD_OK) {
+    /* Rank 0 reports; the others have done their share. */
+    if (rec.run && st == OFFLOAD_OK && ranks_me() == 0) {
         /* Without ceilings the verdict falls back to arithmetic intensity;
          * the run itself still succeeded. */
         rec.has_ceilings = backend_ceilings(c, ops, state, &rec.info, &rec.ceilings) == OFFLOAD_OK;

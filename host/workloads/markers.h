@@ -82,6 +82,7 @@ struct markers_times {
     /* Inside rescore (devices): copies to and from the device, the kernels,
      * and the compaction of the pairs on the device (resident strategy). */
     double device_in, device_kernel, device_out, device_remove;
+    double reduce;   /* across MPI ranks: every rank's scores gathered by every rank */
     size_t launches; /* kernels launched */
     size_t rescored; /* scores upstream recomputes (its lazy rescans) */
     size_t scored;   /* pattern scores computed here on the remaining pairs */

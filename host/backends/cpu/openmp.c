@@ -113,13 +113,13 @@ static enum offload_status openmp_run_sumsqrt(void *state, const struct kernel_i
     struct openmp_state *s = state;
     const double *in = kin->in;
     float *out = output;
-    size_t n = kin->n;
+    size_t n = kin->n, outputs = kernel_output_items(kin); /* a rank's share, or n */
     *t = phase_times_none();
     double t0 = offload_now();
     switch (kin->alg) {
     case ALG_NAIVE:
 #pragma omp parallel for schedule(static) num_threads(s->threads)
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < outputs; i++)
             out[i] = (float)sum_of_sqrt(in, n);
         break;
     case ALG_FAST: {
@@ -135,7 +135,7 @@ static enum offload_status openmp_run_sumsqrt(void *state, const struct kernel_i
             sum += sum_of_sqrt(in + begin, count);
         }
 #pragma omp parallel for simd schedule(static) num_threads(s->threads)
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < outputs; i++)
             out[i] = (float)sum;
         break;
     }
