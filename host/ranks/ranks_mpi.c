@@ -396,8 +396,10 @@ static enum offload_status ranked_score_all(void *state, const struct marker_pat
 
 struct markers_engine ranks_markers_engine(int *threads)
 {
+    /* On one rank the command asks the backend for its engine instead; the
+     * serial engine keeps this call total. */
     if (!job.joined || job.count == 1)
-        return markers_engine_openmp(threads);
+        return markers_engine_serial();
     struct markers_engine e = {"openmp", threads, NULL, ranked_score_all, NULL, NULL};
     return e;
 }
