@@ -2,14 +2,16 @@ cmake_minimum_required(VERSION 3.20)
 # offload markers on a table writes upstream's two files byte for byte (the
 # fixtures are upstream's own output), on the backend given, and a JSON export
 # that parses and holds the same markers.
-# opencl-gpu: the OpenCL backend on its GPU work-group path.
+# opencl-gpu: the OpenCL backend on its GPU work-group path. LAUNCHER (a
+# command line, "mpiexec -n 2") runs offload under it: across MPI ranks.
 set(backend_args --backend ${BACKEND})
+separate_arguments(launcher UNIX_COMMAND "${LAUNCHER}")
 if(BACKEND STREQUAL "opencl-gpu")
   set(backend_args --backend opencl --opencl-path gpu)
 endif()
 file(REMOVE_RECURSE "${WORKDIR}")
 file(MAKE_DIRECTORY "${WORKDIR}")
-execute_process(COMMAND "${EXE}" markers "${TABLE}" ${backend_args}
+execute_process(COMMAND ${launcher} "${EXE}" markers "${TABLE}" ${backend_args}
                         --output "${WORKDIR}/minimal.txt" --with-headers "${WORKDIR}/headers.txt"
   WORKING_DIRECTORY "${WORKDIR}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
@@ -34,7 +36,7 @@ foreach(row IN LISTS upstream_rows)
     message(FATAL_ERROR "the table lacks upstream's row '${row}':\n${out}")
   endif()
 endforeach()
-execute_process(COMMAND "${EXE}" markers "${TABLE}" ${backend_args} --format json
+execute_process(COMMAND ${launcher} "${EXE}" markers "${TABLE}" ${backend_args} --format json
   WORKING_DIRECTORY "${WORKDIR}" RESULT_VARIABLE rc OUTPUT_VARIABLE json ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "markers --format json failed (${rc}):\n${err}")

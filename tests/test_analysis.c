@@ -11,30 +11,39 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "ranks.h"
 #include "export.h"
 
-/* A run whose every sample has the given phase times (negative = none). */
-static struct run_result *fake_run(double copy_in, double kernel, double copy_out)
+/* A run across `ranks` MPI ranks whose every sample has the given phase
+ * times (negative = none). */
+static struct run_result *fake_ranked_run(int ranks, double distribute, double copy_in,
+                                          double kernel, double copy_out, double collect)
 {
     struct run_result *r = calloc(1, sizeof *r);
     r->status = OFFLOAD_OK;
     r->samples = 3;
+    r->ranks = ranks;
     for (size_t i = 0; i < r->samples; i++) {
         r->times[i] = phase_times_none();
+        r->times[i].distribute = distribute;
         r->times[i].copy_in = copy_in;
         r->times[i].kernel = kernel * (1.0 + 0.1 * (double)i);
         r->times[i].copy_out = copy_out;
-        r->total[i] =
-            (copy_in > 0 ? copy_in : 0) + r->times[i].kernel + (copy_out > 0 ? copy_out : 0);
+        r->times[i].collect = collect;
+        r->total[i] = (distribute > 0 ? distribute : 0) + (copy_in > 0 ? copy_in : 0) +
+                      r->times[i].kernel + (copy_out > 0 ? copy_out : 0) +
+                      (collect > 0 ? collect : 0);
     }
     double v[3];
     for (int p = 0; p < RUN_PHASE_COUNT; p++) {
         size_t n = 0;
         for (size_t i = 0; i < r->samples; i++) {
-            double x = p == PHASE_COPY_IN    ? r->times[i].copy_in
-                       : p == PHASE_KERNEL   ? r->times[i].kernel
-                       : p == PHASE_COPY_OUT ? r->times[i].copy_out
-                                             : r->total[i];
+            double x = p == PHASE_COPY_IN      ? r->times[i].copy_in
+                       : p == PHASE_KERNEL     ? r->times[i].kernel
+                       : p == PHASE_COPY_OUT   ? r->times[i].copy_out
+                       : p == PHASE_DISTRIBUTE ? r->times[i].distribute
+                       : p == PHASE_COLLECT    ? r->times[i].collect
+                                               : r->total[i];
             if (x >= 0)
                 v[n++] = x;
         }
@@ -43,6 +52,12 @@ static struct run_result *fake_run(double copy_in, double kernel, double copy_ou
     r->check.ok = 1;
     r->checksum = 123.5;
     return r;
+}
+
+/* A run of one process. */
+static struct run_result *fake_run(double copy_in, double kernel, double copy_out)
+{
+    return fake_ranked_run(1, -1, copy_in, kernel, copy_out, -1);
 }
 
 static const struct ceilings host_ceilings = {
@@ -159,6 +174,37 @@ static void test_transfer_bound(void **state)
     a = analyse_run(&in, r, &info, &c);
     assert_int_equal(a.verdict, VERDICT_TRANSFER);
     assert_non_null(strstr(a.reason, "--memory zero-copy"));
+    free(r);
+}
+
+/* Across ranks: distribute and collect at half the time or more is
+ * communication-bound, with the bytes (scattered input and gathered output
+ * of the other ranks) and the rate of the measured phases; a kernel that
+ * dwarfs its communication keeps its own verdict. */
+static void test_communication_bound(void **state)
+{
+    (void)state;
+    struct kernel_input in = {.kernel = KERNEL_SQRT, .alg = ALG_NAIVE, .n = 10000000};
+    /* 2 ranks: half of 80 MB scattered, half of 40 MB gathered: 60 MB. */
+    assert_true(ranks_bytes_moved(&in, 2) == 60e6);
+    assert_true(ranks_bytes_moved(&in, 1) == 0);
+    struct run_result *r = fake_ranked_run(2, 40e-3, -1, 10e-3, -1, 10e-3);
+    struct backend_info info = host_info(2);
+    struct analysis a = analyse_run(&in, r, &info, &host_ceilings);
+    assert_int_equal(a.verdict, VERDICT_COMMUNICATION);
+    assert_string_equal(verdict_name(a.verdict), "communication-bound");
+    assert_true(a.comm_share > 0.83 && a.comm_share < 0.84); /* 50 ms of 60 ms */
+    assert_non_null(strstr(a.reason, "83% of the time (50 ms of 60 ms) is moving 60.0 MB "
+                                     "between 2 ranks at 1.2 GB/s"));
+    assert_null(strchr(a.reason, ','));
+    free(r);
+    /* sumsqrt broadcasts: the whole 80 kB input to the other rank. */
+    struct kernel_input sum = {.kernel = KERNEL_SUMSQRT, .alg = ALG_NAIVE, .n = 10000};
+    assert_true(ranks_bytes_moved(&sum, 2) == 80e3 + 20e3);
+    r = fake_ranked_run(2, 1e-4, -1, 0.1, -1, 1e-5);
+    a = analyse_run(&sum, r, &info, &host_ceilings);
+    assert_int_equal(a.verdict, VERDICT_COMPUTE);
+    assert_true(a.comm_share < 0.01);
     free(r);
 }
 
@@ -390,6 +436,7 @@ int main(void)
         cmocka_unit_test(test_above_ceiling),
         cmocka_unit_test(test_sumsqrt_compute_bound),
         cmocka_unit_test(test_transfer_bound),
+        cmocka_unit_test(test_communication_bound),
         cmocka_unit_test(test_launch_bound),
         cmocka_unit_test(test_scores_work_and_no_ceilings),
         cmocka_unit_test(test_csv_export),

@@ -177,12 +177,21 @@ static void test_tables_serial(void **state)
     check_all_tables(&e);
 }
 
+/* The OpenMP backend's engine, as `offload markers -b openmp` gets it. */
 static void test_tables_openmp(void **state)
 {
     (void)state;
-    int threads = 2;
-    struct markers_engine e = markers_engine_openmp(&threads);
+    const struct backend_ops *omp = backend_find("openmp");
+    assert_non_null(omp);
+    assert_non_null(omp->markers_engine);
+    struct backend_config cfg = {.threads = 2};
+    struct backend_info info;
+    void *backend_state = NULL;
+    assert_int_equal(omp->init(&cfg, &backend_state, &info), OFFLOAD_OK);
+    struct markers_engine e;
+    assert_int_equal(omp->markers_engine(backend_state, PAIRS_COPY, &e), OFFLOAD_OK);
     check_all_tables(&e);
+    omp->fini(backend_state);
 }
 
 /* test_minimalmarkers.py: 260 varieties, 1269 patterns, best possible
@@ -311,9 +320,8 @@ static void test_all_filtered_and_one_variety(void **state)
 static void test_fast_scores_match_reference(void **state)
 {
     (void)state;
-    static const size_t shapes[][3] = {{7, 3, 5},     {64, 9, 5},    {513, 17, 5},
-                                       {1100, 70, 5}, {1100, 70, 3}, {300, 200, 3},
-                                       {300, 200, 200}};
+    static const size_t shapes[][3] = {{7, 3, 5},     {64, 9, 5},    {513, 17, 5},   {1100, 70, 5},
+                                       {1100, 70, 3}, {300, 200, 3}, {300, 200, 200}};
     uint64_t seed = 12345;
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
         /* shapes[s][2]: one call in that many is missing (3: none), so the
@@ -350,8 +358,7 @@ static void test_fast_scores_match_reference(void **state)
                     fail_msg("%zu x %zu, round %zu: pattern %zu scores %lld fast, %lld by pairs",
                              rows, cols, round, p, (long long)fast[p],
                              (long long)markers_score(&pat, &pairs, p));
-            assert_int_equal(markers_pairs_remove(&pairs, &pat, round * 7 % pat.count),
-                             OFFLOAD_OK);
+            assert_int_equal(markers_pairs_remove(&pairs, &pat, round * 7 % pat.count), OFFLOAD_OK);
         }
         free(fast);
         markers_pairs_free(&pairs);

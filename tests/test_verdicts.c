@@ -31,7 +31,9 @@ static void fake_run(struct run_result *r, double copy_in, double kernel, double
                                  [PHASE_KERNEL] = kernel,
                                  [PHASE_COPY_OUT] = copy_out,
                                  [PHASE_TOTAL] = (copy_in > 0 ? copy_in : 0) + kernel +
-                                                 (copy_out > 0 ? copy_out : 0)};
+                                                 (copy_out > 0 ? copy_out : 0),
+                                 [PHASE_DISTRIBUTE] = -1, /* one process: no ranks */
+                                 [PHASE_COLLECT] = -1};
     for (int p = 0; p < RUN_PHASE_COUNT; p++)
         r->stats[p] = stats_compute(&t[p], t[p] >= 0 ? 1 : 0);
     r->check.ok = 1;
@@ -101,6 +103,7 @@ static double named_share(const struct analysis *a, const struct run_result *r,
     }
     case VERDICT_LAUNCH:
     case VERDICT_OCCUPANCY: /* set after analyse_run, from a launch (occupancy.c) */
+    case VERDICT_COMMUNICATION: /* no ceiling share: the phases are the measure */
         return 0;
     }
     return -1;

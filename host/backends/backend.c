@@ -71,7 +71,7 @@ int calibrate_small(void)
 
 struct phase_times phase_times_none(void)
 {
-    return (struct phase_times){-1, -1, -1, -1, -1, -1};
+    return (struct phase_times){-1, -1, -1, -1, -1, -1, -1, -1};
 }
 
 const char *memory_mode_name(enum offload_memory_mode m)

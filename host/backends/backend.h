@@ -65,6 +65,7 @@ struct backend_config {
 struct phase_times {
     double copy_in, kernel, copy_out;                   /* host monotonic clock */
     double event_copy_in, event_kernel, event_copy_out; /* device profiling events */
+    double distribute, collect; /* across ranks: input to every rank, output back to rank 0 */
 };
 
 /* An environment variable a backend (or what it drives) reads: the man page

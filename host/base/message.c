@@ -2,9 +2,21 @@
 
 #include <stdarg.h>
 
+/* Across MPI ranks, which rank speaks: "rank 1 of 2: ". */
+static char rank_prefix[48];
+
+void offload_message_rank(int rank, int count)
+{
+    if (count > 1)
+        snprintf(rank_prefix, sizeof rank_prefix, "rank %d of %d: ", rank, count);
+    else
+        rank_prefix[0] = '\0';
+}
+
 static void say(FILE *to, const char *backend, const char *kind, const char *fmt, va_list ap)
 {
     fputs("offload: ", to);
+    fputs(rank_prefix, to);
     if (backend)
         fprintf(to, "%s: ", backend);
     if (kind)

@@ -23,6 +23,9 @@ void offload_warning(const char *fmt, ...) OFFLOAD_PRINTF(1, 2);
 void offload_verror(const char *fmt, va_list ap) OFFLOAD_PRINTF(1, 0);
 /* backend: "opencl", "openmp", ...; NULL is the same as offload_error. */
 void offload_backend_error(const char *backend, const char *fmt, ...) OFFLOAD_PRINTF(2, 3);
+/* Across MPI ranks (count > 1) every message names its rank after the prefix:
+ * "offload: rank 1 of 2: ...". */
+void offload_message_rank(int rank, int count);
 /* A warning to `to` (standard error when NULL). */
 void offload_warning_to(FILE *to, const char *fmt, ...) OFFLOAD_PRINTF(2, 3);
 

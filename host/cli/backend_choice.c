@@ -5,6 +5,9 @@
 
 #include "commands.h"
 #include "options.h"
+#include "message.h"
+#include "ranks.h"
+#include <stdio.h>
 
 /* Which backends a list of names holds. */
 enum backend_filter { ALL_BACKENDS, DEVICE_BACKENDS, MEMORY_MODE_BACKENDS };
@@ -178,4 +181,24 @@ const struct backend_ops *reference_backend(void)
         if (offload_backends[i]->caps.reference)
             return offload_backends[i];
     return NULL;
+}
+
+enum offload_status rank_device(const struct backend_ops *ops, const char **selector)
+{
+    static char mine[16];
+    if (*selector || !ops->caps.device_selectors || !ops->list_selectors || ranks_count() == 1)
+        return OFFLOAD_OK;
+    char selectors[64][16];
+    size_t n = ops->list_selectors(selectors, 64);
+    if ((size_t)ranks_local() >= n) {
+        offload_backend_error(ops->name,
+                              "this node's rank %d has no device of its own (%zu on this "
+                              "node): start at most %zu ranks per node, or name one device "
+                              "for every rank (--backend %s:0.0)\n",
+                              ranks_local(), n, n, ops->name);
+        return OFFLOAD_UNAVAILABLE;
+    }
+    snprintf(mine, sizeof mine, "%s", selectors[ranks_local()]);
+    *selector = mine;
+    return OFFLOAD_OK;
 }

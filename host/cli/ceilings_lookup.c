@@ -6,6 +6,7 @@
 #include "ceilings.h"
 #include "options.h"
 #include "message.h"
+#include "ranks.h"
 
 /* The ceilings a backend measured on its own device, cached. */
 static enum offload_status own_ceilings(const struct cli *c, const struct backend_ops *ops,
@@ -17,6 +18,17 @@ static enum offload_status own_ceilings(const struct cli *c, const struct backen
     /* --no-calibrate: no ceilings, and the cache is neither read nor written. */
     if (c->given[OPT_NO_CALIBRATE])
         return OFFLOAD_UNAVAILABLE;
+    /* Across ranks the other ranks wait (spinning, in MPI) while rank 0
+     * would measure: figures taken so would be wrong and then cached. Rank 0
+     * uses the cache alone; calibrating is done without mpirun. */
+    if (ranks_count() > 1) {
+        if (ceilings_load(ops->name, info, out) == OFFLOAD_OK)
+            return OFFLOAD_OK;
+        offload_warning("no cached ceilings of %s on %s: run offload calibrate without mpirun "
+                        "first; verdicts across ranks judge by work per byte\n",
+                        ops->name, info->device);
+        return OFFLOAD_UNAVAILABLE;
+    }
     if (!recalibrate && ceilings_load(ops->name, info, out) != OFFLOAD_OK) {
         offload_error("measuring the ceilings of %s on %s (once; cached in %s)\n", ops->name,
                       info->device,

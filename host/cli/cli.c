@@ -3,6 +3,7 @@
  * man page and completions; each command lives in cmd_*.c; the helpers they
  * share live in common.c. */
 #include "cli.h"
+#include "ranks.h"
 #include "message.h"
 
 #include <errno.h>
@@ -605,9 +606,56 @@ static int run_command(struct cli *c)
     return OFFLOAD_ERR_USAGE;
 }
 
+/* Across MPI ranks rank 0 prints and writes: the others print nothing,
+ * write no file (no --output, no ceilings cache) and say only what fails.
+ * Commands that do not split their work over ranks yet are refused rather
+ * than run R times. */
+static enum offload_status join_ranks(struct cli *c)
+{
+    if (ranks_count() == 1)
+        return OFFLOAD_OK;
+    int splits = c->command_bit == CMD_RUN || c->command_bit == CMD_COMPARE ||
+                 c->command_bit == CMD_SWEEP || c->command_bit == CMD_CALIBRATE ||
+                 c->command_bit == CMD_MARKERS;
+    if (c->file_text) /* a kernel file's arguments have no share per rank yet */
+        return ranks_me() != 0 ? OFFLOAD_ERR_USAGE
+                               : usage_error("a kernel file (.cl) does not run across MPI ranks "
+                                             "yet: start it without mpirun, or with mpirun -n 1");
+    if (!splits)
+        return ranks_me() != 0 ? OFFLOAD_ERR_USAGE
+                               : usage_error("%s does not run across MPI ranks yet (run, compare, "
+                                             "sweep, calibrate and markers do): start it without mpirun, or with "
+                                             "mpirun -n 1",
+                                             c->command);
+    if (ranks_me() != 0) {
+        if (!freopen("/dev/null", "w", stdout))
+            return OFFLOAD_ERR_RUN;
+        c->human = stdout; /* reports that go to stderr when stdout carries data */
+        c->value[OPT_OUTPUT] = NULL;
+        c->given[OPT_OUTPUT] = 0;
+        c->value[OPT_WITH_HEADERS] = NULL;
+        c->given[OPT_WITH_HEADERS] = 0;
+        c->given[OPT_NO_CALIBRATE] = 1;
+        c->given[OPT_RECALIBRATE] = 0;
+    }
+    return OFFLOAD_OK;
+}
+
+static int parse_and_run(int argc, char **argv, double process_start);
+
 int offload_main(int argc, char **argv)
 {
     double process_start = offload_now();
+    enum offload_status st = ranks_start(&argc, &argv);
+    if (st != OFFLOAD_OK)
+        return offload_exit_code(st);
+    int rc = parse_and_run(argc, argv, process_start);
+    ranks_stop(rc);
+    return rc;
+}
+
+static int parse_and_run(int argc, char **argv, double process_start)
+{
     if (argc < 2) {
         print_main_usage(stderr);
         return OFFLOAD_ERR_USAGE;
@@ -649,6 +697,9 @@ int offload_main(int argc, char **argv)
     rc = read_kernel_file(&c);
     if (rc == OFFLOAD_OK)
         rc = parse_option_values(&c);
+    /* Every rank parses the same line, so all of them agree on an error. */
+    if (rc == OFFLOAD_OK)
+        rc = join_ranks(&c);
     int code = rc != OFFLOAD_OK ? (int)rc : run_command(&c);
     free(c.file_text);
     free(c.header_words);

@@ -8,6 +8,8 @@
 #include "ceilings_export.h"
 #include "commands.h"
 #include "fileio.h"
+#include "link_text.h"
+#include "ranks.h"
 #include "progress.h"
 #include "message.h"
 
@@ -73,6 +75,15 @@ int command_calibrate(struct cli *c)
 {
     if (c->npositional)
         return usage_error("calibrate takes no arguments, got '%s'", c->positional[0]);
+    /* Under mpirun the ceiling that matters is the link between ranks;
+     * each device's own ceilings are measured without mpirun. */
+    if (ranks_count() > 1) {
+        struct link_point points[LINK_POINTS];
+        enum offload_status st = ranks_measure_link(points);
+        if (st == OFFLOAD_OK && ranks_me() == 0)
+            report_link(c->human, points, LINK_POINTS, ranks_count());
+        return offload_exit_code(st);
+    }
     char list[1024];
     if (c->value[OPT_BACKEND] && strcmp(c->value[OPT_BACKEND], "all") != 0) {
         if (check_list_items("backends", c->value[OPT_BACKEND]) != OFFLOAD_OK)

@@ -6,6 +6,7 @@
 
 #include "analysis.h"
 #include "fresh.h"
+#include "ranks.h"
 #include "lineup.h"
 #include "progress.h"
 #include "run_text.h"
@@ -314,11 +315,12 @@ static int compare_group(struct cli *c, enum offload_kernel k, enum offload_algo
     struct prepared_input p;
     struct file_kernel *fk = k == KERNEL_FILE ? calloc(1, sizeof *fk) : NULL;
     enum offload_status st =
-        k != KERNEL_FILE
-            ? prepare_input(c, k, algo, c->given[OPT_SIZE] ? c->size : 0, c->percent[0], &p)
-        : fk ? file_prepare_lineup(c, backends, nb, c->given[OPT_SIZE] ? c->size : FILE_DEFAULT_N,
-                                   NULL, fk, &p)
-             : OFFLOAD_ERR_RUN;
+        ranks_agree(
+            k != KERNEL_FILE
+                ? prepare_input(c, k, algo, c->given[OPT_SIZE] ? c->size : 0, c->percent[0], &p)
+            : fk ? file_prepare_lineup(c, backends, nb,
+                                       c->given[OPT_SIZE] ? c->size : FILE_DEFAULT_N, NULL, fk, &p)
+                 : OFFLOAD_ERR_RUN);
     if (st != OFFLOAD_OK) {
         if (k != KERNEL_FILE)
             prepared_free(&p);
@@ -336,6 +338,10 @@ static int compare_group(struct cli *c, enum offload_kernel k, enum offload_algo
     snprintf(g->heading, sizeof g->heading, "%s (%s), %s: %s", kernel_name(k),
              k == KERNEL_FILE ? kernel_spec_of(k)->formula : algorithm_name(algo), size,
              describe_work(&p.input, work, sizeof work));
+    if (ranks_count() > 1) { /* every row of the group ran on the same ranks */
+        size_t used = strlen(g->heading);
+        snprintf(g->heading + used, sizeof g->heading - used, "; %s", ranks_phrase());
+    }
     for (size_t i = 0; i < nb; i++) {
         if (backends[i].status != OFFLOAD_OK)
             continue;

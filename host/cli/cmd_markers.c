@@ -10,6 +10,7 @@
 #include "fileio.h"
 #include "markers.h"
 #include "markers_report.h"
+#include "ranks.h"
 #include "message.h"
 #include "parse.h"
 #include "timing.h"
@@ -95,6 +96,9 @@ static void show_phases(FILE *h, const char *engine, double load_s, const struct
                 "compaction %.3f ms (%zu launches)\n",
                 t->device_in * 1e3, t->device_kernel * 1e3, t->device_out * 1e3,
                 t->device_remove * 1e3, t->launches);
+    if (t->reduce > 0)
+        fprintf(h, "  reduce          %10.3f ms  (every rank's scores gathered by every rank, %s)\n",
+                t->reduce * 1e3, ranks_phrase());
     fprintf(h, "  whole selection %10.3f ms\n", total_s * 1e3);
     /* The rescoring is what a backend parallelises; the rest stays serial. */
     double whole = load_s + t->filter + t->best_possible + t->first_score + iterations;
@@ -211,6 +215,11 @@ int command_markers(struct cli *c)
         return OFFLOAD_ERR_USAGE;
     if (!ops->markers_engine)
         return usage_error("--backend: markers does not run on %s", ops->name);
+    if (ranks_count() > 1 && ops->caps.device_selectors)
+        return ranks_me() != 0 ? OFFLOAD_ERR_USAGE
+                               : usage_error("markers across MPI ranks runs on the host "
+                                             "(--backend openmp), not yet on %s",
+                                             ops->name);
     enum markers_pairs_mode modes[2];
     size_t nmodes;
     if (parse_pairs_modes(c, ops->caps.device_selectors, modes, &nmodes) != OFFLOAD_OK)
@@ -235,9 +244,15 @@ int command_markers(struct cli *c)
     double t_start = offload_now();
     struct genotype_matrix m;
     struct genotype_load_options lo = genotype_default_options();
-    enum offload_status st = genotype_load_file(path, &lo, &m, err, sizeof err);
+    /* Across ranks every rank loads and filters the table; they agree
+     * before the first collective, so one rank's failure ends all. */
+    enum offload_status mine = genotype_load_file(path, &lo, &m, err, sizeof err);
+    enum offload_status st = ranks_agree(mine);
     if (st != OFFLOAD_OK) {
-        offload_error("%s\n", err);
+        if (mine != OFFLOAD_OK)
+            offload_error("%s\n", err);
+        else
+            genotype_free(&m);
         return offload_exit_code(st);
     }
     double load_s = offload_now() - t_start;
@@ -245,10 +260,14 @@ int command_markers(struct cli *c)
 
     struct marker_patterns pat;
     double t0 = offload_now();
-    st = markers_prepare(&m, &mo, &pat, err, sizeof err);
+    mine = markers_prepare(&m, &mo, &pat, err, sizeof err);
+    st = ranks_agree(mine);
     double filter_s = offload_now() - t0;
     if (st != OFFLOAD_OK) {
-        offload_error("markers: %s\n", err);
+        if (mine != OFFLOAD_OK)
+            offload_error("markers: %s\n", err);
+        else
+            markers_patterns_free(&pat);
         genotype_free(&m);
         return offload_exit_code(st);
     }
@@ -276,8 +295,11 @@ int command_markers(struct cli *c)
         offload_error("out of memory\n");
         goto done;
     }
-    st = ops->init(&cfg, &state, &info);
+    mine = ops->init(&cfg, &state, &info);
+    st = ranks_agree(mine);
     if (st != OFFLOAD_OK) {
+        if (mine == OFFLOAD_OK)
+            ops->fini(state);
         rc = offload_exit_code(st);
         state = NULL;
         goto done;
@@ -291,6 +313,7 @@ int command_markers(struct cli *c)
     fprintf(h, "Iteration\tCumulativeResolved\tProportion\tMarkerID\tPattern\n");
     fflush(h);
     struct markers_engine engine[2];
+    int rank_threads = c->threads[0];
     for (size_t i = 0; i < nmodes; i++) {
         /* A device compiles its kernels at their first launch (PoCL, per
          * range shape): one untimed selection first keeps that out. */
@@ -305,7 +328,11 @@ int command_markers(struct cli *c)
             }
             markers_result_free(&warm);
         }
-        if ((st = ops->markers_engine(state, modes[i], &engine[i])) != OFFLOAD_OK ||
+        if (ranks_count() > 1) /* the host engine, its patterns shared over the ranks */
+            engine[i] = ranks_markers_engine(&rank_threads);
+        else
+            st = ops->markers_engine(state, modes[i], &engine[i]);
+        if (st != OFFLOAD_OK ||
             (st = run_selection(&pat, &mo, &engine[i], i == 0 ? &pr : NULL, filter_s, &res[i],
                                 &select_s[i])) != OFFLOAD_OK) {
             rc = offload_exit_code(st);
@@ -325,10 +352,11 @@ int command_markers(struct cli *c)
                           engine[i].name, res[i].npicks, ref.npicks, engine[i].name);
             goto done;
         }
-    fprintf(h, "\n%zu markers resolve %lld of %lld pairs on %s%s (checked against serial).\n",
+    fprintf(h, "\n%zu markers resolve %lld of %lld pairs on %s%s%s%s (checked against serial).\n",
             res[0].npicks, (long long)res[0].picks[res[0].npicks - 1].cumulative,
             (long long)res[0].perfect, info.device[0] ? info.device : ops->name,
-            nmodes > 1 ? ", both pair strategies" : "");
+            nmodes > 1 ? ", both pair strategies" : "", ranks_count() > 1 ? " " : "",
+            ranks_phrase());
     markers_write_unresolved(h, &out);
 
     out.load_s = load_s;

@@ -9,6 +9,7 @@
 #include "fresh_notes.h"
 #include "progress.h"
 #include "file_kernel.h"
+#include "ranks.h"
 #include "message.h"
 #include "run_text.h"
 
@@ -59,8 +60,10 @@ int command_run(struct cli *c)
     struct prepared_input p;
     memset(&p, 0, sizeof p);
     if (!from_file) {
-        st = prepare_input(c, k, algorithm_option(c), c->given[OPT_SIZE] ? c->size : 0,
-                           c->percent[0], &p);
+        /* Every rank prepares the input (rank 0's is the one distributed)
+         * and starts its backend; one that cannot has said why, and all stop. */
+        st = ranks_agree(prepare_input(c, k, algorithm_option(c),
+                                       c->given[OPT_SIZE] ? c->size : 0, c->percent[0], &p));
         if (st != OFFLOAD_OK) {
             prepared_free(&p);
             return offload_exit_code(st);
@@ -72,10 +75,15 @@ int command_run(struct cli *c)
     rec.has_memory = ops->caps.memory_modes;
     rec.memory = c->memory;
     void *state = NULL;
-    st = ops->init(&cfg, &state, &rec.info);
-    if (st != OFFLOAD_OK) {
+    st = rank_device(ops, &cfg.device_selector);
+    if (st == OFFLOAD_OK)
+        st = ops->init(&cfg, &state, &rec.info);
+    enum offload_status all = ranks_agree(st);
+    if (all != OFFLOAD_OK) {
+        if (st == OFFLOAD_OK)
+            ops->fini(state);
         prepared_free(&p);
-        return offload_exit_code(st);
+        return offload_exit_code(all);
     }
     /* A file is bound once the backend has built it and can name its
      * arguments; from then on it is a table entry like the others. */
@@ -108,7 +116,9 @@ int command_run(struct cli *c)
                               rec.has_ceilings ? &rec.ceilings : NULL, rec.run, &rec.refresh);
         rc = offload_exit_code(st);
     }
-    if (rec.run && st == OFFLOAD_OK) {
+    /* Rank 0 reports; the others have done their share. The ceilings were
+     * looked up before the run, so the probes around it could be compared. */
+    if (rec.run && st == OFFLOAD_OK && ranks_me() == 0) {
         if (ops->launch_shape)
             ops->launch_shape(state, &rec.launch);
         rec.analysis =

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lineup.h"
+#include "ranks.h"
 #include "parse.h"
 #include "progress.h"
 #include "stats.h"
@@ -180,7 +181,8 @@ static int run_points(struct cli *c, enum offload_kernel k, const struct sweep_p
         struct prepared_input p;
         memset(&p, 0, sizeof p);
         double percent = by_percent ? pts->percents[pi] : 100;
-        enum offload_status st = prepare_point(c, k, pts, pi, by_percent, backends, nb, fk, &p);
+        enum offload_status st =
+            ranks_agree(prepare_point(c, k, pts, pi, by_percent, backends, nb, fk, &p));
         if (st != OFFLOAD_OK) {
             prepared_free(&p);
             int rc = offload_exit_code(st);

@@ -156,6 +156,10 @@ void default_backend_list(char *buf, size_t len);
 /* The backend with caps.reference (speedups are "vs" it); NULL if none. */
 const struct backend_ops *reference_backend(void);
 
+/* Across MPI ranks, a device backend without a selector runs each rank on
+ * its node-local rank's device (one rank per GPU); *selector is set to it.
+ * OFFLOAD_UNAVAILABLE, said, when this node has too few devices. */
+enum offload_status rank_device(const struct backend_ops *ops, const char **selector);
 struct backend_config make_config(const struct cli *c, const struct backend_ops *ops, int threads,
                                   const char *selector, enum offload_memory_mode memory);
 struct run_settings make_settings(const struct cli *c);

@@ -1,6 +1,7 @@
 /* Configured backend instances for compare and sweep: the list built from
  * --backends and --threads, started together, each run recorded. */
 #include "lineup.h"
+#include "ranks.h"
 #include "wrap.h"
 #include "message.h"
 
@@ -155,6 +156,14 @@ int init_backends(const struct cli *c, struct bench_backend *list, size_t n)
         struct backend_config cfg =
             make_config(c, b->ops, b->threads, b->selector[0] ? b->selector : NULL, b->memory);
         b->status = b->ops->init(&cfg, &b->state, &b->info);
+        /* Across ranks a backend runs only where every rank started it. */
+        enum offload_status all = ranks_agree(b->status);
+        if (all != b->status) {
+            if (b->status == OFFLOAD_OK)
+                b->ops->fini(b->state);
+            b->state = NULL;
+            b->status = all;
+        }
         if (b->status == OFFLOAD_UNAVAILABLE) {
             fprintf(c->human,
                     "%s: unavailable here (see the message above); the other "

@@ -26,7 +26,8 @@ static const struct command_spec commands[] = {
      "against the serial reference and says what bounds it. A path ending in .cl runs your "
      "own OpenCL kernel instead, on an OpenCL device: its arguments are read from the kernel "
      "and take their values from --arg (and from '// offload: OPTIONS' lines in the file; "
-     "the command line wins)."},
+     "the command line wins). Under mpirun -n R (a build with MPI) a built-in kernel's call "
+     "is split over the R ranks, with distribute and collect phases."},
     {"sweep", CMD_SWEEP, "KERNEL|FILE.cl [options]", VALUE_KERNEL,
      "time against size per backend, scaling exponent",
      "Times one kernel over a range of sizes on each backend, fits the scaling exponent k "
@@ -54,7 +55,8 @@ static const struct command_spec commands[] = {
      "Measures what each backend's device can do at best: memory bandwidth (STREAM copy and "
      "triad), float64 and float32 sqrt throughput, host<->device transfer bandwidth for each "
      "memory mode and kernel launch latency. Results are cached per device and used by run, "
-     "compare and sweep for verdicts."},
+     "compare and sweep for verdicts. Under mpirun -n R (a build with MPI) it measures the "
+     "link between the ranks instead: latency and bandwidth both ways by message size."},
     {"report", CMD_REPORT, "FILE... [options]", VALUE_FILE,
      "saved runs (JSON exports) side by side, nothing run",
      "Shows saved runs side by side without running anything: each FILE is a JSON export "

@@ -15,7 +15,8 @@ enum verdict {
     VERDICT_MEMORY,   /* limited by memory bandwidth */
     VERDICT_COMPUTE,  /* limited by arithmetic (sqrt, compares) */
     VERDICT_LAUNCH,   /* so little work that launch/thread overhead dominates */
-    VERDICT_OCCUPANCY /* a GPU launch too small to fill the device (occupancy.c) */
+    VERDICT_OCCUPANCY,    /* a GPU launch too small to fill the device (occupancy.c) */
+    VERDICT_COMMUNICATION /* across MPI ranks: distributing and collecting dominate */
 };
 
 struct analysis {
@@ -27,6 +28,8 @@ struct analysis {
     double peak_gops;        /* ceiling for work.op_unit, 0 if none measured */
     double ceiling_fraction; /* share of the ceiling that limits it, 0 if unknown */
     double transfer_share;   /* copies / end-to-end time */
+    double comm_share;       /* across ranks: (distribute + collect) / end-to-end time */
+    double comm_bytes;       /* bytes moved between ranks per call */
     /* The roofline: the kernel time each ceiling predicts (work / rate),
      * seconds; 0 when that ceiling is unknown. */
     double predicted_memory_s, predicted_ops_s, predicted_launch_s;

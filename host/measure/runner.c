@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ranks.h"
 #include "timing.h"
 #include "workload.h"
 
@@ -32,6 +33,10 @@ static double phase_value(const struct phase_times *t, double total, enum run_ph
         return t->copy_out;
     case PHASE_TOTAL:
         return total;
+    case PHASE_DISTRIBUTE:
+        return t->distribute;
+    case PHASE_COLLECT:
+        return t->collect;
     }
     return -1;
 }
@@ -101,6 +106,19 @@ static void clear_progress(const struct run_settings *set)
         fprintf(stderr, "\r\033[K");
 }
 
+/* The output is whole on rank 0 only: rank 0 checks it and every rank
+ * learns the verdict, so all of them go on or stop together. */
+static struct check_result checked_on_rank_0(const struct kernel_input *in, const void *output)
+{
+    struct check_result check;
+    memset(&check, 0, sizeof check);
+    check.ok = 1;
+    if (ranks_me() == 0)
+        check = kernel_spec_of(in->kernel)->check(in, output);
+    check.ok = ranks_share_int(check.ok);
+    return check;
+}
+
 enum offload_status run_kernel(const struct backend_ops *ops, void *state,
                                const struct kernel_input *in, const struct run_settings *set,
                                void *output, struct run_result *res)
@@ -137,29 +155,31 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
     memset(output, 0xFF, out_bytes);
     for (int w = 0; w < set->warmup && st == OFFLOAD_OK; w++) {
         double t0 = offload_now();
-        st = ops->run[in->kernel](state, in, output, &t);
+        st = ranks_run(ops, state, in, output, &t);
         if (w == 0)
             res->warmup_total = offload_now() - t0;
     }
     if (st == OFFLOAD_OK && set->warmup > 0) {
-        res->check = kernel_spec_of(in->kernel)->check(in, output);
+        res->check = checked_on_rank_0(in, output);
         if (!res->check.ok) {
             char label[96];
             snprintf(label, sizeof label, "%s (%s), warm-up call", what, algorithm_name(in->alg));
-            check_print_failure(label, &res->check);
+            if (ranks_me() == 0)
+                check_print_failure(label, &res->check);
             workload_free(owned);
             return res->status;
         }
         memset(output, 0xFF, out_bytes);
     }
     double started = offload_now(), spent = 0;
+    res->ranks = ranks_count();
     struct load_probe probe;
     load_probe_start(&probe);
     while (st == OFFLOAD_OK && res->samples < RUN_MAX_SAMPLES) {
-        if (enough_runs(set, res, spent))
+        if (ranks_share_int(enough_runs(set, res, spent))) /* rank 0's clock decides for all */
             break;
         double t0 = offload_now();
-        st = ops->run[in->kernel](state, in, output, &res->times[res->samples]);
+        st = ranks_run(ops, state, in, output, &res->times[res->samples]);
         res->total[res->samples] = offload_now() - t0;
         res->events_disagree |= events_disagree(&res->times[res->samples]);
         res->samples++;
@@ -187,13 +207,14 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
         }
         res->stats[p] = stats_compute(values, count);
     }
-    res->checksum = kernel_spec_of(in->kernel)->checksum(in, output);
-    res->check = kernel_spec_of(in->kernel)->check(in, output);
+    res->check = checked_on_rank_0(in, output);
+    res->checksum = ranks_me() == 0 ? kernel_spec_of(in->kernel)->checksum(in, output) : 0;
     res->status = res->check.ok ? OFFLOAD_OK : OFFLOAD_ERR_RUN;
     if (!res->check.ok) {
         char label[96];
         snprintf(label, sizeof label, "%s (%s)", what, algorithm_name(in->alg));
-        check_print_failure(label, &res->check);
+        if (ranks_me() == 0)
+            check_print_failure(label, &res->check);
     }
     workload_free(owned);
     return res->status;

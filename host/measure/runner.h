@@ -26,8 +26,17 @@ struct run_settings run_settings_default(void);
 
 #define RUN_MAX_SAMPLES 1000
 
-enum run_phase { PHASE_COPY_IN, PHASE_KERNEL, PHASE_COPY_OUT, PHASE_TOTAL };
-#define RUN_PHASE_COUNT 4
+/* distribute and collect: across MPI ranks (ranks.h), the input going to
+ * every rank and the output coming back to rank 0. */
+enum run_phase {
+    PHASE_COPY_IN,
+    PHASE_KERNEL,
+    PHASE_COPY_OUT,
+    PHASE_TOTAL,
+    PHASE_DISTRIBUTE,
+    PHASE_COLLECT
+};
+#define RUN_PHASE_COUNT 6
 
 struct run_result {
     enum offload_status status;
@@ -38,6 +47,7 @@ struct run_result {
     struct sample_stats stats[RUN_PHASE_COUNT]; /* n == 0 for phases not applicable */
     int events_disagree; /* device event times were zero, negative or > wall time */
     double checksum;     /* float64 sum of the output */
+    int ranks;           /* MPI ranks that ran it (1 outside a job) */
     struct check_result check;
     double timed_s;            /* wall time of the timed runs */
     int capped;                /* stopped at max_repeat before min_time was spent */
@@ -52,7 +62,10 @@ struct run_result {
 #define RUN_SETTLE_FACTOR 2
 
 /* output: caller's buffer of kernel_output_bytes() (64-byte aligned), or
- * NULL to let the runner allocate one. res is filled even on failure. */
+ * NULL to let the runner allocate one. res is filled even on failure.
+ * Across MPI ranks every rank calls it with the same input and settings:
+ * the repeats follow rank 0's clock, the output is checked on rank 0 and
+ * every rank returns the same status. */
 enum offload_status run_kernel(const struct backend_ops *ops, void *state,
                                const struct kernel_input *in, const struct run_settings *set,
                                void *output, struct run_result *res);

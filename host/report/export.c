@@ -231,10 +231,12 @@ static cJSON *json_samples(const struct run_result *run, enum run_phase p)
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; i < run->samples; i++) {
         const struct phase_times *t = &run->times[i];
-        double v = p == PHASE_COPY_IN    ? t->copy_in
-                   : p == PHASE_KERNEL   ? t->kernel
-                   : p == PHASE_COPY_OUT ? t->copy_out
-                                         : run->total[i];
+        double v = p == PHASE_COPY_IN      ? t->copy_in
+                   : p == PHASE_KERNEL     ? t->kernel
+                   : p == PHASE_COPY_OUT   ? t->copy_out
+                   : p == PHASE_DISTRIBUTE ? t->distribute
+                   : p == PHASE_COLLECT    ? t->collect
+                                           : run->total[i];
         if (v < 0)
             break;
         cJSON_AddItemToArray(a, cJSON_CreateNumber(v));
@@ -307,6 +309,7 @@ static cJSON *json_record(const struct result_record *r)
         cJSON_AddStringToObject(o, "device_role", r->info.device_role);
     cJSON_AddBoolToObject(o, "unified_memory", r->info.unified_memory);
     cJSON_AddNumberToObject(o, "threads", r->info.threads);
+    cJSON_AddNumberToObject(o, "ranks", run->ranks > 0 ? run->ranks : 1);
     cJSON_AddNumberToObject(o, "size", (double)r->size);
     if (kernel_spec_of(r->kernel)->input == INPUT_GENOTYPES) {
         cJSON_AddNumberToObject(o, "rows", (double)r->rows);
@@ -319,8 +322,8 @@ static cJSON *json_record(const struct result_record *r)
     cJSON_AddNumberToObject(o, "warmup_s", run->warmup_total);
     cJSON_AddNumberToObject(o, "repeats", (double)run->samples);
     cJSON_AddStringToObject(o, "headline", "min");
-    static const char *const phase_names[RUN_PHASE_COUNT] = {"copy_in", "kernel", "copy_out",
-                                                             "total"};
+    static const char *const phase_names[RUN_PHASE_COUNT] = {
+        "copy_in", "kernel", "copy_out", "total", "distribute", "collect"};
     cJSON *stats = cJSON_AddObjectToObject(o, "stats_s");
     cJSON *samples = cJSON_AddObjectToObject(o, "samples_s");
     for (int p = 0; p < RUN_PHASE_COUNT; p++) {

@@ -152,7 +152,11 @@ static void report_run_lines(FILE *f, const char *backend_name, const struct bac
                 kernel_spec_of(in->kernel)->formula);
     else
         fprintf(f, "kernel     %s (%s)\n", kernel_name(in->kernel), algorithm_name(in->alg));
-    fprintf(f, "backend    %s: %s\n", backend_name, info->device);
+    fprintf(f, "backend    %s: %s", backend_name, info->device);
+    if (res->ranks > 1)
+        fprintf(f, ", on %d ranks (each rank runs its share on its own %s)", res->ranks,
+                backend_name);
+    fputc('\n', f);
     if (info->platform[0])
         fprintf(f, "platform   %s (driver %s)%s\n", info->platform, info->driver,
                 info->unified_memory ? "; the device shares host memory (unified)" : "");
@@ -192,9 +196,11 @@ static void report_run_lines(FILE *f, const char *backend_name, const struct bac
     else if (!res->settled && set->repeat <= 0)
         fprintf(f, "spread     the times did not settle within %dx the runs: treat them as "
                    "rough\n", RUN_SETTLE_FACTOR);
+    report_phase(f, "distribute", &res->stats[PHASE_DISTRIBUTE]);
     report_phase(f, "copy-in", &res->stats[PHASE_COPY_IN]);
     report_phase(f, "kernel", &res->stats[PHASE_KERNEL]);
     report_phase(f, "copy-out", &res->stats[PHASE_COPY_OUT]);
+    report_phase(f, "collect", &res->stats[PHASE_COLLECT]);
     report_phase(f, "total", &res->stats[PHASE_TOTAL]);
     if (res->stats[PHASE_KERNEL].outliers)
         fprintf(f,

@@ -107,6 +107,7 @@ static const struct kernel_spec kernel_sumsqrt = {
     .output_type = "float32",
     .output_item_bytes = sizeof(float),
     .has_fast = 1,
+    .reads_every_input = 1,
     .naive_order = "O(N^2)",
     .fast_order = "O(N)",
     .memory_pattern = MEMORY_CONVERT,
@@ -289,7 +290,7 @@ size_t kernel_output_items(const struct kernel_input *in)
 {
     switch (offload_kernels[in->kernel]->input) {
     case INPUT_VALUES:
-        return in->n;
+        return in->out_count ? in->out_count : in->n;
     case INPUT_GENOTYPES:
         return in->matrix->rows;
     case INPUT_FILE:

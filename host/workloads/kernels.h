@@ -60,6 +60,10 @@ struct kernel_input {
     size_t n;                             /* INPUT_VALUES: element count */
     const double *in;                     /* INPUT_VALUES: n float64 inputs */
     const struct genotype_matrix *matrix; /* INPUT_GENOTYPES */
+    /* A kernel whose every output reads every input (reads_every_input):
+     * compute only outputs out_first .. out_first + out_count - 1 into out[0..],
+     * a rank's share; out_count 0 means all n. */
+    size_t out_first, out_count;
     const struct file_kernel *file;       /* INPUT_FILE */
 };
 
@@ -83,6 +87,8 @@ struct kernel_spec {
     const char *output_type;  /* "float32", "int64 scores" */
     size_t output_item_bytes; /* bytes per output item (element or row) */
     int has_fast;             /* a fast algorithm exists */
+    int reads_every_input;    /* each output reads every input (sumsqrt): ranks get all
+                               * of the input and a share of the outputs (out_count) */
     const char *naive_order;  /* "O(N^2)": how the naive work grows */
     const char *fast_order;   /* "O(N)": how the fast one grows; else why there is none */
     enum memory_pattern memory_pattern;

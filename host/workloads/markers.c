@@ -16,269 +16,21 @@
 #define UPSTREAM_MIN_CHUNKS 4
 /* Work (calls or pair-words) below which waking threads costs more than it saves. */
 #define PARALLEL_WORK 2000000
-#define PARALLEL_RESCORE 1000000
 /* Plane words scored together (512 patterns): one AVX-512 register or two
  * AVX2 ones per plane; the planes are padded to a whole number of blocks. */
 #define WORD_BLOCK MARKERS_WORD_BLOCK
+
+#define SWAP_IDX(a, b)                                                                             \
+    do {                                                                                           \
+        size_t swap_tmp_ = (a);                                                                    \
+        (a) = (b);                                                                                 \
+        (b) = swap_tmp_;                                                                           \
+    } while (0)
 
 struct markers_options markers_default_options(void)
 {
     struct markers_options o = {0.9, 0.001, 2, 1};
     return o;
-}
-
-/* ---- the two argsorts ---------------------------------------------------- */
-
-#define SWAP_IDX(a, b)                                                                            \
-    do {                                                                                          \
-        size_t swap_tmp_ = (a);                                                                   \
-        (a) = (b);                                                                                \
-        (b) = swap_tmp_;                                                                          \
-    } while (0)
-
-/* Both sort (value, index) pairs: the same compares and moves as sorting
- * indices that point at the values, so the same order, without a load
- * through the index at every compare. */
-struct keyed {
-    int64_t v;
-    size_t i;
-};
-
-#define SWAP_KEYED(a, b)                                                                          \
-    do {                                                                                          \
-        struct keyed swap_tmp_ = (a);                                                             \
-        (a) = (b);                                                                                \
-        (b) = swap_tmp_;                                                                          \
-    } while (0)
-
-static struct keyed *keyed_alloc(const int64_t *v, size_t n, struct keyed *stack_buf, size_t cap)
-{
-    struct keyed *r = n <= cap ? stack_buf : malloc(n * sizeof *r);
-    if (!r)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        r[i].v = v[i];
-        r[i].i = i;
-    }
-    return r;
-}
-
-/* numba/misc/quicksort.py (0.56): median of three, Hoare partition with the
- * pivot stashed at the end, insertion sort below 16 elements, the larger
- * side pushed. */
-#define NUMBA_SMALL_QUICKSORT 15
-#define NUMBA_MAX_STACK 100
-
-static void numba_insertion_sort(struct keyed *r, ptrdiff_t low, ptrdiff_t high)
-{
-    for (ptrdiff_t i = low + 1; i <= high; i++) {
-        struct keyed k = r[i];
-        ptrdiff_t j = i;
-        while (j > low && k.v < r[j - 1].v) {
-            r[j] = r[j - 1];
-            j--;
-        }
-        r[j] = k;
-    }
-}
-
-static ptrdiff_t numba_partition(struct keyed *r, ptrdiff_t low, ptrdiff_t high)
-{
-    ptrdiff_t mid = (low + high) >> 1;
-    if (r[mid].v < r[low].v)
-        SWAP_KEYED(r[low], r[mid]);
-    if (r[high].v < r[mid].v)
-        SWAP_KEYED(r[high], r[mid]);
-    if (r[mid].v < r[low].v)
-        SWAP_KEYED(r[low], r[mid]);
-    int64_t pivot = r[mid].v;
-    SWAP_KEYED(r[high], r[mid]);
-    ptrdiff_t i = low, j = high - 1;
-    for (;;) {
-        while (i < high && r[i].v < pivot)
-            i++;
-        while (j >= low && pivot < r[j].v)
-            j--;
-        if (i >= j)
-            break;
-        SWAP_KEYED(r[i], r[j]);
-        i++;
-        j--;
-    }
-    SWAP_KEYED(r[i], r[high]);
-    return i;
-}
-
-static void numba_sort(struct keyed *r, size_t n)
-{
-    if (n < 2)
-        return;
-    ptrdiff_t stack_low[NUMBA_MAX_STACK], stack_high[NUMBA_MAX_STACK];
-    size_t depth = 1;
-    stack_low[0] = 0;
-    stack_high[0] = (ptrdiff_t)n - 1;
-    while (depth > 0) {
-        depth--;
-        ptrdiff_t low = stack_low[depth], high = stack_high[depth];
-        while (high - low >= NUMBA_SMALL_QUICKSORT) {
-            ptrdiff_t i = numba_partition(r, low, high);
-            /* The smaller side is done first: the stack stays under log2(n). */
-            if (high - i > i - low) {
-                if (high > i) {
-                    stack_low[depth] = i + 1;
-                    stack_high[depth++] = high;
-                }
-                high = i - 1;
-            } else {
-                if (i > low) {
-                    stack_low[depth] = low;
-                    stack_high[depth++] = i - 1;
-                }
-                low = i + 1;
-            }
-        }
-        numba_insertion_sort(r, low, high);
-    }
-}
-
-/* numpy 1.24's aquicksort_<long> (npysort/quicksort.cpp): introsort with a
- * depth limit of 2*floor(log2 n), heapsort past it, insertion sort for
- * partitions of 16 or fewer. */
-#define NUMPY_SMALL_QUICKSORT 15
-#define NUMPY_STACK 128
-
-static void numpy_heapsort(struct keyed *tosort, ptrdiff_t n)
-{
-    struct keyed *a = tosort - 1; /* heapsort indexing from 1 */
-    ptrdiff_t i, j, l;
-    struct keyed tmp;
-    for (l = n >> 1; l > 0; --l) {
-        tmp = a[l];
-        for (i = l, j = l << 1; j <= n;) {
-            if (j < n && a[j].v < a[j + 1].v)
-                j += 1;
-            if (tmp.v < a[j].v) {
-                a[i] = a[j];
-                i = j;
-                j += j;
-            } else
-                break;
-        }
-        a[i] = tmp;
-    }
-    for (; n > 1;) {
-        tmp = a[n];
-        a[n] = a[1];
-        n -= 1;
-        for (i = 1, j = 2; j <= n;) {
-            if (j < n && a[j].v < a[j + 1].v)
-                j++;
-            if (tmp.v < a[j].v) {
-                a[i] = a[j];
-                i = j;
-                j += j;
-            } else
-                break;
-        }
-        a[i] = tmp;
-    }
-}
-
-static void numpy_sort(struct keyed *r, size_t n)
-{
-    if (n < 2)
-        return;
-    struct keyed *pl = r, *pr = r + n - 1;
-    struct keyed *stack[NUMPY_STACK], **sptr = stack;
-    int depth[NUMPY_STACK], *psdepth = depth;
-    int cdepth = 0;
-    for (size_t u = n; u >>= 1;)
-        cdepth++;
-    cdepth *= 2;
-    for (;;) {
-        if (cdepth < 0) {
-            numpy_heapsort(pl, pr - pl + 1);
-            goto stack_pop;
-        }
-        while ((pr - pl) > NUMPY_SMALL_QUICKSORT) {
-            struct keyed *pm = pl + ((pr - pl) >> 1);
-            if (pm->v < pl->v)
-                SWAP_KEYED(*pm, *pl);
-            if (pr->v < pm->v)
-                SWAP_KEYED(*pr, *pm);
-            if (pm->v < pl->v)
-                SWAP_KEYED(*pm, *pl);
-            int64_t vp = pm->v;
-            struct keyed *pi = pl, *pj = pr - 1;
-            SWAP_KEYED(*pm, *pj);
-            for (;;) {
-                do
-                    ++pi;
-                while (pi->v < vp);
-                do
-                    --pj;
-                while (vp < pj->v);
-                if (pi >= pj)
-                    break;
-                SWAP_KEYED(*pi, *pj);
-            }
-            struct keyed *pk = pr - 1;
-            SWAP_KEYED(*pi, *pk);
-            if (pi - pl < pr - pi) {
-                *sptr++ = pi + 1;
-                *sptr++ = pr;
-                pr = pi - 1;
-            } else {
-                *sptr++ = pl;
-                *sptr++ = pi - 1;
-                pl = pi + 1;
-            }
-            *psdepth++ = --cdepth;
-        }
-        for (struct keyed *pi = pl + 1; pi <= pr; ++pi) {
-            struct keyed k = *pi;
-            struct keyed *pj = pi, *pk = pi - 1;
-            while (pj > pl && k.v < pk->v)
-                *pj-- = *pk--;
-            *pj = k;
-        }
-    stack_pop:
-        if (sptr == stack)
-            break;
-        pr = *(--sptr);
-        pl = *(--sptr);
-        cdepth = *(--psdepth);
-    }
-}
-
-/* Small sorts (every iteration's) need no allocation. */
-#define KEYED_STACK 2048
-
-static enum offload_status argsort_with(void (*sort)(struct keyed *, size_t), const int64_t *v,
-                                        size_t n, size_t *idx)
-{
-    struct keyed buf[KEYED_STACK];
-    struct keyed *r = keyed_alloc(v, n, buf, KEYED_STACK);
-    if (!r) {
-        offload_error("markers: out of memory sorting %zu values\n", n);
-        return OFFLOAD_ERR_RUN;
-    }
-    sort(r, n);
-    for (size_t i = 0; i < n; i++)
-        idx[i] = r[i].i;
-    if (r != buf)
-        free(r);
-    return OFFLOAD_OK;
-}
-
-enum offload_status markers_argsort_numba(const int64_t *v, size_t n, size_t *idx)
-{
-    return argsort_with(numba_sort, v, n, idx);
-}
-
-enum offload_status markers_argsort_numpy(const int64_t *v, size_t n, size_t *idx)
-{
-    return argsort_with(numpy_sort, v, n, idx);
 }
 
 /* ---- filters and packing ------------------------------------------------- */
@@ -460,8 +212,7 @@ enum offload_status markers_prepare(const struct genotype_matrix *m,
     out->words = ((kept + 63) / 64 + WORD_BLOCK - 1) / WORD_BLOCK * WORD_BLOCK;
     out->planes = calloc(cols * 3 * out->words, sizeof *out->planes);
     if (!out->planes) {
-        snprintf(err, errlen, "out of memory for %zu packed patterns of %zu varieties", kept,
-                 cols);
+        snprintf(err, errlen, "out of memory for %zu packed patterns of %zu varieties", kept, cols);
         markers_patterns_free(out);
         return OFFLOAD_ERR_RUN;
     }
@@ -622,197 +373,13 @@ enum offload_status markers_pairs_remove(struct marker_pairs *pairs,
     return OFFLOAD_OK;
 }
 
-int64_t markers_score(const struct marker_patterns *pat, const struct marker_pairs *pairs,
-                      size_t p)
+int64_t markers_score(const struct marker_patterns *pat, const struct marker_pairs *pairs, size_t p)
 {
     const int8_t *row = pat->calls + pat->row[p] * pat->varieties;
     int64_t s = 0;
     for (size_t k = 0; k < pairs->count; k++)
         s += resolves(row, pairs->pair[2 * k], pairs->pair[2 * k + 1]);
     return s;
-}
-
-/* The 64 patterns of plane word w that resolve pair (a, b). */
-static inline uint64_t resolving(const uint64_t *planes, size_t words, size_t a, size_t b,
-                                 size_t w)
-{
-    const uint64_t *pa = planes + a * 3 * words + w, *pb = planes + b * 3 * words + w;
-    return pa[0] & pb[0] & ((pa[words] ^ pb[words]) | (pa[2 * words] ^ pb[2 * words]));
-}
-
-int64_t markers_best_possible(const struct marker_patterns *pat)
-{
-    int64_t best = 0;
-    size_t v = pat->varieties, words = pat->words;
-#pragma omp parallel for schedule(dynamic, 16) reduction(+ : best) if (v * v * words > PARALLEL_WORK)
-    for (size_t a = 0; a < v; a++)
-        for (size_t b = a + 1; b < v; b++)
-            for (size_t w = 0; w < words; w++)
-                if (resolving(pat->planes, words, a, b, w)) {
-                    best++;
-                    break;
-                }
-    return best;
-}
-
-/* Bits of a count in units of 8 pairs: up to 2^43 pairs. */
-#define COUNTER_BITS 40
-
-/* Carry-save adder: h:l = a + b + c, bit by bit. */
-#define CSA(h, l, a, b, c)                                                                        \
-    do {                                                                                          \
-        uint64_t u_ = (a) ^ (b);                                                                  \
-        (h) = ((a) & (b)) | (u_ & (c));                                                           \
-        (l) = u_ ^ (c);                                                                           \
-    } while (0)
-
-/* Adds the 1-bits of m[i] to the bit-sliced counts ones, twos, fours and
- * c[0..levels) (c in units of 8), for one pair at a time. */
-static void add_one_pair(uint64_t ones[WORD_BLOCK], uint64_t twos[WORD_BLOCK],
-                         uint64_t fours[WORD_BLOCK], uint64_t c[][WORD_BLOCK], int levels,
-                         const uint64_t m[WORD_BLOCK])
-{
-    for (size_t i = 0; i < WORD_BLOCK; i++) {
-        uint64_t carry = m[i], t;
-        t = ones[i] & carry, ones[i] ^= carry, carry = t;
-        t = twos[i] & carry, twos[i] ^= carry, carry = t;
-        t = fours[i] & carry, fours[i] ^= carry, carry = t;
-        for (int l = 0; l < levels; l++)
-            t = c[l][i] & carry, c[l][i] ^= carry, carry = t;
-    }
-}
-
-static void score_pairs_block(const struct marker_patterns *pat, const uint32_t *pair, size_t n,
-                              size_t wb, int64_t *out)
-{
-    size_t words = pat->words;
-    uint64_t ones[WORD_BLOCK] = {0}, twos[WORD_BLOCK] = {0}, fours[WORD_BLOCK] = {0};
-    uint64_t c[COUNTER_BITS][WORD_BLOCK];
-    int levels = 1;
-    while (levels < COUNTER_BITS && ((size_t)1 << levels) <= n / 8 + 1)
-        levels++;
-    memset(c, 0, sizeof c);
-    size_t k = 0;
-    /* Eight pairs at a time through a carry-save tree (Harley-Seal): the
-     * eights ripple into the counter once per eight pairs, without branches. */
-    for (; k + 8 <= n; k += 8) {
-        uint64_t m[8][WORD_BLOCK];
-        for (size_t j = 0; j < 8; j++) {
-            const uint64_t *pa = pat->planes + (size_t)pair[2 * (k + j)] * 3 * words + wb;
-            const uint64_t *pb = pat->planes + (size_t)pair[2 * (k + j) + 1] * 3 * words + wb;
-            for (size_t i = 0; i < WORD_BLOCK; i++)
-                m[j][i] = pa[i] & pb[i] &
-                          ((pa[words + i] ^ pb[words + i]) | (pa[2 * words + i] ^ pb[2 * words + i]));
-        }
-        for (size_t i = 0; i < WORD_BLOCK; i++) {
-            uint64_t twos_a, twos_b, fours_a, fours_b, eights;
-            CSA(twos_a, ones[i], ones[i], m[0][i], m[1][i]);
-            CSA(twos_b, ones[i], ones[i], m[2][i], m[3][i]);
-            CSA(fours_a, twos[i], twos[i], twos_a, twos_b);
-            CSA(twos_a, ones[i], ones[i], m[4][i], m[5][i]);
-            CSA(twos_b, ones[i], ones[i], m[6][i], m[7][i]);
-            CSA(fours_b, twos[i], twos[i], twos_a, twos_b);
-            CSA(eights, fours[i], fours[i], fours_a, fours_b);
-            for (int l = 0; l < levels; l++) {
-                uint64_t t = c[l][i] & eights;
-                c[l][i] ^= eights;
-                eights = t;
-            }
-        }
-    }
-    for (; k < n; k++) {
-        uint64_t m[WORD_BLOCK];
-        const uint64_t *pa = pat->planes + (size_t)pair[2 * k] * 3 * words + wb;
-        const uint64_t *pb = pat->planes + (size_t)pair[2 * k + 1] * 3 * words + wb;
-        for (size_t i = 0; i < WORD_BLOCK; i++)
-            m[i] = pa[i] & pb[i] &
-                   ((pa[words + i] ^ pb[words + i]) | (pa[2 * words + i] ^ pb[2 * words + i]));
-        add_one_pair(ones, twos, fours, c, levels, m);
-    }
-    for (size_t i = 0; i < WORD_BLOCK; i++)
-        for (size_t bit = 0; bit < 64; bit++) {
-            size_t p = (wb + i) * 64 + bit;
-            if (p >= pat->count)
-                return;
-            int64_t count = 0;
-            for (int l = 0; l < levels; l++)
-                count |= (int64_t)(c[l][i] >> bit & 1) << l;
-            out[p] = 8 * count + 4 * (int64_t)(fours[i] >> bit & 1) +
-                     2 * (int64_t)(twos[i] >> bit & 1) + (int64_t)(ones[i] >> bit & 1);
-        }
-}
-
-/* Bits of a cell's counts: cells hold at most 2^32 varieties. */
-#define CELL_BITS 33
-
-/* Adds each cell's n0*n1 + n0*n2 + n1*n2 to out, for the 512 patterns of the
- * block at wb: the counts of known, 1 and 2 calls over the cell's members
- * are bit-sliced (64 patterns per word), then read out per pattern. */
-static void add_cells_block(const struct marker_patterns *pat, const struct marker_pairs *pairs,
-                            size_t wb, int64_t *out)
-{
-    size_t words = pat->words;
-    for (size_t c = 0; c < pairs->ncells; c++) {
-        const uint32_t *member = pairs->members + pairs->cell_start[c];
-        size_t m = pairs->cell_start[c + 1] - pairs->cell_start[c];
-        int levels = 1;
-        while (levels < CELL_BITS && ((size_t)1 << levels) <= m)
-            levels++;
-        uint64_t cnt[3][CELL_BITS][WORD_BLOCK];
-        memset(cnt, 0, sizeof cnt);
-        for (size_t j = 0; j < m; j++) {
-            const uint64_t *pl = pat->planes + (size_t)member[j] * 3 * words + wb;
-            for (int k = 0; k < 3; k++)
-                for (size_t i = 0; i < WORD_BLOCK; i++) {
-                    uint64_t carry = pl[(size_t)k * words + i];
-                    for (int l = 0; l < levels; l++) {
-                        uint64_t t = cnt[k][l][i] & carry;
-                        cnt[k][l][i] ^= carry;
-                        carry = t;
-                    }
-                }
-        }
-        for (size_t i = 0; i < WORD_BLOCK; i++)
-            for (size_t bit = 0; bit < 64; bit++) {
-                size_t p = (wb + i) * 64 + bit;
-                if (p >= pat->count)
-                    break;
-                int64_t n[3] = {0, 0, 0};
-                for (int k = 0; k < 3; k++)
-                    for (int l = 0; l < levels; l++)
-                        n[k] |= (int64_t)(cnt[k][l][i] >> bit & 1) << l;
-                int64_t n1 = n[1], n2 = n[2], n0 = n[0] - n1 - n2;
-                out[p] += n0 * n1 + n0 * n2 + n1 * n2;
-            }
-    }
-}
-
-/* Whether the cells and the dirty pairs cost less than every pair: work per
- * block of 512 patterns, in the units of one pair (about 15 vector ops). */
-static int cells_cheaper(const struct marker_pairs *pairs)
-{
-    if (!pairs->cell_of)
-        return 0;
-    size_t members = pairs->cell_start[pairs->ncells], levels = 1;
-    while (((size_t)1 << levels) <= members)
-        levels++;
-    size_t cells = members * 3 * 3 * levels / 15 + pairs->ncells * 3 * levels * 64 / 15 +
-                   pairs->ndirty;
-    return cells < pairs->count;
-}
-
-void markers_score_words(const struct marker_patterns *pat, const struct marker_pairs *pairs,
-                         size_t w0, size_t w1, int64_t *out)
-{
-    int cells = cells_cheaper(pairs);
-    for (size_t wb = w0; wb < w1; wb += WORD_BLOCK) {
-        if (!cells) {
-            score_pairs_block(pat, pairs->pair, pairs->count, wb, out);
-            continue;
-        }
-        score_pairs_block(pat, pairs->dirty_pair, pairs->ndirty, wb, out);
-        add_cells_block(pat, pairs, wb, out);
-    }
 }
 
 /* Upstream's first score: from the counts of each call, in O(varieties). */
@@ -835,36 +402,9 @@ static enum offload_status serial_score_all(void *state, const struct marker_pat
     return OFFLOAD_OK;
 }
 
-static enum offload_status openmp_score_all(void *state, const struct marker_patterns *pat,
-                                            const struct marker_pairs *pairs, int64_t *out,
-                                            struct markers_times *t)
-{
-    (void)t;
-    int threads = state ? *(const int *)state : 0;
-    if (threads <= 0)
-        threads = omp_get_max_threads();
-    size_t blocks = pat->words / WORD_BLOCK;
-    /* Below about a millisecond of work (a million pair-words) waking threads
-     * costs more than it saves, and far more on a loaded machine, where a
-     * thread that is not scheduled holds the others at the barrier. */
-    if (pairs->count * pat->words < PARALLEL_RESCORE)
-        threads = 1;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-    for (size_t blk = 0; blk < blocks; blk++) {
-        markers_score_words(pat, pairs, blk * WORD_BLOCK, (blk + 1) * WORD_BLOCK, out);
-    }
-    return OFFLOAD_OK;
-}
-
 struct markers_engine markers_engine_serial(void)
 {
     struct markers_engine e = {"serial", NULL, NULL, serial_score_all, NULL, NULL};
-    return e;
-}
-
-struct markers_engine markers_engine_openmp(int *threads)
-{
-    struct markers_engine e = {"openmp", threads, NULL, openmp_score_all, NULL, NULL};
     return e;
 }
 
@@ -970,8 +510,9 @@ void markers_result_free(struct markers_result *r)
 
 enum offload_status markers_select(const struct marker_patterns *pat,
                                    const struct markers_options *o,
-                                   const struct markers_engine *engine, markers_progress_fn progress,
-                                   void *progress_ctx, struct markers_result *out)
+                                   const struct markers_engine *engine,
+                                   markers_progress_fn progress, void *progress_ctx,
+                                   struct markers_result *out)
 {
     memset(out, 0, sizeof *out);
     size_t count = pat->count;
@@ -1020,8 +561,8 @@ enum offload_status markers_select(const struct marker_patterns *pat,
     times->remove += offload_now() - t0;
     if (progress)
         progress(progress_ctx, 1, &out->picks[0], (int64_t)out->unresolved.count);
-    if (engine->begin && (st = engine->begin(engine->state, pat, &out->unresolved, times)) !=
-                             OFFLOAD_OK)
+    if (engine->begin &&
+        (st = engine->begin(engine->state, pat, &out->unresolved, times)) != OFFLOAD_OK)
         goto done;
 
     size_t iteration = 1;
@@ -1042,9 +583,8 @@ enum offload_status markers_select(const struct marker_patterns *pat,
             if (markers_pairs_remove(&out->unresolved, pat, best) != OFFLOAD_OK)
                 goto done;
             times->remove += offload_now() - t0;
-            if (engine->picked &&
-                (st = engine->picked(engine->state, pat, &out->unresolved, best, times)) !=
-                    OFFLOAD_OK)
+            if (engine->picked && (st = engine->picked(engine->state, pat, &out->unresolved, best,
+                                                       times)) != OFFLOAD_OK)
                 goto done;
             if (progress)
                 progress(progress_ctx, iteration, &out->picks[out->npicks - 1],
@@ -1058,9 +598,9 @@ enum offload_status markers_select(const struct marker_patterns *pat,
     if (cumulative != out->best_possible ||
         out->perfect - (int64_t)out->unresolved.count != cumulative) {
         offload_error("markers (%s): the picks resolve %lld pairs, the best possible is %lld "
-                "(%lld left unresolved of %lld): a bug, please report it with the input\n",
-                engine->name, (long long)cumulative, (long long)out->best_possible,
-                (long long)(int64_t)out->unresolved.count, (long long)out->perfect);
+                      "(%lld left unresolved of %lld): a bug, please report it with the input\n",
+                      engine->name, (long long)cumulative, (long long)out->best_possible,
+                      (long long)(int64_t)out->unresolved.count, (long long)out->perfect);
         st = OFFLOAD_ERR_RUN;
     }
 done:

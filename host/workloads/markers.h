@@ -82,6 +82,7 @@ struct markers_times {
     /* Inside rescore (devices): copies to and from the device, the kernels,
      * and the compaction of the pairs on the device (resident strategy). */
     double device_in, device_kernel, device_out, device_remove;
+    double reduce;   /* across MPI ranks: every rank's scores gathered by every rank */
     size_t launches; /* kernels launched */
     size_t rescored; /* scores upstream recomputes (its lazy rescans) */
     size_t scored;   /* pattern scores computed here on the remaining pairs */
@@ -119,7 +120,6 @@ struct markers_engine {
 /* The host engines: serial C, and OpenMP on `threads` threads (0: default).
  * state must point at an int holding the thread count for OpenMP. */
 struct markers_engine markers_engine_serial(void);
-struct markers_engine markers_engine_openmp(int *threads);
 
 /* Called after each pick (iteration from 1), for progress lines. */
 typedef void (*markers_progress_fn)(void *ctx, size_t iteration, const struct marker_pick *pick,
@@ -159,6 +159,9 @@ void markers_result_free(struct markers_result *r);
 enum offload_status markers_pairs_init(struct marker_pairs *pairs, size_t varieties);
 /* Plane words scored together; the planes hold a whole number of blocks. */
 #define MARKERS_WORD_BLOCK 8
+/* Rescoring work (pairs x plane words) below which waking threads costs
+ * more than it saves, and far more on a loaded machine. */
+#define MARKERS_PARALLEL_RESCORE 1000000
 
 /* The score of every pattern whose plane word lies in [w0, w1) (whole
  * blocks) on the pairs (out indexed by pattern); the host engines' kernel. */

@@ -2,7 +2,7 @@
 """The layering check: every #include "..." in host/ must point to the same
 layer or one below it, never up (README, "Layout"). Layers, lowest first:
 
-    base < io < workloads < backends < measure < report < cli < main.c
+    base < io < workloads < backends < ranks < measure < report < cli < main.c
 
 host/backends/ is one layer with rooms: backend.h/backend.c (the interface
 and the registry) and one folder per backend (cpu/, opencl/, ...). A backend
@@ -17,7 +17,7 @@ import os
 import re
 import sys
 
-LAYERS = ["base", "io", "workloads", "backends", "measure", "report", "cli", "main"]
+LAYERS = ["base", "io", "workloads", "backends", "ranks", "measure", "report", "cli", "main"]
 GENERATED = {"offload_kernels.h": "backends/opencl", "backend_registry.inc": "backends"}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 

@@ -83,13 +83,13 @@ static enum offload_status openmp_run_sumsqrt(void *state, const struct kernel_i
     struct openmp_state *s = state;
     const double *in = kin->in;
     float *out = output;
-    size_t n = kin->n;
+    size_t n = kin->n, outputs = kernel_output_items(kin); /* a rank's share, or n */
     *t = phase_times_none();
     double t0 = offload_now();
     switch (kin->alg) {
     case ALG_NAIVE:
 #pragma omp parallel for schedule(static) num_threads(s->threads)
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < outputs; i++)
             out[i] = (float)sum_of_sqrt(in, n);
         break;
     case ALG_FAST: {
@@ -105,7 +105,7 @@ static enum offload_status openmp_run_sumsqrt(void *state, const struct kernel_i
             sum += sum_of_sqrt(in + begin, count);
         }
 #pragma omp parallel for simd schedule(static) num_threads(s->threads)
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < outputs; i++)
             out[i] = (float)sum;
         break;
     }
@@ -178,12 +178,37 @@ static void openmp_fini(void *state)
     free(s);
 }
 
+/* markers: every pattern rescored on the remaining pairs, blocks of plane
+ * words spread over the threads. */
+static enum offload_status openmp_score_all(void *state, const struct marker_patterns *pat,
+                                            const struct marker_pairs *pairs, int64_t *out,
+                                            struct markers_times *t)
+{
+    (void)t;
+    int threads = state ? *(const int *)state : 0;
+    if (threads <= 0)
+        threads = omp_get_max_threads();
+    size_t blocks = pat->words / MARKERS_WORD_BLOCK;
+    /* Below about a millisecond of work (a million pair-words) waking threads
+     * costs more than it saves, and far more on a loaded machine, where a
+     * thread that is not scheduled holds the others at the barrier. */
+    if (pairs->count * pat->words < MARKERS_PARALLEL_RESCORE)
+        threads = 1;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (size_t blk = 0; blk < blocks; blk++) {
+        markers_score_words(pat, pairs, blk * MARKERS_WORD_BLOCK, (blk + 1) * MARKERS_WORD_BLOCK,
+                            out);
+    }
+    return OFFLOAD_OK;
+}
+
 /* The engine reads the thread count from this backend's state. */
 static enum offload_status openmp_markers_engine(void *state, enum markers_pairs_mode mode,
                                                  struct markers_engine *out)
 {
     (void)mode;
-    *out = markers_engine_openmp(&((struct openmp_state *)state)->threads);
+    *out = (struct markers_engine){
+        "openmp", &((struct openmp_state *)state)->threads, NULL, openmp_score_all, NULL, NULL};
     return OFFLOAD_OK;
 }
 static const struct backend_env openmp_environment[] = {

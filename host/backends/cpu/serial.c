@@ -58,12 +58,12 @@ static enum offload_status serial_run_sumsqrt(void *state, const struct kernel_i
     (void)state;
     const double *in = kin->in;
     float *out = output;
-    size_t n = kin->n;
+    size_t n = kin->n, outputs = kernel_output_items(kin); /* a rank's share, or n */
     *t = phase_times_none();
     double t0 = offload_now();
     switch (kin->alg) {
     case ALG_NAIVE:
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < outputs; i++) {
             double sum = 0;
             for (size_t j = 0; j < n; j++)
                 sum += sqrt(in[j]);
@@ -75,7 +75,7 @@ static enum offload_status serial_run_sumsqrt(void *state, const struct kernel_i
         double sum = 0;
         for (size_t j = 0; j < n; j++)
             sum += sqrt(in[j]);
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < outputs; i++)
             out[i] = (float)sum;
         break;
     }

@@ -229,7 +229,7 @@ static double copy_event_time(cl_event a, cl_event b)
 static enum offload_status run_job(struct opencl_state *st, const struct job *job,
                                    struct phase_times *times)
 {
-    struct phase_times t = {-1, -1, -1, -1, -1, -1};
+    struct phase_times t = phase_times_none();
     cl_event ev_a = NULL, ev_b = NULL;
 
     enum offload_status status = check_device_memory(st, job);
@@ -594,6 +594,14 @@ enum offload_status opencl_run_sumsqrt(void *state, const struct kernel_input *k
     }
     if (n == 0) {
         offload_backend_error("opencl", "%s needs at least one element\n", job.what);
+        return OFFLOAD_ERR_USAGE;
+    }
+    /* Its kernels write all n outputs; a share of them (a rank's) is not
+     * written yet. */
+    if (kernel_output_items(kin) != n) {
+        offload_backend_error("opencl",
+                              "sumsqrt across ranks (a share of the outputs) does not run on "
+                              "OpenCL yet: use --backend openmp or serial under mpirun\n");
         return OFFLOAD_ERR_USAGE;
     }
     if (!size_mul_fits(n, sizeof(double), &job.in_bytes) ||

@@ -466,7 +466,7 @@ enum offload_status opencl_run_file(void *state, const struct kernel_input *kin,
 {
     struct file_call call = {.st = state, .fk = kin->file, .out = out};
     struct opencl_state *st = call.st;
-    struct phase_times t = {-1, -1, -1, -1, -1, -1};
+    struct phase_times t = phase_times_none();
     enum offload_status status = check_file_memory(st, call.fk);
     if (status != OFFLOAD_OK)
         return status;

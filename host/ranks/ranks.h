@@ -1,0 +1,77 @@
+#ifndef OFFLOAD_RANKS_H
+#define OFFLOAD_RANKS_H
+
+/* Ranks: the processes of an MPI job (mpirun -n R offload ...). Built with
+ * OFFLOAD_MPI, a process started by an MPI launcher joins the job; any other
+ * process, and every process of a build without MPI, is rank 0 of 1 and runs
+ * as before. Rank 0 prints and writes; the others compute their share.
+ *
+ * The collective calls here must be made by every rank in the same order:
+ * a rank that fails still takes part and reports its status through
+ * ranks_agree, so one failure ends every rank instead of leaving the others
+ * waiting. */
+
+#include <stddef.h>
+
+#include "backend.h"
+#include "kernels.h"
+#include "markers.h"
+#include "status.h"
+
+/* Joins the MPI job when launched by one (MPI_Init), else does nothing. */
+enum offload_status ranks_start(int *argc, char ***argv);
+/* Leaves the job (MPI_Finalize); status is the process's exit status. */
+void ranks_stop(int status);
+
+int ranks_count(void); /* R; 1 outside a job */
+int ranks_me(void);    /* 0 .. R-1 */
+int ranks_local(void); /* this rank's index among the ranks of its node */
+/* "on 2 ranks", for results; "" on one rank. */
+const char *ranks_phrase(void);
+
+/* The worst of every rank's status (OFFLOAD_ERR_USAGE over OFFLOAD_ERR_RUN
+ * over OFFLOAD_OK), known to every rank. */
+enum offload_status ranks_agree(enum offload_status mine);
+/* Rank 0's value, on every rank. */
+int ranks_share_int(int value);
+
+/* The first item and the item count of rank r's share of n items: the
+ * first n % R ranks get one more. */
+void ranks_share(size_t n, int r, size_t *first, size_t *count);
+
+/* The link between rank 0 and rank R-1 (another node, when ranks are
+ * spread one per node) at one message size, measured as the OSU
+ * micro-benchmarks do: latency is half a ping-pong round trip, bandwidth a
+ * window of messages in flight one way, then the other. */
+struct link_point {
+    size_t bytes;
+    double latency_s;     /* half round trip, best of the repeats */
+    double to_last_bps;   /* rank 0 -> rank R-1, bytes/s */
+    double from_last_bps; /* rank R-1 -> rank 0, bytes/s */
+};
+#define LINK_POINTS 6
+/* Every rank calls it; rank 0's points are the ones filled. Outside a job
+ * (one rank) OFFLOAD_UNAVAILABLE: there is no link. */
+enum offload_status ranks_measure_link(struct link_point points[LINK_POINTS]);
+
+/* offload markers across ranks: each rank scores its share of the patterns
+ * (whole blocks of plane words) on `threads` host threads, and every rank
+ * gathers every score (the reduce phase, times.reduce), so each rank makes
+ * the picks one process makes, ties included: upstream breaks them by the
+ * argsort of all the scores. Outside a job, the OpenMP engine. threads must
+ * outlive the engine. */
+struct markers_engine ranks_markers_engine(int *threads);
+
+/* Bytes one call moves between ranks: the shares of the input sent to the
+ * other ranks (all of it to each, for sumsqrt) and their outputs sent back. */
+double ranks_bytes_moved(const struct kernel_input *in, int ranks);
+
+/* One kernel call over every rank: the input is distributed (sqrt and
+ * scores scatter theirs, sumsqrt broadcasts), each rank runs its share on
+ * its own backend, and the output is collected on rank 0 (only rank 0's
+ * out holds it). t gets the local backend's phases plus distribute and
+ * collect as rank 0 saw them. Outside a job, ops->run itself. */
+enum offload_status ranks_run(const struct backend_ops *ops, void *state,
+                              const struct kernel_input *in, void *out, struct phase_times *t);
+
+#endif

@@ -1,0 +1,405 @@
+/* Ranks over MPI (Open MPI, MPICH): built with OFFLOAD_MPI. */
+#include "ranks.h"
+
+#include <limits.h>
+#include <mpi.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "message.h"
+#include "timing.h"
+#include "workload.h"
+
+static struct {
+    int joined; /* MPI_Init was called by ranks_start */
+    int count, me, local;
+    char phrase[32];
+} job = {0, 1, 0, 0, ""};
+
+/* Launchers set these in every process they start (Open MPI, PMI, PMIx):
+ * without one the process is on its own and never touches MPI, so a plain
+ * `offload run` stays as fast and as quiet as a build without MPI. */
+static int launched_by_mpi(void)
+{
+    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK",
+                                       "MPI_LOCALNRANKS"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        if (getenv(vars[i]))
+            return 1;
+    return 0;
+}
+
+enum offload_status ranks_start(int *argc, char ***argv)
+{
+    if (job.joined || !launched_by_mpi())
+        return OFFLOAD_OK;
+    if (MPI_Init(argc, argv) != MPI_SUCCESS) {
+        offload_error("MPI_Init failed: start offload with mpirun, or without it for one "
+                      "process\n");
+        return OFFLOAD_ERR_RUN;
+    }
+    job.joined = 1;
+    MPI_Comm_size(MPI_COMM_WORLD, &job.count);
+    MPI_Comm_rank(MPI_COMM_WORLD, &job.me);
+    /* The node-local rank picks this rank's device (one rank per GPU). */
+    MPI_Comm node;
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, job.me, MPI_INFO_NULL, &node);
+    MPI_Comm_rank(node, &job.local);
+    MPI_Comm_free(&node);
+    if (job.count > 1)
+        snprintf(job.phrase, sizeof job.phrase, "on %d ranks", job.count);
+    offload_message_rank(job.me, job.count);
+    return OFFLOAD_OK;
+}
+
+void ranks_stop(int status)
+{
+    (void)status;
+    if (job.joined)
+        MPI_Finalize();
+    job.joined = 0;
+}
+
+int ranks_count(void)
+{
+    return job.count;
+}
+
+int ranks_me(void)
+{
+    return job.me;
+}
+
+int ranks_local(void)
+{
+    return job.local;
+}
+
+const char *ranks_phrase(void)
+{
+    return job.phrase;
+}
+
+/* Statuses ordered by how much they say: a usage error names the fix. */
+static int severity(enum offload_status s)
+{
+    switch (s) {
+    case OFFLOAD_OK:
+        return 0;
+    case OFFLOAD_UNAVAILABLE:
+        return 1;
+    case OFFLOAD_ERR_RUN:
+        return 2;
+    case OFFLOAD_ERR_USAGE:
+        return 3;
+    }
+    return 2;
+}
+
+enum offload_status ranks_agree(enum offload_status mine)
+{
+    if (!job.joined)
+        return mine;
+    int mine_level = severity(mine), worst = 0;
+    MPI_Allreduce(&mine_level, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    static const enum offload_status by_level[] = {OFFLOAD_OK, OFFLOAD_UNAVAILABLE,
+                                                   OFFLOAD_ERR_RUN, OFFLOAD_ERR_USAGE};
+    return by_level[worst];
+}
+
+int ranks_share_int(int value)
+{
+    if (job.joined)
+        MPI_Bcast(&value, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    return value;
+}
+
+void ranks_share(size_t n, int r, size_t *first, size_t *count)
+{
+    size_t parts = (size_t)job.count, part = (size_t)r;
+    *first = n / parts * part + (part < n % parts ? part : n % parts);
+    *count = n / parts + (part < n % parts);
+}
+
+/* Byte counts and offsets of every rank's share of n items of item_bytes,
+ * as MPI's v-collectives take them; OFFLOAD_ERR_USAGE past MPI's int counts. */
+static enum offload_status share_bytes(size_t n, size_t item_bytes, int *counts, int *displs)
+{
+    for (int r = 0; r < job.count; r++) {
+        size_t first, count;
+        ranks_share(n, r, &first, &count);
+        if ((first + count) * item_bytes > INT_MAX) {
+            offload_error("%zu items of %zu bytes are more than one MPI message takes (2 GiB); "
+                          "use a smaller size or more ranks\n",
+                          n, item_bytes);
+            return OFFLOAD_ERR_USAGE;
+        }
+        counts[r] = (int)(count * item_bytes);
+        displs[r] = (int)(first * item_bytes);
+    }
+    return OFFLOAD_OK;
+}
+
+/* This rank's input: the share of the items (sqrt's values, scores' rows)
+ * scattered from rank 0, or for a kernel whose every output reads every
+ * input (sumsqrt) all of it, broadcast, with this rank's share of outputs. */
+struct local_input {
+    struct kernel_input in;
+    struct genotype_matrix matrix;
+    void *owned;
+};
+
+static enum offload_status distribute(const struct kernel_input *in, struct local_input *l,
+                                      int *counts, int *displs)
+{
+    const struct kernel_spec *spec = kernel_spec_of(in->kernel);
+    l->in = *in;
+    size_t items = kernel_output_items(in), first, count;
+    ranks_share(items, job.me, &first, &count);
+    if (spec->reads_every_input) {
+        size_t bytes = in->n * sizeof(double);
+        if (bytes > INT_MAX) {
+            offload_error("%zu inputs are more than one MPI broadcast takes (2 GiB); use a "
+                          "smaller size\n",
+                          in->n);
+            return OFFLOAD_ERR_USAGE;
+        }
+        l->owned = job.me == 0 ? NULL : workload_alloc(bytes ? bytes : 64);
+        /* Every rank knows of a failed allocation before the collective. */
+        enum offload_status st = ranks_agree(job.me != 0 && !l->owned ? OFFLOAD_ERR_RUN : OFFLOAD_OK);
+        if (st != OFFLOAD_OK)
+            return st;
+        double *values = job.me == 0 ? (double *)in->in : l->owned;
+        MPI_Bcast(values, (int)bytes, MPI_BYTE, 0, MPI_COMM_WORLD);
+        l->in.in = values;
+        l->in.out_first = first;
+        l->in.out_count = count;
+        return OFFLOAD_OK;
+    }
+    size_t item_bytes = spec->input == INPUT_VALUES ? sizeof(double) : in->matrix->cols;
+    enum offload_status st = share_bytes(items, item_bytes, counts, displs);
+    if (st != OFFLOAD_OK)
+        return st;
+    l->owned = workload_alloc(count > 0 ? count * item_bytes : 64);
+    st = ranks_agree(l->owned ? OFFLOAD_OK : OFFLOAD_ERR_RUN);
+    if (st != OFFLOAD_OK)
+        return st;
+    const void *from = spec->input == INPUT_VALUES ? (const void *)in->in : in->matrix->calls;
+    MPI_Scatterv(from, counts, displs, MPI_BYTE, l->owned, counts[job.me], MPI_BYTE, 0,
+                 MPI_COMM_WORLD);
+    if (spec->input == INPUT_VALUES) {
+        l->in.n = count;
+        l->in.in = l->owned;
+    } else {
+        l->matrix = *in->matrix;
+        l->matrix.rows = count;
+        l->matrix.calls = l->owned;
+        l->matrix.row_ids = in->matrix->row_ids ? in->matrix->row_ids + first : NULL;
+        l->in.matrix = &l->matrix;
+    }
+    return OFFLOAD_OK;
+}
+
+enum offload_status ranks_run(const struct backend_ops *ops, void *state,
+                              const struct kernel_input *in, void *out, struct phase_times *t)
+{
+    if (!job.joined || job.count == 1) /* nothing to move: the run of one process */
+        return ops->run[in->kernel](state, in, out, t);
+    *t = phase_times_none();
+    int *counts = calloc((size_t)job.count * 2, sizeof *counts);
+    if (!counts) { /* the others learn it from their first agreement in distribute */
+        offload_error("out of memory for %d ranks' shares\n", job.count);
+        return ranks_agree(OFFLOAD_ERR_RUN);
+    }
+    int *displs = counts + job.count;
+    struct local_input l;
+    memset(&l, 0, sizeof l);
+    double t0 = offload_now();
+    enum offload_status st = distribute(in, &l, counts, displs); /* agreed inside */
+    t->distribute = offload_now() - t0;
+    if (st != OFFLOAD_OK) { /* every rank stops here, after the same collectives */
+        workload_free(l.owned);
+        free(counts);
+        return st;
+    }
+
+    /* Each rank runs its share; the agreement after it waits for the
+     * slowest, so rank 0's kernel phase is the slowest rank's. */
+    size_t items = kernel_output_items(in), first, count;
+    ranks_share(items, job.me, &first, &count);
+    size_t item_out = kernel_spec_of(in->kernel)->output_item_bytes;
+    void *mine = st == OFFLOAD_OK ? workload_alloc(count > 0 ? count * item_out : 64) : NULL;
+    struct phase_times local = phase_times_none();
+    double t1 = offload_now();
+    if (st == OFFLOAD_OK && count > 0)
+        st = mine ? ops->run[in->kernel](state, &l.in, mine, &local) : OFFLOAD_ERR_RUN;
+    st = ranks_agree(st);
+    double ran = offload_now() - t1;
+    t->copy_in = local.copy_in;
+    t->copy_out = local.copy_out;
+    t->event_copy_in = local.event_copy_in;
+    t->event_kernel = local.event_kernel;
+    t->event_copy_out = local.event_copy_out;
+    t->kernel = ran - (local.copy_in > 0 ? local.copy_in : 0) -
+                (local.copy_out > 0 ? local.copy_out : 0);
+
+    if (st == OFFLOAD_OK) {
+        double t2 = offload_now();
+        st = share_bytes(items, item_out, counts, displs);
+        if (st == OFFLOAD_OK)
+            MPI_Gatherv(mine, counts[job.me], MPI_BYTE, out, counts, displs, MPI_BYTE, 0,
+                        MPI_COMM_WORLD);
+        t->collect = offload_now() - t2;
+    }
+    workload_free(mine);
+    workload_free(l.owned);
+    free(counts);
+    return st;
+}
+
+/* Message sizes of the link measurement: latency at the small end,
+ * bandwidth at the large (OSU's osu_latency and osu_bw). */
+static const size_t link_sizes[LINK_POINTS] = {8, 1024, 65536, 1 << 20, 8 << 20, 32 << 20};
+#define LINK_WINDOW 8  /* messages in flight per bandwidth round (osu_bw uses 64) */
+#define LINK_REPEATS 5 /* rounds per size; the best is kept */
+
+/* One way, from `from` to `to`: LINK_WINDOW messages of bytes in flight,
+ * then a one-byte acknowledgement; bytes/s of the best round (rank from). */
+static double one_way(int from, int to, char *buf, size_t bytes)
+{
+    MPI_Request req[LINK_WINDOW];
+    double best = 0;
+    char ack = 0;
+    for (int round = 0; round < LINK_REPEATS; round++) {
+        MPI_Barrier(MPI_COMM_WORLD);
+        double t0 = MPI_Wtime();
+        if (job.me == from) {
+            for (int w = 0; w < LINK_WINDOW; w++)
+                MPI_Isend(buf + (size_t)w * bytes, (int)bytes, MPI_BYTE, to, 1, MPI_COMM_WORLD,
+                          &req[w]);
+            MPI_Waitall(LINK_WINDOW, req, MPI_STATUSES_IGNORE);
+            MPI_Recv(&ack, 1, MPI_BYTE, to, 2, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            double s = MPI_Wtime() - t0;
+            if (s > 0 && LINK_WINDOW * (double)bytes / s > best)
+                best = LINK_WINDOW * (double)bytes / s;
+        } else if (job.me == to) {
+            for (int w = 0; w < LINK_WINDOW; w++)
+                MPI_Irecv(buf + (size_t)w * bytes, (int)bytes, MPI_BYTE, from, 1, MPI_COMM_WORLD,
+                          &req[w]);
+            MPI_Waitall(LINK_WINDOW, req, MPI_STATUSES_IGNORE);
+            MPI_Send(&ack, 1, MPI_BYTE, from, 2, MPI_COMM_WORLD);
+        }
+    }
+    return best;
+}
+
+/* Half the best ping-pong round trip between rank 0 and `peer`. */
+static double ping_pong(int peer, char *buf, size_t bytes)
+{
+    int iterations = bytes <= 65536 ? 100 : 10;
+    double best = -1;
+    for (int round = 0; round < LINK_REPEATS; round++) {
+        MPI_Barrier(MPI_COMM_WORLD);
+        double t0 = MPI_Wtime();
+        for (int i = 0; i < iterations; i++) {
+            if (job.me == 0) {
+                MPI_Send(buf, (int)bytes, MPI_BYTE, peer, 3, MPI_COMM_WORLD);
+                MPI_Recv(buf, (int)bytes, MPI_BYTE, peer, 3, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            } else if (job.me == peer) {
+                MPI_Recv(buf, (int)bytes, MPI_BYTE, 0, 3, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+                MPI_Send(buf, (int)bytes, MPI_BYTE, 0, 3, MPI_COMM_WORLD);
+            }
+        }
+        double half = (MPI_Wtime() - t0) / iterations / 2;
+        if (best < 0 || half < best)
+            best = half;
+    }
+    return best;
+}
+
+enum offload_status ranks_measure_link(struct link_point points[LINK_POINTS])
+{
+    if (!job.joined || job.count < 2)
+        return OFFLOAD_UNAVAILABLE;
+    int last = job.count - 1;
+    size_t largest = link_sizes[LINK_POINTS - 1];
+    int involved = job.me == 0 || job.me == last;
+    char *buf = involved ? workload_alloc(largest * LINK_WINDOW) : NULL;
+    enum offload_status st = ranks_agree(involved && !buf ? OFFLOAD_ERR_RUN : OFFLOAD_OK);
+    if (st != OFFLOAD_OK) {
+        offload_error("cannot allocate %zu bytes to measure the link\n", largest * LINK_WINDOW);
+        workload_free(buf);
+        return st;
+    }
+    if (buf)
+        memset(buf, 1, largest * LINK_WINDOW); /* touched: no page faults in the timing */
+    for (size_t i = 0; i < LINK_POINTS; i++) {
+        points[i].bytes = link_sizes[i];
+        points[i].latency_s = ping_pong(last, buf, link_sizes[i]);
+        points[i].to_last_bps = one_way(0, last, buf, link_sizes[i]);
+        double back = one_way(last, 0, buf, link_sizes[i]);
+        /* The sender measured it: rank R-1 tells rank 0. */
+        if (job.me == last)
+            MPI_Send(&back, 1, MPI_DOUBLE, 0, 4, MPI_COMM_WORLD);
+        else if (job.me == 0)
+            MPI_Recv(&points[i].from_last_bps, 1, MPI_DOUBLE, last, 4, MPI_COMM_WORLD,
+                     MPI_STATUS_IGNORE);
+    }
+    workload_free(buf);
+    return OFFLOAD_OK;
+}
+
+/* The patterns of rank r's share of the plane-word blocks: [*first, *end). */
+static void pattern_share(const struct marker_patterns *pat, int r, size_t *first, size_t *end)
+{
+    size_t b0, nb;
+    ranks_share(pat->words / MARKERS_WORD_BLOCK, r, &b0, &nb);
+    size_t per_block = (size_t)MARKERS_WORD_BLOCK * 64;
+    *first = b0 * per_block < pat->count ? b0 * per_block : pat->count;
+    *end = (b0 + nb) * per_block < pat->count ? (b0 + nb) * per_block : pat->count;
+}
+
+static enum offload_status ranked_score_all(void *state, const struct marker_patterns *pat,
+                                            const struct marker_pairs *pairs, int64_t *out,
+                                            struct markers_times *t)
+{
+    int threads = state ? *(const int *)state : 0;
+    if (threads <= 0)
+        threads = omp_get_max_threads();
+    size_t b0, nb;
+    ranks_share(pat->words / MARKERS_WORD_BLOCK, job.me, &b0, &nb);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (size_t blk = b0; blk < b0 + nb; blk++)
+        markers_score_words(pat, pairs, blk * MARKERS_WORD_BLOCK, (blk + 1) * MARKERS_WORD_BLOCK,
+                            out);
+    int *counts = calloc((size_t)job.count * 2, sizeof *counts);
+    if (!counts) {
+        offload_error("out of memory for %d ranks' shares\n", job.count);
+        return OFFLOAD_ERR_RUN; /* every rank allocates the same: all fail alike */
+    }
+    int *displs = counts + job.count;
+    for (int r = 0; r < job.count; r++) {
+        size_t first, end;
+        pattern_share(pat, r, &first, &end);
+        counts[r] = (int)(end - first);
+        displs[r] = (int)first;
+    }
+    double t0 = offload_now();
+    MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, out, counts, displs, MPI_INT64_T,
+                   MPI_COMM_WORLD);
+    t->reduce += offload_now() - t0;
+    free(counts);
+    return OFFLOAD_OK;
+}
+
+struct markers_engine ranks_markers_engine(int *threads)
+{
+    /* On one rank the command asks the backend for its engine instead; the
+     * serial engine keeps this call total. */
+    if (!job.joined || job.count == 1)
+        return markers_engine_serial();
+    struct markers_engine e = {"openmp", threads, NULL, ranked_score_all, NULL, NULL};
+    return e;
+}

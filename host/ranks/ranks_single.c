@@ -1,0 +1,71 @@
+/* Ranks in a build without MPI: one process, rank 0 of 1. */
+#include "ranks.h"
+
+enum offload_status ranks_start(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    return OFFLOAD_OK;
+}
+
+void ranks_stop(int status)
+{
+    (void)status;
+}
+
+int ranks_count(void)
+{
+    return 1;
+}
+
+int ranks_me(void)
+{
+    return 0;
+}
+
+int ranks_local(void)
+{
+    return 0;
+}
+
+const char *ranks_phrase(void)
+{
+    return "";
+}
+
+enum offload_status ranks_agree(enum offload_status mine)
+{
+    return mine;
+}
+
+int ranks_share_int(int value)
+{
+    return value;
+}
+
+void ranks_share(size_t n, int r, size_t *first, size_t *count)
+{
+    (void)r;
+    *first = 0;
+    *count = n;
+}
+
+enum offload_status ranks_measure_link(struct link_point points[LINK_POINTS])
+{
+    (void)points;
+    return OFFLOAD_UNAVAILABLE;
+}
+
+/* One process: the command asks the backend for its engine; the serial
+ * engine keeps this call total. */
+struct markers_engine ranks_markers_engine(int *threads)
+{
+    (void)threads;
+    return markers_engine_serial();
+}
+
+enum offload_status ranks_run(const struct backend_ops *ops, void *state,
+                              const struct kernel_input *in, void *out, struct phase_times *t)
+{
+    return ops->run[in->kernel](state, in, out, t);
+}
