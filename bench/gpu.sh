@@ -12,8 +12,18 @@
 #    says why and which package provides the driver, and goes on with every
 #    OpenCL device there is (a CPU driver such as PoCL, or none);
 # 3. calibrates serial, openmp and those devices, runs offload compare with
-#    them side by side and a sweep of sqrt over sizes (where copies to the
-#    device stop mattering), and draws the charts (bench/charts.sh, gnuplot).
+#    them side by side (on a GPU the GPU path's kernels: a grid-stride sqrt,
+#    sumsqrt over i and j, a work-group per row for the naive scores; every
+#    result's launch shape is in compare.json) and a sweep of sqrt over sizes
+#    (where copies to the device stop mattering), and draws the charts
+#    (bench/charts.sh, gnuplot);
+# 4. occupancy: the naive scores on each GPU with the CPU shape (one
+#    work-item per row, --opencl-path cpu) and the GPU shape, so the
+#    occupancy verdict and what a work-group per row gives show side by side;
+# 5. predicted beside measured: offload report compare.json sets each GPU
+#    row beside the forecast of the device profile that names it
+#    (data/devices/), and offload predict prints each kernel's forecast for
+#    every profile that matches a GPU here (for h200 in quick mode).
 #
 # DIR (default gpu-results/) then holds four files: report.txt (devices,
 # ceilings, every table), compare.csv, compare.json and charts.tar.gz (the
@@ -88,8 +98,9 @@ fi
 # Quick mode: a scratch ceilings cache, since small calibrations mean nothing.
 if [ "$quick" = 1 ]; then
     export OFFLOAD_CALIBRATE_SMALL=1 OFFLOAD_CACHE_DIR=$scratch/cache
-    compare_opts=(--size 4k --percent 5 --repeat 2)
-    sweep_opts=(--sizes 1k:8k:x2 --repeat 1)
+    # Tiny runs judged against tiny calibrations mean nothing: no probes either.
+    compare_opts=(--size 4k --percent 5 --repeat 2 --ceilings cached)
+    sweep_opts=(--sizes 1k:8k:x2 --repeat 1 --ceilings cached)
     host_threads=(--threads 1)
 else
     compare_opts=()
@@ -142,6 +153,43 @@ step "compare" "$offload" compare "${backend_opt[@]}" "${host_threads[@]}" "${co
 mkdir -p "$scratch/charts"
 step "sweep" "$offload" sweep sqrt "${backend_opt[@]}" "${host_threads[@]}" "${sweep_opts[@]}" \
     --format csv --output "$scratch/charts/sweep.csv" || failed=1
+
+# --- 4. occupancy: the CPU shape and the GPU shape on each GPU ---------------------
+for g in $gpus; do
+    for path in cpu gpu; do
+        step "occupancy: scores naive, $path shape, on opencl:$g" "$offload" run scores \
+            --backend "opencl:$g" --opencl-path "$path" || failed=1
+    done
+done
+
+# --- 5. predicted beside measured ---------------------------------------------------
+step "predicted beside measured" "$offload" report "$out/compare.json" || failed=1
+# Profiles whose "match" names a GPU listed here; in quick mode h200 anyway,
+# so the step runs on any machine.
+devices_text=$("$offload" devices 2>/dev/null || true)
+profiles=()
+for file in "$repo"/data/devices/*.json; do
+    name=$(basename "$file" .json)
+    matches=$(sed -n 's/.*"match": *\[\(.*\)\].*/\1/p' "$file" | tr ',' '\n' | sed 's/^ *"//; s/" *$//')
+    while IFS= read -r m; do
+        if [ -n "$m" ] && [ -n "$gpus" ] && grep -qF -- "$m" <<<"$devices_text"; then
+            profiles+=("$name")
+            break
+        fi
+    done <<<"$matches"
+done
+[ "$quick" = 1 ] && [ ${#profiles[@]} -eq 0 ] && profiles=(h200)
+for prof in "${profiles[@]}"; do
+    for kernel in sqrt sumsqrt scores; do
+        size_opts=()
+        if [ "$quick" = 1 ]; then
+            size_opts=(--size 4k)
+            [ "$kernel" = scores ] && size_opts=(--percent 5)
+        fi
+        step "predict $kernel on $prof (predicted, not measured)" "$offload" predict "$kernel" \
+            --profile "$prof" "${host_threads[@]}" "${size_opts[@]}" || failed=1
+    done
+done
 
 # --- charts -------------------------------------------------------------------------
 if command -v gnuplot >/dev/null 2>&1; then

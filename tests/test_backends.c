@@ -22,6 +22,7 @@
 
 static const struct backend_ops *ops;
 static void *backend_state;
+static int gpu_path_under_test; /* the driver's argument names the GPU path (opencl-gpu) */
 
 static void run_sqrt_case(size_t n)
 {
@@ -118,7 +119,10 @@ static void run_scores_case(enum offload_algorithm alg, const struct genotype_ma
 static void test_scores_random(void **state)
 {
     (void)state;
-    const size_t shapes[][2] = {{1, 1}, {3, 2}, {100, 17}, {1000, 260}, {7, 1000}, {64, 4099}};
+    /* One row, one column, ragged vector tails and rows longer than a
+     * work-group of lanes (the GPU path's scores_naive_rows). */
+    const size_t shapes[][2] = {{1, 1},    {3, 2},   {100, 17}, {1000, 260}, {7, 1000},
+                                {64, 4099}, {1, 300}, {300, 1},  {5, 257}};
     const unsigned missing[] = {0, 20, 100};
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
         for (size_t k = 0; k < 3; k++) {
@@ -163,6 +167,68 @@ static void test_scores_bundled_data(void **state)
     }
 }
 
+/* The launch a kernel call made, or fails the test when none was recorded. */
+static struct launch_shape last_launch(void)
+{
+    struct launch_shape s = {0};
+    assert_true(ops->launch_shape(backend_state, &s));
+    assert_true(s.dims >= 1 && s.launches >= 1 && s.groups >= 1);
+    assert_int_equal(s.groups * s.local[0] * (s.dims == 2 ? s.local[1] : 1),
+                     launch_work_items(&s));
+    return s;
+}
+
+/* A device backend records every call's launch, and the GPU path runs the
+ * GPU-shaped kernels: a grid-stride sqrt, sumsqrt naive over i and j, a
+ * work-group per row for the naive scores. */
+static void test_launch_shapes(void **state)
+{
+    (void)state;
+    if (!ops->launch_shape)
+        skip();
+    const int gpu = gpu_path_under_test;
+    const size_t n = 1000;
+    double *in = workload_alloc(n * sizeof *in);
+    float *out = workload_alloc(n * sizeof *out);
+    assert_non_null(in);
+    assert_non_null(out);
+    workload_fill_uniform(in, n, 3);
+    struct phase_times t;
+    struct kernel_input kin = {.kernel = KERNEL_SQRT, .alg = ALG_NAIVE, .n = n, .in = in};
+    assert_int_equal(ops->run[KERNEL_SQRT](backend_state, &kin, out, &t), OFFLOAD_OK);
+    struct launch_shape s = last_launch();
+    if (gpu) {
+        assert_string_equal(s.kernel, "sqrt_f64_strided");
+        assert_true(launch_work_items(&s) < n); /* several elements per work-item */
+    }
+    kin.kernel = KERNEL_SUMSQRT;
+    assert_int_equal(ops->run[KERNEL_SUMSQRT](backend_state, &kin, out, &t), OFFLOAD_OK);
+    s = last_launch();
+    if (gpu) {
+        assert_string_equal(s.kernel, "sumsqrt_naive_2d");
+        assert_int_equal(s.dims, 2);
+        assert_int_equal(s.global[1], n);
+        assert_int_equal(s.groups, n);
+    }
+    struct genotype_matrix m = {0};
+    fill_random_matrix(&m, 37, 90, 20, 5);
+    int64_t *scores = workload_alloc(m.rows * sizeof *scores);
+    assert_non_null(scores);
+    struct kernel_input sk = {.kernel = KERNEL_SCORES, .alg = ALG_NAIVE, .matrix = &m};
+    assert_int_equal(ops->run[KERNEL_SCORES](backend_state, &sk, scores, &t), OFFLOAD_OK);
+    s = last_launch();
+    if (gpu) {
+        assert_string_equal(s.kernel, "scores_naive_rows");
+        assert_int_equal(s.groups, m.rows);
+    } else {
+        assert_string_equal(s.kernel, "scores_naive");
+    }
+    workload_free(scores);
+    free(m.calls);
+    workload_free(out);
+    workload_free(in);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -200,6 +266,7 @@ int main(int argc, char **argv)
             return 2;
         }
         cfg.options[k] = path;
+        gpu_path_under_test = strcmp(path, "gpu") == 0;
     }
     struct backend_info info;
     enum offload_status st = ops->init(&cfg, &backend_state, &info);
@@ -216,6 +283,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_sumsqrt_fast),
         cmocka_unit_test(test_scores_random),
         cmocka_unit_test(test_scores_bundled_data),
+        cmocka_unit_test(test_launch_shapes),
     };
     int failed = cmocka_run_group_tests_name(argv[1], tests, NULL, NULL);
     ops->fini(backend_state);

@@ -102,6 +102,7 @@ static double named_share(const struct analysis *a, const struct run_result *r,
         return (in / g->c->transfer[m].to_device + out / g->c->transfer[m].from_device) / copies;
     }
     case VERDICT_LAUNCH:
+    case VERDICT_OCCUPANCY: /* set after analyse_run, from a launch (occupancy.c) */
     case VERDICT_COMMUNICATION: /* no ceiling share: the phases are the measure */
         return 0;
     }

@@ -100,3 +100,11 @@ void host_backend_info(struct backend_info *info, int threads)
     info->host_threads = threads;
     info->build_cached = -1;
 }
+
+size_t launch_work_items(const struct launch_shape *s)
+{
+    size_t items = s->dims ? 1 : 0;
+    for (unsigned d = 0; d < s->dims && d < 2; d++)
+        items *= s->global[d];
+    return items;
+}

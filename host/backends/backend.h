@@ -76,6 +76,19 @@ struct backend_env {
 };
 
 /* What init found out, for reports. */
+/* What a device says about itself that bounds how much of it a launch can
+ * fill (the occupancy verdict); all 0 for the host backends. */
+struct device_limits {
+    int gpu;                   /* CL_DEVICE_TYPE_GPU */
+    char vendor[64];           /* CL_DEVICE_VENDOR */
+    char board[128];           /* the board's name where the device name is an ISA
+                                * (AMD's gfx942 is an "AMD Instinct MI300X"), else "" */
+    unsigned compute_units;    /* CL_DEVICE_MAX_COMPUTE_UNITS */
+    size_t max_work_group;     /* CL_DEVICE_MAX_WORK_GROUP_SIZE */
+    size_t preferred_multiple; /* CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE */
+    double local_mem_bytes;    /* CL_DEVICE_LOCAL_MEM_SIZE, per work-group */
+};
+
 struct backend_info {
     char device[256];   /* e.g. "host CPU (2 threads)", "0.0 pthread-haswell-AMD EPYC" */
     char platform[256]; /* OpenCL platform name and version; empty for host */
@@ -91,6 +104,7 @@ struct backend_info {
     int has_memory_mode; /* 1 when memory_mode applies (devices with copies) */
     enum offload_memory_mode memory_mode; /* how buffers reach the device */
     uint64_t max_alloc; /* bytes of the largest buffer the device takes; 0 unknown */
+    struct device_limits limits; /* a device's own description; zero on the host */
 };
 
 /* Measured limits of one backend on one device, the ceilings each kernel
@@ -147,6 +161,21 @@ struct device_description {
 typedef enum offload_status (*backend_run_fn)(void *state, const struct kernel_input *in, void *out,
                                               struct phase_times *t);
 
+/* How a device kernel was launched (its NDRange), for exports and the
+ * occupancy verdict. dims 0: nothing launched. */
+struct launch_shape {
+    unsigned dims;             /* 1 or 2 */
+    size_t global[2];          /* work-items per dimension */
+    size_t local[2];           /* work-group size per dimension */
+    size_t groups;             /* work-groups */
+    unsigned launches;         /* kernel launches per call */
+    size_t local_bytes;        /* local memory per work-group of that launch */
+    char kernel[32];           /* the __kernel name of the largest launch */
+};
+
+/* Work-items of a launch (0 when none). */
+size_t launch_work_items(const struct launch_shape *s);
+
 struct backend_ops {
     const char *name;    /* "serial", "openmp", "opencl" */
     const char *summary; /* one line for --help and devices */
@@ -168,6 +197,14 @@ struct backend_ops {
     enum offload_status (*file_kernels)(void *state, struct file_program_decl *out);
     /* Measure this backend's ceilings on its device (a second or two). */
     enum offload_status (*calibrate)(void *state, struct ceilings *out);
+    /* Optional (NULL: runs are judged against the cached ceilings): the
+     * ceilings that bound kernel `in`, measured in tens of milliseconds
+     * with the calibration's loops, run right before and after the timed
+     * runs; rates it does not measure are left 0. */
+    enum offload_status (*probe)(void *state, const struct kernel_input *in, struct ceilings *out);
+    /* Optional (NULL: nothing is launched): the shape of the last call's
+     * largest kernel launch; 0 when there was none. */
+    int (*launch_shape)(void *state, struct launch_shape *out);
     void (*fini)(void *state);
     /* Optional (NULL: the command describes the backend from init's
      * backend_info): every device, at most cap, into out; *n how many.

@@ -445,6 +445,19 @@ static enum offload_status parse_backend_options(struct cli *c)
     return OFFLOAD_OK;
 }
 
+/* --ceilings fresh|cached. */
+static enum offload_status parse_ceilings_mode(struct cli *c)
+{
+    const char *mode = c->value[OPT_CEILINGS];
+    c->ceilings = CEILINGS_FRESH;
+    if (!mode || strcmp(mode, "fresh") == 0)
+        return OFFLOAD_OK;
+    if (strcmp(mode, "cached") != 0)
+        return option_error("ceilings", "use fresh or cached");
+    c->ceilings = CEILINGS_CACHED;
+    return OFFLOAD_OK;
+}
+
 static enum offload_status parse_backend_and_algorithm(struct cli *c)
 {
     const char *b = c->value[OPT_BACKEND], *a = c->value[OPT_ALGORITHM];
@@ -510,6 +523,8 @@ static enum offload_status parse_option_values(struct cli *c)
         rc = parse_memory(c);
     if (!rc)
         rc = parse_backend_options(c);
+    if (!rc)
+        rc = parse_ceilings_mode(c);
     if (!rc)
         rc = parse_backend_and_algorithm(c);
     if (!rc)
@@ -585,6 +600,8 @@ static int run_command(struct cli *c)
         return command_plot(c);
     case CMD_MARKERS:
         return command_markers(c);
+    case CMD_PREDICT:
+        return command_predict(c);
     }
     return OFFLOAD_ERR_USAGE;
 }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "analysis.h"
+#include "fresh.h"
 #include "ranks.h"
 #include "lineup.h"
 #include "progress.h"
@@ -221,6 +222,18 @@ static void print_reasons(FILE *f, const struct layout *lay, const struct result
         const struct result_record *r = &set->items[g->recs[i]];
         char label[96], head[128], text[320];
         snprintf(head, sizeof head, "    %s, ", record_label(r, label, sizeof label));
+        /* A ceiling probed around the run that replaced the cached one
+         * changes the share shown: always say so. */
+        char notes[CEILING_PROBES_MAX * 200];
+        ceilings_refresh_note(&r->refresh, notes, sizeof notes);
+        for (char *line = notes, *end; *line; line = end ? end + 1 : line + strlen(line)) {
+            end = strchr(line, '\n');
+            if (end)
+                *end = '\0';
+            char note[sizeof notes + 8];
+            snprintf(note, sizeof note, "note: %s", line);
+            wrap_print(f, lay->width, head, "        ", note);
+        }
         if (!lay->verbose)
             continue;
         if (r->run->events_disagree)

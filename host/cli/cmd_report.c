@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "predicted.h"
 #include "fileio.h"
 #include "match.h"
 #include "side_by_side.h"
@@ -59,6 +60,12 @@ int command_report(struct cli *c)
         st = saved_run_load(c->positional[n], &runs[n]);
     if (st == OFFLOAD_OK)
         st = render(c, runs, n);
+    /* A device run of a GPU we have a profile for: the forecast beside it. */
+    if (st == OFFLOAD_OK && c->format == FORMAT_TABLE) {
+        struct device_profile profiles[16];
+        size_t np = load_shipped_profiles(profiles, sizeof profiles / sizeof profiles[0]);
+        report_predictions(stdout, runs, n, profiles, np);
+    }
     for (size_t i = 0; i < n; i++)
         saved_run_free(&runs[i]);
     return offload_exit_code(st);

@@ -3,8 +3,10 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "occupancy.h"
 #include "ceilings.h"
 #include "commands.h"
+#include "fresh_notes.h"
 #include "progress.h"
 #include "file_kernel.h"
 #include "ranks.h"
@@ -106,16 +108,22 @@ int command_run(struct cli *c)
         offload_error("out of memory\n");
         rc = OFFLOAD_ERR_RUN;
     } else {
-        st = run_kernel(ops, state, &p.input, &set, NULL, rec.run);
+        /* Without ceilings the verdict falls back to arithmetic intensity;
+         * the run itself still succeeds. Measured (once) before the run, so
+         * the probes around it can be compared with them. */
+        rec.has_ceilings = backend_ceilings(c, ops, state, &rec.info, &rec.ceilings) == OFFLOAD_OK;
+        st = run_kernel_fresh(ops, state, &p.input, &set, c->ceilings,
+                              rec.has_ceilings ? &rec.ceilings : NULL, rec.run, &rec.refresh);
         rc = offload_exit_code(st);
     }
-    /* Rank 0 reports; the others have done their share. */
+    /* Rank 0 reports; the others have done their share. The ceilings were
+     * looked up before the run, so the probes around it could be compared. */
     if (rec.run && st == OFFLOAD_OK && ranks_me() == 0) {
-        /* Without ceilings the verdict falls back to arithmetic intensity;
-         * the run itself still succeeded. */
-        rec.has_ceilings = backend_ceilings(c, ops, state, &rec.info, &rec.ceilings) == OFFLOAD_OK;
+        if (ops->launch_shape)
+            ops->launch_shape(state, &rec.launch);
         rec.analysis =
             analyse_run(&p.input, rec.run, &rec.info, rec.has_ceilings ? &rec.ceilings : NULL);
+        judge_occupancy(&rec);
         rec.size = prepared_size(&p);
         rec.rows = p.matrix.rows;
         rec.cols = p.matrix.cols;
@@ -125,6 +133,7 @@ int command_run(struct cli *c)
             ops->describe_launch(state, launch, sizeof launch);
         report_run(c->human, ops->name, &rec.info, launch, &p.input, &set, rec.run,
                    &rec.analysis);
+        print_ceilings_notes(c->human, "           ", &rec.refresh);
         struct result_set results = {.argc = c->argc, .argv = c->argv};
         if (result_set_add(&results, &rec) == OFFLOAD_OK) {
             rec.run = NULL; /* owned by the set now */

@@ -11,6 +11,7 @@
 
 #include "backend.h"
 #include "export.h"
+#include "fresh.h"
 #include "genotype.h"
 #include "runner.h"
 #include "saved.h"
@@ -32,7 +33,8 @@ enum command_bit {
     CMD_CALIBRATE = 32,
     CMD_REPORT = 64,
     CMD_MARKERS = 128,
-    CMD_PLOT = 256
+    CMD_PLOT = 256,
+    CMD_PREDICT = 512
 };
 
 /* --backend and --backends are one option (OPT_BACKEND), as are scores'
@@ -74,6 +76,8 @@ enum option_id {
     OPT_MIN_MAF,
     OPT_WITH_HEADERS,
     OPT_PAIRS,
+    OPT_CEILINGS,
+    OPT_PROFILE,
     /* The backends' own options (backend_ops.options) take the ids from
      * here on, in registry order (options.c). */
     OPT_BACKEND_OWN_FIRST,
@@ -102,6 +106,7 @@ struct cli {
     double min_time;
     uint64_t seed;
     enum offload_memory_mode memory;
+    enum ceilings_mode ceilings;  /* --ceilings, CEILINGS_FRESH by default */
     enum export_format format;
     FILE *human;                /* where tables go: stdout, or stderr when an export takes stdout */
     const char *progress_label; /* the progress line of the run going on, or NULL */
@@ -184,6 +189,10 @@ size_t prepared_size(const struct prepared_input *p);
 const char *describe_size(const struct prepared_input *p, char *buf, size_t len);
 
 /* The genotype file to read: --data / FILE, else the bundled one. */
+/* A bundled data file by its name under data/ ("devices/h200.json"):
+ * $OFFLOAD_DATA_DIR, next to an installed binary, the install prefix, the
+ * source tree. Returns buf. */
+const char *data_file_path(const char *name, char *buf, size_t len);
 const char *genotype_path(const struct cli *c, char *buf, size_t len);
 
 /* ---- a user's kernel file (file_input.c) ---- */
@@ -208,6 +217,10 @@ enum offload_status file_prepare(const struct cli *c, const struct backend_ops *
 enum offload_status emit_results(const struct cli *c, const struct result_set *set);
 
 /* Ceilings of an initialised backend, from the cache or measured now. */
+/* A device run's verdict becomes occupancy-bound when its launch fills a
+ * small share of a GPU and it is far below its roofline (occupancy.c). */
+void judge_occupancy(struct result_record *rec);
+
 enum offload_status backend_ceilings(const struct cli *c, const struct backend_ops *ops,
                                      void *state, const struct backend_info *info,
                                      struct ceilings *out);
@@ -222,6 +235,10 @@ int command_sweep(struct cli *c);
 int command_report(struct cli *c);
 int command_plot(struct cli *c);
 int command_markers(struct cli *c);
+int command_predict(struct cli *c);
+/* The profiles shipped in data/devices/ that parse, at most cap. */
+struct device_profile;
+size_t load_shipped_profiles(struct device_profile *out, size_t cap);
 
 /* compare --baseline FILE: the saved run, read before anything runs
  * (an empty run without the option; OFFLOAD_ERR_USAGE after a message on

@@ -41,6 +41,8 @@ static const char *kind_words(enum value_kind kind, char *buf, size_t len)
         return "copy pinned zero-copy";
     case VALUE_PAIRS:
         return "copy resident both";
+    case VALUE_CEILINGS:
+        return "fresh cached";
     case VALUE_ALGORITHM:
         return "naive fast"; /* compare also takes "both", its default */
     case VALUE_NONE:
@@ -174,6 +176,9 @@ static const char *const verdicts[][2] = {
                      "little time that starting threads costs as much as the work)"},
     {"memory-bound", "the run is closer to the measured memory bandwidth ceiling than to the "
                      "sqrt throughput ceiling"},
+    {"occupancy-bound", "a GPU launch has too few work-items to fill the device (a small share "
+                        "of the work-items its compute units keep in flight) and the kernel is "
+                        "far below its roofline"},
     {"compute-bound", "the run is closer to the measured sqrt (or compare) throughput ceiling "
                       "than to the memory bandwidth ceiling"},
 };
@@ -270,7 +275,7 @@ static void bash_value_case(FILE *f, enum value_kind kind, const char *action)
 static void bash_value_cases(FILE *f)
 {
     static const enum value_kind word_kinds[] = {VALUE_FORMAT, VALUE_IMAGE, VALUE_MEMORY, VALUE_PAIRS,
-                                                 VALUE_ALGORITHM};
+                                                 VALUE_ALGORITHM, VALUE_CEILINGS};
     char words[512], action[700];
     fputs("    case $prev in\n", f);
     snprintf(action, sizeof action,

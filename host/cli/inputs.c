@@ -19,13 +19,13 @@ static int file_exists(const char *path)
     return access(path, R_OK) == 0;
 }
 
-/* The bundled genotype file: $OFFLOAD_DATA_DIR, then next to an installed
- * binary (../share/offload), then the install prefix, then the source tree. */
-static const char *default_data_path(char *buf, size_t len)
+/* A bundled data file: $OFFLOAD_DATA_DIR, then next to an installed binary
+ * (../share/offload), then the install prefix, then the source tree. */
+const char *data_file_path(const char *name, char *buf, size_t len)
 {
     const char *env = getenv("OFFLOAD_DATA_DIR");
     if (env && *env) {
-        snprintf(buf, len, "%s/%s", env, DATA_FILE_NAME);
+        snprintf(buf, len, "%s/%s", env, name);
         return buf;
     }
     char exe[PATH_MAX];
@@ -35,16 +35,21 @@ static const char *default_data_path(char *buf, size_t len)
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
-            snprintf(buf, len, "%s/../share/offload/%s", exe, DATA_FILE_NAME);
+            snprintf(buf, len, "%s/../share/offload/%s", exe, name);
             if (file_exists(buf))
                 return buf;
         }
     }
-    snprintf(buf, len, "%s/%s", OFFLOAD_INSTALL_DATA_DIR, DATA_FILE_NAME);
+    snprintf(buf, len, "%s/%s", OFFLOAD_INSTALL_DATA_DIR, name);
     if (file_exists(buf))
         return buf;
-    snprintf(buf, len, "%s/%s", OFFLOAD_SOURCE_DATA_DIR, DATA_FILE_NAME);
+    snprintf(buf, len, "%s/%s", OFFLOAD_SOURCE_DATA_DIR, name);
     return buf;
+}
+
+static const char *default_data_path(char *buf, size_t len)
+{
+    return data_file_path(DATA_FILE_NAME, buf, len);
 }
 
 const char *genotype_path(const struct cli *c, char *buf, size_t len)

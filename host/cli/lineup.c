@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "occupancy.h"
 
 static enum offload_status add_backend(struct bench_backend *list, size_t *n,
                                        const struct backend_ops *ops, const char *label,
@@ -219,7 +220,9 @@ long run_and_record(const struct cli *c, const char *command, struct bench_backe
         *worst = OFFLOAD_ERR_RUN;
         return -1;
     }
-    enum offload_status st = run_kernel(b->ops, b->state, &p->input, &set, NULL, rec.run);
+    enum offload_status st =
+        run_kernel_fresh(b->ops, b->state, &p->input, &set, c->ceilings,
+                         rec.has_ceilings ? &rec.ceilings : NULL, rec.run, &rec.refresh);
     if (st != OFFLOAD_OK) {
         /* A wrong or failed result is never shown as a speed. */
         fprintf(c->human, "  %-16s %-9s FAILED: %s\n", b->label,
@@ -229,8 +232,11 @@ long run_and_record(const struct cli *c, const char *command, struct bench_backe
         *worst = offload_exit_code(st) > *worst ? offload_exit_code(st) : *worst;
         return -1;
     }
+    if (b->ops->launch_shape)
+        b->ops->launch_shape(b->state, &rec.launch);
     rec.analysis =
         analyse_run(&p->input, rec.run, &rec.info, rec.has_ceilings ? &rec.ceilings : NULL);
+    judge_occupancy(&rec);
     if (result_set_add(results, &rec) != OFFLOAD_OK) {
         free(rec.run);
         *worst = OFFLOAD_ERR_RUN;

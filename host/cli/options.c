@@ -6,7 +6,7 @@
 
 #define ALL_COMMANDS                                                                               \
     (CMD_DEVICES | CMD_RUN | CMD_SCORES | CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE | CMD_REPORT |    \
-     CMD_MARKERS | CMD_PLOT)
+     CMD_MARKERS | CMD_PLOT | CMD_PREDICT)
 #define TIMED_COMMANDS (CMD_RUN | CMD_COMPARE | CMD_SWEEP)
 #define BENCH_COMMANDS (CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE)
 /* The commands that start backends, which take the backends' own options. */
@@ -76,6 +76,14 @@ static const struct command_spec commands[] = {
      "size) and phases-KERNEL-ALGORITHM.FORMAT (copy-in, kernel and copy-out of each backend "
      "at the largest size). Several exports (a laptop's and a workstation's) share each "
      "chart, numbered #1, #2 as given."},
+    {"predict", CMD_PREDICT, "KERNEL --profile NAME|FILE [options]", VALUE_KERNEL,
+     "forecast for a device you do not have (a GPU profile)",
+     "Predicts, from a device profile (data/devices/NAME.json: memory bandwidth, FP64 and FP32 "
+     "rates, host link, launch latency, compute units and resident threads, each with the spec "
+     "sheet it comes from), the phase times and the verdict of one kernel ({kernels}) on that "
+     "device with the GPU path's launch, and sets them beside what this machine's measured "
+     "ceilings say. Nothing is run; every figure of the profile's device is labelled "
+     "predicted."},
     {"devices", CMD_DEVICES, "[options]", VALUE_NONE, "list backends and OpenCL devices",
      "Lists the backends and every OpenCL platform and device with the index (P.D) that "
      "--backend opencl:P.D takes; --format csv or json gives one row per device for "
@@ -204,11 +212,12 @@ static const struct option_spec options[] = {
      "upstream's _minimal_markers.txt byte for byte (CumulativeResolved, MarkerID, "
      "GenotypePattern, tab-separated), or as --format says",
      NULL},
-    {OPT_SIZE, "size", NULL, 0, "N", VALUE_NUMBER, CMD_RUN | CMD_COMPARE, NULL, size_help},
+    {OPT_SIZE, "size", NULL, 0, "N", VALUE_NUMBER, CMD_RUN | CMD_COMPARE | CMD_PREDICT, NULL,
+     size_help},
     {OPT_SIZES, "sizes", NULL, 0, "SPEC", VALUE_NUMBER, CMD_SWEEP, NULL, sizes_help},
-    {OPT_DATA, "data", NULL, 0, "FILE", VALUE_FILE, TIMED_COMMANDS,
+    {OPT_DATA, "data", NULL, 0, "FILE", VALUE_FILE, TIMED_COMMANDS | CMD_PREDICT,
      "scores: genotype table (default: the bundled apple data)", NULL},
-    {OPT_PERCENT, "percent", NULL, 0, "P", VALUE_NUMBER, CMD_RUN | CMD_COMPARE,
+    {OPT_PERCENT, "percent", NULL, 0, "P", VALUE_NUMBER, CMD_RUN | CMD_COMPARE | CMD_PREDICT,
      "scores: keep the first P% of the data lines (default 100)", NULL},
     {OPT_PERCENT, "percent", NULL, 0, "P[,P..]", VALUE_NUMBER, CMD_SCORES,
      "keep the first P% of the data lines (default 100); e.g. --percent 5,100 answers the "
@@ -217,7 +226,7 @@ static const struct option_spec options[] = {
     {OPT_PERCENT, "percent", NULL, 0, "LIST", VALUE_NUMBER, CMD_SWEEP,
      "scores: the percentages to sweep (default 5,25,50,100)", NULL},
     {OPT_THREADS, "threads", NULL, 't', "T", VALUE_NUMBER,
-     CMD_RUN | CMD_SCORES | CMD_CALIBRATE | CMD_MARKERS,
+     CMD_RUN | CMD_SCORES | CMD_CALIBRATE | CMD_MARKERS | CMD_PREDICT,
      "host threads of the backends that run on them (default: OMP_NUM_THREADS or all "
      "cores)",
      NULL},
@@ -235,7 +244,8 @@ static const struct option_spec options[] = {
      "untimed calls with the same sizes before the timed ones (default 1; 0 times the first "
      "call too)",
      NULL},
-    {OPT_ALGORITHM, "algorithm", NULL, 0, "A", VALUE_ALGORITHM, CMD_RUN | CMD_SWEEP | CMD_SCORES,
+    {OPT_ALGORITHM, "algorithm", NULL, 0, "A", VALUE_ALGORITHM,
+     CMD_RUN | CMD_SWEEP | CMD_SCORES | CMD_PREDICT,
      "naive (the tutorial's, default) or fast (algorithmic shortcut)", NULL},
     {OPT_ALGORITHM, "algorithm", NULL, 0, "A", VALUE_ALGORITHM, CMD_COMPARE,
      "naive (the tutorial's), fast (algorithmic shortcut) or both (default)", NULL},
@@ -281,6 +291,15 @@ static const struct option_spec options[] = {
     {OPT_NO_CALIBRATE, "no-calibrate", NULL, 0, NULL, VALUE_NONE, TIMED_COMMANDS,
      "neither measure nor read the ceilings (slow devices): verdicts then say that no "
      "ceilings were measured",
+     NULL},
+    {OPT_PROFILE, "profile", NULL, 0, "NAME|FILE", VALUE_FILE, CMD_PREDICT,
+     "the device to predict: a shipped profile (h200, h100, mi300x, rtx4090, arc-a770) or a "
+     "profile FILE.json of the same form",
+     NULL},
+    {OPT_CEILINGS, "ceilings", NULL, 0, "C", VALUE_CEILINGS, TIMED_COMMANDS,
+     "fresh (default): probe the ceilings that bound each run right before and after it "
+     "(tens of milliseconds) and judge it against them when they differ from the cached "
+     "ones by more than the noise; cached: the cached calibration only",
      NULL},
     {OPT_PLOT_FORMAT, "format", NULL, 'f', "F", VALUE_IMAGE, CMD_PLOT,
      "png (default), svg or pdf", NULL},

@@ -20,6 +20,7 @@ enum value_kind {
     VALUE_CHOICE,    /* one of a backend's own option's choices (option_owned) */
     VALUE_MEMORY,    /* copy, pinned, zero-copy */
     VALUE_PAIRS,     /* copy, resident, both (markers --pairs) */
+    VALUE_CEILINGS,  /* fresh, cached */
     VALUE_ALGORITHM, /* naive, fast (and both for compare) */
     VALUE_FILE,      /* a file name */
     VALUE_DIR,       /* a folder */

@@ -19,6 +19,8 @@ const char *verdict_name(enum verdict v)
         return "compute-bound";
     case VERDICT_LAUNCH:
         return "launch-bound";
+    case VERDICT_OCCUPANCY:
+        return "occupancy-bound";
     case VERDICT_COMMUNICATION:
         return "communication-bound";
     }

@@ -15,6 +15,7 @@ enum verdict {
     VERDICT_MEMORY,   /* limited by memory bandwidth */
     VERDICT_COMPUTE,  /* limited by arithmetic (sqrt, compares) */
     VERDICT_LAUNCH,   /* so little work that launch/thread overhead dominates */
+    VERDICT_OCCUPANCY,    /* a GPU launch too small to fill the device (occupancy.c) */
     VERDICT_COMMUNICATION /* across MPI ranks: distributing and collecting dominate */
 };
 

@@ -73,8 +73,50 @@ static const char *const csv_columns =
     "gops,ops_per_byte,peak_gbps,peak_gops,ceiling_fraction,verdict,reason,check,platform,"
     "driver,build_cached,omp_num_threads,omp_proc_bind,checksum,max_error,omp_places,"
     "git_commit,compiler,build,host_cpu,calibrated,scaling_exponent_total,"
-    "scaling_exponent_kernel,break_even_versus,break_even_size,machine_busy,others_cpu_share,"
-    "command_line\n";
+    "scaling_exponent_kernel,break_even_versus,break_even_size,global_size,local_size,work_groups,"
+    "machine_busy,others_cpu_share,command_line\n";
+
+/* "1024" or "256x10000": one number per dimension; "" when nothing ran. */
+static const char *launch_sizes(const struct launch_shape *s, const size_t *sizes, char *buf,
+                                size_t len)
+{
+    buf[0] = '\0';
+    if (s->dims == 2)
+        snprintf(buf, len, "%zux%zu", sizes[0], sizes[1]);
+    else if (s->dims == 1)
+        snprintf(buf, len, "%zu", sizes[0]);
+    return buf;
+}
+
+/* The global_size, local_size and work_groups columns. */
+static void csv_launch(FILE *f, const struct launch_shape *s)
+{
+    char buf[64];
+    export_csv_text(f, launch_sizes(s, s->global, buf, sizeof buf));
+    export_csv_text(f, launch_sizes(s, s->local, buf, sizeof buf));
+    if (s->dims)
+        fprintf(f, "%zu,", s->groups);
+    else
+        fputc(',', f);
+}
+
+/* The launch of a device kernel: sizes per dimension, work-groups, the
+ * kernel's name and how many launches a call makes. */
+static cJSON *json_launch(const struct launch_shape *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "kernel", s->kernel);
+    cJSON *global = cJSON_AddArrayToObject(o, "global_size");
+    cJSON *local = cJSON_AddArrayToObject(o, "local_size");
+    for (unsigned d = 0; d < s->dims && d < 2; d++) {
+        cJSON_AddItemToArray(global, cJSON_CreateNumber((double)s->global[d]));
+        cJSON_AddItemToArray(local, cJSON_CreateNumber((double)s->local[d]));
+    }
+    cJSON_AddNumberToObject(o, "work_groups", (double)s->groups);
+    cJSON_AddNumberToObject(o, "work_items", (double)launch_work_items(s));
+    cJSON_AddNumberToObject(o, "launches", s->launches);
+    return o;
+}
 
 /* The sweep conclusion about a record's backend, NULL when none. */
 static const struct sweep_conclusion *conclusion_of(const struct result_set *set,
@@ -155,6 +197,7 @@ enum offload_status export_csv(FILE *f, const struct result_set *set)
         export_csv_text(f, prov.cpu);
         export_csv_text(f, r->has_ceilings ? r->ceilings.measured : "");
         csv_conclusion(f, conclusion_of(set, r));
+        csv_launch(f, &r->launch);
         /* Marked so a busy run is never read as a quiet one. */
         export_csv_text(f, !run->load.known ? "" : run->load.busy ? "yes" : "no");
         csv_number(f, run->load.others_share, run->load.known);
@@ -199,6 +242,29 @@ static cJSON *json_samples(const struct run_result *run, enum run_phase p)
         cJSON_AddItemToArray(a, cJSON_CreateNumber(v));
     }
     return a;
+}
+
+/* The probes around a run: per rate, the cached, before, after and used
+ * rates (per second) and whether fresh and cached differed beyond the
+ * noise; the seconds both probes took. */
+static cJSON *json_refresh(const struct ceilings_refresh *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "seconds", r->seconds);
+    cJSON *rates = cJSON_AddArrayToObject(o, "rates");
+    for (size_t i = 0; i < r->count; i++) {
+        const struct ceiling_probe *p = &r->probe[i];
+        cJSON *one = cJSON_CreateObject();
+        cJSON_AddStringToObject(one, "name", p->name);
+        cJSON_AddNumberToObject(one, "cached", p->cached);
+        cJSON_AddNumberToObject(one, "before", p->before);
+        cJSON_AddNumberToObject(one, "after", p->after);
+        cJSON_AddNumberToObject(one, "noise", p->noise);
+        cJSON_AddBoolToObject(one, "differs", p->differs);
+        cJSON_AddNumberToObject(one, "used", p->used);
+        cJSON_AddItemToArray(rates, one);
+    }
+    return o;
 }
 
 static cJSON *json_ceilings(const struct ceilings *c)
@@ -292,6 +358,10 @@ static cJSON *json_record(const struct result_record *r)
     cJSON_AddStringToObject(an, "reason", a->reason);
     if (r->has_ceilings)
         cJSON_AddItemToObject(o, "ceilings", json_ceilings(&r->ceilings));
+    if (r->refresh.count)
+        cJSON_AddItemToObject(o, "ceilings_probe", json_refresh(&r->refresh));
+    if (r->launch.dims)
+        cJSON_AddItemToObject(o, "launch", json_launch(&r->launch));
     cJSON *check = cJSON_AddObjectToObject(o, "check");
     cJSON_AddBoolToObject(check, "ok", run->check.ok);
     cJSON_AddNumberToObject(check, "mismatches", (double)run->check.mismatches);

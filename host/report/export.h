@@ -10,6 +10,7 @@
 
 #include "analysis.h"
 #include "backend.h"
+#include "fresh.h"
 #include "runner.h"
 
 /* 2: provenance (the "build" object, host cores, memory and OS; in CSV the
@@ -33,6 +34,8 @@ struct result_record {
     struct analysis analysis;
     int has_ceilings;
     struct ceilings ceilings;
+    struct ceilings_refresh refresh; /* the probes around the run (count 0: none) */
+    struct launch_shape launch;      /* a device kernel's launch (dims 0: none) */
 };
 
 /* What a sweep concluded for one backend: the scaling exponents and, for a

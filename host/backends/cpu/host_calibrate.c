@@ -10,13 +10,14 @@
 #include <string.h>
 
 #include "host_calibrate.h"
+#include "host_loops.h"
 #include "row_scores.h"
 #include "timing.h"
-#include "message.h"
 
 #if defined(__AVX__)
 #include <immintrin.h>
 #endif
+#include "message.h"
 
 /* STREAM's rule: each array at least 4x the last-level cache. 2^24 doubles
  * is 128 MiB per array, 4x the 32 MiB L3 of a Zen 3 CCX, and allocating and
@@ -34,10 +35,6 @@ enum {
     SQRT_F32_ACCUMULATORS = 64,
     SQRT_REPEATS = 4
 };
-
-/* Seconds one timed sqrt pass should last: long against the clock tick and
- * the OpenMP fork/join (microseconds), short enough for a ~1 s calibration. */
-static const double SQRT_PASS_TARGET_S = 0.02;
 
 /* ---- memory bandwidth --------------------------------------------------- */
 
@@ -79,13 +76,60 @@ static enum offload_status stream_alloc(struct stream_arrays *s, int threads)
     return OFFLOAD_ERR_RUN;
 }
 
+/* Copy and triad with streaming stores: the written lines are not read
+ * first, so the hardware moves the bytes STREAM counts. The ceiling is the
+ * better of these and the plain loops (the fastest code we have for the
+ * pattern); n is a multiple of 8 and the arrays 64-byte aligned. */
+#if defined(__AVX__)
+static void copy_streaming(const double *restrict a, double *restrict c, size_t n, int threads)
+{
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (size_t i = 0; i < n; i += 8) {
+#if defined(__AVX512F__)
+        _mm512_stream_pd(c + i, _mm512_load_pd(a + i));
+#else
+        _mm256_stream_pd(c + i, _mm256_load_pd(a + i));
+        _mm256_stream_pd(c + i + 4, _mm256_load_pd(a + i + 4));
+#endif
+    }
+    _mm_sfence();
+}
+
+static void triad_streaming(const double *restrict a, double *restrict b, const double *restrict c,
+                            double scalar, size_t n, int threads)
+{
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (size_t i = 0; i < n; i += 8) {
+#if defined(__AVX512F__)
+        _mm512_stream_pd(b + i, _mm512_fmadd_pd(_mm512_set1_pd(scalar), _mm512_load_pd(c + i),
+                                                _mm512_load_pd(a + i)));
+#else
+        for (size_t k = 0; k < 8; k += 4)
+            _mm256_stream_pd(b + i + k,
+                             _mm256_add_pd(_mm256_load_pd(a + i + k),
+                                           _mm256_mul_pd(_mm256_set1_pd(scalar),
+                                                         _mm256_load_pd(c + i + k))));
+#endif
+    }
+    _mm_sfence();
+}
+#endif
+
 /* c = a: 16 bytes per element (one read, one write, as STREAM counts). */
-static double stream_copy_pass(const struct stream_arrays *s, int threads)
+static double stream_copy_pass(const struct stream_arrays *s, int threads, int streaming)
 {
     const double *restrict a = s->a;
     double *restrict c = s->c;
     const size_t n = s->n;
     double t0 = offload_now();
+#if defined(__AVX__)
+    if (streaming) {
+        copy_streaming(a, c, n, threads);
+        return offload_now() - t0;
+    }
+#else
+    (void)streaming;
+#endif
 #pragma omp parallel for simd schedule(static) num_threads(threads)
     for (size_t i = 0; i < n; i++)
         c[i] = a[i];
@@ -93,7 +137,7 @@ static double stream_copy_pass(const struct stream_arrays *s, int threads)
 }
 
 /* b = a + s*c: 24 bytes per element. */
-static double stream_triad_pass(const struct stream_arrays *s, int threads)
+static double stream_triad_pass(const struct stream_arrays *s, int threads, int streaming)
 {
     const double *restrict a = s->a;
     double *restrict b = s->b;
@@ -101,6 +145,14 @@ static double stream_triad_pass(const struct stream_arrays *s, int threads)
     const double scalar = 3.0;
     const size_t n = s->n;
     double t0 = offload_now();
+#if defined(__AVX__)
+    if (streaming) {
+        triad_streaming(a, b, c, scalar, n, threads);
+        return offload_now() - t0;
+    }
+#else
+    (void)streaming;
+#endif
 #pragma omp parallel for simd schedule(static) num_threads(threads)
     for (size_t i = 0; i < n; i++)
         b[i] = a[i] + scalar * c[i];
@@ -132,38 +184,31 @@ static double stream_read_pass(const struct stream_arrays *s, int threads, doubl
     return t;
 }
 
-/* out_f32 = (float)a, into c's space: the sqrt kernel's mix (8 bytes read,
- * 4 written per element) without the sqrt. With streaming stores the
- * written lines are not read first, so the hardware moves what is counted;
- * plain stores also read each written line (write-allocate). The faster of
- * the two is the ceiling: it is what a kernel with this mix can reach. */
-static double convert_pass(const struct stream_arrays *s, int threads, int streaming)
+/* The sqrt kernel's mix (8 bytes read, 4 written per element) into c's
+ * space, with the loops the OpenMP sqrt kernel shares (host_loops.c): the
+ * plain conversion and the kernel's own loop, each with plain and with
+ * streaming stores. With streaming stores the written lines are not read
+ * first, so the hardware moves what is counted; plain stores also read each
+ * written line (write-allocate). The fastest of them is the ceiling: no
+ * kernel with this mix can beat code it runs itself. */
+static double convert_pass(const struct stream_arrays *s, int threads, host_slice_fn fn,
+                           int streaming)
 {
-    const double *restrict a = s->a;
-    float *restrict out = (float *)s->c;
-    const size_t n = s->n;
     double t0 = offload_now();
-#if defined(__AVX__)
-    if (streaming) {
-        const size_t blocks = n / 8;
-#pragma omp parallel for schedule(static) num_threads(threads)
-        for (size_t b = 0; b < blocks; b++) {
-            __m256d lo = _mm256_loadu_pd(a + 8 * b), hi = _mm256_loadu_pd(a + 8 * b + 4);
-            _mm256_stream_ps(out + 8 * b,
-                             _mm256_set_m128(_mm256_cvtpd_ps(hi), _mm256_cvtpd_ps(lo)));
-        }
-        for (size_t i = blocks * 8; i < n; i++)
-            out[i] = (float)a[i];
-        _mm_sfence();
-        return offload_now() - t0;
-    }
-#else
-    (void)streaming;
-#endif
-#pragma omp parallel for simd schedule(static) num_threads(threads)
-    for (size_t i = 0; i < n; i++)
-        out[i] = (float)a[i];
+    host_parallel_slices(fn, s->a, (float *)s->c, s->n, threads, streaming);
     return offload_now() - t0;
+}
+
+/* The fastest variant of the mix once: every loop with every kind of store
+ * this build has. */
+static double best_convert_pass(const struct stream_arrays *s, int threads)
+{
+    static const host_slice_fn loops[] = {host_convert_slice, host_sqrt_slice};
+    double best = INFINITY;
+    for (size_t l = 0; l < sizeof loops / sizeof loops[0]; l++)
+        for (int streaming = 0; streaming <= host_streaming_stores(); streaming++)
+            best = fmin(best, convert_pass(s, threads, loops[l], streaming));
+    return best;
 }
 
 /* The read and convert passes, best of 2 x STREAM_REPEATS after a warm-up
@@ -174,7 +219,7 @@ static enum offload_status measure_read_and_convert(struct stream_arrays *s, int
     double best_read = INFINITY, best_convert = INFINITY, sum = 0;
     for (int r = 0; r <= 2 * STREAM_REPEATS; r++) {
         double tr = stream_read_pass(s, threads, &sum);
-        double tc = fmin(convert_pass(s, threads, 0), convert_pass(s, threads, 1));
+        double tc = best_convert_pass(s, threads);
         if (r == 0)
             continue;
         best_read = fmin(best_read, tr);
@@ -215,8 +260,11 @@ static enum offload_status measure_stream(int threads, struct ceilings *out)
     /* Interleaved like STREAM; the first pass of each only warms up. */
     double best_copy = INFINITY, best_triad = INFINITY;
     for (int r = 0; r <= STREAM_REPEATS; r++) {
-        double tc = stream_copy_pass(&s, threads);
-        double tt = stream_triad_pass(&s, threads);
+        double tc = stream_copy_pass(&s, threads, 0), tt = stream_triad_pass(&s, threads, 0);
+        if (host_streaming_stores()) {
+            tc = fmin(tc, stream_copy_pass(&s, threads, 1));
+            tt = fmin(tt, stream_triad_pass(&s, threads, 1));
+        }
         if (r == 0)
             continue;
         best_copy = fmin(best_copy, tc);
@@ -302,25 +350,76 @@ static double sqrt_f32_pass(int threads, long reps, double *checksum)
     return t;
 }
 
+/* The sqrt kernel's own loop (host_sqrt_slice) on each thread's
+ * cache-resident block: the float64 sqrt ceiling is the better of this and
+ * the accumulator loop, so the kernel cannot beat it. */
+static double sqrt_kernel_pass(int threads, long reps, double *checksum)
+{
+    enum { N = SQRT_BLOCK_BYTES / sizeof(double) };
+    double total = 0;
+    double t0 = 0;
+#pragma omp parallel num_threads(threads) reduction(+ : total)
+    {
+        _Alignas(64) double x[N];
+        _Alignas(64) float y[N];
+        for (size_t i = 0; i < N; i++)
+            x[i] = 1.0 + (double)i / N;
+#pragma omp barrier
+#pragma omp master
+        t0 = offload_now();
+        for (long r = 0; r < reps; r++) {
+            host_sqrt_slice(x, y, N, 0);
+            /* Keeps each repeat's stores: the compiler cannot drop them. */
+            total += y[(size_t)r % N];
+        }
+        for (size_t i = 0; i < N; i++)
+            total += y[i];
+    }
+    double t = offload_now() - t0;
+    /* One value per repeat plus the block: scale to "each sqrt >= 1". */
+    *checksum = total * (double)reps * (double)N / ((double)reps + (double)N);
+    return t;
+}
+
 typedef double (*sqrt_pass_fn)(int threads, long reps, double *checksum);
 
+/* How long one timed pass lasts and how many are kept: the full
+ * calibration's, and a probe's that fits beside a run. */
+struct pass_plan {
+    double target_s;
+    int repeats;
+    double max_s; /* stop growing or repeating after this long (one timed pass at least); 0 never */
+};
+/* A calibration pass: long against the clock tick and the OpenMP
+ * fork/join (microseconds), short enough for a ~1 s calibration. */
+static const struct pass_plan CALIBRATE_PLAN = {0.02, SQRT_REPEATS, 0};
+static const struct pass_plan PROBE_PLAN = {0.002, 2, 0.025};
+
+/* Whether a plan's time is up since start. */
+static int plan_spent(const struct pass_plan *plan, double start)
+{
+    return plan->max_s > 0 && offload_now() - start > plan->max_s;
+}
+
 /* Square roots per second: grows the repeat count until a pass lasts about
- * SQRT_PASS_TARGET_S, then keeps the fastest of SQRT_REPEATS passes. 0 on a
+ * plan->target_s, then keeps the fastest of plan->repeats passes. 0 on a
  * failed check. */
-static double measure_sqrt(sqrt_pass_fn pass, size_t block_elements, int threads)
+static double measure_sqrt(sqrt_pass_fn pass, size_t block_elements, int threads,
+                           const struct pass_plan *plan)
 {
     double checksum = 0;
     long reps = 8;
+    const double start = offload_now();
     double t = pass(threads, reps, &checksum);
-    while (t < SQRT_PASS_TARGET_S / 4 && reps < (1L << 30)) {
+    while (t < plan->target_s / 4 && reps < (1L << 30) && !plan_spent(plan, start)) {
         reps *= 4;
         t = pass(threads, reps, &checksum);
     }
-    if (t > 0 && t < SQRT_PASS_TARGET_S)
-        reps = (long)((double)reps * SQRT_PASS_TARGET_S / t) + 1;
+    if (t > 0 && t < plan->target_s)
+        reps = (long)((double)reps * plan->target_s / t) + 1;
 
     double best = INFINITY;
-    for (int i = 0; i < SQRT_REPEATS; i++) {
+    for (int i = 0; i < plan->repeats && (i == 0 || !plan_spent(plan, start)); i++) {
         t = pass(threads, reps, &checksum);
         /* Each sqrt is >= 1, so the sum is at least the count. */
         if (!isfinite(checksum) ||
@@ -331,6 +430,16 @@ static double measure_sqrt(sqrt_pass_fn pass, size_t block_elements, int threads
     if (!(best > 0) || !isfinite(best))
         return 0;
     return (double)threads * (double)reps * (double)block_elements / best;
+}
+
+/* float64 square roots per second: the better of the accumulator loop and
+ * the sqrt kernel's own loop. */
+static double measure_sqrt_f64(int threads, const struct pass_plan *plan)
+{
+    const size_t n = SQRT_BLOCK_BYTES / sizeof(double);
+    double acc = measure_sqrt(sqrt_f64_pass, n, threads, plan);
+    double own = measure_sqrt(sqrt_kernel_pass, n, threads, plan);
+    return acc > 0 && own > 0 ? fmax(acc, own) : 0;
 }
 
 /* ---- FMA throughput ------------------------------------------------------- */
@@ -395,19 +504,19 @@ static double fma_f64_pass(int threads, long reps, double *checksum)
     return t;
 }
 
-/* Flops per second (2 per FMA): passes grown to SQRT_PASS_TARGET_S, the
+/* Flops per second (2 per FMA): passes grown to CALIBRATE_PLAN.target_s, the
  * fastest of SQRT_REPEATS. 0 on a failed check. */
 static double measure_fma(sqrt_pass_fn pass, size_t chains, int threads)
 {
     double checksum = 0;
     long reps = 1024;
     double t = pass(threads, reps, &checksum);
-    while (t < SQRT_PASS_TARGET_S / 4 && reps < (1L << 40)) {
+    while (t < CALIBRATE_PLAN.target_s / 4 && reps < (1L << 40)) {
         reps *= 4;
         t = pass(threads, reps, &checksum);
     }
-    if (t > 0 && t < SQRT_PASS_TARGET_S)
-        reps = (long)((double)reps * SQRT_PASS_TARGET_S / t) + 1;
+    if (t > 0 && t < CALIBRATE_PLAN.target_s)
+        reps = (long)((double)reps * CALIBRATE_PLAN.target_s / t) + 1;
     double best = INFINITY;
     for (int i = 0; i < SQRT_REPEATS; i++) {
         t = pass(threads, reps, &checksum);
@@ -426,7 +535,7 @@ static double measure_fma(sqrt_pass_fn pass, size_t chains, int threads)
  * cache-resident row of COMPARE_COLS calls (a tenth missing) over and over
  * with the OpenMP backend's row scorer, counted in the tutorial's unit
  * (cols * (cols + 1) / 2 pair compares per row). */
-enum { COMPARE_COLS = 256, COMPARE_REPEATS = 4 };
+enum { COMPARE_COLS = 256 };
 
 static double compare_pass(int threads, long reps, int64_t *checksum)
 {
@@ -452,20 +561,21 @@ static double compare_pass(int threads, long reps, int64_t *checksum)
 }
 
 /* Tutorial pair compares per second; 0 when the check fails. */
-static double measure_compare(int threads)
+static double measure_compare(int threads, const struct pass_plan *plan)
 {
     int64_t checksum = 0;
     long reps = 64;
+    const double start = offload_now();
     double t = compare_pass(threads, reps, &checksum);
-    while (t < SQRT_PASS_TARGET_S / 4 && reps < (1L << 30)) {
+    while (t < plan->target_s / 4 && reps < (1L << 30) && !plan_spent(plan, start)) {
         reps *= 4;
         t = compare_pass(threads, reps, &checksum);
     }
-    if (t > 0 && t < SQRT_PASS_TARGET_S)
-        reps = (long)((double)reps * SQRT_PASS_TARGET_S / t) + 1;
+    if (t > 0 && t < plan->target_s)
+        reps = (long)((double)reps * plan->target_s / t) + 1;
     /* Every row scores the same: the first pass's sum per row is the truth. */
     double best = INFINITY;
-    for (int i = 0; i < COMPARE_REPEATS; i++) {
+    for (int i = 0; i < plan->repeats && (i == 0 || !plan_spent(plan, start)); i++) {
         int64_t sum = 0;
         t = compare_pass(threads, reps, &sum);
         if (i > 0 && sum != checksum)
@@ -479,6 +589,177 @@ static double measure_compare(int threads)
     return (double)threads * (double)reps * pairs / best;
 }
 
+/* ---- probe: the ceilings that bound one run, in the same minute ------- */
+
+/* The read probe's array: 64 MiB of float64, twice the 32 MiB last-level
+ * cache of a Zen 3/4 CCX, so it measures memory, not cache. The f64->f32
+ * probe reads the kernel's own input (the same size and pages the kernel
+ * sees) into an output of its size. Both are kept for the next probe of
+ * the same backend state. */
+enum { PROBE_ELEMENTS = 1 << 23, PROBE_PASSES = 3 };
+/* A probe stops after this long even when a busy machine slows its passes
+ * (at least one round is always timed): it must stay beside the run, not
+ * become one. */
+static const double PROBE_MAX_S = 0.04;
+
+struct host_probe {
+    double *read;  /* PROBE_ELEMENTS ones, or NULL until a read probe */
+    float *out;    /* out_n floats, or NULL until a f64->f32 probe */
+    size_t out_n;
+};
+
+void host_probe_free(struct host_probe *p)
+{
+    if (!p)
+        return;
+    free(p->read);
+    free(p->out);
+    free(p);
+}
+
+/* The arrays the probe needs, made and touched (with the kernels' static
+ * split) on first use; NULL when out of memory. */
+static struct host_probe *probe_arrays(struct host_probe **probe, int threads,
+                                       enum memory_pattern pattern, size_t n)
+{
+    struct host_probe *p = *probe ? *probe : calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    *probe = p;
+    switch (pattern) {
+    case MEMORY_CONVERT:
+        if (p->out_n < n) {
+            free(p->out);
+            p->out_n = 0;
+            p->out = aligned_alloc(64, (n * sizeof(float) + 63) / 64 * 64);
+            if (!p->out)
+                return NULL;
+            float *out = p->out;
+#pragma omp parallel for simd schedule(static) num_threads(threads)
+            for (size_t i = 0; i < n; i++)
+                out[i] = 0;
+            p->out_n = n;
+        }
+        break;
+    case MEMORY_READ:
+        if (!p->read) {
+            p->read = aligned_alloc(64, (size_t)PROBE_ELEMENTS * sizeof(double));
+            if (!p->read)
+                return NULL;
+            double *a = p->read;
+#pragma omp parallel for simd schedule(static) num_threads(threads)
+            for (size_t i = 0; i < PROBE_ELEMENTS; i++)
+                a[i] = 1.0;
+        }
+        break;
+    case MEMORY_STREAM:
+        break; /* not probed: host_probe skips it */
+    }
+    return p;
+}
+
+/* The bandwidth of the kernel's access pattern: best of PROBE_PASSES
+ * rounds of the fastest loops for it (the kernel's own loop among them);
+ * 0 when a check fails. */
+static double probe_memory(const struct host_probe *p, int threads,
+                           const struct kernel_input *kin, enum memory_pattern pattern)
+{
+    double best = INFINITY, sum = 0;
+    /* Large outputs take streaming stores in the kernel, so the probe times
+     * those; calibrate also tries plain ones. */
+    const int streaming = host_streaming_stores() && kin->n * sizeof(float) >= (8u << 20);
+    const struct stream_arrays convert = {.a = (double *)kin->in, .c = (double *)p->out,
+                                          .n = kin->n};
+    const struct stream_arrays read = {.a = p->read, .n = PROBE_ELEMENTS};
+    const double t0 = offload_now();
+    for (int r = 0; r < PROBE_PASSES && (r == 0 || offload_now() - t0 < PROBE_MAX_S); r++) {
+        switch (pattern) {
+        case MEMORY_CONVERT:
+            best = fmin(best, convert_pass(&convert, threads, host_convert_slice, streaming));
+            best = fmin(best, convert_pass(&convert, threads, host_sqrt_slice, streaming));
+            break;
+        case MEMORY_READ:
+            best = fmin(best, stream_read_pass(&read, threads, &sum));
+            if (sum != (double)read.n)
+                return 0;
+            break;
+        case MEMORY_STREAM:
+            return 0;
+        }
+    }
+    if (!(best > 0) || !isfinite(best))
+        return 0;
+    switch (pattern) {
+    case MEMORY_CONVERT:
+        /* The last pass was the sqrt loop: its output is the kernel's. */
+        return p->out[kin->n - 1] == (float)sqrt(kin->in[kin->n - 1])
+                   ? 12.0 * (double)kin->n / best
+                   : 0;
+    case MEMORY_READ:
+        return 8.0 * (double)read.n / best;
+    case MEMORY_STREAM:
+        return 0;
+    }
+    return 0;
+}
+
+enum offload_status host_probe(struct host_probe **probe, int threads,
+                               const struct kernel_input *kin, double cache_bytes,
+                               struct ceilings *out)
+{
+    memset(out, 0, sizeof *out);
+    if (threads < 1)
+        threads = 1;
+    const struct kernel_spec *spec = kernel_spec_of(kin->kernel);
+    /* A user's kernel file (and the STREAM pattern it declares) has no
+     * probe of its own: it is judged against the cached ceilings. */
+    if (spec->input == INPUT_FILE)
+        return OFFLOAD_OK;
+    /* A kernel whose bytes sit in cache is not bounded by memory. */
+    if (spec->memory_pattern != MEMORY_STREAM &&
+        (!(cache_bytes > 0) || kernel_work_of(kin).bytes > cache_bytes)) {
+        const struct host_probe *p = probe_arrays(probe, threads, spec->memory_pattern, kin->n);
+        if (!p) {
+            offload_error("probe: out of memory for the bandwidth probe\n");
+            return OFFLOAD_ERR_RUN;
+        }
+        double rate = probe_memory(p, threads, kin, spec->memory_pattern);
+        switch (spec->memory_pattern) {
+        case MEMORY_CONVERT:
+            out->convert_f64_f32 = rate;
+            break;
+        case MEMORY_READ:
+            out->stream_read = rate;
+            break;
+        case MEMORY_STREAM:
+            break;
+        }
+        if (!(rate > 0)) {
+            offload_error("probe: the bandwidth probe computed wrong values or took no "
+                          "measurable time\n");
+            return OFFLOAD_ERR_RUN;
+        }
+    }
+    switch (kin->alg == ALG_FAST ? spec->fast_op_ceiling : spec->op_ceiling) {
+    case OPS_NONE:
+    case OPS_SQRT_F32:
+    case OPS_FMA_F32:
+    case OPS_FMA_F64:
+        break; /* no table kernel is bound by these: not probed */
+    case OPS_SQRT_F64:
+        out->sqrt_f64 = measure_sqrt_f64(threads, &PROBE_PLAN);
+        if (!(out->sqrt_f64 > 0))
+            return OFFLOAD_ERR_RUN;
+        break;
+    case OPS_COMPARE:
+        out->compare_i8 = measure_compare(threads, &PROBE_PLAN);
+        if (!(out->compare_i8 > 0))
+            return OFFLOAD_ERR_RUN;
+        break;
+    }
+    return OFFLOAD_OK;
+}
+
 /* ---- entry point -------------------------------------------------------- */
 
 enum offload_status host_calibrate(int threads, struct ceilings *out)
@@ -489,9 +770,10 @@ enum offload_status host_calibrate(int threads, struct ceilings *out)
     enum offload_status st = measure_stream(threads, out);
     if (st != OFFLOAD_OK)
         return st;
-    out->sqrt_f64 = measure_sqrt(sqrt_f64_pass, SQRT_BLOCK_BYTES / sizeof(double), threads);
-    out->sqrt_f32 = measure_sqrt(sqrt_f32_pass, SQRT_BLOCK_BYTES / sizeof(float), threads);
-    out->compare_i8 = measure_compare(threads);
+    out->sqrt_f64 = measure_sqrt_f64(threads, &CALIBRATE_PLAN);
+    out->sqrt_f32 =
+        measure_sqrt(sqrt_f32_pass, SQRT_BLOCK_BYTES / sizeof(float), threads, &CALIBRATE_PLAN);
+    out->compare_i8 = measure_compare(threads, &CALIBRATE_PLAN);
     out->fma_f32 = measure_fma(fma_f32_pass, FMA_CHAINS_BYTES / sizeof(float), threads);
     out->fma_f64 = measure_fma(fma_f64_pass, FMA_CHAINS_BYTES / sizeof(double), threads);
     /* Bandwidth on a shared machine comes and goes: measure it again a

@@ -13,4 +13,19 @@
  * several short repeats; about a second. */
 enum offload_status host_calibrate(int threads, struct ceilings *out);
 
+/* Probe arrays kept between probes of one backend state (NULL until the
+ * first memory probe); host_probe_free(NULL) does nothing. */
+struct host_probe;
+void host_probe_free(struct host_probe *p);
+
+/* The ceilings that bound kernel `in` on `threads` threads, measured in
+ * tens of milliseconds so they can be taken right before and after a run:
+ * its access pattern's bandwidth (unless its bytes fit cache_bytes) and its
+ * operation's rate, with the same loops as host_calibrate (the kernel's own
+ * among them). The other rates are left 0. *probe holds the arrays, made on
+ * first use. */
+enum offload_status host_probe(struct host_probe **probe, int threads,
+                               const struct kernel_input *in, double cache_bytes,
+                               struct ceilings *out);
+
 #endif

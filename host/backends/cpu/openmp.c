@@ -1,8 +1,5 @@
 /* OpenMP backend: the same kernels on CPU threads, written so the compiler
  * vectorises them (omp simd reductions let it reorder the float64 sum). */
-#if defined(__AVX__)
-#include <immintrin.h>
-#endif
 #include <math.h>
 #include <stdint.h>
 #include <omp.h>
@@ -12,12 +9,15 @@
 #include "backend.h"
 #include "markers.h"
 #include "host_calibrate.h"
+#include "host_loops.h"
 #include "row_scores.h"
 #include "timing.h"
 #include "message.h"
 
 struct openmp_state {
     int threads;
+    double cache_bytes;        /* the host's last-level cache */
+    struct host_probe *probe;  /* the probe's arrays, made on first use */
 };
 
 static enum offload_status openmp_list_devices(FILE *out)
@@ -39,6 +39,7 @@ static enum offload_status openmp_init(const struct backend_config *cfg, void **
     }
     s->threads = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
     host_backend_info(info, s->threads);
+    s->cache_bytes = info->cache_bytes;
     *state = s;
     return OFFLOAD_OK;
 }
@@ -48,32 +49,6 @@ static enum offload_status openmp_init(const struct backend_config *cfg, void **
  * line saves a quarter of the memory traffic (16 -> 12 bytes per element). */
 #define STREAM_STORE_MIN_BYTES (8u << 20)
 
-#if defined(__AVX__)
-/* out[8b..8b+8) for every block b of 8 elements, with non-temporal stores;
- * out must be 32-byte aligned. */
-static void sqrt_streaming(const double *in, float *out, size_t n, int threads)
-{
-    const size_t blocks = n / 8;
-#if defined(__AVX512F__)
-    /* Where the build has AVX-512, its 8-wide sqrt: the sqrt ceiling that
-     * calibration measures in this build uses it too. */
-#pragma omp parallel for schedule(static) num_threads(threads)
-    for (size_t b = 0; b < blocks; b++)
-        _mm256_stream_ps(out + 8 * b, _mm512_cvtpd_ps(_mm512_sqrt_pd(_mm512_loadu_pd(in + 8 * b))));
-#else
-#pragma omp parallel for schedule(static) num_threads(threads)
-    for (size_t b = 0; b < blocks; b++) {
-        __m256d lo = _mm256_sqrt_pd(_mm256_loadu_pd(in + 8 * b));
-        __m256d hi = _mm256_sqrt_pd(_mm256_loadu_pd(in + 8 * b + 4));
-        _mm256_stream_ps(out + 8 * b, _mm256_set_m128(_mm256_cvtpd_ps(hi), _mm256_cvtpd_ps(lo)));
-    }
-#endif
-    for (size_t i = blocks * 8; i < n; i++)
-        out[i] = (float)sqrt(in[i]);
-    _mm_sfence(); /* streaming stores are weakly ordered: publish them */
-}
-#endif
-
 static enum offload_status openmp_run_sqrt(void *state, const struct kernel_input *kin,
                                            void *output, struct phase_times *t)
 {
@@ -82,17 +57,12 @@ static enum offload_status openmp_run_sqrt(void *state, const struct kernel_inpu
     float *out = output;
     size_t n = kin->n;
     *t = phase_times_none();
+    /* The loop is shared with the host ceilings (host_loops.c), so the
+     * probe that bounds this kernel runs this very code. */
+    const int streaming = host_streaming_stores() && n * sizeof *out >= STREAM_STORE_MIN_BYTES &&
+                          (uintptr_t)out % 32 == 0;
     double t0 = offload_now();
-#if defined(__AVX__)
-    if (n * sizeof *out >= STREAM_STORE_MIN_BYTES && (uintptr_t)out % 32 == 0) {
-        sqrt_streaming(in, out, n, s->threads);
-        t->kernel = offload_now() - t0;
-        return OFFLOAD_OK;
-    }
-#endif
-#pragma omp parallel for simd schedule(static) num_threads(s->threads)
-    for (size_t i = 0; i < n; i++)
-        out[i] = (float)sqrt(in[i]);
+    host_parallel_slices(host_sqrt_slice, in, out, n, s->threads, streaming);
     t->kernel = offload_now() - t0;
     return OFFLOAD_OK;
 }
@@ -193,9 +163,19 @@ static enum offload_status openmp_calibrate(void *state, struct ceilings *out)
     return host_calibrate(s->threads, out);
 }
 
+static enum offload_status openmp_probe(void *state, const struct kernel_input *in,
+                                        struct ceilings *out)
+{
+    struct openmp_state *s = state;
+    return host_probe(&s->probe, s->threads, in, s->cache_bytes, out);
+}
+
 static void openmp_fini(void *state)
 {
-    free(state);
+    struct openmp_state *s = state;
+    if (s)
+        host_probe_free(s->probe);
+    free(s);
 }
 
 /* markers: every pattern rescored on the remaining pairs, blocks of plane
@@ -247,6 +227,7 @@ const struct backend_ops backend_openmp = {
             [KERNEL_SUMSQRT] = openmp_run_sumsqrt,
             [KERNEL_SCORES] = openmp_run_scores},
     .calibrate = openmp_calibrate,
+    .probe = openmp_probe,
     .fini = openmp_fini,
     .markers_engine = openmp_markers_engine,
     .environment = openmp_environment,

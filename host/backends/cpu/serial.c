@@ -12,7 +12,8 @@
 #include "message.h"
 
 struct serial_state {
-    int unused; /* nothing to keep; init still returns a state for symmetry */
+    double cache_bytes;       /* the host's last-level cache */
+    struct host_probe *probe; /* the probe's arrays, made on first use */
 };
 
 static enum offload_status serial_list_devices(FILE *out)
@@ -31,6 +32,7 @@ static enum offload_status serial_init(const struct backend_config *cfg, void **
         return OFFLOAD_ERR_RUN;
     }
     host_backend_info(info, 1);
+    s->cache_bytes = info->cache_bytes;
     *state = s;
     return OFFLOAD_OK;
 }
@@ -125,9 +127,20 @@ static enum offload_status serial_calibrate(void *state, struct ceilings *out)
     return host_calibrate(1, out);
 }
 
+/* One thread, as the kernels run. */
+static enum offload_status serial_probe(void *state, const struct kernel_input *in,
+                                        struct ceilings *out)
+{
+    struct serial_state *s = state;
+    return host_probe(&s->probe, 1, in, s->cache_bytes, out);
+}
+
 static void serial_fini(void *state)
 {
-    free(state);
+    struct serial_state *s = state;
+    if (s)
+        host_probe_free(s->probe);
+    free(s);
 }
 
 static enum offload_status serial_markers_engine(void *state, enum markers_pairs_mode mode,
@@ -149,6 +162,7 @@ const struct backend_ops backend_serial = {
             [KERNEL_SUMSQRT] = serial_run_sumsqrt,
             [KERNEL_SCORES] = serial_run_scores},
     .calibrate = serial_calibrate,
+    .probe = serial_probe,
     .fini = serial_fini,
     .markers_engine = serial_markers_engine,
 };

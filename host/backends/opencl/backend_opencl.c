@@ -40,6 +40,10 @@ static void opencl_fini(void *state)
     free(st);
 }
 
+/* cl_amd_device_attribute_query's CL_DEVICE_BOARD_NAME_AMD, which not
+ * every cl_ext.h defines. */
+#define CL_DEVICE_BOARD_NAME_AMD_QUERY 0x4038
+
 /* Reads the limits into st, chooses the work-group path and records both
  * in info: a forced path is part of the device line, so reports show it and
  * its ceilings (measured the same way) get their own cache entry. */
@@ -89,6 +93,20 @@ static enum offload_status read_device_limits(struct opencl_state *st, enum open
     if (st->compute_units == 0)
         st->compute_units = 1;
     info->unified_memory = host_unified == CL_TRUE;
+    struct device_limits *lim = &info->limits;
+    lim->gpu = (type & CL_DEVICE_TYPE_GPU) != 0;
+    lim->compute_units = st->compute_units;
+    lim->max_work_group = st->max_wg;
+    lim->local_mem_bytes = (double)st->local_mem;
+    device_string(dev, CL_DEVICE_VENDOR, lim->vendor, sizeof lim->vendor,
+                  "clGetDeviceInfo(CL_DEVICE_VENDOR)");
+    /* AMD names a device by its ISA (gfx942); its board name says which
+     * product. Other drivers do not know the query: no message then. */
+    size_t board_len = 0;
+    if (clGetDeviceInfo(dev, CL_DEVICE_BOARD_NAME_AMD_QUERY, sizeof lim->board - 1, lim->board,
+                        &board_len) != CL_SUCCESS)
+        lim->board[0] = '\0';
+    lim->board[sizeof lim->board - 1] = '\0';
     if (path != OPENCL_PATH_AUTO) {
         size_t used = strlen(info->device);
         snprintf(info->device + used, sizeof info->device - used, " (%s path)",
@@ -212,6 +230,7 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
 
     if (create_kernels(st) != OFFLOAD_OK)
         goto fail;
+    info->limits.preferred_multiple = st->kernel_multiple[K_SQRT];
 
     /* A user's file: its build is the one reported (the built-in program
      * stays, for calibrate). */
@@ -231,6 +250,13 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
 fail:
     opencl_fini(st);
     return OFFLOAD_ERR_RUN;
+}
+
+static int opencl_launch_shape(void *state, struct launch_shape *out)
+{
+    const struct opencl_state *st = state;
+    *out = st->launch;
+    return st->launch.dims > 0;
 }
 
 /* The OpenCL headers this build saw and the version it targets. */
@@ -271,6 +297,7 @@ const struct backend_ops backend_opencl = {
             [KERNEL_FILE] = opencl_run_file},
     .file_kernels = opencl_file_kernels,
     .calibrate = opencl_calibrate,
+    .launch_shape = opencl_launch_shape,
     .fini = opencl_fini,
     .describe_devices = opencl_describe_devices,
     .describe_launch = opencl_describe_launch,

@@ -49,7 +49,10 @@ bool cl_succeeded(cl_int err, const char *call, const char *func, const char *fi
     X(K_SCORES_FAST, "scores_fast")                                                                \
     X(K_MARKERS_SCORE_CPU, "markers_score_cpu")                                                    \
     X(K_MARKERS_SCORE_GPU, "markers_score_gpu")                                                    \
-    X(K_MARKERS_REMOVE, "markers_remove_pairs")
+    X(K_MARKERS_REMOVE, "markers_remove_pairs") \
+    X(K_SQRT_STRIDED, "sqrt_f64_strided")                                                          \
+    X(K_SUMSQRT_NAIVE_2D, "sumsqrt_naive_2d")                                                      \
+    X(K_SCORES_NAIVE_ROWS, "scores_naive_rows")
 
 #define OPENCL_KERNEL_ID(id, name) id,
 enum kernel_id { OPENCL_KERNELS(OPENCL_KERNEL_ID) K_COUNT };
@@ -105,6 +108,7 @@ struct opencl_state {
     cl_kernel file_kernel; /* the entry last run, made on its first call */
     char file_entry[FILE_KERNEL_NAME_MAX];
     struct cached_buffer file_buffers[FILE_MAX_ARGS]; /* by argument index */
+    struct launch_shape launch; /* the last call's largest launch */
 };
 
 /* ---- small helpers (helpers.c) -------------------------------------------- */

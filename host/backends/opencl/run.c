@@ -252,6 +252,7 @@ static enum offload_status run_job(struct opencl_state *st, const struct job *jo
     release_event(&ev_b);
 
     /* Kernel(s). */
+    st->launch = (struct launch_shape){0};
     st->launches = 0;
     t0 = offload_now();
     status = job->enqueue(st, job, in, out, scratch, &ev_a, &ev_b);
@@ -345,6 +346,42 @@ static size_t local_size_for(const struct opencl_state *st, enum kernel_id k, si
     return local ? local : 1;
 }
 
+/* Kernel names, for the launch shape. */
+#define OPENCL_KERNEL_NAME(id, name) [id] = name,
+static const char *const launch_names[K_COUNT] = {OPENCL_KERNELS(OPENCL_KERNEL_NAME)};
+#undef OPENCL_KERNEL_NAME
+
+/* Keeps the largest launch of the call in st->launch. */
+static void record_launch(struct opencl_state *st, enum kernel_id k, cl_uint dims,
+                          const size_t *global, const size_t *local, size_t local_bytes)
+{
+    struct launch_shape s = {
+        .dims = dims, .launches = st->launch.launches + 1, .local_bytes = local_bytes};
+    s.groups = 1;
+    for (cl_uint d = 0; d < dims; d++) {
+        s.global[d] = global[d];
+        s.local[d] = local[d];
+        s.groups *= local[d] ? global[d] / local[d] : 0;
+    }
+    snprintf(s.kernel, sizeof s.kernel, "%s", launch_names[k]);
+    if (launch_work_items(&s) >= launch_work_items(&st->launch))
+        st->launch = s;
+    else
+        st->launch.launches = s.launches;
+}
+
+static enum offload_status enqueue_ndrange_dims(struct opencl_state *st, enum kernel_id k,
+                                                cl_uint dims, const size_t *global,
+                                                const size_t *local, size_t local_bytes,
+                                                cl_event *ev)
+{
+    if (!CL_OK("clEnqueueNDRangeKernel", clEnqueueNDRangeKernel(st->queue, st->kernels[k], dims,
+                                                                NULL, global, local, 0, NULL, ev)))
+        return OFFLOAD_ERR_RUN;
+    record_launch(st, k, dims, global, local, local_bytes);
+    return OFFLOAD_OK;
+}
+
 static enum offload_status enqueue_ndrange(struct opencl_state *st, enum kernel_id k, size_t global,
                                            size_t local, cl_event *ev)
 {
@@ -353,21 +390,41 @@ static enum offload_status enqueue_ndrange(struct opencl_state *st, enum kernel_
         st->launch_local[st->launches] = local;
         st->launches++;
     }
-    return CL_OK("clEnqueueNDRangeKernel",
-                 clEnqueueNDRangeKernel(st->queue, st->kernels[k], 1, NULL, &global, &local, 0,
-                                        NULL, ev))
-               ? OFFLOAD_OK
-               : OFFLOAD_ERR_RUN;
+    return enqueue_ndrange_dims(st, k, 1, &global, &local, 0, ev);
 }
 
-enum { SQRT_CPU_ELEMENTS_PER_ITEM = 256 };
+/* Work-items per group on the GPU path for a kernel that reduces in local
+ * memory (bytes_per_lane each): 256, within the kernel's and the device's
+ * limits, and no more than `useful` rounded up to the preferred multiple. */
+static size_t gpu_lanes(const struct opencl_state *st, enum kernel_id k, size_t useful,
+                        size_t bytes_per_lane)
+{
+    size_t lanes = local_size_for(st, k, 4 * (size_t)st->compute_units * 256, bytes_per_lane);
+    size_t multiple = st->kernel_multiple[k] ? st->kernel_multiple[k] : 1;
+    size_t enough = round_up(useful ? useful : 1, multiple);
+    return enough < lanes ? enough : lanes;
+}
+
+/* Elements per work-item: a CPU path work-item's run (its loop
+ * vectorises); a GPU path work-item's strided share. */
+enum { SQRT_CPU_ELEMENTS_PER_ITEM = 256, SQRT_GPU_ELEMENTS_PER_ITEM = 8 };
 
 static enum offload_status enqueue_sqrt(struct opencl_state *st, const struct job *job, cl_mem in,
                                         cl_mem out, cl_mem scratch, cl_event *first, cl_event *last)
 {
     (void)scratch;
-    cl_kernel k = st->kernels[K_SQRT];
     cl_ulong n = job->n;
+    if (!st->cpu_path) {
+        /* GPUs: a grid-stride loop, several elements per work-item. */
+        cl_kernel g = st->kernels[K_SQRT_STRIDED];
+        size_t items = (size_t)((n + SQRT_GPU_ELEMENTS_PER_ITEM - 1) / SQRT_GPU_ELEMENTS_PER_ITEM);
+        size_t local = local_size_for(st, K_SQRT_STRIDED, items, 0);
+        if (!SET_ARG(g, 0, in) || !SET_ARG(g, 1, out) || !SET_ARG(g, 2, n))
+            return OFFLOAD_ERR_RUN;
+        (void)last;
+        return enqueue_ndrange(st, K_SQRT_STRIDED, round_up(items, local), local, first);
+    }
+    cl_kernel k = st->kernels[K_SQRT];
     /* CPUs: runs of elements per work-item, so the loop vectorises (see
      * sqrt.cl); GPUs: one element each. */
     cl_ulong per_item = st->cpu_path ? SQRT_CPU_ELEMENTS_PER_ITEM : 1;
@@ -385,8 +442,20 @@ static enum offload_status enqueue_sumsqrt_naive(struct opencl_state *st, const 
                                                  cl_event *first, cl_event *last)
 {
     (void)scratch;
-    cl_kernel k = st->kernels[K_SUMSQRT_NAIVE];
     cl_ulong n = job->n;
+    if (!st->cpu_path) {
+        /* GPUs: 2-D, a group of lanes per output (see sumsqrt_naive_2d). */
+        cl_kernel g = st->kernels[K_SUMSQRT_NAIVE_2D];
+        size_t lanes = gpu_lanes(st, K_SUMSQRT_NAIVE_2D, job->n, sizeof(cl_double));
+        size_t global[2] = {lanes, job->n}, local[2] = {lanes, 1};
+        if (!SET_ARG(g, 0, in) || !SET_ARG(g, 1, out) || !SET_ARG(g, 2, n) ||
+            !SET_LOCAL_ARG(g, 3, lanes * sizeof(cl_double)))
+            return OFFLOAD_ERR_RUN;
+        (void)last;
+        return enqueue_ndrange_dims(st, K_SUMSQRT_NAIVE_2D, 2, global, local,
+                                    lanes * sizeof(cl_double), first);
+    }
+    cl_kernel k = st->kernels[K_SUMSQRT_NAIVE];
     size_t local = local_size_for(st, K_SUMSQRT_NAIVE, job->n, 0);
     if (!SET_ARG(k, 0, in) || !SET_ARG(k, 1, out) || !SET_ARG(k, 2, n))
         return OFFLOAD_ERR_RUN;
@@ -456,6 +525,19 @@ static enum offload_status enqueue_scores_naive(struct opencl_state *st, const s
                                                 cl_event *first, cl_event *last)
 {
     (void)scratch;
+    if (!st->cpu_path) {
+        /* GPUs: a work-group per row, lanes over its columns. */
+        cl_kernel g = st->kernels[K_SCORES_NAIVE_ROWS];
+        cl_ulong rows = job->n, cols = job->cols;
+        size_t lanes = gpu_lanes(st, K_SCORES_NAIVE_ROWS, job->cols, sizeof(cl_long));
+        if (!SET_ARG(g, 0, in) || !SET_ARG(g, 1, rows) || !SET_ARG(g, 2, cols) ||
+            !SET_ARG(g, 3, out) || !SET_LOCAL_ARG(g, 4, lanes * sizeof(cl_long)))
+            return OFFLOAD_ERR_RUN;
+        (void)last;
+        size_t global = job->n * lanes;
+        return enqueue_ndrange_dims(st, K_SCORES_NAIVE_ROWS, 1, &global, &lanes,
+                                    lanes * sizeof(cl_long), first);
+    }
     return enqueue_scores(st, job, K_SCORES_NAIVE, in, out, first, last);
 }
 

@@ -1,4 +1,5 @@
-/* scores: one work-item per row of a genotype matrix (int8 calls 0, 1, 2, or
+/* scores: on the CPU path one work-item per row (on the GPU path the naive
+ * scores take a work-group per row, scores_naive_rows below) of a genotype matrix (int8 calls 0, 1, 2, or
  * -1 for missing, rows x cols row-major). A row's score is the number of
  * column pairs i < j whose calls are both known and differ.
  *
@@ -128,4 +129,51 @@ __kernel void scores_fast(__global const char *restrict calls, ulong rows, ulong
         n2 += a == 2;
     }
     scores[r] = n0 * n1 + n0 * n2 + n1 * n2;
+}
+
+/* Tree-reduce scratch[0..size) into scratch[0] (any size); every work-item
+ * of the group must call it. */
+static long reduce_local_long(__local long *scratch, size_t lid, size_t size)
+{
+    barrier(CLK_LOCAL_MEM_FENCE);
+    while (size > 1) {
+        size_t upper = (size + 1) / 2;
+        if (lid < size - upper)
+            scratch[lid] += scratch[lid + upper];
+        barrier(CLK_LOCAL_MEM_FENCE);
+        size = upper;
+    }
+    return scratch[0];
+}
+
+/* The GPU path's naive scores: a work-group per row. Its work-items take
+ * the row's columns i round-robin and count the later columns j > i whose
+ * calls are both known and differ (the tutorial's pair loop, its pairs
+ * spread over the group); at each step neighbouring work-items read
+ * neighbouring calls. A local-memory tree reduction adds their counts.
+ * rows x lanes work-items: 1,286 rows give ~330k with 256 lanes, where one
+ * work-item per row gives 1,286. */
+__kernel void scores_naive_rows(__global const char *restrict calls, ulong rows, ulong cols,
+                                __global long *restrict scores, __local long *scratch)
+{
+    const size_t lid = get_local_id(0);
+    const size_t lanes = get_local_size(0);
+    const size_t r = get_group_id(0);
+    long count = 0;
+    if (r < rows) {
+        __global const char *row = calls + r * cols;
+        for (ulong i = lid; i < cols; i += lanes) {
+            const char a = row[i];
+            if (a < 0)
+                continue;
+            for (ulong j = i + 1; j < cols; j++) {
+                const char b = row[j];
+                count += b >= 0 && b != a;
+            }
+        }
+    }
+    scratch[lid] = count;
+    const long total = reduce_local_long(scratch, lid, lanes);
+    if (lid == 0 && r < rows)
+        scores[r] = total;
 }

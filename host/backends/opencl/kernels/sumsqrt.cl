@@ -106,3 +106,25 @@ __kernel void sumsqrt_broadcast(__global const double *restrict partials, uint n
             out[i] = total;
     }
 }
+
+/* The GPU path's naive sum, split over i and j: a 2-D range whose dimension
+ * 1 is the output i (one work-group per output) and dimension 0 the j lanes
+ * of the group, which stride over in[] (coalesced loads) and are added by a
+ * local-memory tree reduction. N x lanes work-items fill a GPU where N
+ * work-items alone (10,000 for the default size, against ~270,000 resident
+ * threads on an H200) leave it mostly idle. Every group sums in the same
+ * order, so every out[i] gets the same bits. */
+__kernel void sumsqrt_naive_2d(__global const double *restrict in, __global float *restrict out,
+                               ulong n, __local double *scratch)
+{
+    const size_t lane = get_local_id(0);
+    const size_t lanes = get_local_size(0);
+    const size_t i = get_global_id(1);
+    double s = 0.0;
+    for (ulong j = lane; j < n; j += lanes)
+        s += sqrt(in[j]);
+    scratch[lane] = s;
+    const double total = reduce_local(scratch, lane, lanes);
+    if (lane == 0 && i < n)
+        out[i] = (float)total;
+}

@@ -1,0 +1,19 @@
+/* Notes on ceilings probed around a run (see fresh.h). */
+#include "fresh_notes.h"
+
+#include <string.h>
+
+void print_ceilings_notes(FILE *f, const char *indent, const struct ceilings_refresh *r)
+{
+    char text[CEILING_PROBES_MAX * 200];
+    ceilings_refresh_note(r, text, sizeof text);
+    for (char *line = text; *line;) {
+        char *end = strchr(line, '\n');
+        if (end)
+            *end = '\0';
+        fprintf(f, "%snote: %s\n", indent, line);
+        if (!end)
+            break;
+        line = end + 1;
+    }
+}

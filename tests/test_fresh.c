@@ -1,0 +1,208 @@
+/* Ceilings from the same minute (host/measure/fresh.c): which rate a run is
+ * judged against when the probes around it and the cached calibration
+ * differ, the notes that say so, and the host probe itself (rates checked
+ * for sanity and for measuring what the kernel needs, never for speed). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "fresh.h"
+#include "host_calibrate.h"
+#include "runner.h"
+#include "workload.h"
+
+/* cmocka 1.1 has no assert_double_equal. */
+#define assert_near(a, b, eps) assert_true(fabs((double)(a) - (double)(b)) <= (eps))
+
+static struct ceilings with_convert(double rate)
+{
+    struct ceilings c = {0};
+    c.convert_f64_f32 = rate;
+    return c;
+}
+
+/* Faster now than cached, beyond the noise: the fresh rate is used and
+ * said. */
+static void test_faster_now_replaces_cached(void **state)
+{
+    (void)state;
+    struct ceilings c = with_convert(40e9), before = with_convert(45e9), after = with_convert(46e9);
+    c.sqrt_f64 = 3e9; /* not probed: kept */
+    struct ceilings_refresh r = ceilings_refresh(&c, &before, &after, NULL);
+    assert_int_equal(r.count, 1);
+    assert_true(r.probe[0].differs);
+    assert_false(r.probe[0].busy);
+    assert_near(c.convert_f64_f32, 46e9, 1);
+    assert_near(c.sqrt_f64, 3e9, 0);
+    char note[512];
+    ceilings_refresh_note(&r, note, sizeof note);
+    assert_non_null(strstr(note, "f64->f32 memory ceiling measured around this run, 46 GB/s"));
+    assert_non_null(strstr(note, "15% above the cached 40 GB/s"));
+}
+
+/* Steadily slower (the probes agree): the machine is slower this minute. */
+static void test_steadily_slower_replaces_cached(void **state)
+{
+    (void)state;
+    struct ceilings c = with_convert(60e9), before = with_convert(46e9), after = with_convert(45e9);
+    struct ceilings_refresh r = ceilings_refresh(&c, &before, &after, NULL);
+    assert_true(r.probe[0].differs);
+    assert_near(c.convert_f64_f32, 46e9, 1);
+    char note[512];
+    assert_non_null(strstr(ceilings_refresh_note(&r, note, sizeof note), "below the cached"));
+}
+
+/* Within the noise: both measured the same hardware, the better is kept
+ * and nothing is said. */
+static void test_within_noise_keeps_the_better(void **state)
+{
+    (void)state;
+    struct ceilings c = with_convert(40e9), before = with_convert(39.5e9),
+                    after = with_convert(40.5e9);
+    struct ceilings_refresh r = ceilings_refresh(&c, &before, &after, NULL);
+    assert_false(r.probe[0].differs);
+    assert_near(c.convert_f64_f32, 40.5e9, 1);
+    char note[512];
+    assert_string_equal(ceilings_refresh_note(&r, note, sizeof note), "");
+}
+
+/* Lower but the probes disagree (a burst of load): the cached rate stays
+ * and the note says the machine was busy. */
+static void test_busy_minute_keeps_cached(void **state)
+{
+    (void)state;
+    struct ceilings c = with_convert(40e9), before = with_convert(12e9), after = with_convert(30e9);
+    struct ceilings_refresh r = ceilings_refresh(&c, &before, &after, NULL);
+    assert_true(r.probe[0].busy);
+    assert_false(r.probe[0].differs);
+    assert_near(c.convert_f64_f32, 40e9, 1);
+    char note[512];
+    assert_non_null(strstr(ceilings_refresh_note(&r, note, sizeof note), "a busy machine"));
+}
+
+/* Probes that agree but read less than the run itself reached caught a
+ * burst of load, not a slower machine: the cached rate stays. */
+static void test_probe_below_the_run_keeps_cached(void **state)
+{
+    (void)state;
+    struct ceilings c = with_convert(40e9), before = with_convert(3.3e9),
+                    after = with_convert(3.0e9), achieved = with_convert(8e9);
+    struct ceilings_refresh r = ceilings_refresh(&c, &before, &after, &achieved);
+    assert_true(r.probe[0].busy);
+    assert_false(r.probe[0].differs);
+    assert_near(c.convert_f64_f32, 40e9, 1);
+    /* The same probes with a run as slow as they are: the machine is slower. */
+    struct ceilings d = with_convert(40e9), slow = with_convert(3.2e9);
+    r = ceilings_refresh(&d, &before, &after, &slow);
+    assert_true(r.probe[0].differs);
+    assert_near(d.convert_f64_f32, 3.3e9, 1);
+}
+
+/* A rate with nothing cached takes the fresh one; a failed probe (0)
+ * changes nothing. */
+static void test_missing_rates(void **state)
+{
+    (void)state;
+    struct ceilings c = {0}, before = {0}, after = {0};
+    before.compare_i8 = 80e9;
+    struct ceilings_refresh r = ceilings_refresh(&c, &before, &after, NULL);
+    assert_int_equal(r.count, 1);
+    assert_near(c.compare_i8, 80e9, 1);
+    assert_near(r.probe[0].noise, FRESH_NOISE_FLOOR, 0);
+
+    struct ceilings kept = with_convert(40e9), none = {0};
+    r = ceilings_refresh(&kept, &none, &none, NULL);
+    assert_int_equal(r.count, 0);
+    assert_near(kept.convert_f64_f32, 40e9, 0);
+}
+
+static const struct backend_ops *host_backend(const char *name)
+{
+    const struct backend_ops *ops = backend_find(name);
+    assert_non_null(ops);
+    assert_non_null(ops->probe);
+    return ops;
+}
+
+/* The host probe measures the kernel's memory pattern (its input beyond
+ * the cache) and its operation, and nothing else. */
+static void test_host_probe_measures_what_bounds_the_kernel(void **state)
+{
+    (void)state;
+    const size_t n = (size_t)8 << 20; /* 96 MiB moved: beyond any test machine's cache */
+    double *in = workload_alloc(n * sizeof *in);
+    assert_non_null(in);
+    workload_fill_uniform(in, n, 42);
+    struct kernel_input kin = {.kernel = KERNEL_SQRT, .alg = ALG_NAIVE, .n = n, .in = in};
+    struct ceilings out;
+    struct host_probe *probe = NULL;
+    assert_int_equal(host_probe(&probe, 2, &kin, 32e6, &out), OFFLOAD_OK);
+    assert_true(out.convert_f64_f32 > 0);
+    assert_true(out.sqrt_f64 > 0);
+    assert_true(out.stream_read == 0 && out.compare_i8 == 0 && out.stream_copy == 0);
+    /* In cache: no memory probe. */
+    kin.n = 1000;
+    assert_int_equal(host_probe(&probe, 2, &kin, 32e6, &out), OFFLOAD_OK);
+    assert_true(out.convert_f64_f32 == 0 && out.sqrt_f64 > 0);
+    host_probe_free(probe);
+    workload_free(in);
+}
+
+/* A run with --ceilings fresh probes around it; cached does not. */
+static void test_run_kernel_fresh(void **state)
+{
+    (void)state;
+    const struct backend_ops *ops = host_backend("openmp");
+    struct backend_config cfg = {.threads = 2};
+    struct backend_info info = {0};
+    void *bs = NULL;
+    assert_int_equal(ops->init(&cfg, &bs, &info), OFFLOAD_OK);
+    const size_t n = 4096;
+    double *in = workload_alloc(n * sizeof *in);
+    assert_non_null(in);
+    workload_fill_uniform(in, n, 7);
+    struct kernel_input kin = {.kernel = KERNEL_SUMSQRT, .alg = ALG_NAIVE, .n = n, .in = in};
+    struct run_settings set = run_settings_default();
+    set.repeat = 2;
+    struct run_result *res = malloc(sizeof *res);
+    assert_non_null(res);
+    struct ceilings c = {0};
+    c.sqrt_f64 = 1e15; /* far above any CPU: a steady probe replaces it */
+    struct ceilings_refresh r;
+    assert_int_equal(run_kernel_fresh(ops, bs, &kin, &set, CEILINGS_FRESH, &c, res, &r),
+                     OFFLOAD_OK);
+    assert_int_equal(r.count, 1);
+    assert_string_equal(r.probe[0].name, "float64 sqrt");
+    assert_true(r.seconds > 0);
+    assert_true(c.sqrt_f64 < 1e15 || r.probe[0].busy);
+
+    c.sqrt_f64 = 1e15;
+    assert_int_equal(run_kernel_fresh(ops, bs, &kin, &set, CEILINGS_CACHED, &c, res, &r),
+                     OFFLOAD_OK);
+    assert_int_equal(r.count, 0);
+    assert_near(c.sqrt_f64, 1e15, 0);
+    free(res);
+    workload_free(in);
+    ops->fini(bs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_faster_now_replaces_cached),
+        cmocka_unit_test(test_steadily_slower_replaces_cached),
+        cmocka_unit_test(test_within_noise_keeps_the_better),
+        cmocka_unit_test(test_busy_minute_keeps_cached),
+        cmocka_unit_test(test_probe_below_the_run_keeps_cached),
+        cmocka_unit_test(test_missing_rates),
+        cmocka_unit_test(test_host_probe_measures_what_bounds_the_kernel),
+        cmocka_unit_test(test_run_kernel_fresh),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
