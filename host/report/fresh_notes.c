@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "wrap.h"
+
 void print_ceilings_notes(FILE *f, const char *indent, const struct ceilings_refresh *r)
 {
     char text[CEILING_PROBES_MAX * 200];
@@ -11,7 +13,11 @@ void print_ceilings_notes(FILE *f, const char *indent, const struct ceilings_ref
         char *end = strchr(line, '\n');
         if (end)
             *end = '\0';
-        fprintf(f, "%snote: %s\n", indent, line);
+        /* Wrapped to the width the rest of the text output uses, under its
+         * own indent (as run's fields). */
+        char first[96];
+        snprintf(first, sizeof first, "%snote: ", indent);
+        wrap_print(f, text_width(), first, indent, line);
         if (!end)
             break;
         line = end + 1;

@@ -7,8 +7,8 @@
 
 #include "fresh.h"
 
-/* One "note: ..." line per ceiling that differed beyond the noise, each
- * after `indent`; nothing when none did. */
+/* One "note: ..." paragraph per ceiling that differed beyond the noise,
+ * each after `indent` and wrapped to text_width(); nothing when none did. */
 void print_ceilings_notes(FILE *f, const char *indent, const struct ceilings_refresh *r);
 
 #endif
