@@ -399,20 +399,6 @@ static enum offload_status parse_memory(struct cli *c)
     return OFFLOAD_OK;
 }
 
-/* Whether the space-separated list holds word exactly. */
-static int is_choice(const char *choices, const char *word)
-{
-    size_t len = strlen(word);
-    for (const char *p = choices; *p;) {
-        size_t n = strcspn(p, " ");
-        if (n == len && strncmp(p, word, n) == 0)
-            return 1;
-        p += n;
-        p += *p == ' ';
-    }
-    return 0;
-}
-
 /* The backends' own options with choices (--opencl-path cpu|gpu), and
  * --no-calibrate against --recalibrate. */
 static enum offload_status parse_backend_options(struct cli *c)
@@ -424,7 +410,7 @@ static enum offload_status parse_backend_options(struct cli *c)
         const char *v = c->value[rows[i].id];
         if (!own || !own->choices || !v)
             continue;
-        if (!is_choice(own->choices, v)) {
+        if (!word_in_list(own->choices, v)) {
             /* "cpu gpu" -> "use cpu or gpu", "a b c" -> "use a, b or c" */
             char hint[160] = "use ";
             size_t words = 1;

@@ -56,20 +56,10 @@ static const char *kind_words(enum value_kind kind, char *buf, size_t len)
     return buf;
 }
 
-/* Whether the space-separated list holds word exactly. */
-static int has_word(const char *list, const char *word)
-{
-    size_t len = strlen(word);
-    for (const char *p = strstr(list, word); p; p = strstr(p + 1, word))
-        if ((p == list || p[-1] == ' ') && (p[len] == ' ' || p[len] == '\0'))
-            return 1;
-    return 0;
-}
-
 static void add_word(char *list, size_t len, const char *word)
 {
     size_t used = strlen(list);
-    if (!has_word(list, word))
+    if (!word_in_list(list, word))
         snprintf(list + used, len - used, "%s%s", used ? " " : "", word);
 }
 

@@ -515,3 +515,12 @@ const char *suggest_command(const char *name)
         suggest_consider(&s, commands[i].name);
     return s.best;
 }
+
+int word_in_list(const char *list, const char *word)
+{
+    size_t len = strlen(word);
+    for (const char *p = strstr(list, word); p; p = strstr(p + 1, word))
+        if ((p == list || p[-1] == ' ') && (p[len] == ' ' || p[len] == '\0'))
+            return 1;
+    return 0;
+}

@@ -76,6 +76,10 @@ const struct option_spec *option_find_any(const char *name, size_t len);
 void backend_options_from_cli(const struct cli *c, const struct backend_ops *ops,
                               const char *values[BACKEND_MAX_OPTIONS]);
 
+/* Whether the space-separated list holds word exactly (a backend option's
+ * choices, the completions' word lists). */
+int word_in_list(const char *list, const char *word);
+
 /* The help text of a row (help or help_fn). */
 const char *option_help(const struct option_spec *o, char *buf, size_t len);
 /* "{kernels}" in text replaced by the kernel list. */
