@@ -145,6 +145,7 @@ struct run_settings make_settings(const struct cli *c)
     if (c->warmup >= 0)
         set.warmup = c->warmup;
     set.progress_label = c->progress_label;
+    set.since_start = &c->since_start;
     return set;
 }
 

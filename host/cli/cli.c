@@ -670,6 +670,7 @@ static int parse_and_run(int argc, char **argv, double process_start)
     c.argc = argc;
     c.argv = argv;
     c.process_start = process_start;
+    load_probe_start(&c.since_start);
     c.command = cmd;
     c.command_bit = spec->bit;
     usage_command(cmd);

@@ -88,6 +88,7 @@ struct cli {
     int argc;
     char **argv;
     double process_start;
+    struct load_probe since_start; /* the machine's load since the command started */
     const char *command;
     unsigned command_bit;
     const char *positional[MAX_POSITIONAL];

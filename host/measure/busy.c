@@ -85,6 +85,14 @@ void load_probe_finish(const struct load_probe *p, struct machine_load *out)
     out->busy = out->others_share >= BUSY_OTHERS_SHARE;
 }
 
+void machine_load_widen(struct machine_load *m, const struct load_probe *since)
+{
+    if (m->known || !since || !since->ok)
+        return;
+    load_probe_finish(since, m);
+    m->whole_command = m->known;
+}
+
 void machine_load_merge(struct machine_load *a, const struct machine_load *b)
 {
     if (!b->known)
@@ -107,7 +115,8 @@ const char *describe_machine_load(const struct machine_load *m, char *buf, size_
     if (!m->known)
         snprintf(buf, cap, "how busy the machine was is not known (too short a run)");
     else
-        snprintf(buf, cap, "other processes used %.0f%% of the %d cores (load %.2g before; %.2g after)",
-                 100 * m->others_share, m->cores, m->load_before, m->load_after);
+        snprintf(buf, cap, "other processes used %.0f%% of the %d cores (load %.2g before; %.2g after)%s",
+                 100 * m->others_share, m->cores, m->load_before, m->load_after,
+                 m->whole_command ? " while the command ran" : "");
     return buf;
 }

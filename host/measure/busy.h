@@ -20,6 +20,7 @@ struct machine_load {
     double others_share;  /* other processes' CPU time / (wall * cores), 0..1 */
     int cores;            /* online CPUs */
     int busy;             /* others_share >= BUSY_OTHERS_SHARE */
+    int whole_command;    /* measured over the command so far: the run alone was too short */
 };
 
 /* A window being measured. */
@@ -38,6 +39,12 @@ void load_probe_finish(const struct load_probe *p, struct machine_load *out);
 /* Non-idle seconds of all CPUs from the first ("cpu ") line of /proc/stat
  * text at ticks per second; -1 when the line is not there. */
 double busy_seconds_from_proc_stat(const char *text, double ticks_per_s);
+
+/* When m is not known (its window was too short for 100 Hz accounting),
+ * measures it over the wider window since started instead (the command so
+ * far), so that a run of a few milliseconds on a busy machine is not taken
+ * for a run on a quiet one. */
+void machine_load_widen(struct machine_load *m, const struct load_probe *since);
 
 /* Merges b into a (several runs of one command): busy if either was. */
 void machine_load_merge(struct machine_load *a, const struct machine_load *b);

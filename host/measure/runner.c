@@ -188,6 +188,7 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
     }
     clear_progress(set);
     load_probe_finish(&probe, &res->load);
+    machine_load_widen(&res->load, set->since_start);
     res->timed_s = spent;
     res->capped = set->repeat <= 0 && spent < set->min_time;
     res->settled = res->samples > 0 && spread_settled(res);

@@ -20,6 +20,8 @@ struct run_settings {
     int warmup;                 /* untimed runs first (same sizes as the timed ones) */
     int progress;               /* show progress on stderr when it is a terminal */
     const char *progress_label; /* a command's "[3/12] ..." line, else NULL */
+    const struct load_probe *since_start; /* the command's window: a run too short to
+                                           * tell the machine's load is judged on it */
 };
 
 struct run_settings run_settings_default(void);
