@@ -146,6 +146,7 @@ struct run_settings make_settings(const struct cli *c)
         set.warmup = c->warmup;
     set.progress_label = c->progress_label;
     set.since_start = &c->since_start;
+    set.one_rank_baseline = !c->given[OPT_NO_ONE_RANK];
     return set;
 }
 

@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "ceilings.h"
+#include "link_cache.h"
 #include "options.h"
 #include "message.h"
 #include "ranks.h"
@@ -86,4 +87,12 @@ enum offload_status backend_ceilings(const struct cli *c, const struct backend_o
     out->sqrt_f32 = larger(out->sqrt_f32, host.sqrt_f32);
     out->compare_i8 = larger(out->compare_i8, host.compare_i8);
     return OFFLOAD_OK;
+}
+
+const struct link_calibration *ranks_link_calibration(const struct cli *c,
+                                                      struct link_calibration *buf)
+{
+    if (ranks_count() <= 1 || ranks_me() != 0 || c->given[OPT_NO_CALIBRATE])
+        return NULL;
+    return link_cache_load(ranks_layout(), buf) == OFFLOAD_OK ? buf : NULL;
 }

@@ -5,6 +5,7 @@
 #include "analysis.h"
 #include "occupancy.h"
 #include "ceilings.h"
+#include "link_cache.h"
 #include "commands.h"
 #include "fresh_notes.h"
 #include "progress.h"
@@ -123,6 +124,9 @@ int command_run(struct cli *c)
             ops->launch_shape(state, &rec.launch);
         rec.analysis =
             analyse_run(&p.input, rec.run, &rec.info, rec.has_ceilings ? &rec.ceilings : NULL);
+        struct link_calibration link;
+        analyse_ranks(&rec.analysis, &p.input, rec.run, rec.info.threads,
+                      ranks_link_calibration(c, &link));
         judge_occupancy(&rec);
         rec.size = prepared_size(&p);
         rec.rows = p.matrix.rows;

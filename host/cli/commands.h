@@ -78,6 +78,7 @@ enum option_id {
     OPT_PAIRS,
     OPT_CEILINGS,
     OPT_PROFILE,
+    OPT_NO_ONE_RANK, /* across ranks: no baseline on rank 0 alone */
     /* The backends' own options (backend_ops.options) take the ids from
      * here on, in registry order (options.c). */
     OPT_BACKEND_OWN_FIRST,
@@ -221,6 +222,13 @@ enum offload_status emit_results(const struct cli *c, const struct result_set *s
 /* A device run's verdict becomes occupancy-bound when its launch fills a
  * small share of a GPU and it is far below its roofline (occupancy.c). */
 void judge_occupancy(struct result_record *rec);
+
+struct link_calibration;
+/* Across ranks, the link offload calibrate measured for this job's layout,
+ * from the cache (rank 0 reads it; NULL when none, on one rank, or with
+ * --no-calibrate). */
+const struct link_calibration *ranks_link_calibration(const struct cli *c,
+                                                      struct link_calibration *buf);
 
 enum offload_status backend_ceilings(const struct cli *c, const struct backend_ops *ops,
                                      void *state, const struct backend_info *info,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "link_cache.h"
 #include "occupancy.h"
 
 static enum offload_status add_backend(struct bench_backend *list, size_t *n,
@@ -236,6 +237,9 @@ long run_and_record(const struct cli *c, const char *command, struct bench_backe
         b->ops->launch_shape(b->state, &rec.launch);
     rec.analysis =
         analyse_run(&p->input, rec.run, &rec.info, rec.has_ceilings ? &rec.ceilings : NULL);
+    struct link_calibration link;
+    analyse_ranks(&rec.analysis, &p->input, rec.run, rec.info.threads,
+                  ranks_link_calibration(c, &link));
     judge_occupancy(&rec);
     if (result_set_add(results, &rec) != OFFLOAD_OK) {
         free(rec.run);

@@ -292,6 +292,11 @@ static const struct option_spec options[] = {
      "neither measure nor read the ceilings (slow devices): verdicts then say that no "
      "ceilings were measured",
      NULL},
+    {OPT_NO_ONE_RANK, "no-one-rank", NULL, 0, NULL, VALUE_NONE, TIMED_COMMANDS,
+     "under mpirun -n R: skip the baseline on rank 0 alone (the whole input on its own "
+     "backend, timed between the distributed runs, at most about one more run's time), and "
+     "with it the measured speedup over one rank",
+     NULL},
     {OPT_PROFILE, "profile", NULL, 0, "NAME|FILE", VALUE_FILE, CMD_PREDICT,
      "the device to predict: a shipped profile (h200, h100, mi300x, rtx4090, arc-a770) or a "
      "profile FILE.json of the same form",

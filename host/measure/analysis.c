@@ -381,26 +381,6 @@ static void judge_ceilings(struct analysis *a, const struct kernel_input *in,
     }
 }
 
-/* Across ranks: what moving the data between them costs, from the
- * measured phases only. */
-static void judge_communication(struct analysis *a, const struct run_result *res, double total)
-{
-    char t1[32], t2[32], t3[32], t4[32], t5[32], b[32];
-    double distribute = res->stats[PHASE_DISTRIBUTE].min, collect = res->stats[PHASE_COLLECT].min;
-    double kernel = res->stats[PHASE_KERNEL].min, moving = distribute + collect;
-    a->verdict = VERDICT_COMMUNICATION;
-    a->ceiling_fraction = 0;
-    snprintf(a->reason, sizeof a->reason,
-             "%.0f%% of the time (%s of %s) is moving %s between %d ranks at %.3g GB/s "
-             "(distribute %s and collect %s); the kernel alone takes %s (%.1fx less than the "
-             "end to end): more work per byte moved would help",
-             100 * a->comm_share, format_seconds(moving, t1, sizeof t1),
-             format_seconds(total, t2, sizeof t2), format_bytes(a->comm_bytes, b, sizeof b),
-             res->ranks, moving > 0 ? a->comm_bytes / moving / 1e9 : 0.0,
-             format_seconds(distribute, t3, sizeof t3), format_seconds(collect, t4, sizeof t4),
-             format_seconds(kernel, t5, sizeof t5), kernel > 0 ? total / kernel : 0.0);
-}
-
 /* Bytes copied in and out: the input the kernel reads and the output it
  * writes (the kernel table's bytes are exactly these two). */
 static double copy_seconds_predicted(const struct kernel_input *in, const struct analysis *a,
@@ -490,7 +470,9 @@ static struct analysis judge_run(const struct kernel_input *in, const struct run
         a.comm_share = (res->stats[PHASE_DISTRIBUTE].min + res->stats[PHASE_COLLECT].min) / total;
         a.comm_bytes = ranks_bytes_moved(in, res->ranks);
         if (a.comm_share >= 0.5) {
-            judge_communication(&a, res, total);
+            a.verdict = VERDICT_COMMUNICATION;
+            a.ceiling_fraction = 0;
+            ranks_communication_reason(&a, in, res, 0, NULL);
             return a;
         }
     }

@@ -34,8 +34,16 @@ struct analysis {
      * seconds; 0 when that ceiling is unknown. */
     double predicted_memory_s, predicted_ops_s, predicted_launch_s;
     int near_both; /* memory and operations predict within 15% */
+    /* Across ranks (ranks_verdict.c), against rank 0 alone measured side
+     * by side (run_result.alone); 0 where not measured. */
+    double one_rank_total_s, one_rank_kernel_s; /* rank 0 alone, best of its runs */
+    double speedup_total, speedup_kernel;        /* rank 0 alone / this run */
+    double comm_gbps;                            /* bytes moved / (distribute + collect) */
+    double link_gbps;         /* the link rate the verdict states */
+    const char *link_source;  /* "calibrated", "measured now"; NULL on one rank */
+    size_t link_message_bytes; /* the calibrated point's message size, 0 none */
     enum verdict verdict;
-    char reason[512]; /* one sentence with what would help, no commas (CSV) */
+    char reason[1024]; /* one sentence with what would help, no commas (CSV) */
 };
 
 /* c may be NULL when no ceilings are known. The verdict names the limit
@@ -47,6 +55,22 @@ struct analysis analyse_run(const struct kernel_input *in, const struct run_resu
                             const struct backend_info *info, const struct ceilings *c);
 
 const char *verdict_name(enum verdict v);
+
+struct link_calibration;
+/* Across R > 1 ranks: the speedup over rank 0 alone (end to end and kernel
+ * only, from res->alone), the rate the copies between ranks reached, and
+ * the link's calibrated rate at the run's message size when `link` (the
+ * cache, NULL when none) has it, stated in the verdict: a communication-
+ * bound reason is written whole, another verdict gets the speedup sentence
+ * appended. Nothing happens on one rank. threads: each rank's threads. */
+void analyse_ranks(struct analysis *a, const struct kernel_input *in,
+                   const struct run_result *res, int threads,
+                   const struct link_calibration *link);
+/* The communication-bound reason from a's figures (analyse_run calls it
+ * without the link; analyse_ranks again with it). */
+void ranks_communication_reason(struct analysis *a, const struct kernel_input *in,
+                                const struct run_result *res, int threads,
+                                const struct link_calibration *link);
 
 /* What threads gave and what the code gave, told apart: serial against
  * the threaded backend on 1 thread (vectorisation and the loop itself) and

@@ -35,6 +35,13 @@ struct load_probe {
 void load_probe_start(struct load_probe *p);
 /* The window from start until now; out->known 0 when it cannot be told. */
 void load_probe_finish(const struct load_probe *p, struct machine_load *out);
+/* This process's own CPU seconds since start (-1 unknown). */
+double load_probe_own_cpu(const struct load_probe *p);
+/* load_probe_finish, with siblings_cpu_s more CPU seconds not counted as
+ * other processes' (the other ranks of an MPI job on this node: their
+ * work is the run's, not a neighbour's load). */
+void load_probe_finish_siblings(const struct load_probe *p, double siblings_cpu_s,
+                                struct machine_load *out);
 
 /* Non-idle seconds of all CPUs from the first ("cpu ") line of /proc/stat
  * text at ticks per second; -1 when the line is not there. */

@@ -96,7 +96,7 @@ const char *ceilings_cache_path_build(const char *backend, const struct backend_
 
 /* mkdir -p: creates each missing component, private to this user (the
  * XDG base directory rule for cache folders). 1 on success. */
-static int make_directories(const char *path)
+int ceilings_make_dir(const char *path)
 {
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s", path) >= (int)sizeof tmp)
@@ -397,7 +397,7 @@ static int store_entry(const char *backend, const struct backend_info *info,
         snprintf(why, why_len, "not caching ceilings outside physical bounds");
         return 0;
     }
-    if (!make_directories(dir)) {
+    if (!ceilings_make_dir(dir)) {
         snprintf(why, why_len, "cannot create cache directory %s: %s", dir, strerror(errno));
         return 0;
     }

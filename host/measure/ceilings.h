@@ -45,6 +45,9 @@ int ceilings_plausible(const struct ceilings *c);
  * fit in len. Creates nothing. */
 const char *ceilings_cache_dir(char *buf, size_t len);
 
+/* mkdir -p of a cache directory, private to this user. 1 on success. */
+int ceilings_make_dir(const char *path);
+
 /* The cache file of (backend, info->device, info->threads, info->driver,
  * build): DIR/BACKEND-HASH.json. Returns buf, or NULL as ceilings_cache_dir.
  * The build is this binary's provenance_build_key(): a portable build never

@@ -18,7 +18,8 @@ struct run_settings run_settings_default(void)
                                  .min_repeat = 3,
                                  .max_repeat = 100,
                                  .warmup = 1,
-                                 .progress = 1};
+                                 .progress = 1,
+                                 .one_rank_baseline = 1};
 }
 
 /* Phase time of one sample, negative when the backend has no such phase. */
@@ -119,6 +120,175 @@ static struct check_result checked_on_rank_0(const struct kernel_input *in, cons
     return check;
 }
 
+/* The one-rank baseline while it is being measured. */
+struct alone_samples {
+    int wanted;
+    void *out; /* rank 0's output of the calls alone */
+    double total[RUN_MAX_SAMPLES], kernel[RUN_MAX_SAMPLES];
+    size_t samples;
+    double spent; /* seconds its timed calls took */
+};
+
+/* One call on rank 0 alone, timed on rank 0. */
+static enum offload_status alone_sample(const struct backend_ops *ops, void *state,
+                                        const struct kernel_input *in, struct alone_samples *a)
+{
+    struct phase_times t = phase_times_none();
+    double t0 = offload_now();
+    enum offload_status st = ranks_run_alone(ops, state, in, a->out, &t);
+    double total = offload_now() - t0;
+    a->total[a->samples] = total;
+    a->kernel[a->samples] = t.kernel >= 0 ? t.kernel : total;
+    a->samples++;
+    a->spent += total;
+    return st;
+}
+
+/* Whether a baseline call follows the distributed one just made: at most
+ * one each, and while its time so far is under theirs (at least
+ * min_repeat of them; with --repeat, as many). */
+static int alone_due(const struct run_settings *set, const struct alone_samples *a,
+                     const struct run_result *res)
+{
+    if (!a->wanted || a->samples >= res->samples)
+        return 0;
+    if (set->repeat > 0 || a->samples < (size_t)set->min_repeat)
+        return 1;
+    double distributed = 0;
+    for (size_t i = 0; i < res->samples; i++)
+        distributed += res->total[i];
+    return a->spent < distributed;
+}
+
+/* The warm-up calls, and the output checked after them. */
+static enum offload_status warm_up(const struct backend_ops *ops, void *state,
+                                   const struct kernel_input *in, const struct run_settings *set,
+                                   void *output, struct alone_samples *a, struct run_result *res,
+                                   const char *what)
+{
+    size_t out_bytes = kernel_output_bytes(in);
+    enum offload_status st = OFFLOAD_OK;
+    struct phase_times t;
+    for (int w = 0; w < set->warmup && st == OFFLOAD_OK; w++) {
+        double t0 = offload_now();
+        st = ranks_run(ops, state, in, output, &t);
+        if (w == 0)
+            res->warmup_total = offload_now() - t0;
+    }
+    if (st != OFFLOAD_OK || set->warmup <= 0)
+        return st;
+    res->check = checked_on_rank_0(in, output);
+    if (!res->check.ok) {
+        char label[96];
+        snprintf(label, sizeof label, "%s (%s), warm-up call", what, algorithm_name(in->alg));
+        if (ranks_me() == 0)
+            check_print_failure(label, &res->check);
+        return OFFLOAD_ERR_RUN;
+    }
+    memset(output, 0xFF, out_bytes);
+    if (!a->wanted)
+        return OFFLOAD_OK;
+    /* The baseline warms up too: its first call is no more a sample. */
+    st = ranks_run_alone(ops, state, in, a->out, &t);
+    if (st == OFFLOAD_OK) {
+        res->alone.check = checked_on_rank_0(in, a->out);
+        if (!res->alone.check.ok) {
+            char label[128];
+            snprintf(label, sizeof label, "%s (%s) on rank 0 alone, warm-up call", what,
+                     algorithm_name(in->alg));
+            if (ranks_me() == 0)
+                check_print_failure(label, &res->alone.check);
+            return OFFLOAD_ERR_RUN;
+        }
+    }
+    if (ranks_me() == 0)
+        memset(a->out, 0xFF, out_bytes);
+    return st;
+}
+
+/* The timed calls: distributed ones, each followed by a baseline call
+ * while one is due; the repeat rules count the distributed calls only. */
+static enum offload_status timed_calls(const struct backend_ops *ops, void *state,
+                                       const struct kernel_input *in,
+                                       const struct run_settings *set, void *output,
+                                       struct alone_samples *a, struct run_result *res,
+                                       const char *what)
+{
+    enum offload_status st = OFFLOAD_OK;
+    double started = offload_now(), spent = 0;
+    struct load_probe probe;
+    load_probe_start(&probe);
+    while (st == OFFLOAD_OK && res->samples < RUN_MAX_SAMPLES) {
+        if (ranks_share_int(enough_runs(set, res, spent))) /* rank 0's clock decides for all */
+            break;
+        double t0 = offload_now();
+        st = ranks_run(ops, state, in, output, &res->times[res->samples]);
+        res->total[res->samples] = offload_now() - t0;
+        res->events_disagree |= events_disagree(&res->times[res->samples]);
+        res->samples++;
+        if (st == OFFLOAD_OK && ranks_share_int(alone_due(set, a, res)))
+            st = alone_sample(ops, state, in, a);
+        spent = offload_now() - started - a->spent;
+        show_progress(set, what, res->samples, spent);
+    }
+    clear_progress(set);
+    /* The job's other ranks on this node are the run, not other load. */
+    double own = load_probe_own_cpu(&probe);
+    double node = ranks_count() > 1 ? ranks_node_sum(own > 0 ? own : 0) : own;
+    load_probe_finish_siblings(&probe, node - (own > 0 ? own : 0), &res->load);
+    machine_load_widen(&res->load, set->since_start);
+    res->timed_s = spent;
+    res->capped = set->repeat <= 0 && spent < set->min_time;
+    res->settled = res->samples > 0 && spread_settled(res);
+    return st;
+}
+
+/* The baseline's statistics, and its output checked like any other. */
+static void finish_alone(const struct kernel_input *in, const struct alone_samples *a,
+                         struct run_result *res, const char *what)
+{
+    if (!a->wanted || a->samples == 0)
+        return;
+    res->alone.samples = a->samples;
+    res->alone.total = stats_compute(a->total, a->samples);
+    res->alone.kernel = stats_compute(a->kernel, a->samples);
+    res->alone.timed_s = a->spent;
+    res->alone.check = checked_on_rank_0(in, a->out);
+    if (!res->alone.check.ok) {
+        char label[128];
+        snprintf(label, sizeof label, "%s (%s) on rank 0 alone", what, algorithm_name(in->alg));
+        if (ranks_me() == 0)
+            check_print_failure(label, &res->alone.check);
+        res->status = OFFLOAD_ERR_RUN;
+    }
+}
+
+/* Rank 0's buffer for the baseline's output, when one is measured; every
+ * rank learns whether it could be allocated. */
+static enum offload_status alone_begin(const struct run_settings *set,
+                                       const struct kernel_input *in, struct alone_samples **a)
+{
+    *a = calloc(1, sizeof **a);
+    int ok = *a != NULL;
+    if (ok && set->one_rank_baseline && ranks_count() > 1) {
+        (*a)->wanted = 1;
+        if (ranks_me() == 0)
+            ok = ((*a)->out = workload_alloc(kernel_output_bytes(in))) != NULL;
+    }
+    if (!ok)
+        offload_error("cannot allocate the output of %s on rank 0 alone (%zu bytes); "
+                      "--no-one-rank skips that baseline\n",
+                      kernel_name(in->kernel), kernel_output_bytes(in));
+    return ranks_agree(ok ? OFFLOAD_OK : OFFLOAD_ERR_RUN);
+}
+
+static void alone_end(struct alone_samples *a)
+{
+    if (a)
+        workload_free(a->out);
+    free(a);
+}
+
 enum offload_status run_kernel(const struct backend_ops *ops, void *state,
                                const struct kernel_input *in, const struct run_settings *set,
                                void *output, struct run_result *res)
@@ -143,57 +313,30 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
             return res->status;
         }
     }
+    struct alone_samples *alone = NULL;
+    if (alone_begin(set, in, &alone) != OFFLOAD_OK) {
+        alone_end(alone);
+        workload_free(owned);
+        return res->status;
+    }
     char what[64];
     snprintf(what, sizeof what, "%s on %s", kernel_name(in->kernel), ops->name);
 
-    enum offload_status st = OFFLOAD_OK;
-    struct phase_times t;
     /* The output is poisoned (NaN floats, -1 scores: never a right answer)
      * before the warm-up and again before the timed calls, and checked after
      * each, so a kernel that writes nothing on later calls cannot pass on
      * an earlier call's results. */
     memset(output, 0xFF, out_bytes);
-    for (int w = 0; w < set->warmup && st == OFFLOAD_OK; w++) {
-        double t0 = offload_now();
-        st = ranks_run(ops, state, in, output, &t);
-        if (w == 0)
-            res->warmup_total = offload_now() - t0;
-    }
-    if (st == OFFLOAD_OK && set->warmup > 0) {
-        res->check = checked_on_rank_0(in, output);
-        if (!res->check.ok) {
-            char label[96];
-            snprintf(label, sizeof label, "%s (%s), warm-up call", what, algorithm_name(in->alg));
-            if (ranks_me() == 0)
-                check_print_failure(label, &res->check);
-            workload_free(owned);
-            return res->status;
-        }
-        memset(output, 0xFF, out_bytes);
-    }
-    double started = offload_now(), spent = 0;
+    if (alone->out)
+        memset(alone->out, 0xFF, out_bytes);
     res->ranks = ranks_count();
-    struct load_probe probe;
-    load_probe_start(&probe);
-    while (st == OFFLOAD_OK && res->samples < RUN_MAX_SAMPLES) {
-        if (ranks_share_int(enough_runs(set, res, spent))) /* rank 0's clock decides for all */
-            break;
-        double t0 = offload_now();
-        st = ranks_run(ops, state, in, output, &res->times[res->samples]);
-        res->total[res->samples] = offload_now() - t0;
-        res->events_disagree |= events_disagree(&res->times[res->samples]);
-        res->samples++;
-        spent = offload_now() - started;
-        show_progress(set, what, res->samples, spent);
-    }
-    clear_progress(set);
-    load_probe_finish(&probe, &res->load);
-    machine_load_widen(&res->load, set->since_start);
-    res->timed_s = spent;
-    res->capped = set->repeat <= 0 && spent < set->min_time;
-    res->settled = res->samples > 0 && spread_settled(res);
+    res->ranks_on_node = ranks_on_node();
+    enum offload_status st = warm_up(ops, state, in, set, output, alone, res, what);
+    if (st == OFFLOAD_OK)
+        st = timed_calls(ops, state, in, set, output, alone, res, what);
     if (st != OFFLOAD_OK) {
         res->status = st;
+        alone_end(alone);
         workload_free(owned);
         return st;
     }
@@ -217,6 +360,8 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
         if (ranks_me() == 0)
             check_print_failure(label, &res->check);
     }
+    finish_alone(in, alone, res, what);
+    alone_end(alone);
     workload_free(owned);
     return res->status;
 }

@@ -22,6 +22,7 @@ struct run_settings {
     const char *progress_label; /* a command's "[3/12] ..." line, else NULL */
     const struct load_probe *since_start; /* the command's window: a run too short to
                                            * tell the machine's load is judged on it */
+    int one_rank_baseline; /* across ranks: also time the call on rank 0 alone */
 };
 
 struct run_settings run_settings_default(void);
@@ -40,6 +41,19 @@ enum run_phase {
 };
 #define RUN_PHASE_COUNT 6
 
+/* Across R > 1 ranks, the same call on rank 0 alone (the whole input on
+ * rank 0's backend, the others waiting), timed between the distributed
+ * runs so that both see the same minute: a sample after each distributed
+ * one while its time so far is under theirs (or at least min_repeat of
+ * them; with --repeat N, N), so it costs at most about one more run. */
+struct one_rank_run {
+    size_t samples;             /* 0: not measured (one rank, or turned off) */
+    struct sample_stats total;  /* end to end, seconds */
+    struct sample_stats kernel; /* the backend's kernel phase */
+    double timed_s;             /* what its timed calls cost, seconds */
+    struct check_result check;  /* its output against the reference */
+};
+
 struct run_result {
     enum offload_status status;
     size_t samples;
@@ -50,11 +64,13 @@ struct run_result {
     int events_disagree; /* device event times were zero, negative or > wall time */
     double checksum;     /* float64 sum of the output */
     int ranks;           /* MPI ranks that ran it (1 outside a job) */
+    int ranks_on_node;   /* of them, on rank 0's node (they share its cores) */
     struct check_result check;
     double timed_s;            /* wall time of the timed runs */
     int capped;                /* stopped at max_repeat before min_time was spent */
     int settled;               /* 0: still spread when the extra runs ran out */
     struct machine_load load;  /* other processes during the timed runs */
+    struct one_rank_run alone; /* across ranks: rank 0 alone, side by side */
 };
 
 /* Without --repeat, runs go on (up to RUN_SETTLE_FACTOR times the time and

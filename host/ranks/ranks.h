@@ -26,6 +26,11 @@ void ranks_stop(int status);
 int ranks_count(void); /* R; 1 outside a job */
 int ranks_me(void);    /* 0 .. R-1 */
 int ranks_local(void); /* this rank's index among the ranks of its node */
+int ranks_on_node(void); /* how many ranks share this rank's node; 1 outside a job */
+/* The job's layout, for the link calibration's cache key: "2 ranks on
+ * 1 node (HOST)" or "4 ranks on 2 nodes (A .. B, 0x1f2e...)"; "" outside a
+ * job. The same text on every rank. */
+const char *ranks_layout(void);
 /* "on 2 ranks", for results; "" on one rank. */
 const char *ranks_phrase(void);
 
@@ -34,6 +39,10 @@ const char *ranks_phrase(void);
 enum offload_status ranks_agree(enum offload_status mine);
 /* Rank 0's value, on every rank. */
 int ranks_share_int(int value);
+/* The sum of `mine` over the ranks of this rank's node, on each of them
+ * (their CPU seconds: another rank of the job is not another process's
+ * load). */
+double ranks_node_sum(double mine);
 
 /* The first item and the item count of rank r's share of n items: the
  * first n % R ranks get one more. */
@@ -73,5 +82,14 @@ double ranks_bytes_moved(const struct kernel_input *in, int ranks);
  * collect as rank 0 saw them. Outside a job, ops->run itself. */
 enum offload_status ranks_run(const struct backend_ops *ops, void *state,
                               const struct kernel_input *in, void *out, struct phase_times *t);
+
+/* The same call on rank 0 alone, the whole input on its own backend, while
+ * the other ranks wait at the agreement after it: the one-rank baseline a
+ * run across ranks is compared with, side by side. Every rank calls it and
+ * gets rank 0's status; only rank 0's out and t are filled. Outside a job,
+ * ops->run itself. */
+enum offload_status ranks_run_alone(const struct backend_ops *ops, void *state,
+                                    const struct kernel_input *in, void *out,
+                                    struct phase_times *t);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "message.h"
 #include "timing.h"
@@ -14,9 +15,46 @@
 
 static struct {
     int joined; /* MPI_Init was called by ranks_start */
-    int count, me, local;
+    int count, me, local, on_node;
+    MPI_Comm node; /* the ranks of this rank's node */
     char phrase[32];
-} job = {0, 1, 0, 0, ""};
+    char layout[2 * MPI_MAX_PROCESSOR_NAME + 96];
+} job = {0, 1, 0, 0, 1, MPI_COMM_NULL, "", ""};
+
+/* "2 ranks on 1 node (HOST)": every rank's node name, gathered, counted
+ * and hashed (FNV-1a) so the same ranks on other nodes are another key. */
+static void describe_layout(void)
+{
+    char mine[MPI_MAX_PROCESSOR_NAME] = {0};
+    int len = 0;
+    MPI_Get_processor_name(mine, &len);
+    char *all = calloc((size_t)job.count, MPI_MAX_PROCESSOR_NAME);
+    if (!all) {
+        snprintf(job.layout, sizeof job.layout, "%d ranks", job.count);
+        return;
+    }
+    MPI_Allgather(mine, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, all, MPI_MAX_PROCESSOR_NAME, MPI_CHAR,
+                  MPI_COMM_WORLD);
+    unsigned long long hash = 1469598103934665603ULL;
+    int nodes = 0;
+    for (int r = 0; r < job.count; r++) {
+        const char *name = all + (size_t)r * MPI_MAX_PROCESSOR_NAME;
+        int seen = 0;
+        for (int q = 0; q < r && !seen; q++)
+            seen = strcmp(name, all + (size_t)q * MPI_MAX_PROCESSOR_NAME) == 0;
+        nodes += !seen;
+        for (const char *c = name; *c; c++)
+            hash = (hash ^ (unsigned char)*c) * 1099511628211ULL;
+        hash = (hash ^ ',') * 1099511628211ULL;
+    }
+    const char *last = all + (size_t)(job.count - 1) * MPI_MAX_PROCESSOR_NAME;
+    if (nodes == 1)
+        snprintf(job.layout, sizeof job.layout, "%d ranks on 1 node (%s)", job.count, all);
+    else
+        snprintf(job.layout, sizeof job.layout, "%d ranks on %d nodes (%s .. %s, %016llx)",
+                 job.count, nodes, all, last, hash);
+    free(all);
+}
 
 /* Launchers set these in every process they start (Open MPI, PMI, PMIx):
  * without one the process is on its own and never touches MPI, so a plain
@@ -44,10 +82,10 @@ enum offload_status ranks_start(int *argc, char ***argv)
     MPI_Comm_size(MPI_COMM_WORLD, &job.count);
     MPI_Comm_rank(MPI_COMM_WORLD, &job.me);
     /* The node-local rank picks this rank's device (one rank per GPU). */
-    MPI_Comm node;
-    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, job.me, MPI_INFO_NULL, &node);
-    MPI_Comm_rank(node, &job.local);
-    MPI_Comm_free(&node);
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, job.me, MPI_INFO_NULL, &job.node);
+    MPI_Comm_rank(job.node, &job.local);
+    MPI_Comm_size(job.node, &job.on_node);
+    describe_layout();
     if (job.count > 1)
         snprintf(job.phrase, sizeof job.phrase, "on %d ranks", job.count);
     offload_message_rank(job.me, job.count);
@@ -57,8 +95,10 @@ enum offload_status ranks_start(int *argc, char ***argv)
 void ranks_stop(int status)
 {
     (void)status;
-    if (job.joined)
+    if (job.joined) {
+        MPI_Comm_free(&job.node);
         MPI_Finalize();
+    }
     job.joined = 0;
 }
 
@@ -75,6 +115,24 @@ int ranks_me(void)
 int ranks_local(void)
 {
     return job.local;
+}
+
+int ranks_on_node(void)
+{
+    return job.on_node;
+}
+
+const char *ranks_layout(void)
+{
+    return job.layout;
+}
+
+double ranks_node_sum(double mine)
+{
+    double sum = mine;
+    if (job.joined)
+        MPI_Allreduce(&mine, &sum, 1, MPI_DOUBLE, MPI_SUM, job.node);
+    return sum;
 }
 
 const char *ranks_phrase(void)
@@ -257,6 +315,29 @@ enum offload_status ranks_run(const struct backend_ops *ops, void *state,
     workload_free(l.owned);
     free(counts);
     return st;
+}
+
+enum offload_status ranks_run_alone(const struct backend_ops *ops, void *state,
+                                    const struct kernel_input *in, void *out,
+                                    struct phase_times *t)
+{
+    if (!job.joined || job.count == 1)
+        return ops->run[in->kernel](state, in, out, t);
+    enum offload_status st = job.me == 0 ? ops->run[in->kernel](state, in, out, t) : OFFLOAD_OK;
+    /* The others wait asleep, not spinning in MPI, so that on a node they
+     * share with rank 0 they take none of its cores while it runs alone. */
+    MPI_Request done;
+    MPI_Ibarrier(MPI_COMM_WORLD, &done);
+    if (job.me == 0) {
+        MPI_Wait(&done, MPI_STATUS_IGNORE);
+    } else {
+        int arrived = 0;
+        const struct timespec nap = {0, 200 * 1000}; /* 0.2 ms */
+        for (MPI_Test(&done, &arrived, MPI_STATUS_IGNORE); !arrived;
+             MPI_Test(&done, &arrived, MPI_STATUS_IGNORE))
+            nanosleep(&nap, NULL);
+    }
+    return ranks_agree(st); /* rank 0's status, known to all */
 }
 
 /* Message sizes of the link measurement: latency at the small end,

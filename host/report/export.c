@@ -74,7 +74,8 @@ static const char *const csv_columns =
     "driver,build_cached,omp_num_threads,omp_proc_bind,checksum,max_error,omp_places,"
     "git_commit,compiler,build,host_cpu,calibrated,scaling_exponent_total,"
     "scaling_exponent_kernel,break_even_versus,break_even_size,global_size,local_size,work_groups,"
-    "machine_busy,others_cpu_share,command_line\n";
+    "machine_busy,others_cpu_share,baseline_one_rank_total_s,baseline_one_rank_kernel_s,"
+    "speedup_over_one_rank,speedup_over_one_rank_kernel,link_gbps,link_source,command_line\n";
 
 /* "1024" or "256x10000": one number per dimension; "" when nothing ran. */
 static const char *launch_sizes(const struct launch_shape *s, const size_t *sizes, char *buf,
@@ -141,6 +142,21 @@ static void csv_conclusion(FILE *f, const struct sweep_conclusion *k)
         export_csv_text(f, k && k->versus[0] ? "never" : "");
 }
 
+/* Across ranks: rank 0 alone (best total and kernel), the speedups over
+ * it, and the link rate the verdict states with where it came from; empty
+ * on one rank. */
+static void csv_ranks(FILE *f, const struct result_record *r)
+{
+    const struct analysis *a = &r->analysis;
+    const int alone = r->run->alone.samples > 0;
+    csv_number(f, a->one_rank_total_s, alone);
+    csv_number(f, a->one_rank_kernel_s, alone);
+    csv_number(f, a->speedup_total, alone && a->speedup_total > 0);
+    csv_number(f, a->speedup_kernel, alone && a->speedup_kernel > 0);
+    csv_number(f, a->link_gbps, a->link_source != NULL);
+    export_csv_text(f, a->link_source ? a->link_source : "");
+}
+
 enum offload_status export_csv(FILE *f, const struct result_set *set)
 {
     struct provenance prov;
@@ -201,6 +217,7 @@ enum offload_status export_csv(FILE *f, const struct result_set *set)
         /* Marked so a busy run is never read as a quiet one. */
         export_csv_text(f, !run->load.known ? "" : run->load.busy ? "yes" : "no");
         csv_number(f, run->load.others_share, run->load.known);
+        csv_ranks(f, r);
         for (int a = 0; a < set->argc; a++) {
             char word[256];
             snprintf(word, sizeof word, "%s%s", a ? " " : "", set->argv[a]);
@@ -287,6 +304,38 @@ static cJSON *json_ceilings(const struct ceilings *c)
     return o;
 }
 
+/* Across ranks: the one-rank baseline measured side by side, the speedups
+ * over it, and the link rate the verdict states (and its source). */
+static void json_ranks(cJSON *o, const struct result_record *r)
+{
+    const struct one_rank_run *alone = &r->run->alone;
+    const struct analysis *a = &r->analysis;
+    if (alone->samples) {
+        cJSON *b = cJSON_AddObjectToObject(o, "baseline_one_rank");
+        cJSON_AddNumberToObject(b, "total_s", alone->total.min);
+        cJSON_AddNumberToObject(b, "kernel_s", alone->kernel.min);
+        cJSON_AddNumberToObject(b, "repeats", (double)alone->samples);
+        cJSON_AddNumberToObject(b, "timed_s", alone->timed_s);
+        cJSON *stats = cJSON_AddObjectToObject(b, "stats_s");
+        cJSON_AddItemToObject(stats, "total", json_stats(&alone->total));
+        cJSON_AddItemToObject(stats, "kernel", json_stats(&alone->kernel));
+        cJSON_AddBoolToObject(b, "check_ok", alone->check.ok);
+        cJSON *sp = cJSON_AddObjectToObject(o, "speedup_over_one_rank");
+        cJSON_AddNumberToObject(sp, "total", a->speedup_total);
+        cJSON_AddNumberToObject(sp, "kernel", a->speedup_kernel);
+    }
+    if (!a->link_source)
+        return;
+    cJSON *link = cJSON_AddObjectToObject(o, "link");
+    cJSON_AddNumberToObject(link, "gbps", a->link_gbps);
+    cJSON_AddStringToObject(link, "source", a->link_source);
+    cJSON_AddNumberToObject(link, "measured_now_gbps", a->comm_gbps);
+    cJSON_AddNumberToObject(link, "bytes_moved", a->comm_bytes);
+    cJSON_AddNumberToObject(link, "share_of_time", a->comm_share);
+    if (a->link_message_bytes)
+        cJSON_AddNumberToObject(link, "calibrated_message_bytes", (double)a->link_message_bytes);
+}
+
 static cJSON *json_record(const struct result_record *r)
 {
     const struct run_result *run = r->run;
@@ -310,6 +359,7 @@ static cJSON *json_record(const struct result_record *r)
     cJSON_AddBoolToObject(o, "unified_memory", r->info.unified_memory);
     cJSON_AddNumberToObject(o, "threads", r->info.threads);
     cJSON_AddNumberToObject(o, "ranks", run->ranks > 0 ? run->ranks : 1);
+    json_ranks(o, r);
     cJSON_AddNumberToObject(o, "size", (double)r->size);
     if (kernel_spec_of(r->kernel)->input == INPUT_GENOTYPES) {
         cJSON_AddNumberToObject(o, "rows", (double)r->rows);

@@ -97,6 +97,24 @@ static void report_run_lines(FILE *f, const char *backend_name, const struct bac
                              const struct run_settings *set, const struct run_result *res,
                              const struct analysis *an);
 
+/* Across ranks: the same call on rank 0 alone, timed between the
+ * distributed runs, and what that cost. */
+static void report_alone(FILE *f, const struct run_result *res)
+{
+    const struct one_rank_run *o = &res->alone;
+    char a[32], b[32], c[32], d[32];
+    if (!o->samples)
+        return;
+    fprintf(f,
+            "1 rank     rank 0 alone, the whole input: total min %s (median %s), kernel min %s; "
+            "%zu runs between the distributed ones (%s more time; --no-one-rank skips them), "
+            "%s\n",
+            format_seconds(o->total.min, a, sizeof a), format_seconds(o->total.median, b, sizeof b),
+            format_seconds(o->kernel.min, c, sizeof c), o->samples,
+            format_seconds(o->timed_s, d, sizeof d),
+            o->check.ok ? "its result checked OK" : "its result is WRONG");
+}
+
 /* Each line of text, wrapped to the width under its label column. */
 static void wrap_fields(FILE *f, const char *text, int width)
 {
@@ -202,6 +220,7 @@ static void report_run_lines(FILE *f, const char *backend_name, const struct bac
     report_phase(f, "copy-out", &res->stats[PHASE_COPY_OUT]);
     report_phase(f, "collect", &res->stats[PHASE_COLLECT]);
     report_phase(f, "total", &res->stats[PHASE_TOTAL]);
+    report_alone(f, res);
     if (res->stats[PHASE_KERNEL].outliers)
         fprintf(f,
                 "note       %zu of %zu kernel times are outliers: the machine was busy; the "

@@ -28,7 +28,7 @@ struct saved_row {
     size_t repeats;
     int busy; /* the export marks it timed on a busy machine */
     char verdict[32];
-    char reason[512];
+    char reason[1024];
     int check_ok;
 };
 
