@@ -64,7 +64,7 @@ static void speedup_sentence(struct analysis *a, const struct run_result *res, i
     else
         APPEND(a, "; %d ranks are %.2fx of rank 0 alone end to end (kernel %.2fx)", res->ranks,
                a->speedup_total, a->speedup_kernel);
-    APPEND(a, ", measured side by side");
+    APPEND(a, " measured side by side");
     if (a->speedup_total < 1) {
         if (a->comm_share >= 0.25)
             APPEND(a, ": the copies between ranks cost more than the split work saves");
@@ -97,7 +97,7 @@ void ranks_communication_reason(struct analysis *a, const struct kernel_input *i
              res->ranks, a->comm_gbps, format_seconds(distribute, t3, sizeof t3),
              format_seconds(collect, t4, sizeof t4));
     if (a->link_source && strcmp(a->link_source, "calibrated") == 0 && a->link_gbps > 0)
-        APPEND(a, ", %.0f%% of the link's calibrated %.3g GB/s at %s messages",
+        APPEND(a, " (%.0f%% of the link's calibrated %.3g GB/s at %s messages)",
                100 * a->comm_gbps / a->link_gbps, a->link_gbps,
                format_bytes((double)a->link_message_bytes, m, sizeof m));
     speedup_sentence(a, res, threads);
