@@ -10,6 +10,10 @@
 #   no_measure      run on 2 ranks measures no ceilings and writes no cache
 #   link            calibrate on 2 ranks measures the link by message size
 #   refused         a command that does not split over ranks says so
+#   speedup         KERNEL on RANKS ranks with the one-rank baseline: the speedup
+#                   stated is the ratio of the exported times (speedup_check.py);
+#                   LINK=calibrated calibrates the link first, LINK=none runs
+#                   with --no-one-rank
 file(REMOVE_RECURSE "${WORKDIR}")
 file(MAKE_DIRECTORY "${WORKDIR}")
 separate_arguments(flags UNIX_COMMAND "${MPI_FLAGS}")
@@ -160,6 +164,33 @@ elseif(MODE STREQUAL "refused")
   file(GLOB written ${WORKDIR}/*)
   if(written)
     message(FATAL_ERROR "a refused command wrote ${written}")
+  endif()
+elseif(MODE STREQUAL "speedup")
+  set(ENV{OFFLOAD_CACHE_DIR} ${WORKDIR}/cache)
+  set(extra --no-calibrate)
+  if(LINK STREQUAL "calibrated")
+    execute_process(COMMAND ${MPIEXEC} ${flags} -n ${RANKS} ${EXE} calibrate
+                    WORKING_DIRECTORY ${WORKDIR} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0 OR NOT out MATCHES "cached in [^\n]*link-")
+      message(FATAL_ERROR "calibrate on ${RANKS} ranks: exit ${rc}\n${out}\n${err}")
+    endif()
+    set(extra "")
+  elseif(LINK STREQUAL "none")
+    set(extra --no-calibrate --no-one-rank)
+  endif()
+  execute_process(COMMAND ${MPIEXEC} ${flags} -n ${RANKS} ${EXE} run ${KERNEL} --backend openmp
+                          --threads 1 --size ${SIZE} --repeat 3 ${extra} --format json
+                          --output ${WORKDIR}/run.json
+                  WORKING_DIRECTORY ${WORKDIR} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${KERNEL} on ${RANKS} ranks: exit ${rc}\n${out}\n${err}")
+  endif()
+  file(WRITE ${WORKDIR}/run.txt "${out}")
+  execute_process(COMMAND ${PYTHON} ${CHECKER} ${WORKDIR}/run.json ${WORKDIR}/run.txt ${RANKS}
+                          ${KERNEL} ${LINK}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE check ERROR_VARIABLE check_err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${check}${check_err}\n--- text\n${out}\n${err}")
   endif()
 else()
   message(FATAL_ERROR "unknown MODE ${MODE}")
