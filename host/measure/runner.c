@@ -129,14 +129,14 @@ struct alone_samples {
     double spent; /* seconds its timed calls took */
 };
 
-/* One call on rank 0 alone, timed on rank 0. */
+/* One call on rank 0 alone, timed on rank 0 (the call itself, not the
+ * others waking after it). */
 static enum offload_status alone_sample(const struct backend_ops *ops, void *state,
                                         const struct kernel_input *in, struct alone_samples *a)
 {
     struct phase_times t = phase_times_none();
-    double t0 = offload_now();
-    enum offload_status st = ranks_run_alone(ops, state, in, a->out, &t);
-    double total = offload_now() - t0;
+    double total = 0;
+    enum offload_status st = ranks_run_alone(ops, state, in, a->out, &t, &total);
     a->total[a->samples] = total;
     a->kernel[a->samples] = t.kernel >= 0 ? t.kernel : total;
     a->samples++;
@@ -189,7 +189,8 @@ static enum offload_status warm_up(const struct backend_ops *ops, void *state,
     if (!a->wanted)
         return OFFLOAD_OK;
     /* The baseline warms up too: its first call is no more a sample. */
-    st = ranks_run_alone(ops, state, in, a->out, &t);
+    double seconds;
+    st = ranks_run_alone(ops, state, in, a->out, &t, &seconds);
     if (st == OFFLOAD_OK) {
         res->alone.check = checked_on_rank_0(in, a->out);
         if (!res->alone.check.ok) {
@@ -204,6 +205,30 @@ static enum offload_status warm_up(const struct backend_ops *ops, void *state,
     if (ranks_me() == 0)
         memset(a->out, 0xFF, out_bytes);
     return st;
+}
+
+/* The CPU seconds of this node's other ranks of the job since p started:
+ * their work is the run's, not another process's load. Every rank calls
+ * it (a collective across ranks). */
+static double siblings_cpu(const struct load_probe *p)
+{
+    double own = p ? load_probe_own_cpu(p) : -1;
+    own = own > 0 ? own : 0;
+    return ranks_count() > 1 ? ranks_node_sum(own) - own : 0;
+}
+
+/* The machine's load over the timed calls, or over the command so far when
+ * they were too short to tell (machine_load_widen, less the job's ranks). */
+static void judge_load(const struct load_probe *probe, const struct load_probe *since,
+                       struct machine_load *out)
+{
+    double run_siblings = siblings_cpu(probe);
+    double command_siblings = siblings_cpu(since && since->ok ? since : NULL);
+    load_probe_finish_siblings(probe, run_siblings, out);
+    if (out->known || !since || !since->ok)
+        return;
+    load_probe_finish_siblings(since, command_siblings, out);
+    out->whole_command = out->known;
 }
 
 /* The timed calls: distributed ones, each followed by a baseline call
@@ -232,11 +257,7 @@ static enum offload_status timed_calls(const struct backend_ops *ops, void *stat
         show_progress(set, what, res->samples, spent);
     }
     clear_progress(set);
-    /* The job's other ranks on this node are the run, not other load. */
-    double own = load_probe_own_cpu(&probe);
-    double node = ranks_count() > 1 ? ranks_node_sum(own > 0 ? own : 0) : own;
-    load_probe_finish_siblings(&probe, node - (own > 0 ? own : 0), &res->load);
-    machine_load_widen(&res->load, set->since_start);
+    judge_load(&probe, set->since_start, &res->load);
     res->timed_s = spent;
     res->capped = set->repeat <= 0 && spent < set->min_time;
     res->settled = res->samples > 0 && spread_settled(res);

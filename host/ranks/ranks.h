@@ -86,10 +86,11 @@ enum offload_status ranks_run(const struct backend_ops *ops, void *state,
 /* The same call on rank 0 alone, the whole input on its own backend, while
  * the other ranks wait at the agreement after it: the one-rank baseline a
  * run across ranks is compared with, side by side. Every rank calls it and
- * gets rank 0's status; only rank 0's out and t are filled. Outside a job,
- * ops->run itself. */
+ * gets rank 0's status; only rank 0's out and t are filled, and *seconds
+ * with the call's own time on rank 0 (not the wait for the others after
+ * it). Outside a job, ops->run itself. */
 enum offload_status ranks_run_alone(const struct backend_ops *ops, void *state,
                                     const struct kernel_input *in, void *out,
-                                    struct phase_times *t);
+                                    struct phase_times *t, double *seconds);
 
 #endif

@@ -319,11 +319,15 @@ enum offload_status ranks_run(const struct backend_ops *ops, void *state,
 
 enum offload_status ranks_run_alone(const struct backend_ops *ops, void *state,
                                     const struct kernel_input *in, void *out,
-                                    struct phase_times *t)
+                                    struct phase_times *t, double *seconds)
 {
+    double t0 = offload_now();
+    enum offload_status st = OFFLOAD_OK;
+    if (!job.joined || job.count == 1 || job.me == 0)
+        st = ops->run[in->kernel](state, in, out, t);
+    *seconds = offload_now() - t0;
     if (!job.joined || job.count == 1)
-        return ops->run[in->kernel](state, in, out, t);
-    enum offload_status st = job.me == 0 ? ops->run[in->kernel](state, in, out, t) : OFFLOAD_OK;
+        return st;
     /* The others wait asleep, not spinning in MPI, so that on a node they
      * share with rank 0 they take none of its cores while it runs alone. */
     MPI_Request done;
