@@ -120,14 +120,15 @@ static int string_is(const cJSON *o, const char *name, const char *want)
     return cJSON_IsString(v) && strcmp(v->valuestring, want) == 0;
 }
 
-static int parse_link(const cJSON *root, const char *layout, struct link_calibration *out)
+static int parse_link(const cJSON *root, const char *layout, const char *build_key,
+                      struct link_calibration *out)
 {
     double schema;
     const cJSON *key = cJSON_GetObjectItemCaseSensitive(root, "key");
     const cJSON *measured = cJSON_GetObjectItemCaseSensitive(root, "measured");
     const cJSON *points = cJSON_GetObjectItemCaseSensitive(root, "points");
     if (!number(root, "schema_version", &schema) || schema != LINK_SCHEMA_VERSION ||
-        !string_is(key, "layout", layout) || !string_is(key, "build", provenance_build_key()) ||
+        !string_is(key, "layout", layout) || !string_is(key, "build", build_key) ||
         !cJSON_IsArray(points))
         return 0;
     struct link_calibration c;
@@ -149,8 +150,14 @@ static int parse_link(const cJSON *root, const char *layout, struct link_calibra
 enum offload_status link_cache_parse(const char *text, const char *layout,
                                      struct link_calibration *out)
 {
+    return link_cache_parse_build(text, layout, provenance_build_key(), out);
+}
+
+enum offload_status link_cache_parse_build(const char *text, const char *layout,
+                                           const char *build, struct link_calibration *out)
+{
     cJSON *root = cJSON_Parse(text);
-    int ok = cJSON_IsObject(root) && parse_link(root, layout, out);
+    int ok = cJSON_IsObject(root) && parse_link(root, layout, build, out);
     cJSON_Delete(root);
     return ok ? OFFLOAD_OK : OFFLOAD_UNAVAILABLE;
 }

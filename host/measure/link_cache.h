@@ -28,9 +28,12 @@ enum offload_status link_cache_store(const char *layout, const struct link_point
  * plausible figures (rates between 1 kB/s and 100 TB/s, latencies above 0
  * and under a second), else OFFLOAD_UNAVAILABLE. */
 enum offload_status link_cache_load(const char *layout, struct link_calibration *out);
-/* The same for an entry's text (tests). */
+/* The same for an entry's text (a saved file is input too: fuzzed). */
 enum offload_status link_cache_parse(const char *text, const char *layout,
                                      struct link_calibration *out);
+/* The same with the build key given instead of this binary's own. */
+enum offload_status link_cache_parse_build(const char *text, const char *layout,
+                                           const char *build, struct link_calibration *out);
 
 /* The calibrated rate for messages of `bytes`, bytes/s: the point of the
  * largest size not above it (the smallest point when all are above), the
