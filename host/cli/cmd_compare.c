@@ -489,6 +489,7 @@ int command_compare(struct cli *c)
         fputc('\n', c->human);
         wrap_print(c->human, lay.width, "", "", footer);
     }
+    print_one_rank_cost(c->human, lay.width, &results);
     fini_backends(backends, nb);
     bst = baseline_show(c, &base, &results);
     worst = worst ? worst : offload_exit_code(bst);

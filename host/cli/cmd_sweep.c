@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lineup.h"
+#include "wrap.h"
 #include "ranks.h"
 #include "parse.h"
 #include "progress.h"
@@ -398,6 +399,7 @@ int command_sweep(struct cli *c)
     /* Exponents and break-even are about size, not work-groups. */
     if (!pts.by_local && results.done)
         conclude_scaling(c->human, k, backends, nb, &results);
+    print_one_rank_cost(c->human, text_width(), &results.set);
     if (results.set.count) {
         rc = offload_exit_code(emit_results(c, &results.set));
         worst = worst ? worst : rc;

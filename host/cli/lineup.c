@@ -2,6 +2,7 @@
  * --backends and --threads, started together, each run recorded. */
 #include "lineup.h"
 #include "ranks.h"
+#include "units.h"
 #include "wrap.h"
 #include "message.h"
 
@@ -253,4 +254,26 @@ long run_and_record(const struct cli *c, const char *command, struct bench_backe
 double record_total(const struct result_record *r)
 {
     return r->run->stats[PHASE_TOTAL].min;
+}
+
+void print_one_rank_cost(FILE *f, int width, const struct result_set *set)
+{
+    size_t calls = 0, results = 0;
+    double seconds = 0;
+    for (size_t i = 0; i < set->count; i++) {
+        const struct one_rank_run *o = &set->items[i].run->alone;
+        calls += o->samples;
+        results += o->samples > 0;
+        seconds += o->timed_s;
+    }
+    if (!results)
+        return;
+    char t[32], text[400];
+    snprintf(text, sizeof text,
+             "Across ranks each result was also timed on rank 0 alone (the one-rank baseline of "
+             "its speedup, between its distributed runs): %zu calls for %zu result%s, %s more "
+             "in all; --no-one-rank skips them.",
+             calls, results, results == 1 ? "" : "s", format_seconds(seconds, t, sizeof t));
+    fputc('\n', f);
+    wrap_print(f, width, "", "", text);
 }

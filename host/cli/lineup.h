@@ -60,5 +60,8 @@ enum offload_status file_prepare_lineup(const struct cli *c, struct bench_backen
 
 /* End-to-end time of a record. */
 double record_total(const struct result_record *r);
+/* Across ranks: what the one-rank baselines of a command's results cost
+ * (calls and seconds), one paragraph; nothing when none was timed. */
+void print_one_rank_cost(FILE *f, int width, const struct result_set *set);
 
 #endif
