@@ -207,30 +207,6 @@ static enum offload_status warm_up(const struct backend_ops *ops, void *state,
     return st;
 }
 
-/* The CPU seconds of this node's other ranks of the job since p started:
- * their work is the run's, not another process's load. Every rank calls
- * it (a collective across ranks). */
-static double siblings_cpu(const struct load_probe *p)
-{
-    double own = p ? load_probe_own_cpu(p) : -1;
-    own = own > 0 ? own : 0;
-    return ranks_count() > 1 ? ranks_node_sum(own) - own : 0;
-}
-
-/* The machine's load over the timed calls, or over the command so far when
- * they were too short to tell (machine_load_widen, less the job's ranks). */
-static void judge_load(const struct load_probe *probe, const struct load_probe *since,
-                       struct machine_load *out)
-{
-    double run_siblings = siblings_cpu(probe);
-    double command_siblings = siblings_cpu(since && since->ok ? since : NULL);
-    load_probe_finish_siblings(probe, run_siblings, out);
-    if (out->known || !since || !since->ok)
-        return;
-    load_probe_finish_siblings(since, command_siblings, out);
-    out->whole_command = out->known;
-}
-
 /* The timed calls: distributed ones, each followed by a baseline call
  * while one is due; the repeat rules count the distributed calls only. */
 static enum offload_status timed_calls(const struct backend_ops *ops, void *state,
@@ -257,7 +233,14 @@ static enum offload_status timed_calls(const struct backend_ops *ops, void *stat
         show_progress(set, what, res->samples, spent);
     }
     clear_progress(set);
-    judge_load(&probe, set->since_start, &res->load);
+    /* The other ranks on this machine are this job, not other load: their
+     * CPU time in both windows is summed over the node (every rank calls
+     * this, whatever its window). */
+    double mine[2] = {load_probe_self_seconds(&probe), load_probe_self_seconds(set->since_start)};
+    double node[2] = {mine[0], mine[1]};
+    ranks_node_sum(node, 2);
+    load_probe_finish(&probe, node[0] - mine[0], &res->load);
+    machine_load_widen(&res->load, set->since_start, node[1] - mine[1]);
     res->timed_s = spent;
     res->capped = set->repeat <= 0 && spent < set->min_time;
     res->settled = res->samples > 0 && spread_settled(res);

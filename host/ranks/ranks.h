@@ -34,15 +34,15 @@ const char *ranks_layout(void);
 /* "on 2 ranks", for results; "" on one rank. */
 const char *ranks_phrase(void);
 
+/* Each of values[0..n) summed over the ranks of this node, in place, on
+ * every one of them (a collective of the node's ranks); one rank: as is. */
+void ranks_node_sum(double *values, int n);
+
 /* The worst of every rank's status (OFFLOAD_ERR_USAGE over OFFLOAD_ERR_RUN
  * over OFFLOAD_OK), known to every rank. */
 enum offload_status ranks_agree(enum offload_status mine);
 /* Rank 0's value, on every rank. */
 int ranks_share_int(int value);
-/* The sum of `mine` over the ranks of this rank's node, on each of them
- * (their CPU seconds: another rank of the job is not another process's
- * load). */
-double ranks_node_sum(double mine);
 
 /* The first item and the item count of rank r's share of n items: the
  * first n % R ranks get one more. */

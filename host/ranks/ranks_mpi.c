@@ -95,10 +95,10 @@ enum offload_status ranks_start(int *argc, char ***argv)
 void ranks_stop(int status)
 {
     (void)status;
-    if (job.joined) {
+    if (job.node != MPI_COMM_NULL)
         MPI_Comm_free(&job.node);
+    if (job.joined)
         MPI_Finalize();
-    }
     job.joined = 0;
 }
 
@@ -127,17 +127,15 @@ const char *ranks_layout(void)
     return job.layout;
 }
 
-double ranks_node_sum(double mine)
-{
-    double sum = mine;
-    if (job.joined)
-        MPI_Allreduce(&mine, &sum, 1, MPI_DOUBLE, MPI_SUM, job.node);
-    return sum;
-}
-
 const char *ranks_phrase(void)
 {
     return job.phrase;
+}
+
+void ranks_node_sum(double *values, int n)
+{
+    if (job.joined && job.node != MPI_COMM_NULL)
+        MPI_Allreduce(MPI_IN_PLACE, values, n, MPI_DOUBLE, MPI_SUM, job.node);
 }
 
 /* Statuses ordered by how much they say: a usage error names the fix. */
