@@ -124,6 +124,26 @@ static void test_communication_bound_slower(void **state)
     free(r);
 }
 
+/* One rank's ceilings, R ranks' rates: the job is judged against R times
+ * them (3.64 G sqrt/s on 2 ranks of 2 G/s each is 91%, not 182%). */
+static void test_ceilings_times_ranks(void **state)
+{
+    (void)state;
+    struct kernel_input in = {.kernel = KERNEL_SUMSQRT, .alg = ALG_NAIVE, .n = 20000};
+    struct run_result *r = ranked_run(2, 0.1e-3, 0.11, 0.1e-3, 0.22, 0.22);
+    const struct ceilings c = {.stream_copy = 20e9, .stream_triad = 24e9, .stream_read = 24e9,
+                               .sqrt_f64 = 2e9};
+    struct backend_info info = info_of(1);
+    struct analysis a = analyse_run(&in, r, &info, &c);
+    analyse_ranks(&a, &in, r, 1, NULL);
+    assert_int_equal(a.verdict, VERDICT_COMPUTE);
+    assert_true(a.peak_gops == 4);
+    assert_true(a.gops / a.peak_gops > 0.9 && a.gops / a.peak_gops < 0.92);
+    assert_non_null(strstr(a.reason, "(the ceilings are one rank's times 2 ranks)"));
+    assert_null(strstr(a.reason, "busy machine"));
+    free(r);
+}
+
 /* A busy machine and ranks that oversubscribe the node are said. */
 static void test_busy_and_oversubscribed(void **state)
 {
@@ -258,6 +278,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_compute_bound_speedup),
         cmocka_unit_test(test_communication_bound_slower),
+        cmocka_unit_test(test_ceilings_times_ranks),
         cmocka_unit_test(test_busy_and_oversubscribed),
         cmocka_unit_test(test_no_baseline_and_one_rank),
         cmocka_unit_test(test_link_cache_entry),

@@ -99,6 +99,13 @@ static struct analysis measure_rates(const struct kernel_input *in, const struct
         const struct kernel_spec *spec = kernel_spec_of(in->kernel);
         a.peak_gops =
             ops_ceiling(in->alg == ALG_FAST ? spec->fast_op_ceiling : spec->op_ceiling, c) / 1e9;
+        /* Across ranks the ceilings are one rank's backend and the rates the
+         * whole job's: R ranks, each on its own backend, can reach R times
+         * them (a kernel at 198% of one rank's ceiling is not over it). */
+        if (res->ranks > 1) {
+            a.peak_gbps *= res->ranks;
+            a.peak_gops *= res->ranks;
+        }
     }
     return a;
 }

@@ -121,5 +121,7 @@ void analyse_ranks(struct analysis *a, const struct kernel_input *in,
         return;
     }
     ranks_figures(a, in, res, link);
+    if (a->peak_gbps > 0 || a->peak_gops > 0)
+        APPEND(a, " (the ceilings are one rank's times %d ranks)", res->ranks);
     speedup_sentence(a, res, threads);
 }
