@@ -244,23 +244,37 @@ int command_markers(struct cli *c)
     double t_start = offload_now();
     struct genotype_matrix m;
     struct genotype_load_options lo = genotype_default_options();
-    /* Across ranks every rank loads and filters the table; they agree
-     * before the first collective, so one rank's failure ends all. */
-    enum offload_status mine = genotype_load_file(path, &lo, &m, err, sizeof err);
-    enum offload_status st = ranks_agree(mine);
+    /* Across ranks each rank reads and parses its own rows, then every rank
+     * gets every row (ranks_join_table): markers needs them all on each
+     * rank, for upstream's global order of the patterns (numba's quicksort
+     * over every minor allele count), the merging of duplicate patterns,
+     * the argsort of every score that breaks ties and the serial selection
+     * every run is checked against. Scoring is what is split over ranks. */
+    enum offload_status st = ranks_load_genotype(path, &lo, &m, err, sizeof err);
     if (st != OFFLOAD_OK) {
-        if (mine != OFFLOAD_OK)
+        if (err[0])
             offload_error("%s\n", err);
-        else
-            genotype_free(&m);
+        return offload_exit_code(st);
+    }
+    struct table_share share;
+    ranks_table_share(&m, &share);
+    if ((st = ranks_join_table(&m, path, lo.warnings)) != OFFLOAD_OK) {
+        genotype_free(&m);
         return offload_exit_code(st);
     }
     double load_s = offload_now() - t_start;
     fprintf(h, "Loaded '%s': %zu patterns for %zu varieties.\n", path, m.rows, m.cols);
+    if (share.ranks > 1)
+        fprintf(h,
+                "Table: %zu patterns read over %d ranks, largest share %zu patterns, %.1f MB per "
+                "rank (%.1f MB in all); then every rank holds all %zu (%.1f MB) for upstream's "
+                "global order, duplicates, ties and the serial check.\n",
+                share.rows, share.ranks, share.largest_rows, share.largest_bytes / 1e6,
+                share.total_bytes / 1e6, m.rows, genotype_bytes(&m) / 1e6);
 
     struct marker_patterns pat;
     double t0 = offload_now();
-    mine = markers_prepare(&m, &mo, &pat, err, sizeof err);
+    enum offload_status mine = markers_prepare(&m, &mo, &pat, err, sizeof err);
     st = ranks_agree(mine);
     double filter_s = offload_now() - t0;
     if (st != OFFLOAD_OK) {
@@ -288,7 +302,7 @@ int command_markers(struct cli *c)
     memset(res, 0, sizeof res);
     memset(&ref, 0, sizeof ref);
     double select_s[2] = {0, 0};
-    struct markers_output out = {&m, &pat, &res[0], path, ops->name, 0, 0};
+    struct markers_output out = {&m, &pat, &res[0], path, ops->name, 0, 0, &share};
     struct markers_progress pr = {h, isatty(STDERR_FILENO), &out, malloc(m.cols + 1)};
     int rc = 1;
     if (!pr.pattern) {
