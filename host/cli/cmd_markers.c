@@ -14,6 +14,7 @@
 #include "message.h"
 #include "parse.h"
 #include "timing.h"
+#include "units.h"
 
 struct markers_progress {
     FILE *table;   /* upstream's iteration table goes here */
@@ -264,13 +265,17 @@ int command_markers(struct cli *c)
     }
     double load_s = offload_now() - t_start;
     fprintf(h, "Loaded '%s': %zu patterns for %zu varieties.\n", path, m.rows, m.cols);
-    if (share.ranks > 1)
+    if (share.ranks > 1) {
+        char largest[32], total[32], joined[32];
         fprintf(h,
-                "Table: %zu patterns read over %d ranks, largest share %zu patterns, %.1f MB per "
-                "rank (%.1f MB in all); then every rank holds all %zu (%.1f MB) for upstream's "
-                "global order, duplicates, ties and the serial check.\n",
-                share.rows, share.ranks, share.largest_rows, share.largest_bytes / 1e6,
-                share.total_bytes / 1e6, m.rows, genotype_bytes(&m) / 1e6);
+                "Table: %zu patterns read over %d ranks, largest share %zu, %s per rank (%s in "
+                "all); then every rank holds all %zu (%s) for upstream's global order, "
+                "duplicates, ties and the serial check.\n",
+                share.rows, share.ranks, share.largest_rows,
+                format_bytes((double)share.largest_bytes, largest, sizeof largest),
+                format_bytes((double)share.total_bytes, total, sizeof total), m.rows,
+                format_bytes((double)genotype_bytes(&m), joined, sizeof joined));
+    }
 
     struct marker_patterns pat;
     double t0 = offload_now();
