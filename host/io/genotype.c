@@ -568,6 +568,7 @@ static bool alloc_matrix(const struct table_scan *t, struct genotype_matrix *m)
     m->delimiter = t->delim;
     m->cols = t->cols;
     m->row0 = t->good_before;
+    m->part = t->ex != NULL;
     m->all_rows = t->all_good;
     m->col_names = calloc(t->cols, sizeof *m->col_names);
     m->row_ids = calloc(t->good ? t->good : 1, sizeof *m->row_ids);

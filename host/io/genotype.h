@@ -28,7 +28,15 @@ struct genotype_matrix {
      * makes once the ids are together). Else row0 0, all_rows rows, NULL. */
     size_t row0, all_rows;
     size_t *row_line;
+    bool part; /* read by genotype_load_part: this process's rows only */
 };
+
+/* The rows of the whole table the matrix is part of (its own rows when it
+ * is the whole table). */
+static inline size_t genotype_table_rows(const struct genotype_matrix *m)
+{
+    return m->part ? m->all_rows : m->rows;
+}
 
 struct genotype_load_options {
     double percent;      /* keep the first int(data_lines*percent/100) lines */

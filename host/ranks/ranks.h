@@ -18,6 +18,7 @@
 #include "genotype.h"
 #include "kernels.h"
 #include "markers.h"
+#include "reference.h"
 #include "status.h"
 
 /* Joins the MPI job when launched by one (MPI_Init), else does nothing. */
@@ -86,6 +87,13 @@ void ranks_table_share(const struct genotype_matrix *m, struct table_share *shar
  * (to warnings). On one rank: the check alone. OFFLOAD_ERR_RUN (after a
  * message) out of memory or past MPI's 2 GiB messages, on every rank. */
 enum offload_status ranks_join_table(struct genotype_matrix *m, const char *name, FILE *warnings);
+
+/* The check of a call's output, which is whole on rank 0 only; every rank
+ * gets its verdict (ok). For a table each rank read its own rows of, the
+ * output goes back to the ranks in shares and each checks its rows against
+ * the serial reference; rank 0 merges the counts and first mismatches (by
+ * the table's rows). Otherwise rank 0 checks it all. */
+struct check_result ranks_check(const struct kernel_input *in, const void *output);
 
 /* Bytes one call moves between ranks: the shares of the input sent to the
  * other ranks (all of it to each, for sumsqrt) and their outputs sent back. */

@@ -89,3 +89,8 @@ enum offload_status ranks_join_table(struct genotype_matrix *m, const char *name
     (void)warnings; /* genotype_load_file checked the ids */
     return OFFLOAD_OK;
 }
+
+struct check_result ranks_check(const struct kernel_input *in, const void *output)
+{
+    return kernel_spec_of(in->kernel)->check(in, output);
+}

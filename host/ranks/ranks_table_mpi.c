@@ -164,6 +164,7 @@ enum offload_status ranks_join_table(struct genotype_matrix *m, const char *name
     m->row_line = lines;
     m->rows = m->all_rows;
     m->row0 = 0;
+    m->part = false;
     int ok = ranks_me() != 0 || genotype_warn_duplicate_ids(m, name, warnings);
     return ranks_agree(ok ? OFFLOAD_OK : OFFLOAD_ERR_RUN);
 }
