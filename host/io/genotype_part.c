@@ -160,6 +160,11 @@ static bool header_end(int fd, uint64_t size, uint64_t *end)
             free(buf);
             return true;
         }
+        if (cap >= PART_MAX_BYTES) { /* no header in 4 GiB: not a table */
+            free(buf);
+            errno = EFBIG;
+            return false;
+        }
         cap *= 2;
     }
 }

@@ -196,8 +196,12 @@ static enum offload_status distribute(const struct kernel_input *in, struct loca
 {
     const struct kernel_spec *spec = kernel_spec_of(in->kernel);
     l->in = *in;
-    if (is_part(in))
-        return OFFLOAD_OK; /* its own rows, read by this rank: nothing to send */
+    if (is_part(in)) { /* its own rows, read by this rank: nothing to send */
+        l->matrix = *in->matrix;
+        l->matrix.part = false; /* to the backend, the rows it has are the table */
+        l->in.matrix = &l->matrix;
+        return OFFLOAD_OK;
+    }
     size_t items = kernel_output_items(in), first, count;
     ranks_share(items, job.me, &first, &count);
     if (spec->reads_every_input) {
