@@ -198,6 +198,48 @@ static enum offload_status parse_pairs_modes(const struct cli *c, int device,
     return OFFLOAD_OK;
 }
 
+/* Across ranks each rank reads and parses its own rows, then every rank
+ * gets every row (ranks_join_table): markers needs them all on each rank,
+ * for upstream's global order of the patterns (numba's quicksort over every
+ * minor allele count), the merging of duplicate patterns, the argsort of
+ * every score that breaks ties and the serial selection every run is
+ * checked against. Scoring is what is split over ranks. share gets what
+ * each rank held while it read. */
+static enum offload_status load_table(const char *path, struct genotype_matrix *m,
+                                      struct table_share *share)
+{
+    char err[PATH_MAX + 512];
+    struct genotype_load_options lo = genotype_default_options();
+    enum offload_status st = ranks_load_genotype(path, &lo, m, err, sizeof err);
+    if (st != OFFLOAD_OK) {
+        if (err[0])
+            offload_error("%s\n", err);
+        return st;
+    }
+    ranks_table_share(m, share);
+    if ((st = ranks_join_table(m, path, lo.warnings)) != OFFLOAD_OK)
+        genotype_free(m);
+    return st;
+}
+
+/* The table's size and, across ranks, the memory each rank held. */
+static void show_table(FILE *h, const char *path, const struct genotype_matrix *m,
+                       const struct table_share *share)
+{
+    fprintf(h, "Loaded '%s': %zu patterns for %zu varieties.\n", path, m->rows, m->cols);
+    if (share->ranks < 2)
+        return;
+    char largest[32], total[32], joined[32];
+    fprintf(h,
+            "Table: %zu patterns read over %d ranks, largest share %zu, %s per rank (%s in "
+            "all); then every rank holds all %zu (%s) for upstream's global order, "
+            "duplicates, ties and the serial check.\n",
+            share->rows, share->ranks, share->largest_rows,
+            format_bytes((double)share->largest_bytes, largest, sizeof largest),
+            format_bytes((double)share->total_bytes, total, sizeof total), m->rows,
+            format_bytes((double)genotype_bytes(m), joined, sizeof joined));
+}
+
 int command_markers(struct cli *c)
 {
     if (c->npositional > 1)
@@ -244,38 +286,12 @@ int command_markers(struct cli *c)
 
     double t_start = offload_now();
     struct genotype_matrix m;
-    struct genotype_load_options lo = genotype_default_options();
-    /* Across ranks each rank reads and parses its own rows, then every rank
-     * gets every row (ranks_join_table): markers needs them all on each
-     * rank, for upstream's global order of the patterns (numba's quicksort
-     * over every minor allele count), the merging of duplicate patterns,
-     * the argsort of every score that breaks ties and the serial selection
-     * every run is checked against. Scoring is what is split over ranks. */
-    enum offload_status st = ranks_load_genotype(path, &lo, &m, err, sizeof err);
-    if (st != OFFLOAD_OK) {
-        if (err[0])
-            offload_error("%s\n", err);
-        return offload_exit_code(st);
-    }
     struct table_share share;
-    ranks_table_share(&m, &share);
-    if ((st = ranks_join_table(&m, path, lo.warnings)) != OFFLOAD_OK) {
-        genotype_free(&m);
+    enum offload_status st = load_table(path, &m, &share);
+    if (st != OFFLOAD_OK)
         return offload_exit_code(st);
-    }
     double load_s = offload_now() - t_start;
-    fprintf(h, "Loaded '%s': %zu patterns for %zu varieties.\n", path, m.rows, m.cols);
-    if (share.ranks > 1) {
-        char largest[32], total[32], joined[32];
-        fprintf(h,
-                "Table: %zu patterns read over %d ranks, largest share %zu, %s per rank (%s in "
-                "all); then every rank holds all %zu (%s) for upstream's global order, "
-                "duplicates, ties and the serial check.\n",
-                share.rows, share.ranks, share.largest_rows,
-                format_bytes((double)share.largest_bytes, largest, sizeof largest),
-                format_bytes((double)share.total_bytes, total, sizeof total), m.rows,
-                format_bytes((double)genotype_bytes(&m), joined, sizeof joined));
-    }
+    show_table(h, path, &m, &share);
 
     struct marker_patterns pat;
     double t0 = offload_now();
