@@ -14,6 +14,7 @@
 #include "message.h"
 #include "parse.h"
 #include "timing.h"
+#include "units.h"
 
 struct markers_progress {
     FILE *table;   /* upstream's iteration table goes here */
@@ -197,6 +198,48 @@ static enum offload_status parse_pairs_modes(const struct cli *c, int device,
     return OFFLOAD_OK;
 }
 
+/* Across ranks each rank reads and parses its own rows, then every rank
+ * gets every row (ranks_join_table): markers needs them all on each rank,
+ * for upstream's global order of the patterns (numba's quicksort over every
+ * minor allele count), the merging of duplicate patterns, the argsort of
+ * every score that breaks ties and the serial selection every run is
+ * checked against. Scoring is what is split over ranks. share gets what
+ * each rank held while it read. */
+static enum offload_status load_table(const char *path, struct genotype_matrix *m,
+                                      struct table_share *share)
+{
+    char err[PATH_MAX + 512];
+    struct genotype_load_options lo = genotype_default_options();
+    enum offload_status st = ranks_load_genotype(path, &lo, m, err, sizeof err);
+    if (st != OFFLOAD_OK) {
+        if (err[0])
+            offload_error("%s\n", err);
+        return st;
+    }
+    ranks_table_share(m, share);
+    if ((st = ranks_join_table(m, path, lo.warnings)) != OFFLOAD_OK)
+        genotype_free(m);
+    return st;
+}
+
+/* The table's size and, across ranks, the memory each rank held. */
+static void show_table(FILE *h, const char *path, const struct genotype_matrix *m,
+                       const struct table_share *share)
+{
+    fprintf(h, "Loaded '%s': %zu patterns for %zu varieties.\n", path, m->rows, m->cols);
+    if (share->ranks < 2)
+        return;
+    char largest[32], total[32], joined[32];
+    fprintf(h,
+            "Table: %zu patterns read over %d ranks, largest share %zu, %s per rank (%s in "
+            "all); then every rank holds all %zu (%s) for upstream's global order, "
+            "duplicates, ties and the serial check.\n",
+            share->rows, share->ranks, share->largest_rows,
+            format_bytes((double)share->largest_bytes, largest, sizeof largest),
+            format_bytes((double)share->total_bytes, total, sizeof total), m->rows,
+            format_bytes((double)genotype_bytes(m), joined, sizeof joined));
+}
+
 int command_markers(struct cli *c)
 {
     if (c->npositional > 1)
@@ -243,24 +286,16 @@ int command_markers(struct cli *c)
 
     double t_start = offload_now();
     struct genotype_matrix m;
-    struct genotype_load_options lo = genotype_default_options();
-    /* Across ranks every rank loads and filters the table; they agree
-     * before the first collective, so one rank's failure ends all. */
-    enum offload_status mine = genotype_load_file(path, &lo, &m, err, sizeof err);
-    enum offload_status st = ranks_agree(mine);
-    if (st != OFFLOAD_OK) {
-        if (mine != OFFLOAD_OK)
-            offload_error("%s\n", err);
-        else
-            genotype_free(&m);
+    struct table_share share;
+    enum offload_status st = load_table(path, &m, &share);
+    if (st != OFFLOAD_OK)
         return offload_exit_code(st);
-    }
     double load_s = offload_now() - t_start;
-    fprintf(h, "Loaded '%s': %zu patterns for %zu varieties.\n", path, m.rows, m.cols);
+    show_table(h, path, &m, &share);
 
     struct marker_patterns pat;
     double t0 = offload_now();
-    mine = markers_prepare(&m, &mo, &pat, err, sizeof err);
+    enum offload_status mine = markers_prepare(&m, &mo, &pat, err, sizeof err);
     st = ranks_agree(mine);
     double filter_s = offload_now() - t0;
     if (st != OFFLOAD_OK) {
@@ -288,7 +323,7 @@ int command_markers(struct cli *c)
     memset(res, 0, sizeof res);
     memset(&ref, 0, sizeof ref);
     double select_s[2] = {0, 0};
-    struct markers_output out = {&m, &pat, &res[0], path, ops->name, 0, 0};
+    struct markers_output out = {&m, &pat, &res[0], path, ops->name, 0, 0, &share};
     struct markers_progress pr = {h, isatty(STDERR_FILENO), &out, malloc(m.cols + 1)};
     int rc = 1;
     if (!pr.pattern) {
