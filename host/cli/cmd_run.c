@@ -129,7 +129,7 @@ int command_run(struct cli *c)
                       ranks_link_calibration(c, &link));
         judge_occupancy(&rec);
         rec.size = prepared_size(&p);
-        rec.rows = p.matrix.rows;
+        rec.rows = genotype_table_rows(&p.matrix);
         rec.cols = p.matrix.cols;
         rec.percent = c->percent[0];
         char launch[256] = "";

@@ -52,8 +52,15 @@ static void ranks_figures(struct analysis *a, const struct kernel_input *in,
 
 /* "; 2 ranks give 1.93x end to end (kernel 1.98x) over rank 0 alone,
  * measured side by side", or what the ranks cost when they are slower. */
-static void speedup_sentence(struct analysis *a, const struct run_result *res, int threads)
+static void speedup_sentence(struct analysis *a, const struct kernel_input *in,
+                             const struct run_result *res, int threads)
 {
+    if (!(a->speedup_total > 0) && kernel_spec_of(in->kernel)->input == INPUT_GENOTYPES &&
+        in->matrix->part) {
+        APPEND(a, "; each rank read only its own rows of the table so there is no one-rank "
+                  "baseline: no speedup is claimed");
+        return;
+    }
     if (!(a->speedup_total > 0)) {
         APPEND(a, "; no one-rank baseline was timed (--no-one-rank): no speedup is claimed");
         return;
@@ -100,7 +107,7 @@ void ranks_communication_reason(struct analysis *a, const struct kernel_input *i
         APPEND(a, " (%.0f%% of the link's calibrated %.3g GB/s at %s messages)",
                100 * a->comm_gbps / a->link_gbps, a->link_gbps,
                format_bytes((double)a->link_message_bytes, m, sizeof m));
-    speedup_sentence(a, res, threads);
+    speedup_sentence(a, in, res, threads);
     if (a->speedup_kernel > 1)
         APPEND(a, "; the kernel alone would be %.2fx faster on %d ranks", a->speedup_kernel,
                res->ranks);
@@ -123,5 +130,5 @@ void analyse_ranks(struct analysis *a, const struct kernel_input *in,
     ranks_figures(a, in, res, link);
     if (a->peak_gbps > 0 || a->peak_gops > 0)
         APPEND(a, " (the ceilings are one rank's times %d ranks)", res->ranks);
-    speedup_sentence(a, res, threads);
+    speedup_sentence(a, in, res, threads);
 }

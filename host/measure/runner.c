@@ -107,19 +107,6 @@ static void clear_progress(const struct run_settings *set)
         fprintf(stderr, "\r\033[K");
 }
 
-/* The output is whole on rank 0 only: rank 0 checks it and every rank
- * learns the verdict, so all of them go on or stop together. */
-static struct check_result checked_on_rank_0(const struct kernel_input *in, const void *output)
-{
-    struct check_result check;
-    memset(&check, 0, sizeof check);
-    check.ok = 1;
-    if (ranks_me() == 0)
-        check = kernel_spec_of(in->kernel)->check(in, output);
-    check.ok = ranks_share_int(check.ok);
-    return check;
-}
-
 /* The one-rank baseline while it is being measured. */
 struct alone_samples {
     int wanted;
@@ -177,7 +164,7 @@ static enum offload_status warm_up(const struct backend_ops *ops, void *state,
     }
     if (st != OFFLOAD_OK || set->warmup <= 0)
         return st;
-    res->check = checked_on_rank_0(in, output);
+    res->check = ranks_check(in, output);
     if (!res->check.ok) {
         char label[96];
         snprintf(label, sizeof label, "%s (%s), warm-up call", what, algorithm_name(in->alg));
@@ -192,7 +179,7 @@ static enum offload_status warm_up(const struct backend_ops *ops, void *state,
     double seconds;
     st = ranks_run_alone(ops, state, in, a->out, &t, &seconds);
     if (st == OFFLOAD_OK) {
-        res->alone.check = checked_on_rank_0(in, a->out);
+        res->alone.check = ranks_check(in, a->out);
         if (!res->alone.check.ok) {
             char label[128];
             snprintf(label, sizeof label, "%s (%s) on rank 0 alone, warm-up call", what,
@@ -257,7 +244,7 @@ static void finish_alone(const struct kernel_input *in, const struct alone_sampl
     res->alone.total = stats_compute(a->total, a->samples);
     res->alone.kernel = stats_compute(a->kernel, a->samples);
     res->alone.timed_s = a->spent;
-    res->alone.check = checked_on_rank_0(in, a->out);
+    res->alone.check = ranks_check(in, a->out);
     if (!res->alone.check.ok) {
         char label[128];
         snprintf(label, sizeof label, "%s (%s) on rank 0 alone", what, algorithm_name(in->alg));
@@ -267,6 +254,13 @@ static void finish_alone(const struct kernel_input *in, const struct alone_sampl
     }
 }
 
+/* A table each rank read its own rows of: rank 0 does not hold the whole
+ * input, so there is no call of it alone to compare with. */
+static int input_in_parts(const struct kernel_input *in)
+{
+    return kernel_spec_of(in->kernel)->input == INPUT_GENOTYPES && in->matrix->part;
+}
+
 /* Rank 0's buffer for the baseline's output, when one is measured; every
  * rank learns whether it could be allocated. */
 static enum offload_status alone_begin(const struct run_settings *set,
@@ -274,7 +268,7 @@ static enum offload_status alone_begin(const struct run_settings *set,
 {
     *a = calloc(1, sizeof **a);
     int ok = *a != NULL;
-    if (ok && set->one_rank_baseline && ranks_count() > 1) {
+    if (ok && set->one_rank_baseline && ranks_count() > 1 && !input_in_parts(in)) {
         (*a)->wanted = 1;
         if (ranks_me() == 0)
             ok = ((*a)->out = workload_alloc(kernel_output_bytes(in))) != NULL;
@@ -355,7 +349,7 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
         }
         res->stats[p] = stats_compute(values, count);
     }
-    res->check = checked_on_rank_0(in, output);
+    res->check = ranks_check(in, output);
     res->checksum = ranks_me() == 0 ? kernel_spec_of(in->kernel)->checksum(in, output) : 0;
     res->status = res->check.ok ? OFFLOAD_OK : OFFLOAD_ERR_RUN;
     if (!res->check.ok) {
