@@ -15,12 +15,31 @@ struct probed_rate {
     size_t offset; /* of the double in struct ceilings */
 };
 
+/* The copies of the memory modes that move bytes (zero-copy moves none). */
+#define TRANSFER_RATE(mode, dir) offsetof(struct ceilings, transfer[mode].dir)
+
 static const struct probed_rate probed_rates[CEILING_PROBES_MAX] = {
     {"f64->f32 memory", "GB/s", offsetof(struct ceilings, convert_f64_f32)},
     {"read memory", "GB/s", offsetof(struct ceilings, stream_read)},
+    {"STREAM triad memory", "GB/s", offsetof(struct ceilings, stream_triad)},
     {"float64 sqrt", "G sqrt/s", offsetof(struct ceilings, sqrt_f64)},
+    {"float32 sqrt", "G sqrt/s", offsetof(struct ceilings, sqrt_f32)},
     {"int8 compare", "G compare/s", offsetof(struct ceilings, compare_i8)},
+    {"float32 FMA", "G flop/s", offsetof(struct ceilings, fma_f32)},
+    {"float64 FMA", "G flop/s", offsetof(struct ceilings, fma_f64)},
+    {"copy-mode copy-in", "GB/s", TRANSFER_RATE(MEM_COPY, to_device)},
+    {"copy-mode copy-out", "GB/s", TRANSFER_RATE(MEM_COPY, from_device)},
+    {"pinned copy-in", "GB/s", TRANSFER_RATE(MEM_PINNED, to_device)},
+    {"pinned copy-out", "GB/s", TRANSFER_RATE(MEM_PINNED, from_device)},
 };
+
+double ceilings_probe_budget(const struct run_settings *set, double call_s)
+{
+    double expected = set->repeat > 0 ? set->repeat * call_s
+                                      : fmax(set->min_time, set->min_repeat * call_s);
+    double each = FRESH_PROBE_SHARE * expected / 2;
+    return fmin(fmax(each, FRESH_PROBE_FLOOR_S), FRESH_PROBE_CAP_S / 2);
+}
 
 static double *rate_in(struct ceilings *c, const struct probed_rate *r)
 {
@@ -77,6 +96,72 @@ struct ceilings_refresh ceilings_refresh(struct ceilings *c, const struct ceilin
     return out;
 }
 
+/* The probe before the timed runs, called by run_kernel (before_timed). */
+struct probe_before {
+    const struct backend_ops *ops;
+    void *state;
+    const struct kernel_input *in;
+    const struct run_settings *set;
+    struct ceilings rates;
+    double budget, spent, setup;
+    int probed;
+};
+
+static void probe_before_timed(void *ctx, double call_s)
+{
+    struct probe_before *p = ctx;
+    p->budget = ceilings_probe_budget(p->set, call_s);
+    double t0 = offload_now();
+    p->probed = p->ops->probe(p->state, p->in, p->budget, &p->rates, &p->setup) == OFFLOAD_OK;
+    p->spent = offload_now() - t0 - p->setup;
+    if (!p->probed)
+        offload_warning("%s: the ceilings probe failed (see above); verdicts use the cached "
+                        "ceilings\n",
+                        p->ops->name);
+}
+
+/* The rates run res reached, in each probed rate's unit (0 where unknown). */
+static struct ceilings rates_reached(const struct kernel_input *in, const struct run_result *res)
+{
+    struct ceilings achieved = {0};
+    const struct kernel_work w = kernel_work_of(in);
+    const double t = res->stats[PHASE_KERNEL].min;
+    if (t > 0) {
+        achieved.convert_f64_f32 = achieved.stream_read = achieved.stream_triad = w.bytes / t;
+        const struct kernel_spec *spec = kernel_spec_of(in->kernel);
+        const double ops = w.ops / t;
+        switch (in->alg == ALG_FAST ? spec->fast_op_ceiling : spec->op_ceiling) {
+        case OPS_NONE:
+            break;
+        case OPS_SQRT_F32:
+            achieved.sqrt_f32 = ops;
+            break;
+        case OPS_FMA_F32:
+            achieved.fma_f32 = ops;
+            break;
+        case OPS_FMA_F64:
+            achieved.fma_f64 = ops;
+            break;
+        case OPS_SQRT_F64:
+            achieved.sqrt_f64 = ops;
+            break;
+        case OPS_COMPARE:
+            achieved.compare_i8 = ops;
+            break;
+        }
+    }
+    /* Copies: the input in, the output out (as the verdict counts them);
+     * only the memory mode the probe measured is compared. */
+    const double out = (double)kernel_output_bytes(in), inb = fmax(w.bytes - out, 0);
+    const double tin = res->stats[PHASE_COPY_IN].n ? res->stats[PHASE_COPY_IN].min : 0;
+    const double tout = res->stats[PHASE_COPY_OUT].n ? res->stats[PHASE_COPY_OUT].min : 0;
+    for (size_t m = 0; m < sizeof achieved.transfer / sizeof achieved.transfer[0]; m++) {
+        achieved.transfer[m].to_device = tin > 0 ? inb / tin : 0;
+        achieved.transfer[m].from_device = tout > 0 ? out / tout : 0;
+    }
+    return achieved;
+}
+
 enum offload_status run_kernel_fresh(const struct backend_ops *ops, void *state,
                                      const struct kernel_input *in, const struct run_settings *set,
                                      enum ceilings_mode mode, struct ceilings *c,
@@ -84,44 +169,25 @@ enum offload_status run_kernel_fresh(const struct backend_ops *ops, void *state,
 {
     *refresh = (struct ceilings_refresh){0};
     const int wanted = c && ops->probe && mode == CEILINGS_FRESH;
-    struct ceilings before = {0}, after = {0};
-    double t0 = offload_now();
-    const int probed = wanted && ops->probe(state, in, &before) == OFFLOAD_OK;
-    double spent = offload_now() - t0;
-    if (wanted && !probed)
-        offload_warning("%s: the ceilings probe failed (see above); verdicts use the cached "
-                        "ceilings\n",
-                        ops->name);
-    enum offload_status st = run_kernel(ops, state, in, set, NULL, res);
-    if (st != OFFLOAD_OK || !probed)
-        return st;
-    t0 = offload_now();
-    if (ops->probe(state, in, &after) != OFFLOAD_OK)
-        after = (struct ceilings){0}; /* the first probe still holds */
-    spent += offload_now() - t0;
-    /* The rates the run reached, in each probed rate's unit. */
-    struct ceilings achieved = {0};
-    const double t = res->stats[PHASE_KERNEL].min;
-    if (t > 0) {
-        const struct kernel_work w = kernel_work_of(in);
-        achieved.convert_f64_f32 = achieved.stream_read = w.bytes / t;
-        const struct kernel_spec *spec = kernel_spec_of(in->kernel);
-        switch (in->alg == ALG_FAST ? spec->fast_op_ceiling : spec->op_ceiling) {
-        case OPS_NONE:
-        case OPS_SQRT_F32:
-        case OPS_FMA_F32:
-        case OPS_FMA_F64:
-            break; /* rates no probe measures */
-        case OPS_SQRT_F64:
-            achieved.sqrt_f64 = w.ops / t;
-            break;
-        case OPS_COMPARE:
-            achieved.compare_i8 = w.ops / t;
-            break;
-        }
+    struct probe_before before = {.ops = ops, .state = state, .in = in, .set = set};
+    struct run_settings with_probe = *set;
+    if (wanted) {
+        with_probe.before_timed = probe_before_timed;
+        with_probe.before_timed_ctx = &before;
     }
-    *refresh = ceilings_refresh(c, &before, &after, &achieved);
+    enum offload_status st = run_kernel(ops, state, in, &with_probe, NULL, res);
+    if (st != OFFLOAD_OK || !before.probed)
+        return st;
+    struct ceilings after = {0};
+    double setup = 0, t0 = offload_now();
+    if (ops->probe(state, in, before.budget, &after, &setup) != OFFLOAD_OK)
+        after = (struct ceilings){0}; /* the first probe still holds */
+    const double spent = before.spent + offload_now() - t0 - setup;
+    const struct ceilings achieved = rates_reached(in, res);
+    *refresh = ceilings_refresh(c, &before.rates, &after, &achieved);
     refresh->seconds = spent;
+    refresh->budget = before.budget;
+    refresh->setup = before.setup + setup;
     return st;
 }
 

@@ -26,6 +26,22 @@ enum ceilings_mode {
  * busy minute: a lower fresh rate is then not trusted over the cached one. */
 #define FRESH_BUSY_SPREAD 0.10
 
+/* How long the probes may take: FRESH_PROBE_SHARE of the run's expected
+ * timed time (--min-time, or --repeat times one call), both probes
+ * together, each at least FRESH_PROBE_FLOOR_S and both at most
+ * FRESH_PROBE_CAP_S. The floor is where a probe's rate still reads within
+ * the noise: on the 2-vCPU EPYC (2026-12-04, bench/RESULTS.md) the host
+ * sqrt probe's rate spread 1-2% (max/min of 10) with 2.5 ms per probe and
+ * 6-20% below 1 ms; a memory pass is never shorter than one pass over the
+ * kernel's own input, whatever the budget. */
+#define FRESH_PROBE_SHARE 0.05
+#define FRESH_PROBE_FLOOR_S 0.0025
+#define FRESH_PROBE_CAP_S 0.2
+
+/* Seconds one probe (before or after) may take, for a run of settings
+ * set whose one call took call_s (0: unknown). */
+double ceilings_probe_budget(const struct run_settings *set, double call_s);
+
 /* One rate the probe measured. */
 struct ceiling_probe {
     const char *name;   /* "f64->f32 memory", "float64 sqrt", ... */
@@ -40,12 +56,14 @@ struct ceiling_probe {
     int busy;           /* before and after differ by more than FRESH_BUSY_SPREAD */
 };
 
-#define CEILING_PROBES_MAX 4
+#define CEILING_PROBES_MAX 12
 
 struct ceilings_refresh {
     size_t count; /* rates probed */
     struct ceiling_probe probe[CEILING_PROBES_MAX];
-    double seconds; /* time spent probing, both probes */
+    double seconds; /* time spent probing, both probes, one-time setup excluded */
+    double budget;  /* seconds each probe was allowed (ceilings_probe_budget) */
+    double setup;   /* one-time costs of the first probe (buffers, compiles), untimed */
 };
 
 /* Merges two probes into c. Each rate measured by before or after (> 0):
@@ -61,8 +79,8 @@ struct ceilings_refresh ceilings_refresh(struct ceilings *c, const struct ceilin
                                          const struct ceilings *after,
                                          const struct ceilings *achieved);
 
-/* run_kernel with the backend's probe right before and after, then
- * ceilings_refresh of *c. Without a probe (ops->probe NULL), with
+/* run_kernel with the backend's probe right before (after the warm-up)
+ * and right after the timed runs, then ceilings_refresh of *c. Without a probe (ops->probe NULL), with
  * CEILINGS_CACHED, or when c is NULL, it is run_kernel alone and
  * refresh->count is 0. A failed probe is warned about and leaves *c. */
 enum offload_status run_kernel_fresh(const struct backend_ops *ops, void *state,

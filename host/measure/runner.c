@@ -153,11 +153,13 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
      * each, so a kernel that writes nothing on later calls cannot pass on
      * an earlier call's results. */
     memset(output, 0xFF, out_bytes);
+    double last_warmup = 0;
     for (int w = 0; w < set->warmup && st == OFFLOAD_OK; w++) {
         double t0 = offload_now();
         st = ranks_run(ops, state, in, output, &t);
+        last_warmup = offload_now() - t0;
         if (w == 0)
-            res->warmup_total = offload_now() - t0;
+            res->warmup_total = last_warmup;
     }
     if (st == OFFLOAD_OK && set->warmup > 0) {
         res->check = checked_on_rank_0(in, output);
@@ -169,8 +171,13 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
             workload_free(owned);
             return res->status;
         }
-        memset(output, 0xFF, out_bytes);
     }
+    /* Before the output is poisoned: whatever the hook writes cannot pass
+     * for the timed calls' results. */
+    if (st == OFFLOAD_OK && set->before_timed)
+        set->before_timed(set->before_timed_ctx, last_warmup);
+    if (set->warmup > 0)
+        memset(output, 0xFF, out_bytes);
     double started = offload_now(), spent = 0;
     res->ranks = ranks_count();
     struct load_probe probe;

@@ -393,7 +393,16 @@ struct pass_plan {
 /* A calibration pass: long against the clock tick and the OpenMP
  * fork/join (microseconds), short enough for a ~1 s calibration. */
 static const struct pass_plan CALIBRATE_PLAN = {0.02, SQRT_REPEATS, 0};
-static const struct pass_plan PROBE_PLAN = {0.002, 2, 0.025};
+/* A probe's sqrt or compare pass lasts at least this long: the floor below
+ * which the rate's spread outgrows the noise (see PROBE_FLOOR in fresh.h). */
+static const double PROBE_MIN_PASS_S = 0.0005;
+
+/* A probe's plan for one loop given `share` seconds: two timed passes after
+ * the growth passes (about as long again), stopping once share is spent. */
+static struct pass_plan probe_plan(double share)
+{
+    return (struct pass_plan){fmax(PROBE_MIN_PASS_S, share / 4), 2, share};
+}
 
 /* Whether a plan's time is up since start. */
 static int plan_spent(const struct pass_plan *plan, double start)
@@ -597,10 +606,6 @@ static double measure_compare(int threads, const struct pass_plan *plan)
  * sees) into an output of its size. Both are kept for the next probe of
  * the same backend state. */
 enum { PROBE_ELEMENTS = 1 << 23, PROBE_PASSES = 3 };
-/* A probe stops after this long even when a busy machine slows its passes
- * (at least one round is always timed): it must stay beside the run, not
- * become one. */
-static const double PROBE_MAX_S = 0.04;
 
 struct host_probe {
     double *read;  /* PROBE_ELEMENTS ones, or NULL until a read probe */
@@ -662,7 +667,8 @@ static struct host_probe *probe_arrays(struct host_probe **probe, int threads,
  * rounds of the fastest loops for it (the kernel's own loop among them);
  * 0 when a check fails. */
 static double probe_memory(const struct host_probe *p, int threads,
-                           const struct kernel_input *kin, enum memory_pattern pattern)
+                           const struct kernel_input *kin, enum memory_pattern pattern,
+                           double share)
 {
     double best = INFINITY, sum = 0;
     /* Large outputs take streaming stores in the kernel, so the probe times
@@ -672,7 +678,9 @@ static double probe_memory(const struct host_probe *p, int threads,
                                           .n = kin->n};
     const struct stream_arrays read = {.a = p->read, .n = PROBE_ELEMENTS};
     const double t0 = offload_now();
-    for (int r = 0; r < PROBE_PASSES && (r == 0 || offload_now() - t0 < PROBE_MAX_S); r++) {
+    /* Stops once its share is spent, even when a busy machine slows the
+     * passes (one round is always timed): it stays beside the run. */
+    for (int r = 0; r < PROBE_PASSES && (r == 0 || offload_now() - t0 < share); r++) {
         switch (pattern) {
         case MEMORY_CONVERT:
             best = fmin(best, convert_pass(&convert, threads, host_convert_slice, streaming));
@@ -703,27 +711,64 @@ static double probe_memory(const struct host_probe *p, int threads,
     return 0;
 }
 
+/* Whether kernel `kin` is probed for memory: its bytes do not fit the cache. */
+static int probes_memory(const struct kernel_spec *spec, const struct kernel_input *kin,
+                         double cache_bytes)
+{
+    return spec->memory_pattern != MEMORY_STREAM &&
+           (!(cache_bytes > 0) || kernel_work_of(kin).bytes > cache_bytes);
+}
+
+/* The operation rate that bounds kin, measured in `share` seconds. */
+static enum offload_status probe_ops(enum op_ceiling op, int threads, double share,
+                                     struct ceilings *out)
+{
+    const struct pass_plan plan = probe_plan(share / 2); /* the f64 probe runs two loops */
+    switch (op) {
+    case OPS_NONE:
+    case OPS_SQRT_F32:
+    case OPS_FMA_F32:
+    case OPS_FMA_F64:
+        break; /* no table kernel is bound by these: not probed */
+    case OPS_SQRT_F64:
+        out->sqrt_f64 = measure_sqrt_f64(threads, &plan);
+        return out->sqrt_f64 > 0 ? OFFLOAD_OK : OFFLOAD_ERR_RUN;
+    case OPS_COMPARE: {
+        const struct pass_plan one = probe_plan(share);
+        out->compare_i8 = measure_compare(threads, &one);
+        return out->compare_i8 > 0 ? OFFLOAD_OK : OFFLOAD_ERR_RUN;
+    }
+    }
+    return OFFLOAD_OK;
+}
+
 enum offload_status host_probe(struct host_probe **probe, int threads,
-                               const struct kernel_input *kin, double cache_bytes,
-                               struct ceilings *out)
+                               const struct kernel_input *kin, double cache_bytes, double budget_s,
+                               struct ceilings *out, double *setup_s)
 {
     memset(out, 0, sizeof *out);
     if (threads < 1)
         threads = 1;
     const struct kernel_spec *spec = kernel_spec_of(kin->kernel);
     /* A user's kernel file (and the STREAM pattern it declares) has no
-     * probe of its own: it is judged against the cached ceilings. */
+     * host probe: files run on devices only. */
     if (spec->input == INPUT_FILE)
         return OFFLOAD_OK;
+    const enum op_ceiling op = kin->alg == ALG_FAST ? spec->fast_op_ceiling : spec->op_ceiling;
+    const int memory = probes_memory(spec, kin, cache_bytes);
+    const int measures = memory + (op == OPS_SQRT_F64 || op == OPS_COMPARE);
+    const double share = budget_s / (measures ? measures : 1);
     /* A kernel whose bytes sit in cache is not bounded by memory. */
-    if (spec->memory_pattern != MEMORY_STREAM &&
-        (!(cache_bytes > 0) || kernel_work_of(kin).bytes > cache_bytes)) {
+    if (memory) {
+        const double t0 = offload_now();
         const struct host_probe *p = probe_arrays(probe, threads, spec->memory_pattern, kin->n);
+        if (setup_s)
+            *setup_s += offload_now() - t0;
         if (!p) {
             offload_error("probe: out of memory for the bandwidth probe\n");
             return OFFLOAD_ERR_RUN;
         }
-        double rate = probe_memory(p, threads, kin, spec->memory_pattern);
+        double rate = probe_memory(p, threads, kin, spec->memory_pattern, share);
         switch (spec->memory_pattern) {
         case MEMORY_CONVERT:
             out->convert_f64_f32 = rate;
@@ -740,24 +785,7 @@ enum offload_status host_probe(struct host_probe **probe, int threads,
             return OFFLOAD_ERR_RUN;
         }
     }
-    switch (kin->alg == ALG_FAST ? spec->fast_op_ceiling : spec->op_ceiling) {
-    case OPS_NONE:
-    case OPS_SQRT_F32:
-    case OPS_FMA_F32:
-    case OPS_FMA_F64:
-        break; /* no table kernel is bound by these: not probed */
-    case OPS_SQRT_F64:
-        out->sqrt_f64 = measure_sqrt_f64(threads, &PROBE_PLAN);
-        if (!(out->sqrt_f64 > 0))
-            return OFFLOAD_ERR_RUN;
-        break;
-    case OPS_COMPARE:
-        out->compare_i8 = measure_compare(threads, &PROBE_PLAN);
-        if (!(out->compare_i8 > 0))
-            return OFFLOAD_ERR_RUN;
-        break;
-    }
-    return OFFLOAD_OK;
+    return probe_ops(op, threads, share, out);
 }
 
 /* ---- entry point -------------------------------------------------------- */

@@ -24,6 +24,7 @@ static void opencl_fini(void *state)
         CL_OK("clFinish", clFinish(st->queue));
     release_buffers(st);
     release_file_buffers(st);
+    opencl_probe_free(st);
     if (st->file_kernel)
         CL_OK("clReleaseKernel", clReleaseKernel(st->file_kernel));
     if (st->file_program)
@@ -138,7 +139,7 @@ static void describe_chosen(struct opencl_state *st, const struct device_entry *
  * memory is the host CPU on its compute units, judged against the host's
  * ceilings too (see backend_ceilings); the largest cache only serves the
  * "fits in cache" sentence, and a device that does not say keeps 0. */
-static void describe_host_relation(const struct opencl_state *st, struct backend_info *info)
+static void describe_host_relation(struct opencl_state *st, struct backend_info *info)
 {
     info->host_threads = st->device_is_cpu && info->unified_memory ? (int)st->compute_units : 0;
     cl_ulong cache = 0;
@@ -146,6 +147,7 @@ static void describe_host_relation(const struct opencl_state *st, struct backend
     if (clGetDeviceInfo(st->device, CL_DEVICE_GLOBAL_MEM_CACHE_SIZE, sizeof cache, &cache, NULL) ==
         CL_SUCCESS)
         info->cache_bytes = (double)cache;
+    st->cache_bytes = info->cache_bytes;
 }
 
 static enum offload_status opencl_init(const struct backend_config *cfg, void **state,
@@ -297,6 +299,7 @@ const struct backend_ops backend_opencl = {
             [KERNEL_FILE] = opencl_run_file},
     .file_kernels = opencl_file_kernels,
     .calibrate = opencl_calibrate,
+    .probe = opencl_probe,
     .launch_shape = opencl_launch_shape,
     .fini = opencl_fini,
     .describe_devices = opencl_describe_devices,
