@@ -142,13 +142,13 @@ static void test_host_probe_measures_what_bounds_the_kernel(void **state)
     struct kernel_input kin = {.kernel = KERNEL_SQRT, .alg = ALG_NAIVE, .n = n, .in = in};
     struct ceilings out;
     struct host_probe *probe = NULL;
-    assert_int_equal(host_probe(&probe, 2, &kin, 32e6, &out), OFFLOAD_OK);
+    assert_int_equal(host_probe(&probe, 2, &kin, 32e6, 0.01, &out, NULL), OFFLOAD_OK);
     assert_true(out.convert_f64_f32 > 0);
     assert_true(out.sqrt_f64 > 0);
     assert_true(out.stream_read == 0 && out.compare_i8 == 0 && out.stream_copy == 0);
     /* In cache: no memory probe. */
     kin.n = 1000;
-    assert_int_equal(host_probe(&probe, 2, &kin, 32e6, &out), OFFLOAD_OK);
+    assert_int_equal(host_probe(&probe, 2, &kin, 32e6, 0.01, &out, NULL), OFFLOAD_OK);
     assert_true(out.convert_f64_f32 == 0 && out.sqrt_f64 > 0);
     host_probe_free(probe);
     workload_free(in);
@@ -175,7 +175,7 @@ static void test_run_kernel_fresh(void **state)
     struct ceilings c = {0};
     c.sqrt_f64 = 1e15; /* far above any CPU: a steady probe replaces it */
     struct ceilings_refresh r;
-    assert_int_equal(run_kernel_fresh(ops, bs, &kin, &set, CEILINGS_FRESH, &c, res, &r),
+    assert_int_equal(run_kernel_fresh(ops, bs, &kin, &set, CEILINGS_FRESH, &c, NULL, res, &r),
                      OFFLOAD_OK);
     assert_int_equal(r.count, 1);
     assert_string_equal(r.probe[0].name, "float64 sqrt");
@@ -183,7 +183,7 @@ static void test_run_kernel_fresh(void **state)
     assert_true(c.sqrt_f64 < 1e15 || r.probe[0].busy);
 
     c.sqrt_f64 = 1e15;
-    assert_int_equal(run_kernel_fresh(ops, bs, &kin, &set, CEILINGS_CACHED, &c, res, &r),
+    assert_int_equal(run_kernel_fresh(ops, bs, &kin, &set, CEILINGS_CACHED, &c, NULL, res, &r),
                      OFFLOAD_OK);
     assert_int_equal(r.count, 0);
     assert_near(c.sqrt_f64, 1e15, 0);

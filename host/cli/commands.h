@@ -226,6 +226,14 @@ enum offload_status backend_ceilings(const struct cli *c, const struct backend_o
                                      void *state, const struct backend_info *info,
                                      struct ceilings *out);
 
+/* For a device that is the host CPU (info->host_threads > 0) under
+ * --ceilings fresh: the threaded host backend on its cores, whose probe
+ * runs beside the device's (see struct probe_partner); else none (ops
+ * NULL). End it with probe_partner_end. */
+struct probe_partner probe_partner_start(const struct cli *c, const struct backend_ops *ops,
+                                         const struct backend_info *info);
+void probe_partner_end(struct probe_partner *p);
+
 /* Each returns the process exit code. */
 int command_devices(struct cli *c);
 int command_run(struct cli *c);

@@ -100,6 +100,7 @@ struct ceilings_refresh ceilings_refresh(struct ceilings *c, const struct ceilin
 struct probe_before {
     const struct backend_ops *ops;
     void *state;
+    const struct probe_partner *partner;
     const struct kernel_input *in;
     const struct run_settings *set;
     struct ceilings rates;
@@ -107,13 +108,38 @@ struct probe_before {
     int probed;
 };
 
+/* Each rate of `more` that is higher replaces the one in `best`. */
+static void keep_higher(struct ceilings *best, const struct ceilings *more)
+{
+    for (size_t i = 0; i < CEILING_PROBES_MAX; i++)
+        *rate_in(best, &probed_rates[i]) =
+            fmax(rate_of(best, &probed_rates[i]), rate_of(more, &probed_rates[i]));
+}
+
+/* One probe of the backend (and its partner), into *out; the seconds it
+ * took, one-time setup apart, in *spent and *setup. */
+static enum offload_status probe_once(const struct probe_before *p, struct ceilings *out,
+                                      double *spent, double *setup)
+{
+    const int two = p->partner && p->partner->ops && p->partner->ops->probe;
+    const double each = two ? p->budget / 2 : p->budget;
+    double t0 = offload_now();
+    *setup = 0;
+    enum offload_status st = p->ops->probe(p->state, p->in, each, out, setup);
+    if (st == OFFLOAD_OK && two) {
+        struct ceilings host;
+        if (p->partner->ops->probe(p->partner->state, p->in, each, &host, setup) == OFFLOAD_OK)
+            keep_higher(out, &host);
+    }
+    *spent = offload_now() - t0 - *setup;
+    return st;
+}
+
 static void probe_before_timed(void *ctx, double call_s)
 {
     struct probe_before *p = ctx;
     p->budget = ceilings_probe_budget(p->set, call_s);
-    double t0 = offload_now();
-    p->probed = p->ops->probe(p->state, p->in, p->budget, &p->rates, &p->setup) == OFFLOAD_OK;
-    p->spent = offload_now() - t0 - p->setup;
+    p->probed = probe_once(p, &p->rates, &p->spent, &p->setup) == OFFLOAD_OK;
     if (!p->probed)
         offload_warning("%s: the ceilings probe failed (see above); verdicts use the cached "
                         "ceilings\n",
@@ -165,11 +191,13 @@ static struct ceilings rates_reached(const struct kernel_input *in, const struct
 enum offload_status run_kernel_fresh(const struct backend_ops *ops, void *state,
                                      const struct kernel_input *in, const struct run_settings *set,
                                      enum ceilings_mode mode, struct ceilings *c,
-                                     struct run_result *res, struct ceilings_refresh *refresh)
+                                     const struct probe_partner *partner, struct run_result *res,
+                                     struct ceilings_refresh *refresh)
 {
     *refresh = (struct ceilings_refresh){0};
     const int wanted = c && ops->probe && mode == CEILINGS_FRESH;
-    struct probe_before before = {.ops = ops, .state = state, .in = in, .set = set};
+    struct probe_before before = {
+        .ops = ops, .state = state, .partner = partner, .in = in, .set = set};
     struct run_settings with_probe = *set;
     if (wanted) {
         with_probe.before_timed = probe_before_timed;
@@ -179,10 +207,10 @@ enum offload_status run_kernel_fresh(const struct backend_ops *ops, void *state,
     if (st != OFFLOAD_OK || !before.probed)
         return st;
     struct ceilings after = {0};
-    double setup = 0, t0 = offload_now();
-    if (ops->probe(state, in, before.budget, &after, &setup) != OFFLOAD_OK)
+    double setup = 0, spent = 0;
+    if (probe_once(&before, &after, &spent, &setup) != OFFLOAD_OK)
         after = (struct ceilings){0}; /* the first probe still holds */
-    const double spent = before.spent + offload_now() - t0 - setup;
+    spent += before.spent;
     const struct ceilings achieved = rates_reached(in, res);
     *refresh = ceilings_refresh(c, &before.rates, &after, &achieved);
     refresh->seconds = spent;

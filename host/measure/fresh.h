@@ -79,6 +79,15 @@ struct ceilings_refresh ceilings_refresh(struct ceilings *c, const struct ceilin
                                          const struct ceilings *after,
                                          const struct ceilings *achieved);
 
+/* A second probe of the same hardware: a device that is the host CPU
+ * (PoCL) is judged against the best of its own and the host backend's
+ * ceilings on its cores (see backend_ceilings), so its fresh rates are the
+ * best of both probes, each given half the budget. */
+struct probe_partner {
+    const struct backend_ops *ops; /* NULL: none */
+    void *state;
+};
+
 /* run_kernel with the backend's probe right before (after the warm-up)
  * and right after the timed runs, then ceilings_refresh of *c. Without a probe (ops->probe NULL), with
  * CEILINGS_CACHED, or when c is NULL, it is run_kernel alone and
@@ -86,7 +95,8 @@ struct ceilings_refresh ceilings_refresh(struct ceilings *c, const struct ceilin
 enum offload_status run_kernel_fresh(const struct backend_ops *ops, void *state,
                                      const struct kernel_input *in, const struct run_settings *set,
                                      enum ceilings_mode mode, struct ceilings *c,
-                                     struct run_result *res, struct ceilings_refresh *refresh);
+                                     const struct probe_partner *partner, struct run_result *res,
+                                     struct ceilings_refresh *refresh);
 
 /* One line for each rate that differed ("" when none), e.g. "the f64->f32
  * memory ceiling measured around this run, 41.2 GB/s, is 58% above the
