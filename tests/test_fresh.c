@@ -192,6 +192,116 @@ static void test_run_kernel_fresh(void **state)
     ops->fini(bs);
 }
 
+/* Probe sizing from numbers: 5% of the expected timed time over two
+ * probes, the floor for short runs, the cap for long ones. */
+static void test_probe_budget(void **state)
+{
+    (void)state;
+    struct run_settings set = run_settings_default(); /* min_time 0.2 s, min_repeat 3 */
+    /* 16 ms calls: min_time rules, 0.2 s x 5% / 2. */
+    assert_near(ceilings_probe_budget(&set, 0.016), 0.005, 1e-12);
+    /* 0.1 s calls: three of them (min_repeat) take longer than min_time. */
+    assert_near(ceilings_probe_budget(&set, 0.1), 0.3 * FRESH_PROBE_SHARE / 2, 1e-12);
+    /* A short run gets the floor, never less. */
+    set.min_time = 0.01;
+    assert_near(ceilings_probe_budget(&set, 0.0001), FRESH_PROBE_FLOOR_S, 1e-12);
+    /* --repeat R: R calls of the warm-up's length; unknown length: the floor. */
+    set.repeat = 100;
+    assert_near(ceilings_probe_budget(&set, 0.01), 100 * 0.01 * FRESH_PROBE_SHARE / 2, 1e-12);
+    assert_near(ceilings_probe_budget(&set, 0), FRESH_PROBE_FLOOR_S, 1e-12);
+    /* A long run: both probes together at most the cap. */
+    assert_near(ceilings_probe_budget(&set, 10.0), FRESH_PROBE_CAP_S / 2, 1e-12);
+}
+
+/* A fake device whose probe records what it was asked and when. */
+static struct {
+    int calls, runs_before_probe[2];
+    double budget[2];
+    int runs;
+} fake;
+
+static enum offload_status fake_run(void *state, const struct kernel_input *in, void *out,
+                                    struct phase_times *t)
+{
+    (void)state;
+    float *y = out;
+    for (size_t i = 0; i < in->n; i++)
+        y[i] = (float)sqrt(in->in[i]);
+    *t = phase_times_none();
+    t->kernel = 1e-3;
+    fake.runs++;
+    return OFFLOAD_OK;
+}
+
+static enum offload_status fake_probe(void *state, const struct kernel_input *in, double budget_s,
+                                      struct ceilings *out, double *setup_s)
+{
+    (void)state;
+    (void)in;
+    memset(out, 0, sizeof *out);
+    if (fake.calls < 2) {
+        fake.budget[fake.calls] = budget_s;
+        fake.runs_before_probe[fake.calls] = fake.runs;
+    }
+    fake.calls++;
+    out->convert_f64_f32 = 10e9;
+    *setup_s += 0.5; /* one-time costs are reported apart, never as probe time */
+    return OFFLOAD_OK;
+}
+
+/* The partner reads a higher rate: the best of both is the fresh one. */
+static enum offload_status partner_probe(void *state, const struct kernel_input *in,
+                                         double budget_s, struct ceilings *out, double *setup_s)
+{
+    (void)state;
+    (void)in;
+    (void)budget_s;
+    (void)setup_s;
+    memset(out, 0, sizeof *out);
+    out->convert_f64_f32 = 20e9;
+    return OFFLOAD_OK;
+}
+
+static void test_probe_after_warmup_and_partner(void **state)
+{
+    (void)state;
+    struct backend_ops ops = {.name = "fake", .probe = fake_probe};
+    ops.run[KERNEL_SQRT] = fake_run;
+    struct backend_ops host = {.name = "host", .probe = partner_probe};
+    struct probe_partner partner = {.ops = &host, .state = NULL};
+    const size_t n = 64;
+    double *in = workload_alloc(n * sizeof *in);
+    assert_non_null(in);
+    workload_fill_uniform(in, n, 3);
+    struct kernel_input kin = {.kernel = KERNEL_SQRT, .alg = ALG_NAIVE, .n = n, .in = in};
+    struct run_settings set = run_settings_default();
+    set.repeat = 4;
+    set.warmup = 2;
+    set.progress = 0;
+    struct run_result *res = malloc(sizeof *res);
+    assert_non_null(res);
+    struct ceilings c = with_convert(5e9);
+    struct ceilings_refresh r;
+    memset(&fake, 0, sizeof fake);
+    assert_int_equal(run_kernel_fresh(&ops, NULL, &kin, &set, CEILINGS_FRESH, &c, &partner, res,
+                                      &r),
+                     OFFLOAD_OK);
+    /* Before: after both warm-up calls; after: after the four timed ones. */
+    assert_int_equal(fake.calls, 2);
+    assert_int_equal(fake.runs_before_probe[0], 2);
+    assert_int_equal(fake.runs_before_probe[1], 6);
+    /* Each probe shares its budget with the partner; both probes alike. */
+    assert_near(fake.budget[0], r.budget / 2, 1e-15);
+    assert_near(fake.budget[1], fake.budget[0], 1e-15);
+    assert_near(r.setup, 1.0, 1e-12);
+    assert_true(r.seconds >= 0 && r.seconds < 0.5);
+    assert_int_equal(r.count, 1);
+    assert_near(r.probe[0].fresh, 20e9, 1);
+    assert_near(c.convert_f64_f32, 20e9, 1);
+    free(res);
+    workload_free(in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -203,6 +313,8 @@ int main(void)
         cmocka_unit_test(test_missing_rates),
         cmocka_unit_test(test_host_probe_measures_what_bounds_the_kernel),
         cmocka_unit_test(test_run_kernel_fresh),
+        cmocka_unit_test(test_probe_budget),
+        cmocka_unit_test(test_probe_after_warmup_and_partner),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

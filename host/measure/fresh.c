@@ -131,7 +131,7 @@ static enum offload_status probe_once(const struct probe_before *p, struct ceili
         if (p->partner->ops->probe(p->partner->state, p->in, each, &host, setup) == OFFLOAD_OK)
             keep_higher(out, &host);
     }
-    *spent = offload_now() - t0 - *setup;
+    *spent = fmax(0, offload_now() - t0 - *setup);
     return st;
 }
 

@@ -31,7 +31,7 @@ void print_ceilings_probe(FILE *f, const struct ceilings_refresh *r, double time
 {
     if (!r->count)
         return;
-    char text[CEILING_PROBES_MAX * 160 + 256], t1[32], t2[32], t3[32];
+    char text[CEILING_PROBES_MAX * 160 + 256], t1[32], t2[32], t3[32], t4[32];
     int n = snprintf(text, sizeof text,
                      "%s for two probes around the %s of timed runs (%.1f%%; each allowed %s; "
                      "one-time setup %s kept apart):",
@@ -39,7 +39,7 @@ void print_ceilings_probe(FILE *f, const struct ceilings_refresh *r, double time
                      format_seconds(timed_s, t2, sizeof t2),
                      timed_s > 0 ? 100 * r->seconds / timed_s : 0.0,
                      format_seconds(r->budget, t3, sizeof t3),
-                     format_seconds(r->setup, t1, sizeof t1));
+                     format_seconds(r->setup, t4, sizeof t4));
     for (size_t i = 0; i < r->count && n > 0 && (size_t)n < sizeof text; i++) {
         const struct ceiling_probe *p = &r->probe[i];
         n += snprintf(text + n, sizeof text - (size_t)n,

@@ -222,7 +222,9 @@ static enum offload_status setup_arrays(struct opencl_state *st, const struct ke
     size_t in_size = in_bytes > elements * 8 ? in_bytes : elements * 8;
     size_t out_size = out_bytes > elements * (triad ? 8 : 4) ? out_bytes
                                                               : elements * (triad ? 8 : 4);
-    size_t host_bytes = (in_bytes > out_bytes ? in_bytes : out_bytes) / 64 * 64 + 64;
+    /* Copies in come from the first in_bytes, copies out land after them,
+     * so what comes back never goes in again. */
+    size_t host_bytes = ((in_bytes / 64 + 1) * 64 + out_bytes + 63) / 64 * 64;
     p->in = new_buffer(st, mode_flags(st), in_size);
     p->out = p->in ? new_buffer(st, mode_flags(st), out_size) : NULL;
     p->third = p->out && triad && elements ? new_buffer(st, CL_MEM_READ_WRITE, elements * 8)
@@ -234,8 +236,9 @@ static enum offload_status setup_arrays(struct opencl_state *st, const struct ke
         return OFFLOAD_ERR_RUN;
     }
     /* The copies carry positive doubles, so a convert after them stays valid. */
-    for (size_t i = 0; i < host_bytes / sizeof(double); i++)
+    for (size_t i = 0; i < in_bytes / sizeof(double); i++)
         ((double *)p->host)[i] = 1.0;
+    memset(p->host + in_bytes, 0, host_bytes - in_bytes);
     p->elements = elements;
     p->in_bytes = in_bytes;
     p->out_bytes = out_bytes;
@@ -349,13 +352,14 @@ static enum offload_status copy_once(struct opencl_state *st, cl_mem mem, size_t
                                      int to_device, double *seconds)
 {
     struct opencl_probe *p = st->probe;
+    unsigned char *host = to_device ? p->host : p->host + (p->in_bytes / 64 + 1) * 64;
     double t0 = offload_now();
     if (st->memory == MEM_COPY) {
         if (to_device ? !CL_OK("clEnqueueWriteBuffer",
-                               clEnqueueWriteBuffer(st->queue, mem, CL_FALSE, 0, bytes, p->host,
+                               clEnqueueWriteBuffer(st->queue, mem, CL_FALSE, 0, bytes, host,
                                                     0, NULL, NULL))
                       : !CL_OK("clEnqueueReadBuffer",
-                               clEnqueueReadBuffer(st->queue, mem, CL_FALSE, 0, bytes, p->host, 0,
+                               clEnqueueReadBuffer(st->queue, mem, CL_FALSE, 0, bytes, host, 0,
                                                    NULL, NULL)))
             return OFFLOAD_ERR_RUN;
     } else {
@@ -366,9 +370,9 @@ static enum offload_status copy_once(struct opencl_state *st, cl_mem mem, size_t
         if (!CL_OK("clEnqueueMapBuffer", err))
             return OFFLOAD_ERR_RUN;
         if (to_device)
-            memcpy(mapped, p->host, bytes);
+            memcpy(mapped, host, bytes);
         else
-            memcpy(p->host, mapped, bytes);
+            memcpy(host, mapped, bytes);
         if (!CL_OK("clEnqueueUnmapMemObject",
                    clEnqueueUnmapMemObject(st->queue, mem, mapped, 0, NULL, NULL)))
             return OFFLOAD_ERR_RUN;
