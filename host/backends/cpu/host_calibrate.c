@@ -389,19 +389,24 @@ struct pass_plan {
     double target_s;
     int repeats;
     double max_s; /* stop growing or repeating after this long (one timed pass at least); 0 never */
+    /* A probe's: seconds per repeat found by an earlier probe's growth
+     * (in/out, 0 until then), and where the growth's time is added as
+     * one-time setup; NULL for the calibration, which grows each time. */
+    double *rep_s;
+    double *setup_s;
 };
 /* A calibration pass: long against the clock tick and the OpenMP
  * fork/join (microseconds), short enough for a ~1 s calibration. */
-static const struct pass_plan CALIBRATE_PLAN = {0.02, SQRT_REPEATS, 0};
+static const struct pass_plan CALIBRATE_PLAN = {0.02, SQRT_REPEATS, 0, NULL, NULL};
 /* A probe's sqrt or compare pass lasts at least this long: the floor below
  * which the rate's spread outgrows the noise (see PROBE_FLOOR in fresh.h). */
 static const double PROBE_MIN_PASS_S = 0.0005;
 
 /* A probe's plan for one loop given `share` seconds: two timed passes after
  * the growth passes (about as long again), stopping once share is spent. */
-static struct pass_plan probe_plan(double share)
+static struct pass_plan probe_plan(double share, double *rep_s, double *setup_s)
 {
-    return (struct pass_plan){fmax(PROBE_MIN_PASS_S, share / 4), 2, share};
+    return (struct pass_plan){fmax(PROBE_MIN_PASS_S, share / 4), 2, share, rep_s, setup_s};
 }
 
 /* Whether a plan's time is up since start. */
@@ -410,23 +415,53 @@ static int plan_spent(const struct pass_plan *plan, double start)
     return plan->max_s > 0 && offload_now() - start > plan->max_s;
 }
 
+/* The repeat count for passes of plan->target_s: from the plan's known
+ * seconds per repeat, else grown from `reps` (passes 4x longer until one
+ * lasts a quarter of the target, then scaled), the growth then recorded
+ * as setup. */
+static long plan_reps(const struct pass_plan *plan, long reps, double (*pass)(void *ctx, long reps),
+                      void *ctx)
+{
+    if (plan->rep_s && *plan->rep_s > 0)
+        return (long)(plan->target_s / *plan->rep_s) + 1;
+    const double start = offload_now();
+    double t = pass(ctx, reps);
+    while (t < plan->target_s / 4 && reps < (1L << 30) && !plan_spent(plan, start)) {
+        reps *= 4;
+        t = pass(ctx, reps);
+    }
+    if (plan->rep_s && t > 0)
+        *plan->rep_s = t / (double)reps;
+    if (plan->setup_s)
+        *plan->setup_s += offload_now() - start;
+    if (t > 0 && t < plan->target_s)
+        reps = (long)((double)reps * plan->target_s / t) + 1;
+    return reps;
+}
+
+/* A sqrt pass behind plan_reps's callback. */
+struct sqrt_growth {
+    sqrt_pass_fn pass;
+    int threads;
+    double checksum;
+};
+
+static double sqrt_growth_pass(void *ctx, long reps)
+{
+    struct sqrt_growth *g = ctx;
+    return g->pass(g->threads, reps, &g->checksum);
+}
+
 /* Square roots per second: grows the repeat count until a pass lasts about
  * plan->target_s, then keeps the fastest of plan->repeats passes. 0 on a
  * failed check. */
 static double measure_sqrt(sqrt_pass_fn pass, size_t block_elements, int threads,
                            const struct pass_plan *plan)
 {
-    double checksum = 0;
-    long reps = 8;
+    struct sqrt_growth g = {pass, threads, 0};
+    const long reps = plan_reps(plan, 8, sqrt_growth_pass, &g);
+    double checksum = 0, t;
     const double start = offload_now();
-    double t = pass(threads, reps, &checksum);
-    while (t < plan->target_s / 4 && reps < (1L << 30) && !plan_spent(plan, start)) {
-        reps *= 4;
-        t = pass(threads, reps, &checksum);
-    }
-    if (t > 0 && t < plan->target_s)
-        reps = (long)((double)reps * plan->target_s / t) + 1;
-
     double best = INFINITY;
     for (int i = 0; i < plan->repeats && (i == 0 || !plan_spent(plan, start)); i++) {
         t = pass(threads, reps, &checksum);
@@ -446,8 +481,12 @@ static double measure_sqrt(sqrt_pass_fn pass, size_t block_elements, int threads
 static double measure_sqrt_f64(int threads, const struct pass_plan *plan)
 {
     const size_t n = SQRT_BLOCK_BYTES / sizeof(double);
+    /* Each loop keeps its own seconds per repeat (rep_s[0] and rep_s[1]). */
+    struct pass_plan second = *plan;
+    if (second.rep_s)
+        second.rep_s++;
     double acc = measure_sqrt(sqrt_f64_pass, n, threads, plan);
-    double own = measure_sqrt(sqrt_kernel_pass, n, threads, plan);
+    double own = measure_sqrt(sqrt_kernel_pass, n, threads, &second);
     return acc > 0 && own > 0 ? fmax(acc, own) : 0;
 }
 
@@ -569,20 +608,27 @@ static double compare_pass(int threads, long reps, int64_t *checksum)
     return t;
 }
 
+/* A compare pass behind plan_reps's callback. */
+struct compare_growth {
+    int threads;
+    int64_t checksum;
+};
+
+static double compare_growth_pass(void *ctx, long reps)
+{
+    struct compare_growth *g = ctx;
+    return compare_pass(g->threads, reps, &g->checksum);
+}
+
 /* Tutorial pair compares per second; 0 when the check fails. */
 static double measure_compare(int threads, const struct pass_plan *plan)
 {
+    struct compare_growth g = {threads, 0};
+    const long reps = plan_reps(plan, 64, compare_growth_pass, &g);
     int64_t checksum = 0;
-    long reps = 64;
+    double t;
     const double start = offload_now();
-    double t = compare_pass(threads, reps, &checksum);
-    while (t < plan->target_s / 4 && reps < (1L << 30) && !plan_spent(plan, start)) {
-        reps *= 4;
-        t = compare_pass(threads, reps, &checksum);
-    }
-    if (t > 0 && t < plan->target_s)
-        reps = (long)((double)reps * plan->target_s / t) + 1;
-    /* Every row scores the same: the first pass's sum per row is the truth. */
+    /* Every row scores the same: the first timed pass's sum is the truth. */
     double best = INFINITY;
     for (int i = 0; i < plan->repeats && (i == 0 || !plan_spent(plan, start)); i++) {
         int64_t sum = 0;
@@ -611,6 +657,9 @@ struct host_probe {
     double *read;  /* PROBE_ELEMENTS ones, or NULL until a read probe */
     float *out;    /* out_n floats, or NULL until a f64->f32 probe */
     size_t out_n;
+    /* Seconds per repeat of the sqrt loops (accumulator, kernel's own) and
+     * the compare loop, found by the first probe's growth. */
+    double sqrt_rep_s[2], compare_rep_s;
 };
 
 void host_probe_free(struct host_probe *p)
@@ -720,10 +769,11 @@ static int probes_memory(const struct kernel_spec *spec, const struct kernel_inp
 }
 
 /* The operation rate that bounds kin, measured in `share` seconds. */
-static enum offload_status probe_ops(enum op_ceiling op, int threads, double share,
-                                     struct ceilings *out)
+static enum offload_status probe_ops(struct host_probe *p, enum op_ceiling op, int threads,
+                                     double share, struct ceilings *out, double *setup_s)
 {
-    const struct pass_plan plan = probe_plan(share / 2); /* the f64 probe runs two loops */
+    /* The f64 probe runs two loops. */
+    const struct pass_plan plan = probe_plan(share / 2, p->sqrt_rep_s, setup_s);
     switch (op) {
     case OPS_NONE:
     case OPS_SQRT_F32:
@@ -734,7 +784,7 @@ static enum offload_status probe_ops(enum op_ceiling op, int threads, double sha
         out->sqrt_f64 = measure_sqrt_f64(threads, &plan);
         return out->sqrt_f64 > 0 ? OFFLOAD_OK : OFFLOAD_ERR_RUN;
     case OPS_COMPARE: {
-        const struct pass_plan one = probe_plan(share);
+        const struct pass_plan one = probe_plan(share, &p->compare_rep_s, setup_s);
         out->compare_i8 = measure_compare(threads, &one);
         return out->compare_i8 > 0 ? OFFLOAD_OK : OFFLOAD_ERR_RUN;
     }
@@ -758,6 +808,10 @@ enum offload_status host_probe(struct host_probe **probe, int threads,
     const int memory = probes_memory(spec, kin, cache_bytes);
     const int measures = memory + (op == OPS_SQRT_F64 || op == OPS_COMPARE);
     const double share = budget_s / (measures ? measures : 1);
+    if (!*probe && !(*probe = calloc(1, sizeof **probe))) {
+        offload_error("probe: out of memory\n");
+        return OFFLOAD_ERR_RUN;
+    }
     /* A kernel whose bytes sit in cache is not bounded by memory. */
     if (memory) {
         const double t0 = offload_now();
@@ -785,7 +839,7 @@ enum offload_status host_probe(struct host_probe **probe, int threads,
             return OFFLOAD_ERR_RUN;
         }
     }
-    return probe_ops(op, threads, share, out);
+    return probe_ops(*probe, op, threads, share, out, setup_s);
 }
 
 /* ---- entry point -------------------------------------------------------- */
