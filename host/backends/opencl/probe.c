@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { PROBE_PASSES = 3, PROBE_OPS_SETUP_ITERATIONS = 16 };
+enum { PROBE_PASSES = 3, PROBE_OPS_SETUP_ITERATIONS = 16, PROBE_COPY_MAX_BYTES = 64 << 20 };
 
 /* The throughput kernels, by the operation each measures. */
 enum probe_op { POP_SQRT_F64, POP_SQRT_F32, POP_FMA_F32, POP_FMA_F64, POP_COUNT };
@@ -44,6 +44,7 @@ struct opencl_probe {
     cl_kernel convert, own, triad, fill;
     cl_mem in, out, third;  /* in: doubles; out: floats (convert) or doubles (triad) */
     size_t own_global, own_local, convert_global, convert_local;
+    int own_faster; /* the run's own sqrt kernel beat calibrate_convert at setup */
     unsigned char *host; /* the host side of the copies, max(in, out) bytes */
     cl_kernel ops[POP_COUNT];
     cl_mem results[POP_COUNT];
@@ -176,11 +177,16 @@ static enum offload_status setup_convert(struct opencl_state *st, size_t n)
         p->own_local = opencl_local_size(st, K_SQRT_STRIDED, own_items);
         p->own_global = round_up(own_items, p->own_local);
     }
-    double t;
+    /* Launched twice each: the first compiles, the second says which is
+     * faster here, the one the timed passes then run. */
+    double t, convert_s = 0, own_s = 0;
     if (fill(st, p->in, n, 1.0) != OFFLOAD_OK ||
         launch(st, p->convert, p->convert_global, p->convert_local, &t) != OFFLOAD_OK ||
-        launch(st, p->own, p->own_global, p->own_local, &t) != OFFLOAD_OK)
+        launch(st, p->own, p->own_global, p->own_local, &t) != OFFLOAD_OK ||
+        launch(st, p->convert, p->convert_global, p->convert_local, &convert_s) != OFFLOAD_OK ||
+        launch(st, p->own, p->own_global, p->own_local, &own_s) != OFFLOAD_OK)
         return OFFLOAD_ERR_RUN;
+    p->own_faster = own_s < convert_s;
     return OFFLOAD_OK;
 }
 
@@ -322,7 +328,8 @@ static double measure_ops(struct opencl_state *st, enum probe_op op, double shar
 }
 
 /* The kernel's access pattern in about `share` seconds: the best pass of
- * the probe kernel (and, for sqrt, the run's own kernel) over its arrays. */
+ * the faster at setup of calibrate_convert and the run's own sqrt kernel
+ * (a triad for a user's kernel) over its arrays. */
 static double measure_memory(struct opencl_state *st, int triad, double share)
 {
     struct opencl_probe *p = st->probe;
@@ -334,10 +341,9 @@ static double measure_memory(struct opencl_state *st, int triad, double share)
             best = fmin(best, t);
             continue;
         }
-        if (launch(st, p->convert, p->convert_global, p->convert_local, &t) != OFFLOAD_OK)
-            return 0;
-        best = fmin(best, t);
-        if (launch(st, p->own, p->own_global, p->own_local, &t) != OFFLOAD_OK)
+        if ((p->own_faster ? launch(st, p->own, p->own_global, p->own_local, &t)
+                           : launch(st, p->convert, p->convert_global, p->convert_local, &t)) !=
+            OFFLOAD_OK)
             return 0;
         best = fmin(best, t);
     }
@@ -486,10 +492,14 @@ enum offload_status opencl_probe(void *state, const struct kernel_input *kin, do
     const size_t out_bytes = kernel_output_bytes(kin);
     const size_t in_bytes = w.bytes > (double)out_bytes ? (size_t)w.bytes - out_bytes : 0;
     const int copies = st->memory != MEM_ZERO_COPY && (in_bytes || out_bytes);
+    /* Copies beyond the calibration's 64 MiB move at the same rate: the
+     * probe copies at most that much each way. */
+    const size_t copy_in = in_bytes < PROBE_COPY_MAX_BYTES ? in_bytes : PROBE_COPY_MAX_BYTES;
+    const size_t copy_out = out_bytes < PROBE_COPY_MAX_BYTES ? out_bytes : PROBE_COPY_MAX_BYTES;
     const size_t elements = memory_elements(st, kin, w.bytes);
     const enum probe_op op = probed_op(kin);
     enum offload_status s =
-        setup_arrays(st, kin, elements, copies ? in_bytes : 0, copies ? out_bytes : 0);
+        setup_arrays(st, kin, elements, copies ? copy_in : 0, copies ? copy_out : 0);
     if (s == OFFLOAD_OK && op != POP_COUNT)
         s = setup_ops(st, op);
     if (setup_s)
