@@ -302,6 +302,57 @@ static void test_probe_after_warmup_and_partner(void **state)
     workload_free(in);
 }
 
+/* A probe the run beat (it read a busy moment) is taken again after the
+ * run, at most FRESH_RETRIES_MAX times within the cap; the best counts. */
+static double slow_probe_rate;
+
+static enum offload_status slow_probe(void *state, const struct kernel_input *in, double budget_s,
+                                      struct ceilings *out, double *setup_s)
+{
+    (void)state;
+    (void)in;
+    (void)budget_s;
+    (void)setup_s;
+    memset(out, 0, sizeof *out);
+    fake.calls++;
+    out->convert_f64_f32 = slow_probe_rate * fake.calls; /* better each time */
+    return OFFLOAD_OK;
+}
+
+static void test_beaten_probe_is_retried(void **state)
+{
+    (void)state;
+    struct backend_ops ops = {.name = "fake", .probe = slow_probe};
+    ops.run[KERNEL_SQRT] = fake_run;
+    const size_t n = 64;
+    double *in = workload_alloc(n * sizeof *in);
+    assert_non_null(in);
+    workload_fill_uniform(in, n, 3);
+    struct kernel_input kin = {.kernel = KERNEL_SQRT, .alg = ALG_NAIVE, .n = n, .in = in};
+    struct run_settings set = run_settings_default();
+    set.repeat = 2;
+    set.progress = 0;
+    struct run_result *res = malloc(sizeof *res);
+    assert_non_null(res);
+    struct ceilings c = with_convert(1.0);
+    struct ceilings_refresh r;
+    /* The fake kernel moves 12 * 64 bytes in 1 ms: 768 kB/s, far above 1 B/s. */
+    slow_probe_rate = 1.0;
+    memset(&fake, 0, sizeof fake);
+    assert_int_equal(run_kernel_fresh(&ops, NULL, &kin, &set, CEILINGS_FRESH, &c, NULL, res, &r),
+                     OFFLOAD_OK);
+    assert_int_equal(fake.calls, 2 + FRESH_RETRIES_MAX);
+    assert_near(r.probe[0].after, 2.0 + FRESH_RETRIES_MAX, 1e-9);
+    /* A probe above what the run reached is not taken again. */
+    slow_probe_rate = 1e12;
+    memset(&fake, 0, sizeof fake);
+    assert_int_equal(run_kernel_fresh(&ops, NULL, &kin, &set, CEILINGS_FRESH, &c, NULL, res, &r),
+                     OFFLOAD_OK);
+    assert_int_equal(fake.calls, 2);
+    free(res);
+    workload_free(in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -315,6 +366,7 @@ int main(void)
         cmocka_unit_test(test_run_kernel_fresh),
         cmocka_unit_test(test_probe_budget),
         cmocka_unit_test(test_probe_after_warmup_and_partner),
+        cmocka_unit_test(test_beaten_probe_is_retried),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

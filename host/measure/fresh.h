@@ -5,7 +5,7 @@
  * one minute to the next (a shared VM, a laptop's power state), so a share
  * of a ceiling measured at another time is not a fact. Around the timed
  * runs the backend probes the ceilings that bound the kernel (ops->probe,
- * tens of milliseconds before and after); when the probe and the cached
+ * sized to about 5% of the run, before and after); when the probe and the cached
  * ceiling differ by more than the noise, the run says so and is judged
  * against the fresh one. */
 
@@ -37,6 +37,9 @@ enum ceilings_mode {
 #define FRESH_PROBE_SHARE 0.05
 #define FRESH_PROBE_FLOOR_S 0.0025
 #define FRESH_PROBE_CAP_S 0.2
+/* Probes after a run that beat them (a busy moment): at most this many
+ * more, within the cap. */
+#define FRESH_RETRIES_MAX 6
 
 /* Seconds one probe (before or after) may take, for a run of settings
  * set whose one call took call_s (0: unknown). */
