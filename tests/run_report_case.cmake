@@ -44,7 +44,7 @@ string(JSON cores GET "${a_json}" host cores)
 expect("${schema}" "^2$" "export schema")
 expect("${compiler}" "^(gcc|clang) [0-9]" "export compiler")
 expect("${flags}" "^(native|portable) " "export build flags")
-expect("${commit}" "^([0-9a-f]+|unknown)$" "export git commit")
+expect("${commit}" "^([0-9a-f]+(-dirty)?|unknown)$" "export git commit")
 expect("${measured}" "^20[0-9][0-9]-[01][0-9]-[0-3][0-9]T" "export calibration date")
 expect("${cores}" "^[1-9]" "export host cores")
 

@@ -23,6 +23,19 @@ const struct backend_ops *backend_find(const char *name)
     return NULL;
 }
 
+/* Folders left out of this build (their option off): name and how to build them in. */
+static const struct {
+    const char *name, *how;
+} left_out[] = {OFFLOAD_LEFT_OUT_BACKENDS};
+
+const char *backend_left_out(const char *name)
+{
+    for (size_t i = 0; left_out[i].name; i++)
+        if (strcmp(left_out[i].name, name) == 0)
+            return left_out[i].how;
+    return NULL;
+}
+
 const struct backend_ops *backend_default(void)
 {
     for (size_t i = 0; i < offload_backend_count; i++)

@@ -236,6 +236,11 @@ struct backend_ops {
 };
 
 /* All backends built in, in the order reports list them. */
+/* Why a backend of this project is not in this build ("this build has no
+ * OpenCL backend ...: reconfigure with ..."); NULL when name is built in or
+ * is no backend of ours. */
+const char *backend_left_out(const char *name);
+
 extern const struct backend_ops *const offload_backends[];
 extern const size_t offload_backend_count;
 

@@ -12,9 +12,7 @@
 #ifndef OFFLOAD_VERSION
 #define OFFLOAD_VERSION "unknown"
 #endif
-#ifndef OFFLOAD_GIT_COMMIT
-#define OFFLOAD_GIT_COMMIT "unknown"
-#endif
+#include "git_commit.h" /* written at build time: OFFLOAD_GIT_COMMIT */
 #ifndef OFFLOAD_BUILD_TYPE
 #define OFFLOAD_BUILD_TYPE "unknown"
 #endif

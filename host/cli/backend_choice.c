@@ -58,6 +58,11 @@ const struct backend_ops *parse_backend_spec(const char *spec, const char **sele
     memcpy(name, spec, len);
     name[len] = '\0';
     const struct backend_ops *ops = backend_find(name);
+    const char *left_out = ops ? NULL : backend_left_out(name);
+    if (left_out) {
+        usage_error("backend '%s': %s", name, left_out);
+        return NULL;
+    }
     if (!ops) {
         struct suggestion s;
         suggest_init(&s, name, strlen(name));
