@@ -27,10 +27,10 @@ static const struct probed_rate probed_rates[CEILING_PROBES_MAX] = {
     {"int8 compare", "G compare/s", offsetof(struct ceilings, compare_i8)},
     {"float32 FMA", "G flop/s", offsetof(struct ceilings, fma_f32)},
     {"float64 FMA", "G flop/s", offsetof(struct ceilings, fma_f64)},
-    {"copy-mode copy-in", "GB/s", TRANSFER_RATE(MEM_COPY, to_device)},
-    {"copy-mode copy-out", "GB/s", TRANSFER_RATE(MEM_COPY, from_device)},
-    {"pinned copy-in", "GB/s", TRANSFER_RATE(MEM_PINNED, to_device)},
-    {"pinned copy-out", "GB/s", TRANSFER_RATE(MEM_PINNED, from_device)},
+    {"copy-mode to-device", "GB/s", TRANSFER_RATE(MEM_COPY, to_device)},
+    {"copy-mode from-device", "GB/s", TRANSFER_RATE(MEM_COPY, from_device)},
+    {"pinned to-device", "GB/s", TRANSFER_RATE(MEM_PINNED, to_device)},
+    {"pinned from-device", "GB/s", TRANSFER_RATE(MEM_PINNED, from_device)},
 };
 
 double ceilings_probe_budget(const struct run_settings *set, double call_s)
@@ -229,15 +229,17 @@ enum offload_status run_kernel_fresh(const struct backend_ops *ops, void *state,
     /* A probe the run itself beat read a busy moment that the run's many
      * samples got past: probe again, while the cap allows, so the probe
      * gets as many chances at a quiet moment as the run had. */
-    for (int tries = 0; tries < FRESH_RETRIES_MAX && probes_beaten(&before.rates, &after, &achieved) &&
-                        spent < FRESH_PROBE_CAP_S;
+    double last = spent - before.spent; /* what one probe costs now */
+    for (int tries = 0; tries < FRESH_RETRIES_MAX &&
+                        probes_beaten(&before.rates, &after, &achieved) &&
+                        spent + last <= FRESH_PROBE_CAP_S;
          tries++) {
         struct ceilings again = {0};
-        double more = 0, extra_setup = 0;
-        if (probe_once(&before, &again, &more, &extra_setup) != OFFLOAD_OK)
+        double extra_setup = 0;
+        if (probe_once(&before, &again, &last, &extra_setup) != OFFLOAD_OK)
             break;
         keep_higher(&after, &again);
-        spent += more;
+        spent += last;
         setup += extra_setup;
     }
     *refresh = ceilings_refresh(c, &before.rates, &after, &achieved);

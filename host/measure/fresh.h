@@ -29,11 +29,14 @@ enum ceilings_mode {
 /* How long the probes may take: FRESH_PROBE_SHARE of the run's expected
  * timed time (--min-time, or --repeat times one call), both probes
  * together, each at least FRESH_PROBE_FLOOR_S and both at most
- * FRESH_PROBE_CAP_S. The floor is where a probe's rate still reads within
- * the noise: on the 2-vCPU EPYC (2026-12-04, bench/RESULTS.md) the host
- * sqrt probe's rate spread 1-2% (max/min of 10) with 2.5 ms per probe and
- * 6-20% below 1 ms; a memory pass is never shorter than one pass over the
- * kernel's own input, whatever the budget. */
+ * FRESH_PROBE_CAP_S. The floor holds two timed passes of each of a host
+ * sqrt probe's two loops at their shortest (0.5 ms each, hundreds of OpenMP
+ * fork/joins' worth). Measured on the 2-vCPU EPYC (2026-12-04 23:29 UTC,
+ * bench/RESULTS.md), the OpenCL sqrt probe's rate spread 6-8% over ten
+ * probes at 0.5-1 ms, but at load 7-9 every length from 0.5 to 20 ms spread
+ * 50-300% on the host: the load, not the length, set the spread there, so
+ * the floor is not read off those figures. A memory or copy pass is never
+ * shorter than one pass over the kernel's own data, whatever the budget. */
 #define FRESH_PROBE_SHARE 0.05
 #define FRESH_PROBE_FLOOR_S 0.0025
 #define FRESH_PROBE_CAP_S 0.2

@@ -119,6 +119,47 @@ static struct check_result checked_on_rank_0(const struct kernel_input *in, cons
     return check;
 }
 
+/* The warm-up calls, their check, then the before_timed hook. The output
+ * is poisoned (NaN floats, -1 scores: never a right answer) before the
+ * warm-up and again before the timed calls, and checked after each, so a
+ * kernel that writes nothing on later calls cannot pass on an earlier
+ * call's results. res->check.ok is 0 after a failed check (printed). */
+static enum offload_status warm_up(const struct backend_ops *ops, void *state,
+                                   const struct kernel_input *in, const struct run_settings *set,
+                                   void *output, const char *what, struct run_result *res)
+{
+    const size_t out_bytes = kernel_output_bytes(in);
+    enum offload_status st = OFFLOAD_OK;
+    struct phase_times t;
+    memset(output, 0xFF, out_bytes);
+    double last_warmup = 0;
+    res->check.ok = 1;
+    for (int w = 0; w < set->warmup && st == OFFLOAD_OK; w++) {
+        double t0 = offload_now();
+        st = ranks_run(ops, state, in, output, &t);
+        last_warmup = offload_now() - t0;
+        if (w == 0)
+            res->warmup_total = last_warmup;
+    }
+    if (st == OFFLOAD_OK && set->warmup > 0) {
+        res->check = checked_on_rank_0(in, output);
+        if (!res->check.ok) {
+            char label[96];
+            snprintf(label, sizeof label, "%s (%s), warm-up call", what, algorithm_name(in->alg));
+            if (ranks_me() == 0)
+                check_print_failure(label, &res->check);
+            return st;
+        }
+    }
+    /* Before the output is poisoned: whatever the hook writes cannot pass
+     * for the timed calls' results. */
+    if (st == OFFLOAD_OK && set->before_timed)
+        set->before_timed(set->before_timed_ctx, last_warmup);
+    if (set->warmup > 0)
+        memset(output, 0xFF, out_bytes);
+    return st;
+}
+
 enum offload_status run_kernel(const struct backend_ops *ops, void *state,
                                const struct kernel_input *in, const struct run_settings *set,
                                void *output, struct run_result *res)
@@ -146,38 +187,11 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
     char what[64];
     snprintf(what, sizeof what, "%s on %s", kernel_name(in->kernel), ops->name);
 
-    enum offload_status st = OFFLOAD_OK;
-    struct phase_times t;
-    /* The output is poisoned (NaN floats, -1 scores: never a right answer)
-     * before the warm-up and again before the timed calls, and checked after
-     * each, so a kernel that writes nothing on later calls cannot pass on
-     * an earlier call's results. */
-    memset(output, 0xFF, out_bytes);
-    double last_warmup = 0;
-    for (int w = 0; w < set->warmup && st == OFFLOAD_OK; w++) {
-        double t0 = offload_now();
-        st = ranks_run(ops, state, in, output, &t);
-        last_warmup = offload_now() - t0;
-        if (w == 0)
-            res->warmup_total = last_warmup;
+    enum offload_status st = warm_up(ops, state, in, set, output, what, res);
+    if (st == OFFLOAD_OK && !res->check.ok) {
+        workload_free(owned);
+        return res->status;
     }
-    if (st == OFFLOAD_OK && set->warmup > 0) {
-        res->check = checked_on_rank_0(in, output);
-        if (!res->check.ok) {
-            char label[96];
-            snprintf(label, sizeof label, "%s (%s), warm-up call", what, algorithm_name(in->alg));
-            if (ranks_me() == 0)
-                check_print_failure(label, &res->check);
-            workload_free(owned);
-            return res->status;
-        }
-    }
-    /* Before the output is poisoned: whatever the hook writes cannot pass
-     * for the timed calls' results. */
-    if (st == OFFLOAD_OK && set->before_timed)
-        set->before_timed(set->before_timed_ctx, last_warmup);
-    if (set->warmup > 0)
-        memset(output, 0xFF, out_bytes);
     double started = offload_now(), spent = 0;
     res->ranks = ranks_count();
     struct load_probe probe;

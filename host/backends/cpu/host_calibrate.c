@@ -399,7 +399,7 @@ struct pass_plan {
  * fork/join (microseconds), short enough for a ~1 s calibration. */
 static const struct pass_plan CALIBRATE_PLAN = {0.02, SQRT_REPEATS, 0, NULL, NULL};
 /* A probe's sqrt or compare pass lasts at least this long: the floor below
- * which the rate's spread outgrows the noise (see PROBE_FLOOR in fresh.h). */
+ * which a pass is mostly fork/join and clock (see FRESH_PROBE_FLOOR_S in fresh.h). */
 static const double PROBE_MIN_PASS_S = 0.0005;
 
 /* A probe's plan for one loop given `share` seconds: two timed passes after
