@@ -67,7 +67,13 @@ void load_probe_start(struct load_probe *p)
     p->ok = p->machine_busy_s >= 0 && p->self_cpu_s >= 0;
 }
 
-void load_probe_finish(const struct load_probe *p, struct machine_load *out)
+double load_probe_self_seconds(const struct load_probe *p)
+{
+    double self = self_cpu_now();
+    return p && p->ok && self >= 0 ? self - p->self_cpu_s : 0;
+}
+
+void load_probe_finish(const struct load_probe *p, double peers_cpu_s, struct machine_load *out)
 {
     double wall = offload_now() - p->wall;
     double machine = machine_busy_now(), self = self_cpu_now();
@@ -78,18 +84,19 @@ void load_probe_finish(const struct load_probe *p, struct machine_load *out)
     out->cores = cores > 0 ? (int)cores : 1;
     if (!p->ok || machine < 0 || self < 0 || wall < BUSY_MIN_WINDOW_S)
         return;
-    double others = (machine - p->machine_busy_s) - (self - p->self_cpu_s);
+    double others = (machine - p->machine_busy_s) - (self - p->self_cpu_s) - peers_cpu_s;
     double share = others / (wall * out->cores);
     out->others_share = share < 0 ? 0 : share > 1 ? 1 : share;
     out->known = 1;
     out->busy = out->others_share >= BUSY_OTHERS_SHARE;
 }
 
-void machine_load_widen(struct machine_load *m, const struct load_probe *since)
+void machine_load_widen(struct machine_load *m, const struct load_probe *since,
+                        double peers_cpu_s)
 {
     if (m->known || !since || !since->ok)
         return;
-    load_probe_finish(since, m);
+    load_probe_finish(since, peers_cpu_s, m);
     m->whole_command = m->known;
 }
 

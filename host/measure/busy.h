@@ -33,8 +33,12 @@ struct load_probe {
 };
 
 void load_probe_start(struct load_probe *p);
-/* The window from start until now; out->known 0 when it cannot be told. */
-void load_probe_finish(const struct load_probe *p, struct machine_load *out);
+/* This process's CPU seconds since p started (0 when unknown). */
+double load_probe_self_seconds(const struct load_probe *p);
+/* The window from start until now; out->known 0 when it cannot be told.
+ * peers_cpu_s: CPU seconds that the job's other processes on this machine
+ * (the other MPI ranks) spent in the window, which are not other load. */
+void load_probe_finish(const struct load_probe *p, double peers_cpu_s, struct machine_load *out);
 
 /* Non-idle seconds of all CPUs from the first ("cpu ") line of /proc/stat
  * text at ticks per second; -1 when the line is not there. */
@@ -44,7 +48,8 @@ double busy_seconds_from_proc_stat(const char *text, double ticks_per_s);
  * measures it over the wider window since started instead (the command so
  * far), so that a run of a few milliseconds on a busy machine is not taken
  * for a run on a quiet one. */
-void machine_load_widen(struct machine_load *m, const struct load_probe *since);
+void machine_load_widen(struct machine_load *m, const struct load_probe *since,
+                        double peers_cpu_s);
 
 /* Merges b into a (several runs of one command): busy if either was. */
 void machine_load_merge(struct machine_load *a, const struct machine_load *b);

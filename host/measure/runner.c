@@ -208,8 +208,14 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
         show_progress(set, what, res->samples, spent);
     }
     clear_progress(set);
-    load_probe_finish(&probe, &res->load);
-    machine_load_widen(&res->load, set->since_start);
+    /* The other ranks on this machine are this job, not other load: their
+     * CPU time in both windows is summed over the node (every rank calls
+     * this, whatever its window). */
+    double mine[2] = {load_probe_self_seconds(&probe), load_probe_self_seconds(set->since_start)};
+    double node[2] = {mine[0], mine[1]};
+    ranks_node_sum(node, 2);
+    load_probe_finish(&probe, node[0] - mine[0], &res->load);
+    machine_load_widen(&res->load, set->since_start, node[1] - mine[1]);
     res->timed_s = spent;
     res->capped = set->repeat <= 0 && spent < set->min_time;
     res->settled = res->samples > 0 && spread_settled(res);

@@ -29,6 +29,10 @@ int ranks_local(void); /* this rank's index among the ranks of its node */
 /* "on 2 ranks", for results; "" on one rank. */
 const char *ranks_phrase(void);
 
+/* Each of values[0..n) summed over the ranks of this node, in place, on
+ * every one of them (a collective of the node's ranks); one rank: as is. */
+void ranks_node_sum(double *values, int n);
+
 /* The worst of every rank's status (OFFLOAD_ERR_USAGE over OFFLOAD_ERR_RUN
  * over OFFLOAD_OK), known to every rank. */
 enum offload_status ranks_agree(enum offload_status mine);

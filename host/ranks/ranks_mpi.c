@@ -15,8 +15,9 @@
 static struct {
     int joined; /* MPI_Init was called by ranks_start */
     int count, me, local;
+    MPI_Comm node; /* the ranks of this node (shared memory), kept for ranks_node_sum */
     char phrase[32];
-} job = {0, 1, 0, 0, ""};
+} job = {0, 1, 0, 0, MPI_COMM_NULL, ""};
 
 /* Launchers set these in every process they start (Open MPI, PMI, PMIx):
  * without one the process is on its own and never touches MPI, so a plain
@@ -44,10 +45,8 @@ enum offload_status ranks_start(int *argc, char ***argv)
     MPI_Comm_size(MPI_COMM_WORLD, &job.count);
     MPI_Comm_rank(MPI_COMM_WORLD, &job.me);
     /* The node-local rank picks this rank's device (one rank per GPU). */
-    MPI_Comm node;
-    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, job.me, MPI_INFO_NULL, &node);
-    MPI_Comm_rank(node, &job.local);
-    MPI_Comm_free(&node);
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, job.me, MPI_INFO_NULL, &job.node);
+    MPI_Comm_rank(job.node, &job.local);
     if (job.count > 1)
         snprintf(job.phrase, sizeof job.phrase, "on %d ranks", job.count);
     offload_message_rank(job.me, job.count);
@@ -57,6 +56,8 @@ enum offload_status ranks_start(int *argc, char ***argv)
 void ranks_stop(int status)
 {
     (void)status;
+    if (job.node != MPI_COMM_NULL)
+        MPI_Comm_free(&job.node);
     if (job.joined)
         MPI_Finalize();
     job.joined = 0;
@@ -80,6 +81,12 @@ int ranks_local(void)
 const char *ranks_phrase(void)
 {
     return job.phrase;
+}
+
+void ranks_node_sum(double *values, int n)
+{
+    if (job.joined && job.node != MPI_COMM_NULL)
+        MPI_Allreduce(MPI_IN_PLACE, values, n, MPI_DOUBLE, MPI_SUM, job.node);
 }
 
 /* Statuses ordered by how much they say: a usage error names the fix. */
