@@ -283,9 +283,9 @@ static void test_probe_after_warmup_and_partner(void **state)
     struct ceilings c = with_convert(5e9);
     struct ceilings_refresh r;
     memset(&fake, 0, sizeof fake);
-    assert_int_equal(run_kernel_fresh(&ops, NULL, &kin, &set, CEILINGS_FRESH, &c, &partner, res,
-                                      &r),
-                     OFFLOAD_OK);
+    assert_int_equal(
+        run_kernel_fresh(&ops, NULL, &kin, &set, CEILINGS_FRESH, &c, &partner, res, &r),
+        OFFLOAD_OK);
     /* Before: after both warm-up calls; after: after the four timed ones. */
     assert_int_equal(fake.calls, 2);
     assert_int_equal(fake.runs_before_probe[0], 2);
@@ -353,6 +353,47 @@ static void test_beaten_probe_is_retried(void **state)
     workload_free(in);
 }
 
+/* The OpenCL probe measures what bounds the kernel on the device: the
+ * f64->f32 mix beyond the cache, the sqrt rate, the copies of the memory
+ * mode; the first call's buffers and compiles are setup, not probe time. */
+static void test_opencl_probe_measures_what_bounds_the_kernel(void **state)
+{
+    (void)state;
+    const struct backend_ops *ops = backend_find("opencl");
+    if (!ops)
+        skip(); /* built without the OpenCL backend */
+    struct backend_config cfg = {.memory = MEM_COPY, .quiet = 1};
+    struct backend_info info = {0};
+    void *bs = NULL;
+    if (ops->init(&cfg, &bs, &info) != OFFLOAD_OK)
+        skip();                       /* no OpenCL device here */
+    const size_t n = (size_t)8 << 20; /* 96 MiB moved: beyond any test machine's cache */
+    double *in = workload_alloc(n * sizeof *in);
+    assert_non_null(in);
+    workload_fill_uniform(in, n, 5);
+    struct kernel_input kin = {.kernel = KERNEL_SQRT, .alg = ALG_NAIVE, .n = n, .in = in};
+    struct ceilings out;
+    double setup = 0;
+    assert_int_equal(ops->probe(bs, &kin, 0.01, &out, &setup), OFFLOAD_OK);
+    assert_true(setup > 0);
+    assert_true(out.convert_f64_f32 > 0 && out.sqrt_f64 > 0);
+    assert_true(out.transfer[MEM_COPY].to_device > 0 && out.transfer[MEM_COPY].from_device > 0);
+    assert_true(out.stream_triad == 0 && out.compare_i8 == 0 &&
+                out.transfer[MEM_PINNED].to_device == 0);
+    /* Again on the same kernel: nothing left to set up. */
+    setup = 0;
+    assert_int_equal(ops->probe(bs, &kin, 0.01, &out, &setup), OFFLOAD_OK);
+    assert_true(setup < 0.5);
+    assert_true(out.convert_f64_f32 > 0);
+    /* In cache: no memory probe, the sqrt rate and the copies still. */
+    kin.n = 1000;
+    assert_int_equal(ops->probe(bs, &kin, 0.01, &out, &setup), OFFLOAD_OK);
+    assert_true(out.sqrt_f64 > 0);
+    assert_true(out.convert_f64_f32 == 0 || !(info.cache_bytes > 0));
+    ops->fini(bs);
+    workload_free(in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -367,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_probe_budget),
         cmocka_unit_test(test_probe_after_warmup_and_partner),
         cmocka_unit_test(test_beaten_probe_is_retried),
+        cmocka_unit_test(test_opencl_probe_measures_what_bounds_the_kernel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

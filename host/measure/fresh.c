@@ -35,8 +35,8 @@ static const struct probed_rate probed_rates[CEILING_PROBES_MAX] = {
 
 double ceilings_probe_budget(const struct run_settings *set, double call_s)
 {
-    double expected = set->repeat > 0 ? set->repeat * call_s
-                                      : fmax(set->min_time, set->min_repeat * call_s);
+    double expected =
+        set->repeat > 0 ? set->repeat * call_s : fmax(set->min_time, set->min_repeat * call_s);
     double each = FRESH_PROBE_SHARE * expected / 2;
     return fmin(fmax(each, FRESH_PROBE_FLOOR_S), FRESH_PROBE_CAP_S / 2);
 }
@@ -230,9 +230,9 @@ enum offload_status run_kernel_fresh(const struct backend_ops *ops, void *state,
      * samples got past: probe again, while the cap allows, so the probe
      * gets as many chances at a quiet moment as the run had. */
     double last = spent - before.spent; /* what one probe costs now */
-    for (int tries = 0; tries < FRESH_RETRIES_MAX &&
-                        probes_beaten(&before.rates, &after, &achieved) &&
-                        spent + last <= FRESH_PROBE_CAP_S;
+    for (int tries = 0;
+         tries < FRESH_RETRIES_MAX && probes_beaten(&before.rates, &after, &achieved) &&
+         spent + last <= FRESH_PROBE_CAP_S;
          tries++) {
         struct ceilings again = {0};
         double extra_setup = 0;

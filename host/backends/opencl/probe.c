@@ -42,9 +42,9 @@ struct opencl_probe {
     size_t elements; /* of the memory probe's arrays, 0 none */
     size_t in_bytes, out_bytes;
     cl_kernel convert, own, triad, fill;
-    cl_mem in, out, third;  /* in: doubles; out: floats (convert) or doubles (triad) */
+    cl_mem in, out, third; /* in: doubles; out: floats (convert) or doubles (triad) */
     size_t own_global, own_local, convert_global, convert_local;
-    int own_faster; /* the run's own sqrt kernel beat calibrate_convert at setup */
+    int own_faster;      /* the run's own sqrt kernel beat calibrate_convert at setup */
     unsigned char *host; /* the host side of the copies, max(in, out) bytes */
     cl_kernel ops[POP_COUNT];
     cl_mem results[POP_COUNT];
@@ -109,8 +109,8 @@ static enum offload_status create_kernel(const struct opencl_state *st, const ch
 }
 
 /* One launch, finished, timed on the host clock. */
-static enum offload_status launch(struct opencl_state *st, cl_kernel k, size_t global,
-                                  size_t local, double *seconds)
+static enum offload_status launch(struct opencl_state *st, cl_kernel k, size_t global, size_t local,
+                                  double *seconds)
 {
     double t0 = offload_now();
     if (!CL_OK("clEnqueueNDRangeKernel",
@@ -226,15 +226,14 @@ static enum offload_status setup_arrays(struct opencl_state *st, const struct ke
     p->kernel = kin->kernel;
     const int triad = kernel_spec_of(kin->kernel)->memory_pattern == MEMORY_STREAM;
     size_t in_size = in_bytes > elements * 8 ? in_bytes : elements * 8;
-    size_t out_size = out_bytes > elements * (triad ? 8 : 4) ? out_bytes
-                                                              : elements * (triad ? 8 : 4);
+    size_t out_size =
+        out_bytes > elements * (triad ? 8 : 4) ? out_bytes : elements * (triad ? 8 : 4);
     /* Copies in come from the first in_bytes, copies out land after them,
      * so what comes back never goes in again. */
     size_t host_bytes = ((in_bytes / 64 + 1) * 64 + out_bytes + 63) / 64 * 64;
     p->in = new_buffer(st, mode_flags(st), in_size);
     p->out = p->in ? new_buffer(st, mode_flags(st), out_size) : NULL;
-    p->third = p->out && triad && elements ? new_buffer(st, CL_MEM_READ_WRITE, elements * 8)
-                                           : NULL;
+    p->third = p->out && triad && elements ? new_buffer(st, CL_MEM_READ_WRITE, elements * 8) : NULL;
     p->host = aligned_alloc(64, host_bytes);
     if (!p->in || !p->out || (triad && elements && !p->third) || !p->host) {
         offload_backend_error("opencl", "probe: out of memory for its buffers\n");
@@ -311,14 +310,14 @@ static double measure_ops(struct opencl_state *st, enum probe_op op, double shar
     double value = 0;
     if (probe_ops[op].elem_bytes == sizeof(cl_double)) {
         cl_double d = 0;
-        if (!CL_OK("clEnqueueReadBuffer", clEnqueueReadBuffer(st->queue, p->results[op], CL_TRUE,
-                                                              0, sizeof d, &d, 0, NULL, NULL)))
+        if (!CL_OK("clEnqueueReadBuffer", clEnqueueReadBuffer(st->queue, p->results[op], CL_TRUE, 0,
+                                                              sizeof d, &d, 0, NULL, NULL)))
             return 0;
         value = d;
     } else {
         cl_float f = 0;
-        if (!CL_OK("clEnqueueReadBuffer", clEnqueueReadBuffer(st->queue, p->results[op], CL_TRUE,
-                                                              0, sizeof f, &f, 0, NULL, NULL)))
+        if (!CL_OK("clEnqueueReadBuffer", clEnqueueReadBuffer(st->queue, p->results[op], CL_TRUE, 0,
+                                                              sizeof f, &f, 0, NULL, NULL)))
             return 0;
         value = f;
     }
@@ -341,9 +340,9 @@ static double measure_memory(struct opencl_state *st, int triad, double share)
             best = fmin(best, t);
             continue;
         }
-        if ((p->own_faster ? launch(st, p->own, p->own_global, p->own_local, &t)
-                           : launch(st, p->convert, p->convert_global, p->convert_local, &t)) !=
-            OFFLOAD_OK)
+        if ((p->own_faster
+                 ? launch(st, p->own, p->own_global, p->own_local, &t)
+                 : launch(st, p->convert, p->convert_global, p->convert_local, &t)) != OFFLOAD_OK)
             return 0;
         best = fmin(best, t);
     }
@@ -361,18 +360,17 @@ static enum offload_status copy_once(struct opencl_state *st, cl_mem mem, size_t
     unsigned char *host = to_device ? p->host : p->host + (p->in_bytes / 64 + 1) * 64;
     double t0 = offload_now();
     if (st->memory == MEM_COPY) {
-        if (to_device ? !CL_OK("clEnqueueWriteBuffer",
-                               clEnqueueWriteBuffer(st->queue, mem, CL_FALSE, 0, bytes, host,
-                                                    0, NULL, NULL))
-                      : !CL_OK("clEnqueueReadBuffer",
-                               clEnqueueReadBuffer(st->queue, mem, CL_FALSE, 0, bytes, host, 0,
-                                                   NULL, NULL)))
+        if (to_device
+                ? !CL_OK("clEnqueueWriteBuffer", clEnqueueWriteBuffer(st->queue, mem, CL_FALSE, 0,
+                                                                      bytes, host, 0, NULL, NULL))
+                : !CL_OK("clEnqueueReadBuffer", clEnqueueReadBuffer(st->queue, mem, CL_FALSE, 0,
+                                                                    bytes, host, 0, NULL, NULL)))
             return OFFLOAD_ERR_RUN;
     } else {
         cl_int err;
-        void *mapped = clEnqueueMapBuffer(
-            st->queue, mem, CL_TRUE, to_device ? CL_MAP_WRITE_INVALIDATE_REGION : CL_MAP_READ, 0,
-            bytes, 0, NULL, NULL, &err);
+        void *mapped = clEnqueueMapBuffer(st->queue, mem, CL_TRUE,
+                                          to_device ? CL_MAP_WRITE_INVALIDATE_REGION : CL_MAP_READ,
+                                          0, bytes, 0, NULL, NULL, &err);
         if (!CL_OK("clEnqueueMapBuffer", err))
             return OFFLOAD_ERR_RUN;
         if (to_device)
@@ -421,14 +419,14 @@ static int memory_output_right(struct opencl_state *st, int triad)
     if (triad) {
         cl_double d = 0;
         return CL_OK("clEnqueueReadBuffer",
-                     clEnqueueReadBuffer(st->queue, p->out, CL_TRUE, last * sizeof d, sizeof d,
-                                         &d, 0, NULL, NULL)) &&
+                     clEnqueueReadBuffer(st->queue, p->out, CL_TRUE, last * sizeof d, sizeof d, &d,
+                                         0, NULL, NULL)) &&
                d == 4.0;
     }
     cl_float f = 0;
-    return CL_OK("clEnqueueReadBuffer", clEnqueueReadBuffer(st->queue, p->out, CL_TRUE,
-                                                            last * sizeof f, sizeof f, &f, 0,
-                                                            NULL, NULL)) &&
+    return CL_OK("clEnqueueReadBuffer",
+                 clEnqueueReadBuffer(st->queue, p->out, CL_TRUE, last * sizeof f, sizeof f, &f, 0,
+                                     NULL, NULL)) &&
            f == 1.0f;
 }
 
@@ -526,8 +524,9 @@ enum offload_status opencl_probe(void *state, const struct kernel_input *kin, do
     if (op != POP_COUNT) {
         double rate = measure_ops(st, op, share);
         if (!(rate > 0)) {
-            offload_backend_error("opencl", "probe: %s computed a wrong sum or took no "
-                                            "measurable time\n",
+            offload_backend_error("opencl",
+                                  "probe: %s computed a wrong sum or took no "
+                                  "measurable time\n",
                                   probe_ops[op].kernel);
             return OFFLOAD_ERR_RUN;
         }
