@@ -102,6 +102,15 @@ static void test_probe_below_the_run_keeps_cached(void **state)
     r = ceilings_refresh(&d, &before, &after, &slow);
     assert_true(r.probe[0].differs);
     assert_near(d.convert_f64_f32, 3.3e9, 1);
+    /* A run above the fresh rate by less than the noise (43.3 against
+     * probes of 41.1 and 37.3, cached 50.3, bench/ceilings.sh at 23:50):
+     * the fresh rate would put it at 105%, so the cached one stays. */
+    struct ceilings e = with_convert(50.3e9), b2 = with_convert(41.1e9),
+                    a2 = with_convert(37.3e9), run = with_convert(43.3e9);
+    r = ceilings_refresh(&e, &b2, &a2, &run);
+    assert_true(r.probe[0].busy);
+    assert_false(r.probe[0].differs);
+    assert_near(e.convert_f64_f32, 50.3e9, 1);
 }
 
 /* A rate with nothing cached takes the fresh one; a failed probe (0)

@@ -87,7 +87,9 @@ struct ceilings_refresh ceilings_refresh(struct ceilings *c, const struct ceilin
         /* A probe below what the kernel itself reached read a busy moment:
          * a ceiling under the run's own rate is no ceiling. */
         double reached = achieved ? positive(rate_of(achieved, r)) : 0;
-        p->busy = p->noise > FRESH_BUSY_SPREAD || reached > fresh * (1 + p->noise);
+        /* Even within the noise: a lower fresh rate the run beat would put
+         * the run above its ceiling, which the cached one does not. */
+        p->busy = p->noise > FRESH_BUSY_SPREAD || reached > fresh;
         p->differs = !(p->cached > 0) || fresh > p->cached * (1 + p->noise) ||
                      (!p->busy && fresh < p->cached * (1 - p->noise));
         p->used = p->differs ? fresh : fmax(fresh, p->cached);
