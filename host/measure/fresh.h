@@ -77,7 +77,7 @@ struct ceilings_refresh {
  * more than the noise, or lower by more than the noise while the two probes
  * agree (a steadily slower machine); otherwise the higher of fresh and
  * cached is kept (both measured the same hardware). A fresh rate that the
- * run itself beat by more than the noise (achieved: the rates the kernel
+ * run itself beat, even within the noise (achieved: the rates the kernel
  * reached, NULL or 0 where unknown) was read in a burst of load: it never
  * replaces a higher cached one. A rate c does not have takes the fresh one.
  * Returns what was compared. */
