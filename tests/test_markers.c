@@ -113,7 +113,7 @@ static void check_table(const char *csv, const char *stem, const struct markers_
     memset(&s, 0, sizeof s);
     load_table(csv, &s);
     select_with(&s, e);
-    struct markers_output o = {&s.m, &s.pat, &s.res, csv, e->name, 0, 0};
+    struct markers_output o = {&s.m, &s.pat, &s.res, csv, e->name, 0, 0, NULL};
     char name[256];
 
     snprintf(name, sizeof name, "%s_minimal_markers.txt", stem);

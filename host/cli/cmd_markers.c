@@ -14,6 +14,7 @@
 #include "message.h"
 #include "parse.h"
 #include "timing.h"
+#include "units.h"
 
 struct markers_progress {
     FILE *table;   /* upstream's iteration table goes here */
@@ -197,171 +198,179 @@ static enum offload_status parse_pairs_modes(const struct cli *c, int device,
     return OFFLOAD_OK;
 }
 
-int command_markers(struct cli *c)
+/* Across ranks each rank reads and parses its own rows, then every rank
+ * gets every row (ranks_join_table): markers needs them all on each rank,
+ * for upstream's global order of the patterns (numba's quicksort over every
+ * minor allele count), the merging of duplicate patterns, the argsort of
+ * every score that breaks ties and the serial selection every run is
+ * checked against. Scoring is what is split over ranks. share gets what
+ * each rank held while it read. */
+static enum offload_status load_table(const char *path, struct genotype_matrix *m,
+                                      struct table_share *share)
+{
+    char err[PATH_MAX + 512];
+    struct genotype_load_options lo = genotype_default_options();
+    enum offload_status st = ranks_load_genotype(path, &lo, m, err, sizeof err);
+    if (st != OFFLOAD_OK) {
+        if (err[0])
+            offload_error("%s\n", err);
+        return st;
+    }
+    ranks_table_share(m, share);
+    if ((st = ranks_join_table(m, path, lo.warnings)) != OFFLOAD_OK)
+        genotype_free(m);
+    return st;
+}
+
+/* The table's size and, across ranks, the memory each rank held. */
+static void show_table(FILE *h, const char *path, const struct genotype_matrix *m,
+                       const struct table_share *share)
+{
+    fprintf(h, "Loaded '%s': %zu patterns for %zu varieties.\n", path, m->rows, m->cols);
+    if (share->ranks < 2)
+        return;
+    char largest[32], total[32], joined[32];
+    fprintf(h,
+            "Table: %zu patterns read over %d ranks, largest share %zu, %s per rank (%s in "
+            "all); then every rank holds all %zu (%s) for upstream's global order, "
+            "duplicates, ties and the serial check.\n",
+            share->rows, share->ranks, share->largest_rows,
+            format_bytes((double)share->largest_bytes, largest, sizeof largest),
+            format_bytes((double)share->total_bytes, total, sizeof total), m->rows,
+            format_bytes((double)genotype_bytes(m), joined, sizeof joined));
+}
+
+/* What the command line asks of markers, checked before anything is read. */
+struct markers_job {
+    struct markers_options mo;
+    const struct backend_ops *ops;
+    const char *selector;
+    enum markers_pairs_mode modes[2];
+    size_t nmodes;
+    const char *path;
+    char path_buf[PATH_MAX + 64];
+};
+
+static enum offload_status markers_arguments(struct cli *c, struct markers_job *j)
 {
     if (c->npositional > 1)
         return usage_error("markers takes at most one file, got '%s' and '%s'", c->positional[0],
                            c->positional[1]);
     if (c->npositional == 1)
         c->value[OPT_DATA] = c->positional[0];
-    struct markers_options mo = markers_default_options();
-    if (parse_rate(c, OPT_MIN_CALL_RATE, "min-call-rate", &mo.min_call_rate) ||
-        parse_rate(c, OPT_MIN_MAF, "min-maf", &mo.min_maf))
+    j->mo = markers_default_options();
+    if (parse_rate(c, OPT_MIN_CALL_RATE, "min-call-rate", &j->mo.min_call_rate) ||
+        parse_rate(c, OPT_MIN_MAF, "min-maf", &j->mo.min_maf))
         return OFFLOAD_ERR_USAGE;
-    const char *selector = NULL;
-    const struct backend_ops *ops =
-        parse_backend_spec(c->value[OPT_BACKEND] ? c->value[OPT_BACKEND] : "openmp", &selector);
-    if (!ops)
+    j->ops = parse_backend_spec(c->value[OPT_BACKEND] ? c->value[OPT_BACKEND] : "openmp",
+                                &j->selector);
+    if (!j->ops)
         return OFFLOAD_ERR_USAGE;
-    if (!ops->markers_engine)
-        return usage_error("--backend: markers does not run on %s", ops->name);
-    if (ranks_count() > 1 && ops->caps.device_selectors)
+    if (!j->ops->markers_engine)
+        return usage_error("--backend: markers does not run on %s", j->ops->name);
+    if (ranks_count() > 1 && j->ops->caps.device_selectors)
         return ranks_me() != 0 ? OFFLOAD_ERR_USAGE
                                : usage_error("markers across MPI ranks runs on the host "
                                              "(--backend openmp), not yet on %s",
-                                             ops->name);
-    enum markers_pairs_mode modes[2];
-    size_t nmodes;
-    if (parse_pairs_modes(c, ops->caps.device_selectors, modes, &nmodes) != OFFLOAD_OK)
+                                             j->ops->name);
+    if (parse_pairs_modes(c, j->ops->caps.device_selectors, j->modes, &j->nmodes) != OFFLOAD_OK)
         return OFFLOAD_ERR_USAGE;
-    char path_buf[PATH_MAX + 64];
-    const char *path = genotype_path(c, path_buf, sizeof path_buf);
-    if (ends_with_vcf(path))
+    j->path = genotype_path(c, j->path_buf, sizeof j->path_buf);
+    if (ends_with_vcf(j->path))
         return usage_error("'%s' looks like a VCF file: markers reads genotype tables (a header "
                            "'code,<varieties>', one marker per line, calls 0/1/2 or A/AB/B); "
                            "convert it first, e.g. with upstream's --vcf conversion",
-                           path);
-    char err[PATH_MAX + 512];
+                           j->path);
     /* --with-headers is an output too: never the table, nor --output's file. */
+    char err[PATH_MAX + 512];
     const char *headers = c->value[OPT_WITH_HEADERS];
-    const char *inputs[2] = {path, c->value[OPT_OUTPUT]};
+    const char *inputs[2] = {j->path, c->value[OPT_OUTPUT]};
     if (headers && c->value[OPT_OUTPUT] && strcmp(headers, c->value[OPT_OUTPUT]) == 0)
         return usage_error("--with-headers and --output both name %s: give two files", headers);
     if (headers && output_path_check(headers, inputs, 2, err, sizeof err) != OFFLOAD_OK)
         return usage_error("--with-headers: %s", err);
-    FILE *h = c->human;
+    return OFFLOAD_OK;
+}
 
-    double t_start = offload_now();
-    struct genotype_matrix m;
-    struct genotype_load_options lo = genotype_default_options();
-    /* Across ranks every rank loads and filters the table; they agree
-     * before the first collective, so one rank's failure ends all. */
-    enum offload_status mine = genotype_load_file(path, &lo, &m, err, sizeof err);
-    enum offload_status st = ranks_agree(mine);
-    if (st != OFFLOAD_OK) {
-        if (mine != OFFLOAD_OK)
-            offload_error("%s\n", err);
-        else
-            genotype_free(&m);
-        return offload_exit_code(st);
-    }
-    double load_s = offload_now() - t_start;
-    fprintf(h, "Loaded '%s': %zu patterns for %zu varieties.\n", path, m.rows, m.cols);
-
-    struct marker_patterns pat;
+/* The table's patterns after upstream's filters and merges (every rank
+ * agrees on the outcome), with upstream's two lines about them. */
+static enum offload_status markers_patterns(FILE *h, const struct genotype_matrix *m,
+                                            const struct markers_options *mo,
+                                            struct marker_patterns *pat, double *filter_s)
+{
+    char err[PATH_MAX + 512];
     double t0 = offload_now();
-    mine = markers_prepare(&m, &mo, &pat, err, sizeof err);
-    st = ranks_agree(mine);
-    double filter_s = offload_now() - t0;
+    enum offload_status mine = markers_prepare(m, mo, pat, err, sizeof err);
+    enum offload_status st = ranks_agree(mine);
+    *filter_s = offload_now() - t0;
     if (st != OFFLOAD_OK) {
         if (mine != OFFLOAD_OK)
             offload_error("markers: %s\n", err);
         else
-            markers_patterns_free(&pat);
-        genotype_free(&m);
-        return offload_exit_code(st);
+            markers_patterns_free(pat);
+        return st;
     }
     fprintf(h,
             "Number of eliminated patterns (by min_call_rate, min_maf or requiring more than one "
             "allele) is %zu.\n",
-            pat.eliminated);
+            pat->eliminated);
     fprintf(h,
             "Loaded marker data for %zu distinct patterns that have a sufficiently high MAF and "
             "call rate to be worth including.\n",
-            pat.count);
+            pat->count);
+    return OFFLOAD_OK;
+}
 
-    struct backend_config cfg = make_config(c, ops, c->threads[0], selector, c->memory);
-    struct backend_info info;
-    memset(&info, 0, sizeof info);
-    void *state = NULL;
-    struct markers_result res[2], ref;
-    memset(res, 0, sizeof res);
-    memset(&ref, 0, sizeof ref);
-    double select_s[2] = {0, 0};
-    struct markers_output out = {&m, &pat, &res[0], path, ops->name, 0, 0};
-    struct markers_progress pr = {h, isatty(STDERR_FILENO), &out, malloc(m.cols + 1)};
-    int rc = 1;
-    if (!pr.pattern) {
-        offload_error("out of memory\n");
-        goto done;
-    }
-    mine = ops->init(&cfg, &state, &info);
-    st = ranks_agree(mine);
-    if (st != OFFLOAD_OK) {
-        if (mine == OFFLOAD_OK)
-            ops->fini(state);
-        rc = offload_exit_code(st);
-        state = NULL;
-        goto done;
-    }
-    double perfect = (double)m.cols * ((double)m.cols - 1) / 2;
-    int64_t best = markers_best_possible(&pat);
+/* Upstream's heading: the best possible score and the table's columns. */
+static void show_heading(FILE *h, const struct genotype_matrix *m, const struct marker_patterns *pat)
+{
+    double perfect = (double)m->cols * ((double)m->cols - 1) / 2;
+    int64_t best = markers_best_possible(pat);
     fprintf(h, "The best possible score is %lld. This would resolve %.4f%% of varieties.\n",
             (long long)best, perfect > 0 ? 100.0 * (double)best / perfect : 0.0);
     fprintf(h, "\n%.0f varietal comparisons of which %lld can be resolved.\n\n", perfect,
             (long long)best);
     fprintf(h, "Iteration\tCumulativeResolved\tProportion\tMarkerID\tPattern\n");
     fflush(h);
-    struct markers_engine engine[2];
-    int rank_threads = c->threads[0];
-    for (size_t i = 0; i < nmodes; i++) {
+}
+
+/* One selection per pair strategy on the started backend (across ranks: the
+ * host engine with the patterns shared over the ranks); the first prints
+ * upstream's iteration lines as it goes. */
+static enum offload_status select_each_strategy(const struct markers_job *j, void *state,
+                                                const struct marker_patterns *pat,
+                                                struct markers_progress *pr, double filter_s,
+                                                int *rank_threads, struct markers_engine *engine,
+                                                struct markers_result *res, double *select_s)
+{
+    enum offload_status st = OFFLOAD_OK;
+    for (size_t i = 0; i < j->nmodes; i++) {
         /* A device compiles its kernels at their first launch (PoCL, per
          * range shape): one untimed selection first keeps that out. */
-        if (ops->caps.device_selectors) {
+        if (j->ops->caps.device_selectors) {
             struct markers_result warm;
-            if ((st = ops->markers_engine(state, modes[i], &engine[i])) != OFFLOAD_OK ||
-                (st = run_selection(&pat, &mo, &engine[i], NULL, filter_s, &warm,
-                                    &select_s[i])) != OFFLOAD_OK) {
-                markers_result_free(&warm);
-                rc = offload_exit_code(st);
-                goto done;
-            }
+            if ((st = j->ops->markers_engine(state, j->modes[i], &engine[i])) == OFFLOAD_OK)
+                st = run_selection(pat, &j->mo, &engine[i], NULL, filter_s, &warm, &select_s[i]);
             markers_result_free(&warm);
+            if (st != OFFLOAD_OK)
+                return st;
         }
-        if (ranks_count() > 1) /* the host engine, its patterns shared over the ranks */
-            engine[i] = ranks_markers_engine(&rank_threads);
+        if (ranks_count() > 1)
+            engine[i] = ranks_markers_engine(rank_threads);
         else
-            st = ops->markers_engine(state, modes[i], &engine[i]);
+            st = j->ops->markers_engine(state, j->modes[i], &engine[i]);
         if (st != OFFLOAD_OK ||
-            (st = run_selection(&pat, &mo, &engine[i], i == 0 ? &pr : NULL, filter_s, &res[i],
-                                &select_s[i])) != OFFLOAD_OK) {
-            rc = offload_exit_code(st);
-            goto done;
-        }
+            (st = run_selection(pat, &j->mo, &engine[i], i == 0 ? pr : NULL, filter_s, &res[i],
+                                &select_s[i])) != OFFLOAD_OK)
+            return st;
     }
-    /* Every run is checked against the serial selection. */
-    struct markers_engine serial = markers_engine_serial();
-    if ((st = markers_select(&pat, &mo, &serial, NULL, NULL, &ref)) != OFFLOAD_OK) {
-        rc = offload_exit_code(st);
-        goto done;
-    }
-    for (size_t i = 0; i < nmodes; i++)
-        if (!markers_same_picks(&res[i], &ref)) {
-            offload_error("markers: %s picked %zu markers, serial %zu, or other markers or "
-                          "scores: the %s result is wrong\n",
-                          engine[i].name, res[i].npicks, ref.npicks, engine[i].name);
-            goto done;
-        }
-    fprintf(h, "\n%zu markers resolve %lld of %lld pairs on %s%s%s%s (checked against serial).\n",
-            res[0].npicks, (long long)res[0].picks[res[0].npicks - 1].cumulative,
-            (long long)res[0].perfect, info.device[0] ? info.device : ops->name,
-            nmodes > 1 ? ", both pair strategies" : "", ranks_count() > 1 ? " " : "",
-            ranks_phrase());
-    markers_write_unresolved(h, &out);
+    return OFFLOAD_OK;
+}
 
-    out.load_s = load_s;
-    out.selection_s = select_s[0];
-    rc = 0;
+/* --output (or --format to standard output) and --with-headers. */
+static int write_markers_files(const struct cli *c, struct markers_output *out)
+{
+    int rc = 0;
     const char *dest = c->value[OPT_OUTPUT];
     if (c->given[OPT_FORMAT] && !dest)
         dest = "-";
@@ -372,13 +381,92 @@ int command_markers(struct cli *c)
                      : c->format == FORMAT_CSV      ? markers_write_csv
                      : c->format == FORMAT_MARKDOWN ? markers_write_markdown
                                                     : markers_write_minimal;
-        rc = write_output(dest, writer, &out);
+        rc = write_output(dest, writer, out);
     }
     if (!rc && c->value[OPT_WITH_HEADERS])
-        rc = write_output(c->value[OPT_WITH_HEADERS], markers_write_with_headers, &out);
-    for (size_t i = 0; i < nmodes; i++)
+        rc = write_output(c->value[OPT_WITH_HEADERS], markers_write_with_headers, out);
+    return rc;
+}
+
+int command_markers(struct cli *c)
+{
+    struct markers_job j;
+    if (markers_arguments(c, &j) != OFFLOAD_OK)
+        return OFFLOAD_ERR_USAGE;
+    const struct backend_ops *ops = j.ops;
+    FILE *h = c->human;
+
+    double t_start = offload_now();
+    struct genotype_matrix m;
+    struct table_share share;
+    enum offload_status st = load_table(j.path, &m, &share);
+    if (st != OFFLOAD_OK)
+        return offload_exit_code(st);
+    double load_s = offload_now() - t_start, filter_s = 0;
+    show_table(h, j.path, &m, &share);
+
+    struct marker_patterns pat;
+    if ((st = markers_patterns(h, &m, &j.mo, &pat, &filter_s)) != OFFLOAD_OK) {
+        genotype_free(&m);
+        return offload_exit_code(st);
+    }
+
+    struct backend_config cfg = make_config(c, ops, c->threads[0], j.selector, c->memory);
+    struct backend_info info;
+    memset(&info, 0, sizeof info);
+    void *state = NULL;
+    struct markers_result res[2], ref;
+    memset(res, 0, sizeof res);
+    memset(&ref, 0, sizeof ref);
+    double select_s[2] = {0, 0};
+    struct markers_output out = {&m, &pat, &res[0], j.path, ops->name, 0, 0, &share};
+    struct markers_progress pr = {h, isatty(STDERR_FILENO), &out, malloc(m.cols + 1)};
+    int rc = 1;
+    if (!pr.pattern) {
+        offload_error("out of memory\n");
+        goto done;
+    }
+    enum offload_status mine = ops->init(&cfg, &state, &info);
+    st = ranks_agree(mine);
+    if (st != OFFLOAD_OK) {
+        if (mine == OFFLOAD_OK)
+            ops->fini(state);
+        rc = offload_exit_code(st);
+        state = NULL;
+        goto done;
+    }
+    show_heading(h, &m, &pat);
+    struct markers_engine engine[2];
+    int rank_threads = c->threads[0];
+    st = select_each_strategy(&j, state, &pat, &pr, filter_s, &rank_threads, engine, res, select_s);
+    /* Every run is checked against the serial selection. */
+    struct markers_engine serial = markers_engine_serial();
+    if (st == OFFLOAD_OK)
+        st = markers_select(&pat, &j.mo, &serial, NULL, NULL, &ref);
+    if (st != OFFLOAD_OK) {
+        rc = offload_exit_code(st);
+        goto done;
+    }
+    for (size_t i = 0; i < j.nmodes; i++)
+        if (!markers_same_picks(&res[i], &ref)) {
+            offload_error("markers: %s picked %zu markers, serial %zu, or other markers or "
+                          "scores: the %s result is wrong\n",
+                          engine[i].name, res[i].npicks, ref.npicks, engine[i].name);
+            goto done;
+        }
+    fprintf(h, "\n%zu markers resolve %lld of %lld pairs on %s%s%s%s (checked against serial).\n",
+            res[0].npicks, (long long)res[0].picks[res[0].npicks - 1].cumulative,
+            (long long)res[0].perfect, info.device[0] ? info.device : ops->name,
+            j.nmodes > 1 ? ", both pair strategies" : "", ranks_count() > 1 ? " " : "",
+            ranks_phrase());
+    markers_write_unresolved(h, &out);
+
+    out.load_s = load_s;
+    out.selection_s = select_s[0];
+    rc = write_markers_files(c, &out);
+    for (size_t i = 0; i < j.nmodes; i++)
         show_phases(h, engine[i].name, load_s, &res[i].times, res[i].npicks, select_s[i]);
-    if (nmodes == 2)
+    if (j.nmodes == 2)
         show_strategies(h, &res[0].times, &res[1].times, res[0].npicks - 1);
 done:
     if (state)

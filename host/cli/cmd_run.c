@@ -128,7 +128,7 @@ int command_run(struct cli *c)
             analyse_run(&p.input, rec.run, &rec.info, rec.has_ceilings ? &rec.ceilings : NULL);
         judge_occupancy(&rec);
         rec.size = prepared_size(&p);
-        rec.rows = p.matrix.rows;
+        rec.rows = genotype_table_rows(&p.matrix);
         rec.cols = p.matrix.cols;
         rec.percent = c->percent[0];
         char launch[256] = "";

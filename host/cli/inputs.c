@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "hostinfo.h"
 #include "options.h"
+#include "ranks.h"
 #include "units.h"
 #include "workload.h"
 #include "message.h"
@@ -123,8 +124,9 @@ static enum offload_status prepare_genotypes(const struct cli *c, double percent
     struct genotype_load_options opt = genotype_default_options();
     opt.percent = percent;
     p->input.matrix = &p->matrix;
-    enum offload_status st = genotype_load_file(path, &opt, &p->matrix, err, sizeof err);
-    if (st != OFFLOAD_OK)
+    /* Across ranks each rank reads its own rows (the kernel runs on them). */
+    enum offload_status st = ranks_load_genotype(path, &opt, &p->matrix, err, sizeof err);
+    if (st != OFFLOAD_OK && err[0])
         offload_error("%s\n", err);
     return st;
 }
@@ -168,7 +170,7 @@ const char *describe_size(const struct prepared_input *p, char *buf, size_t len)
         snprintf(buf, len, "N = %zu", p->input.n);
         break;
     case INPUT_GENOTYPES:
-        snprintf(buf, len, "%zu markers x %zu varieties", p->matrix.rows, p->matrix.cols);
+        snprintf(buf, len, "%zu markers x %zu varieties", genotype_table_rows(&p->matrix), p->matrix.cols);
         break;
     case INPUT_FILE:
         snprintf(buf, len, "N = %zu", p->input.n);

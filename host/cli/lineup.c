@@ -211,7 +211,7 @@ long run_and_record(const struct cli *c, const char *command, struct bench_backe
     rec.has_ceilings = b->has_ceilings;
     rec.ceilings = b->ceilings;
     rec.size = prepared_size(p);
-    rec.rows = p->matrix.rows;
+    rec.rows = genotype_table_rows(&p->matrix);
     rec.cols = p->matrix.cols;
     rec.percent = percent;
     rec.run = malloc(sizeof *rec.run);

@@ -51,6 +51,7 @@ void genotype_free(struct genotype_matrix *m)
         free(m->col_names);
     }
     free(m->calls);
+    free(m->row_line);
     memset(m, 0, sizeof *m);
 }
 
@@ -83,78 +84,6 @@ static size_t lines_for_percent(size_t n, double percent)
     if (x >= (double)n)
         return n;
     return (size_t)x;
-}
-
-/* Open-addressing set of row ids, used only to report repeats. */
-struct id_slot {
-    uint64_t hash;
-    size_t row; /* SIZE_MAX when empty */
-    bool repeated;
-};
-
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
-/* Prints one warning if any marker id repeats. Returns false only when the
- * set cannot be allocated. */
-static bool warn_duplicate_ids(const struct genotype_matrix *m, const size_t *row_line,
-                               const char *name, FILE *out)
-{
-    if (!out || m->rows < 2)
-        return true;
-    size_t cap = 16;
-    while (cap < m->rows * 2) {
-        if (cap > SIZE_MAX / 2 / sizeof(struct id_slot))
-            return false;
-        cap *= 2;
-    }
-    struct id_slot *t = malloc(cap * sizeof *t);
-    if (!t)
-        return false;
-    for (size_t i = 0; i < cap; i++)
-        t[i].row = SIZE_MAX;
-
-    size_t repeated_ids = 0, first_row = SIZE_MAX, first_prev = 0;
-    for (size_t r = 0; r < m->rows; r++) {
-        uint64_t h = hash_str(m->row_ids[r]);
-        size_t i = (size_t)h & (cap - 1);
-        for (;;) {
-            if (t[i].row == SIZE_MAX) {
-                t[i].hash = h;
-                t[i].row = r;
-                t[i].repeated = false;
-                break;
-            }
-            if (t[i].hash == h && strcmp(m->row_ids[t[i].row], m->row_ids[r]) == 0) {
-                if (!t[i].repeated) {
-                    t[i].repeated = true;
-                    repeated_ids++;
-                }
-                if (first_row == SIZE_MAX) {
-                    first_row = r;
-                    first_prev = t[i].row;
-                }
-                break;
-            }
-            i = (i + 1) & (cap - 1);
-        }
-    }
-    free(t);
-    if (repeated_ids > 0)
-        offload_warning_to(
-            out,
-            "%s: %zu marker id%s appear%s more than once (first: %s at "
-            "line %zu, already at line %zu); rows are kept and reported by position\n",
-            name, repeated_ids, repeated_ids == 1 ? "" : "s", repeated_ids == 1 ? "s" : "",
-            m->row_ids[first_row], row_line[first_row], row_line[first_prev]);
-    return true;
 }
 
 static enum offload_status oom(struct genotype_matrix *m, const char *name, size_t rows,
@@ -199,10 +128,17 @@ struct table_scan {
     char delim;
     size_t hfields, cols;
     size_t data_lines, keep; /* non-blank data lines; those --percent keeps */
-    size_t good, skipped;    /* kept lines with the right field count; others */
+    size_t good, skipped;    /* kept lines with the right field count (here); others (all) */
+    size_t all_good;         /* good lines of every part */
     struct chunk *chunks;    /* the data lines, in order */
     size_t nchunks;
     int threads; /* that parse the chunks */
+    /* Read as one part of several (genotype_load_part), else NULL: the
+     * parts before this one hold lines_before lines, data_before data lines
+     * and good_before rows. local_error: the error is this part's own. */
+    const struct genotype_exchange *ex;
+    size_t lines_before, data_before, good_before;
+    bool local_error;
 };
 
 static enum offload_status check_percent(const struct table_scan *t, char *err, size_t errlen)
@@ -214,22 +150,35 @@ static enum offload_status check_percent(const struct table_scan *t, char *err, 
     return OFFLOAD_ERR_USAGE;
 }
 
+/* The line (from 1) of the first NUL byte in [buf, buf + len); 0 if none. */
+static size_t nul_line(const char *buf, size_t len)
+{
+    const char *nul = len ? memchr(buf, '\0', len) : NULL;
+    if (!nul)
+        return 0;
+    size_t line = 1;
+    for (const char *p = buf; (p = memchr(p, '\n', (size_t)(nul - p))) != NULL; p++)
+        line++;
+    return line;
+}
+
+static void set_nul_error(const struct table_scan *t, size_t line, char *err, size_t errlen)
+{
+    set_err(err, errlen,
+            "%s:%zu: contains a NUL byte: this is not a text genotype table; pass a CSV, "
+            "tab- or space-separated text file",
+            t->name, line);
+}
+
 /* Binary input (a NUL byte in [buf, buf + len)) gets this error whatever
  * else is wrong with it. True when there is one. */
 static bool nul_error(const struct table_scan *t, const char *buf, size_t len, char *err,
                       size_t errlen)
 {
-    const char *nul = len ? memchr(buf, '\0', len) : NULL;
-    if (!nul)
-        return false;
-    size_t line = 1;
-    for (const char *p = buf; (p = memchr(p, '\n', (size_t)(nul - p))) != NULL; p++)
-        line++;
-    set_err(err, errlen,
-            "%s:%zu: contains a NUL byte: this is not a text genotype table; pass a CSV, "
-            "tab- or space-separated text file",
-            t->name, line);
-    return true;
+    size_t line = nul_line(buf, len);
+    if (line)
+        set_nul_error(t, line, err, errlen);
+    return line != 0;
 }
 
 /* Finds the header (the first non-blank line), its delimiter and fields. */
@@ -429,6 +378,56 @@ static bool any_chunk(const struct table_scan *t, bool nul)
     return false;
 }
 
+/* The sums of v over the parts before this one and over all (the
+ * exchange); one table alone: nothing before, v itself. */
+static void part_sums(const struct table_scan *t, const uint64_t *v, uint64_t *before,
+                      uint64_t *total, size_t n)
+{
+    if (t->ex) {
+        t->ex->sums(t->ex->ctx, v, before, total, n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        before[i] = 0;
+        total[i] = v[i];
+    }
+}
+
+static bool part_zero(const struct table_scan *t)
+{
+    return !t->ex || t->ex->part == 0;
+}
+
+/* Out of memory on some part: that part says so, the others stay quiet. */
+static enum offload_status oom_somewhere(struct table_scan *t, bool mine, struct genotype_matrix *m,
+                                         char *err, size_t errlen)
+{
+    t->local_error = mine;
+    if (mine)
+        return oom(m, t->name, t->good, t->cols, err, errlen);
+    genotype_free(m);
+    return OFFLOAD_ERR_USAGE;
+}
+
+/* A NUL byte on some part: part 0 names the first one's line in the file
+ * (line: this part's, 0 if it has none). */
+static enum offload_status nul_somewhere(const struct table_scan *t, uint64_t line, char *err,
+                                         size_t errlen)
+{
+    uint64_t *all = NULL;
+    if (t->ex) {
+        all = part_zero(t) ? calloc((size_t)t->ex->parts, sizeof *all) : NULL;
+        t->ex->gather(t->ex->ctx, &line, all, sizeof line);
+        for (int i = 0; all && i < t->ex->parts; i++)
+            if (all[i] && (!line || all[i] < line))
+                line = all[i];
+        free(all);
+    }
+    if (part_zero(t))
+        set_nul_error(t, (size_t)line, err, errlen);
+    return OFFLOAD_ERR_USAGE;
+}
+
 /* Counts the data lines and applies --percent: when every line is kept, in
  * the same pass that checks the field counts; else in a pass before it. */
 static enum offload_status count_data_lines(struct table_scan *t, const char *buf, size_t len,
@@ -436,12 +435,22 @@ static enum offload_status count_data_lines(struct table_scan *t, const char *bu
 {
     bool all = t->opt->percent >= 100.0;
     run_pass(t, all ? PASS_CHECK : PASS_COUNT, NULL, NULL);
-    if (any_chunk(t, true) && nul_error(t, buf, len, err, errlen))
-        return OFFLOAD_ERR_USAGE;
-    if (any_chunk(t, false))
-        return oom(NULL, t->name, 0, t->cols, err, errlen);
-    for (size_t i = 0; i < t->nchunks; i++)
-        t->data_lines += t->chunks[i].data;
+    /* lines, data lines, NUL bytes, out of memory: here and over all parts */
+    uint64_t v[4] = {0, 0, 0, t->local_error || any_chunk(t, false)}, before[4], total[4];
+    for (size_t i = 0; i < t->nchunks; i++) {
+        v[0] += t->chunks[i].lines;
+        v[1] += t->chunks[i].data;
+    }
+    size_t nul = any_chunk(t, true) ? nul_line(buf, len) : 0; /* in buf: header, then lines */
+    v[2] = nul != 0;
+    part_sums(t, v, before, total, 4);
+    if (total[2])
+        return nul_somewhere(t, nul ? nul + before[0] : 0, err, errlen);
+    if (total[3])
+        return oom_somewhere(t, v[3], NULL, err, errlen);
+    t->lines_before = before[0];
+    t->data_before = before[1];
+    t->data_lines = total[1];
     if (t->data_lines == 0) {
         set_err(err, errlen,
                 "%s: no data lines after the header: add one line per marker, "
@@ -461,25 +470,58 @@ static enum offload_status count_data_lines(struct table_scan *t, const char *bu
         return OFFLOAD_ERR_USAGE;
     }
     if (!all) {
-        size_t before = 0;
+        size_t before_chunk = t->data_before;
         for (size_t i = 0; i < t->nchunks; i++) {
             struct chunk *c = &t->chunks[i];
-            c->limit = before >= t->keep ? 0 : t->keep - before;
-            before += c->data;
+            c->limit = before_chunk >= t->keep ? 0 : t->keep - before_chunk;
+            before_chunk += c->data;
         }
-        run_pass(t, PASS_CHECK, NULL, NULL);
-        if (any_chunk(t, false))
-            return oom(NULL, t->name, 0, t->cols, err, errlen);
+        run_pass(t, PASS_CHECK, NULL, NULL); /* out of memory: report_field_counts agrees */
     }
     return OFFLOAD_OK;
+}
+
+/* The skipped-row warnings part 0 prints for every part: the first ones of
+ * each part, (line, fields) pairs, 0 for none. */
+#define PART_WARNINGS 64
+
+static void print_skipped(const struct table_scan *t, FILE *w, size_t line, size_t n)
+{
+    offload_warning_to(w, "%s:%zu: %zu field%s, expected %zu (header has %zu varieties); row skipped\n",
+                       t->name, line, n, n == 1 ? "" : "s", t->hfields, t->cols);
+}
+
+/* Every part's first skipped rows to part 0, which prints the first
+ * max_warnings (at most PART_WARNINGS) in line order. Returns how many. */
+static size_t print_parts_skipped(const struct table_scan *t, FILE *w)
+{
+    size_t most = t->opt->max_warnings < PART_WARNINGS ? t->opt->max_warnings : PART_WARNINGS;
+    uint64_t mine[2 * PART_WARNINGS] = {0}, *all = NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < t->nchunks; i++)
+        for (size_t j = 0; j < t->chunks[i].nwarn && k < most; j++, k++) {
+            mine[2 * k] = t->chunks[i].first_line + t->chunks[i].warn[j].line;
+            mine[2 * k + 1] = t->chunks[i].warn[j].fields;
+        }
+    if (part_zero(t))
+        all = calloc((size_t)t->ex->parts, sizeof mine);
+    t->ex->gather(t->ex->ctx, mine, all, sizeof mine);
+    size_t printed = 0;
+    for (int p = 0; all && w && p < t->ex->parts; p++)
+        for (k = 0; k < PART_WARNINGS && all[p * 2 * PART_WARNINGS + 2 * k] && printed < most;
+             k++, printed++)
+            print_skipped(t, w, all[p * 2 * PART_WARNINGS + 2 * k],
+                          all[p * 2 * PART_WARNINGS + 2 * k + 1]);
+    free(all);
+    return printed;
 }
 
 /* Sums the check pass and prints its warnings in line order: the first
  * max_warnings skipped rows, then how many more. */
 static enum offload_status report_field_counts(struct table_scan *t, char *err, size_t errlen)
 {
-    FILE *w = t->opt->warnings;
-    size_t printed = 0, line = t->header_lineno + 1;
+    FILE *w = part_zero(t) ? t->opt->warnings : NULL;
+    size_t printed = 0, line = t->header_lineno + 1 + t->lines_before;
     for (size_t i = 0; i < t->nchunks; i++) {
         struct chunk *c = &t->chunks[i];
         c->first_line = line;
@@ -487,19 +529,23 @@ static enum offload_status report_field_counts(struct table_scan *t, char *err, 
         line += c->lines;
         t->good += c->good;
         t->skipped += c->bad;
-        for (size_t k = 0; w && k < c->nwarn && printed < t->opt->max_warnings; k++, printed++) {
-            size_t n = c->warn[k].fields;
-            offload_warning_to(w,
-                               "%s:%zu: %zu field%s, expected %zu (header has %zu "
-                               "varieties); row skipped\n",
-                               t->name, c->first_line + c->warn[k].line, n, n == 1 ? "" : "s",
-                               t->hfields, t->cols);
-        }
+        for (size_t k = 0; !t->ex && w && k < c->nwarn && printed < t->opt->max_warnings;
+             k++, printed++)
+            print_skipped(t, w, c->first_line + c->warn[k].line, c->warn[k].fields);
     }
+    uint64_t v[3] = {t->good, t->skipped, any_chunk(t, false)}, before[3], total[3];
+    part_sums(t, v, before, total, 3);
+    if (total[2])
+        return oom_somewhere(t, v[2], NULL, err, errlen);
+    t->good_before = before[0];
+    t->all_good = total[0];
+    t->skipped = total[1];
+    if (t->ex)
+        printed = print_parts_skipped(t, w);
     if (w && t->skipped > printed)
         offload_warning_to(w, "%s: %zu more row%s skipped for a wrong field count\n", t->name,
                            t->skipped - printed, t->skipped - printed == 1 ? "" : "s");
-    if (t->good == 0) {
+    if (t->all_good == 0) {
         set_err(err, errlen,
                 "%s: no usable rows: all %zu kept lines have the wrong field count; check the "
                 "delimiter (detected: %s) and that every line has a marker id plus %zu calls",
@@ -510,11 +556,10 @@ static enum offload_status report_field_counts(struct table_scan *t, char *err, 
 }
 
 /* Allocates the matrix for the good rows and reads the variety names.
- * *row_line gets room for the line number of each row. False when out of
+ * m->row_line gets room for the line number of each row. False when out of
  * memory (the caller frees). */
-static bool alloc_matrix(const struct table_scan *t, struct genotype_matrix *m, size_t **row_line)
+static bool alloc_matrix(const struct table_scan *t, struct genotype_matrix *m)
 {
-    *row_line = NULL;
     if (t->good > SIZE_MAX / t->cols || t->good > SIZE_MAX / sizeof(size_t))
         return false;
     m->data_lines = t->data_lines;
@@ -522,28 +567,31 @@ static bool alloc_matrix(const struct table_scan *t, struct genotype_matrix *m, 
     m->rows_skipped = t->skipped;
     m->delimiter = t->delim;
     m->cols = t->cols;
+    m->row0 = t->good_before;
+    m->part = t->ex != NULL;
+    m->all_rows = t->all_good;
     m->col_names = calloc(t->cols, sizeof *m->col_names);
-    m->row_ids = calloc(t->good, sizeof *m->row_ids);
+    m->row_ids = calloc(t->good ? t->good : 1, sizeof *m->row_ids);
     m->rows = m->row_ids ? t->good : 0; /* genotype_free frees the ids filled so far */
-    m->calls = malloc(t->good * t->cols);
-    *row_line = malloc(t->good * sizeof **row_line);
-    if (!m->col_names || !m->row_ids || !m->calls || !*row_line)
+    m->calls = malloc(t->good ? t->good * t->cols : 1);
+    m->row_line = malloc(t->good ? t->good * sizeof *m->row_line : 1);
+    if (!m->col_names || !m->row_ids || !m->calls || !m->row_line)
         return false;
     return scan_header_names(&t->header, t->delim, m->col_names, t->cols);
 }
 
 /* Pass 3 over all chunks. False when out of memory. */
-static bool fill_rows(struct table_scan *t, struct genotype_matrix *m, size_t *row_line)
+static bool fill_rows(struct table_scan *t, struct genotype_matrix *m)
 {
-    run_pass(t, PASS_FILL, m, row_line);
+    run_pass(t, PASS_FILL, m, m->row_line);
     for (size_t i = 0; i < t->nchunks; i++)
         m->missing_calls += t->chunks[i].missing;
     return !any_chunk(t, false);
 }
 
-/* The passes, in order; the matrix is left empty on failure. */
-static enum offload_status parse_table(struct table_scan *t, const char *buf, size_t len,
-                                       struct genotype_matrix *m, char *err, size_t errlen)
+/* The header: the same on every part, so every part finds the same error. */
+static enum offload_status parse_header(struct table_scan *t, const char *buf, size_t len,
+                                        char *err, size_t errlen)
 {
     enum offload_status st = check_percent(t, err, errlen);
     if (st != OFFLOAD_OK)
@@ -553,22 +601,42 @@ static enum offload_status parse_table(struct table_scan *t, const char *buf, si
         return OFFLOAD_ERR_USAGE;
     if (st != OFFLOAD_OK)
         return st;
-    if (!split_chunks(t))
-        return oom(NULL, t->name, 0, t->cols, err, errlen);
-    st = count_data_lines(t, buf, len, err, errlen);
+    /* Out of memory here, a part still takes part in the sums, with no lines. */
+    if (!split_chunks(t)) {
+        if (!t->ex)
+            return oom(NULL, t->name, 0, t->cols, err, errlen);
+        t->local_error = true;
+        t->nchunks = 0;
+    }
+    return OFFLOAD_OK;
+}
+
+/* The passes, in order; the matrix is left empty on failure. */
+static enum offload_status parse_table(struct table_scan *t, const char *buf, size_t len,
+                                       struct genotype_matrix *m, char *err, size_t errlen)
+{
+    enum offload_status st = parse_header(t, buf, len, err, errlen);
+    if (st == OFFLOAD_OK)
+        st = count_data_lines(t, buf, len, err, errlen);
     if (st == OFFLOAD_OK)
         st = report_field_counts(t, err, errlen);
     if (st != OFFLOAD_OK)
         return st;
 
-    size_t *row_line;
-    bool ok = alloc_matrix(t, m, &row_line) && fill_rows(t, m, row_line);
-    ok = ok && warn_duplicate_ids(m, row_line, t->name, t->opt->warnings);
-    free(row_line);
-    if (!ok)
+    bool ok = alloc_matrix(t, m) && fill_rows(t, m);
+    uint64_t v[2] = {m->missing_calls, !ok}, before[2], total[2];
+    part_sums(t, v, before, total, 2);
+    if (total[1])
+        return oom_somewhere(t, !ok, m, err, errlen);
+    /* One table alone is checked for repeated ids here; parts, once together. */
+    if (!t->ex && !genotype_warn_duplicate_ids(m, t->name, t->opt->warnings))
         return oom(m, t->name, t->good, t->cols, err, errlen);
-    FILE *w = t->opt->warnings;
-    if (w && m->missing_calls == m->rows * m->cols)
+    if (!t->ex) {
+        free(m->row_line);
+        m->row_line = NULL;
+    }
+    FILE *w = part_zero(t) ? t->opt->warnings : NULL;
+    if (w && total[0] == m->all_rows * m->cols)
         offload_warning_to(w,
                            "%s: no row has a known call, so every score is 0; calls must be "
                            "0/1/2 or A/AB/B (in any case), one per variety\n",
@@ -576,21 +644,41 @@ static enum offload_status parse_table(struct table_scan *t, const char *buf, si
     return OFFLOAD_OK;
 }
 
-enum offload_status genotype_parse_buffer(const char *buf, size_t len, const char *name,
-                                          const struct genotype_load_options *opt,
-                                          struct genotype_matrix *m, char *err, size_t errlen)
+static enum offload_status parse_any(const char *buf, size_t len, const char *name,
+                                     const struct genotype_load_options *opt,
+                                     const struct genotype_exchange *ex, struct genotype_matrix *m,
+                                     char *err, size_t errlen)
 {
     struct genotype_load_options defaults = genotype_default_options();
     struct table_scan t;
     memset(&t, 0, sizeof t);
     t.opt = opt ? opt : &defaults;
     t.name = name ? name : "<input>";
+    t.ex = ex;
     if (err && errlen)
         err[0] = '\0';
     memset(m, 0, sizeof *m);
     if (!buf)
         len = 0;
     enum offload_status st = parse_table(&t, buf, len, m, err, errlen);
+    /* An error about the whole table is part 0's to say. */
+    if (st != OFFLOAD_OK && !part_zero(&t) && !t.local_error && err && errlen)
+        err[0] = '\0';
     free_chunks(&t);
     return st;
+}
+
+enum offload_status genotype_parse_part_buffer(const char *buf, size_t len, const char *name,
+                                               const struct genotype_load_options *opt,
+                                               const struct genotype_exchange *ex,
+                                               struct genotype_matrix *m, char *err, size_t errlen)
+{
+    return parse_any(buf, len, name, opt, ex, m, err, errlen);
+}
+
+enum offload_status genotype_parse_buffer(const char *buf, size_t len, const char *name,
+                                          const struct genotype_load_options *opt,
+                                          struct genotype_matrix *m, char *err, size_t errlen)
+{
+    return parse_any(buf, len, name, opt, NULL, m, err, errlen);
 }

@@ -2,6 +2,7 @@
  * is a regular file, else read to its end. */
 #define _DEFAULT_SOURCE /* MAP_POPULATE */
 #include "genotype.h"
+#include "genotype_scan.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -61,7 +62,7 @@ static bool looks_utf16(const char *buf, size_t len)
 
 /* Text the parser cannot read, named with its fix: UTF-16, or lines that
  * end in CR alone (classic Mac OS), which read as one long header. */
-static bool text_shape_error(const char *buf, size_t len, const char *path, char *err,
+bool genotype_text_shape_error(const char *buf, size_t len, const char *path, char *err,
                              size_t errlen)
 {
     if (looks_utf16(buf, len)) {
@@ -95,7 +96,7 @@ static bool stream_chunk_ok(const char *buf, size_t from, size_t to, size_t *lin
         *line_start = (size_t)(p - buf) + 1;
     }
     if (nul) {
-        if (!text_shape_error(buf, to, path, err, errlen))
+        if (!genotype_text_shape_error(buf, to, path, err, errlen))
             set_err(err, errlen,
                     "%s: NUL byte at byte offset %zu (line %zu): this is not a text genotype "
                     "table; pass a CSV, tab- or space-separated text file",
@@ -207,7 +208,7 @@ enum offload_status genotype_load_file(const char *path, const struct genotype_l
     if (map) {
         fclose(fp);
         enum offload_status s =
-            text_shape_error(map, (size_t)st.st_size, path, err, errlen)
+            genotype_text_shape_error(map, (size_t)st.st_size, path, err, errlen)
                 ? OFFLOAD_ERR_USAGE
                 : genotype_parse_buffer(map, (size_t)st.st_size, path, opt, m, err, errlen);
         munmap((void *)map, (size_t)st.st_size);
@@ -223,7 +224,7 @@ enum offload_status genotype_load_file(const char *path, const struct genotype_l
         fclose(fp);
     if (!buf)
         return OFFLOAD_ERR_USAGE;
-    enum offload_status s = text_shape_error(buf, len, path, err, errlen)
+    enum offload_status s = genotype_text_shape_error(buf, len, path, err, errlen)
                                 ? OFFLOAD_ERR_USAGE
                                 : genotype_parse_buffer(buf, len, path, opt, m, err, errlen);
     free(buf);

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "genotype.h"
+
 /* A line [start, end) without its '\n'; next points past the '\n'. */
 struct scan_line {
     const char *start, *end, *next;
@@ -38,5 +40,17 @@ bool scan_header_names(const struct scan_line *h, char delim, char **names, size
  * are missing to *missing. False when out of memory. */
 bool scan_row(const struct scan_line *ln, char delim, size_t cols, int8_t *out, char **id,
               size_t *missing);
+
+/* genotype_parse_buffer for one part of a table read by several (buf: the
+ * header's lines, then the part's own lines); genotype_load_part reads. */
+enum offload_status genotype_parse_part_buffer(const char *buf, size_t len, const char *name,
+                                               const struct genotype_load_options *opt,
+                                               const struct genotype_exchange *ex,
+                                               struct genotype_matrix *m, char *err, size_t errlen);
+
+/* Text the parser cannot read (UTF-16, CR-only line ends), named with its
+ * fix in err; false when the text is fine. */
+bool genotype_text_shape_error(const char *buf, size_t len, const char *path, char *err,
+                               size_t errlen);
 
 #endif

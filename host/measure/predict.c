@@ -120,9 +120,9 @@ double predict_gpu_work_items(const struct kernel_input *in, double compute_unit
             return 0;
         switch (in->alg) {
         case ALG_NAIVE:
-            return (double)in->matrix->rows * GPU_LANES;
+            return (double)genotype_table_rows(in->matrix) * GPU_LANES;
         case ALG_FAST:
-            return (double)in->matrix->rows;
+            return (double)genotype_table_rows(in->matrix);
         }
         break;
     case KERNEL_FILE:  /* a user's kernel file: its launch is its own */
@@ -138,7 +138,7 @@ static double input_bytes(const struct kernel_input *in)
     case INPUT_VALUES:
         return (double)in->n * sizeof(double);
     case INPUT_GENOTYPES:
-        return in->matrix ? (double)in->matrix->rows * (double)in->matrix->cols : 0;
+        return in->matrix ? (double)genotype_table_rows(in->matrix) * (double)in->matrix->cols : 0;
     case INPUT_FILE:
         break; /* predict takes the table's kernels only */
     }

@@ -106,19 +106,6 @@ static void clear_progress(const struct run_settings *set)
         fprintf(stderr, "\r\033[K");
 }
 
-/* The output is whole on rank 0 only: rank 0 checks it and every rank
- * learns the verdict, so all of them go on or stop together. */
-static struct check_result checked_on_rank_0(const struct kernel_input *in, const void *output)
-{
-    struct check_result check;
-    memset(&check, 0, sizeof check);
-    check.ok = 1;
-    if (ranks_me() == 0)
-        check = kernel_spec_of(in->kernel)->check(in, output);
-    check.ok = ranks_share_int(check.ok);
-    return check;
-}
-
 /* The warm-up calls, their check, then the before_timed hook. The output
  * is poisoned (NaN floats, -1 scores: never a right answer) before the
  * warm-up and again before the timed calls, and checked after each, so a
@@ -142,7 +129,7 @@ static enum offload_status warm_up(const struct backend_ops *ops, void *state,
             res->warmup_total = last_warmup;
     }
     if (st == OFFLOAD_OK && set->warmup > 0) {
-        res->check = checked_on_rank_0(in, output);
+        res->check = ranks_check(in, output);
         if (!res->check.ok) {
             char label[96];
             snprintf(label, sizeof label, "%s (%s), warm-up call", what, algorithm_name(in->alg));
@@ -235,7 +222,7 @@ enum offload_status run_kernel(const struct backend_ops *ops, void *state,
         }
         res->stats[p] = stats_compute(values, count);
     }
-    res->check = checked_on_rank_0(in, output);
+    res->check = ranks_check(in, output);
     res->checksum = ranks_me() == 0 ? kernel_spec_of(in->kernel)->checksum(in, output) : 0;
     res->status = res->check.ok ? OFFLOAD_OK : OFFLOAD_ERR_RUN;
     if (!res->check.ok) {

@@ -12,10 +12,13 @@
  * waiting. */
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "backend.h"
+#include "genotype.h"
 #include "kernels.h"
 #include "markers.h"
+#include "reference.h"
 #include "status.h"
 
 /* Joins the MPI job when launched by one (MPI_Init), else does nothing. */
@@ -65,6 +68,36 @@ enum offload_status ranks_measure_link(struct link_point points[LINK_POINTS]);
  * argsort of all the scores. Outside a job, the OpenMP engine. threads must
  * outlive the engine. */
 struct markers_engine ranks_markers_engine(int *threads);
+
+/* A genotype table read across the ranks: each rank reads and parses only
+ * the rows that start in its byte range of the file (genotype_load_part),
+ * with the table's row numbers, line numbers and warnings; on one rank,
+ * genotype_load_file. Every rank returns the same status; err is empty on a
+ * rank that has nothing to say (an error about the whole table is rank 0's). */
+enum offload_status ranks_load_genotype(const char *path, const struct genotype_load_options *opt,
+                                        struct genotype_matrix *m, char *err, size_t errlen);
+
+/* What the ranks held of a table: its rows and bytes (genotype_bytes) on the
+ * rank that held most, and in all. Every rank calls it. */
+struct table_share {
+    int ranks;
+    size_t rows, largest_rows; /* every rank's; the largest share */
+    size_t largest_bytes, total_bytes;
+};
+void ranks_table_share(const struct genotype_matrix *m, struct table_share *share);
+
+/* Every rank's rows of a table read by ranks_load_genotype, put together on
+ * every rank in the table's order; rank 0 then says once whether ids repeat
+ * (to warnings). On one rank: the check alone. OFFLOAD_ERR_RUN (after a
+ * message) out of memory or past MPI's 2 GiB messages, on every rank. */
+enum offload_status ranks_join_table(struct genotype_matrix *m, const char *name, FILE *warnings);
+
+/* The check of a call's output, which is whole on rank 0 only; every rank
+ * gets its verdict (ok). For a table each rank read its own rows of, the
+ * output goes back to the ranks in shares and each checks its rows against
+ * the serial reference; rank 0 merges the counts and first mismatches (by
+ * the table's rows). Otherwise rank 0 checks it all. */
+struct check_result ranks_check(const struct kernel_input *in, const void *output);
 
 /* Bytes one call moves between ranks: the shares of the input sent to the
  * other ranks (all of it to each, for sumsqrt) and their outputs sent back. */

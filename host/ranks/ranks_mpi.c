@@ -149,6 +149,46 @@ static enum offload_status share_bytes(size_t n, size_t item_bytes, int *counts,
     return OFFLOAD_OK;
 }
 
+/* A table each rank read its own rows of (ranks_load_genotype): nothing
+ * to distribute, and each rank's share is its rows. */
+static int is_part(const struct kernel_input *in)
+{
+    return kernel_spec_of(in->kernel)->input == INPUT_GENOTYPES && in->matrix->part;
+}
+
+/* Byte counts and offsets of every rank's rows of a table read in parts,
+ * item_bytes each; OFFLOAD_ERR_USAGE past MPI's int counts. */
+static enum offload_status part_bytes(const struct genotype_matrix *m, size_t item_bytes,
+                                      int *counts, int *displs)
+{
+    uint64_t mine = m->rows, *rows = malloc((size_t)job.count * sizeof *rows);
+    int have = rows != NULL;
+    MPI_Allreduce(MPI_IN_PLACE, &have, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    if (!have) {
+        free(rows);
+        offload_error("out of memory for %d ranks' shares\n", job.count);
+        return OFFLOAD_ERR_RUN;
+    }
+    MPI_Allgather(&mine, 1, MPI_UINT64_T, rows, 1, MPI_UINT64_T, MPI_COMM_WORLD);
+    size_t first = 0;
+    enum offload_status st = OFFLOAD_OK;
+    for (int r = 0; r < job.count; r++) {
+        if ((first + rows[r]) * item_bytes > INT_MAX) {
+            if (job.me == 0)
+                offload_error("%zu rows of %zu bytes are more than one MPI message takes (2 GiB); "
+                              "use --percent or more ranks\n",
+                              (size_t)m->all_rows, item_bytes);
+            st = OFFLOAD_ERR_USAGE;
+            break;
+        }
+        counts[r] = (int)(rows[r] * item_bytes);
+        displs[r] = (int)(first * item_bytes);
+        first += rows[r];
+    }
+    free(rows);
+    return st;
+}
+
 /* This rank's input: the share of the items (sqrt's values, scores' rows)
  * scattered from rank 0, or for a kernel whose every output reads every
  * input (sumsqrt) all of it, broadcast, with this rank's share of outputs. */
@@ -163,6 +203,12 @@ static enum offload_status distribute(const struct kernel_input *in, struct loca
 {
     const struct kernel_spec *spec = kernel_spec_of(in->kernel);
     l->in = *in;
+    if (is_part(in)) { /* its own rows, read by this rank: nothing to send */
+        l->matrix = *in->matrix;
+        l->matrix.part = false; /* to the backend, the rows it has are the table */
+        l->in.matrix = &l->matrix;
+        return OFFLOAD_OK;
+    }
     size_t items = kernel_output_items(in), first, count;
     ranks_share(items, job.me, &first, &count);
     if (spec->reads_every_input) {
@@ -236,6 +282,8 @@ enum offload_status ranks_run(const struct backend_ops *ops, void *state,
      * slowest, so rank 0's kernel phase is the slowest rank's. */
     size_t items = kernel_output_items(in), first, count;
     ranks_share(items, job.me, &first, &count);
+    if (is_part(in))
+        count = in->matrix->rows;
     size_t item_out = kernel_spec_of(in->kernel)->output_item_bytes;
     void *mine = st == OFFLOAD_OK ? workload_alloc(count > 0 ? count * item_out : 64) : NULL;
     struct phase_times local = phase_times_none();
@@ -254,7 +302,8 @@ enum offload_status ranks_run(const struct backend_ops *ops, void *state,
 
     if (st == OFFLOAD_OK) {
         double t2 = offload_now();
-        st = share_bytes(items, item_out, counts, displs);
+        st = is_part(in) ? part_bytes(in->matrix, item_out, counts, displs)
+                         : share_bytes(items, item_out, counts, displs);
         if (st == OFFLOAD_OK)
             MPI_Gatherv(mine, counts[job.me], MPI_BYTE, out, counts, displs, MPI_BYTE, 0,
                         MPI_COMM_WORLD);
@@ -264,6 +313,75 @@ enum offload_status ranks_run(const struct backend_ops *ops, void *state,
     workload_free(l.owned);
     free(counts);
     return st;
+}
+
+/* Rank 0's merge of every rank's check, in rank order: the first
+ * mismatches are the table's first. */
+static void merge_checks(const struct check_result *all, struct check_result *into)
+{
+    *into = all[0];
+    for (int r = 1; r < job.count; r++) {
+        const struct check_result *c = &all[r];
+        if (!c->ok && into->ok) {
+            memcpy(into->buffer, c->buffer, sizeof into->buffer);
+            memcpy(into->against, c->against, sizeof into->against);
+        }
+        into->ok = into->ok && c->ok;
+        into->max_error = c->max_error > into->max_error ? c->max_error : into->max_error;
+        into->tolerance = c->tolerance > into->tolerance ? c->tolerance : into->tolerance;
+        for (size_t k = 0; k < c->mismatches && k < CHECK_MAX_REPORTED; k++) {
+            size_t at = into->mismatches + k;
+            if (at < CHECK_MAX_REPORTED) {
+                into->first_bad[at] = c->first_bad[k];
+                into->got[at] = c->got[k];
+                into->want[at] = c->want[k];
+            }
+        }
+        into->mismatches += c->mismatches;
+    }
+}
+
+struct check_result ranks_check(const struct kernel_input *in, const void *output)
+{
+    const struct kernel_spec *spec = kernel_spec_of(in->kernel);
+    struct check_result check;
+    memset(&check, 0, sizeof check);
+    check.ok = 1;
+    if (!job.joined || job.count == 1 || !is_part(in)) {
+        if (job.me == 0)
+            check = spec->check(in, output);
+        check.ok = ranks_share_int(check.ok);
+        return check;
+    }
+    /* Rank 0's gathered output goes back in shares: each rank checks the
+     * rows it read against the serial reference, and rank 0 merges. */
+    const struct genotype_matrix *m = in->matrix;
+    int *counts = calloc((size_t)job.count * 2, sizeof *counts);
+    void *mine = workload_alloc(m->rows ? m->rows * spec->output_item_bytes : 64);
+    struct check_result *all = job.me == 0 ? calloc((size_t)job.count, sizeof *all) : NULL;
+    enum offload_status st = ranks_agree(counts && mine && (job.me != 0 || all) ? OFFLOAD_OK
+                                                                                : OFFLOAD_ERR_RUN);
+    if (st == OFFLOAD_OK)
+        st = part_bytes(m, spec->output_item_bytes, counts, counts + job.count);
+    if (st == OFFLOAD_OK) {
+        MPI_Scatterv(output, counts, counts + job.count, MPI_BYTE, mine, counts[job.me], MPI_BYTE,
+                     0, MPI_COMM_WORLD);
+        check = spec->check(in, mine);
+        for (size_t k = 0; k < check.mismatches && k < CHECK_MAX_REPORTED; k++)
+            check.first_bad[k] += m->row0; /* the table's row */
+        MPI_Gather(&check, (int)sizeof check, MPI_BYTE, all, (int)sizeof check, MPI_BYTE, 0,
+                   MPI_COMM_WORLD);
+        if (job.me == 0)
+            merge_checks(all, &check);
+    } else {
+        check.ok = 0;
+        snprintf(check.against, sizeof check.against, "nothing: out of memory for the check");
+    }
+    check.ok = ranks_share_int(check.ok);
+    free(all);
+    workload_free(mine);
+    free(counts);
+    return check;
 }
 
 /* Message sizes of the link measurement: latency at the small end,

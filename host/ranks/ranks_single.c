@@ -75,3 +75,28 @@ enum offload_status ranks_run(const struct backend_ops *ops, void *state,
 {
     return ops->run[in->kernel](state, in, out, t);
 }
+
+enum offload_status ranks_load_genotype(const char *path, const struct genotype_load_options *opt,
+                                        struct genotype_matrix *m, char *err, size_t errlen)
+{
+    return genotype_load_file(path, opt, m, err, errlen);
+}
+
+void ranks_table_share(const struct genotype_matrix *m, struct table_share *share)
+{
+    size_t bytes = genotype_bytes(m);
+    *share = (struct table_share){1, m->rows, m->rows, bytes, bytes};
+}
+
+enum offload_status ranks_join_table(struct genotype_matrix *m, const char *name, FILE *warnings)
+{
+    (void)m;
+    (void)name;
+    (void)warnings; /* genotype_load_file checked the ids */
+    return OFFLOAD_OK;
+}
+
+struct check_result ranks_check(const struct kernel_input *in, const void *output)
+{
+    return kernel_spec_of(in->kernel)->check(in, output);
+}

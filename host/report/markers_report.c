@@ -1,5 +1,6 @@
 /* Writers of offload markers' outputs (upstream's formats and exports). */
 #include "markers_report.h"
+#include "ranks.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -136,6 +137,16 @@ enum offload_status markers_write_json(FILE *f, void *ctx)
         if (row && !ok)
             cJSON_Delete(row);
     }
+    const struct table_share *sh = o->share;
+    cJSON *table = ok && sh ? cJSON_AddObjectToObject(root, "table") : NULL;
+    /* What each rank held of the table while it read its rows. */
+    ok = ok && (!sh || (table && cJSON_AddNumberToObject(table, "ranks", sh->ranks) &&
+                        cJSON_AddNumberToObject(table, "rows", (double)sh->rows) &&
+                        cJSON_AddNumberToObject(table, "largest_share_rows",
+                                                (double)sh->largest_rows) &&
+                        cJSON_AddNumberToObject(table, "largest_share_bytes",
+                                                (double)sh->largest_bytes) &&
+                        cJSON_AddNumberToObject(table, "total_bytes", (double)sh->total_bytes)));
     cJSON *times = ok ? cJSON_AddObjectToObject(root, "times_s") : NULL;
     const struct markers_times *t = &o->res->times;
     ok = times && cJSON_AddNumberToObject(times, "load", o->load_s) &&

@@ -18,6 +18,7 @@ struct markers_output {
     const char *path; /* the genotype table */
     const char *backend;
     double load_s, selection_s; /* reading the table; markers_select */
+    const struct table_share *share; /* what each rank held of the table; NULL: not said */
 };
 
 /* A pattern as upstream prints it: 0, 1, 2 per variety, x for missing. */

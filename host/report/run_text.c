@@ -60,9 +60,9 @@ static void report_size(FILE *f, const struct kernel_input *in)
                 format_bytes((double)kernel_output_bytes(in), b, sizeof b), spec->output_type);
         break;
     case INPUT_GENOTYPES:
-        fprintf(f, "size       %zu markers x %zu varieties (%s int8)\n", in->matrix->rows,
+        fprintf(f, "size       %zu markers x %zu varieties (%s int8)\n", genotype_table_rows(in->matrix),
                 in->matrix->cols,
-                format_bytes((double)in->matrix->rows * (double)in->matrix->cols, a, sizeof a));
+                format_bytes((double)genotype_table_rows(in->matrix) * (double)in->matrix->cols, a, sizeof a));
         break;
     case INPUT_FILE:
         report_file_size(f, in->file);

@@ -52,7 +52,7 @@ static struct check_result sumsqrt_check(const struct kernel_input *in, const vo
  * calls. */
 static struct kernel_work scores_work(const struct kernel_input *in)
 {
-    double rows = (double)in->matrix->rows, cols = (double)in->matrix->cols;
+    double rows = (double)genotype_table_rows(in->matrix), cols = (double)in->matrix->cols;
     return (struct kernel_work){.bytes = rows * cols + 8.0 * rows,
                                 .ops = in->alg == ALG_NAIVE ? rows * cols * (cols + 1) / 2
                                                             : rows * cols,
@@ -68,7 +68,7 @@ static double scores_checksum(const struct kernel_input *in, const void *out)
 {
     const int64_t *s = out;
     double sum = 0;
-    for (size_t i = 0; i < in->matrix->rows; i++)
+    for (size_t i = 0; i < genotype_table_rows(in->matrix); i++)
         sum += (double)s[i];
     return sum;
 }
@@ -292,7 +292,7 @@ size_t kernel_output_items(const struct kernel_input *in)
     case INPUT_VALUES:
         return in->out_count ? in->out_count : in->n;
     case INPUT_GENOTYPES:
-        return in->matrix->rows;
+        return genotype_table_rows(in->matrix);
     case INPUT_FILE:
         return in->file->out_items;
     }

@@ -112,64 +112,44 @@ void markers_patterns_free(struct marker_patterns *p)
     memset(p, 0, sizeof *p);
 }
 
-enum offload_status markers_prepare(const struct genotype_matrix *m,
-                                    const struct markers_options *o, struct marker_patterns *out,
-                                    char *err, size_t errlen)
+/* Every row's minor-allele count (0: the row is eliminated) and the rows in
+ * decreasing order of it, ties as numba's quicksort leaves them. */
+static enum offload_status order_by_minor(const struct genotype_matrix *m,
+                                          const struct markers_options *o, size_t rows,
+                                          int64_t *minor, size_t *sorted, size_t *eliminated)
 {
-    memset(out, 0, sizeof *out);
-    /* Upstream's array has a row per data line; a skipped line stays a row
-     * of missing calls (minor count 0) after the rows read. Those rows take
-     * part in the sort, so they are kept here too. */
-    size_t rows = m->rows + m->rows_skipped, cols = m->cols;
-    int64_t *minor = malloc((rows ? rows : 1) * sizeof *minor);
-    size_t *sorted = malloc((rows ? rows : 1) * sizeof *sorted);
-    out->varieties = cols;
-    out->words = (cols + 63) / 64;
-    out->row = malloc((rows ? rows : 1) * sizeof *out->row);
-    out->minor = malloc((rows ? rows : 1) * sizeof *out->minor);
-    if (!minor || !sorted || !out->row || !out->minor) {
-        snprintf(err, errlen, "out of memory for %zu patterns", rows);
-        free(minor);
-        free(sorted);
-        markers_patterns_free(out);
-        return OFFLOAD_ERR_RUN;
-    }
+    size_t cols = m->cols;
 #pragma omp parallel for schedule(static) if (m->rows * cols > PARALLEL_WORK)
     for (size_t r = 0; r < m->rows; r++)
         minor[r] = markers_minor_count(m->calls + r * cols, cols, o->min_call_rate, o->min_maf);
     for (size_t r = m->rows; r < rows; r++)
         minor[r] = 0;
-    size_t eliminated = 0;
+    *eliminated = 0;
     for (size_t r = 0; r < rows; r++)
-        eliminated += minor[r] == 0;
-    out->eliminated = eliminated;
-
-    if (markers_argsort_numba(minor, rows, sorted) != OFFLOAD_OK) {
-        snprintf(err, errlen, "out of memory sorting %zu patterns", rows);
-        free(minor);
-        free(sorted);
-        markers_patterns_free(out);
+        *eliminated += minor[r] == 0;
+    if (markers_argsort_numba(minor, rows, sorted) != OFFLOAD_OK)
         return OFFLOAD_ERR_RUN;
-    }
     /* Decreasing order: numba's ascending order reversed. */
     for (size_t i = 0, j = rows ? rows - 1 : 0; i < j; i++, j--)
         SWAP_IDX(sorted[i], sorted[j]);
+    return OFFLOAD_OK;
+}
 
-    /* Upstream looks back through the run of equal minor counts for an
-     * identical kept row; identical rows have equal counts, so "an identical
-     * row kept before" is the same test, found here through a hash table of
-     * the kept rows (O(rows x varieties) instead of O(run^2)). */
-    size_t cap = 16;
+/* Keeps the first of identical rows in sorted order (out->row, out->count,
+ * out->duplicates). Upstream looks back through the run of equal minor
+ * counts for an identical kept row; identical rows have equal counts, so "an
+ * identical row kept before" is the same test, found here through a hash
+ * table of the kept rows (O(rows x varieties) instead of O(run^2)). */
+static enum offload_status keep_distinct(const struct genotype_matrix *m, const int64_t *minor,
+                                         const size_t *sorted, size_t rows,
+                                         struct marker_patterns *out)
+{
+    size_t cols = m->cols, cap = 16;
     while (cap < 2 * rows)
         cap <<= 1;
     size_t *table = malloc(cap * sizeof *table);
-    if (!table) {
-        snprintf(err, errlen, "out of memory for %zu patterns", rows);
-        free(minor);
-        free(sorted);
-        markers_patterns_free(out);
+    if (!table)
         return OFFLOAD_ERR_RUN;
-    }
     for (size_t i = 0; i < cap; i++)
         table[i] = SIZE_MAX;
     size_t kept = 0;
@@ -192,32 +172,20 @@ enum offload_status markers_prepare(const struct genotype_matrix *m,
             out->duplicates++;
     }
     free(table);
-    free(sorted);
     out->count = kept;
-    if (kept == 0) {
-        free(minor);
-        snprintf(err, errlen,
-                 "no marker passes the filters (call rate >= %g, minor allele frequency >= %g, "
-                 "at least two alleles) among %zu rows of %zu varieties: lower --min-call-rate "
-                 "or --min-maf, or check the calls are 0/1/2 or A/AB/B",
-                 o->min_call_rate, o->min_maf, m->rows, cols);
-        markers_patterns_free(out);
-        return OFFLOAD_ERR_USAGE;
-    }
-    for (size_t p = 0; p < kept; p++)
-        out->minor[p] = minor[out->row[p]];
-    free(minor);
+    return OFFLOAD_OK;
+}
 
-    out->calls = m->calls;
+/* The kept rows as bit planes (known, call 1, call 2) by variety. Each
+ * plane word gathers one variety's call from 64 pattern rows and is written
+ * once; a thread fills whole words, so no two write one word. */
+static enum offload_status pack_planes(const struct genotype_matrix *m, struct marker_patterns *out)
+{
+    size_t kept = out->count, cols = m->cols;
     out->words = ((kept + 63) / 64 + WORD_BLOCK - 1) / WORD_BLOCK * WORD_BLOCK;
     out->planes = calloc(cols * 3 * out->words, sizeof *out->planes);
-    if (!out->planes) {
-        snprintf(err, errlen, "out of memory for %zu packed patterns of %zu varieties", kept, cols);
-        markers_patterns_free(out);
+    if (!out->planes)
         return OFFLOAD_ERR_RUN;
-    }
-    /* Each plane word gathers one variety's call from 64 pattern rows and is
-     * written once; a thread fills whole words, so no two write one word. */
 #pragma omp parallel for schedule(static) if (kept * cols > PARALLEL_WORK)
     for (size_t w = 0; w < (kept + 63) / 64; w++) {
         const int8_t *rows[64];
@@ -239,6 +207,50 @@ enum offload_status markers_prepare(const struct genotype_matrix *m,
         }
     }
     return OFFLOAD_OK;
+}
+
+enum offload_status markers_prepare(const struct genotype_matrix *m,
+                                    const struct markers_options *o, struct marker_patterns *out,
+                                    char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    /* Upstream's array has a row per data line; a skipped line stays a row
+     * of missing calls (minor count 0) after the rows read. Those rows take
+     * part in the sort, so they are kept here too. */
+    size_t rows = m->rows + m->rows_skipped, cols = m->cols;
+    int64_t *minor = malloc((rows ? rows : 1) * sizeof *minor);
+    size_t *sorted = malloc((rows ? rows : 1) * sizeof *sorted);
+    out->varieties = cols;
+    out->calls = m->calls;
+    out->row = malloc((rows ? rows : 1) * sizeof *out->row);
+    out->minor = malloc((rows ? rows : 1) * sizeof *out->minor);
+    enum offload_status st = minor && sorted && out->row && out->minor ? OFFLOAD_OK : OFFLOAD_ERR_RUN;
+    if (st == OFFLOAD_OK)
+        st = order_by_minor(m, o, rows, minor, sorted, &out->eliminated);
+    if (st == OFFLOAD_OK)
+        st = keep_distinct(m, minor, sorted, rows, out);
+    free(sorted);
+    if (st != OFFLOAD_OK) {
+        snprintf(err, errlen, "out of memory for %zu patterns", rows);
+    } else if (out->count == 0) {
+        snprintf(err, errlen,
+                 "no marker passes the filters (call rate >= %g, minor allele frequency >= %g, "
+                 "at least two alleles) among %zu rows of %zu varieties: lower --min-call-rate "
+                 "or --min-maf, or check the calls are 0/1/2 or A/AB/B",
+                 o->min_call_rate, o->min_maf, m->rows, cols);
+        st = OFFLOAD_ERR_USAGE;
+    } else {
+        for (size_t p = 0; p < out->count; p++)
+            out->minor[p] = minor[out->row[p]];
+        st = pack_planes(m, out);
+        if (st != OFFLOAD_OK)
+            snprintf(err, errlen, "out of memory for %zu packed patterns of %zu varieties",
+                     out->count, cols);
+    }
+    free(minor);
+    if (st != OFFLOAD_OK)
+        markers_patterns_free(out);
+    return st;
 }
 
 /* ---- pairs ---------------------------------------------------------------- */
@@ -508,6 +520,35 @@ void markers_result_free(struct markers_result *r)
     memset(r, 0, sizeof *r);
 }
 
+/* The first scores, on the whole table; a pattern that resolves nothing is
+ * never rescored. */
+static void score_every_pattern(struct rescan *r)
+{
+    size_t count = r->pat->count;
+#pragma omp parallel for schedule(static) if (count * r->pat->varieties > PARALLEL_WORK)
+    for (size_t p = 0; p < count; p++) {
+        r->scores[p] = first_score(r->pat, p);
+        if (r->scores[p] == 0)
+            r->skip[p] = 1;
+    }
+}
+
+/* Takes pattern best: recorded with its score, never scored again, and its
+ * pairs removed from the unresolved ones (timed as remove). */
+static enum offload_status take_pick(struct rescan *r, struct markers_result *out, size_t best,
+                                     int64_t cumulative)
+{
+    if (record_pick(out, best, r->scores[best], cumulative) != OFFLOAD_OK)
+        return OFFLOAD_ERR_RUN;
+    r->scores[best] = 0;
+    r->skip[best] = 1;
+    double t0 = offload_now();
+    if (markers_pairs_remove(&out->unresolved, r->pat, best) != OFFLOAD_OK)
+        return OFFLOAD_ERR_RUN;
+    r->times->remove += offload_now() - t0;
+    return OFFLOAD_OK;
+}
+
 enum offload_status markers_select(const struct marker_patterns *pat,
                                    const struct markers_options *o,
                                    const struct markers_engine *engine,
@@ -538,12 +579,7 @@ enum offload_status markers_select(const struct marker_patterns *pat,
     times->best_possible = offload_now() - t0;
 
     t0 = offload_now();
-#pragma omp parallel for schedule(static) if (count * pat->varieties > PARALLEL_WORK)
-    for (size_t p = 0; p < count; p++) {
-        r.scores[p] = first_score(pat, p);
-        if (r.scores[p] == 0)
-            r.skip[p] = 1;
-    }
+    score_every_pattern(&r);
     times->first_score = offload_now() - t0;
     if ((st = order_by_score(&r)) != OFFLOAD_OK)
         goto done;
@@ -551,14 +587,8 @@ enum offload_status markers_select(const struct marker_patterns *pat,
 
     size_t best = r.order[0];
     int64_t best_score = r.scores[best], cumulative = best_score, current = best_score;
-    if (record_pick(out, best, best_score, cumulative) != OFFLOAD_OK)
+    if (take_pick(&r, out, best, cumulative) != OFFLOAD_OK)
         goto done;
-    r.scores[best] = 0;
-    r.skip[best] = 1;
-    t0 = offload_now();
-    if (markers_pairs_remove(&out->unresolved, pat, best) != OFFLOAD_OK)
-        goto done;
-    times->remove += offload_now() - t0;
     if (progress)
         progress(progress_ctx, 1, &out->picks[0], (int64_t)out->unresolved.count);
     if (engine->begin &&
@@ -575,14 +605,8 @@ enum offload_status markers_select(const struct marker_patterns *pat,
         if (best_score > 0) {
             cumulative += best_score;
             st = OFFLOAD_ERR_RUN;
-            if (record_pick(out, best, best_score, cumulative) != OFFLOAD_OK)
+            if (take_pick(&r, out, best, cumulative) != OFFLOAD_OK)
                 goto done;
-            r.scores[best] = 0;
-            r.skip[best] = 1;
-            t0 = offload_now();
-            if (markers_pairs_remove(&out->unresolved, pat, best) != OFFLOAD_OK)
-                goto done;
-            times->remove += offload_now() - t0;
             if (engine->picked && (st = engine->picked(engine->state, pat, &out->unresolved, best,
                                                        times)) != OFFLOAD_OK)
                 goto done;

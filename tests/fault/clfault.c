@@ -1,5 +1,5 @@
 /* offload_clfault: an LD_PRELOAD shim that makes one chosen OpenCL call (or
- * a host aligned_alloc, write, fsync, rename or pthread_create) fail, so the
+ * a host aligned_alloc, write, pread, fsync, rename or pthread_create) fail, so the
  * tests can check how offload reports and cleans up after errors a real
  * driver, disk or system gives only under pressure.
  *
@@ -10,9 +10,9 @@
  *            number (default: the call's usual resource error, see calls[]);
  *            for aligned_alloc, the smallest size in bytes that is counted
  *            and failed (default 1), so small allocations of libraries stay
- *            out of the count; for write, fsync, rename and pthread_create,
- *            the errno: ENOSPC, EIO, EXDEV, EFBIG, EAGAIN, EPERM or a
- *            number (defaults ENOSPC, EIO, EXDEV, EAGAIN). Only writes to
+ *            out of the count; for write, pread, fsync, rename and
+ *            pthread_create, the errno: ENOSPC, EIO, EXDEV, EFBIG, EAGAIN,
+ *            EPERM or a number (defaults ENOSPC, EIO, EIO, EXDEV, EAGAIN). Only writes to
  *            regular files are counted (not the terminal or a pipe).
  *   OFFLOAD_FAULT_TRACE=1   prints every counted call to stderr
  *
@@ -52,6 +52,7 @@ enum call_id {
     C_FINISH,
     C_ALIGNED_ALLOC,
     C_WRITE,
+    C_PREAD,
     C_FSYNC,
     C_RENAME,
     C_PTHREAD_CREATE,
@@ -75,6 +76,7 @@ static const struct {
     [C_FINISH] = {"clFinish", CL_OUT_OF_RESOURCES},
     [C_ALIGNED_ALLOC] = {"aligned_alloc", 0},
     [C_WRITE] = {"write", ENOSPC},
+    [C_PREAD] = {"pread", EIO},
     [C_FSYNC] = {"fsync", EIO},
     [C_RENAME] = {"rename", EXDEV},
     [C_PTHREAD_CREATE] = {"pthread_create", EAGAIN},
@@ -89,7 +91,7 @@ static const struct {
 
 static int is_system_call(int id)
 {
-    return id == C_WRITE || id == C_FSYNC || id == C_RENAME || id == C_PTHREAD_CREATE;
+    return id == C_WRITE || id == C_PREAD || id == C_FSYNC || id == C_RENAME || id == C_PTHREAD_CREATE;
 }
 
 /* The errors a test may name; anything else is given as a number. */
@@ -472,6 +474,32 @@ ssize_t write(int fd, const void *buf, size_t count)
         return -1;
     }
     return REAL(write)(fd, buf, count);
+}
+
+/* Reads at an offset (a rank reading its part of a table); regular files
+ * only, as for write. pread64 is the same call under large-file names. */
+static int pread_fails(int fd)
+{
+    struct stat st;
+    return target == C_PREAD && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && should_fail(C_PREAD);
+}
+
+ssize_t pread(int fd, void *buf, size_t count, off_t offset)
+{
+    if (pread_fails(fd)) {
+        errno = fail_error;
+        return -1;
+    }
+    return REAL(pread)(fd, buf, count, offset);
+}
+
+ssize_t pread64(int fd, void *buf, size_t count, off64_t offset)
+{
+    if (pread_fails(fd)) {
+        errno = fail_error;
+        return -1;
+    }
+    return REAL(pread64)(fd, buf, count, offset);
 }
 
 int fsync(int fd)

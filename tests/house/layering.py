@@ -9,7 +9,7 @@ and the registry) and one folder per backend (cpu/, opencl/, ...). A backend
 folder may include the interface and the layers below, never another
 backend's folder; nothing above the backends includes a backend folder's
 headers (commands ask the interface). Generated headers (offload_kernels.h,
-backend_registry.inc) belong to the folder that generates them.
+backend_registry.inc, git_commit.h) belong to the folder that uses them.
 
 Usage: layering.py HOST_DIR. Prints each upward include and exits 1 when
 there is one; exits 0 with a one-line summary otherwise."""
@@ -18,7 +18,8 @@ import re
 import sys
 
 LAYERS = ["base", "io", "workloads", "backends", "ranks", "measure", "report", "cli", "main"]
-GENERATED = {"offload_kernels.h": "backends/opencl", "backend_registry.inc": "backends"}
+GENERATED = {"offload_kernels.h": "backends/opencl", "backend_registry.inc": "backends",
+             "git_commit.h": "base"}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 

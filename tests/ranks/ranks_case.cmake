@@ -10,6 +10,9 @@
 #   no_measure      run on 2 ranks measures no ceilings and writes no cache
 #   link            calibrate on 2 ranks measures the link by message size
 #   refused         a command that does not split over ranks says so
+#   read_fault      rank 1's reads of its part of the table fail (SHIM, the fault
+#                   shim, preloaded on rank 1 alone): rank 1 says why, every
+#                   rank exits 2, none waits for ever
 file(REMOVE_RECURSE "${WORKDIR}")
 file(MAKE_DIRECTORY "${WORKDIR}")
 separate_arguments(flags UNIX_COMMAND "${MPI_FLAGS}")
@@ -161,6 +164,23 @@ elseif(MODE STREQUAL "refused")
   if(written)
     message(FATAL_ERROR "a refused command wrote ${written}")
   endif()
+elseif(MODE STREQUAL "read_fault")
+  execute_process(COMMAND ${MPIEXEC} ${flags} -n 2 sh -c
+      "r=\${OMPI_COMM_WORLD_RANK:-\${PMI_RANK:-0}}; if [ \"$r\" = 1 ]; then export LD_PRELOAD=${SHIM} OFFLOAD_FAULT=pread:1:EIO; fi; \"${EXE}\" ${FAULT_COMMAND}; echo $? > exit.$r"
+      WORKING_DIRECTORY ${WORKDIR} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err
+      TIMEOUT 60)
+  string(REGEX MATCHALL "read error" said "${err}")
+  list(LENGTH said nsaid)
+  if(NOT nsaid EQUAL 1 OR NOT err MATCHES "offload: rank 1 of 2: [^\n]*: read error: Input/output error")
+    message(FATAL_ERROR "a read error on rank 1 (exit ${rc}): said ${nsaid} times\n${out}\n${err}")
+  endif()
+  foreach(r 0 1)
+    file(READ ${WORKDIR}/exit.${r} code)
+    string(STRIP "${code}" code)
+    if(NOT code EQUAL 2)
+      message(FATAL_ERROR "a read error on rank 1: rank ${r} exited ${code}, not 2\n${err}")
+    endif()
+  endforeach()
 else()
   message(FATAL_ERROR "unknown MODE ${MODE}")
 endif()
