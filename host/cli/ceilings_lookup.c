@@ -46,8 +46,11 @@ static const struct backend_ops *threaded_host(void)
     return NULL;
 }
 
-struct probe_partner probe_partner_start(const struct cli *c, const struct backend_ops *ops,
-                                         const struct backend_info *info)
+/* The threaded host backend on the cores of a device that is the host CPU,
+ * under --ceilings fresh; else none (ops NULL). */
+static struct probe_partner probe_partner_start(const struct cli *c,
+                                                const struct backend_ops *ops,
+                                                const struct backend_info *info)
 {
     struct probe_partner p = {0};
     const struct backend_ops *host = threaded_host();
@@ -62,11 +65,24 @@ struct probe_partner probe_partner_start(const struct cli *c, const struct backe
     return p;
 }
 
-void probe_partner_end(struct probe_partner *p)
+static void probe_partner_end(struct probe_partner *p)
 {
     if (p->ops)
         p->ops->fini(p->state);
     *p = (struct probe_partner){0};
+}
+
+enum offload_status run_with_fresh_ceilings(const struct cli *c, const struct backend_ops *ops,
+                                            void *state, const struct kernel_input *in,
+                                            const struct run_settings *set,
+                                            struct result_record *rec)
+{
+    struct probe_partner partner = probe_partner_start(c, ops, &rec->info);
+    enum offload_status st =
+        run_kernel_fresh(ops, state, in, set, c->ceilings, rec->has_ceilings ? &rec->ceilings : NULL,
+                         &partner, rec->run, &rec->refresh);
+    probe_partner_end(&partner);
+    return st;
 }
 
 /* The host CPU's ceilings on `threads` threads, as the threaded host

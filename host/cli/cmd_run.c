@@ -112,11 +112,7 @@ int command_run(struct cli *c)
          * the run itself still succeeds. Measured (once) before the run, so
          * the probes around it can be compared with them. */
         rec.has_ceilings = backend_ceilings(c, ops, state, &rec.info, &rec.ceilings) == OFFLOAD_OK;
-        struct probe_partner partner = probe_partner_start(c, ops, &rec.info);
-        st = run_kernel_fresh(ops, state, &p.input, &set, c->ceilings,
-                              rec.has_ceilings ? &rec.ceilings : NULL, &partner, rec.run,
-                              &rec.refresh);
-        probe_partner_end(&partner);
+        st = run_with_fresh_ceilings(c, ops, state, &p.input, &set, &rec);
         rc = offload_exit_code(st);
     }
     /* Rank 0 reports; the others have done their share. The ceilings were
