@@ -30,13 +30,14 @@ enum ceilings_mode {
  * timed time (--min-time, or --repeat times one call), both probes
  * together, each at least FRESH_PROBE_FLOOR_S and both at most
  * FRESH_PROBE_CAP_S. The floor holds two timed passes of each of a host
- * sqrt probe's two loops at their shortest (0.5 ms each, hundreds of OpenMP
- * fork/joins' worth). Measured on the 2-vCPU EPYC (2026-12-04 23:29 UTC,
- * bench/RESULTS.md), the OpenCL sqrt probe's rate spread 6-8% over ten
- * probes at 0.5-1 ms, but at load 7-9 every length from 0.5 to 20 ms spread
- * 50-300% on the host: the load, not the length, set the spread there, so
- * the floor is not read off those figures. A memory or copy pass is never
- * shorter than one pass over the kernel's own data, whatever the budget. */
+ * sqrt probe's two loops at their shortest (0.5 ms each). Measured on the
+ * 2-vCPU EPYC at a quiet moment (2026-12-05 00:00 UTC, load 1.2,
+ * bench/RESULTS.md), ten host float64 sqrt probes per length read within
+ * 0.4% of each other at 2 ms per probe (0.3-2.0% up to 82 ms), and the
+ * OpenCL sqrt probe within 2.9% at 1 ms and 1.8% at 2.5 ms but 26% at
+ * 0.5 ms (23:59 UTC): below the floor the spread outgrows the 3% noise. A
+ * memory or copy pass is never shorter than one pass over the kernel's own
+ * data, whatever the budget. */
 #define FRESH_PROBE_SHARE 0.05
 #define FRESH_PROBE_FLOOR_S 0.0025
 #define FRESH_PROBE_CAP_S 0.2
