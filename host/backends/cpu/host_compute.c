@@ -8,15 +8,10 @@
 #include <omp.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "host_loops.h"
 #include "row_scores.h"
 #include "timing.h"
-
-#if defined(__AVX__)
-#include <immintrin.h>
-#endif
 
 /* ---- sqrt throughput ---------------------------------------------------- */
 
