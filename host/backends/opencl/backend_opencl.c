@@ -150,6 +150,26 @@ static void describe_host_relation(struct opencl_state *st, struct backend_info 
     st->cache_bytes = info->cache_bytes;
 }
 
+/* The chosen device's context and its profiling queue. */
+static enum offload_status create_context_and_queue(struct opencl_state *st)
+{
+    cl_int err;
+    cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)st->platform, 0};
+    st->context = clCreateContext(props, 1, &st->device, NULL, NULL, &err);
+    if (!CL_OK("clCreateContext", err)) {
+        st->context = NULL;
+        return OFFLOAD_ERR_RUN;
+    }
+    /* clCreateCommandQueue is deprecated in 2.0 but is the 1.2 call, which
+     * every driver still has. */
+    st->queue = clCreateCommandQueue(st->context, st->device, CL_QUEUE_PROFILING_ENABLE, &err);
+    if (!CL_OK("clCreateCommandQueue", err)) {
+        st->queue = NULL;
+        return OFFLOAD_ERR_RUN;
+    }
+    return OFFLOAD_OK;
+}
+
 static enum offload_status opencl_init(const struct backend_config *cfg, void **state,
                                        struct backend_info *info)
 {
@@ -206,20 +226,8 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
     info->has_memory_mode = 1;
     info->memory_mode = cfg->memory;
 
-    cl_int err;
-    cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)st->platform, 0};
-    st->context = clCreateContext(props, 1, &st->device, NULL, NULL, &err);
-    if (!CL_OK("clCreateContext", err)) {
-        st->context = NULL;
+    if (create_context_and_queue(st) != OFFLOAD_OK)
         goto fail;
-    }
-    /* clCreateCommandQueue is deprecated in 2.0 but is the 1.2 call, which
-     * every driver still has. */
-    st->queue = clCreateCommandQueue(st->context, st->device, CL_QUEUE_PROFILING_ENABLE, &err);
-    if (!CL_OK("clCreateCommandQueue", err)) {
-        st->queue = NULL;
-        goto fail;
-    }
     double t1 = offload_now();
     info->setup_s = t1 - t0;
 
