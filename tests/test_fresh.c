@@ -102,6 +102,15 @@ static void test_probe_below_the_run_keeps_cached(void **state)
     r = ceilings_refresh(&d, &before, &after, &slow);
     assert_true(r.probe[0].differs);
     assert_near(d.convert_f64_f32, 3.3e9, 1);
+    /* A run above the fresh rate by less than the noise (43.3 against
+     * probes of 41.1 and 37.3, cached 50.3, bench/ceilings.sh at 23:50):
+     * the fresh rate would put it at 105%, so the cached one stays. */
+    struct ceilings e = with_convert(50.3e9), b2 = with_convert(41.1e9),
+                    a2 = with_convert(37.3e9), run = with_convert(43.3e9);
+    r = ceilings_refresh(&e, &b2, &a2, &run);
+    assert_true(r.probe[0].busy);
+    assert_false(r.probe[0].differs);
+    assert_near(e.convert_f64_f32, 50.3e9, 1);
 }
 
 /* A rate with nothing cached takes the fresh one; a failed probe (0)
@@ -142,13 +151,13 @@ static void test_host_probe_measures_what_bounds_the_kernel(void **state)
     struct kernel_input kin = {.kernel = KERNEL_SQRT, .alg = ALG_NAIVE, .n = n, .in = in};
     struct ceilings out;
     struct host_probe *probe = NULL;
-    assert_int_equal(host_probe(&probe, 2, &kin, 32e6, &out), OFFLOAD_OK);
+    assert_int_equal(host_probe(&probe, 2, &kin, 32e6, 0.01, &out, NULL), OFFLOAD_OK);
     assert_true(out.convert_f64_f32 > 0);
     assert_true(out.sqrt_f64 > 0);
     assert_true(out.stream_read == 0 && out.compare_i8 == 0 && out.stream_copy == 0);
     /* In cache: no memory probe. */
     kin.n = 1000;
-    assert_int_equal(host_probe(&probe, 2, &kin, 32e6, &out), OFFLOAD_OK);
+    assert_int_equal(host_probe(&probe, 2, &kin, 32e6, 0.01, &out, NULL), OFFLOAD_OK);
     assert_true(out.convert_f64_f32 == 0 && out.sqrt_f64 > 0);
     host_probe_free(probe);
     workload_free(in);
@@ -175,7 +184,7 @@ static void test_run_kernel_fresh(void **state)
     struct ceilings c = {0};
     c.sqrt_f64 = 1e15; /* far above any CPU: a steady probe replaces it */
     struct ceilings_refresh r;
-    assert_int_equal(run_kernel_fresh(ops, bs, &kin, &set, CEILINGS_FRESH, &c, res, &r),
+    assert_int_equal(run_kernel_fresh(ops, bs, &kin, &set, CEILINGS_FRESH, &c, NULL, res, &r),
                      OFFLOAD_OK);
     assert_int_equal(r.count, 1);
     assert_string_equal(r.probe[0].name, "float64 sqrt");
@@ -183,13 +192,215 @@ static void test_run_kernel_fresh(void **state)
     assert_true(c.sqrt_f64 < 1e15 || r.probe[0].busy);
 
     c.sqrt_f64 = 1e15;
-    assert_int_equal(run_kernel_fresh(ops, bs, &kin, &set, CEILINGS_CACHED, &c, res, &r),
+    assert_int_equal(run_kernel_fresh(ops, bs, &kin, &set, CEILINGS_CACHED, &c, NULL, res, &r),
                      OFFLOAD_OK);
     assert_int_equal(r.count, 0);
     assert_near(c.sqrt_f64, 1e15, 0);
     free(res);
     workload_free(in);
     ops->fini(bs);
+}
+
+/* Probe sizing from numbers: 5% of the expected timed time over two
+ * probes, the floor for short runs, the cap for long ones. */
+static void test_probe_budget(void **state)
+{
+    (void)state;
+    struct run_settings set = run_settings_default(); /* min_time 0.2 s, min_repeat 3 */
+    /* 16 ms calls: min_time rules, 0.2 s x 5% / 2. */
+    assert_near(ceilings_probe_budget(&set, 0.016), 0.005, 1e-12);
+    /* 0.1 s calls: three of them (min_repeat) take longer than min_time. */
+    assert_near(ceilings_probe_budget(&set, 0.1), 0.3 * FRESH_PROBE_SHARE / 2, 1e-12);
+    /* A short run gets the floor, never less. */
+    set.min_time = 0.01;
+    assert_near(ceilings_probe_budget(&set, 0.0001), FRESH_PROBE_FLOOR_S, 1e-12);
+    /* --repeat R: R calls of the warm-up's length; unknown length: the floor. */
+    set.repeat = 100;
+    assert_near(ceilings_probe_budget(&set, 0.01), 100 * 0.01 * FRESH_PROBE_SHARE / 2, 1e-12);
+    assert_near(ceilings_probe_budget(&set, 0), FRESH_PROBE_FLOOR_S, 1e-12);
+    /* A long run: both probes together at most the cap. */
+    assert_near(ceilings_probe_budget(&set, 10.0), FRESH_PROBE_CAP_S / 2, 1e-12);
+}
+
+/* A fake device whose probe records what it was asked and when. */
+static struct {
+    int calls, runs_before_probe[2];
+    double budget[2];
+    int runs;
+} fake;
+
+static enum offload_status fake_run(void *state, const struct kernel_input *in, void *out,
+                                    struct phase_times *t)
+{
+    (void)state;
+    float *y = out;
+    for (size_t i = 0; i < in->n; i++)
+        y[i] = (float)sqrt(in->in[i]);
+    *t = phase_times_none();
+    t->kernel = 1e-3;
+    fake.runs++;
+    return OFFLOAD_OK;
+}
+
+static enum offload_status fake_probe(void *state, const struct kernel_input *in, double budget_s,
+                                      struct ceilings *out, double *setup_s)
+{
+    (void)state;
+    (void)in;
+    memset(out, 0, sizeof *out);
+    if (fake.calls < 2) {
+        fake.budget[fake.calls] = budget_s;
+        fake.runs_before_probe[fake.calls] = fake.runs;
+    }
+    fake.calls++;
+    out->convert_f64_f32 = 10e9;
+    *setup_s += 0.5; /* one-time costs are reported apart, never as probe time */
+    return OFFLOAD_OK;
+}
+
+/* The partner reads a higher rate: the best of both is the fresh one. */
+static enum offload_status partner_probe(void *state, const struct kernel_input *in,
+                                         double budget_s, struct ceilings *out, double *setup_s)
+{
+    (void)state;
+    (void)in;
+    (void)budget_s;
+    (void)setup_s;
+    memset(out, 0, sizeof *out);
+    out->convert_f64_f32 = 20e9;
+    return OFFLOAD_OK;
+}
+
+static void test_probe_after_warmup_and_partner(void **state)
+{
+    (void)state;
+    struct backend_ops ops = {.name = "fake", .probe = fake_probe};
+    ops.run[KERNEL_SQRT] = fake_run;
+    struct backend_ops host = {.name = "host", .probe = partner_probe};
+    struct probe_partner partner = {.ops = &host, .state = NULL};
+    const size_t n = 64;
+    double *in = workload_alloc(n * sizeof *in);
+    assert_non_null(in);
+    workload_fill_uniform(in, n, 3);
+    struct kernel_input kin = {.kernel = KERNEL_SQRT, .alg = ALG_NAIVE, .n = n, .in = in};
+    struct run_settings set = run_settings_default();
+    set.repeat = 4;
+    set.warmup = 2;
+    set.progress = 0;
+    struct run_result *res = malloc(sizeof *res);
+    assert_non_null(res);
+    struct ceilings c = with_convert(5e9);
+    struct ceilings_refresh r;
+    memset(&fake, 0, sizeof fake);
+    assert_int_equal(
+        run_kernel_fresh(&ops, NULL, &kin, &set, CEILINGS_FRESH, &c, &partner, res, &r),
+        OFFLOAD_OK);
+    /* Before: after both warm-up calls; after: after the four timed ones. */
+    assert_int_equal(fake.calls, 2);
+    assert_int_equal(fake.runs_before_probe[0], 2);
+    assert_int_equal(fake.runs_before_probe[1], 6);
+    /* Each probe shares its budget with the partner; both probes alike. */
+    assert_near(fake.budget[0], r.budget / 2, 1e-15);
+    assert_near(fake.budget[1], fake.budget[0], 1e-15);
+    assert_near(r.setup, 1.0, 1e-12);
+    assert_true(r.seconds >= 0 && r.seconds < 0.5);
+    assert_int_equal(r.count, 1);
+    assert_near(r.probe[0].fresh, 20e9, 1);
+    assert_near(c.convert_f64_f32, 20e9, 1);
+    free(res);
+    workload_free(in);
+}
+
+/* A probe the run beat (it read a busy moment) is taken again after the
+ * run, at most FRESH_RETRIES_MAX times within the cap; the best counts. */
+static double slow_probe_rate;
+
+static enum offload_status slow_probe(void *state, const struct kernel_input *in, double budget_s,
+                                      struct ceilings *out, double *setup_s)
+{
+    (void)state;
+    (void)in;
+    (void)budget_s;
+    (void)setup_s;
+    memset(out, 0, sizeof *out);
+    fake.calls++;
+    out->convert_f64_f32 = slow_probe_rate * fake.calls; /* better each time */
+    return OFFLOAD_OK;
+}
+
+static void test_beaten_probe_is_retried(void **state)
+{
+    (void)state;
+    struct backend_ops ops = {.name = "fake", .probe = slow_probe};
+    ops.run[KERNEL_SQRT] = fake_run;
+    const size_t n = 64;
+    double *in = workload_alloc(n * sizeof *in);
+    assert_non_null(in);
+    workload_fill_uniform(in, n, 3);
+    struct kernel_input kin = {.kernel = KERNEL_SQRT, .alg = ALG_NAIVE, .n = n, .in = in};
+    struct run_settings set = run_settings_default();
+    set.repeat = 2;
+    set.progress = 0;
+    struct run_result *res = malloc(sizeof *res);
+    assert_non_null(res);
+    struct ceilings c = with_convert(1.0);
+    struct ceilings_refresh r;
+    /* The fake kernel moves 12 * 64 bytes in 1 ms: 768 kB/s, far above 1 B/s. */
+    slow_probe_rate = 1.0;
+    memset(&fake, 0, sizeof fake);
+    assert_int_equal(run_kernel_fresh(&ops, NULL, &kin, &set, CEILINGS_FRESH, &c, NULL, res, &r),
+                     OFFLOAD_OK);
+    assert_int_equal(fake.calls, 2 + FRESH_RETRIES_MAX);
+    assert_near(r.probe[0].after, 2.0 + FRESH_RETRIES_MAX, 1e-9);
+    /* A probe above what the run reached is not taken again. */
+    slow_probe_rate = 1e12;
+    memset(&fake, 0, sizeof fake);
+    assert_int_equal(run_kernel_fresh(&ops, NULL, &kin, &set, CEILINGS_FRESH, &c, NULL, res, &r),
+                     OFFLOAD_OK);
+    assert_int_equal(fake.calls, 2);
+    free(res);
+    workload_free(in);
+}
+
+/* The OpenCL probe measures what bounds the kernel on the device: the
+ * f64->f32 mix beyond the cache, the sqrt rate, the copies of the memory
+ * mode; the first call's buffers and compiles are setup, not probe time. */
+static void test_opencl_probe_measures_what_bounds_the_kernel(void **state)
+{
+    (void)state;
+    const struct backend_ops *ops = backend_find("opencl");
+    if (!ops)
+        skip(); /* built without the OpenCL backend */
+    struct backend_config cfg = {.memory = MEM_COPY, .quiet = 1};
+    struct backend_info info = {0};
+    void *bs = NULL;
+    if (ops->init(&cfg, &bs, &info) != OFFLOAD_OK)
+        skip();                       /* no OpenCL device here */
+    const size_t n = (size_t)8 << 20; /* 96 MiB moved: beyond any test machine's cache */
+    double *in = workload_alloc(n * sizeof *in);
+    assert_non_null(in);
+    workload_fill_uniform(in, n, 5);
+    struct kernel_input kin = {.kernel = KERNEL_SQRT, .alg = ALG_NAIVE, .n = n, .in = in};
+    struct ceilings out;
+    double setup = 0;
+    assert_int_equal(ops->probe(bs, &kin, 0.01, &out, &setup), OFFLOAD_OK);
+    assert_true(setup > 0);
+    assert_true(out.convert_f64_f32 > 0 && out.sqrt_f64 > 0);
+    assert_true(out.transfer[MEM_COPY].to_device > 0 && out.transfer[MEM_COPY].from_device > 0);
+    assert_true(out.stream_triad == 0 && out.compare_i8 == 0 &&
+                out.transfer[MEM_PINNED].to_device == 0);
+    /* Again on the same kernel: nothing left to set up. */
+    setup = 0;
+    assert_int_equal(ops->probe(bs, &kin, 0.01, &out, &setup), OFFLOAD_OK);
+    assert_true(setup < 0.5);
+    assert_true(out.convert_f64_f32 > 0);
+    /* In cache: no memory probe, the sqrt rate and the copies still. */
+    kin.n = 1000;
+    assert_int_equal(ops->probe(bs, &kin, 0.01, &out, &setup), OFFLOAD_OK);
+    assert_true(out.sqrt_f64 > 0);
+    assert_true(out.convert_f64_f32 == 0 || !(info.cache_bytes > 0));
+    ops->fini(bs);
+    workload_free(in);
 }
 
 int main(void)
@@ -203,6 +414,10 @@ int main(void)
         cmocka_unit_test(test_missing_rates),
         cmocka_unit_test(test_host_probe_measures_what_bounds_the_kernel),
         cmocka_unit_test(test_run_kernel_fresh),
+        cmocka_unit_test(test_probe_budget),
+        cmocka_unit_test(test_probe_after_warmup_and_partner),
+        cmocka_unit_test(test_beaten_probe_is_retried),
+        cmocka_unit_test(test_opencl_probe_measures_what_bounds_the_kernel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,19 +18,38 @@ struct described_gpu {
     struct device_limits limits;
     double resident; /* what occupancy_of must find */
     int known;
+    /* Where the description was published, and the two numbers of it the
+     * occupancy does not use; 0 where that source does not print them
+     * (never filled in from elsewhere). */
+    const char *source;
+    double global_mem_bytes;
+    unsigned clock_mhz;
 };
 
-/* NVIDIA GH200 480GB, the Hopper GPU of the H100 and H200 (132 SMs): its
- * OpenCL description (132 compute units, 48 KB local memory) as printed by
- * OpenCL-Benchmark in mredenti/PowerCapping, configuration/OpenCL_benchmark.md;
- * 1024 work-items per group and a multiple of 32 are NVIDIA's OpenCL limits
- * on every SM since Fermi. 2048 resident threads per SM: CUDA C Programming
- * Guide, compute capability 9.0. */
+/* NVIDIA H100 and H200: no public clinfo output of either was found
+ * (searched 2026-12-04: GitHub code and issue threads, clinfo dumps, "clinfo
+ * H100", "H200 clinfo", "Max compute units 132/114"); the public printouts
+ * of an H100 are CUDA's (deviceQuery-style: 132 SMs, 1024 threads per
+ * block, 2048 per SM), not OpenCL's. The nearest public OpenCL description
+ * of a Hopper GPU is the GH200's below, the same 132-SM GH100 as an H100
+ * SXM and an H200.
+ *
+ * NVIDIA GH200 480GB: OpenCL-Benchmark's printout of the device's OpenCL
+ * description in mredenti/PowerCapping (132 compute units at 1980 MHz,
+ * 97280 MB of memory, 48 KB local memory); 1024 work-items per group and
+ * a multiple of 32 are NVIDIA's OpenCL limits on every SM since Fermi (e.g.
+ * "Max work group size 1024" in the Tesla T4 clinfo of
+ * 10gic/vanitygen-plusplus issue 100). 2048 resident threads per SM: CUDA C
+ * Programming Guide, compute capability 9.0. */
 static const struct described_gpu gh200 = {
     "NVIDIA GH200 480GB",
     {.gpu = 1, .vendor = "NVIDIA Corporation", .compute_units = 132, .max_work_group = 1024,
      .preferred_multiple = 32, .local_mem_bytes = 48 * 1024},
-    132 * 2048.0, 1};
+    132 * 2048.0,
+    1,
+    "https://github.com/mredenti/PowerCapping/blob/HEAD/configuration/OpenCL_benchmark.md",
+    97280.0 * 1024 * 1024,
+    1980};
 
 /* AMD Instinct MI300X: OpenCL names it by its ISA, gfx942, and its board
  * name says which product. 304 compute units and 64 KiB of LDS: ROCm's
@@ -42,7 +61,11 @@ static const struct described_gpu mi300x = {
     {.gpu = 1, .vendor = "Advanced Micro Devices, Inc.", .board = "AMD Instinct MI300X",
      .compute_units = 304, .max_work_group = 1024, .preferred_multiple = 64,
      .local_mem_bytes = 64 * 1024},
-    304 * 2048.0, 1};
+    304 * 2048.0,
+    1,
+    "https://github.com/ROCm/rocm-examples/issues/187",
+    0,
+    0};
 
 /* Intel Arc A750: clinfo in openvinotoolkit/openvino issue 20012
  * ("Preferred work group size multiple 64", sub-groups 8, 16, 32); 448
@@ -52,7 +75,11 @@ static const struct described_gpu arc_a750 = {
     "Intel(R) Arc(TM) A750 Graphics",
     {.gpu = 1, .vendor = "Intel(R) Corporation", .compute_units = 448, .max_work_group = 1024,
      .preferred_multiple = 64, .local_mem_bytes = 64 * 1024},
-    448 * 128.0, 1};
+    448 * 128.0,
+    1,
+    "https://github.com/openvinotoolkit/openvino/issues/20012",
+    0,
+    0};
 
 /* A laptop iGPU, Intel Iris Xe Graphics: 96 compute units and a 512
  * work-item group limit, as llama.cpp issue 5467 lists it (sycl-ls). */
@@ -60,17 +87,26 @@ static const struct described_gpu iris_xe = {
     "Intel(R) Iris(R) Xe Graphics",
     {.gpu = 1, .vendor = "Intel(R) Corporation", .compute_units = 96, .max_work_group = 512,
      .preferred_multiple = 32, .local_mem_bytes = 64 * 1024},
-    96 * 112.0, 1};
+    96 * 112.0,
+    1,
+    "https://github.com/ggml-org/llama.cpp/issues/5467",
+    0,
+    0};
 
 /* Another laptop iGPU, AMD Radeon 890M (Ryzen AI 9 HX 370, gfx1150):
  * rocminfo in ROCm/legacy-rocm-build issue 5108: "Compute Unit: 16",
- * "Wavefront Size: 32", "Max Work-item Per CU: 1024(0x400)". */
+ * "Wavefront Size: 32", "Max Work-item Per CU: 1024(0x400)", "Max Clock
+ * Freq. (MHz): 2900". */
 static const struct described_gpu radeon_890m = {
     "gfx1150",
     {.gpu = 1, .vendor = "Advanced Micro Devices, Inc.", .board = "AMD Radeon 890M Graphics",
      .compute_units = 16, .max_work_group = 1024, .preferred_multiple = 32,
      .local_mem_bytes = 64 * 1024},
-    16 * 1024.0, 1};
+    16 * 1024.0,
+    1,
+    "https://github.com/ROCm/legacy-rocm-build/issues/5108",
+    0,
+    2900};
 
 static struct launch_shape one_dim(size_t global, size_t local, const char *kernel)
 {
@@ -86,6 +122,10 @@ static void test_resident_threads_of_real_gpus(void **state)
     const struct described_gpu *gpus[] = {&gh200, &mi300x, &arc_a750, &iris_xe, &radeon_890m};
     struct launch_shape l = one_dim(1024, 256, "sqrt_f64_strided");
     for (size_t i = 0; i < sizeof gpus / sizeof gpus[0]; i++) {
+        /* Every description names where it was published. */
+        assert_non_null(gpus[i]->source);
+        assert_true(strncmp(gpus[i]->source, "https://", 8) == 0);
+        assert_true(gpus[i]->global_mem_bytes >= 0);
         struct occupancy o = occupancy_of(&gpus[i]->limits, gpus[i]->name, &l);
         assert_near(o.resident, gpus[i]->resident, 0.5);
         assert_int_equal(o.known_vendor, gpus[i]->known);

@@ -198,10 +198,15 @@ struct backend_ops {
     /* Measure this backend's ceilings on its device (a second or two). */
     enum offload_status (*calibrate)(void *state, struct ceilings *out);
     /* Optional (NULL: runs are judged against the cached ceilings): the
-     * ceilings that bound kernel `in`, measured in tens of milliseconds
-     * with the calibration's loops, run right before and after the timed
-     * runs; rates it does not measure are left 0. */
-    enum offload_status (*probe)(void *state, const struct kernel_input *in, struct ceilings *out);
+     * ceilings that bound kernel `in` (its access pattern, its operation,
+     * and on a device the copies of its memory mode), measured with the
+     * calibration's loops right before and after the timed runs in about
+     * budget_s seconds (one timed pass of each at least); rates it does not
+     * measure are left 0. One-time costs (buffers, a driver's compile on
+     * first launch) are paid untimed on the first call and added to
+     * *setup_s, never to the rates or the budget. */
+    enum offload_status (*probe)(void *state, const struct kernel_input *in, double budget_s,
+                                 struct ceilings *out, double *setup_s);
     /* Optional (NULL: nothing is launched): the shape of the last call's
      * largest kernel launch; 0 when there was none. */
     int (*launch_shape)(void *state, struct launch_shape *out);

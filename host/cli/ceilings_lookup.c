@@ -38,15 +38,60 @@ static enum offload_status own_ceilings(const struct cli *c, const struct backen
     return ceilings_get(ops, state, info, recalibrate, out, NULL);
 }
 
+/* The threaded host backend (OpenMP), NULL when none is built in. */
+static const struct backend_ops *threaded_host(void)
+{
+    for (size_t i = 0; i < offload_backend_count; i++)
+        if (offload_backends[i]->caps.threads)
+            return offload_backends[i];
+    return NULL;
+}
+
+/* The threaded host backend on the cores of a device that is the host CPU,
+ * under --ceilings fresh; else none (ops NULL). */
+static struct probe_partner probe_partner_start(const struct cli *c,
+                                                const struct backend_ops *ops,
+                                                const struct backend_info *info)
+{
+    struct probe_partner p = {0};
+    const struct backend_ops *host = threaded_host();
+    if (!host || !host->probe || info->host_threads <= 0 || !ops->caps.device_selectors ||
+        c->ceilings != CEILINGS_FRESH || c->given[OPT_NO_CALIBRATE])
+        return p;
+    struct backend_config cfg = make_config(c, host, info->host_threads, NULL, MEM_COPY);
+    cfg.quiet = 1;
+    struct backend_info host_info = {0};
+    if (host->init(&cfg, &p.state, &host_info) == OFFLOAD_OK)
+        p.ops = host;
+    return p;
+}
+
+static void probe_partner_end(struct probe_partner *p)
+{
+    if (p->ops)
+        p->ops->fini(p->state);
+    *p = (struct probe_partner){0};
+}
+
+enum offload_status run_with_fresh_ceilings(const struct cli *c, const struct backend_ops *ops,
+                                            void *state, const struct kernel_input *in,
+                                            const struct run_settings *set,
+                                            struct result_record *rec)
+{
+    struct probe_partner partner = probe_partner_start(c, ops, &rec->info);
+    enum offload_status st =
+        run_kernel_fresh(ops, state, in, set, c->ceilings, rec->has_ceilings ? &rec->ceilings : NULL,
+                         &partner, rec->run, &rec->refresh);
+    probe_partner_end(&partner);
+    return st;
+}
+
 /* The host CPU's ceilings on `threads` threads, as the threaded host
  * backend measures them (OpenMP, with and without streaming stores, each
  * kernel's access pattern). OFFLOAD_UNAVAILABLE when no such backend. */
 static enum offload_status host_ceilings(const struct cli *c, int threads, struct ceilings *out)
 {
-    const struct backend_ops *host = NULL;
-    for (size_t i = 0; i < offload_backend_count && !host; i++)
-        if (offload_backends[i]->caps.threads)
-            host = offload_backends[i];
+    const struct backend_ops *host = threaded_host();
     if (!host)
         return OFFLOAD_UNAVAILABLE;
     struct backend_config cfg = make_config(c, host, threads, NULL, MEM_COPY);

@@ -113,8 +113,7 @@ int command_run(struct cli *c)
          * the run itself still succeeds. Measured (once) before the run, so
          * the probes around it can be compared with them. */
         rec.has_ceilings = backend_ceilings(c, ops, state, &rec.info, &rec.ceilings) == OFFLOAD_OK;
-        st = run_kernel_fresh(ops, state, &p.input, &set, c->ceilings,
-                              rec.has_ceilings ? &rec.ceilings : NULL, rec.run, &rec.refresh);
+        st = run_with_fresh_ceilings(c, ops, state, &p.input, &set, &rec);
         rc = offload_exit_code(st);
     }
     /* Rank 0 reports; the others have done their share. The ceilings were
@@ -137,6 +136,7 @@ int command_run(struct cli *c)
             ops->describe_launch(state, launch, sizeof launch);
         report_run(c->human, ops->name, &rec.info, launch, &p.input, &set, rec.run,
                    &rec.analysis);
+        print_ceilings_probe(c->human, &rec.refresh, rec.run->timed_s);
         print_ceilings_notes(c->human, "           ", &rec.refresh);
         struct result_set results = {.argc = c->argc, .argv = c->argv};
         if (result_set_add(&results, &rec) == OFFLOAD_OK) {

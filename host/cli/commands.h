@@ -234,6 +234,15 @@ enum offload_status backend_ceilings(const struct cli *c, const struct backend_o
                                      void *state, const struct backend_info *info,
                                      struct ceilings *out);
 
+/* run_kernel_fresh of rec (its info, ceilings and run) under --ceilings:
+ * for a device that is the host CPU (info.host_threads > 0) the threaded
+ * host backend on its cores probes beside the device (see struct
+ * probe_partner). */
+enum offload_status run_with_fresh_ceilings(const struct cli *c, const struct backend_ops *ops,
+                                            void *state, const struct kernel_input *in,
+                                            const struct run_settings *set,
+                                            struct result_record *rec);
+
 /* Each returns the process exit code. */
 int command_devices(struct cli *c);
 int command_run(struct cli *c);

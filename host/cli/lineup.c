@@ -222,9 +222,7 @@ long run_and_record(const struct cli *c, const char *command, struct bench_backe
         *worst = OFFLOAD_ERR_RUN;
         return -1;
     }
-    enum offload_status st =
-        run_kernel_fresh(b->ops, b->state, &p->input, &set, c->ceilings,
-                         rec.has_ceilings ? &rec.ceilings : NULL, rec.run, &rec.refresh);
+    enum offload_status st = run_with_fresh_ceilings(c, b->ops, b->state, &p->input, &set, &rec);
     if (st != OFFLOAD_OK) {
         /* A wrong or failed result is never shown as a speed. */
         fprintf(c->human, "  %-16s %-9s FAILED: %s\n", b->label,

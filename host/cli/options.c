@@ -303,8 +303,9 @@ static const struct option_spec options[] = {
      NULL},
     {OPT_CEILINGS, "ceilings", NULL, 0, "C", VALUE_CEILINGS, TIMED_COMMANDS,
      "fresh (default): probe the ceilings that bound each run right before and after it "
-     "(tens of milliseconds) and judge it against them when they differ from the cached "
-     "ones by more than the noise; cached: the cached calibration only",
+     "(about 5% of its time, at least one pass over its data) and judge it against them when "
+     "they differ from the cached ones by more than the noise; cached: the cached "
+     "calibration only",
      NULL},
     {OPT_PLOT_FORMAT, "format", NULL, 'f', "F", VALUE_IMAGE, CMD_PLOT,
      "png (default), svg or pdf", NULL},

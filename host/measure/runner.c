@@ -147,7 +147,9 @@ static int alone_due(const struct run_settings *set, const struct alone_samples 
     return a->spent < distributed;
 }
 
-/* The warm-up calls, and the output checked after them. */
+/* The warm-up calls and their check, the baseline's warm-up call and its
+ * check, then the before_timed hook; the outputs are poisoned again after
+ * (the hook's writes cannot pass for the timed calls' results). */
 static enum offload_status warm_up(const struct backend_ops *ops, void *state,
                                    const struct kernel_input *in, const struct run_settings *set,
                                    void *output, struct alone_samples *a, struct run_result *res,
@@ -156,29 +158,32 @@ static enum offload_status warm_up(const struct backend_ops *ops, void *state,
     size_t out_bytes = kernel_output_bytes(in);
     enum offload_status st = OFFLOAD_OK;
     struct phase_times t;
+    double last_warmup = 0;
     for (int w = 0; w < set->warmup && st == OFFLOAD_OK; w++) {
         double t0 = offload_now();
         st = ranks_run(ops, state, in, output, &t);
+        last_warmup = offload_now() - t0;
         if (w == 0)
-            res->warmup_total = offload_now() - t0;
+            res->warmup_total = last_warmup;
     }
-    if (st != OFFLOAD_OK || set->warmup <= 0)
+    if (st != OFFLOAD_OK)
         return st;
-    res->check = ranks_check(in, output);
-    if (!res->check.ok) {
-        char label[96];
-        snprintf(label, sizeof label, "%s (%s), warm-up call", what, algorithm_name(in->alg));
-        if (ranks_me() == 0)
-            check_print_failure(label, &res->check);
-        return OFFLOAD_ERR_RUN;
+    if (set->warmup > 0) {
+        res->check = ranks_check(in, output);
+        if (!res->check.ok) {
+            char label[96];
+            snprintf(label, sizeof label, "%s (%s), warm-up call", what, algorithm_name(in->alg));
+            if (ranks_me() == 0)
+                check_print_failure(label, &res->check);
+            return OFFLOAD_ERR_RUN;
+        }
     }
-    memset(output, 0xFF, out_bytes);
-    if (!a->wanted)
-        return OFFLOAD_OK;
-    /* The baseline warms up too: its first call is no more a sample. */
-    double seconds;
-    st = ranks_run_alone(ops, state, in, a->out, &t, &seconds);
-    if (st == OFFLOAD_OK) {
+    if (a->wanted && set->warmup > 0) {
+        /* The baseline warms up too: its first call is no more a sample. */
+        double seconds;
+        st = ranks_run_alone(ops, state, in, a->out, &t, &seconds);
+        if (st != OFFLOAD_OK)
+            return st;
         res->alone.check = ranks_check(in, a->out);
         if (!res->alone.check.ok) {
             char label[128];
@@ -189,9 +194,14 @@ static enum offload_status warm_up(const struct backend_ops *ops, void *state,
             return OFFLOAD_ERR_RUN;
         }
     }
-    if (ranks_me() == 0)
-        memset(a->out, 0xFF, out_bytes);
-    return st;
+    if (set->before_timed)
+        set->before_timed(set->before_timed_ctx, last_warmup);
+    if (set->warmup > 0) {
+        memset(output, 0xFF, out_bytes);
+        if (a->out)
+            memset(a->out, 0xFF, out_bytes);
+    }
+    return OFFLOAD_OK;
 }
 
 /* The timed calls: distributed ones, each followed by a baseline call

@@ -23,6 +23,11 @@ struct run_settings {
     const struct load_probe *since_start; /* the command's window: a run too short to
                                            * tell the machine's load is judged on it */
     int one_rank_baseline; /* across ranks: also time the call on rank 0 alone */
+    /* Optional: called once right before the timed runs (after the warm-up
+     * and its check) with the last warm-up call's seconds (0 without one),
+     * e.g. to probe the ceilings in the same minute. */
+    void (*before_timed)(void *ctx, double call_s);
+    void *before_timed_ctx;
 };
 
 struct run_settings run_settings_default(void);

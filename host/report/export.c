@@ -264,10 +264,14 @@ static cJSON *json_samples(const struct run_result *run, enum run_phase p)
 /* The probes around a run: per rate, the cached, before, after and used
  * rates (per second) and whether fresh and cached differed beyond the
  * noise; the seconds both probes took. */
-static cJSON *json_refresh(const struct ceilings_refresh *r)
+static cJSON *json_refresh(const struct ceilings_refresh *r, double timed_s)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "seconds", r->seconds);
+    cJSON_AddNumberToObject(o, "budget_s", r->budget);
+    cJSON_AddNumberToObject(o, "setup_s", r->setup);
+    /* What the probes cost against the timed runs they surround. */
+    cJSON_AddNumberToObject(o, "share_of_timed_runs", timed_s > 0 ? r->seconds / timed_s : 0);
     cJSON *rates = cJSON_AddArrayToObject(o, "rates");
     for (size_t i = 0; i < r->count; i++) {
         const struct ceiling_probe *p = &r->probe[i];
@@ -409,7 +413,7 @@ static cJSON *json_record(const struct result_record *r)
     if (r->has_ceilings)
         cJSON_AddItemToObject(o, "ceilings", json_ceilings(&r->ceilings));
     if (r->refresh.count)
-        cJSON_AddItemToObject(o, "ceilings_probe", json_refresh(&r->refresh));
+        cJSON_AddItemToObject(o, "ceilings_probe", json_refresh(&r->refresh, run->timed_s));
     if (r->launch.dims)
         cJSON_AddItemToObject(o, "launch", json_launch(&r->launch));
     cJSON *check = cJSON_AddObjectToObject(o, "check");

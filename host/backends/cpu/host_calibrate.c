@@ -1,6 +1,8 @@
-/* Host ceilings for the serial and OpenMP backends: STREAM copy and triad
- * bandwidth and sqrt throughput, on a given number of OpenMP threads (a
- * num_threads clause on every region, no global OpenMP setting touched).
+/* Host ceilings for the serial and OpenMP backends: STREAM copy, triad,
+ * read and f64->f32 bandwidth here, the compute rates from host_compute.c,
+ * and the probes that measure them again around a run; on a given number of
+ * OpenMP threads (a num_threads clause on every region, no global OpenMP
+ * setting touched).
  * Compiled with -O3 -fno-math-errno (see CMakeLists.txt) so the sqrt loops
  * become SIMD square-root instructions, as in the backends they bound. */
 #include <math.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 
 #include "host_calibrate.h"
+#include "host_compute.h"
 #include "host_loops.h"
 #include "row_scores.h"
 #include "timing.h"
@@ -26,15 +29,6 @@
  * short. */
 enum { STREAM_ELEMENTS = 1 << 24, STREAM_MIN_ELEMENTS = 1 << 22, STREAM_REPEATS = 5 };
 
-/* sqrt data per thread: 16 KiB, resident in any L1 data cache. The
- * accumulator count is 8 AVX2 vectors (more than sqrt latency / throughput),
- * so the loop is bound by sqrt throughput, not by the add chain. */
-enum {
-    SQRT_BLOCK_BYTES = 16384,
-    SQRT_F64_ACCUMULATORS = 32,
-    SQRT_F32_ACCUMULATORS = 64,
-    SQRT_REPEATS = 4
-};
 
 /* ---- memory bandwidth --------------------------------------------------- */
 
@@ -283,312 +277,6 @@ static enum offload_status measure_stream(int threads, struct ceilings *out)
     return OFFLOAD_OK;
 }
 
-/* ---- sqrt throughput ---------------------------------------------------- */
-
-/* One pass: every thread takes `reps` times the square roots of its own
- * cache-resident block, summed into independent accumulators. Returns the
- * seconds; *checksum gets the sum of all accumulators (used by the caller,
- * so the work cannot be dropped). */
-static double sqrt_f64_pass(int threads, long reps, double *checksum)
-{
-    enum { N = SQRT_BLOCK_BYTES / sizeof(double), ACC = SQRT_F64_ACCUMULATORS };
-    double total = 0;
-    double t0 = 0;
-#pragma omp parallel num_threads(threads) reduction(+ : total)
-    {
-        _Alignas(64) double x[N];
-        _Alignas(64) double acc[ACC];
-        for (size_t i = 0; i < N; i++)
-            x[i] = 1.0 + (double)i / N; /* normal numbers in [1, 2) */
-        for (size_t k = 0; k < ACC; k++)
-            acc[k] = 0;
-#pragma omp barrier
-#pragma omp master
-        t0 = offload_now();
-        for (long r = 0; r < reps; r++)
-            for (size_t i = 0; i < N; i += ACC) {
-#pragma omp simd
-                for (size_t k = 0; k < ACC; k++)
-                    acc[k] += sqrt(x[i + k]);
-            }
-        for (size_t k = 0; k < ACC; k++)
-            total += acc[k];
-    }
-    /* The region's implicit barrier has waited for every thread. */
-    double t = offload_now() - t0;
-    *checksum = total;
-    return t;
-}
-
-static double sqrt_f32_pass(int threads, long reps, double *checksum)
-{
-    enum { N = SQRT_BLOCK_BYTES / sizeof(float), ACC = SQRT_F32_ACCUMULATORS };
-    double total = 0;
-    double t0 = 0;
-#pragma omp parallel num_threads(threads) reduction(+ : total)
-    {
-        _Alignas(64) float x[N];
-        _Alignas(64) float acc[ACC];
-        for (size_t i = 0; i < N; i++)
-            x[i] = 1.0f + (float)i / N;
-        for (size_t k = 0; k < ACC; k++)
-            acc[k] = 0;
-#pragma omp barrier
-#pragma omp master
-        t0 = offload_now();
-        for (long r = 0; r < reps; r++)
-            for (size_t i = 0; i < N; i += ACC) {
-#pragma omp simd
-                for (size_t k = 0; k < ACC; k++)
-                    acc[k] += sqrtf(x[i + k]);
-            }
-        for (size_t k = 0; k < ACC; k++)
-            total += acc[k];
-    }
-    double t = offload_now() - t0;
-    *checksum = total;
-    return t;
-}
-
-/* The sqrt kernel's own loop (host_sqrt_slice) on each thread's
- * cache-resident block: the float64 sqrt ceiling is the better of this and
- * the accumulator loop, so the kernel cannot beat it. */
-static double sqrt_kernel_pass(int threads, long reps, double *checksum)
-{
-    enum { N = SQRT_BLOCK_BYTES / sizeof(double) };
-    double total = 0;
-    double t0 = 0;
-#pragma omp parallel num_threads(threads) reduction(+ : total)
-    {
-        _Alignas(64) double x[N];
-        _Alignas(64) float y[N];
-        for (size_t i = 0; i < N; i++)
-            x[i] = 1.0 + (double)i / N;
-#pragma omp barrier
-#pragma omp master
-        t0 = offload_now();
-        for (long r = 0; r < reps; r++) {
-            host_sqrt_slice(x, y, N, 0);
-            /* Keeps each repeat's stores: the compiler cannot drop them. */
-            total += y[(size_t)r % N];
-        }
-        for (size_t i = 0; i < N; i++)
-            total += y[i];
-    }
-    double t = offload_now() - t0;
-    /* One value per repeat plus the block: scale to "each sqrt >= 1". */
-    *checksum = total * (double)reps * (double)N / ((double)reps + (double)N);
-    return t;
-}
-
-typedef double (*sqrt_pass_fn)(int threads, long reps, double *checksum);
-
-/* How long one timed pass lasts and how many are kept: the full
- * calibration's, and a probe's that fits beside a run. */
-struct pass_plan {
-    double target_s;
-    int repeats;
-    double max_s; /* stop growing or repeating after this long (one timed pass at least); 0 never */
-};
-/* A calibration pass: long against the clock tick and the OpenMP
- * fork/join (microseconds), short enough for a ~1 s calibration. */
-static const struct pass_plan CALIBRATE_PLAN = {0.02, SQRT_REPEATS, 0};
-static const struct pass_plan PROBE_PLAN = {0.002, 2, 0.025};
-
-/* Whether a plan's time is up since start. */
-static int plan_spent(const struct pass_plan *plan, double start)
-{
-    return plan->max_s > 0 && offload_now() - start > plan->max_s;
-}
-
-/* Square roots per second: grows the repeat count until a pass lasts about
- * plan->target_s, then keeps the fastest of plan->repeats passes. 0 on a
- * failed check. */
-static double measure_sqrt(sqrt_pass_fn pass, size_t block_elements, int threads,
-                           const struct pass_plan *plan)
-{
-    double checksum = 0;
-    long reps = 8;
-    const double start = offload_now();
-    double t = pass(threads, reps, &checksum);
-    while (t < plan->target_s / 4 && reps < (1L << 30) && !plan_spent(plan, start)) {
-        reps *= 4;
-        t = pass(threads, reps, &checksum);
-    }
-    if (t > 0 && t < plan->target_s)
-        reps = (long)((double)reps * plan->target_s / t) + 1;
-
-    double best = INFINITY;
-    for (int i = 0; i < plan->repeats && (i == 0 || !plan_spent(plan, start)); i++) {
-        t = pass(threads, reps, &checksum);
-        /* Each sqrt is >= 1, so the sum is at least the count. */
-        if (!isfinite(checksum) ||
-            checksum < 0.5 * (double)threads * (double)reps * (double)block_elements)
-            return 0;
-        best = fmin(best, t);
-    }
-    if (!(best > 0) || !isfinite(best))
-        return 0;
-    return (double)threads * (double)reps * (double)block_elements / best;
-}
-
-/* float64 square roots per second: the better of the accumulator loop and
- * the sqrt kernel's own loop. */
-static double measure_sqrt_f64(int threads, const struct pass_plan *plan)
-{
-    const size_t n = SQRT_BLOCK_BYTES / sizeof(double);
-    double acc = measure_sqrt(sqrt_f64_pass, n, threads, plan);
-    double own = measure_sqrt(sqrt_kernel_pass, n, threads, plan);
-    return acc > 0 && own > 0 ? fmax(acc, own) : 0;
-}
-
-/* ---- FMA throughput ------------------------------------------------------- */
-
-/* Chains of acc = acc * m + c, FMA_CHAINS_BYTES of independent accumulators
- * per thread (8 AVX-512 registers: enough chains to cover the FMA units'
- * latency), with m and c read from volatile so no compiler folds them. The
- * accumulators tend to 1; their sum is the checksum. */
-enum { FMA_CHAINS_BYTES = 512 };
-
-static double fma_f32_pass(int threads, long reps, double *checksum)
-{
-    enum { ACC = FMA_CHAINS_BYTES / sizeof(float) };
-    static volatile float vm = 0.5f, vc = 0.5f;
-    double total = 0, t0 = 0;
-#pragma omp parallel num_threads(threads) reduction(+ : total)
-    {
-        const float m = vm, c = vc;
-        _Alignas(64) float acc[ACC];
-        for (size_t k = 0; k < ACC; k++)
-            acc[k] = (float)k / ACC;
-#pragma omp barrier
-#pragma omp master
-        t0 = offload_now();
-        for (long r = 0; r < reps; r++) {
-#pragma omp simd aligned(acc : 64)
-            for (size_t k = 0; k < ACC; k++)
-                acc[k] = fmaf(acc[k], m, c);
-        }
-        for (size_t k = 0; k < ACC; k++)
-            total += acc[k];
-    }
-    double t = offload_now() - t0;
-    *checksum = total;
-    return t;
-}
-
-static double fma_f64_pass(int threads, long reps, double *checksum)
-{
-    enum { ACC = FMA_CHAINS_BYTES / sizeof(double) };
-    static volatile double vm = 0.5, vc = 0.5;
-    double total = 0, t0 = 0;
-#pragma omp parallel num_threads(threads) reduction(+ : total)
-    {
-        const double m = vm, c = vc;
-        _Alignas(64) double acc[ACC];
-        for (size_t k = 0; k < ACC; k++)
-            acc[k] = (double)k / ACC;
-#pragma omp barrier
-#pragma omp master
-        t0 = offload_now();
-        for (long r = 0; r < reps; r++) {
-#pragma omp simd aligned(acc : 64)
-            for (size_t k = 0; k < ACC; k++)
-                acc[k] = fma(acc[k], m, c);
-        }
-        for (size_t k = 0; k < ACC; k++)
-            total += acc[k];
-    }
-    double t = offload_now() - t0;
-    *checksum = total;
-    return t;
-}
-
-/* Flops per second (2 per FMA): passes grown to CALIBRATE_PLAN.target_s, the
- * fastest of SQRT_REPEATS. 0 on a failed check. */
-static double measure_fma(sqrt_pass_fn pass, size_t chains, int threads)
-{
-    double checksum = 0;
-    long reps = 1024;
-    double t = pass(threads, reps, &checksum);
-    while (t < CALIBRATE_PLAN.target_s / 4 && reps < (1L << 40)) {
-        reps *= 4;
-        t = pass(threads, reps, &checksum);
-    }
-    if (t > 0 && t < CALIBRATE_PLAN.target_s)
-        reps = (long)((double)reps * CALIBRATE_PLAN.target_s / t) + 1;
-    double best = INFINITY;
-    for (int i = 0; i < SQRT_REPEATS; i++) {
-        t = pass(threads, reps, &checksum);
-        if (!isfinite(checksum) || !(checksum > 0))
-            return 0;
-        best = fmin(best, t);
-    }
-    if (!(best > 0) || !isfinite(best))
-        return 0;
-    return 2.0 * (double)threads * (double)reps * (double)chains / best;
-}
-
-/* ---- int8 pair compares -------------------------------------------------- */
-
-/* The naive scores loop stripped to its core: each thread scores its own
- * cache-resident row of COMPARE_COLS calls (a tenth missing) over and over
- * with the OpenMP backend's row scorer, counted in the tutorial's unit
- * (cols * (cols + 1) / 2 pair compares per row). */
-enum { COMPARE_COLS = 256 };
-
-static double compare_pass(int threads, long reps, int64_t *checksum)
-{
-    int64_t total = 0;
-    double t0 = 0;
-    const int avx2 = row_scores_use_avx2();
-#pragma omp parallel num_threads(threads) reduction(+ : total)
-    {
-        _Alignas(64) int8_t row[COMPARE_COLS];
-        int8_t *pad = aligned_alloc(64, row_score_pad_bytes(COMPARE_COLS));
-        for (size_t i = 0; i < COMPARE_COLS; i++)
-            row[i] = i % 10 == 9 ? -1 : (int8_t)(i * 7 % 3);
-#pragma omp barrier
-#pragma omp master
-        t0 = offload_now();
-        for (long r = 0; pad && r < reps; r++)
-            total += row_score_naive(row, COMPARE_COLS, pad, avx2);
-        free(pad);
-    }
-    double t = offload_now() - t0;
-    *checksum = total;
-    return t;
-}
-
-/* Tutorial pair compares per second; 0 when the check fails. */
-static double measure_compare(int threads, const struct pass_plan *plan)
-{
-    int64_t checksum = 0;
-    long reps = 64;
-    const double start = offload_now();
-    double t = compare_pass(threads, reps, &checksum);
-    while (t < plan->target_s / 4 && reps < (1L << 30) && !plan_spent(plan, start)) {
-        reps *= 4;
-        t = compare_pass(threads, reps, &checksum);
-    }
-    if (t > 0 && t < plan->target_s)
-        reps = (long)((double)reps * plan->target_s / t) + 1;
-    /* Every row scores the same: the first pass's sum per row is the truth. */
-    double best = INFINITY;
-    for (int i = 0; i < plan->repeats && (i == 0 || !plan_spent(plan, start)); i++) {
-        int64_t sum = 0;
-        t = compare_pass(threads, reps, &sum);
-        if (i > 0 && sum != checksum)
-            return 0;
-        checksum = sum;
-        best = fmin(best, t);
-    }
-    if (checksum <= 0 || !(best > 0) || !isfinite(best))
-        return 0;
-    const double pairs = (double)COMPARE_COLS * (COMPARE_COLS + 1) / 2;
-    return (double)threads * (double)reps * pairs / best;
-}
-
 /* ---- probe: the ceilings that bound one run, in the same minute ------- */
 
 /* The read probe's array: 64 MiB of float64, twice the 32 MiB last-level
@@ -597,15 +285,14 @@ static double measure_compare(int threads, const struct pass_plan *plan)
  * sees) into an output of its size. Both are kept for the next probe of
  * the same backend state. */
 enum { PROBE_ELEMENTS = 1 << 23, PROBE_PASSES = 3 };
-/* A probe stops after this long even when a busy machine slows its passes
- * (at least one round is always timed): it must stay beside the run, not
- * become one. */
-static const double PROBE_MAX_S = 0.04;
 
 struct host_probe {
     double *read;  /* PROBE_ELEMENTS ones, or NULL until a read probe */
     float *out;    /* out_n floats, or NULL until a f64->f32 probe */
     size_t out_n;
+    /* Seconds per repeat of the sqrt loops (accumulator, kernel's own) and
+     * the compare loop, found by the first probe's growth. */
+    double sqrt_rep_s[2], compare_rep_s;
 };
 
 void host_probe_free(struct host_probe *p)
@@ -662,7 +349,8 @@ static struct host_probe *probe_arrays(struct host_probe **probe, int threads,
  * rounds of the fastest loops for it (the kernel's own loop among them);
  * 0 when a check fails. */
 static double probe_memory(const struct host_probe *p, int threads,
-                           const struct kernel_input *kin, enum memory_pattern pattern)
+                           const struct kernel_input *kin, enum memory_pattern pattern,
+                           double share)
 {
     double best = INFINITY, sum = 0;
     /* Large outputs take streaming stores in the kernel, so the probe times
@@ -672,7 +360,9 @@ static double probe_memory(const struct host_probe *p, int threads,
                                           .n = kin->n};
     const struct stream_arrays read = {.a = p->read, .n = PROBE_ELEMENTS};
     const double t0 = offload_now();
-    for (int r = 0; r < PROBE_PASSES && (r == 0 || offload_now() - t0 < PROBE_MAX_S); r++) {
+    /* Stops once its share is spent, even when a busy machine slows the
+     * passes (one round is always timed): it stays beside the run. */
+    for (int r = 0; r < PROBE_PASSES && (r == 0 || offload_now() - t0 < share); r++) {
         switch (pattern) {
         case MEMORY_CONVERT:
             best = fmin(best, convert_pass(&convert, threads, host_convert_slice, streaming));
@@ -703,27 +393,69 @@ static double probe_memory(const struct host_probe *p, int threads,
     return 0;
 }
 
+/* Whether kernel `kin` is probed for memory: its bytes do not fit the cache. */
+static int probes_memory(const struct kernel_spec *spec, const struct kernel_input *kin,
+                         double cache_bytes)
+{
+    return spec->memory_pattern != MEMORY_STREAM &&
+           (!(cache_bytes > 0) || kernel_work_of(kin).bytes > cache_bytes);
+}
+
+/* The operation rate that bounds kin, measured in `share` seconds. */
+static enum offload_status probe_ops(struct host_probe *p, enum op_ceiling op, int threads,
+                                     double share, struct ceilings *out, double *setup_s)
+{
+    /* The f64 probe runs two loops. */
+    const struct pass_plan plan = host_probe_plan(share / 2, p->sqrt_rep_s, setup_s);
+    switch (op) {
+    case OPS_NONE:
+    case OPS_SQRT_F32:
+    case OPS_FMA_F32:
+    case OPS_FMA_F64:
+        break; /* no table kernel is bound by these: not probed */
+    case OPS_SQRT_F64:
+        out->sqrt_f64 = host_measure_sqrt_f64(threads, &plan);
+        return out->sqrt_f64 > 0 ? OFFLOAD_OK : OFFLOAD_ERR_RUN;
+    case OPS_COMPARE: {
+        const struct pass_plan one = host_probe_plan(share, &p->compare_rep_s, setup_s);
+        out->compare_i8 = host_measure_compare(threads, &one);
+        return out->compare_i8 > 0 ? OFFLOAD_OK : OFFLOAD_ERR_RUN;
+    }
+    }
+    return OFFLOAD_OK;
+}
+
 enum offload_status host_probe(struct host_probe **probe, int threads,
-                               const struct kernel_input *kin, double cache_bytes,
-                               struct ceilings *out)
+                               const struct kernel_input *kin, double cache_bytes, double budget_s,
+                               struct ceilings *out, double *setup_s)
 {
     memset(out, 0, sizeof *out);
     if (threads < 1)
         threads = 1;
     const struct kernel_spec *spec = kernel_spec_of(kin->kernel);
     /* A user's kernel file (and the STREAM pattern it declares) has no
-     * probe of its own: it is judged against the cached ceilings. */
+     * host probe: files run on devices only. */
     if (spec->input == INPUT_FILE)
         return OFFLOAD_OK;
+    const enum op_ceiling op = kin->alg == ALG_FAST ? spec->fast_op_ceiling : spec->op_ceiling;
+    const int memory = probes_memory(spec, kin, cache_bytes);
+    const int measures = memory + (op == OPS_SQRT_F64 || op == OPS_COMPARE);
+    const double share = budget_s / (measures ? measures : 1);
+    if (!*probe && !(*probe = calloc(1, sizeof **probe))) {
+        offload_error("probe: out of memory\n");
+        return OFFLOAD_ERR_RUN;
+    }
     /* A kernel whose bytes sit in cache is not bounded by memory. */
-    if (spec->memory_pattern != MEMORY_STREAM &&
-        (!(cache_bytes > 0) || kernel_work_of(kin).bytes > cache_bytes)) {
+    if (memory) {
+        const double t0 = offload_now();
         const struct host_probe *p = probe_arrays(probe, threads, spec->memory_pattern, kin->n);
+        if (setup_s)
+            *setup_s += offload_now() - t0;
         if (!p) {
             offload_error("probe: out of memory for the bandwidth probe\n");
             return OFFLOAD_ERR_RUN;
         }
-        double rate = probe_memory(p, threads, kin, spec->memory_pattern);
+        double rate = probe_memory(p, threads, kin, spec->memory_pattern, share);
         switch (spec->memory_pattern) {
         case MEMORY_CONVERT:
             out->convert_f64_f32 = rate;
@@ -740,24 +472,7 @@ enum offload_status host_probe(struct host_probe **probe, int threads,
             return OFFLOAD_ERR_RUN;
         }
     }
-    switch (kin->alg == ALG_FAST ? spec->fast_op_ceiling : spec->op_ceiling) {
-    case OPS_NONE:
-    case OPS_SQRT_F32:
-    case OPS_FMA_F32:
-    case OPS_FMA_F64:
-        break; /* no table kernel is bound by these: not probed */
-    case OPS_SQRT_F64:
-        out->sqrt_f64 = measure_sqrt_f64(threads, &PROBE_PLAN);
-        if (!(out->sqrt_f64 > 0))
-            return OFFLOAD_ERR_RUN;
-        break;
-    case OPS_COMPARE:
-        out->compare_i8 = measure_compare(threads, &PROBE_PLAN);
-        if (!(out->compare_i8 > 0))
-            return OFFLOAD_ERR_RUN;
-        break;
-    }
-    return OFFLOAD_OK;
+    return probe_ops(*probe, op, threads, share, out, setup_s);
 }
 
 /* ---- entry point -------------------------------------------------------- */
@@ -770,12 +485,12 @@ enum offload_status host_calibrate(int threads, struct ceilings *out)
     enum offload_status st = measure_stream(threads, out);
     if (st != OFFLOAD_OK)
         return st;
-    out->sqrt_f64 = measure_sqrt_f64(threads, &CALIBRATE_PLAN);
+    out->sqrt_f64 = host_measure_sqrt_f64(threads, &HOST_CALIBRATE_PLAN);
     out->sqrt_f32 =
-        measure_sqrt(sqrt_f32_pass, SQRT_BLOCK_BYTES / sizeof(float), threads, &CALIBRATE_PLAN);
-    out->compare_i8 = measure_compare(threads, &CALIBRATE_PLAN);
-    out->fma_f32 = measure_fma(fma_f32_pass, FMA_CHAINS_BYTES / sizeof(float), threads);
-    out->fma_f64 = measure_fma(fma_f64_pass, FMA_CHAINS_BYTES / sizeof(double), threads);
+        host_measure_sqrt(host_sqrt_f32_pass, SQRT_BLOCK_BYTES / sizeof(float), threads, &HOST_CALIBRATE_PLAN);
+    out->compare_i8 = host_measure_compare(threads, &HOST_CALIBRATE_PLAN);
+    out->fma_f32 = host_measure_fma(host_fma_f32_pass, FMA_CHAINS_BYTES / sizeof(float), threads);
+    out->fma_f64 = host_measure_fma(host_fma_f64_pass, FMA_CHAINS_BYTES / sizeof(double), threads);
     /* Bandwidth on a shared machine comes and goes: measure it again a
      * second later and keep the better of the two windows. */
     struct ceilings again;

@@ -19,13 +19,15 @@ struct host_probe;
 void host_probe_free(struct host_probe *p);
 
 /* The ceilings that bound kernel `in` on `threads` threads, measured in
- * tens of milliseconds so they can be taken right before and after a run:
+ * about budget_s seconds (split between its measurements, one timed pass
+ * of each at least) so they can be taken right before and after a run:
  * its access pattern's bandwidth (unless its bytes fit cache_bytes) and its
  * operation's rate, with the same loops as host_calibrate (the kernel's own
- * among them). The other rates are left 0. *probe holds the arrays, made on
- * first use. */
+ * among them). The other rates are left 0. *probe holds the arrays, made
+ * (and touched) on first use: that time is added to *setup_s, not to the
+ * budget. */
 enum offload_status host_probe(struct host_probe **probe, int threads,
-                               const struct kernel_input *in, double cache_bytes,
-                               struct ceilings *out);
+                               const struct kernel_input *in, double cache_bytes, double budget_s,
+                               struct ceilings *out, double *setup_s);
 
 #endif

@@ -164,10 +164,10 @@ static enum offload_status openmp_calibrate(void *state, struct ceilings *out)
 }
 
 static enum offload_status openmp_probe(void *state, const struct kernel_input *in,
-                                        struct ceilings *out)
+                                        double budget_s, struct ceilings *out, double *setup_s)
 {
     struct openmp_state *s = state;
-    return host_probe(&s->probe, s->threads, in, s->cache_bytes, out);
+    return host_probe(&s->probe, s->threads, in, s->cache_bytes, budget_s, out, setup_s);
 }
 
 static void openmp_fini(void *state)

@@ -129,10 +129,10 @@ static enum offload_status serial_calibrate(void *state, struct ceilings *out)
 
 /* One thread, as the kernels run. */
 static enum offload_status serial_probe(void *state, const struct kernel_input *in,
-                                        struct ceilings *out)
+                                        double budget_s, struct ceilings *out, double *setup_s)
 {
     struct serial_state *s = state;
-    return host_probe(&s->probe, 1, in, s->cache_bytes, out);
+    return host_probe(&s->probe, 1, in, s->cache_bytes, budget_s, out, setup_s);
 }
 
 static void serial_fini(void *state)

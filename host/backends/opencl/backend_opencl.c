@@ -24,6 +24,7 @@ static void opencl_fini(void *state)
         CL_OK("clFinish", clFinish(st->queue));
     release_buffers(st);
     release_file_buffers(st);
+    opencl_probe_free(st);
     if (st->file_kernel)
         CL_OK("clReleaseKernel", clReleaseKernel(st->file_kernel));
     if (st->file_program)
@@ -138,7 +139,7 @@ static void describe_chosen(struct opencl_state *st, const struct device_entry *
  * memory is the host CPU on its compute units, judged against the host's
  * ceilings too (see backend_ceilings); the largest cache only serves the
  * "fits in cache" sentence, and a device that does not say keeps 0. */
-static void describe_host_relation(const struct opencl_state *st, struct backend_info *info)
+static void describe_host_relation(struct opencl_state *st, struct backend_info *info)
 {
     info->host_threads = st->device_is_cpu && info->unified_memory ? (int)st->compute_units : 0;
     cl_ulong cache = 0;
@@ -146,6 +147,27 @@ static void describe_host_relation(const struct opencl_state *st, struct backend
     if (clGetDeviceInfo(st->device, CL_DEVICE_GLOBAL_MEM_CACHE_SIZE, sizeof cache, &cache, NULL) ==
         CL_SUCCESS)
         info->cache_bytes = (double)cache;
+    st->cache_bytes = info->cache_bytes;
+}
+
+/* The chosen device's context and its profiling queue. */
+static enum offload_status create_context_and_queue(struct opencl_state *st)
+{
+    cl_int err;
+    cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)st->platform, 0};
+    st->context = clCreateContext(props, 1, &st->device, NULL, NULL, &err);
+    if (!CL_OK("clCreateContext", err)) {
+        st->context = NULL;
+        return OFFLOAD_ERR_RUN;
+    }
+    /* clCreateCommandQueue is deprecated in 2.0 but is the 1.2 call, which
+     * every driver still has. */
+    st->queue = clCreateCommandQueue(st->context, st->device, CL_QUEUE_PROFILING_ENABLE, &err);
+    if (!CL_OK("clCreateCommandQueue", err)) {
+        st->queue = NULL;
+        return OFFLOAD_ERR_RUN;
+    }
+    return OFFLOAD_OK;
 }
 
 static enum offload_status opencl_init(const struct backend_config *cfg, void **state,
@@ -204,20 +226,8 @@ static enum offload_status opencl_init(const struct backend_config *cfg, void **
     info->has_memory_mode = 1;
     info->memory_mode = cfg->memory;
 
-    cl_int err;
-    cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)st->platform, 0};
-    st->context = clCreateContext(props, 1, &st->device, NULL, NULL, &err);
-    if (!CL_OK("clCreateContext", err)) {
-        st->context = NULL;
+    if (create_context_and_queue(st) != OFFLOAD_OK)
         goto fail;
-    }
-    /* clCreateCommandQueue is deprecated in 2.0 but is the 1.2 call, which
-     * every driver still has. */
-    st->queue = clCreateCommandQueue(st->context, st->device, CL_QUEUE_PROFILING_ENABLE, &err);
-    if (!CL_OK("clCreateCommandQueue", err)) {
-        st->queue = NULL;
-        goto fail;
-    }
     double t1 = offload_now();
     info->setup_s = t1 - t0;
 
@@ -297,6 +307,7 @@ const struct backend_ops backend_opencl = {
             [KERNEL_FILE] = opencl_run_file},
     .file_kernels = opencl_file_kernels,
     .calibrate = opencl_calibrate,
+    .probe = opencl_probe,
     .launch_shape = opencl_launch_shape,
     .fini = opencl_fini,
     .describe_devices = opencl_describe_devices,

@@ -22,10 +22,6 @@ enum {
     CALIB_STREAM_REPEATS = 5,
     CALIB_CPU_ELEMENTS_PER_ITEM = 1024, /* a vectorisable run per work-item (see sqrt.cl) */
     CALIB_SQRT_REPEATS = 4,
-    CALIB_SQRT_F64_PER_ITERATION = 32, /* 8 x double4, see calibrate.cl */
-    CALIB_SQRT_F32_PER_ITERATION = 64, /* 8 x float8 */
-    CALIB_FMA_F32_FLOPS_PER_ITERATION = 256, /* 8 x float16 FMAs, 2 flops each */
-    CALIB_FMA_F64_FLOPS_PER_ITERATION = 128, /* 8 x double8 */
     CALIB_LAUNCH_WARMUPS = 5,
     CALIB_LAUNCHES = 50,
     CALIB_TRANSFER_BYTES = 64 << 20,

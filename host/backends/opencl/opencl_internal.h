@@ -2,7 +2,9 @@
  *
  * When you change this folder:
  * - calls point one way: backend_opencl.c (init/fini, ops table) -> devices.c, program.c,
- *   run.c, calibrate.c -> helpers.c; never back up, never sideways between those four;
+ *   run.c, calibrate.c, probe.c -> helpers.c; never back up, never sideways between those,
+ *   but probe.c launches the run's own sqrt kernel in the run's shape (run.c's
+ *   opencl_local_size) and the calibration's kernels by name;
  * - only what two files use is declared here; everything else stays `static`;
  * - messages are checked by tests/robustness: change one only with its test. */
 
@@ -58,6 +60,17 @@ bool cl_succeeded(cl_int err, const char *call, const char *func, const char *fi
 enum kernel_id { OPENCL_KERNELS(OPENCL_KERNEL_ID) K_COUNT };
 #undef OPENCL_KERNEL_ID
 
+/* What the calibration kernels (calibrate.cl) do per loop iteration, as
+ * calibrate.c and probe.c count them. */
+enum {
+    CALIB_SQRT_F64_PER_ITERATION = 32,       /* 8 x double4 */
+    CALIB_SQRT_F32_PER_ITERATION = 64,       /* 8 x float8 */
+    CALIB_FMA_F32_FLOPS_PER_ITERATION = 256, /* 8 x float16 FMAs, 2 flops each */
+    CALIB_FMA_F64_FLOPS_PER_ITERATION = 128  /* 8 x double8 */
+};
+
+struct opencl_probe; /* probe.c: kernels and buffers kept between probes */
+
 /* Device buffers by role; each is kept until a call needs another size. */
 enum buffer_slot { SLOT_IN, SLOT_OUT, SLOT_SCRATCH, SLOT_COUNT };
 
@@ -109,6 +122,8 @@ struct opencl_state {
     char file_entry[FILE_KERNEL_NAME_MAX];
     struct cached_buffer file_buffers[FILE_MAX_ARGS]; /* by argument index */
     struct launch_shape launch; /* the last call's largest launch */
+    double cache_bytes;         /* CL_DEVICE_GLOBAL_MEM_CACHE_SIZE; 0 unknown */
+    struct opencl_probe *probe; /* NULL until the first probe */
 };
 
 /* ---- small helpers (helpers.c) -------------------------------------------- */
@@ -167,6 +182,11 @@ enum offload_status opencl_run_sumsqrt(void *state, const struct kernel_input *k
 enum offload_status opencl_run_scores(void *state, const struct kernel_input *kin, void *scores,
                                       struct phase_times *t);
 void opencl_describe_launch(void *state, char *buf, size_t cap);
+/* The work-group size the runs give kernel k over `items` work-items. */
+size_t opencl_local_size(const struct opencl_state *st, enum kernel_id k, size_t items);
+/* Elements per work-item of the sqrt kernel on the CPU path (sqrt_f64) and
+ * the GPU path (sqrt_f64_strided). */
+enum { SQRT_CPU_ELEMENTS_PER_ITEM = 256, SQRT_GPU_ELEMENTS_PER_ITEM = 8 };
 
 /* ---- a user's kernel file (run_file.c) ------------------------------------ */
 
@@ -185,5 +205,11 @@ enum offload_status opencl_markers_engine(void *state, enum markers_pairs_mode m
 /* ---- calibrate (calibrate.c) ---------------------------------------------- */
 
 enum offload_status opencl_calibrate(void *state, struct ceilings *out);
+
+/* ---- probe: the ceilings around one run (probe.c) ------------------------- */
+
+enum offload_status opencl_probe(void *state, const struct kernel_input *in, double budget_s,
+                                 struct ceilings *out, double *setup_s);
+void opencl_probe_free(struct opencl_state *st);
 
 #endif

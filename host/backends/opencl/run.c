@@ -346,6 +346,11 @@ static size_t local_size_for(const struct opencl_state *st, enum kernel_id k, si
     return local ? local : 1;
 }
 
+size_t opencl_local_size(const struct opencl_state *st, enum kernel_id k, size_t items)
+{
+    return local_size_for(st, k, items, 0);
+}
+
 /* Kernel names, for the launch shape. */
 #define OPENCL_KERNEL_NAME(id, name) [id] = name,
 static const char *const launch_names[K_COUNT] = {OPENCL_KERNELS(OPENCL_KERNEL_NAME)};
@@ -405,10 +410,8 @@ static size_t gpu_lanes(const struct opencl_state *st, enum kernel_id k, size_t 
     return enough < lanes ? enough : lanes;
 }
 
-/* Elements per work-item: a CPU path work-item's run (its loop
- * vectorises); a GPU path work-item's strided share. */
-enum { SQRT_CPU_ELEMENTS_PER_ITEM = 256, SQRT_GPU_ELEMENTS_PER_ITEM = 8 };
-
+/* Elements per work-item (opencl_internal.h): a CPU path work-item's run
+ * (its loop vectorises); a GPU path work-item's strided share. */
 static enum offload_status enqueue_sqrt(struct opencl_state *st, const struct job *job, cl_mem in,
                                         cl_mem out, cl_mem scratch, cl_event *first, cl_event *last)
 {

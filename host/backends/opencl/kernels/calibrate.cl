@@ -38,6 +38,18 @@ __kernel void calibrate_copy(__global const double *restrict a, __global double 
         c[i] = a[i];
 }
 
+/* out = (float)in: the sqrt kernel's access pattern without its sqrt, 12
+ * bytes per element (8 read, 4 written); the probe around a run times it
+ * beside the kernel's own loop (see probe.c). */
+__kernel void calibrate_convert(__global const double *restrict in, __global float *restrict out,
+                                ulong n, ulong per_item)
+{
+    ulong begin = (ulong)get_global_id(0) * per_item;
+    ulong end = min(begin + per_item, n);
+    for (ulong i = begin; i < end; i++)
+        out[i] = (float)in[i];
+}
+
 /* b = a + scalar * c: 24 bytes per element. */
 __kernel void calibrate_triad(__global const double *restrict a, __global double *restrict b,
                               __global const double *restrict c, double scalar, ulong n,
