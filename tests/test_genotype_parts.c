@@ -278,6 +278,8 @@ static void test_not_a_regular_file(void **state)
     run_part(&p);
     assert_int_equal(p.st, OFFLOAD_ERR_USAGE);
     assert_non_null(strstr(p.err, "not a regular file"));
+    free(p.warnings); /* each run_part opens its own warnings stream */
+    p.warnings = NULL;
     p.path = "/nonexistent/table.csv";
     run_part(&p);
     assert_int_equal(p.st, OFFLOAD_ERR_USAGE);

@@ -391,29 +391,63 @@ static void add_one_thread_runs(const struct cli *c, struct bench_backend *list,
     }
 }
 
-int command_compare(struct cli *c)
+/* The kernels compare runs: those named (or every built-in one), or one
+ * kernel file alone; OFFLOAD_ERR_USAGE when the names are wrong (said). */
+static enum offload_status compare_kernels(const struct cli *c, enum offload_kernel *kernels,
+                                           size_t *nkernels)
 {
-    enum offload_kernel kernels[KERNEL_COUNT];
-    size_t nkernels = 0;
     char names[KERNEL_NAME_LIST_MAX];
+    *nkernels = 0;
     if (c->npositional == 0)
         for (int k = 0; k < KERNEL_BUILTIN_COUNT; k++)
-            kernels[nkernels++] = (enum offload_kernel)k;
+            kernels[(*nkernels)++] = (enum offload_kernel)k;
     const int from_file = c->npositional == 1 && is_kernel_file(c->positional[0]);
     if (from_file)
-        kernels[nkernels++] = KERNEL_FILE;
+        kernels[(*nkernels)++] = KERNEL_FILE;
     else if (file_options_unused(c, c->npositional ? c->positional[0] : "kernels") != OFFLOAD_OK)
         return OFFLOAD_ERR_USAGE;
     for (size_t i = 0; i < c->npositional && !from_file; i++) {
         if (is_kernel_file(c->positional[i]))
             return usage_error("compare takes one kernel file alone: %s", c->positional[i]);
-        if (nkernels == KERNEL_COUNT)
+        if (*nkernels == KERNEL_COUNT)
             return usage_error("too many kernels: name each of %s once",
                                kernel_name_list(names, sizeof names));
-        if (kernel_from_name(c->positional[i], &kernels[nkernels]) != OFFLOAD_OK)
+        if (kernel_from_name(c->positional[i], &kernels[*nkernels]) != OFFLOAD_OK)
             return unknown_kernel_error(c->positional[i]);
-        nkernels++;
+        (*nkernels)++;
     }
+    return OFFLOAD_OK;
+}
+
+/* What the times mean and what every result was checked against. */
+static void print_footer(const struct cli *c, const struct layout *lay, int from_file, int worst)
+{
+    char footer[600];
+    snprintf(footer, sizeof footer,
+             "Times are the best of the timed runs after a warm-up; end-to-end adds the "
+             "copies to and from the device. Speedups compare end-to-end times on the same "
+             "input; 'ceiling' is the share of the limit named in the verdict, measured by "
+             "offload calibrate. Every result was checked against %s%s%s",
+             from_file ? (c->given[OPT_CHECK] ? "the reference kernel (--check)"
+                                              : "the first CPU device's output")
+                       : "the serial reference",
+             worst ? "; the runs marked FAILED gave a wrong result or an error and have no "
+                     "times."
+                   : ".",
+             lay->verbose || lay->width >= FULL_TABLE_WIDTH
+                 ? ""
+                 : " -v (or a terminal of 131 columns) shows every phase and rate.");
+    fputc('\n', c->human);
+    wrap_print(c->human, lay->width, "", "", footer);
+}
+
+int command_compare(struct cli *c)
+{
+    enum offload_kernel kernels[KERNEL_COUNT];
+    size_t nkernels = 0;
+    if (compare_kernels(c, kernels, &nkernels) != OFFLOAD_OK)
+        return OFFLOAD_ERR_USAGE;
+    const int from_file = nkernels == 1 && kernels[0] == KERNEL_FILE;
     struct bench_backend backends[MAX_BENCH_BACKENDS];
     size_t nb = 0;
     int worst = build_backend_list(c, 1, backends, &nb);
@@ -470,25 +504,8 @@ int command_compare(struct cli *c)
         print_answer(c->human, &lay, &results, &group[gi], backends);
     for (size_t gi = 0; gi < ngroups; gi++)
         print_group(c->human, &lay, &results, &group[gi], backends);
-    if (!rc) {
-        char footer[600];
-        snprintf(footer, sizeof footer,
-                 "Times are the best of the timed runs after a warm-up; end-to-end adds the "
-                 "copies to and from the device. Speedups compare end-to-end times on the same "
-                 "input; 'ceiling' is the share of the limit named in the verdict, measured by "
-                 "offload calibrate. Every result was checked against %s%s%s",
-                 from_file ? (c->given[OPT_CHECK] ? "the reference kernel (--check)"
-                                                  : "the first CPU device's output")
-                           : "the serial reference",
-                 worst ? "; the runs marked FAILED gave a wrong result or an error and have no "
-                         "times."
-                       : ".",
-                 lay.verbose || lay.width >= FULL_TABLE_WIDTH
-                     ? ""
-                     : " -v (or a terminal of 131 columns) shows every phase and rate.");
-        fputc('\n', c->human);
-        wrap_print(c->human, lay.width, "", "", footer);
-    }
+    if (!rc)
+        print_footer(c, &lay, from_file, worst);
     print_one_rank_cost(c->human, lay.width, &results);
     fini_backends(backends, nb);
     bst = baseline_show(c, &base, &results);

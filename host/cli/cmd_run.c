@@ -41,6 +41,42 @@ static enum offload_status file_kernel_options(const struct cli *c)
     return OFFLOAD_OK;
 }
 
+/* Rank 0's part of a run that succeeded: the analysis (the ceilings were
+ * looked up before the run, so the probes around it could be compared),
+ * the text and the exports. rec->run is handed to the result set. */
+static int report_and_emit(struct cli *c, const struct backend_ops *ops, void *state,
+                           const struct prepared_input *p, const struct run_settings *set,
+                           struct result_record *rec)
+{
+    if (ops->launch_shape)
+        ops->launch_shape(state, &rec->launch);
+    rec->analysis =
+        analyse_run(&p->input, rec->run, &rec->info, rec->has_ceilings ? &rec->ceilings : NULL);
+    struct link_calibration link;
+    analyse_ranks(&rec->analysis, &p->input, rec->run, rec->info.threads,
+                  ranks_link_calibration(c, &link));
+    judge_occupancy(rec);
+    rec->size = prepared_size(p);
+    rec->rows = genotype_table_rows(&p->matrix);
+    rec->cols = p->matrix.cols;
+    rec->percent = c->percent[0];
+    char launch[256] = "";
+    if (ops->describe_launch)
+        ops->describe_launch(state, launch, sizeof launch);
+    report_run(c->human, ops->name, &rec->info, launch, &p->input, set, rec->run,
+               &rec->analysis);
+    print_ceilings_probe(c->human, &rec->refresh, rec->run->timed_s);
+    print_ceilings_notes(c->human, "           ", &rec->refresh);
+    struct result_set results = {.argc = c->argc, .argv = c->argv};
+    int rc = 0;
+    if (result_set_add(&results, rec) == OFFLOAD_OK) {
+        rec->run = NULL; /* owned by the set now */
+        rc = offload_exit_code(emit_results(c, &results));
+    }
+    result_set_free(&results);
+    return rc;
+}
+
 int command_run(struct cli *c)
 {
     if (c->npositional != 1)
@@ -116,35 +152,10 @@ int command_run(struct cli *c)
         st = run_with_fresh_ceilings(c, ops, state, &p.input, &set, &rec);
         rc = offload_exit_code(st);
     }
-    /* Rank 0 reports; the others have done their share. The ceilings were
-     * looked up before the run, so the probes around it could be compared. */
+    /* Rank 0 reports; the others have done their share. */
     if (rec.run && st == OFFLOAD_OK && ranks_me() == 0) {
-        if (ops->launch_shape)
-            ops->launch_shape(state, &rec.launch);
-        rec.analysis =
-            analyse_run(&p.input, rec.run, &rec.info, rec.has_ceilings ? &rec.ceilings : NULL);
-        struct link_calibration link;
-        analyse_ranks(&rec.analysis, &p.input, rec.run, rec.info.threads,
-                      ranks_link_calibration(c, &link));
-        judge_occupancy(&rec);
-        rec.size = prepared_size(&p);
-        rec.rows = genotype_table_rows(&p.matrix);
-        rec.cols = p.matrix.cols;
-        rec.percent = c->percent[0];
-        char launch[256] = "";
-        if (ops->describe_launch)
-            ops->describe_launch(state, launch, sizeof launch);
-        report_run(c->human, ops->name, &rec.info, launch, &p.input, &set, rec.run,
-                   &rec.analysis);
-        print_ceilings_probe(c->human, &rec.refresh, rec.run->timed_s);
-        print_ceilings_notes(c->human, "           ", &rec.refresh);
-        struct result_set results = {.argc = c->argc, .argv = c->argv};
-        if (result_set_add(&results, &rec) == OFFLOAD_OK) {
-            rec.run = NULL; /* owned by the set now */
-            int erc = offload_exit_code(emit_results(c, &results));
-            rc = rc ? rc : erc;
-        }
-        result_set_free(&results);
+        int erc = report_and_emit(c, ops, state, &p, &set, &rec);
+        rc = rc ? rc : erc;
     }
     /* A failed run has printed why (the first mismatches or the device
      * error); its times are never reported. */

@@ -159,6 +159,55 @@ void report_run(FILE *f, const char *backend_name, const struct backend_info *in
     free(text);
 }
 
+/* How many runs were timed, and how busy the machine was meanwhile. */
+static void report_runs(FILE *f, const struct run_settings *set, const struct run_result *res)
+{
+    char a[32], b[32];
+    if (set->warmup > 0)
+        fprintf(f, "runs       %zu timed after %d warm-up (first call %s)", res->samples,
+                set->warmup, format_seconds(res->warmup_total, a, sizeof a));
+    else
+        fprintf(f, "runs       %zu timed, no warm-up (the first call is timed)", res->samples);
+    if (set->repeat <= 0 && res->capped) {
+        char c[32];
+        fprintf(f, ", capped at %zu runs after %s (under the %s asked for)", res->samples,
+                format_seconds(res->timed_s, b, sizeof b),
+                format_seconds(set->min_time, c, sizeof c));
+    }
+    else if (set->repeat <= 0)
+        fprintf(f, ", repeated for at least %s", format_seconds(set->min_time, b, sizeof b));
+    fputc('\n', f);
+    char load[160];
+    fprintf(f, "machine    %s\n", describe_machine_load(&res->load, load, sizeof load));
+    if (res->load.busy)
+        fprintf(f, "busy       the machine was busy while this ran: times are slower and more "
+                   "spread than on a quiet machine; run again when it is quiet\n");
+    else if (!res->settled && set->repeat <= 0)
+        fprintf(f, "spread     the times did not settle within %dx the runs: treat them as "
+                   "rough\n", RUN_SETTLE_FACTOR);
+}
+
+/* What to keep in mind reading the times: outliers, a slow first call,
+ * device timers that disagree with the host's. */
+static void report_notes(FILE *f, const struct run_result *res)
+{
+    char a[32];
+    if (res->stats[PHASE_KERNEL].outliers)
+        fprintf(f,
+                "note       %zu of %zu kernel times are outliers: the machine was busy; the "
+                "minimum is the figure to trust\n",
+                res->stats[PHASE_KERNEL].outliers, res->samples);
+    if (res->samples > 1 && res->warmup_total > 2 * res->stats[PHASE_TOTAL].median)
+        fprintf(f,
+                "note       the first (warm-up) call took %s, %.0fx a timed one: one-time "
+                "costs (page faults, kernel compilation) are kept out of the figures\n",
+                format_seconds(res->warmup_total, a, sizeof a),
+                res->warmup_total / res->stats[PHASE_TOTAL].median);
+    if (res->events_disagree)
+        fprintf(f, "note       device event timers disagree with the host clock; host times "
+                   "are shown\n");
+}
+
 static void report_run_lines(FILE *f, const char *backend_name, const struct backend_info *info,
                              const char *launch, const struct kernel_input *in,
                              const struct run_settings *set, const struct run_result *res,
@@ -192,28 +241,7 @@ static void report_run_lines(FILE *f, const char *backend_name, const struct bac
     else if (info->threads > 0)
         fprintf(f, "launch     %d host thread%s\n", info->threads, info->threads == 1 ? "" : "s");
     report_size(f, in);
-    if (set->warmup > 0)
-        fprintf(f, "runs       %zu timed after %d warm-up (first call %s)", res->samples,
-                set->warmup, format_seconds(res->warmup_total, a, sizeof a));
-    else
-        fprintf(f, "runs       %zu timed, no warm-up (the first call is timed)", res->samples);
-    if (set->repeat <= 0 && res->capped) {
-        char c[32];
-        fprintf(f, ", capped at %zu runs after %s (under the %s asked for)", res->samples,
-                format_seconds(res->timed_s, b, sizeof b),
-                format_seconds(set->min_time, c, sizeof c));
-    }
-    else if (set->repeat <= 0)
-        fprintf(f, ", repeated for at least %s", format_seconds(set->min_time, b, sizeof b));
-    fputc('\n', f);
-    char load[160];
-    fprintf(f, "machine    %s\n", describe_machine_load(&res->load, load, sizeof load));
-    if (res->load.busy)
-        fprintf(f, "busy       the machine was busy while this ran: times are slower and more "
-                   "spread than on a quiet machine; run again when it is quiet\n");
-    else if (!res->settled && set->repeat <= 0)
-        fprintf(f, "spread     the times did not settle within %dx the runs: treat them as "
-                   "rough\n", RUN_SETTLE_FACTOR);
+    report_runs(f, set, res);
     report_phase(f, "distribute", &res->stats[PHASE_DISTRIBUTE]);
     report_phase(f, "copy-in", &res->stats[PHASE_COPY_IN]);
     report_phase(f, "kernel", &res->stats[PHASE_KERNEL]);
@@ -221,20 +249,7 @@ static void report_run_lines(FILE *f, const char *backend_name, const struct bac
     report_phase(f, "collect", &res->stats[PHASE_COLLECT]);
     report_phase(f, "total", &res->stats[PHASE_TOTAL]);
     report_alone(f, res);
-    if (res->stats[PHASE_KERNEL].outliers)
-        fprintf(f,
-                "note       %zu of %zu kernel times are outliers: the machine was busy; the "
-                "minimum is the figure to trust\n",
-                res->stats[PHASE_KERNEL].outliers, res->samples);
-    if (res->samples > 1 && res->warmup_total > 2 * res->stats[PHASE_TOTAL].median)
-        fprintf(f,
-                "note       the first (warm-up) call took %s, %.0fx a timed one: one-time "
-                "costs (page faults, kernel compilation) are kept out of the figures\n",
-                format_seconds(res->warmup_total, a, sizeof a),
-                res->warmup_total / res->stats[PHASE_TOTAL].median);
-    if (res->events_disagree)
-        fprintf(f, "note       device event timers disagree with the host clock; host times "
-                   "are shown\n");
+    report_notes(f, res);
     fprintf(f, "checksum   %.10g\n", res->checksum);
     const char *against = res->check.against[0] ? res->check.against : "the serial reference";
     if (res->check.ok) {
