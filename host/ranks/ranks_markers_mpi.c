@@ -325,7 +325,7 @@ static int64_t spread_best_possible(void *ctx, const struct marker_patterns *pat
     if (!ok) {
         free(flag);
         offload_error("markers: out of memory for the best possible score\n");
-        return -1; /* the selection then fails on every rank, at its final check */
+        return -1; /* the selection then fails on every rank */
     }
     int64_t best = 0;
     for (size_t a0 = 0; a0 < v;) {

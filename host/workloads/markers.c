@@ -613,6 +613,8 @@ enum offload_status markers_select(const struct marker_patterns *pat,
     out->best_possible = engine->spread ? engine->spread->best_possible(engine->spread->ctx, pat)
                                         : markers_best_possible(pat);
     times->best_possible = offload_now() - t0;
+    if (out->best_possible < 0) /* the spread's collective failed, on every process */
+        goto done;
 
     t0 = offload_now();
     st = score_every_pattern(&r);

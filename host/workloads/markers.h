@@ -106,7 +106,8 @@ struct markers_result {
  * holding only its share: collectives, every process calls them alike. */
 struct markers_spread {
     void *ctx;
-    /* Pairs some pattern of any process resolves. */
+    /* Pairs some pattern of any process resolves; -1 (after a message, on
+     * every process) out of memory. */
     int64_t (*best_possible)(void *ctx, const struct marker_patterns *pat);
     /* all[0 .. total) from every process's mine[0 .. count). */
     enum offload_status (*gather)(void *ctx, const struct marker_patterns *pat,
