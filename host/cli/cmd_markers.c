@@ -198,15 +198,12 @@ static enum offload_status parse_pairs_modes(const struct cli *c, int device,
     return OFFLOAD_OK;
 }
 
-/* Across ranks each rank reads and parses its own rows, then every rank
- * gets every row (ranks_join_table): markers needs them all on each rank,
- * for upstream's global order of the patterns (numba's quicksort over every
- * minor allele count), the merging of duplicate patterns, the argsort of
- * every score that breaks ties and the serial selection every run is
- * checked against. Scoring is what is split over ranks. share gets what
- * each rank held while it read. */
+/* Across ranks each rank reads and parses its own rows and keeps them
+ * (ranks_markers_prepare spreads the patterns); only the ids are put
+ * together on every rank (*ids), for the output and the repeated-id check.
+ * share gets what each rank held while it read. */
 static enum offload_status load_table(const char *path, struct genotype_matrix *m,
-                                      struct table_share *share)
+                                      struct table_share *share, char ***ids)
 {
     char err[PATH_MAX + 512];
     struct genotype_load_options lo = genotype_default_options();
@@ -217,7 +214,7 @@ static enum offload_status load_table(const char *path, struct genotype_matrix *
         return st;
     }
     ranks_table_share(m, share);
-    if ((st = ranks_join_table(m, path, lo.warnings)) != OFFLOAD_OK)
+    if ((st = ranks_join_ids(m, path, lo.warnings, ids)) != OFFLOAD_OK)
         genotype_free(m);
     return st;
 }
@@ -226,18 +223,38 @@ static enum offload_status load_table(const char *path, struct genotype_matrix *
 static void show_table(FILE *h, const char *path, const struct genotype_matrix *m,
                        const struct table_share *share)
 {
-    fprintf(h, "Loaded '%s': %zu patterns for %zu varieties.\n", path, m->rows, m->cols);
+    fprintf(h, "Loaded '%s': %zu patterns for %zu varieties.\n", path, genotype_table_rows(m),
+            m->cols);
     if (share->ranks < 2)
         return;
-    char largest[32], total[32], joined[32];
-    fprintf(h,
-            "Table: %zu patterns read over %d ranks, largest share %zu, %s per rank (%s in "
-            "all); then every rank holds all %zu (%s) for upstream's global order, "
-            "duplicates, ties and the serial check.\n",
+    char largest[32], total[32];
+    fprintf(h, "Table: %zu patterns read over %d ranks, largest share %zu, %s per rank (%s in all).\n",
             share->rows, share->ranks, share->largest_rows,
             format_bytes((double)share->largest_bytes, largest, sizeof largest),
-            format_bytes((double)share->total_bytes, total, sizeof total), m->rows,
-            format_bytes((double)genotype_bytes(m), joined, sizeof joined));
+            format_bytes((double)share->total_bytes, total, sizeof total));
+}
+
+/* What each rank holds through the selection: its patterns' calls and bit
+ * planes (one process: the whole table's calls and every plane). */
+static void show_held(FILE *h, const struct genotype_matrix *m, const struct marker_patterns *pat,
+                      const struct ranks_markers *rm, struct table_share *share)
+{
+    if (share->ranks < 2) {
+        share->held_patterns = pat->count;
+        share->held_bytes = share->held_total_bytes =
+            m->rows * m->cols + pat->varieties * 3 * pat->words * sizeof *pat->planes;
+        return;
+    }
+    share->held_patterns = rm->held_patterns;
+    share->held_bytes = rm->held_bytes;
+    share->held_total_bytes = rm->held_total_bytes;
+    char largest[32], total[32];
+    fprintf(h,
+            "Through the selection each rank holds only its patterns: largest share %zu of %zu, "
+            "%s per rank (calls and bit planes; %s in all); every rank keeps every row's id.\n",
+            rm->held_patterns, rm->pat.total,
+            format_bytes((double)rm->held_bytes, largest, sizeof largest),
+            format_bytes((double)rm->held_total_bytes, total, sizeof total));
 }
 
 /* What the command line asks of markers, checked before anything is read. */
@@ -292,40 +309,47 @@ static enum offload_status markers_arguments(struct cli *c, struct markers_job *
     return OFFLOAD_OK;
 }
 
-/* The table's patterns after upstream's filters and merges (every rank
- * agrees on the outcome), with upstream's two lines about them. */
-static enum offload_status markers_patterns(FILE *h, const struct genotype_matrix *m,
-                                            const struct markers_options *mo,
-                                            struct marker_patterns *pat, double *filter_s)
+/* The table's patterns after upstream's filters and merges, with
+ * upstream's two lines about them: on one process in pat, across ranks
+ * spread over them in rm (which takes ids; every rank agrees on the
+ * outcome). *shown is the one used. */
+static enum offload_status markers_patterns(FILE *h, struct genotype_matrix *m,
+                                            const struct markers_options *mo, char **ids,
+                                            struct ranks_markers *rm, struct marker_patterns *pat,
+                                            const struct marker_patterns **shown, double *filter_s)
 {
     char err[PATH_MAX + 512];
     double t0 = offload_now();
-    enum offload_status mine = markers_prepare(m, mo, pat, err, sizeof err);
-    enum offload_status st = ranks_agree(mine);
+    enum offload_status st;
+    *shown = pat;
+    if (ranks_count() > 1) {
+        st = ranks_markers_prepare(m, mo, ids, rm, err, sizeof err);
+        *shown = &rm->pat;
+    } else
+        st = markers_prepare(m, mo, pat, err, sizeof err);
     *filter_s = offload_now() - t0;
     if (st != OFFLOAD_OK) {
-        if (mine != OFFLOAD_OK)
+        if (err[0])
             offload_error("markers: %s\n", err);
-        else
-            markers_patterns_free(pat);
         return st;
     }
     fprintf(h,
             "Number of eliminated patterns (by min_call_rate, min_maf or requiring more than one "
             "allele) is %zu.\n",
-            pat->eliminated);
+            (*shown)->eliminated);
     fprintf(h,
             "Loaded marker data for %zu distinct patterns that have a sufficiently high MAF and "
             "call rate to be worth including.\n",
-            pat->count);
+            (*shown)->total);
     return OFFLOAD_OK;
 }
 
 /* Upstream's heading: the best possible score and the table's columns. */
-static void show_heading(FILE *h, const struct genotype_matrix *m, const struct marker_patterns *pat)
+static void show_heading(FILE *h, const struct genotype_matrix *m, const struct marker_patterns *pat,
+                         struct ranks_markers *rm)
 {
     double perfect = (double)m->cols * ((double)m->cols - 1) / 2;
-    int64_t best = markers_best_possible(pat);
+    int64_t best = ranks_count() > 1 ? rm->spread.best_possible(rm, pat) : markers_best_possible(pat);
     fprintf(h, "The best possible score is %lld. This would resolve %.4f%% of varieties.\n",
             (long long)best, perfect > 0 ? 100.0 * (double)best / perfect : 0.0);
     fprintf(h, "\n%.0f varietal comparisons of which %lld can be resolved.\n\n", perfect,
@@ -340,7 +364,8 @@ static void show_heading(FILE *h, const struct genotype_matrix *m, const struct 
 static enum offload_status select_each_strategy(const struct markers_job *j, void *state,
                                                 const struct marker_patterns *pat,
                                                 struct markers_progress *pr, double filter_s,
-                                                int *rank_threads, struct markers_engine *engine,
+                                                int *rank_threads, struct ranks_markers *rm,
+                                                struct markers_engine *engine,
                                                 struct markers_result *res, double *select_s)
 {
     enum offload_status st = OFFLOAD_OK;
@@ -356,7 +381,7 @@ static enum offload_status select_each_strategy(const struct markers_job *j, voi
                 return st;
         }
         if (ranks_count() > 1)
-            engine[i] = ranks_markers_engine(rank_threads);
+            engine[i] = ranks_markers_engine(rank_threads, rm);
         else
             st = j->ops->markers_engine(state, j->modes[i], &engine[i]);
         if (st != OFFLOAD_OK ||
@@ -388,6 +413,51 @@ static int write_markers_files(const struct cli *c, struct markers_output *out)
     return rc;
 }
 
+/* Every run is checked against the serial selection; across ranks no rank
+ * holds the whole table, so each pick was checked instead (markers_select,
+ * with the serial scorer on the pick's calls). */
+static enum offload_status check_against_serial(const struct markers_job *j,
+                                                const struct marker_patterns *pat,
+                                                const struct markers_engine *engine,
+                                                const struct markers_result *res,
+                                                struct markers_result *ref)
+{
+    if (ranks_count() > 1)
+        return OFFLOAD_OK;
+    struct markers_engine serial = markers_engine_serial();
+    enum offload_status st = markers_select(pat, &j->mo, &serial, NULL, NULL, ref);
+    for (size_t i = 0; st == OFFLOAD_OK && i < j->nmodes; i++)
+        if (!markers_same_picks(&res[i], ref)) {
+            offload_error("markers: %s picked %zu markers, serial %zu, or other markers or "
+                          "scores: the %s result is wrong\n",
+                          engine[i].name, res[i].npicks, ref->npicks, engine[i].name);
+            st = OFFLOAD_ERR_RUN;
+        }
+    return st;
+}
+
+/* The results: the summary, the pairs left, the files and the phases. */
+static int show_results(const struct cli *c, const struct markers_job *j, const char *device,
+                        const struct markers_engine *engine, const struct markers_result *res,
+                        struct markers_output *out, const double *select_s)
+{
+    FILE *h = c->human;
+    fprintf(h, "\n%zu markers resolve %lld of %lld pairs on %s%s%s%s (%s).\n", res[0].npicks,
+            (long long)res[0].picks[res[0].npicks - 1].cumulative, (long long)res[0].perfect,
+            device, j->nmodes > 1 ? ", both pair strategies" : "", ranks_count() > 1 ? " " : "",
+            ranks_phrase(),
+            ranks_count() > 1 ? "each pick checked with the serial scorer"
+                              : "checked against serial");
+    markers_write_unresolved(h, out);
+    out->selection_s = select_s[0];
+    int rc = write_markers_files(c, out);
+    for (size_t i = 0; i < j->nmodes; i++)
+        show_phases(h, engine[i].name, out->load_s, &res[i].times, res[i].npicks, select_s[i]);
+    if (j->nmodes == 2)
+        show_strategies(h, &res[0].times, &res[1].times, res[0].npicks - 1);
+    return rc;
+}
+
 int command_markers(struct cli *c)
 {
     struct markers_job j;
@@ -399,30 +469,40 @@ int command_markers(struct cli *c)
     double t_start = offload_now();
     struct genotype_matrix m;
     struct table_share share;
-    enum offload_status st = load_table(j.path, &m, &share);
+    char **ids = NULL;
+    enum offload_status st = load_table(j.path, &m, &share, &ids);
     if (st != OFFLOAD_OK)
         return offload_exit_code(st);
     double load_s = offload_now() - t_start, filter_s = 0;
     show_table(h, j.path, &m, &share);
 
-    struct marker_patterns pat;
-    if ((st = markers_patterns(h, &m, &j.mo, &pat, &filter_s)) != OFFLOAD_OK) {
-        genotype_free(&m);
-        return offload_exit_code(st);
+    struct marker_patterns one;
+    struct ranks_markers rm;
+    const struct marker_patterns *pat = NULL;
+    memset(&one, 0, sizeof one);
+    memset(&rm, 0, sizeof rm);
+    struct markers_result res[2], ref;
+    memset(res, 0, sizeof res);
+    memset(&ref, 0, sizeof ref);
+    void *state = NULL;
+    char *pattern = malloc(m.cols + 1);
+    int rc = 1;
+    if ((st = markers_patterns(h, &m, &j.mo, ids, &rm, &one, &pat, &filter_s)) != OFFLOAD_OK) {
+        rc = offload_exit_code(st);
+        goto done;
     }
+    show_held(h, &m, pat, &rm, &share);
 
     struct backend_config cfg = make_config(c, ops, c->threads[0], j.selector, c->memory);
     struct backend_info info;
     memset(&info, 0, sizeof info);
-    void *state = NULL;
-    struct markers_result res[2], ref;
-    memset(res, 0, sizeof res);
-    memset(&ref, 0, sizeof ref);
     double select_s[2] = {0, 0};
-    struct markers_output out = {&m, &pat, &res[0], j.path, ops->name, 0, 0, &share};
-    struct markers_progress pr = {h, isatty(STDERR_FILENO), &out, malloc(m.cols + 1)};
-    int rc = 1;
-    if (!pr.pattern) {
+    /* Across ranks the files read the picks' table, filled as picks come. */
+    int spread = ranks_count() > 1;
+    struct markers_output out = {spread ? &rm.picked : &m, spread ? &rm.picked_pat : pat, &res[0],
+                                 j.path, ops->name, load_s, 0, &share};
+    struct markers_progress pr = {h, isatty(STDERR_FILENO), &out, pattern};
+    if (!pattern) {
         offload_error("out of memory\n");
         goto done;
     }
@@ -435,47 +515,27 @@ int command_markers(struct cli *c)
         state = NULL;
         goto done;
     }
-    show_heading(h, &m, &pat);
+    show_heading(h, &m, pat, &rm);
     struct markers_engine engine[2];
     int rank_threads = c->threads[0];
-    st = select_each_strategy(&j, state, &pat, &pr, filter_s, &rank_threads, engine, res, select_s);
-    /* Every run is checked against the serial selection. */
-    struct markers_engine serial = markers_engine_serial();
+    st = select_each_strategy(&j, state, pat, &pr, filter_s, &rank_threads, &rm, engine, res,
+                              select_s);
     if (st == OFFLOAD_OK)
-        st = markers_select(&pat, &j.mo, &serial, NULL, NULL, &ref);
-    if (st != OFFLOAD_OK) {
+        st = check_against_serial(&j, pat, engine, res, &ref);
+    if (st != OFFLOAD_OK)
         rc = offload_exit_code(st);
-        goto done;
-    }
-    for (size_t i = 0; i < j.nmodes; i++)
-        if (!markers_same_picks(&res[i], &ref)) {
-            offload_error("markers: %s picked %zu markers, serial %zu, or other markers or "
-                          "scores: the %s result is wrong\n",
-                          engine[i].name, res[i].npicks, ref.npicks, engine[i].name);
-            goto done;
-        }
-    fprintf(h, "\n%zu markers resolve %lld of %lld pairs on %s%s%s%s (checked against serial).\n",
-            res[0].npicks, (long long)res[0].picks[res[0].npicks - 1].cumulative,
-            (long long)res[0].perfect, info.device[0] ? info.device : ops->name,
-            j.nmodes > 1 ? ", both pair strategies" : "", ranks_count() > 1 ? " " : "",
-            ranks_phrase());
-    markers_write_unresolved(h, &out);
-
-    out.load_s = load_s;
-    out.selection_s = select_s[0];
-    rc = write_markers_files(c, &out);
-    for (size_t i = 0; i < j.nmodes; i++)
-        show_phases(h, engine[i].name, load_s, &res[i].times, res[i].npicks, select_s[i]);
-    if (j.nmodes == 2)
-        show_strategies(h, &res[0].times, &res[1].times, res[0].npicks - 1);
+    else
+        rc = show_results(c, &j, info.device[0] ? info.device : ops->name, engine, res, &out,
+                          select_s);
 done:
     if (state)
         ops->fini(state);
-    free(pr.pattern);
+    free(pattern);
     markers_result_free(&res[0]);
     markers_result_free(&res[1]);
     markers_result_free(&ref);
-    markers_patterns_free(&pat);
+    markers_patterns_free(&one);
+    ranks_markers_free(&rm);
     genotype_free(&m);
     return rc;
 }

@@ -66,13 +66,44 @@ struct link_point {
  * (one rank) OFFLOAD_UNAVAILABLE: there is no link. */
 enum offload_status ranks_measure_link(struct link_point points[LINK_POINTS]);
 
-/* offload markers across ranks: each rank scores its share of the patterns
- * (whole blocks of plane words) on `threads` host threads, and every rank
- * gathers every score (the reduce phase, times.reduce), so each rank makes
- * the picks one process makes, ties included: upstream breaks them by the
- * argsort of all the scores. Outside a job, the OpenMP engine. threads must
- * outlive the engine. */
-struct markers_engine ranks_markers_engine(int *threads);
+/* offload markers across ranks with the table kept spread: each rank
+ * holds the calls and bit planes of its share of the kept patterns only
+ * (whole blocks of plane words), and the selection exchanges small data per
+ * pattern: minor allele counts, hashes and first scores per row to agree on
+ * upstream's order and duplicates (the rows that share a hash are compared
+ * on every rank), every score per rescan (the reduce phase), a pair flag per
+ * pair for the best possible score, and each pick's calls, sent by its
+ * owner. Every rank makes the picks one process makes, ties included. */
+struct ranks_markers {
+    struct marker_patterns pat;  /* this rank's share: patterns first .. of total */
+    struct markers_spread spread;
+    size_t *bounds;              /* R + 1: every rank's first pattern, then total */
+    size_t *pattern_row;         /* total: each pattern's row of the table */
+    char **ids;                  /* every row's id, on every rank */
+    size_t nids;
+    int *threads;                /* the host threads each rank scores on */
+    /* The picks as they come, what the output files read: their calls and
+     * ids, and patterns whose row maps each picked pattern to its row. */
+    struct genotype_matrix picked;
+    struct marker_patterns picked_pat;
+    /* Held through the selection (calls and planes): the largest share of
+     * patterns, its bytes, and the bytes over every rank. */
+    size_t held_patterns, held_bytes, held_total_bytes;
+};
+/* Upstream's patterns of a table read by ranks_load_genotype (each rank its
+ * rows), spread over the ranks; ids (every row's, ranks_join_ids) pass to
+ * rm, and m's calls are freed once sent to their patterns' owners. Every
+ * rank returns the same status; err is rank 0's to say (empty elsewhere).
+ * Outside a job OFFLOAD_UNAVAILABLE: markers_prepare is for one process. */
+enum offload_status ranks_markers_prepare(struct genotype_matrix *m,
+                                          const struct markers_options *o, char **ids,
+                                          struct ranks_markers *rm, char *err, size_t errlen);
+void ranks_markers_free(struct ranks_markers *rm);
+/* The engine of a spread selection: each rank scores its own patterns on
+ * `threads` host threads (which must outlive it), every rank gathers every
+ * score (times.reduce), and each pick is checked with the serial scorer.
+ * Outside a job, the serial engine. */
+struct markers_engine ranks_markers_engine(int *threads, struct ranks_markers *rm);
 
 /* A genotype table read across the ranks: each rank reads and parses only
  * the rows that start in its byte range of the file (genotype_load_part),
@@ -88,14 +119,20 @@ struct table_share {
     int ranks;
     size_t rows, largest_rows; /* every rank's; the largest share */
     size_t largest_bytes, total_bytes;
+    /* Held through the selection (markers): the most patterns on a rank,
+     * their calls and bit planes on the rank that holds most, over all. */
+    size_t held_patterns, held_bytes, held_total_bytes;
 };
 void ranks_table_share(const struct genotype_matrix *m, struct table_share *share);
 
-/* Every rank's rows of a table read by ranks_load_genotype, put together on
- * every rank in the table's order; rank 0 then says once whether ids repeat
- * (to warnings). On one rank: the check alone. OFFLOAD_ERR_RUN (after a
- * message) out of memory or past MPI's 2 GiB messages, on every rank. */
-enum offload_status ranks_join_table(struct genotype_matrix *m, const char *name, FILE *warnings);
+/* Every row's id of a table read by ranks_load_genotype, on every rank in
+ * the table's order (*ids, all_rows of them; the calls stay where they
+ * were read); rank 0 then says once whether ids repeat (to warnings). On
+ * one rank *ids is NULL (genotype_load_file checked them). OFFLOAD_ERR_RUN
+ * (after a message) out of memory or past MPI's 2 GiB messages, on every
+ * rank. */
+enum offload_status ranks_join_ids(const struct genotype_matrix *m, const char *name,
+                                   FILE *warnings, char ***ids);
 
 /* The check of a call's output, which is whole on rank 0 only; every rank
  * gets its verdict (ok). For a table each rank read its own rows of, the

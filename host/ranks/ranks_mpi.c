@@ -3,7 +3,6 @@
 
 #include <limits.h>
 #include <mpi.h>
-#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -550,57 +549,4 @@ enum offload_status ranks_measure_link(struct link_point points[LINK_POINTS])
     }
     workload_free(buf);
     return OFFLOAD_OK;
-}
-
-/* The patterns of rank r's share of the plane-word blocks: [*first, *end). */
-static void pattern_share(const struct marker_patterns *pat, int r, size_t *first, size_t *end)
-{
-    size_t b0, nb;
-    ranks_share(pat->words / MARKERS_WORD_BLOCK, r, &b0, &nb);
-    size_t per_block = (size_t)MARKERS_WORD_BLOCK * 64;
-    *first = b0 * per_block < pat->count ? b0 * per_block : pat->count;
-    *end = (b0 + nb) * per_block < pat->count ? (b0 + nb) * per_block : pat->count;
-}
-
-static enum offload_status ranked_score_all(void *state, const struct marker_patterns *pat,
-                                            const struct marker_pairs *pairs, int64_t *out,
-                                            struct markers_times *t)
-{
-    int threads = state ? *(const int *)state : 0;
-    if (threads <= 0)
-        threads = omp_get_max_threads();
-    size_t b0, nb;
-    ranks_share(pat->words / MARKERS_WORD_BLOCK, job.me, &b0, &nb);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-    for (size_t blk = b0; blk < b0 + nb; blk++)
-        markers_score_words(pat, pairs, blk * MARKERS_WORD_BLOCK, (blk + 1) * MARKERS_WORD_BLOCK,
-                            out);
-    int *counts = calloc((size_t)job.count * 2, sizeof *counts);
-    if (!counts) {
-        offload_error("out of memory for %d ranks' shares\n", job.count);
-        return OFFLOAD_ERR_RUN; /* every rank allocates the same: all fail alike */
-    }
-    int *displs = counts + job.count;
-    for (int r = 0; r < job.count; r++) {
-        size_t first, end;
-        pattern_share(pat, r, &first, &end);
-        counts[r] = (int)(end - first);
-        displs[r] = (int)first;
-    }
-    double t0 = offload_now();
-    MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, out, counts, displs, MPI_INT64_T,
-                   MPI_COMM_WORLD);
-    t->reduce += offload_now() - t0;
-    free(counts);
-    return OFFLOAD_OK;
-}
-
-struct markers_engine ranks_markers_engine(int *threads)
-{
-    /* On one rank the command asks the backend for its engine instead; the
-     * serial engine keeps this call total. */
-    if (!job.joined || job.count == 1)
-        return markers_engine_serial();
-    struct markers_engine e = {"openmp", threads, NULL, ranked_score_all, NULL, NULL};
-    return e;
 }

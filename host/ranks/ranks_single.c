@@ -1,6 +1,8 @@
 /* Ranks in a build without MPI: one process, rank 0 of 1. */
 #include "ranks.h"
 
+#include <string.h>
+
 #include "timing.h"
 
 enum offload_status ranks_start(int *argc, char ***argv)
@@ -76,9 +78,10 @@ enum offload_status ranks_measure_link(struct link_point points[LINK_POINTS])
 
 /* One process: the command asks the backend for its engine; the serial
  * engine keeps this call total. */
-struct markers_engine ranks_markers_engine(int *threads)
+struct markers_engine ranks_markers_engine(int *threads, struct ranks_markers *rm)
 {
     (void)threads;
+    (void)rm;
     return markers_engine_serial();
 }
 
@@ -107,15 +110,35 @@ enum offload_status ranks_load_genotype(const char *path, const struct genotype_
 void ranks_table_share(const struct genotype_matrix *m, struct table_share *share)
 {
     size_t bytes = genotype_bytes(m);
-    *share = (struct table_share){1, m->rows, m->rows, bytes, bytes};
+    *share = (struct table_share){1, m->rows, m->rows, bytes, bytes, 0, 0, 0};
 }
 
-enum offload_status ranks_join_table(struct genotype_matrix *m, const char *name, FILE *warnings)
+enum offload_status ranks_join_ids(const struct genotype_matrix *m, const char *name,
+                                   FILE *warnings, char ***ids)
 {
     (void)m;
     (void)name;
     (void)warnings; /* genotype_load_file checked the ids */
+    *ids = NULL;
     return OFFLOAD_OK;
+}
+
+enum offload_status ranks_markers_prepare(struct genotype_matrix *m,
+                                          const struct markers_options *o, char **ids,
+                                          struct ranks_markers *rm, char *err, size_t errlen)
+{
+    (void)m;
+    (void)o;
+    (void)ids;
+    (void)errlen;
+    memset(rm, 0, sizeof *rm);
+    err[0] = '\0';
+    return OFFLOAD_UNAVAILABLE; /* one process: markers_prepare */
+}
+
+void ranks_markers_free(struct ranks_markers *rm)
+{
+    memset(rm, 0, sizeof *rm);
 }
 
 struct check_result ranks_check(const struct kernel_input *in, const void *output)

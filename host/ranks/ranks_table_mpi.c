@@ -54,7 +54,7 @@ void ranks_table_share(const struct genotype_matrix *m, struct table_share *shar
         MPI_Allreduce(&mine[1], &total, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
     }
     *share = (struct table_share){ranks_count(), m->all_rows, (size_t)most[0], (size_t)most[1],
-                                  (size_t)total};
+                                  (size_t)total, 0, 0, 0};
 }
 
 /* Counts and offsets (in items) of every rank's mine items, as the
@@ -82,7 +82,7 @@ static int share_counts(size_t mine, int *counts, int *displs, size_t *total)
 }
 
 /* Every rank's ids, NUL-separated, into ids[0 .. rows) of the whole table. */
-static int join_ids(struct genotype_matrix *m, char **ids, int *counts, int *displs)
+static int join_ids(const struct genotype_matrix *m, char **ids, int *counts, int *displs)
 {
     size_t bytes = 0, total;
     for (size_t r = 0; r < m->rows; r++)
@@ -111,60 +111,52 @@ static int join_ids(struct genotype_matrix *m, char **ids, int *counts, int *dis
     return ranks_agree(ok && have ? OFFLOAD_OK : OFFLOAD_ERR_RUN) == OFFLOAD_OK;
 }
 
-/* The calls, line numbers and ids of every rank into new arrays; false
- * (on every rank) when they do not fit in memory or in MPI's counts. */
-static int join_rows(struct genotype_matrix *m, int8_t **calls, size_t **lines, char ***ids)
+/* Every rank's line numbers into lines (all_rows); false on every rank
+ * when they do not fit in memory or in MPI's counts. */
+static int join_lines(const struct genotype_matrix *m, size_t *lines, int *counts, int *displs)
 {
-    int *counts = malloc(2 * (size_t)ranks_count() * sizeof *counts);
-    size_t n = m->all_rows, total;
-    *calls = malloc(n * m->cols > 0 ? n * m->cols : 1);
-    *lines = malloc(n * sizeof **lines);
-    *ids = calloc(n, sizeof **ids);
-    int have = counts && *calls && *lines && *ids;
-    MPI_Allreduce(MPI_IN_PLACE, &have, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-    int ok = have && share_counts(m->rows * m->cols, counts, counts + ranks_count(), &total);
+    size_t total;
+    int ok = share_counts(m->rows * sizeof *lines, counts, displs, &total);
     if (ok)
-        MPI_Allgatherv(m->calls, (int)(m->rows * m->cols), MPI_BYTE, *calls, counts,
-                       counts + ranks_count(), MPI_BYTE, MPI_COMM_WORLD);
-    ok = ok && share_counts(m->rows * sizeof **lines, counts, counts + ranks_count(), &total);
-    if (ok)
-        MPI_Allgatherv(m->row_line, (int)(m->rows * sizeof **lines), MPI_BYTE, *lines, counts,
-                       counts + ranks_count(), MPI_BYTE, MPI_COMM_WORLD);
-    ok = ok && join_ids(m, *ids, counts, counts + ranks_count());
-    free(counts);
+        MPI_Allgatherv(m->row_line, (int)(m->rows * sizeof *lines), MPI_BYTE, lines, counts,
+                       displs, MPI_BYTE, MPI_COMM_WORLD);
     return ok;
 }
 
-enum offload_status ranks_join_table(struct genotype_matrix *m, const char *name, FILE *warnings)
+enum offload_status ranks_join_ids(const struct genotype_matrix *m, const char *name,
+                                   FILE *warnings, char ***ids_out)
 {
+    *ids_out = NULL;
     if (ranks_count() == 1)
         return OFFLOAD_OK;
-    int8_t *calls;
-    size_t *lines;
-    char **ids;
-    if (!join_rows(m, &calls, &lines, &ids)) {
-        for (size_t r = 0; ids && r < m->all_rows; r++)
+    size_t n = m->all_rows;
+    int *counts = malloc(2 * (size_t)ranks_count() * sizeof *counts);
+    char **ids = calloc(n ? n : 1, sizeof *ids);
+    size_t *lines = malloc((n ? n : 1) * sizeof *lines);
+    int ok = counts && ids && lines;
+    MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    ok = ok && join_lines(m, lines, counts, counts + ranks_count());
+    ok = ok && join_ids(m, ids, counts, counts + ranks_count());
+    free(counts);
+    if (!ok) {
+        for (size_t r = 0; ids && r < n; r++)
             free(ids[r]);
         free(ids);
-        free(calls);
         free(lines);
         if (ranks_me() == 0)
-            offload_error("%s: out of memory (or past MPI's 2 GiB messages) putting %zu rows x %zu "
-                      "columns together on every rank; use a smaller table\n",
-                      name, m->all_rows, m->cols);
+            offload_error("%s: out of memory (or past MPI's 2 GiB messages) putting %zu ids "
+                          "together on every rank; use a smaller table\n",
+                          name, n);
         return OFFLOAD_ERR_RUN;
     }
-    for (size_t r = 0; r < m->rows; r++)
-        free(m->row_ids[r]);
-    free(m->row_ids);
-    free(m->calls);
-    free(m->row_line);
-    m->row_ids = ids;
-    m->calls = calls;
-    m->row_line = lines;
-    m->rows = m->all_rows;
-    m->row0 = 0;
-    m->part = false;
-    int ok = ranks_me() != 0 || genotype_warn_duplicate_ids(m, name, warnings);
+    /* The whole table's ids and line numbers, for the repeated-id check. */
+    struct genotype_matrix all = {0};
+    all.rows = all.all_rows = n;
+    all.cols = m->cols;
+    all.row_ids = ids;
+    all.row_line = lines;
+    ok = ranks_me() != 0 || genotype_warn_duplicate_ids(&all, name, warnings);
+    free(lines);
+    *ids_out = ids;
     return ranks_agree(ok ? OFFLOAD_OK : OFFLOAD_ERR_RUN);
 }

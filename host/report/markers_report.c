@@ -139,14 +139,20 @@ enum offload_status markers_write_json(FILE *f, void *ctx)
     }
     const struct table_share *sh = o->share;
     cJSON *table = ok && sh ? cJSON_AddObjectToObject(root, "table") : NULL;
-    /* What each rank held of the table while it read its rows. */
+    /* What each rank held of the table while it read its rows, and through
+     * the selection (its patterns' calls and bit planes). */
     ok = ok && (!sh || (table && cJSON_AddNumberToObject(table, "ranks", sh->ranks) &&
                         cJSON_AddNumberToObject(table, "rows", (double)sh->rows) &&
                         cJSON_AddNumberToObject(table, "largest_share_rows",
                                                 (double)sh->largest_rows) &&
                         cJSON_AddNumberToObject(table, "largest_share_bytes",
                                                 (double)sh->largest_bytes) &&
-                        cJSON_AddNumberToObject(table, "total_bytes", (double)sh->total_bytes)));
+                        cJSON_AddNumberToObject(table, "total_bytes", (double)sh->total_bytes) &&
+                        cJSON_AddNumberToObject(table, "held_patterns", (double)sh->held_patterns) &&
+                        cJSON_AddNumberToObject(table, "held_bytes_per_rank",
+                                                (double)sh->held_bytes) &&
+                        cJSON_AddNumberToObject(table, "held_total_bytes",
+                                                (double)sh->held_total_bytes)));
     cJSON *times = ok ? cJSON_AddObjectToObject(root, "times_s") : NULL;
     const struct markers_times *t = &o->res->times;
     ok = times && cJSON_AddNumberToObject(times, "load", o->load_s) &&

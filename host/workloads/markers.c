@@ -20,13 +20,6 @@
  * AVX2 ones per plane; the planes are padded to a whole number of blocks. */
 #define WORD_BLOCK MARKERS_WORD_BLOCK
 
-#define SWAP_IDX(a, b)                                                                             \
-    do {                                                                                           \
-        size_t swap_tmp_ = (a);                                                                    \
-        (a) = (b);                                                                                 \
-        (b) = swap_tmp_;                                                                           \
-    } while (0)
-
 struct markers_options markers_default_options(void)
 {
     struct markers_options o = {0.9, 0.001, 2, 1};
@@ -83,7 +76,7 @@ int64_t markers_minor_count(const int8_t *row, size_t cols, double min_call_rate
 }
 
 /* A row's calls hashed eight bytes at a time (multiply and rotate). */
-static uint64_t row_hash(const int8_t *row, size_t cols)
+uint64_t markers_row_hash(const int8_t *row, size_t cols)
 {
     uint64_t h = 0x243F6A8885A308D3u ^ cols;
     size_t j = 0;
@@ -109,6 +102,7 @@ void markers_patterns_free(struct marker_patterns *p)
     free(p->row);
     free(p->minor);
     free(p->planes);
+    free(p->own_calls);
     memset(p, 0, sizeof *p);
 }
 
@@ -127,12 +121,7 @@ static enum offload_status order_by_minor(const struct genotype_matrix *m,
     *eliminated = 0;
     for (size_t r = 0; r < rows; r++)
         *eliminated += minor[r] == 0;
-    if (markers_argsort_numba(minor, rows, sorted) != OFFLOAD_OK)
-        return OFFLOAD_ERR_RUN;
-    /* Decreasing order: numba's ascending order reversed. */
-    for (size_t i = 0, j = rows ? rows - 1 : 0; i < j; i++, j--)
-        SWAP_IDX(sorted[i], sorted[j]);
-    return OFFLOAD_OK;
+    return markers_order_by_minor(minor, rows, sorted);
 }
 
 /* Keeps the first of identical rows in sorted order (out->row, out->count,
@@ -158,7 +147,7 @@ static enum offload_status keep_distinct(const struct genotype_matrix *m, const 
         if (minor[idx] == 0)
             continue;
         const int8_t *row = m->calls + idx * cols;
-        size_t h = (size_t)(row_hash(row, cols) & (cap - 1));
+        size_t h = (size_t)(markers_row_hash(row, cols) & (cap - 1));
         int is_new = 1;
         for (; table[h] != SIZE_MAX; h = (h + 1) & (cap - 1))
             if (memcmp(row, m->calls + table[h] * cols, cols) == 0) {
@@ -179,11 +168,11 @@ static enum offload_status keep_distinct(const struct genotype_matrix *m, const 
 /* The kept rows as bit planes (known, call 1, call 2) by variety. Each
  * plane word gathers one variety's call from 64 pattern rows and is written
  * once; a thread fills whole words, so no two write one word. */
-static enum offload_status pack_planes(const struct genotype_matrix *m, struct marker_patterns *out)
+enum offload_status markers_pack_planes(struct marker_patterns *out)
 {
-    size_t kept = out->count, cols = m->cols;
+    size_t kept = out->count, cols = out->varieties;
     out->words = ((kept + 63) / 64 + WORD_BLOCK - 1) / WORD_BLOCK * WORD_BLOCK;
-    out->planes = calloc(cols * 3 * out->words, sizeof *out->planes);
+    out->planes = calloc(cols * 3 * out->words > 0 ? cols * 3 * out->words : 1, sizeof *out->planes);
     if (!out->planes)
         return OFFLOAD_ERR_RUN;
 #pragma omp parallel for schedule(static) if (kept * cols > PARALLEL_WORK)
@@ -191,7 +180,7 @@ static enum offload_status pack_planes(const struct genotype_matrix *m, struct m
         const int8_t *rows[64];
         size_t nb = kept - w * 64 < 64 ? kept - w * 64 : 64;
         for (size_t b = 0; b < nb; b++)
-            rows[b] = m->calls + out->row[w * 64 + b] * cols;
+            rows[b] = out->calls + out->row[w * 64 + b] * cols;
         for (size_t v = 0; v < cols; v++) {
             uint64_t known = 0, lo = 0, hi = 0;
             for (size_t b = 0; b < nb; b++) {
@@ -242,7 +231,8 @@ enum offload_status markers_prepare(const struct genotype_matrix *m,
     } else {
         for (size_t p = 0; p < out->count; p++)
             out->minor[p] = minor[out->row[p]];
-        st = pack_planes(m, out);
+        out->total = out->count;
+        st = markers_pack_planes(out);
         if (st != OFFLOAD_OK)
             snprintf(err, errlen, "out of memory for %zu packed patterns of %zu varieties",
                      out->count, cols);
@@ -347,7 +337,11 @@ static int resolves(const int8_t *row, uint32_t a, uint32_t b)
 enum offload_status markers_pairs_remove(struct marker_pairs *pairs,
                                          const struct marker_patterns *pat, size_t p)
 {
-    const int8_t *row = pat->calls + pat->row[p] * pat->varieties;
+    return markers_pairs_remove_row(pairs, pat->calls + pat->row[p] * pat->varieties);
+}
+
+enum offload_status markers_pairs_remove_row(struct marker_pairs *pairs, const int8_t *row)
+{
     size_t kept = 0, v = pairs->varieties;
     for (size_t k = 0; k < pairs->count; k++) {
         uint32_t a = pairs->pair[2 * k], b = pairs->pair[2 * k + 1];
@@ -387,7 +381,11 @@ enum offload_status markers_pairs_remove(struct marker_pairs *pairs,
 
 int64_t markers_score(const struct marker_patterns *pat, const struct marker_pairs *pairs, size_t p)
 {
-    const int8_t *row = pat->calls + pat->row[p] * pat->varieties;
+    return markers_score_row(pat->calls + pat->row[p] * pat->varieties, pairs);
+}
+
+int64_t markers_score_row(const int8_t *row, const struct marker_pairs *pairs)
+{
     int64_t s = 0;
     for (size_t k = 0; k < pairs->count; k++)
         s += resolves(row, pairs->pair[2 * k], pairs->pair[2 * k + 1]);
@@ -395,11 +393,16 @@ int64_t markers_score(const struct marker_patterns *pat, const struct marker_pai
 }
 
 /* Upstream's first score: from the counts of each call, in O(varieties). */
-static int64_t first_score(const struct marker_patterns *pat, size_t p)
+int64_t markers_first_score_row(const int8_t *row, size_t cols)
 {
     int64_t n[3];
-    count_calls(pat->calls + pat->row[p] * pat->varieties, pat->varieties, n);
+    count_calls(row, cols, n);
     return n[0] * n[1] + (n[0] + n[1]) * n[2];
+}
+
+static int64_t first_score(const struct marker_patterns *pat, size_t p)
+{
+    return markers_first_score_row(pat->calls + pat->row[p] * pat->varieties, pat->varieties);
 }
 
 /* ---- engines ------------------------------------------------------------- */
@@ -416,7 +419,7 @@ static enum offload_status serial_score_all(void *state, const struct marker_pat
 
 struct markers_engine markers_engine_serial(void)
 {
-    struct markers_engine e = {"serial", NULL, NULL, serial_score_all, NULL, NULL};
+    struct markers_engine e = {"serial", NULL, NULL, serial_score_all, NULL, NULL, NULL};
     return e;
 }
 
@@ -442,7 +445,7 @@ struct rescan {
  * and with them numpy's order of ties, stay upstream's. */
 static enum offload_status rescan(struct rescan *r)
 {
-    size_t count = r->pat->count, T = r->o->upstream_threads ? r->o->upstream_threads : 1;
+    size_t count = r->pat->total, T = r->o->upstream_threads ? r->o->upstream_threads : 1;
     double t0 = offload_now();
     enum offload_status st =
         r->engine->score_all(r->engine->state, r->pat, r->pairs, r->fresh, r->times);
@@ -490,7 +493,7 @@ static enum offload_status rescan(struct rescan *r)
 /* order = numpy.argsort(scores)[::-1] */
 static enum offload_status order_by_score(struct rescan *r)
 {
-    size_t count = r->pat->count;
+    size_t count = r->pat->total;
     double t0 = offload_now();
     enum offload_status st = markers_argsort_numpy(r->scores, count, r->ascending);
     for (size_t i = 0; st == OFFLOAD_OK && i < count; i++)
@@ -520,17 +523,46 @@ void markers_result_free(struct markers_result *r)
     memset(r, 0, sizeof *r);
 }
 
-/* The first scores, on the whole table; a pattern that resolves nothing is
- * never rescored. */
-static void score_every_pattern(struct rescan *r)
+/* The first scores, on the whole table (spread: each process its own,
+ * then gathered); a pattern that resolves nothing is never rescored. */
+static enum offload_status score_every_pattern(struct rescan *r)
 {
+    const struct markers_spread *spread = r->engine->spread;
     size_t count = r->pat->count;
+    int64_t *mine = spread ? r->fresh : r->scores;
 #pragma omp parallel for schedule(static) if (count * r->pat->varieties > PARALLEL_WORK)
-    for (size_t p = 0; p < count; p++) {
-        r->scores[p] = first_score(r->pat, p);
+    for (size_t p = 0; p < count; p++)
+        mine[p] = first_score(r->pat, p);
+    if (spread && spread->gather(spread->ctx, r->pat, mine, r->scores) != OFFLOAD_OK)
+        return OFFLOAD_ERR_RUN;
+    for (size_t p = 0; p < r->pat->total; p++)
         if (r->scores[p] == 0)
             r->skip[p] = 1;
+    return OFFLOAD_OK;
+}
+
+/* Spread patterns: the pick's calls from its owner, and its score checked
+ * on them with the serial scorer (no process holds the whole table to run
+ * the serial selection); then its pairs go. */
+static enum offload_status remove_spread_pick(struct rescan *r, struct marker_pairs *pairs,
+                                              size_t best)
+{
+    const struct markers_spread *spread = r->engine->spread;
+    int8_t *row = malloc(r->pat->varieties ? r->pat->varieties : 1);
+    enum offload_status st = row ? spread->pick_row(spread->ctx, r->pat, best, row)
+                                 : OFFLOAD_ERR_RUN;
+    int64_t serial = st == OFFLOAD_OK ? markers_score_row(row, pairs) : 0;
+    if (st == OFFLOAD_OK && serial != r->scores[best]) {
+        offload_error("markers (%s): pattern %zu scored %lld, the serial scorer says %lld: the "
+                      "%s result is wrong\n",
+                      r->engine->name, best, (long long)r->scores[best], (long long)serial,
+                      r->engine->name);
+        st = OFFLOAD_ERR_RUN;
     }
+    if (st == OFFLOAD_OK)
+        st = markers_pairs_remove_row(pairs, row);
+    free(row);
+    return st;
 }
 
 /* Takes pattern best: recorded with its score, never scored again, and its
@@ -540,10 +572,13 @@ static enum offload_status take_pick(struct rescan *r, struct markers_result *ou
 {
     if (record_pick(out, best, r->scores[best], cumulative) != OFFLOAD_OK)
         return OFFLOAD_ERR_RUN;
+    double t0 = offload_now();
+    enum offload_status st = r->engine->spread
+                                 ? remove_spread_pick(r, &out->unresolved, best)
+                                 : markers_pairs_remove(&out->unresolved, r->pat, best);
     r->scores[best] = 0;
     r->skip[best] = 1;
-    double t0 = offload_now();
-    if (markers_pairs_remove(&out->unresolved, r->pat, best) != OFFLOAD_OK)
+    if (st != OFFLOAD_OK)
         return OFFLOAD_ERR_RUN;
     r->times->remove += offload_now() - t0;
     return OFFLOAD_OK;
@@ -556,7 +591,7 @@ enum offload_status markers_select(const struct marker_patterns *pat,
                                    struct markers_result *out)
 {
     memset(out, 0, sizeof *out);
-    size_t count = pat->count;
+    size_t count = pat->total;
     if (count == 0)
         return OFFLOAD_ERR_USAGE;
     struct markers_times *times = &out->times;
@@ -575,13 +610,16 @@ enum offload_status markers_select(const struct marker_patterns *pat,
     out->perfect = (int64_t)out->unresolved.count;
 
     double t0 = offload_now();
-    out->best_possible = markers_best_possible(pat);
+    out->best_possible = engine->spread ? engine->spread->best_possible(engine->spread->ctx, pat)
+                                        : markers_best_possible(pat);
     times->best_possible = offload_now() - t0;
+    if (out->best_possible < 0) /* the spread's collective failed, on every process */
+        goto done;
 
     t0 = offload_now();
-    score_every_pattern(&r);
+    st = score_every_pattern(&r);
     times->first_score = offload_now() - t0;
-    if ((st = order_by_score(&r)) != OFFLOAD_OK)
+    if (st != OFFLOAD_OK || (st = order_by_score(&r)) != OFFLOAD_OK)
         goto done;
     st = OFFLOAD_ERR_RUN;
 

@@ -45,6 +45,11 @@ struct marker_patterns {
     int64_t *minor;       /* count: minor allele count (upstream's integer MAF) */
     const int8_t *calls;  /* the genotype matrix (rows of `varieties` calls), not owned */
     uint64_t *planes;     /* varieties * 3 * words: planes[(v*3 + k)*words + w], k = known, lo, hi */
+    /* Spread over the ranks of a job, this process holds patterns first ..
+     * first + count - 1 of total (whole blocks of plane words), row indexes
+     * own_calls; on one process first 0, total = count, own_calls NULL. */
+    size_t first, total;
+    int8_t *own_calls; /* freed with the patterns */
 };
 
 /* Remaining (unresolved) variety pairs (a, b), a < b, ordered by a then b
@@ -97,6 +102,22 @@ struct markers_result {
     struct markers_times times;
 };
 
+/* What the selection needs of patterns spread over processes (ranks), each
+ * holding only its share: collectives, every process calls them alike. */
+struct markers_spread {
+    void *ctx;
+    /* Pairs some pattern of any process resolves; -1 (after a message, on
+     * every process) out of memory. */
+    int64_t (*best_possible)(void *ctx, const struct marker_patterns *pat);
+    /* all[0 .. total) from every process's mine[0 .. count). */
+    enum offload_status (*gather)(void *ctx, const struct marker_patterns *pat,
+                                  const int64_t *mine, int64_t *all);
+    /* The calls of pattern p (of total) into row (varieties), on every
+     * process: its owner sends them. */
+    enum offload_status (*pick_row)(void *ctx, const struct marker_patterns *pat, size_t p,
+                                    int8_t *row);
+};
+
 /* Who computes the scores of every pattern on the remaining pairs. NULL
  * functions other than score_all are skipped (host memory engines). */
 struct markers_engine {
@@ -115,6 +136,9 @@ struct markers_engine {
                                   struct markers_times *t);
     /* Releases what begin made; the engine may run another selection after. */
     void (*end)(void *state);
+    /* Patterns spread over processes (score_all fills all `total` scores);
+     * NULL: every pattern here. Each pick is then checked on its own. */
+    const struct markers_spread *spread;
 };
 
 /* The host engines: serial C, and OpenMP on `threads` threads (0: default).
@@ -128,6 +152,13 @@ typedef void (*markers_progress_fn)(void *ctx, size_t iteration, const struct ma
 /* Upstream's minor allele count of one row: 0 when the row is dropped. */
 int64_t markers_minor_count(const int8_t *row, size_t cols, double min_call_rate,
                             double min_maf);
+/* Upstream's first score of a row (pairs it resolves of all), and a hash of
+ * its calls (identical rows hash alike). */
+int64_t markers_first_score_row(const int8_t *row, size_t cols);
+uint64_t markers_row_hash(const int8_t *row, size_t cols);
+/* out->row[0 .. out->count) (rows of out->calls) as bit planes: out->words
+ * and out->planes. OFFLOAD_ERR_RUN out of memory. */
+enum offload_status markers_pack_planes(struct marker_patterns *out);
 
 /* Filters, orders, merges duplicates and packs. OFFLOAD_ERR_USAGE with a
  * message in err when no pattern passes (count 0). */
@@ -146,6 +177,7 @@ int64_t markers_best_possible(const struct marker_patterns *pat);
  * from the calls (the reference every engine is checked against in tests). */
 int64_t markers_score(const struct marker_patterns *pat, const struct marker_pairs *pairs,
                       size_t p);
+int64_t markers_score_row(const int8_t *row, const struct marker_pairs *pairs);
 
 /* The greedy selection. OFFLOAD_ERR_RUN when the engine fails (after its
  * message) or the picks do not reach the best possible score. */
@@ -171,6 +203,7 @@ void markers_score_words(const struct marker_patterns *pat, const struct marker_
  * out of memory. */
 enum offload_status markers_pairs_remove(struct marker_pairs *pairs,
                                          const struct marker_patterns *pat, size_t p);
+enum offload_status markers_pairs_remove_row(struct marker_pairs *pairs, const int8_t *row);
 void markers_pairs_free(struct marker_pairs *pairs);
 
 /* The argsorts upstream's order comes from, ported so ties fall the same
@@ -179,6 +212,9 @@ void markers_pairs_free(struct marker_pairs *pairs);
  * indices, ascending. OFFLOAD_ERR_RUN (after a message) out of memory. */
 enum offload_status markers_argsort_numba(const int64_t *v, size_t n, size_t *idx);
 enum offload_status markers_argsort_numpy(const int64_t *v, size_t n, size_t *idx);
+/* Upstream's pattern order: rows by decreasing minor count (numba's
+ * argsort reversed). */
+enum offload_status markers_order_by_minor(const int64_t *minor, size_t n, size_t *sorted);
 
 /* Whether two selections are the same: markers in the same order with the
  * same scores. */

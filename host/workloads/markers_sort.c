@@ -254,3 +254,15 @@ enum offload_status markers_argsort_numpy(const int64_t *v, size_t n, size_t *id
 {
     return argsort_with(numpy_sort, v, n, idx);
 }
+
+enum offload_status markers_order_by_minor(const int64_t *minor, size_t n, size_t *sorted)
+{
+    if (markers_argsort_numba(minor, n, sorted) != OFFLOAD_OK)
+        return OFFLOAD_ERR_RUN;
+    for (size_t i = 0, j = n ? n - 1 : 0; i < j; i++, j--) {
+        size_t t = sorted[i];
+        sorted[i] = sorted[j];
+        sorted[j] = t;
+    }
+    return OFFLOAD_OK;
+}

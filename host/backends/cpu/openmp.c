@@ -208,7 +208,7 @@ static enum offload_status openmp_markers_engine(void *state, enum markers_pairs
 {
     (void)mode;
     *out = (struct markers_engine){
-        "openmp", &((struct openmp_state *)state)->threads, NULL, openmp_score_all, NULL, NULL};
+        "openmp", &((struct openmp_state *)state)->threads, NULL, openmp_score_all, NULL, NULL, NULL};
     return OFFLOAD_OK;
 }
 static const struct backend_env openmp_environment[] = {

@@ -214,7 +214,8 @@ enum offload_status opencl_markers_engine(void *state, enum markers_pairs_mode m
                                markers_cl_begin,
                                markers_cl_score_all,
                                markers_cl_picked,
-                               markers_cl_end};
+                               markers_cl_end,
+                               NULL};
     *out = e;
     return OFFLOAD_OK;
 }

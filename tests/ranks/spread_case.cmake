@@ -1,0 +1,67 @@
+# markers across RANKS ranks gives one process's files byte for byte on a
+# table (TABLE, or one spread_table.py writes when GENERATOR is given: ties
+# and duplicates across the ranks' rows and pattern blocks), and its JSON the
+# same markers. With HALF, each rank holds about half of one process's calls
+# and bit planes through the selection (JSON table.held_bytes_per_rank).
+file(REMOVE_RECURSE "${WORKDIR}")
+file(MAKE_DIRECTORY "${WORKDIR}")
+if(GENERATOR)
+  set(TABLE "${WORKDIR}/spread.csv")
+  execute_process(COMMAND "${PYTHON}" "${GENERATOR}" "${TABLE}" RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "could not write ${TABLE}")
+  endif()
+endif()
+separate_arguments(flags UNIX_COMMAND "${MPI_FLAGS}")
+# One process (n 0) or RANKS ranks: the two files, the JSON, the terminal.
+function(markers_on n)
+  set(cmd "${EXE}" markers "${TABLE}" --backend openmp)
+  if(n GREATER 0)
+    set(cmd "${MPIEXEC}" ${flags} -n ${n} ${cmd})
+  endif()
+  execute_process(COMMAND ${cmd} --output m${n}.txt --with-headers h${n}.txt
+    WORKING_DIRECTORY "${WORKDIR}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  execute_process(COMMAND ${cmd} --format json --output m${n}.json
+    WORKING_DIRECTORY "${WORKDIR}" RESULT_VARIABLE rc2 OUTPUT_QUIET ERROR_VARIABLE err2)
+  if(NOT rc EQUAL 0 OR NOT rc2 EQUAL 0)
+    message(FATAL_ERROR "markers on ${n} ranks: exit ${rc} ${rc2}\n${out}\n${err}\n${err2}")
+  endif()
+  file(READ "${WORKDIR}/m${n}.json" json)
+  set(json "${json}" PARENT_SCOPE)
+  set(out "${out}" PARENT_SCOPE)
+endfunction()
+
+markers_on(0)
+set(json0 "${json}")
+markers_on(${RANKS})
+foreach(file m h)
+  execute_process(COMMAND "${CMAKE_COMMAND}" -E compare_files "${WORKDIR}/${file}0.txt"
+                          "${WORKDIR}/${file}${RANKS}.txt" RESULT_VARIABLE differ)
+  if(NOT differ EQUAL 0)
+    file(READ "${WORKDIR}/${file}0.txt" want)
+    file(READ "${WORKDIR}/${file}${RANKS}.txt" got)
+    message(FATAL_ERROR "${file}: ${RANKS} ranks differ from one process:\n${got}\nwant\n${want}")
+  endif()
+endforeach()
+string(JSON markers0 GET "${json0}" markers)
+string(JSON markers GET "${json}" markers)
+string(JSON patterns0 GET "${json0}" patterns)
+string(JSON patterns GET "${json}" patterns)
+if(NOT markers STREQUAL markers0 OR NOT patterns EQUAL patterns0)
+  message(FATAL_ERROR "JSON on ${RANKS} ranks: ${patterns} patterns ${markers}\n"
+                      "one process: ${patterns0} patterns ${markers0}")
+endif()
+if(RANKS GREATER 1 AND NOT out MATCHES "each rank holds only its patterns")
+  message(FATAL_ERROR "no line on what each rank holds:\n${out}")
+endif()
+if(HALF)
+  string(JSON held0 GET "${json0}" table held_bytes_per_rank)
+  string(JSON held GET "${json}" table held_bytes_per_rank)
+  string(JSON total GET "${json}" table held_total_bytes)
+  math(EXPR low "${held0} * 4 / 10")
+  math(EXPR high "${held0} * 6 / 10")
+  if(held LESS low OR held GREATER high OR total GREATER held0)
+    message(FATAL_ERROR "each of ${RANKS} ranks holds ${held} bytes (${total} in all), one "
+                        "process ${held0}: want about half")
+  endif()
+endif()
