@@ -12,9 +12,9 @@ const char *const exit_status_lines[4] = {
     "0  success",
     "1  a run failed (device error or wrong result)",
     "2  usage or input error",
-    /* One line, kept whole (no literal concatenation inside the array). */
-    "3  partial: some backends or devices could not start here; the others ran and are reported "
-    "(compare, sweep, calibrate)",
+    /* One line, kept whole: the parentheses say the concatenation is meant. */
+    ("3  partial: some backends or devices could not start here; the others ran and are reported "
+     "(compare, sweep, calibrate)"),
 };
 
 void print_wrapped(FILE *f, const char *text, int col, int indent, int width)

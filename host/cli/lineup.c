@@ -92,7 +92,7 @@ static void print_backend_list(FILE *f, const struct bench_backend *list, size_t
             seen = strcmp(list[j].label, b->label) == 0;
         if (seen || b->status != OFFLOAD_OK)
             continue;
-        char head[32], text[768];
+        char head[sizeof b->label + 4], text[768];
         size_t used = 0;
         snprintf(head, sizeof head, "  %-16s ", b->label);
         int w = snprintf(text, sizeof text, "%s", b->info.device);
