@@ -267,7 +267,7 @@ static void test_exports(void **state)
     fclose(f);
     assert_non_null(strstr(text, ",baseline_one_rank_total_s,baseline_one_rank_kernel_s,"
                                  "speedup_over_one_rank,speedup_over_one_rank_kernel,link_gbps,"
-                                 "link_source,command_line\n"));
+                                 "link_source,kernel_source,source_hash,command_line\n"));
     assert_non_null(strstr(text, ",0.02,0.019,0.333333333,1.9,1.2,measured now,"));
     free(text);
     result_set_free(&set);

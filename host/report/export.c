@@ -75,7 +75,8 @@ static const char *const csv_columns =
     "git_commit,compiler,build,host_cpu,calibrated,scaling_exponent_total,"
     "scaling_exponent_kernel,break_even_versus,break_even_size,global_size,local_size,work_groups,"
     "machine_busy,others_cpu_share,baseline_one_rank_total_s,baseline_one_rank_kernel_s,"
-    "speedup_over_one_rank,speedup_over_one_rank_kernel,link_gbps,link_source,command_line\n";
+    "speedup_over_one_rank,speedup_over_one_rank_kernel,link_gbps,link_source,kernel_source,"
+    "source_hash,command_line\n";
 
 /* "1024" or "256x10000": one number per dimension; "" when nothing ran. */
 static const char *launch_sizes(const struct launch_shape *s, const size_t *sizes, char *buf,
@@ -218,6 +219,10 @@ enum offload_status export_csv(FILE *f, const struct result_set *set)
         export_csv_text(f, !run->load.known ? "" : run->load.busy ? "yes" : "no");
         csv_number(f, run->load.others_share, run->load.known);
         csv_ranks(f, r);
+        /* A user's kernel: its file and the hash report matches it by. */
+        const struct kernel_spec *spec = kernel_spec_of(r->kernel);
+        export_csv_text(f, spec->source_hash ? spec->formula : "");
+        export_csv_text(f, spec->source_hash ? spec->source_hash : "");
         for (int a = 0; a < set->argc; a++) {
             char word[256];
             snprintf(word, sizeof word, "%s%s", a ? " " : "", set->argv[a]);
