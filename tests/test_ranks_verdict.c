@@ -161,6 +161,19 @@ static void test_busy_and_oversubscribed(void **state)
     assert_non_null(strstr(a.reason, "the machine was busy (other processes used 50% of the "
                                      "cores): the ratio is rough"));
     free(r);
+    /* With ceilings: 3 one-thread ranks on 2 cores reach at most 2 ranks'
+     * worth of them, not 3. */
+    const struct ceilings c = {.stream_copy = 20e9, .stream_triad = 24e9, .stream_read = 24e9,
+                               .sqrt_f64 = 2e9};
+    r = ranked_run(3, 0.1e-3, 50e-3, 0.1e-3, 90e-3, 89e-3);
+    r->load.cores = 2;
+    a = analyse_run(&in, r, &info, &c);
+    analyse_ranks(&a, &in, r, 1, NULL);
+    assert_true(a.ranks_scale == 2);
+    assert_true(a.peak_gops == 4);
+    assert_non_null(strstr(a.reason, "(the ceilings are one rank's times 2: 3 ranks share the "
+                                     "node's 2 cores)"));
+    free(r);
 }
 
 /* Without the baseline (--no-one-rank) no speedup is claimed; on one

@@ -25,9 +25,14 @@ static enum offload_status own_ceilings(const struct cli *c, const struct backen
     if (ranks_count() > 1) {
         if (ceilings_load(ops->name, info, out) == OFFLOAD_OK)
             return OFFLOAD_OK;
-        offload_warning("no cached ceilings of %s on %s: run offload calibrate without mpirun "
-                        "first; verdicts across ranks judge by work per byte\n",
-                        ops->name, info->device);
+        /* The exact command, since each rank often runs fewer threads than
+         * a plain calibrate measures. */
+        char threads[32] = "";
+        if (info->threads > 0 && ops->caps.threads)
+            snprintf(threads, sizeof threads, " --threads %d", info->threads);
+        offload_warning("no cached ceilings of %s on %s: run 'offload calibrate --backends %s%s' "
+                        "without mpirun first; verdicts across ranks judge by work per byte\n",
+                        ops->name, info->device, ops->name, threads);
         return OFFLOAD_UNAVAILABLE;
     }
     if (!recalibrate && ceilings_load(ops->name, info, out) != OFFLOAD_OK) {

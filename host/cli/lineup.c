@@ -132,7 +132,7 @@ size_t backends_unavailable(const struct bench_backend *list, size_t n)
 {
     size_t count = 0;
     for (size_t i = 0; i < n; i++)
-        count += list[i].status == OFFLOAD_UNAVAILABLE;
+        count += list[i].status == OFFLOAD_UNAVAILABLE || list[i].runs_not_here > 0;
     return count;
 }
 
@@ -223,6 +223,15 @@ long run_and_record(const struct cli *c, const char *command, struct bench_backe
         return -1;
     }
     enum offload_status st = run_with_fresh_ceilings(c, b->ops, b->state, &p->input, &set, &rec);
+    if (st == OFFLOAD_UNAVAILABLE) {
+        /* Not a failure: this backend cannot run it here (it said why), and
+         * the command ends partial, like a backend that could not start. */
+        fprintf(c->human, "  %-16s %-9s not run here (see above)\n", b->label,
+                b->has_memory ? memory_mode_name(b->memory) : "-");
+        free(rec.run);
+        b->runs_not_here++;
+        return -1;
+    }
     if (st != OFFLOAD_OK) {
         /* A wrong or failed result is never shown as a speed. */
         fprintf(c->human, "  %-16s %-9s FAILED: %s\n", b->label,

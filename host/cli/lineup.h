@@ -23,6 +23,7 @@ struct bench_backend {
     enum offload_status status;
     int has_ceilings;
     struct ceilings ceilings;
+    size_t runs_not_here; /* runs it cannot do here (OFFLOAD_UNAVAILABLE), e.g. across ranks */
 };
 
 /* Expands --backends (default: every backend and device) with the --threads

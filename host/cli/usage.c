@@ -16,14 +16,16 @@ void usage_command(const char *command)
 
 enum offload_status usage_error(const char *fmt, ...)
 {
+    /* One message, written at once (ranks share stderr). */
+    char what[2048];
     va_list ap;
     va_start(ap, fmt);
-    offload_verror(fmt, ap);
-    if (usage_of)
-        fprintf(stderr, "\nRun 'offload help %s' for its options.\n", usage_of);
-    else
-        fprintf(stderr, "\nRun 'offload --help' for usage.\n");
+    vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
+    if (usage_of)
+        offload_error("%s\nRun 'offload help %s' for its options.\n", what, usage_of);
+    else
+        offload_error("%s\nRun 'offload --help' for usage.\n", what);
     return OFFLOAD_ERR_USAGE;
 }
 

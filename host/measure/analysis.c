@@ -1,5 +1,6 @@
 #include "analysis.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -77,8 +78,23 @@ static double ops_ceiling(enum op_ceiling o, const struct ceilings *c)
 }
 
 /* Rates and shares of a run, before any verdict. */
+/* How many times one rank's ceilings R ranks can reach: R, less where the
+ * ranks of a node ask for more threads than it has cores (oversubscribed
+ * ranks share cores, not add them). */
+static double ranks_scale(const struct run_result *res, int threads)
+{
+    if (res->ranks <= 1)
+        return 1;
+    int on_node = res->ranks_on_node > 0 ? res->ranks_on_node : res->ranks;
+    double nodes = (double)res->ranks / on_node, per_rank = threads > 0 ? threads : 1;
+    double fit = on_node;
+    if (res->load.cores > 0 && on_node * per_rank > res->load.cores)
+        fit = fmax(1, res->load.cores / per_rank);
+    return nodes * fit;
+}
+
 static struct analysis measure_rates(const struct kernel_input *in, const struct run_result *res,
-                                     const struct ceilings *c, double *copies)
+                                     const struct ceilings *c, int threads, double *copies)
 {
     struct analysis a = {0};
     a.work = kernel_work_of(in);
@@ -101,11 +117,11 @@ static struct analysis measure_rates(const struct kernel_input *in, const struct
             ops_ceiling(in->alg == ALG_FAST ? spec->fast_op_ceiling : spec->op_ceiling, c) / 1e9;
         /* Across ranks the ceilings are one rank's backend and the rates the
          * whole job's: R ranks, each on its own backend, can reach R times
-         * them (a kernel at 198% of one rank's ceiling is not over it). */
-        if (res->ranks > 1) {
-            a.peak_gbps *= res->ranks;
-            a.peak_gops *= res->ranks;
-        }
+         * them (a kernel at 198% of one rank's ceiling is not over it), as
+         * far as the node's cores go. */
+        a.ranks_scale = ranks_scale(res, threads);
+        a.peak_gbps *= a.ranks_scale;
+        a.peak_gops *= a.ranks_scale;
     }
     return a;
 }
@@ -462,7 +478,7 @@ static struct analysis judge_run(const struct kernel_input *in, const struct run
                                  const struct backend_info *info, const struct ceilings *c)
 {
     double copies;
-    struct analysis a = measure_rates(in, res, c, &copies);
+    struct analysis a = measure_rates(in, res, c, info ? info->threads : 1, &copies);
     double kernel = res->stats[PHASE_KERNEL].min, total = res->stats[PHASE_TOTAL].min;
     double mem_frac = a.peak_gbps > 0 ? a.gbps / a.peak_gbps : 0;
     double comp_frac = a.peak_gops > 0 ? a.gops / a.peak_gops : 0;

@@ -28,6 +28,7 @@ struct analysis {
     double peak_gops;        /* ceiling for work.op_unit, 0 if none measured */
     double ceiling_fraction; /* share of the ceiling that limits it, 0 if unknown */
     double transfer_share;   /* copies / end-to-end time */
+    double ranks_scale;      /* across ranks: the ceilings are one rank's times this */
     double comm_share;       /* across ranks: (distribute + collect) / end-to-end time */
     double comm_bytes;       /* bytes moved between ranks per call */
     /* The roofline: the kernel time each ceiling predicts (work / rate),

@@ -166,7 +166,14 @@ static int probes_beaten(const struct ceilings *before, const struct ceilings *a
 static struct ceilings rates_reached(const struct kernel_input *in, const struct run_result *res)
 {
     struct ceilings achieved = {0};
-    const struct kernel_work w = kernel_work_of(in);
+    struct kernel_work w = kernel_work_of(in);
+    /* Across R ranks the work is the job's and the probes are one rank's:
+     * what one rank reached is compared (the kernel phase is the slowest
+     * rank's, so this is at most a rank's own rate). */
+    if (res->ranks > 1) {
+        w.bytes /= res->ranks;
+        w.ops /= res->ranks;
+    }
     const double t = res->stats[PHASE_KERNEL].min;
     if (t > 0) {
         achieved.convert_f64_f32 = achieved.stream_read = achieved.stream_triad = w.bytes / t;
@@ -194,7 +201,8 @@ static struct ceilings rates_reached(const struct kernel_input *in, const struct
     }
     /* Copies: the input in, the output out (as the verdict counts them);
      * only the memory mode the probe measured is compared. */
-    const double out = (double)kernel_output_bytes(in), inb = fmax(w.bytes - out, 0);
+    const double out = (double)kernel_output_bytes(in) / (res->ranks > 1 ? res->ranks : 1),
+                 inb = fmax(w.bytes - out, 0);
     const double tin = res->stats[PHASE_COPY_IN].n ? res->stats[PHASE_COPY_IN].min : 0;
     const double tout = res->stats[PHASE_COPY_OUT].n ? res->stats[PHASE_COPY_OUT].min : 0;
     for (size_t m = 0; m < sizeof achieved.transfer / sizeof achieved.transfer[0]; m++) {

@@ -128,7 +128,10 @@ void analyse_ranks(struct analysis *a, const struct kernel_input *in,
         return;
     }
     ranks_figures(a, in, res, link);
-    if (a->peak_gbps > 0 || a->peak_gops > 0)
+    if ((a->peak_gbps > 0 || a->peak_gops > 0) && a->ranks_scale < res->ranks)
+        APPEND(a, " (the ceilings are one rank's times %.3g: %d ranks share the node's %d cores)",
+               a->ranks_scale, res->ranks, res->load.cores);
+    else if (a->peak_gbps > 0 || a->peak_gops > 0)
         APPEND(a, " (the ceilings are one rank's times %d ranks)", res->ranks);
     speedup_sentence(a, in, res, threads);
 }

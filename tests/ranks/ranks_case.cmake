@@ -14,6 +14,9 @@
 #                   stated is the ratio of the exported times (speedup_check.py);
 #                   LINK=calibrated calibrates the link first, LINK=none runs
 #                   with --no-one-rank
+#   partial         compare sumsqrt on 2 ranks with serial and opencl: opencl
+#                   cannot split sumsqrt's outputs, its rows say "not run here",
+#                   serial's run and are checked, and the command exits 3 (partial)
 #   read_fault      rank 1's reads of its part of the table fail (SHIM, the fault
 #                   shim, preloaded on rank 1 alone): rank 1 says why, every
 #                   rank exits 2, none waits for ever
@@ -167,6 +170,15 @@ elseif(MODE STREQUAL "refused")
   file(GLOB written ${WORKDIR}/*)
   if(written)
     message(FATAL_ERROR "a refused command wrote ${written}")
+  endif()
+elseif(MODE STREQUAL "partial")
+  execute_process(COMMAND ${MPIEXEC} ${flags} -n 2 ${EXE} compare sumsqrt --algorithm naive
+                          --backends serial,opencl --size 2000 --repeat 1 --no-calibrate
+                  WORKING_DIRECTORY ${WORKDIR} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 3 OR NOT out MATCHES "opencl +copy +not run here"
+     OR NOT err MATCHES "does not run on OpenCL yet" OR out MATCHES "FAILED"
+     OR NOT out MATCHES "serial +[0-9.]+ [mu]?s")
+    message(FATAL_ERROR "compare sumsqrt on 2 ranks with opencl: exit ${rc}\n${out}\n${err}")
   endif()
 elseif(MODE STREQUAL "speedup")
   set(ENV{OFFLOAD_CACHE_DIR} ${WORKDIR}/cache)

@@ -605,7 +605,7 @@ enum offload_status opencl_run_sumsqrt(void *state, const struct kernel_input *k
         offload_backend_error("opencl",
                               "sumsqrt across ranks (a share of the outputs) does not run on "
                               "OpenCL yet: use --backend openmp or serial under mpirun\n");
-        return OFFLOAD_ERR_USAGE;
+        return OFFLOAD_UNAVAILABLE;
     }
     if (!size_mul_fits(n, sizeof(double), &job.in_bytes) ||
         !size_mul_fits(n, sizeof(float), &job.out_bytes)) {
