@@ -81,6 +81,12 @@ static double ops_ceiling(enum op_ceiling o, const struct ceilings *c)
 /* How many times one rank's ceilings R ranks can reach: R, less where the
  * ranks of a node ask for more threads than it has cores (oversubscribed
  * ranks share cores, not add them). */
+int ranks_oversubscribed(const struct run_result *res, int threads)
+{
+    int on_node = res->ranks_on_node > 0 ? res->ranks_on_node : res->ranks;
+    return res->load.cores > 0 && on_node * (threads > 0 ? threads : 1) > res->load.cores;
+}
+
 static double ranks_scale(const struct run_result *res, int threads)
 {
     if (res->ranks <= 1)
@@ -88,7 +94,7 @@ static double ranks_scale(const struct run_result *res, int threads)
     int on_node = res->ranks_on_node > 0 ? res->ranks_on_node : res->ranks;
     double nodes = (double)res->ranks / on_node, per_rank = threads > 0 ? threads : 1;
     double fit = on_node;
-    if (res->load.cores > 0 && on_node * per_rank > res->load.cores)
+    if (ranks_oversubscribed(res, threads))
         fit = fmax(1, res->load.cores / per_rank);
     return nodes * fit;
 }

@@ -57,6 +57,10 @@ struct analysis analyse_run(const struct kernel_input *in, const struct run_resu
 
 const char *verdict_name(enum verdict v);
 
+/* Whether the ranks on rank 0's node ask for more threads (threads each)
+ * than the node has cores. */
+int ranks_oversubscribed(const struct run_result *res, int threads);
+
 struct link_calibration;
 /* Across R > 1 ranks: the speedup over rank 0 alone (end to end and kernel
  * only, from res->alone), the rate the copies between ranks reached, and

@@ -79,7 +79,7 @@ static void speedup_sentence(struct analysis *a, const struct kernel_input *in,
             APPEND(a, ": the split kernel itself is slower than the whole on one rank");
     }
     int per_rank = threads > 0 ? threads : 1;
-    if (res->load.cores > 0 && res->ranks_on_node * per_rank > res->load.cores)
+    if (ranks_oversubscribed(res, threads))
         APPEND(a, "; %d ranks x %d thread%s share this node's %d cores", res->ranks_on_node,
                per_rank, per_rank == 1 ? "" : "s", res->load.cores);
     if (res->load.busy)
