@@ -170,10 +170,9 @@ static struct ceilings rates_reached(const struct kernel_input *in, const struct
     /* Across R ranks the work is the job's and the probes are one rank's:
      * what one rank reached is compared (the kernel phase is the slowest
      * rank's, so this is at most a rank's own rate). */
-    if (res->ranks > 1) {
-        w.bytes /= res->ranks;
-        w.ops /= res->ranks;
-    }
+    const double ranks = res->ranks > 1 ? res->ranks : 1;
+    w.bytes /= ranks;
+    w.ops /= ranks;
     const double t = res->stats[PHASE_KERNEL].min;
     if (t > 0) {
         achieved.convert_f64_f32 = achieved.stream_read = achieved.stream_triad = w.bytes / t;
@@ -201,7 +200,7 @@ static struct ceilings rates_reached(const struct kernel_input *in, const struct
     }
     /* Copies: the input in, the output out (as the verdict counts them);
      * only the memory mode the probe measured is compared. */
-    const double out = (double)kernel_output_bytes(in) / (res->ranks > 1 ? res->ranks : 1),
+    const double out = (double)kernel_output_bytes(in) / ranks,
                  inb = fmax(w.bytes - out, 0);
     const double tin = res->stats[PHASE_COPY_IN].n ? res->stats[PHASE_COPY_IN].min : 0;
     const double tout = res->stats[PHASE_COPY_OUT].n ? res->stats[PHASE_COPY_OUT].min : 0;
